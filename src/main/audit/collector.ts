@@ -1,0 +1,73 @@
+// Builds the read-only collection script (sent on stdin to `sh -s`, one exec per audit) and
+// turns its output into facts. The script writes nothing on the host.
+import { randomBytes } from 'node:crypto';
+import type { HostFacts, Section } from './facts';
+import { parseOsRelease } from './parsers/osRelease';
+import { parseSections, type RawSection } from './parsers/sections';
+import { parseSshdT } from './parsers/sshd';
+import { shQuote } from '../ssh/quote';
+
+export interface CollectOptions {
+  sshdConfigPath: string;
+  /** Seconds each section may take before `timeout` stops it (when the host has coreutils timeout). */
+  sectionTimeoutS?: number;
+}
+
+export interface CollectScript {
+  marker: string;
+  script: string;
+}
+
+export function buildCollectScript(opts: CollectOptions): CollectScript {
+  const marker = `@@RAMPART-${randomBytes(12).toString('hex')}`;
+  const t = Math.max(1, Math.floor(opts.sectionTimeoutS ?? 20));
+  // Each section: BEGIN line, the command's output (stderr merged), then END with its exit code.
+  const script = `
+PATH="$PATH:/usr/sbin:/sbin:/usr/local/sbin"; export PATH
+LC_ALL=C; export LC_ALL
+M=${shQuote(marker)}
+if command -v timeout >/dev/null 2>&1; then T="timeout ${t}"; else T=""; fi
+sec() { name=$1; shift; printf '%s BEGIN %s\\n' "$M" "$name"; "$@" 2>&1; rc=$?; printf '\\n%s END %s %s\\n' "$M" "$name" "$rc"; }
+sec id id -u
+sec os cat /etc/os-release
+SSHD=$(command -v sshd 2>/dev/null || echo /usr/sbin/sshd)
+sec sshd_t $T "$SSHD" -T -f ${shQuote(opts.sshdConfigPath)}
+`;
+  return { marker, script };
+}
+
+export function parseCollectOutput(stdout: string, marker: string, sshdConfigPath: string): { facts: HostFacts; uid: number | null } {
+  const sections = parseSections(stdout, marker);
+  const idSec = sections.get('id');
+  const uid = idSec && idSec.exitCode === 0 && /^\d+$/.test(idSec.body.trim()) ? Number(idSec.body.trim()) : null;
+  return {
+    uid,
+    facts: {
+      os: section(sections.get('os'), 'os-release', (s) => parseOsRelease(s.body)),
+      sshd: sshdSection(sections.get('sshd_t'), uid, sshdConfigPath),
+    },
+  };
+}
+
+function section<T>(raw: RawSection | undefined, what: string, parse: (raw: RawSection) => T): Section<T> {
+  if (!raw) return { ok: false, status: 'error', message: `${what}: the collector returned no output for this section` };
+  if (raw.exitCode === null) return { ok: false, status: 'error', message: `${what}: output was cut off` };
+  if (raw.exitCode !== 0) return { ok: false, status: 'error', message: `${what}: exit code ${raw.exitCode}: ${raw.body.trim().slice(0, 300)}` };
+  try {
+    return { ok: true, value: parse(raw) };
+  } catch (e) {
+    return { ok: false, status: 'error', message: `${what}: ${(e as Error).message}` };
+  }
+}
+
+function sshdSection(raw: RawSection | undefined, uid: number | null, path: string): HostFacts['sshd'] {
+  if (raw && raw.exitCode !== 0 && raw.exitCode !== null) {
+    const body = raw.body.trim();
+    if (raw.exitCode === 127)
+      return { ok: false, status: 'not-applicable', message: 'sshd is not installed on this host' };
+    if (uid !== 0 && /permission denied|no hostkeys available|must be run as root|Privilege separation/i.test(body))
+      return { ok: false, status: 'needs-sudo', message: `sshd -T needs root to read the host keys and config: ${body.slice(0, 200)}` };
+    if (raw.exitCode === 124) return { ok: false, status: 'error', message: 'sshd -T did not finish in time' };
+  }
+  return section(raw, 'sshd -T', (s) => ({ path, config: parseSshdT(s.body) }));
+}

@@ -1,0 +1,58 @@
+// Implements the formula in docs/grading.md (text shared with the UI in src/shared/grading.ts).
+import type { CheckResult, Finding, Score, Severity } from '../../shared/domain';
+import { SEVERITIES } from '../../shared/domain';
+import { SEVERITY_WEIGHT, letterFor } from '../../shared/grading';
+
+const round1 = (n: number): number => Math.round(n * 10) / 10;
+
+export function computeScore(checks: readonly CheckResult[], findings: readonly Finding[]): Score {
+  // Only open findings count; accepted risks and false positives are excluded while valid.
+  const open = findings.filter((f) => f.status === 'open');
+  const worstByCheck = new Map<string, Severity>();
+  for (const f of open) {
+    const prev = worstByCheck.get(f.checkId);
+    if (!prev || SEVERITIES.indexOf(f.severity) < SEVERITIES.indexOf(prev)) worstByCheck.set(f.checkId, f.severity);
+  }
+
+  const perCategory = new Map<string, { earned: number; weight: number }>();
+  for (const c of checks) {
+    if (c.status !== 'pass' && c.status !== 'fail') continue;
+    const weight = SEVERITY_WEIGHT[c.severity];
+    if (weight === 0) continue;
+    const worst = worstByCheck.get(c.checkId);
+    const lost = c.status === 'fail' && worst ? Math.min(weight, SEVERITY_WEIGHT[worst]) : 0;
+    const acc = perCategory.get(c.category) ?? { earned: 0, weight: 0 };
+    acc.earned += weight - lost;
+    acc.weight += weight;
+    perCategory.set(c.category, acc);
+  }
+
+  const categories: Score['categories'] = {};
+  let weighted = 0;
+  let totalWeight = 0;
+  for (const [cat, { earned, weight }] of perCategory) {
+    const score = (100 * earned) / weight;
+    categories[cat] = { score: round1(score), grade: letterFor(score), applicableWeight: weight };
+    weighted += score * weight;
+    totalWeight += weight;
+  }
+  const overall = totalWeight ? weighted / totalWeight : 100;
+
+  const hasCritical = open.some((f) => f.severity === 'critical');
+  const hasHigh = open.some((f) => f.severity === 'high');
+  let grade = letterFor(overall);
+  let cap: string | null = null;
+  if (hasCritical && rank(grade) < rank('D')) {
+    grade = 'D';
+    cap = 'an open critical finding limits the grade to D';
+  } else if (hasHigh && rank(grade) < rank('B')) {
+    grade = 'B';
+    cap = 'an open high finding limits the grade to B';
+  }
+  return { overall: round1(overall), grade, cap, categories };
+}
+
+const ORDER = ['A+', 'A', 'B', 'C', 'D', 'F'] as const;
+function rank(g: (typeof ORDER)[number]): number {
+  return ORDER.indexOf(g);
+}

@@ -1,0 +1,39 @@
+// The main process's services, built from plain Node modules. Electron's ipcMain, the e2e
+// bridge and the CLI all sit on top of these.
+import type { AppEvent } from '../shared/ipc/events';
+import { Store } from './store/store';
+
+export interface Services {
+  store: Store;
+  emit: (event: AppEvent) => void;
+  appVersion: string;
+  platform: string;
+  /** Running audits by job id, for cancellation. */
+  jobs: Map<string, AbortController>;
+  close(): void;
+}
+
+export interface ServicesOptions {
+  dbFile: string;
+  emit?: (event: AppEvent) => void;
+  appVersion?: string;
+  nativeBinding?: string;
+}
+
+export const APP_VERSION = '0.1.0';
+
+export function createServices(opts: ServicesOptions): Services {
+  const store = new Store(opts.dbFile, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+  const jobs = new Map<string, AbortController>();
+  return {
+    store,
+    emit: opts.emit ?? (() => undefined),
+    appVersion: opts.appVersion ?? APP_VERSION,
+    platform: process.platform,
+    jobs,
+    close() {
+      for (const c of jobs.values()) c.abort();
+      store.close();
+    },
+  };
+}

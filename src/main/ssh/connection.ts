@@ -1,0 +1,297 @@
+// SSH connections with ssh2. The host key is verified (asynchronously, during key exchange)
+// before any credential is offered; a probe reads the key and aborts without authenticating.
+import fs from 'node:fs';
+import os from 'node:os';
+import { Client, utils, type ConnectConfig, type ClientChannel } from 'ssh2';
+import { RampartError } from '../../shared/errors';
+import type { HostKeyPin } from '../../shared/domain';
+import { keyTypeOf, sha256Fingerprint } from './fingerprint';
+
+export interface SshTarget {
+  address: string;
+  port: number;
+  username: string;
+  identityFile?: string | null | undefined;
+}
+
+export interface PresentedKey {
+  keyType: string;
+  fingerprint: string;
+}
+
+/** What to do with the host key the server presents. */
+export type HostKeyPolicy =
+  | { kind: 'pinned'; pin: HostKeyPin }
+  /** Accept whatever is presented; the caller pins it (first use, after explicit consent). */
+  | { kind: 'accept-new'; onAccept: (key: PresentedKey) => void };
+
+export interface ExecOptions {
+  stdin?: string | Buffer;
+  timeoutMs?: number;
+  maxOutputBytes?: number;
+  signal?: AbortSignal;
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+  signal: string | null;
+  durationMs: number;
+  truncated: boolean;
+}
+
+export interface ConnectOptions {
+  readyTimeoutMs?: number;
+  keepaliveIntervalMs?: number;
+  keepaliveCountMax?: number;
+  signal?: AbortSignal;
+}
+
+const DEFAULT_READY_TIMEOUT_MS = 10_000;
+const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
+const DEFAULT_MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
+
+function expandHome(p: string): string {
+  return p === '~' || p.startsWith('~/') ? os.homedir() + p.slice(1) : p;
+}
+
+/** Reads and parses the private key file up front so a bad file gets a specific message. */
+export function loadIdentity(file: string): Buffer {
+  const full = expandHome(file);
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(full);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new RampartError('IDENTITY_UNREADABLE', `Cannot read the private key ${full}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message}.`);
+  }
+  const parsed = utils.parseKey(buf);
+  if (parsed instanceof Error) {
+    if (/encrypted|passphrase/i.test(parsed.message))
+      throw new RampartError('IDENTITY_ENCRYPTED', `The private key ${full} is protected by a passphrase. Load it into ssh-agent, or use an unencrypted key for now.`);
+    throw new RampartError('IDENTITY_UNREADABLE', `${full} is not a private key Rampart can use: ${parsed.message}.`);
+  }
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!key || !key.isPrivateKey()) throw new RampartError('IDENTITY_UNREADABLE', `${full} holds a public key; Rampart needs the private key file.`);
+  return buf;
+}
+
+function mapConnectError(err: Error & { code?: string; level?: string }, t: SshTarget): RampartError {
+  const where = `${t.address}:${t.port}`;
+  switch (err.code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new RampartError('HOST_UNRESOLVED', `Cannot resolve ${t.address}: no such host name (DNS).`);
+    case 'ECONNREFUSED':
+      return new RampartError('CONNECTION_REFUSED', `${where} refused the connection: nothing listens on port ${t.port}, or a firewall rejects it.`);
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return new RampartError('HOST_UNREACHABLE', `No route to ${where} (${err.code}). Is the address right, and the VPN up if the host needs one?`);
+    case 'ETIMEDOUT':
+      return new RampartError('CONNECTION_TIMEOUT', `Connecting to ${where} timed out.`);
+    case 'ECONNRESET':
+      return new RampartError('CONNECTION_DROPPED', `${where} reset the connection during the SSH handshake.`);
+  }
+  if (err.level === 'client-authentication')
+    return new RampartError('AUTH_REJECTED', `${where} rejected the login as ${t.username}: ${t.identityFile ? `the key ${t.identityFile}` : 'no key or ssh-agent identity'} was not accepted (methods tried: publickey).`, {
+      methodsTried: ['publickey'],
+    });
+  if (err.level === 'client-timeout' || /timed out/i.test(err.message))
+    return new RampartError('CONNECTION_TIMEOUT', `${where} did not complete the SSH handshake in time. Is it an SSH server on that port?`);
+  if (err.level === 'protocol' || /handshake|protocol|ident/i.test(err.message))
+    return new RampartError('CONNECTION_DROPPED', `SSH handshake with ${where} failed: ${err.message}. Is it an SSH server on that port?`);
+  return new RampartError('CONNECTION_DROPPED', `SSH connection to ${where} failed: ${err.message}`);
+}
+
+/** Connects far enough to see the server's host key, then aborts. Sends no credential. */
+export function probeHostKey(t: Pick<SshTarget, 'address' | 'port'>, opts: ConnectOptions = {}): Promise<PresentedKey> {
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    let seen: PresentedKey | null = null;
+    const finish = (fn: () => void): void => {
+      client.removeAllListeners();
+      client.on('error', () => undefined);
+      client.end();
+      fn();
+    };
+    client.on('error', (err) => finish(() => (seen ? resolve(seen) : reject(mapConnectError(err, { ...t, username: 'probe' })))));
+    client.on('close', () => finish(() => (seen ? resolve(seen) : reject(new RampartError('CONNECTION_DROPPED', `${t.address}:${t.port} closed the connection before presenting a host key.`)))));
+    client.on('ready', () => finish(() => reject(new RampartError('INTERNAL', 'Probe unexpectedly authenticated'))));
+    client.connect({
+      host: t.address,
+      port: t.port,
+      username: 'rampart-probe',
+      readyTimeout: opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+      // No credentials at all: even if the verifier said yes, nothing could be offered.
+      authHandler: () => false,
+      hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
+        seen = { keyType: keyTypeOf(key), fingerprint: sha256Fingerprint(key) };
+        verify(false);
+      },
+    } as ConnectConfig);
+  });
+}
+
+export class SshConnection {
+  private closed = false;
+  execCount = 0;
+
+  constructor(
+    private readonly client: Client,
+    readonly target: SshTarget,
+    readonly hostKey: PresentedKey,
+  ) {
+    client.on('close', () => {
+      this.closed = true;
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Runs one command; the remote process gets `stdin` and EOF. */
+  exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    const started = Date.now();
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+    const maxOutputBytes = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+    this.execCount++;
+    return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new RampartError('CONNECTION_DROPPED', `The connection to ${this.target.address} is closed.`));
+      if (opts.signal?.aborted) return reject(new RampartError('CANCELLED', 'Cancelled before the command started.'));
+      this.client.exec(command, (err, stream: ClientChannel) => {
+        if (err) return reject(new RampartError('CONNECTION_DROPPED', `Could not open a channel on ${this.target.address}: ${err.message}`));
+        const out: Buffer[] = [];
+        const errOut: Buffer[] = [];
+        let bytes = 0;
+        let truncated = false;
+        let code: number | null = null;
+        let sig: string | null = null;
+        let failure: RampartError | null = null;
+        const take = (bucket: Buffer[]) => (d: Buffer) => {
+          if (bytes + d.length > maxOutputBytes) {
+            truncated = true;
+            const room = maxOutputBytes - bytes;
+            if (room > 0) bucket.push(d.subarray(0, room));
+            bytes = maxOutputBytes;
+            stream.close();
+            return;
+          }
+          bytes += d.length;
+          bucket.push(d);
+        };
+        const abort = (e: RampartError): void => {
+          failure ??= e;
+          stream.close();
+        };
+        const timer = setTimeout(() => abort(new RampartError('COMMAND_TIMEOUT', `The command on ${this.target.address} did not finish within ${timeoutMs} ms and was stopped.`)), timeoutMs);
+        const onAbort = (): void => abort(new RampartError('CANCELLED', 'Cancelled; the remote command was stopped.'));
+        opts.signal?.addEventListener('abort', onAbort, { once: true });
+        const onClientClose = (): void => {
+          failure ??= new RampartError('CONNECTION_DROPPED', `The connection to ${this.target.address} dropped while a command was running.`);
+        };
+        this.client.once('close', onClientClose);
+        stream.on('data', take(out));
+        stream.stderr.on('data', take(errOut));
+        stream.on('exit', (c: number | null, s?: string) => {
+          code = c;
+          sig = s ?? null;
+        });
+        stream.on('close', () => {
+          clearTimeout(timer);
+          opts.signal?.removeEventListener('abort', onAbort);
+          this.client.removeListener('close', onClientClose);
+          // The client 'close' may arrive just after the channel's; a missing exit status tells.
+          if (!failure && code === null && sig === null && !truncated) {
+            failure = new RampartError('CONNECTION_DROPPED', `The connection to ${this.target.address} dropped while a command was running.`);
+          }
+          if (failure) return reject(failure);
+          resolve({
+            stdout: Buffer.concat(out).toString('utf8'),
+            stderr: Buffer.concat(errOut).toString('utf8'),
+            code,
+            signal: sig,
+            durationMs: Date.now() - started,
+            truncated,
+          });
+        });
+        if (opts.stdin !== undefined) stream.end(opts.stdin);
+        else stream.end();
+      });
+    });
+  }
+
+  close(): void {
+    if (!this.closed) this.client.end();
+    this.closed = true;
+  }
+}
+
+/**
+ * Opens an authenticated connection. The host key is checked against the policy inside
+ * ssh2's hostVerifier, i.e. before the client offers any credential.
+ */
+export function connect(t: SshTarget, policy: HostKeyPolicy, opts: ConnectOptions = {}): Promise<SshConnection> {
+  const privateKey = t.identityFile ? loadIdentity(t.identityFile) : undefined;
+  const agent = privateKey ? undefined : process.env.SSH_AUTH_SOCK;
+  if (!privateKey && !agent)
+    return Promise.reject(new RampartError('AUTH_REJECTED', `No identity for ${t.username}@${t.address}: set a private key file for the host, or start ssh-agent with the key loaded.`));
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    let presented: PresentedKey | null = null;
+    let keyError: RampartError | null = null;
+    let settled = false;
+    const fail = (e: RampartError): void => {
+      if (settled) return;
+      settled = true;
+      client.removeAllListeners();
+      client.on('error', () => undefined);
+      client.end();
+      reject(e);
+    };
+    const onAbort = (): void => fail(new RampartError('CANCELLED', 'Connection cancelled.'));
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    client.on('ready', () => {
+      if (settled) return;
+      settled = true;
+      opts.signal?.removeEventListener('abort', onAbort);
+      client.removeAllListeners('error');
+      client.on('error', () => undefined); // later errors surface through 'close' on pending execs
+      resolve(new SshConnection(client, t, presented!));
+    });
+    client.on('error', (err) => fail(keyError ?? mapConnectError(err, t)));
+    client.on('close', () => fail(keyError ?? new RampartError('CONNECTION_DROPPED', `${t.address}:${t.port} closed the connection during login.`)));
+    const config: ConnectConfig = {
+      host: t.address,
+      port: t.port,
+      username: t.username,
+      readyTimeout: opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+      keepaliveInterval: opts.keepaliveIntervalMs ?? 15_000,
+      keepaliveCountMax: opts.keepaliveCountMax ?? 3,
+      tryKeyboard: false,
+      hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
+        presented = { keyType: keyTypeOf(key), fingerprint: sha256Fingerprint(key) };
+        if (policy.kind === 'accept-new') {
+          policy.onAccept(presented);
+          return verify(true);
+        }
+        if (policy.pin.fingerprint === presented.fingerprint) return verify(true);
+        keyError = new RampartError(
+          'HOST_KEY_CHANGED',
+          `The host key of ${t.address}:${t.port} has CHANGED. Pinned: ${policy.pin.fingerprint} (${policy.pin.keyType}); presented now: ${presented.fingerprint} (${presented.keyType}). ` +
+            'Rampart refused to connect and sent no credentials. If the server was reinstalled or its keys rotated, verify the new fingerprint out of band and re-pin it.',
+          { pinned: policy.pin.fingerprint, presented: presented.fingerprint, keyType: presented.keyType },
+        );
+        verify(false);
+      },
+    } as ConnectConfig;
+    if (privateKey) config.privateKey = privateKey;
+    if (agent) config.agent = agent;
+    try {
+      client.connect(config);
+    } catch (e) {
+      fail(new RampartError('IDENTITY_UNREADABLE', (e as Error).message));
+    }
+  });
+}

@@ -1,0 +1,6 @@
+import { sql as v1 } from './001_hosts';
+import { sql as v2 } from './002_audit_runs';
+
+/** Index i holds the SQL that takes the schema from version i to i + 1. Append only. */
+export const MIGRATIONS: readonly string[] = [v1, v2];
+export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,174 @@
+// Domain vocabulary shared by main, preload, renderer and CLI. Pure data: zod schemas and the
+// types inferred from them. Nothing here may import from src/main, src/preload or src/renderer.
+import { z } from 'zod';
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export const Severity = z.enum(SEVERITIES);
+export type Severity = z.infer<typeof Severity>;
+
+export const CATEGORIES = [
+  'secrets',
+  'permissions',
+  'containers',
+  'network',
+  'ssh',
+  'access',
+  'system',
+  'backups',
+  'vpn',
+  'mail',
+  'cve',
+] as const;
+export const Category = z.enum(CATEGORIES);
+export type Category = z.infer<typeof Category>;
+
+export const CheckStatus = z.enum(['pass', 'fail', 'error', 'not-applicable', 'needs-sudo']);
+export type CheckStatus = z.infer<typeof CheckStatus>;
+
+export const RunStatus = z.enum(['complete', 'partial', 'failed', 'cancelled']);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+export const FindingStatus = z.enum(['open', 'accepted', 'false-positive', 'fixed']);
+export type FindingStatus = z.infer<typeof FindingStatus>;
+
+export const Grade = z.enum(['A+', 'A', 'B', 'C', 'D', 'F']);
+export type Grade = z.infer<typeof Grade>;
+
+/** A host name users type: letters, digits, dot, dash, underscore. */
+const hostName = z
+  .string()
+  .trim()
+  .min(1, 'Name is required')
+  .max(64, 'Name is at most 64 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Name may contain letters, digits, ".", "_" and "-"');
+
+/** IPv4, IPv6 or a DNS name. No spaces, no shell metacharacters, no leading dash. */
+export const HostAddress = z
+  .string()
+  .trim()
+  .min(1, 'Address is required')
+  .max(253, 'Address is too long')
+  .refine(
+    (s) =>
+      /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(s) || /^[0-9A-Fa-f:.]+$/.test(s),
+    'Address must be an IP address or a DNS name',
+  );
+
+export const Port = z.coerce
+  .number({ message: 'Port must be a number' })
+  .int('Port must be a whole number')
+  .min(1, 'Port must be between 1 and 65535')
+  .max(65535, 'Port must be between 1 and 65535');
+
+export const UserName = z
+  .string()
+  .trim()
+  .min(1, 'User is required')
+  .max(32, 'User is at most 32 characters')
+  .regex(/^[a-z_][a-z0-9_.-]*\$?$/i, 'User must be a valid POSIX login name');
+
+export const AbsolutePath = z
+  .string()
+  .trim()
+  .min(1)
+  .max(4096)
+  .refine((s) => s.startsWith('/') || /^[A-Za-z]:[\\/]/.test(s) || s.startsWith('~'), 'Must be an absolute path')
+  .refine((s) => !s.includes('\0'), 'Path contains a NUL byte');
+
+export const HostInput = z.object({
+  name: hostName,
+  address: HostAddress,
+  port: Port.default(22),
+  username: UserName,
+  identityFile: AbsolutePath.optional(),
+  sshdConfigPath: AbsolutePath.default('/etc/ssh/sshd_config'),
+});
+export type HostInput = z.input<typeof HostInput>;
+
+export const HostKeyPin = z.object({
+  address: z.string(),
+  port: z.number().int(),
+  keyType: z.string(),
+  fingerprint: z.string(),
+  pinnedAt: z.string(),
+});
+export type HostKeyPin = z.infer<typeof HostKeyPin>;
+
+export const Host = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  address: z.string(),
+  port: z.number().int(),
+  username: z.string(),
+  identityFile: z.string().nullable(),
+  sshdConfigPath: z.string(),
+  createdAt: z.string(),
+  hostKey: HostKeyPin.nullable(),
+  lastRun: z
+    .object({ id: z.string(), startedAt: z.string(), status: RunStatus, score: z.number().nullable(), grade: Grade.nullable() })
+    .nullable(),
+});
+export type Host = z.infer<typeof Host>;
+
+export const Finding = z.object({
+  /** Stable identity of the finding across runs: host + checkId + resource. */
+  id: z.string(),
+  checkId: z.string(),
+  category: Category,
+  severity: Severity,
+  title: z.string(),
+  resource: z.string(),
+  evidence: z.string(),
+  rationale: z.string(),
+  remediation: z.string(),
+  references: z.array(z.string()),
+  status: FindingStatus,
+});
+export type Finding = z.infer<typeof Finding>;
+
+export const CheckResult = z.object({
+  checkId: z.string(),
+  category: Category,
+  status: CheckStatus,
+  /** Highest severity the check can raise; used for weighting. */
+  severity: Severity,
+  message: z.string().optional(),
+});
+export type CheckResult = z.infer<typeof CheckResult>;
+
+export const CategoryScore = z.object({ score: z.number(), grade: Grade, applicableWeight: z.number() });
+export const Score = z.object({
+  overall: z.number(),
+  grade: Grade,
+  /** Why the grade is lower than the number alone would give, e.g. "open critical finding caps at D". */
+  cap: z.string().nullable(),
+  categories: z.record(z.string(), CategoryScore),
+});
+export type Score = z.infer<typeof Score>;
+
+export const RunError = z.object({ section: z.string(), message: z.string() });
+export type RunError = z.infer<typeof RunError>;
+
+export const RunSummary = z.object({
+  id: z.string(),
+  hostId: z.number().int().nullable(),
+  hostName: z.string(),
+  address: z.string(),
+  port: z.number().int(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  status: RunStatus,
+  os: z.string().nullable(),
+  score: Score.nullable(),
+  findingCounts: z.record(Severity, z.number().int()),
+  execCount: z.number().int(),
+  durationMs: z.number().int().nullable(),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+export const RunDetail = RunSummary.extend({
+  findings: z.array(Finding),
+  checks: z.array(CheckResult),
+  errors: z.array(RunError),
+});
+export type RunDetail = z.infer<typeof RunDetail>;

@@ -1,0 +1,42 @@
+// The whole IPC contract: every channel, declared once. Preload, the Electron wiring, the e2e
+// bridge and the handler table are all derived from this object.
+import type { Result } from '../errors';
+import type { AppEvent } from './events';
+import { appChannels } from './app';
+import { auditChannels, runsChannels } from './audit';
+import type { Channel, RequestOf, ResponseOf } from './channel';
+import { hostsChannels } from './hosts';
+
+export const contract = {
+  app: appChannels,
+  hosts: hostsChannels,
+  audit: auditChannels,
+  runs: runsChannels,
+} as const;
+
+export type Contract = typeof contract;
+
+/** `window.rampart`: one async function per channel, grouped by domain, plus event subscription. */
+export type RampartApi = {
+  [D in keyof Contract]: {
+    [M in keyof Contract[D]]: (request: RequestOf<Contract[D][M]>) => Promise<Result<ResponseOf<Contract[D][M]>>>;
+  };
+} & {
+  onEvent(listener: (event: AppEvent) => void): () => void;
+};
+
+export interface ChannelEntry {
+  domain: string;
+  method: string;
+  channel: Channel;
+}
+
+export function channelEntries(): ChannelEntry[] {
+  const out: ChannelEntry[] = [];
+  for (const [domain, methods] of Object.entries(contract)) {
+    for (const [method, ch] of Object.entries(methods as Record<string, Channel>)) out.push({ domain, method, channel: ch });
+  }
+  return out;
+}
+
+export const CHANNEL_NAMES: readonly string[] = channelEntries().map((e) => e.channel.name);

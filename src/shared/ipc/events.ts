@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+/** Main → renderer notifications. One IPC channel carries all of them, discriminated by `type`. */
+export const EVENT_CHANNEL = 'rampart:event';
+
+export const AuditProgressEvent = z.object({
+  type: z.literal('audit-progress'),
+  jobId: z.string(),
+  hostId: z.number().int(),
+  phase: z.enum(['connecting', 'collecting', 'evaluating', 'saving', 'done', 'failed', 'cancelled']),
+  message: z.string(),
+  /** 0..1 */
+  progress: z.number().min(0).max(1),
+});
+export const AppEvent = z.discriminatedUnion('type', [AuditProgressEvent]);
+export type AppEvent = z.infer<typeof AppEvent>;
+export type AuditProgressEvent = z.infer<typeof AuditProgressEvent>;
