@@ -42,6 +42,22 @@ const hostName = z
   .max(64, 'Name is at most 64 characters')
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Name may contain letters, digits, ".", "_" and "-"');
 
+function isDnsNameOrIpv4(s: string): boolean {
+  if (!/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(s)) return false;
+  // All-numeric dotted names must be a valid IPv4 address (no 999.1.1.1).
+  if (/^[0-9.]+$/.test(s)) return /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(s);
+  return s.split('.').every((label) => label.length > 0 && label.length <= 63 && !label.startsWith('-') && !label.endsWith('-'));
+}
+
+function isIpv6(s: string): boolean {
+  if (!/^[0-9A-Fa-f:]+$/.test(s) || (s.match(/:/g) ?? []).length < 2) return false;
+  const halves = s.split('::');
+  if (halves.length > 2) return false;
+  const groups = halves.flatMap((h) => (h === '' ? [] : h.split(':')));
+  if (groups.some((g) => g.length < 1 || g.length > 4)) return false;
+  return halves.length === 2 ? groups.length < 8 : groups.length === 8;
+}
+
 /** IPv4, IPv6 or a DNS name. No spaces, no shell metacharacters, no leading dash. */
 export const HostAddress = z
   .string()
@@ -49,16 +65,19 @@ export const HostAddress = z
   .min(1, 'Address is required')
   .max(253, 'Address is too long')
   .refine(
-    (s) =>
-      /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(s) || /^[0-9A-Fa-f:.]+$/.test(s),
+    (s) => isDnsNameOrIpv4(s) || isIpv6(s),
     'Address must be an IP address or a DNS name',
   );
 
-export const Port = z.coerce
-  .number({ message: 'Port must be a number' })
+// Only real numbers or plain decimal strings ("22"); no booleans, arrays, hex or exponents.
+export const Port = z
+  .union([z.number(), z.string().trim().regex(/^\d{1,5}$/, 'Port must be a number').transform(Number)], {
+    message: 'Port must be a number',
+  })
+  .pipe(z.number({ message: 'Port must be a number' })
   .int('Port must be a whole number')
   .min(1, 'Port must be between 1 and 65535')
-  .max(65535, 'Port must be between 1 and 65535');
+  .max(65535, 'Port must be between 1 and 65535'));
 
 export const UserName = z
   .string()

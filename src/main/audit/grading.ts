@@ -32,11 +32,12 @@ export function computeScore(checks: readonly CheckResult[], findings: readonly 
   let totalWeight = 0;
   for (const [cat, { earned, weight }] of perCategory) {
     const score = (100 * earned) / weight;
-    categories[cat] = { score: round1(score), grade: letterFor(score), applicableWeight: weight };
+    // The letter follows the number the user sees (rounded), so 96.96 shows as 97.0 and A+.
+    categories[cat] = { score: round1(score), grade: letterFor(round1(score)), applicableWeight: weight };
     weighted += score * weight;
     totalWeight += weight;
   }
-  const overall = totalWeight ? weighted / totalWeight : 100;
+  const overall = round1(totalWeight ? weighted / totalWeight : 100);
 
   const hasCritical = open.some((f) => f.severity === 'critical');
   const hasHigh = open.some((f) => f.severity === 'high');
@@ -49,7 +50,7 @@ export function computeScore(checks: readonly CheckResult[], findings: readonly 
     grade = 'B';
     cap = 'an open high finding limits the grade to B';
   }
-  return { overall: round1(overall), grade, cap, categories };
+  return { overall, grade, cap, categories };
 }
 
 const ORDER = ['A+', 'A', 'B', 'C', 'D', 'F'] as const;

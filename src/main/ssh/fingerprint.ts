@@ -10,5 +10,7 @@ export function keyTypeOf(rawKey: Buffer): string {
   if (rawKey.length < 4) return 'unknown';
   const len = rawKey.readUInt32BE(0);
   if (len <= 0 || len > 64 || 4 + len > rawKey.length) return 'unknown';
-  return rawKey.subarray(4, 4 + len).toString('latin1');
+  const name = rawKey.subarray(4, 4 + len).toString('latin1');
+  // Key type names are short printable ASCII (RFC 4251 §6); anything else is not a key blob.
+  return /^[A-Za-z0-9@._+-]+$/.test(name) ? name : 'unknown';
 }

@@ -25,6 +25,8 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   try {
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new RampartError('DB_CORRUPT', `The database ${file} failed an integrity check (${String(check)}). It was not modified.`);
+    // Refuse a database from a newer Rampart before anything (even the WAL switch) writes to it.
+    assertNotTooNew(db, file);
     if (file !== ':memory:') db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
@@ -47,7 +49,7 @@ export function schemaVersion(db: Db): number {
  * Applies every pending migration in one transaction, after copying the database aside
  * (`<file>.pre-v<N>.bak`), and refuses a database written by a newer Rampart.
  */
-export function migrate(db: Db, file: string, target: number = SCHEMA_VERSION): void {
+function assertNotTooNew(db: Db, file: string): void {
   const current = schemaVersion(db);
   if (current > SCHEMA_VERSION) {
     throw new RampartError(
@@ -57,6 +59,11 @@ export function migrate(db: Db, file: string, target: number = SCHEMA_VERSION): 
       { databaseVersion: current, supportedVersion: SCHEMA_VERSION },
     );
   }
+}
+
+export function migrate(db: Db, file: string, target: number = SCHEMA_VERSION): void {
+  assertNotTooNew(db, file);
+  const current = schemaVersion(db);
   if (current >= target) return;
   if (current > 0 && file !== ':memory:') {
     // VACUUM INTO writes a consistent copy including WAL content, without touching the original.

@@ -6,6 +6,7 @@ import { appChannels } from './app';
 import { auditChannels, runsChannels } from './audit';
 import type { Channel, RequestOf, ResponseOf } from './channel';
 import { hostsChannels } from './hosts';
+import { CHANNEL_METHODS, channelName } from './names';
 
 export const contract = {
   app: appChannels,
@@ -15,6 +16,15 @@ export const contract = {
 } as const;
 
 export type Contract = typeof contract;
+
+// Compile-time proof that names.ts lists exactly the contract's methods (a missing or extra
+// name makes one of these types non-`true` and fails typecheck).
+type Methods = typeof CHANNEL_METHODS;
+type SameKeys<A, B> = [Exclude<A, B>] extends [never] ? ([Exclude<B, A>] extends [never] ? true : false) : false;
+type DomainsMatch = SameKeys<keyof Contract, keyof Methods>;
+type MethodsMatch = { [D in keyof Contract & keyof Methods]: SameKeys<keyof Contract[D], Methods[D][number]> }[keyof Contract & keyof Methods];
+const contractMatchesNames: [DomainsMatch, MethodsMatch] = [true, true];
+void contractMatchesNames;
 
 /** `window.rampart`: one async function per channel, grouped by domain, plus event subscription. */
 export type RampartApi = {
@@ -34,7 +44,10 @@ export interface ChannelEntry {
 export function channelEntries(): ChannelEntry[] {
   const out: ChannelEntry[] = [];
   for (const [domain, methods] of Object.entries(contract)) {
-    for (const [method, ch] of Object.entries(methods as Record<string, Channel>)) out.push({ domain, method, channel: ch });
+    for (const [method, ch] of Object.entries(methods as Record<string, Channel>)) {
+      if (ch.name !== channelName(domain, method)) throw new Error(`channel ${domain}.${method} is named ${ch.name}; expected ${channelName(domain, method)}`);
+      out.push({ domain, method, channel: ch });
+    }
   }
   return out;
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 
-/** Main → renderer notifications. One IPC channel carries all of them, discriminated by `type`. */
-export const EVENT_CHANNEL = 'rampart:event';
+export { EVENT_CHANNEL } from './names';
 
 export const AuditProgressEvent = z.object({
   type: z.literal('audit-progress'),

@@ -15,10 +15,13 @@ export function parseSshdT(text: string): SshdConfig {
   for (const raw of lines) {
     const line = raw.trim();
     if (!line) continue;
-    const m = /^([a-z0-9]+)(?:\s+(.*))?$/.exec(line);
-    if (!m) continue; // warnings such as "Deprecated option" are not config lines
+    // sshd prints warnings such as "reprocess config line 2: Deprecated option …" on the same
+    // stream; a real config line is a lowercase keyword followed by a value.
+    if (/config line \d+:/i.test(line)) continue;
+    const m = /^([a-z0-9]+)\s+(\S.*)$/.exec(line);
+    if (!m) continue;
     const key = m[1]!;
-    const value = (m[2] ?? '').trim();
+    const value = m[2]!.trim();
     const list = map.get(key);
     if (list) list.push(value);
     else map.set(key, [value]);

@@ -16,7 +16,8 @@ export default defineCheck({
   requires: ['sshd'],
   evaluate: ({ sshd }) => {
     // sshd -T prints the value in seconds; 0 means no limit.
-    const seconds = Number(value(sshd, 'LoginGraceTime'));
+    const raw = value(sshd, 'LoginGraceTime');
+    const seconds = raw !== undefined && /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
     if (!Number.isFinite(seconds)) return { status: 'not-applicable', message: 'LoginGraceTime is not a number of seconds' };
     if (seconds > 0 && seconds <= LOGIN_GRACE_LIMIT_S) return { status: 'pass' };
     return {

@@ -16,7 +16,7 @@ export default defineCheck({
   requires: ['sshd'],
   evaluate: ({ sshd }) => {
     const raw = value(sshd, 'MaxAuthTries');
-    const n = Number(raw);
+    const n = raw !== undefined && /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
     if (!Number.isInteger(n)) return { status: 'not-applicable', message: `MaxAuthTries is "${raw}", not a number` };
     if (n <= MAX_AUTH_TRIES_LIMIT) return { status: 'pass' };
     return { status: 'fail', findings: [{ severity: 'medium', resource: sshdResource(sshd, 'MaxAuthTries'), evidence: `MaxAuthTries ${n} (at most ${MAX_AUTH_TRIES_LIMIT} recommended)` }] };

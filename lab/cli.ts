@@ -1,0 +1,209 @@
+// `npm run lab -- <command>`: start, list and stop Rampart lab hosts by hand.
+//
+//   npm run lab -- up <scenario> [--name rmp-xxx] [--base-dir DIR] [--json]
+//   npm run lab -- down <name>... | --all | --stale
+//   npm run lab -- list [--json]
+//
+// Exit codes: 0 ok, 1 runtime failure, 2 usage error or missing prerequisites.
+
+import {
+  createLabHost,
+  destroyAllLabHosts,
+  destroyLabHost,
+  isLabHostName,
+  isLabHostRunning,
+  isLabScenario,
+  labPrerequisites,
+  listLabHosts,
+  scenarioNames,
+  scenarios,
+  type LabHost,
+} from './lab';
+
+const USAGE = `Usage:
+  npm run lab -- up <scenario> [--name rmp-NAME] [--base-dir DIR] [--json]
+      Create a lab host and leave it running. Scenarios: ${scenarioNames.join(', ')}.
+  npm run lab -- down <name>... | --all | --stale
+      Destroy lab hosts (--stale: only hosts whose creator died or whose sshd is gone).
+  npm run lab -- list [--json]
+      List lab hosts from their state files.
+
+Lab hosts need root, iproute2, openssh-server and sudo (Linux network namespaces).`;
+
+class UsageError extends Error {}
+
+function parseFlags(
+  args: readonly string[],
+  spec: { values?: readonly string[]; booleans?: readonly string[] },
+): { positional: string[]; values: Map<string, string>; booleans: Set<string> } {
+  const positional: string[] = [];
+  const values = new Map<string, string>();
+  const booleans = new Set<string>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (a === '--') {
+      positional.push(...args.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const flag = eq >= 0 ? a.slice(0, eq) : a;
+      if (spec.values?.includes(flag)) {
+        const v = eq >= 0 ? a.slice(eq + 1) : args[++i];
+        if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
+        values.set(flag, v);
+      } else if (spec.booleans?.includes(flag) && eq < 0) {
+        booleans.add(flag);
+      } else {
+        throw new UsageError(`unknown option ${a}`);
+      }
+    } else if (a.startsWith('-') && a.length > 1) {
+      throw new UsageError(`unknown option ${a}`);
+    } else {
+      positional.push(a);
+    }
+  }
+  return { positional, values, booleans };
+}
+
+function requirePrerequisites(): void {
+  const pre = labPrerequisites();
+  if (!pre.ok) {
+    process.stderr.write(`lab: cannot manage lab hosts here: ${pre.reason}\n`);
+    process.exit(2);
+  }
+}
+
+function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+function describeHost(h: LabHost): string {
+  const kh = `${h.stateDir}/known_hosts`;
+  const fps = Object.entries(h.hostKeyFingerprints)
+    .map(([type, fp]) => `  ${type.padEnd(22)} ${fp}`)
+    .join('\n');
+  const q = shellQuote;
+  return `Lab host ${h.name} (${h.scenario}) is up: sshd pid ${h.pid} listening on ${h.address}:${h.port}.
+
+Connect by hand (known_hosts already holds the host keys):
+  ssh -i ${q(h.identityFile)} -p ${h.port} -o UserKnownHostsFile=${q(kh)} ${h.user}@${h.address}
+
+Host key fingerprints (compare with what your client shows):
+${fps}
+
+Audit it with Rampart:
+  npx rampart audit --host ${h.user}@${h.address}:${h.port} --identity ${q(h.identityFile)} --accept-new-host-key --format json
+
+Shell inside the host's namespace:  ip netns exec ${h.name} bash
+sshd log:                           ${h.logFile}
+Tear down:                          npm run lab -- down ${h.name}
+`;
+}
+
+async function cmdUp(args: readonly string[]): Promise<number> {
+  const { positional, values, booleans } = parseFlags(args, { values: ['--name', '--base-dir'], booleans: ['--json'] });
+  if (positional.length !== 1) {
+    throw new UsageError(
+      positional.length === 0 ? 'up: missing <scenario>' : `up: expected one scenario, got ${positional.join(' ')}`,
+    );
+  }
+  const scenario = positional[0] ?? '';
+  if (!isLabScenario(scenario)) {
+    throw new UsageError(`up: unknown scenario ${JSON.stringify(scenario)} (known: ${scenarioNames.join(', ')})`);
+  }
+  const name = values.get('--name');
+  if (name !== undefined && !isLabHostName(name)) {
+    throw new UsageError(`up: --name must look like rmp-NAME (lower-case letters, digits, '-'; at most 28 chars), got ${name}`);
+  }
+  requirePrerequisites();
+  const host = await createLabHost({ scenario, name, baseDir: values.get('--base-dir'), persistent: true });
+  if (booleans.has('--json')) process.stdout.write(`${JSON.stringify(host, null, 2)}\n`);
+  else process.stdout.write(`${describeHost(host)}\n${scenarios[scenario].description}\n`);
+  return 0;
+}
+
+async function cmdDown(args: readonly string[]): Promise<number> {
+  const { positional, booleans } = parseFlags(args, { booleans: ['--all', '--stale'] });
+  const all = booleans.has('--all');
+  const stale = booleans.has('--stale');
+  if ((all || stale) && positional.length > 0) throw new UsageError('down: give host names or --all/--stale, not both');
+  if (all && stale) throw new UsageError('down: --all and --stale are exclusive');
+  if (!all && !stale && positional.length === 0) throw new UsageError('down: missing <name> (or --all)');
+  for (const n of positional) {
+    if (!isLabHostName(n)) throw new UsageError(`down: not a lab host name: ${n}`);
+  }
+  requirePrerequisites();
+  if (all || stale) {
+    const before = (await listLabHosts()).map((h) => h.name);
+    await destroyAllLabHosts({ staleOnly: stale });
+    const after = new Set((await listLabHosts()).map((h) => h.name));
+    const gone = before.filter((n) => !after.has(n));
+    process.stdout.write(gone.length ? `destroyed: ${gone.join(', ')}\n` : 'no lab hosts to destroy\n');
+    return 0;
+  }
+  for (const n of positional) {
+    await destroyLabHost(n);
+    process.stdout.write(`destroyed ${n}\n`);
+  }
+  return 0;
+}
+
+async function cmdList(args: readonly string[]): Promise<number> {
+  const { positional, booleans } = parseFlags(args, { booleans: ['--json'] });
+  if (positional.length > 0) throw new UsageError(`list: unexpected argument ${positional[0]}`);
+  const hosts = await listLabHosts();
+  const rows = hosts.map((h) => ({ ...h, running: isLabHostRunning(h) }));
+  if (booleans.has('--json')) {
+    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return 0;
+  }
+  if (rows.length === 0) {
+    process.stdout.write('no lab hosts\n');
+    return 0;
+  }
+  const table = [
+    ['NAME', 'SCENARIO', 'ADDRESS', 'PID', 'STATE', 'IDENTITY'],
+    ...rows.map((r) => [r.name, r.scenario, `${r.address}:${r.port}`, String(r.pid), r.running ? 'running' : 'DOWN', r.identityFile]),
+  ];
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length)));
+  for (const row of table) process.stdout.write(`${row.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()}\n`);
+  return 0;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'up':
+      return cmdUp(rest);
+    case 'down':
+      return cmdDown(rest);
+    case 'list':
+    case 'ls':
+      return cmdList(rest);
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    case undefined:
+      throw new UsageError('missing command');
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(cmd)}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`lab: ${err.message}\n\n${USAGE}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`lab: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

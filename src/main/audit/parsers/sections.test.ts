@@ -1,0 +1,141 @@
+// The collector's section framing: only the per-run marker may open or close a section.
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { buildCollectScript, parseCollectOutput } from '../collector';
+import { MAX_SECTION_BYTES, parseSections } from './sections';
+
+const M = '@@RAMPART-0123456789abcdef01234567';
+
+/** What the collector's `sec` function prints for one command. */
+function sec(name: string, output: string, rc: number | string): string {
+  return `${M} BEGIN ${name}\n${output}\n${M} END ${name} ${rc}\n`;
+}
+
+describe('parseSections', () => {
+  it('splits sections and reads exit codes', () => {
+    const out = sec('id', '0\n', 0) + sec('os', 'ID=debian\nVERSION_ID="12"\n', 0) + sec('sshd_t', 'permission denied', 255);
+    const s = parseSections(out, M);
+    expect([...s.keys()]).toEqual(['id', 'os', 'sshd_t']);
+    expect(s.get('id')).toEqual({ name: 'id', body: '0', exitCode: 0 });
+    expect(s.get('os')).toEqual({ name: 'os', body: 'ID=debian\nVERSION_ID="12"', exitCode: 0 });
+    expect(s.get('sshd_t')).toEqual({ name: 'sshd_t', body: 'permission denied', exitCode: 255 });
+  });
+
+  it('keeps blank lines inside a body and handles empty output', () => {
+    const s = parseSections(sec('a', 'one\n\n\nfour\n', 0) + sec('empty', '', 1), M);
+    expect(s.get('a')!.body).toBe('one\n\n\nfour');
+    expect(s.get('empty')).toEqual({ name: 'empty', body: '', exitCode: 1 });
+  });
+
+  it('ignores anything outside sections (login banners, motd)', () => {
+    const s = parseSections(`Welcome to web-1!\nLast login: never\n${sec('id', '1000', 0)}trailing noise\n`, M);
+    expect([...s.keys()]).toEqual(['id']);
+    expect(s.get('id')!.body).toBe('1000');
+  });
+
+  it('empty output → no sections', () => {
+    expect(parseSections('', M).size).toBe(0);
+    expect(parseSections('\n\n', M).size).toBe(0);
+  });
+
+  describe('marker forgery', () => {
+    const forged = [
+      '@@RAMPART-ffffffffffffffffffffffff BEGIN sshd_t', // a different run's marker
+      '@@RAMPART-ffffffffffffffffffffffff END os 0',
+      'BEGIN sshd_t',
+      'END os 0',
+      `  ${M} END os 0`, // our marker, but not at the start of the line
+      `x${M} BEGIN evil`,
+      `${M}X BEGIN evil`, // a longer marker that merely starts with ours
+      `${M.slice(0, -1)} END os 0`, // a prefix of our marker
+      `${M}BEGIN evil`, // no space
+      `${M} begin evil`, // wrong case
+      `${M} FINISH os 0`,
+    ];
+
+    it.each(forged)('a body line %j does not split or close the section', (line) => {
+      const body = `ID=debian\n${line}\nPRETTY_NAME="evil"`;
+      const s = parseSections(sec('os', body, 0) + sec('id', '0', 0), M);
+      expect([...s.keys()]).toEqual(['os', 'id']);
+      expect(s.get('os')).toEqual({ name: 'os', body, exitCode: 0 });
+    });
+
+    it('all forged lines together in one body', () => {
+      const body = forged.join('\n');
+      const s = parseSections(sec('sshd_t', body, 0), M);
+      expect(s.size).toBe(1);
+      expect(s.get('sshd_t')!.body).toBe(body);
+    });
+  });
+
+  describe('truncation and odd endings', () => {
+    it('a section without END → exitCode null, body kept', () => {
+      const s = parseSections(sec('id', '0', 0) + `${M} BEGIN sshd_t\nport 22\npermitrootlogin no\n`, M);
+      expect(s.get('id')!.exitCode).toBe(0);
+      expect(s.get('sshd_t')!.exitCode).toBeNull();
+      expect(s.get('sshd_t')!.body).toContain('port 22\npermitrootlogin no');
+    });
+
+    it('output cut in the middle of the END line → exitCode null', () => {
+      const s = parseSections(`${M} BEGIN os\nID=debian\n\n${M} EN`, M);
+      expect(s.get('os')!.exitCode).toBeNull();
+    });
+
+    it('an END without an exit code, or with a non-number → exitCode null', () => {
+      expect(parseSections(`${M} BEGIN a\nx\n\n${M} END a\n`, M).get('a')!.exitCode).toBeNull();
+      expect(parseSections(`${M} BEGIN a\nx\n\n${M} END a abc\n`, M).get('a')!.exitCode).toBeNull();
+      expect(parseSections(`${M} BEGIN a\nx\n\n${M} END a 1.5\n`, M).get('a')!.exitCode).toBeNull();
+    });
+
+    it.each([
+      [0, 0],
+      [1, 1],
+      [2, 2],
+      [124, 124],
+      [127, 127],
+      [255, 255],
+    ])('exit code %i is read as %i', (rc, expected) => {
+      expect(parseSections(sec('x', 'out', rc), M).get('x')!.exitCode).toBe(expected);
+    });
+
+    it('a body larger than MAX_SECTION_BYTES is capped, and the next section still parses', () => {
+      const line = 'a'.repeat(1023);
+      const big = Array.from({ length: Math.ceil(MAX_SECTION_BYTES / 1024) + 512 }, () => line).join('\n');
+      const s = parseSections(sec('big', big, 0) + sec('id', '0', 0), M);
+      const body = s.get('big')!.body;
+      expect(body.length).toBeLessThanOrEqual(MAX_SECTION_BYTES + 1024);
+      expect(body.length).toBeGreaterThan(MAX_SECTION_BYTES - 1024);
+      expect(s.get('id')).toEqual({ name: 'id', body: '0', exitCode: 0 });
+    });
+  });
+});
+
+describe('the real collector script, run by a local /bin/sh', () => {
+  it('produces sections parseSections and parseCollectOutput understand', () => {
+    const { marker, script } = buildCollectScript({ sshdConfigPath: '/etc/ssh/sshd_config', sectionTimeoutS: 10 });
+    expect(marker).toMatch(/^@@RAMPART-[0-9a-f]{24}$/);
+    const stdout = execFileSync('/bin/sh', ['-s'], { input: script, encoding: 'utf8', timeout: 30_000 });
+    const sections = parseSections(stdout, marker);
+    expect([...sections.keys()]).toEqual(['id', 'os', 'sshd_t']);
+    for (const s of sections.values()) expect(s.exitCode).not.toBeNull();
+    expect(sections.get('id')!.body).toBe(String(process.getuid!()));
+    const { facts, uid } = parseCollectOutput(stdout, marker, '/etc/ssh/sshd_config');
+    expect(uid).toBe(process.getuid!());
+    expect(facts.os.ok).toBe(true);
+    if (process.getuid!() === 0) {
+      expect(facts.sshd.ok).toBe(true);
+      if (facts.sshd.ok) expect(facts.sshd.value.config.get('port')).toBeDefined();
+    }
+  });
+
+  it('a config path with shell metacharacters is passed as one argument', () => {
+    const evil = "/nonexistent/it's $(id) `id`; echo pwned";
+    const { marker, script } = buildCollectScript({ sshdConfigPath: evil, sectionTimeoutS: 10 });
+    const stdout = execFileSync('/bin/sh', ['-s'], { input: script, encoding: 'utf8', timeout: 30_000 });
+    const sshd = parseSections(stdout, marker).get('sshd_t')!;
+    expect(sshd.exitCode).not.toBe(0);
+    expect(sshd.body).toContain(evil);
+    expect(sshd.body).not.toMatch(/^pwned$/m);
+    expect(sshd.body).not.toMatch(/uid=\d+/);
+  });
+});

@@ -1,0 +1,114 @@
+import { useEffect } from 'react';
+import type React from 'react';
+import { subscribe } from './api';
+import { ErrorBoundary } from './components/ErrorBoundary';
+import { ErrorBanner } from './components/ui';
+import { HostDetailScreen } from './screens/HostDetailScreen';
+import { HostsScreen } from './screens/HostsScreen';
+import { RunScreen } from './screens/RunScreen';
+import { RunsScreen } from './screens/RunsScreen';
+import { useStore, type Route } from './store';
+
+function routeKey(route: Route): string {
+  switch (route.screen) {
+    case 'host':
+      return `host:${route.hostId}`;
+    case 'run':
+      return `run:${route.runId}`;
+    default:
+      return route.screen;
+  }
+}
+
+function Screen({ route }: { route: Route }): React.JSX.Element {
+  switch (route.screen) {
+    case 'hosts':
+      return <HostsScreen />;
+    case 'host':
+      return <HostDetailScreen hostId={route.hostId} />;
+    case 'runs':
+      return <RunsScreen />;
+    case 'run':
+      return <RunScreen runId={route.runId} />;
+  }
+}
+
+function TopBar(): React.JSX.Element {
+  const route = useStore((s) => s.route);
+  const navigate = useStore((s) => s.navigate);
+  const job = useStore((s) => s.job);
+  const jobHost = useStore((s) => (s.job ? s.hosts.find((h) => h.id === s.job?.hostId) : undefined));
+  const version = useStore((s) => s.appInfo?.version);
+  const section = route.screen === 'runs' || route.screen === 'run' ? 'runs' : 'hosts';
+
+  return (
+    <nav className="topbar" data-testid="topbar">
+      <span className="brand" data-testid="app-name">
+        <span className="brand-mark" aria-hidden="true" />
+        Rampart
+      </span>
+      <button
+        type="button"
+        className={`nav-item${section === 'hosts' ? ' active' : ''}`}
+        data-testid="nav-hosts"
+        aria-current={section === 'hosts' ? 'page' : undefined}
+        onClick={() => navigate({ screen: 'hosts' })}
+      >
+        Hosts
+      </button>
+      <button
+        type="button"
+        className={`nav-item${section === 'runs' ? ' active' : ''}`}
+        data-testid="nav-runs"
+        aria-current={section === 'runs' ? 'page' : undefined}
+        onClick={() => navigate({ screen: 'runs' })}
+      >
+        Runs
+      </button>
+      <span className="spacer" />
+      {job && (
+        <button type="button" className="job-pill" data-testid="job-indicator" onClick={() => navigate({ screen: 'host', hostId: job.hostId })}>
+          <span className="pulse" aria-hidden="true" />
+          Auditing {jobHost?.name ?? 'host'} · {Math.round(job.progress * 100)}%
+        </button>
+      )}
+      {version && <span className="version">v{version}</span>}
+    </nav>
+  );
+}
+
+export function App(): React.JSX.Element {
+  const route = useStore((s) => s.route);
+  const navigate = useStore((s) => s.navigate);
+
+  useEffect(() => {
+    const { init, handleEvent, showError } = useStore.getState();
+    const off = subscribe((event) => handleEvent(event));
+    void init();
+    const onRejection = (e: PromiseRejectionEvent): void => showError(e.reason);
+    const onError = (e: ErrorEvent): void => {
+      // Benign layout-timing noise from ResizeObserver (charts), not an error the user can act on.
+      if (typeof e.message === 'string' && e.message.startsWith('ResizeObserver loop')) return;
+      showError(e.error ?? e.message);
+    };
+    window.addEventListener('unhandledrejection', onRejection);
+    window.addEventListener('error', onError);
+    return () => {
+      off();
+      window.removeEventListener('unhandledrejection', onRejection);
+      window.removeEventListener('error', onError);
+    };
+  }, []);
+
+  return (
+    <div className="app">
+      <TopBar />
+      <ErrorBanner />
+      <main className="content">
+        <ErrorBoundary key={routeKey(route)} onReset={() => navigate({ screen: 'hosts' })}>
+          <Screen route={route} />
+        </ErrorBoundary>
+      </main>
+    </div>
+  );
+}

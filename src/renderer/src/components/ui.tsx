@@ -1,0 +1,118 @@
+// Small shared pieces: badges, the error banner, the run table.
+import type React from 'react';
+import type { Grade, RunStatus, RunSummary, Severity } from '../../../shared/domain';
+import { useStore } from '../store';
+import { SEVERITY_ORDER, SEVERITY_SHORT, formatDate, formatDuration, formatScore, gradeClass, target } from '../format';
+
+export function SeverityBadge({ severity }: { severity: Severity }): React.JSX.Element {
+  return (
+    <span className={`sev sev-${severity}`} data-testid="finding-severity">
+      {severity}
+    </span>
+  );
+}
+
+export function GradeChip({ grade, testId }: { grade: Grade | null | undefined; testId?: string }): React.JSX.Element {
+  return (
+    <span className={`grade-chip ${gradeClass(grade)}`} data-testid={testId}>
+      {grade ?? '—'}
+    </span>
+  );
+}
+
+export function StatusBadge({ status, testId }: { status: RunStatus; testId?: string }): React.JSX.Element {
+  return (
+    <span className={`status status-${status}`} data-testid={testId}>
+      {status}
+    </span>
+  );
+}
+
+export function FindingCounts({ counts }: { counts: Partial<Record<Severity, number>> }): React.JSX.Element {
+  const nonZero = SEVERITY_ORDER.filter((s) => (counts[s] ?? 0) > 0);
+  if (nonZero.length === 0) return <span className="muted">none</span>;
+  return (
+    <span className="counts" data-testid="finding-counts">
+      {nonZero.map((s) => (
+        <span key={s} className={`count sev-${s}`} title={`${counts[s] ?? 0} ${s}`}>
+          {counts[s] ?? 0}
+          {SEVERITY_SHORT[s]}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+export function ErrorBanner(): React.JSX.Element | null {
+  const banner = useStore((s) => s.banner);
+  const dismiss = useStore((s) => s.dismissError);
+  if (!banner) return null;
+  return (
+    <div className="banner" role="alert" data-testid="error-banner" data-code={banner.code} key={banner.id}>
+      <span className="banner-code">{banner.code}</span>
+      <span className="banner-message" data-testid="error-message">
+        {banner.message}
+      </span>
+      <button type="button" className="banner-close" aria-label="Dismiss" data-testid="dismiss-error" onClick={dismiss}>
+        ×
+      </button>
+    </div>
+  );
+}
+
+export function RunTable({ runs, showHost }: { runs: RunSummary[]; showHost: boolean }): React.JSX.Element {
+  const navigate = useStore((s) => s.navigate);
+  const open = (runId: string): void => navigate({ screen: 'run', runId });
+  return (
+    <table className="table clickable" data-testid="run-table">
+      <thead>
+        <tr>
+          <th>Started</th>
+          {showHost && <th>Host</th>}
+          <th>Status</th>
+          <th>Grade</th>
+          <th className="num">Score</th>
+          <th>Findings</th>
+          <th className="num">Duration</th>
+        </tr>
+      </thead>
+      <tbody>
+        {runs.map((r) => (
+          <tr
+            key={r.id}
+            data-testid="run-row"
+            data-run-id={r.id}
+            tabIndex={0}
+            onClick={() => open(r.id)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' || e.key === ' ') {
+                e.preventDefault();
+                open(r.id);
+              }
+            }}
+          >
+            <td className="nowrap">{formatDate(r.startedAt)}</td>
+            {showHost && (
+              <td>
+                <span className="strong">{r.hostName}</span> <span className="mono muted">{target(r)}</span>
+              </td>
+            )}
+            <td>
+              <StatusBadge status={r.status} />
+            </td>
+            <td>
+              <GradeChip grade={r.score?.grade} testId="run-grade" />
+            </td>
+            <td className="num mono" data-testid="run-score">
+              {formatScore(r.score?.overall)}
+            </td>
+            <td>
+              <FindingCounts counts={r.findingCounts} />
+            </td>
+            <td className="num muted">{formatDuration(r.durationMs)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,339 @@
+import { useEffect, useState } from 'react';
+import type React from 'react';
+import type { CheckResult, Finding, RunDetail, Severity } from '../../../shared/domain';
+import { GRADING_FORMULA } from '../../../shared/grading';
+import { FindingCounts, GradeChip, SeverityBadge, StatusBadge } from '../components/ui';
+import { CHECK_STATUS_LABEL, SEVERITY_RANK, categoryLabel, formatDate, formatDuration, formatScore, gradeClass, target } from '../format';
+import { useStore } from '../store';
+
+export function RunScreen({ runId }: { runId: string }): React.JSX.Element {
+  const run = useStore((s) => (s.currentRun?.id === runId ? s.currentRun : null));
+  const loading = useStore((s) => s.runLoading);
+  const loadRun = useStore((s) => s.loadRun);
+
+  useEffect(() => {
+    void loadRun(runId);
+  }, [runId, loadRun]);
+
+  if (!run) {
+    return (
+      <section className="screen">
+        <BackLink hostId={null} />
+        <div className="panel empty">{loading ? 'Loading run…' : 'This run could not be loaded.'}</div>
+      </section>
+    );
+  }
+  return (
+    <section className="screen" data-testid="run-view" data-run-id={run.id}>
+      <BackLink hostId={run.hostId} />
+      <RunHeader run={run} />
+      <div className="run-top">
+        <GradePanel run={run} />
+        <CategoryPanel run={run} />
+      </div>
+      {run.errors.length > 0 && (
+        <div className="panel run-errors" data-testid="run-errors">
+          <h2>Errors during this run</h2>
+          <ul>
+            {run.errors.map((e, i) => (
+              <li key={i} data-testid="run-error">
+                <span className="mono strong">{e.section}</span>: {e.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <Findings findings={run.findings} />
+      <Checks checks={run.checks} />
+    </section>
+  );
+}
+
+function BackLink({ hostId }: { hostId: number | null }): React.JSX.Element {
+  const navigate = useStore((s) => s.navigate);
+  const host = useStore((s) => (hostId === null ? undefined : s.hosts.find((h) => h.id === hostId)));
+  if (hostId !== null && host) {
+    return (
+      <button type="button" className="link back" data-testid="back-to-host" onClick={() => navigate({ screen: 'host', hostId })}>
+        ← {host.name}
+      </button>
+    );
+  }
+  if (hostId !== null) {
+    return (
+      <button type="button" className="link back" data-testid="back-to-host" onClick={() => navigate({ screen: 'host', hostId })}>
+        ← Host
+      </button>
+    );
+  }
+  return (
+    <button type="button" className="link back" data-testid="back-to-runs" onClick={() => navigate({ screen: 'runs' })}>
+      ← Runs
+    </button>
+  );
+}
+
+function RunHeader({ run }: { run: RunDetail }): React.JSX.Element {
+  return (
+    <header className="panel run-header">
+      <div className="host-title">
+        <h1>{run.hostName}</h1>
+        <span className="mono">{target(run)}</span>
+        <StatusBadge status={run.status} testId="run-status" />
+      </div>
+      <dl className="facts inline">
+        <dt>Started</dt>
+        <dd>{formatDate(run.startedAt)}</dd>
+        <dt>Duration</dt>
+        <dd>{formatDuration(run.durationMs)}</dd>
+        <dt>OS</dt>
+        <dd>{run.os ?? <span className="muted">unknown</span>}</dd>
+        <dt>Commands</dt>
+        <dd title="Remote commands executed">{run.execCount}</dd>
+        <dt>Findings</dt>
+        <dd>
+          <FindingCounts counts={run.findingCounts} />
+        </dd>
+        <dt>Run</dt>
+        <dd className="mono small">{run.id}</dd>
+      </dl>
+    </header>
+  );
+}
+
+function GradePanel({ run }: { run: RunDetail }): React.JSX.Element {
+  const score = run.score;
+  return (
+    <div className="panel grade-panel">
+      <div className="grade-main">
+        <div className={`grade-big ${gradeClass(score?.grade)}`} data-testid="grade">
+          {score?.grade ?? '—'}
+        </div>
+        <div className="score-block">
+          <div>
+            <span className="score-num" data-testid="score">
+              {formatScore(score?.overall)}
+            </span>
+            <span className="muted"> / 100</span>
+          </div>
+          {score?.cap && (
+            <div className="cap" data-testid="grade-cap">
+              Capped: {score.cap}
+            </div>
+          )}
+          {!score && <div className="muted">No score: the run did not produce results.</div>}
+        </div>
+      </div>
+      <div className="formula">
+        <div className="formula-title">How the grade is computed</div>
+        <div className="formula-text" data-testid="grade-formula">
+          {GRADING_FORMULA}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function CategoryPanel({ run }: { run: RunDetail }): React.JSX.Element {
+  const categories = Object.entries(run.score?.categories ?? {}).sort(([a], [b]) => categoryLabel(a).localeCompare(categoryLabel(b)));
+  const findingsBy = new Map<string, number>();
+  for (const f of run.findings) findingsBy.set(f.category, (findingsBy.get(f.category) ?? 0) + 1);
+  return (
+    <div className="panel category-panel">
+      <h2>Categories</h2>
+      {categories.length === 0 ? (
+        <p className="muted">No scored categories.</p>
+      ) : (
+        <table className="table" data-testid="category-table">
+          <thead>
+            <tr>
+              <th>Category</th>
+              <th>Grade</th>
+              <th className="num">Score</th>
+              <th className="num" title="Sum of the weights of applicable checks">
+                Weight
+              </th>
+              <th className="num">Findings</th>
+            </tr>
+          </thead>
+          <tbody>
+            {categories.map(([cat, c]) => (
+              <tr key={cat} data-testid="category-row" data-category={cat}>
+                <td className="strong">{categoryLabel(cat)}</td>
+                <td>
+                  <GradeChip grade={c.grade} testId="category-grade" />
+                </td>
+                <td className="num mono" data-testid="category-score">
+                  <span className="bar-cell">
+                    <meter min={0} max={100} low={60} high={90} optimum={100} value={c.score} />
+                    {formatScore(c.score)}
+                  </span>
+                </td>
+                <td className="num mono muted">{c.applicableWeight}</td>
+                <td className="num">{findingsBy.get(cat) ?? 0}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+function worst(findings: Finding[]): number {
+  return Math.min(...findings.map((f) => SEVERITY_RANK[f.severity]));
+}
+
+function Findings({ findings }: { findings: Finding[] }): React.JSX.Element {
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const list = groups.get(f.category);
+    if (list) list.push(f);
+    else groups.set(f.category, [f]);
+  }
+  const ordered = [...groups.entries()]
+    .map(([cat, list]) => [cat, [...list].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.title.localeCompare(b.title))] as const)
+    .sort(([ca, a], [cb, b]) => worst(a) - worst(b) || categoryLabel(ca).localeCompare(categoryLabel(cb)));
+
+  return (
+    <div className="findings" data-testid="findings">
+      <h2 className="section-title">
+        Findings <span className="muted">{findings.length}</span>
+      </h2>
+      {findings.length === 0 && (
+        <div className="panel empty" data-testid="no-findings">
+          No findings: every applicable check passed.
+        </div>
+      )}
+      {ordered.map(([cat, list]) => (
+        <div key={cat} className="finding-group" data-testid="finding-group" data-category={cat}>
+          <h3>
+            {categoryLabel(cat)} <span className="muted">{list.length}</span>
+          </h3>
+          {list.map((f) => (
+            <FindingCard key={f.id} finding={f} />
+          ))}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function FindingCard({ finding: f }: { finding: Finding }): React.JSX.Element {
+  return (
+    <article className={`panel finding finding-${f.severity}`} data-testid="finding" data-severity={f.severity} data-check-id={f.checkId}>
+      <header className="finding-head">
+        <SeverityBadge severity={f.severity} />
+        <span className="finding-title" data-testid="finding-title">
+          {f.title}
+        </span>
+        {f.status !== 'open' && <span className="finding-status">{f.status}</span>}
+        <span className="spacer" />
+        <code className="check-id" data-testid="finding-check-id">
+          {f.checkId}
+        </code>
+      </header>
+      <dl className="finding-body">
+        <dt>Resource</dt>
+        <dd className="mono" data-testid="finding-resource">
+          {f.resource}
+        </dd>
+        {f.rationale && (
+          <>
+            <dt>Why</dt>
+            <dd>{f.rationale}</dd>
+          </>
+        )}
+        <dt>Evidence</dt>
+        <dd>
+          <pre className="evidence" data-testid="finding-evidence">
+            {f.evidence}
+          </pre>
+        </dd>
+        <dt>Fix</dt>
+        <dd className="remediation" data-testid="finding-remediation">
+          {f.remediation}
+        </dd>
+        {f.references.length > 0 && (
+          <>
+            <dt>References</dt>
+            <dd>
+              <ul className="refs" data-testid="finding-references">
+                {f.references.map((r) => (
+                  <li key={r} className="mono small">
+                    {/^https:\/\//.test(r) ? (
+                      // The main process opens https links in the system browser; nothing navigates in-app.
+                      <a href={r} target="_blank" rel="noreferrer noopener">
+                        {r}
+                      </a>
+                    ) : (
+                      r
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        )}
+      </dl>
+    </article>
+  );
+}
+
+const CHECK_STATUS_RANK: Record<CheckResult['status'], number> = { fail: 0, error: 1, 'needs-sudo': 2, 'not-applicable': 3, pass: 4 };
+
+function Checks({ checks }: { checks: CheckResult[] }): React.JSX.Element | null {
+  const [open, setOpen] = useState(false);
+  if (checks.length === 0) return null;
+  const counts = new Map<string, number>();
+  for (const c of checks) counts.set(c.status, (counts.get(c.status) ?? 0) + 1);
+  const sorted = [...checks].sort(
+    (a, b) => CHECK_STATUS_RANK[a.status] - CHECK_STATUS_RANK[b.status] || SEVERITY_RANK[a.severity as Severity] - SEVERITY_RANK[b.severity as Severity] || a.checkId.localeCompare(b.checkId),
+  );
+  return (
+    <div className="panel checks" data-testid="checks">
+      <div className="panel-title">
+        <h2>Checks</h2>
+        <span className="check-counts">
+          {[...counts.entries()].map(([status, n]) => (
+            <span key={status} className={`check-status cs-${status}`}>
+              {n} {CHECK_STATUS_LABEL[status as CheckResult['status']]}
+            </span>
+          ))}
+        </span>
+        <span className="spacer" />
+        <button type="button" className="btn small" data-testid="toggle-checks" onClick={() => setOpen((o) => !o)}>
+          {open ? 'Hide' : `Show all ${checks.length}`}
+        </button>
+      </div>
+      {open && (
+        <table className="table" data-testid="check-table">
+          <thead>
+            <tr>
+              <th>Check</th>
+              <th>Category</th>
+              <th>Status</th>
+              <th>Severity</th>
+              <th>Note</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sorted.map((c) => (
+              <tr key={c.checkId} data-testid="check-row">
+                <td className="mono">{c.checkId}</td>
+                <td>{categoryLabel(c.category)}</td>
+                <td>
+                  <span className={`check-status cs-${c.status}`}>{CHECK_STATUS_LABEL[c.status]}</span>
+                </td>
+                <td>
+                  <span className={`sev sev-${c.severity}`}>{c.severity}</span>
+                </td>
+                <td className="small">{c.message ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,273 @@
+// App state: where the user is, what we have loaded, the banner, and the running audit.
+// Every API call goes through the actions here; screens stay thin.
+import { create } from 'zustand';
+import type { Host, RunDetail, RunSummary } from '../../shared/domain';
+import type { AppInfo } from '../../shared/ipc/app';
+import type { AppEvent, AuditProgressEvent } from '../../shared/ipc/events';
+import type { HostKeyProbe } from '../../shared/ipc/hosts';
+import { ApiError, call, errorMessage, isApiError, newJobId, type RequestFor } from './api';
+
+export type Route =
+  | { screen: 'hosts' }
+  | { screen: 'host'; hostId: number }
+  | { screen: 'runs' }
+  | { screen: 'run'; runId: string };
+
+export interface Banner {
+  id: number;
+  code: string;
+  message: string;
+}
+
+export type JobPhase = AuditProgressEvent['phase'] | 'starting';
+
+export interface Job {
+  jobId: string;
+  hostId: number;
+  phase: JobPhase;
+  message: string;
+  /** 0..1 */
+  progress: number;
+  cancelling: boolean;
+}
+
+/** How the last audit of a host ended when it did not produce a run. */
+export interface JobOutcome {
+  hostId: number;
+  kind: 'cancelled' | 'failed';
+  message: string;
+}
+
+export type AddHostRequest = RequestFor<'hosts', 'add'>;
+
+export interface State {
+  route: Route;
+  appInfo: AppInfo | null;
+  hosts: Host[];
+  hostsLoaded: boolean;
+  allRuns: RunSummary[];
+  allRunsLoaded: boolean;
+  hostRuns: Record<number, RunSummary[]>;
+  currentRun: RunDetail | null;
+  runLoading: boolean;
+  probe: HostKeyProbe | null;
+  probing: boolean;
+  trusting: boolean;
+  job: Job | null;
+  jobOutcome: JobOutcome | null;
+  banner: Banner | null;
+
+  navigate(route: Route): void;
+  showError(e: unknown): void;
+  dismissError(): void;
+  handleEvent(event: AppEvent): void;
+
+  init(): Promise<void>;
+  loadHosts(): Promise<void>;
+  /** Throws ApiError so the form can show field errors; also raises the banner. */
+  addHost(request: AddHostRequest): Promise<Host>;
+  removeHost(hostId: number): Promise<boolean>;
+  probeKey(hostId: number): Promise<void>;
+  clearProbe(): void;
+  trustKey(replace: boolean): Promise<void>;
+  loadHostRuns(hostId: number): Promise<void>;
+  loadAllRuns(): Promise<void>;
+  loadRun(runId: string): Promise<void>;
+  runAudit(hostId: number): Promise<void>;
+  cancelAudit(): Promise<void>;
+}
+
+let bannerSeq = 0;
+
+export const useStore = create<State>()((set, get) => {
+  const replaceHost = (host: Host): void =>
+    set((s) => ({ hosts: s.hosts.some((h) => h.id === host.id) ? s.hosts.map((h) => (h.id === host.id ? host : h)) : [...s.hosts, host] }));
+
+  return {
+    route: { screen: 'hosts' },
+    appInfo: null,
+    hosts: [],
+    hostsLoaded: false,
+    allRuns: [],
+    allRunsLoaded: false,
+    hostRuns: {},
+    currentRun: null,
+    runLoading: false,
+    probe: null,
+    probing: false,
+    trusting: false,
+    job: null,
+    jobOutcome: null,
+    banner: null,
+
+    navigate(route) {
+      const { probe } = get();
+      const keepProbe = probe !== null && route.screen === 'host' && route.hostId === probe.hostId;
+      set({ route, ...(keepProbe ? {} : { probe: null }) });
+    },
+
+    showError(e) {
+      const code = isApiError(e) ? e.code : 'INTERNAL';
+      set({ banner: { id: ++bannerSeq, code, message: errorMessage(e) } });
+    },
+
+    dismissError() {
+      set({ banner: null });
+    },
+
+    handleEvent(event) {
+      if (event.type !== 'audit-progress') return;
+      const { job } = get();
+      if (!job || job.jobId !== event.jobId) return;
+      set({ job: { ...job, phase: event.phase, message: event.message, progress: event.progress } });
+    },
+
+    async init() {
+      await Promise.all([
+        get().loadHosts(),
+        call('app', 'info', {}).then(
+          (appInfo) => set({ appInfo }),
+          (e: unknown) => get().showError(e),
+        ),
+      ]);
+    },
+
+    async loadHosts() {
+      try {
+        const hosts = await call('hosts', 'list', {});
+        set({ hosts, hostsLoaded: true });
+      } catch (e) {
+        set({ hostsLoaded: true });
+        get().showError(e);
+      }
+    },
+
+    async addHost(request) {
+      try {
+        const host = await call('hosts', 'add', request);
+        replaceHost(host);
+        void get().loadHosts();
+        return host;
+      } catch (e) {
+        get().showError(e);
+        throw e;
+      }
+    },
+
+    async removeHost(hostId) {
+      try {
+        const { removed } = await call('hosts', 'remove', { hostId });
+        set((s) => {
+          const hostRuns = { ...s.hostRuns };
+          delete hostRuns[hostId];
+          return { hosts: s.hosts.filter((h) => h.id !== hostId), hostRuns, probe: s.probe?.hostId === hostId ? null : s.probe };
+        });
+        if (get().allRunsLoaded) void get().loadAllRuns();
+        return removed;
+      } catch (e) {
+        get().showError(e);
+        return false;
+      }
+    },
+
+    async probeKey(hostId) {
+      set({ probing: true, probe: null, banner: null });
+      try {
+        const probe = await call('hosts', 'probeKey', { hostId });
+        set({ probe });
+      } catch (e) {
+        get().showError(e);
+      } finally {
+        set({ probing: false });
+      }
+    },
+
+    clearProbe() {
+      set({ probe: null });
+    },
+
+    async trustKey(replace) {
+      const { probe } = get();
+      if (!probe) return;
+      set({ trusting: true, banner: null });
+      try {
+        const host = await call('hosts', 'trustKey', { hostId: probe.hostId, keyType: probe.keyType, fingerprint: probe.fingerprint, replace });
+        replaceHost(host);
+        // The key the server presented is now the pinned one.
+        set({ probe: { ...probe, state: 'match', pinned: host.hostKey } });
+      } catch (e) {
+        get().showError(e);
+      } finally {
+        set({ trusting: false });
+      }
+    },
+
+    async loadHostRuns(hostId) {
+      try {
+        const runs = await call('runs', 'list', { hostId });
+        set((s) => ({ hostRuns: { ...s.hostRuns, [hostId]: runs } }));
+      } catch (e) {
+        get().showError(e);
+      }
+    },
+
+    async loadAllRuns() {
+      try {
+        const allRuns = await call('runs', 'list', {});
+        set({ allRuns, allRunsLoaded: true });
+      } catch (e) {
+        set({ allRunsLoaded: true });
+        get().showError(e);
+      }
+    },
+
+    async loadRun(runId) {
+      if (get().currentRun?.id === runId) return;
+      set({ runLoading: true });
+      try {
+        const run = await call('runs', 'get', { runId });
+        set({ currentRun: run });
+      } catch (e) {
+        get().showError(e);
+      } finally {
+        set({ runLoading: false });
+      }
+    },
+
+    async runAudit(hostId) {
+      if (get().job) return;
+      const jobId = newJobId();
+      set({
+        job: { jobId, hostId, phase: 'starting', message: 'Starting audit…', progress: 0, cancelling: false },
+        jobOutcome: null,
+        banner: null,
+      });
+      try {
+        const run = await call('audit', 'run', { hostId, jobId });
+        set({ job: null, currentRun: run });
+        const { route } = get();
+        if (route.screen === 'host' && route.hostId === hostId) set({ route: { screen: 'run', runId: run.id } });
+        void get().loadHosts();
+        void get().loadHostRuns(hostId);
+        if (get().allRunsLoaded) void get().loadAllRuns();
+      } catch (e) {
+        const cancelled = e instanceof ApiError && e.code === 'CANCELLED';
+        set({ job: null, jobOutcome: { hostId, kind: cancelled ? 'cancelled' : 'failed', message: cancelled ? 'Audit cancelled.' : errorMessage(e) } });
+        if (!cancelled) get().showError(e);
+      }
+    },
+
+    async cancelAudit() {
+      const { job } = get();
+      if (!job || job.cancelling) return;
+      set({ job: { ...job, cancelling: true } });
+      try {
+        await call('audit', 'cancel', { jobId: job.jobId });
+      } catch (e) {
+        const current = get().job;
+        if (current?.jobId === job.jobId) set({ job: { ...current, cancelling: false } });
+        get().showError(e);
+      }
+    },
+  };
+});

@@ -1,0 +1,23 @@
+// Channel names without their schemas, so the sandboxed preload can build `window.rampart`
+// without bundling zod. contract.ts checks at compile time that this table and the contract agree
+// in both directions, and the handler tests check the names at run time.
+export const CHANNEL_METHODS = {
+  app: ['info'],
+  hosts: ['list', 'add', 'remove', 'probeKey', 'trustKey'],
+  audit: ['run', 'cancel'],
+  runs: ['list', 'get'],
+} as const;
+
+export type ChannelDomain = keyof typeof CHANNEL_METHODS;
+
+/** Every channel name is `<domain>:<method>`. */
+export function channelName(domain: string, method: string): string {
+  return `${domain}:${method}`;
+}
+
+export function allChannelNames(): string[] {
+  return Object.entries(CHANNEL_METHODS).flatMap(([domain, methods]) => methods.map((m) => channelName(domain, m)));
+}
+
+/** Main → renderer notifications. One IPC channel carries all of them, discriminated by `type`. */
+export const EVENT_CHANNEL = 'rampart:event';
