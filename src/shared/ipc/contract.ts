@@ -23,8 +23,8 @@ type Methods = typeof CHANNEL_METHODS;
 type SameKeys<A, B> = [Exclude<A, B>] extends [never] ? ([Exclude<B, A>] extends [never] ? true : false) : false;
 type DomainsMatch = SameKeys<keyof Contract, keyof Methods>;
 type MethodsMatch = { [D in keyof Contract & keyof Methods]: SameKeys<keyof Contract[D], Methods[D][number]> }[keyof Contract & keyof Methods];
-const contractMatchesNames: [DomainsMatch, MethodsMatch] = [true, true];
-void contractMatchesNames;
+type AssertTrue<T extends true> = T;
+export type ContractMatchesNames = AssertTrue<DomainsMatch> | AssertTrue<MethodsMatch>;
 
 /** `window.rampart`: one async function per channel, grouped by domain, plus event subscription. */
 export type RampartApi = {
