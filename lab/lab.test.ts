@@ -166,7 +166,7 @@ async function withStaleSweepLock<T>(fn: () => Promise<T>): Promise<T> {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = Number(readFileSync(lock, { encoding: 'utf8', flag: 'r' }) || 0);
       if (holder > 0 && !pidAlive(holder)) rmSync(lock, { force: true }); // holder died
-      else if (Date.now() > deadline) throw new Error(`stale-sweep lock ${lock} held by pid ${holder}`);
+      else if (Date.now() > deadline) throw new Error(`stale-sweep lock ${lock} held by pid ${holder}`, { cause: err });
       else await new Promise((r) => setTimeout(r, 50));
     }
   }

@@ -279,7 +279,7 @@ function linkExists(ifname: string): boolean {
 function pidsInNetns(inode: number): number[] {
   if (!inode) return [];
   const pids: number[] = [];
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
@@ -391,7 +391,7 @@ function saveRecordSync(rec: HostRecord): void {
 function allRecords(): HostRecord[] {
   const byName = new Map<string, HostRecord>();
   const scan = (dir: string, pick: (entry: string) => string | undefined): void => {
-    let entries: string[] = [];
+    let entries: string[];
     try {
       entries = readdirSync(dir);
     } catch {
@@ -587,7 +587,7 @@ async function allocateSubnet(name: string): Promise<Subnet> {
 }
 
 function releaseSubnetLocks(name: string): void {
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = readdirSync(SUBNETS_DIR);
   } catch {
@@ -803,7 +803,7 @@ export async function createLabHost(opts: CreateLabHostOptions): Promise<LabHost
       name = candidate;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      if (opts.name) throw new Error(`lab host ${candidate} already exists (${registryPath(candidate)})`);
+      if (opts.name) throw new Error(`lab host ${candidate} already exists (${registryPath(candidate)})`, { cause: err });
     }
   }
   if (!name) throw new Error('could not reserve a lab host name');

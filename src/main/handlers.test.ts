@@ -36,7 +36,7 @@ async function fail(channel: string, request: unknown): Promise<IpcError> {
   try {
     res = await h.invoke(channel, request);
   } catch (e) {
-    throw new Error(`invoke(${channel}) threw instead of returning an error envelope: ${String(e)}`);
+    throw new Error(`invoke(${channel}) threw instead of returning an error envelope: ${String(e)}`, { cause: e });
   }
   expect(res.ok).toBe(false);
   if (res.ok) throw new Error('unreachable');

@@ -2,7 +2,7 @@
 // Node services, the handler table, and wires them to one locked-down window.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog } from 'electron';
+import { app, type BrowserWindow, dialog } from 'electron';
 import { RampartError } from '../../shared/errors';
 import { EVENT_CHANNEL } from '../../shared/ipc/events';
 import { createHandlers } from '../handlers';

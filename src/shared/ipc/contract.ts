@@ -6,7 +6,7 @@ import { appChannels } from './app';
 import { auditChannels, runsChannels } from './audit';
 import type { Channel, RequestOf, ResponseOf } from './channel';
 import { hostsChannels } from './hosts';
-import { CHANNEL_METHODS, channelName } from './names';
+import { type CHANNEL_METHODS, channelName } from './names';
 
 export const contract = {
   app: appChannels,
