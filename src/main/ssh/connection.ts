@@ -2,7 +2,11 @@
 // before any credential is offered; a probe reads the key and aborts without authenticating.
 import fs from 'node:fs';
 import os from 'node:os';
-import { Client, utils, type ConnectConfig, type ClientChannel } from 'ssh2';
+import ssh2, { type ConnectConfig, type ClientChannel } from 'ssh2';
+
+// ssh2 is CommonJS: under Node's own ESM loader (the CLI via tsx) only its default export exists.
+const { Client, utils } = ssh2;
+type Client = InstanceType<typeof Client>;
 import { RampartError } from '../../shared/errors';
 import type { HostKeyPin } from '../../shared/domain';
 import { keyTypeOf, sha256Fingerprint } from './fingerprint';
