@@ -167,8 +167,8 @@ describe('computeScore', () => {
     ];
     const s = computeScore(checks, [fnd(sshFail, 'critical'), fnd(netFail, 'medium')]);
     expect(s.categories).toEqual({
-      ssh: { score: 75, grade: 'C', applicableWeight: 40 },
-      network: { score: 80, grade: 'B', applicableWeight: 10 },
+      ssh: { score: 75, grade: 'D', applicableWeight: 40 }, // C by number, capped by its own open critical
+      network: { score: 80, grade: 'B', applicableWeight: 10 }, // the critical in ssh does not cap network
     });
     // (75·40 + 80·10) / 50 = 76, not the plain mean 77.5.
     expect(s.overall).toBe(76);

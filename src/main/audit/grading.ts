@@ -1,5 +1,5 @@
 // Implements the formula in docs/grading.md (text shared with the UI in src/shared/grading.ts).
-import type { CheckResult, Finding, Score, Severity } from '../../shared/domain';
+import type { CheckResult, Finding, Grade, Score, Severity } from '../../shared/domain';
 import { SEVERITIES } from '../../shared/domain';
 import { SEVERITY_WEIGHT, letterFor } from '../../shared/grading';
 
@@ -33,24 +33,25 @@ export function computeScore(checks: readonly CheckResult[], findings: readonly 
   for (const [cat, { earned, weight }] of perCategory) {
     const score = (100 * earned) / weight;
     // The letter follows the number the user sees (rounded), so 96.96 shows as 97.0 and A+.
-    categories[cat] = { score: round1(score), grade: letterFor(round1(score)), applicableWeight: weight };
+    const inCat = open.filter((f) => f.category === cat);
+    const catGrade = applyCap(letterFor(round1(score)), inCat).grade;
+    categories[cat] = { score: round1(score), grade: catGrade, applicableWeight: weight };
     weighted += score * weight;
     totalWeight += weight;
   }
   const overall = round1(totalWeight ? weighted / totalWeight : 100);
 
-  const hasCritical = open.some((f) => f.severity === 'critical');
-  const hasHigh = open.some((f) => f.severity === 'high');
-  let grade = letterFor(overall);
-  let cap: string | null = null;
-  if (hasCritical && rank(grade) < rank('D')) {
-    grade = 'D';
-    cap = 'an open critical finding limits the grade to D';
-  } else if (hasHigh && rank(grade) < rank('B')) {
-    grade = 'B';
-    cap = 'an open high finding limits the grade to B';
-  }
+  const { grade, cap } = applyCap(letterFor(overall), open);
   return { overall, grade, cap, categories };
+}
+
+/** An open critical finding limits the grade to D, an open high one to B. */
+function applyCap(letter: Grade, open: readonly Finding[]): { grade: Grade; cap: string | null } {
+  if (open.some((f) => f.severity === 'critical') && rank(letter) < rank('D'))
+    return { grade: 'D', cap: 'an open critical finding limits the grade to D' };
+  if (open.some((f) => f.severity === 'high') && rank(letter) < rank('B'))
+    return { grade: 'B', cap: 'an open high finding limits the grade to B' };
+  return { grade: letter, cap: null };
 }
 
 const ORDER = ['A+', 'A', 'B', 'C', 'D', 'F'] as const;
