@@ -20,6 +20,7 @@ export function createMainWindow(outDir: string): { win: BrowserWindow; appUrlPr
     show: false,
     title: 'Rampart',
     backgroundColor: '#11151c',
+    icon: path.join(outDir, '..', 'resources', 'icon.png'),
     webPreferences: {
       preload: path.join(outDir, 'preload', 'index.cjs'),
       contextIsolation: true,
