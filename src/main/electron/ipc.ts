@@ -1,20 +1,13 @@
 // ipcMain wiring: only contract channels, only from our own window's main frame, every request
 // validated by the shared handler table.
-import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import { ipcMain, type BrowserWindow } from 'electron';
 import type { Handlers } from '../handlers';
-
-export function isTrustedSender(event: IpcMainInvokeEvent, win: BrowserWindow, appUrlPrefix: string): boolean {
-  const frame = event.senderFrame;
-  if (event.sender !== win.webContents || !frame) return false;
-  // Only the top-level frame of our own page, never an iframe or a navigated-away document.
-  if (frame.parent !== null) return false;
-  return frame.url.startsWith(appUrlPrefix);
-}
+import { isTrustedSender } from './trust';
 
 export function wireIpc(handlers: Handlers, win: BrowserWindow, appUrlPrefix: string): () => void {
   for (const name of handlers.channels) {
     ipcMain.handle(name, async (event, request: unknown) => {
-      if (!isTrustedSender(event, win, appUrlPrefix))
+      if (!isTrustedSender(event, win.webContents, appUrlPrefix))
         return { ok: false, error: { code: 'VALIDATION', message: 'Request refused: it did not come from the Rampart window.' } };
       return handlers.invoke(name, request);
     });
