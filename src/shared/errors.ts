@@ -23,6 +23,8 @@ export const ERROR_CODES = [
   // store
   'DB_TOO_NEW',
   'DB_CORRUPT',
+  // secrets
+  'KEYCHAIN_UNAVAILABLE',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
