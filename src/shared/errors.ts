@@ -25,6 +25,8 @@ export const ERROR_CODES = [
   'DB_CORRUPT',
   // secrets
   'KEYCHAIN_UNAVAILABLE',
+  // vpn
+  'VPN_DOWN',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
