@@ -64,7 +64,10 @@ export interface State {
 
   init(): Promise<void>;
   loadHosts(): Promise<void>;
-  /** Throws ApiError so the form can show field errors; also raises the banner. */
+  /**
+   * Throws ApiError so the form can show field errors. Validation errors stay in the form (it shows
+   * them next to the fields); anything else also raises the banner.
+   */
   addHost(request: AddHostRequest): Promise<Host>;
   removeHost(hostId: number): Promise<boolean>;
   probeKey(hostId: number): Promise<void>;
@@ -143,13 +146,15 @@ export const useStore = create<State>()((set, get) => {
     },
 
     async addHost(request) {
+      // A banner left by an earlier attempt would contradict the outcome of this one.
+      set({ banner: null });
       try {
         const host = await call('hosts', 'add', request);
         replaceHost(host);
         void get().loadHosts();
         return host;
       } catch (e) {
-        get().showError(e);
+        if (!(isApiError(e) && e.code === 'VALIDATION')) get().showError(e);
         throw e;
       }
     },
@@ -193,8 +198,12 @@ export const useStore = create<State>()((set, get) => {
       try {
         const host = await call('hosts', 'trustKey', { hostId: probe.hostId, keyType: probe.keyType, fingerprint: probe.fingerprint, replace });
         replaceHost(host);
-        // The key the server presented is now the pinned one.
-        set({ probe: { ...probe, state: 'match', pinned: host.hostKey } });
+        // The key the server presented is now the pinned one; a failed audit of this host (e.g.
+        // refused because the key had changed) is no longer the current state of affairs.
+        set((s) => ({
+          probe: { ...probe, state: 'match', pinned: host.hostKey },
+          jobOutcome: s.jobOutcome?.hostId === probe.hostId ? null : s.jobOutcome,
+        }));
       } catch (e) {
         get().showError(e);
       } finally {

@@ -58,6 +58,7 @@ function HostHeader({ host }: { host: Host }): React.JSX.Element {
   const probing = useStore((s) => s.probing);
   const job = useStore((s) => s.job);
   const runAudit = useStore((s) => s.runAudit);
+  const keyChanged = useStore((s) => s.probe?.hostId === host.id && s.probe.state === 'changed');
   const pinned = host.hostKey !== null;
 
   return (
@@ -96,8 +97,14 @@ function HostHeader({ host }: { host: Host }): React.JSX.Element {
           className="btn primary"
           data-testid="run-audit"
           onClick={() => void runAudit(host.id)}
-          disabled={!pinned || job !== null}
-          title={pinned ? 'Run a read-only audit over SSH' : 'Connect and trust the host key first'}
+          disabled={!pinned || keyChanged || job !== null}
+          title={
+            !pinned
+              ? 'Connect and trust the host key first'
+              : keyChanged
+                ? 'The server presented a different host key: resolve that first'
+                : 'Run a read-only audit over SSH'
+          }
         >
           Run audit
         </button>

@@ -124,6 +124,8 @@ const FIELDS: ReadonlyArray<{ field: FieldName; label: string; testId: string; p
   { field: 'sshdConfigPath', label: 'sshd_config path', testId: 'host-sshd-config', placeholder: '/etc/ssh/sshd_config', wide: true },
 ];
 
+const FIELD_NAMES: ReadonlySet<string> = new Set(FIELDS.map((f) => f.field));
+
 /** Sends what the user typed; the main process validates (one schema, one set of messages). */
 function toRequest(v: Values): AddHostRequest {
   const req: AddHostRequest = { name: v.name, address: v.address, username: v.username };
@@ -151,14 +153,16 @@ function AddHostForm({ onClose }: { onClose: () => void }): React.JSX.Element {
       await addHost(toRequest(values));
       onClose();
     } catch (err) {
-      setFormError(isApiError(err) || err instanceof Error ? err.message : 'Could not save the host.');
-      if (isApiError(err)) setFieldErrors(err.fieldErrors());
+      const byField = isApiError(err) ? err.fieldErrors() : {};
+      const fieldsOnly = Object.keys(byField).length > 0 && Object.keys(byField).every((k) => FIELD_NAMES.has(k));
+      // When every problem is shown next to its field, the summary need not repeat them.
+      setFormError(fieldsOnly ? 'Check the highlighted fields.' : err instanceof Error ? err.message : 'Could not save the host.');
+      setFieldErrors(byField);
       setSaving(false);
     }
   };
 
-  const known = new Set<string>(FIELDS.map((f) => f.field));
-  const otherIssues = Object.entries(fieldErrors).filter(([k]) => !known.has(k));
+  const otherIssues = Object.entries(fieldErrors).filter(([k]) => !FIELD_NAMES.has(k));
 
   return (
     <form className="panel form" data-testid="host-form" onSubmit={(e) => void onSubmit(e)} noValidate autoComplete="off">
