@@ -76,7 +76,10 @@ export async function runAudit(store: Store, target: AuditTarget, opts: AuditOpt
   const { checks, findings } = evaluate(facts, hostKey);
   for (const [name, s] of Object.entries(facts)) if (!s.ok && s.status === 'error') errors.push({ section: name, message: s.message });
   if (status === 'complete' && checks.some((c) => c.status === 'error')) status = 'partial';
-  const score = computeScore(checks, findings);
+  // A run in which no check could be graded (e.g. sshd -T failed) has no score: computeScore
+  // would call "nothing evaluated" 100 / A+.
+  const computed = computeScore(checks, findings);
+  const score = Object.keys(computed.categories).length > 0 ? computed : null;
   const finishedAt = new Date();
   const os = facts.os.ok ? facts.os.value.prettyName : null;
 
@@ -98,6 +101,6 @@ export async function runAudit(store: Store, target: AuditTarget, opts: AuditOpt
     checks,
     findings,
   });
-  progress({ phase: 'done', message: `Done: ${score.grade} (${score.overall})`, progress: 1 });
+  progress({ phase: 'done', message: score ? `Done: ${score.grade} (${score.overall})` : 'Done: no score (no check could be evaluated)', progress: 1 });
   return store.getRun(id);
 }
