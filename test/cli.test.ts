@@ -1,0 +1,430 @@
+// The `rampart` command end to end: bin/rampart.mjs as a child process against real lab hosts.
+// Needs root for the lab; skipped without the prerequisites unless RAMPART_LAB_REQUIRED=1.
+import { execFile, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createLabHost, destroyLabHost, labPrerequisites, regenerateHostKeys, type LabHost } from '../lab/lab';
+import { Store } from '../src/main/store/store';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = path.join(ROOT, 'bin', 'rampart.mjs');
+const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const labAvailable = labPrerequisites().ok || process.env.RAMPART_LAB_REQUIRED === '1';
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command; no ssh-agent, so only --identity can log in. */
+function exec(file: string, args: readonly string[], timeoutMs = 60_000): Promise<Result> {
+  const env = { ...process.env };
+  delete env.SSH_AUTH_SOCK;
+  return new Promise((resolve) => {
+    execFile(file, args, { cwd: ROOT, env, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}
+
+const rampart = (...args: string[]): Promise<Result> => exec(process.execPath, [BIN, ...args]);
+
+const SEVERITY = z.enum(['critical', 'high', 'medium', 'low', 'info']);
+const GRADE = z.enum(['A+', 'A', 'B', 'C', 'D', 'F']);
+const FP = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/);
+/** The documented --format json contract, written independently of src/cli/report.ts. */
+const Report = z.strictObject({
+  tool: z.literal('rampart'),
+  version: z.literal(VERSION),
+  runId: z.uuid(),
+  startedAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime(),
+  status: z.enum(['complete', 'partial']),
+  host: z.strictObject({
+    name: z.string(),
+    address: z.string(),
+    port: z.number().int(),
+    username: z.string(),
+    os: z.string().nullable(),
+    hostKey: z.strictObject({ keyType: z.string(), fingerprint: FP, source: z.enum(['pinned', 'accepted-new', 'known-hosts']) }),
+  }),
+  score: z
+    .strictObject({
+      overall: z.number().min(0).max(100),
+      grade: GRADE,
+      cap: z.string().nullable(),
+      categories: z.record(z.string(), z.strictObject({ score: z.number(), grade: GRADE })),
+    })
+    .nullable(),
+  findingCounts: z.strictObject({ critical: z.number(), high: z.number(), medium: z.number(), low: z.number(), info: z.number() }),
+  findings: z.array(
+    z.strictObject({
+      id: z.string().min(16),
+      checkId: z.string().regex(/^[A-Z0-9-]+$/),
+      category: z.literal('ssh'),
+      severity: SEVERITY,
+      title: z.string().min(1),
+      resource: z.string().min(1),
+      evidence: z.string().min(1),
+      rationale: z.string().min(1),
+      remediation: z.string().min(1),
+      references: z.array(z.string()),
+      status: z.literal('open'),
+    }),
+  ),
+  checks: z.array(
+    z.strictObject({
+      checkId: z.string(),
+      category: z.string(),
+      severity: SEVERITY,
+      status: z.enum(['pass', 'fail', 'error', 'not-applicable', 'needs-sudo']),
+      message: z.string().optional(),
+    }),
+  ),
+  errors: z.array(z.strictObject({ section: z.string(), message: z.string() })),
+});
+type Report = z.infer<typeof Report>;
+
+const ErrorReport = z.strictObject({
+  tool: z.literal('rampart'),
+  version: z.literal(VERSION),
+  status: z.literal('failed'),
+  error: z.strictObject({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
+});
+
+function report(r: Result): Report {
+  return Report.parse(JSON.parse(r.stdout));
+}
+
+/** Exactly one `rampart: error: …` line on stderr; returns the message. */
+function oneErrorLine(r: Result): string {
+  const lines = r.stderr.split('\n').filter(Boolean);
+  expect(lines, r.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^rampart: error: \S/);
+  return lines[0]!.slice('rampart: error: '.length);
+}
+
+describe('rampart without a server', () => {
+  it('--version, --help, audit --help', async () => {
+    const [v, h, ah] = await Promise.all([rampart('--version'), rampart('--help'), rampart('audit', '--help')]);
+    expect(v).toEqual({ code: 0, stdout: `rampart ${VERSION}\n`, stderr: '' });
+    expect(h.code).toBe(0);
+    expect(h.stdout).toContain('Usage: rampart <command>');
+    expect(ah.code).toBe(0);
+    expect(ah.stdout).toContain('--accept-new-host-key');
+  });
+
+  it('npx rampart runs the package bin', async () => {
+    const r = await exec('npx', ['--offline', 'rampart', '--version']);
+    expect(r.stdout).toBe(`rampart ${VERSION}\n`);
+    expect(r.code).toBe(0);
+  });
+
+  // The machine's own Node (20 on these hosts), if older than 22.12, must be refused up front.
+  const oldNode = ['/usr/bin/node', '/usr/local/bin/node'].find((p) => {
+    try {
+      const [maj = 0, min = 0] = execFileSync(p, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim().split('.').map(Number);
+      return maj < 22 || (maj === 22 && min < 12);
+    } catch {
+      return false;
+    }
+  });
+  it.skipIf(!oldNode)('refuses Node < 22.12 with a clear message', async () => {
+    const r = await exec(oldNode!, [BIN, '--version']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^rampart: error: Node\.js \d+\.\d+\.\d+ is too old: Rampart needs Node\.js 22\.12 or newer/);
+  });
+
+  it('usage errors exit 2 with one line on stderr (and a JSON error with --format json)', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [[], /no command given/],
+      [['scan'], /unknown command "scan"/],
+      [['audit'], /--host USER@ADDRESS\[:PORT\] is required/],
+      [['audit', '--host', '10.213.0.2'], /--host must be USER@ADDRESS\[:PORT\]/],
+      [['audit', '--host', 'root@10.213.0.2', '--verbose'], /unknown option '--verbose'/],
+      [['audit', '--host', 'root@10.213.0.2', '--fail-on', 'severe'], /--fail-on must be one of/],
+      [['audit', '--host', 'root@10.213.0.2', '--format', 'yaml'], /--format must be one of json, table, markdown/],
+      [['audit', '--host', 'root@10.213.0.2', '--known-hosts', 'x', '--accept-new-host-key'], /cannot be combined/],
+    ];
+    const results = await Promise.all(cases.map(([argv]) => rampart(...argv)));
+    results.forEach((r, i) => {
+      expect(r.code, cases[i]![0].join(' ')).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(oneErrorLine(r)).toMatch(cases[i]![1]);
+    });
+    const j = await rampart('audit', '--format', 'json', '--host', 'root@10.213.0.2', '--bogus');
+    expect(j.code).toBe(2);
+    expect(ErrorReport.parse(JSON.parse(j.stdout)).error).toEqual({ code: 'USAGE', message: oneErrorLine(j) });
+  });
+});
+
+describe.skipIf(!labAvailable)('rampart audit against lab hosts', () => {
+  const created: LabHost[] = [];
+  let weak: LabHost;
+  let hardened: LabHost;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-cli-test-'));
+    const results = await Promise.allSettled([createLabHost({ scenario: 'weak-ssh' }), createLabHost({ scenario: 'hardened' })]);
+    for (const r of results) if (r.status === 'fulfilled') created.push(r.value);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    [weak, hardened] = created as [LabHost, LabHost];
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled(created.map((h) => destroyLabHost(h)));
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const hostArg = (h: LabHost): string => `${h.user}@${h.address}:${h.port}`;
+  const login = (h: LabHost): string[] => ['--host', hostArg(h), '--identity', h.identityFile];
+
+  it('weak-ssh --format json: the documented report, exit 1 (high findings), a first-use notice on stderr', async () => {
+    const r = await rampart('audit', ...login(weak), '--accept-new-host-key', '--format', 'json');
+    expect(r.code, r.stderr).toBe(1);
+    const rep = report(r);
+    expect(rep.status).toBe('complete');
+    expect(rep.host).toMatchObject({ address: weak.address, port: weak.port, username: 'root', os: expect.stringMatching(/Debian/) });
+    expect(rep.host.hostKey.source).toBe('accepted-new');
+    expect(weak.hostKeyFingerprints[rep.host.hostKey.keyType]).toBe(rep.host.hostKey.fingerprint);
+    expect(rep.score).toMatchObject({ grade: 'F', categories: { ssh: { grade: 'F' } } });
+    expect(rep.score!.overall).toBeLessThan(60);
+    expect(new Set(rep.findings.map((f) => f.checkId))).toEqual(
+      new Set([
+        'SSH-PERMIT-ROOT-LOGIN',
+        'SSH-PASSWORD-AUTH',
+        'SSH-PERMIT-EMPTY-PASSWORDS',
+        'SSH-WEAK-KEX',
+        'SSH-WEAK-CIPHERS',
+        'SSH-WEAK-MACS',
+        'SSH-WEAK-HOSTKEY-ALGORITHMS',
+        'SSH-MAX-AUTH-TRIES',
+        'SSH-X11-FORWARDING',
+        'SSH-LOGIN-GRACE-TIME',
+      ]),
+    );
+    expect(rep.findingCounts).toEqual({ critical: 1, high: 5, medium: 3, low: 2, info: 0 });
+    // sorted by severity, most severe first
+    const order = ['critical', 'high', 'medium', 'low', 'info'];
+    const ranks = rep.findings.map((f) => order.indexOf(f.severity));
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    expect(rep.checks).toHaveLength(10);
+    expect(rep.checks.every((c) => c.status === 'fail')).toBe(true);
+    expect(rep.errors).toEqual([]);
+    // stderr is not a TTY here: no progress, only the trust-on-first-use notice.
+    expect(r.stderr).toBe(
+      `rampart: warning: trusted the new host key of ${weak.address}:${weak.port} on first use: ${rep.host.hostKey.fingerprint} (${rep.host.hostKey.keyType})\n`,
+    );
+  });
+
+  it('exit codes follow --fail-on; table and markdown show the grade', async () => {
+    const accept = ['--accept-new-host-key'];
+    const [weakCrit, weakNone, hardDefault, hardLow, hardCrit] = await Promise.all([
+      rampart('audit', ...login(weak), ...accept, '--fail-on', 'critical'), // weak-ssh has a critical finding
+      rampart('audit', ...login(weak), ...accept, '--fail-on', 'none', '--format', 'markdown'),
+      rampart('audit', ...login(hardened), ...accept, '--format', 'json'),
+      rampart('audit', ...login(hardened), ...accept, '--fail-on', 'low', '--format', 'markdown'),
+      rampart('audit', ...login(hardened), ...accept, '--fail-on=critical'),
+    ]);
+    expect(weakCrit.code, weakCrit.stderr).toBe(1);
+    expect(weakCrit.stdout).toMatch(/^Grade: F +Score: \d+\.\d \/ 100/m);
+    expect(weakCrit.stdout).toMatch(/^CRITICAL +SSH-PERMIT-EMPTY-PASSWORDS/m);
+    expect(weakNone.code, weakNone.stderr).toBe(0);
+    expect(weakNone.stdout).toContain('| Grade | **F** |');
+    expect(weakNone.stdout).toContain('| critical | `SSH-PERMIT-EMPTY-PASSWORDS` |');
+
+    expect(hardDefault.code, hardDefault.stderr).toBe(0);
+    const hard = report(hardDefault);
+    expect(hard.findings.filter((f) => f.severity === 'high' || f.severity === 'critical')).toEqual([]);
+    expect(hard.findings.map((f) => `${f.checkId}:${f.severity}`)).toEqual(['SSH-PERMIT-ROOT-LOGIN:low']);
+    expect(['A+', 'A']).toContain(hard.score!.grade);
+    expect(hardLow.code, hardLow.stderr).toBe(1); // the low finding counts at --fail-on low
+    expect(hardLow.stdout).toMatch(/\| Grade \| \*\*A\+?\*\* \|/);
+    expect(hardCrit.code, hardCrit.stderr).toBe(0);
+    expect(hardCrit.stdout).toMatch(/^Grade: A\+? /m);
+  });
+
+  it('an unknown host key without --accept-new-host-key: exit 2, the presented fingerprint, no login', async () => {
+    const logBefore = fs.readFileSync(weak.logFile, 'utf8').length;
+    const [plain, json] = await Promise.all([rampart('audit', ...login(weak)), rampart('audit', ...login(weak), '--format', 'json')]);
+    expect(plain.code).toBe(2);
+    expect(plain.stdout).toBe('');
+    const msg = oneErrorLine(plain);
+    expect(msg).toMatch(new RegExp(`^The host key of ${weak.address.replace(/\./g, '\\.')}:22 is not known: the server presents SHA256:`));
+    expect(msg).toContain('--accept-new-host-key');
+    expect(msg).toContain('--known-hosts');
+    expect(Object.values(weak.hostKeyFingerprints).some((fp) => msg.includes(fp))).toBe(true);
+    const err = ErrorReport.parse(JSON.parse(json.stdout)).error;
+    expect(json.code).toBe(2);
+    expect(err.code).toBe('HOST_KEY_UNKNOWN');
+    expect(Object.values(weak.hostKeyFingerprints)).toContain(err.details?.presented);
+    expect(fs.readFileSync(weak.logFile, 'utf8').slice(logBefore)).not.toMatch(/Accepted|authenticating user|Failed/);
+  });
+
+  it('login and connection errors exit 2 with one clear line', async () => {
+    const wrongKey = path.join(dir, 'not_authorized');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', wrongKey]);
+    const [auth, refused, noKey] = await Promise.all([
+      rampart('audit', '--host', hostArg(weak), '--identity', wrongKey, '--accept-new-host-key', '--format', 'json'),
+      rampart('audit', '--host', `root@${weak.address}:1`, '--identity', weak.identityFile, '--accept-new-host-key'),
+      rampart('audit', '--host', hostArg(weak), '--identity', path.join(dir, 'missing_key'), '--accept-new-host-key'),
+    ]);
+    expect(auth.code).toBe(2);
+    expect(oneErrorLine(auth)).toMatch(/rejected the login as root: the key .*not_authorized was not accepted \(methods tried: publickey\)/);
+    expect(ErrorReport.parse(JSON.parse(auth.stdout)).error.code).toBe('AUTH_REJECTED');
+    expect(refused.code).toBe(2);
+    expect(oneErrorLine(refused)).toBe(`${weak.address}:1 refused the connection: nothing listens on port 1, or a firewall rejects it.`);
+    expect(noKey.code).toBe(2);
+    expect(oneErrorLine(noKey)).toMatch(/Cannot read the private key .*missing_key: no such file/);
+  });
+
+  it('sshd -T failing: exit 2 (incomplete), status partial, no score, the error in the report', async () => {
+    const r = await rampart('audit', ...login(weak), '--accept-new-host-key', '--sshd-config', '/etc/ssh/nonexistent_config', '--format', 'json');
+    expect(r.code, r.stderr).toBe(2);
+    const rep = report(r);
+    expect(rep.status).toBe('partial');
+    expect(rep.score).toBeNull();
+    expect(rep.findings).toEqual([]);
+    expect(rep.errors).toEqual([{ section: 'sshd', message: expect.stringMatching(/nonexistent_config.*No such file/) }]);
+    expect(rep.checks.every((c) => c.status === 'error' && c.message === rep.errors[0]!.message)).toBe(true);
+    // A finding at --fail-on still decides: nothing was found, so 3 stays.
+    const t = await rampart('audit', ...login(weak), '--accept-new-host-key', '--sshd-config', '/etc/ssh/nonexistent_config');
+    expect(t.code).toBe(2);
+    expect(t.stdout).toContain('Grade: -');
+    expect(t.stdout).toContain('nonexistent_config');
+  });
+
+  it('--known-hosts from ssh-keyscan (plain and hashed) is trusted; a different or missing key is refused', async () => {
+    const scan = await exec('ssh-keyscan', ['-T', '5', '-p', String(weak.port), weak.address]);
+    expect(scan.code, scan.stderr).toBe(0);
+    const hashed = await exec('ssh-keyscan', ['-H', '-T', '5', '-p', String(weak.port), weak.address]);
+    expect(hashed.code, hashed.stderr).toBe(0);
+    const plainFile = path.join(dir, 'known_hosts');
+    fs.writeFileSync(plainFile, `# from ssh-keyscan\n${scan.stdout}`);
+    const hashedFile = path.join(dir, 'known_hosts_hashed');
+    fs.writeFileSync(hashedFile, hashed.stdout);
+    expect(hashed.stdout).not.toContain(weak.address);
+    expect(hashed.stdout).toMatch(/^\|1\|\S+ ssh-ed25519 /m);
+
+    // The hardened host's keys listed under the weak host's address: a "changed" key.
+    const hardScan = await exec('ssh-keyscan', ['-T', '5', hardened.address]);
+    const wrongFile = path.join(dir, 'known_hosts_wrong');
+    fs.writeFileSync(wrongFile, hardScan.stdout.split(hardened.address).join(weak.address));
+    const otherFile = path.join(dir, 'known_hosts_other');
+    fs.writeFileSync(otherFile, hardScan.stdout);
+
+    // Only the RSA key: the server's ed25519 key (negotiated first) is not in the file.
+    const rsaScan = await exec('ssh-keyscan', ['-t', 'rsa', '-T', '5', weak.address]);
+    const rsaFile = path.join(dir, 'known_hosts_rsa');
+    fs.writeFileSync(rsaFile, rsaScan.stdout);
+    expect(rsaScan.stdout).toMatch(/ ssh-rsa /);
+
+    const [plain, hashedRun, wrong, other, rsaOnly] = await Promise.all([
+      rampart('audit', ...login(weak), '--known-hosts', plainFile, '--format', 'json'),
+      rampart('audit', ...login(weak), '--known-hosts', hashedFile, '--format', 'json'),
+      rampart('audit', ...login(weak), '--known-hosts', wrongFile, '--format', 'json'),
+      rampart('audit', ...login(weak), '--known-hosts', otherFile),
+      rampart('audit', ...login(weak), '--known-hosts', rsaFile, '--format', 'json'),
+    ]);
+    for (const ok of [plain, hashedRun]) {
+      expect(ok.code, ok.stderr).toBe(1);
+      expect(ok.stderr).toBe('');
+      const rep = report(ok);
+      expect(rep.host.hostKey.source).toBe('known-hosts');
+      expect(weak.hostKeyFingerprints[rep.host.hostKey.keyType]).toBe(rep.host.hostKey.fingerprint);
+    }
+    expect(wrong.code).toBe(2);
+    const wrongErr = ErrorReport.parse(JSON.parse(wrong.stdout)).error;
+    expect(wrongErr.code).toBe('HOST_KEY_CHANGED');
+    const presented = wrongErr.details?.presented as string;
+    expect(Object.values(weak.hostKeyFingerprints)).toContain(presented);
+    expect(wrongErr.message).toContain(presented);
+    expect(wrongErr.message).toContain(hardened.hostKeyFingerprints['ssh-ed25519']);
+    expect(oneErrorLine(wrong)).toBe(wrongErr.message);
+    expect(rsaOnly.code).toBe(2);
+    const rsaErr = ErrorReport.parse(JSON.parse(rsaOnly.stdout)).error;
+    expect(rsaErr.code).toBe('HOST_KEY_UNKNOWN');
+    expect(rsaErr.message).toMatch(/lists .* only with ssh-rsa keys, but the server presents its ssh-ed25519 key/);
+    expect(rsaErr.message).toContain(weak.hostKeyFingerprints['ssh-ed25519']);
+    expect(other.code).toBe(2);
+    expect(oneErrorLine(other)).toMatch(new RegExp(`known_hosts_other has no key for ${weak.address.replace(/\./g, '\\.')}; the server presents SHA256:`));
+  });
+
+  // Runs last: it replaces the hardened host's keys.
+  it('--db keeps runs and the pin; a second run reuses it; a changed key is refused showing both fingerprints', async () => {
+    const db = path.join(dir, 'rampart.db');
+    // A host saved in the database (as the app does): CLI runs are filed under it.
+    const setup = new Store(db);
+    const saved = setup.addHost({ name: 'lab-hardened', address: hardened.address, port: hardened.port, username: 'root', sshdConfigPath: '/etc/ssh/sshd_config' });
+    setup.close();
+    const first = await rampart('audit', ...login(hardened), '--db', db, '--accept-new-host-key', '--format', 'json');
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain(`(pinned in ${db})`);
+    const second = await rampart('audit', ...login(hardened), '--db', db, '--format', 'json');
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toBe('');
+    const [r1, r2] = [report(first), report(second)];
+    expect(r1.host.hostKey.source).toBe('accepted-new');
+    expect(r2.host.hostKey.source).toBe('pinned');
+    expect(r2.host.hostKey.fingerprint).toBe(hardened.hostKeyFingerprints['ssh-ed25519']);
+    expect(r2.findings.map((f) => f.id)).toEqual(r1.findings.map((f) => f.id));
+
+    const read = (): { pin: unknown; runs: string[] } => {
+      const s = new Store(db);
+      try {
+        return { pin: s.getPin(hardened.address, hardened.port), runs: s.listRuns().map((r) => r.id).sort() };
+      } finally {
+        s.close();
+      }
+    };
+    expect(r1.host.name).toBe('lab-hardened');
+    const check = new Store(db);
+    try {
+      expect(check.getRun(r1.runId).hostId).toBe(saved.id);
+      expect(check.getHost(saved.id).lastRun?.id).toBe(r2.runId);
+    } finally {
+      check.close();
+    }
+    const before = read();
+    expect(before.runs).toEqual([r1.runId, r2.runId].sort());
+    expect(before.pin).toMatchObject({ fingerprint: r1.host.hostKey.fingerprint });
+
+    const oldFp = hardened.hostKeyFingerprints['ssh-ed25519']!;
+    hardened = await regenerateHostKeys(hardened);
+    created[created.findIndex((h) => h.name === hardened.name)] = hardened;
+    const newFp = hardened.hostKeyFingerprints['ssh-ed25519']!;
+    expect(newFp).not.toBe(oldFp);
+
+    const [changed, changedAccept] = await Promise.all([
+      rampart('audit', ...login(hardened), '--db', db, '--format', 'json'),
+      rampart('audit', ...login(hardened), '--db', db, '--accept-new-host-key'), // consent to NEW keys only
+    ]);
+    for (const r of [changed, changedAccept]) {
+      expect(r.code).toBe(2);
+      const msg = oneErrorLine(r);
+      expect(msg).toContain('has CHANGED');
+      expect(msg).toContain(`Pinned: ${oldFp}`);
+      expect(msg).toContain(`presented now: ${newFp}`);
+    }
+    expect(ErrorReport.parse(JSON.parse(changed.stdout)).error).toMatchObject({ code: 'HOST_KEY_CHANGED', details: { pinned: oldFp, presented: newFp } });
+    expect(read()).toEqual(before);
+
+    // A known_hosts file with the new key does not override the pin in the database either.
+    const scan = await exec('ssh-keyscan', ['-T', '5', hardened.address]);
+    const kh = path.join(dir, 'known_hosts_new');
+    fs.writeFileSync(kh, scan.stdout);
+    const viaKh = await rampart('audit', ...login(hardened), '--db', db, '--known-hosts', kh);
+    expect(viaKh.code).toBe(2);
+    expect(oneErrorLine(viaKh)).toMatch(new RegExp(`has CHANGED\\. Pinned in .*: ${oldFp.replace(/[+/]/g, '\\$&')} \\(ssh-ed25519\\); presented now: ${newFp.replace(/[+/]/g, '\\$&')}`));
+    expect(read()).toEqual(before);
+  });
+});
