@@ -2,7 +2,7 @@
 // suite is skipped without the prerequisites unless RAMPART_LAB_REQUIRED=1 (then it fails).
 
 import { execFile, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readlinkSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -355,8 +355,23 @@ describe.skipIf(!labAvailable)('lab hosts (root, network namespaces, real sshd)'
     // An open session: its processes live in the namespace and must go too.
     const session = spawn('ssh', [...sshArgs(host), 'sleep 60'], { stdio: 'ignore' });
     const sessionClosed = new Promise<number | null>((r) => session.on('close', (code) => r(code)));
-    await expect.poll(async () => (await labExec(host, ['pgrep', '-x', 'sleep'])).stdout.trim(), { timeout: 5_000 }).not.toBe('');
-    const sleepPid = Number((await labExec(host, ['pgrep', '-x', 'sleep'])).stdout.trim().split('\n')[0]);
+    // pgrep sees every process on the machine (namespaces here are network-only): keep the
+    // `sleep` whose network namespace is this host's, not one of another test's.
+    const hostNetns = readlinkSync(`/proc/${host.pid}/ns/net`);
+    const sleepsInHost = async (): Promise<number[]> =>
+      (await labExec(host, ['pgrep', '-x', 'sleep'])).stdout
+        .split('\n')
+        .filter(Boolean)
+        .map(Number)
+        .filter((pid) => {
+          try {
+            return readlinkSync(`/proc/${pid}/ns/net`) === hostNetns;
+          } catch {
+            return false;
+          }
+        });
+    await expect.poll(async () => (await sleepsInHost()).length, { timeout: 5_000 }).toBeGreaterThan(0);
+    const sleepPid = (await sleepsInHost())[0]!;
 
     await destroyLabHost(host);
     await expectGone(host);
