@@ -177,7 +177,10 @@ describe.skipIf(!labAvailable)('runAudit against lab hosts', () => {
     expect(err.message).toContain(`rejected the login as ${hardened.user}`);
     expect(err.message).toContain(wrongKey);
     expect(err.message).toMatch(/methods tried: publickey/);
-    expect(err.details).toEqual({ methodsTried: ['publickey'] });
+    expect(err.details).toMatchObject({ methodsTried: ['publickey'] });
+    // What the server still accepts is reported too (the hardened host: publickey only).
+    expect(err.details?.serverMethods).toEqual(['publickey']);
+    expect(err.message).toMatch(/The server accepts: publickey\./);
     expect(snapshot(store, hardened.address, hardened.port)).toEqual(before);
   });
 

@@ -16,6 +16,19 @@ export interface SshTarget {
   port: number;
   username: string;
   identityFile?: string | null | undefined;
+  /** Resolved credentials (keychain key, agent…); when absent, identityFile or SSH_AUTH_SOCK. */
+  credentials?: Credentials | undefined;
+}
+
+/** What the client may offer, in order. Built by src/main/ssh/auth.ts; never logged or stored. */
+export interface Credentials {
+  /** Parsed-checked private key (PEM/OpenSSH text or buffer) and its passphrase, if any. */
+  privateKey?: Buffer | string | undefined;
+  passphrase?: string | undefined;
+  /** ssh-agent socket path. */
+  agent?: string | undefined;
+  /** Human description of each source for error messages, e.g. "key from the keychain". */
+  describe: string[];
 }
 
 export interface PresentedKey {
@@ -46,6 +59,8 @@ export interface ExecResult {
 }
 
 export interface ConnectOptions {
+  /** An already connected stream to the server (a jump host's forwardOut channel). */
+  sock?: NodeJS.ReadWriteStream | undefined;
   readyTimeoutMs?: number;
   keepaliveIntervalMs?: number;
   keepaliveCountMax?: number;
@@ -61,7 +76,7 @@ function expandHome(p: string): string {
 }
 
 /** Reads and parses the private key file up front so a bad file gets a specific message. */
-export function loadIdentity(file: string): Buffer {
+export function loadIdentity(file: string, passphrase?: string): Buffer {
   const full = expandHome(file);
   let buf: Buffer;
   try {
@@ -70,18 +85,35 @@ export function loadIdentity(file: string): Buffer {
     const code = (e as NodeJS.ErrnoException).code;
     throw new RampartError('IDENTITY_UNREADABLE', `Cannot read the private key ${full}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message}.`);
   }
-  const parsed = utils.parseKey(buf);
-  if (parsed instanceof Error) {
-    if (/encrypted|passphrase/i.test(parsed.message))
-      throw new RampartError('IDENTITY_ENCRYPTED', `The private key ${full} is protected by a passphrase. Load it into ssh-agent, or use an unencrypted key for now.`);
-    throw new RampartError('IDENTITY_UNREADABLE', `${full} is not a private key Rampart can use: ${parsed.message}.`);
-  }
-  const key = Array.isArray(parsed) ? parsed[0] : parsed;
-  if (!key || !key.isPrivateKey()) throw new RampartError('IDENTITY_UNREADABLE', `${full} holds a public key; Rampart needs the private key file.`);
+  checkPrivateKey(buf, full, passphrase);
   return buf;
 }
 
-function mapConnectError(err: Error & { code?: string; level?: string }, t: SshTarget): RampartError {
+/** Throws a specific error unless `key` is a private key usable with `passphrase`. */
+export function checkPrivateKey(key: Buffer | string, label: string, passphrase?: string): void {
+  if (Buffer.byteLength(key) > 64 * 1024) throw new RampartError('IDENTITY_UNREADABLE', `${label} is larger than 64 KiB; that is not a private key.`);
+  const parsed = utils.parseKey(key, passphrase);
+  if (parsed instanceof Error) {
+    if (/encrypted|passphrase|bad decrypt|integrity/i.test(parsed.message))
+      throw new RampartError(
+        'IDENTITY_ENCRYPTED',
+        passphrase
+          ? `The passphrase for the private key ${label} is wrong.`
+          : `The private key ${label} is protected by a passphrase. Store the passphrase in the keychain for this host, or load the key into ssh-agent.`,
+      );
+    throw new RampartError('IDENTITY_UNREADABLE', `${label} is not a private key Rampart can use: ${parsed.message}.`);
+  }
+  const k = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!k || !k.isPrivateKey()) throw new RampartError('IDENTITY_UNREADABLE', `${label} holds a public key; Rampart needs the private key.`);
+}
+
+interface AuthTrace {
+  tried: string[];
+  /** Methods the server said it still accepts (from its USERAUTH_FAILURE), if it said. */
+  serverMethods: string[] | null;
+}
+
+function mapConnectError(err: Error & { code?: string; level?: string }, t: SshTarget, auth?: AuthTrace): RampartError {
   const where = `${t.address}:${t.port}`;
   switch (err.code) {
     case 'ENOTFOUND':
@@ -97,10 +129,15 @@ function mapConnectError(err: Error & { code?: string; level?: string }, t: SshT
     case 'ECONNRESET':
       return new RampartError('CONNECTION_DROPPED', `${where} reset the connection during the SSH handshake.`);
   }
-  if (err.level === 'client-authentication')
-    return new RampartError('AUTH_REJECTED', `${where} rejected the login as ${t.username}: ${t.identityFile ? `the key ${t.identityFile}` : 'no key or ssh-agent identity'} was not accepted (methods tried: publickey).`, {
-      methodsTried: ['publickey'],
+  if (err.level === 'client-authentication') {
+    const tried = auth?.tried.length ? auth.tried : ['publickey'];
+    const offered = t.credentials?.describe.join(', ') ?? (t.identityFile ? `the key ${t.identityFile}` : 'no key or ssh-agent identity');
+    const server = auth?.serverMethods ? ` The server accepts: ${auth.serverMethods.join(', ') || 'nothing'}.` : '';
+    return new RampartError('AUTH_REJECTED', `${where} rejected the login as ${t.username}: ${offered} was not accepted (methods tried: ${tried.join(', ')}).${server}`, {
+      methodsTried: tried,
+      ...(auth?.serverMethods ? { serverMethods: auth.serverMethods } : {}),
     });
+  }
   if (err.level === 'client-timeout' || /timed out/i.test(err.message))
     return new RampartError('CONNECTION_TIMEOUT', `${where} did not complete the SSH handshake in time. Is it an SSH server on that port?`);
   if (err.level === 'protocol' || /handshake|protocol|ident/i.test(err.message))
@@ -232,15 +269,32 @@ export class SshConnection {
   }
 }
 
+/** Key file from the target, else the ssh-agent of this process's environment. */
+function defaultCredentials(t: SshTarget): Credentials {
+  if (t.identityFile) return { privateKey: loadIdentity(t.identityFile), describe: [`the key ${t.identityFile}`] };
+  const agent = process.env.SSH_AUTH_SOCK;
+  return agent ? { agent, describe: ['the ssh-agent identities'] } : { describe: [] };
+}
+
 /**
  * Opens an authenticated connection. The host key is checked against the policy inside
  * ssh2's hostVerifier, i.e. before the client offers any credential.
  */
 export function connect(t: SshTarget, policy: HostKeyPolicy, opts: ConnectOptions = {}): Promise<SshConnection> {
-  const privateKey = t.identityFile ? loadIdentity(t.identityFile) : undefined;
-  const agent = privateKey ? undefined : process.env.SSH_AUTH_SOCK;
+  let creds: Credentials;
+  try {
+    creds = t.credentials ?? defaultCredentials(t);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  const { privateKey, passphrase, agent } = creds;
   if (!privateKey && !agent)
     return Promise.reject(new RampartError('AUTH_REJECTED', `No identity for ${t.username}@${t.address}: set a private key file for the host, or start ssh-agent with the key loaded.`));
+  const trace: AuthTrace = { tried: [], serverMethods: null };
+  // Offer the key first, then the agent; each at most once. Returning false ends authentication.
+  const pending: Array<{ type: 'publickey' | 'agent' }> = [];
+  if (privateKey) pending.push({ type: 'publickey' });
+  if (agent) pending.push({ type: 'agent' });
   return new Promise((resolve, reject) => {
     const client = new Client();
     let presented: PresentedKey | null = null;
@@ -264,7 +318,7 @@ export function connect(t: SshTarget, policy: HostKeyPolicy, opts: ConnectOption
       client.on('error', () => undefined); // later errors surface through 'close' on pending execs
       resolve(new SshConnection(client, t, presented!));
     });
-    client.on('error', (err) => fail(keyError ?? mapConnectError(err, t)));
+    client.on('error', (err) => fail(keyError ?? mapConnectError(err, t, trace)));
     client.on('close', () => fail(keyError ?? new RampartError('CONNECTION_DROPPED', `${t.address}:${t.port} closed the connection during login.`)));
     const config: ConnectConfig = {
       host: t.address,
@@ -274,6 +328,19 @@ export function connect(t: SshTarget, policy: HostKeyPolicy, opts: ConnectOption
       keepaliveInterval: opts.keepaliveIntervalMs ?? 15_000,
       keepaliveCountMax: opts.keepaliveCountMax ?? 3,
       tryKeyboard: false,
+      ...(opts.sock ? { sock: opts.sock } : {}),
+      authHandler: (methodsLeft: string[] | null, _partial: boolean | null, next: (m: unknown) => void) => {
+        if (methodsLeft) trace.serverMethods = methodsLeft;
+        for (;;) {
+          const m = pending.shift();
+          if (!m) return next(false);
+          // Skip what the server said it does not accept (agent auth is publickey on the wire).
+          if (methodsLeft && !methodsLeft.includes('publickey')) continue;
+          trace.tried.push(m.type === 'agent' ? 'publickey (ssh-agent)' : 'publickey');
+          if (m.type === 'publickey') return next({ type: 'publickey', username: t.username, key: privateKey, ...(passphrase ? { passphrase } : {}) });
+          return next({ type: 'agent', username: t.username, agent });
+        }
+      },
       hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
         presented = { keyType: keyTypeOf(key), fingerprint: sha256Fingerprint(key) };
         if (policy.kind === 'accept-new') {
@@ -290,8 +357,6 @@ export function connect(t: SshTarget, policy: HostKeyPolicy, opts: ConnectOption
         verify(false);
       },
     } as ConnectConfig;
-    if (privateKey) config.privateKey = privateKey;
-    if (agent) config.agent = agent;
     try {
       client.connect(config);
     } catch (e) {
