@@ -94,15 +94,58 @@ export const AbsolutePath = z
   .refine((s) => s.startsWith('/') || /^[A-Za-z]:[\\/]/.test(s) || s.startsWith('~'), 'Must be an absolute path')
   .refine((s) => !s.includes('\0'), 'Path contains a NUL byte');
 
-export const HostInput = z.object({
+export const AuthMethod = z.enum(['key-file', 'keychain', 'agent']);
+export type AuthMethod = z.infer<typeof AuthMethod>;
+
+/** none: never sudo; sudo-n: `sudo -n` (passwordless rules); sudo-password: password from the keychain. */
+export const SudoMode = z.enum(['none', 'sudo-n', 'sudo-password']);
+export type SudoMode = z.infer<typeof SudoMode>;
+
+/** A Linux/macOS interface name: wg0, utun4 (IFNAMSIZ is 16 with the NUL). */
+export const InterfaceName = z.string().trim().regex(/^[A-Za-z0-9_.-]{1,15}$/, 'Interface must be a name like wg0 (at most 15 letters, digits, ".", "_", "-")');
+
+export const Ipv4Cidr = z
+  .string()
+  .trim()
+  .regex(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/, 'Subnet must be an IPv4 CIDR such as 10.100.0.0/24');
+
+export const Tag = z.string().trim().min(1).max(32).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Tags may contain letters, digits, ".", "_" and "-"');
+
+const HostFields = z.object({
   name: hostName,
   address: HostAddress,
   port: Port.default(22),
   username: UserName,
-  identityFile: AbsolutePath.optional(),
+  /** key-file: identityFile; keychain: a key imported into the OS keychain; agent: SSH_AUTH_SOCK. */
+  auth: AuthMethod.optional(),
+  identityFile: AbsolutePath.nullish(),
+  /** Another host to jump through (recursive: it may have its own jump host). */
+  jumpHostId: z.number().int().positive().nullish(),
+  vpnOnly: z.boolean().default(false),
+  vpnInterface: InterfaceName.nullish(),
+  vpnSubnet: Ipv4Cidr.nullish(),
+  sudo: SudoMode.default('none'),
+  tags: z.array(Tag).max(20, 'At most 20 tags').default([]),
   sshdConfigPath: AbsolutePath.default('/etc/ssh/sshd_config'),
+  /** Folders where compose projects and secrets live, searched by the audit. */
+  scanRoots: z.array(AbsolutePath).max(20, 'At most 20 scan roots').default([]),
 });
+
+function checkAuth(h: { auth?: AuthMethod | undefined; identityFile?: string | null | undefined }, ctx: z.RefinementCtx): void {
+  if (h.auth === 'key-file' && !h.identityFile)
+    ctx.addIssue({ code: 'custom', path: ['identityFile'], message: 'A private-key file is required for key-file authentication' });
+}
+
+/** Without an explicit method: the key file when one is given, otherwise ssh-agent. */
+export const HostInput = HostFields.strict()
+  .superRefine(checkAuth)
+  .transform((h) => ({ ...h, auth: h.auth ?? (h.identityFile ? ('key-file' as const) : ('agent' as const)) }));
 export type HostInput = z.input<typeof HostInput>;
+export type HostInputParsed = z.output<typeof HostInput>;
+
+/** Edit: the host id plus any subset of the fields (validated again as a whole by the store). */
+export const HostUpdate = HostFields.partial().extend({ id: z.number().int().positive() }).strict();
+export type HostUpdate = z.input<typeof HostUpdate>;
 
 export const HostKeyPin = z.object({
   address: z.string(),
@@ -119,8 +162,18 @@ export const Host = z.object({
   address: z.string(),
   port: z.number().int(),
   username: z.string(),
+  auth: AuthMethod,
   identityFile: z.string().nullable(),
+  jumpHostId: z.number().int().nullable(),
+  vpnOnly: z.boolean(),
+  vpnInterface: z.string().nullable(),
+  vpnSubnet: z.string().nullable(),
+  sudo: SudoMode,
+  tags: z.array(z.string()),
   sshdConfigPath: z.string(),
+  scanRoots: z.array(z.string()),
+  /** Which secrets this host has in the keychain (flags only; the secrets never leave it). */
+  secrets: z.object({ privateKey: z.boolean(), passphrase: z.boolean(), sudoPassword: z.boolean() }),
   createdAt: z.string(),
   hostKey: HostKeyPin.nullable(),
   lastRun: z

@@ -128,7 +128,7 @@ describe('openDatabase: a fresh database', () => {
 });
 
 describe('openDatabase: upgrading a v1 database', () => {
-  it('migrates to v2, keeps hosts and pinned keys, and leaves a valid v1 backup', () => {
+  it('migrates to the latest version, keeps hosts and pinned keys, and leaves a valid v1 backup', () => {
     const v1 = track(openDatabase(file, { targetVersion: 1 }));
     expect(schemaVersion(v1)).toBe(1);
     expect(tables(v1)).toEqual(['host_keys', 'hosts']);
@@ -149,16 +149,26 @@ describe('openDatabase: upgrading a v1 database', () => {
     v1.close();
 
     const db = track(openDatabase(file));
-    expect(schemaVersion(db)).toBe(2);
+    expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
+    expect(SCHEMA_VERSION).toBe(3);
     expect(tables(db)).toEqual(['audit_runs', 'check_results', 'findings', 'host_keys', 'hosts']);
     expect(db.prepare('SELECT name, address, port, username, sshd_config_path FROM hosts').all()).toEqual([
       { name: 'web-1', address: '192.0.2.10', port: 2222, username: 'admin', sshd_config_path: '/etc/ssh/sshd_config' },
     ]);
+    // v3 profile columns get their defaults for hosts that existed before.
+    expect(db.prepare('SELECT auth, vpn_only, sudo, tags_json, scan_roots_json, jump_host_id FROM hosts').get()).toEqual({
+      auth: 'key-file',
+      vpn_only: 0,
+      sudo: 'none',
+      tags_json: '[]',
+      scan_roots_json: '[]',
+      jump_host_id: null,
+    });
     expect(db.prepare('SELECT address, port, key_type, fingerprint FROM host_keys').all()).toEqual([
       { address: '192.0.2.10', port: 2222, key_type: 'ssh-ed25519', fingerprint: 'SHA256:' + 'A'.repeat(43) },
     ]);
 
-    const backup = `${file}.pre-v2.bak`;
+    const backup = `${file}.pre-v${SCHEMA_VERSION}.bak`;
     expect(fs.existsSync(backup)).toBe(true);
     const bak = track(new Database(backup, { readonly: true, fileMustExist: true }));
     expect(bak.pragma('quick_check', { simple: true })).toBe('ok');
@@ -328,7 +338,7 @@ describe('migrate: a failing migration rolls back entirely', () => {
     fix.exec('DROP TABLE findings');
     fix.close();
     const db = track(openDatabase(file));
-    expect(schemaVersion(db)).toBe(2);
+    expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
     expect(db.prepare('SELECT name FROM hosts').all()).toEqual([{ name: 'web-1' }]);
   });
 });

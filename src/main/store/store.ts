@@ -2,6 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { RampartError } from '../../shared/errors';
 import type {
+  AuthMethod,
+  SudoMode,
   CheckResult,
   Finding,
   Host,
@@ -21,9 +23,20 @@ export interface NewHost {
   address: string;
   port: number;
   username: string;
-  identityFile?: string | undefined;
+  auth?: AuthMethod | undefined;
+  identityFile?: string | null | undefined;
+  jumpHostId?: number | null | undefined;
+  vpnOnly?: boolean | undefined;
+  vpnInterface?: string | null | undefined;
+  vpnSubnet?: string | null | undefined;
+  sudo?: SudoMode | undefined;
+  tags?: string[] | undefined;
   sshdConfigPath: string;
+  scanRoots?: string[] | undefined;
 }
+
+export type HostSecretFlag = 'privateKey' | 'passphrase' | 'sudoPassword';
+const SECRET_COLUMN: Record<HostSecretFlag, string> = { privateKey: 'has_keychain_key', passphrase: 'has_passphrase', sudoPassword: 'has_sudo_password' };
 
 export interface RunRecord {
   id?: string;
@@ -52,6 +65,17 @@ interface HostRow {
   identity_file: string | null;
   sshd_config_path: string;
   created_at: string;
+  auth: AuthMethod;
+  jump_host_id: number | null;
+  vpn_only: number;
+  vpn_interface: string | null;
+  vpn_subnet: string | null;
+  sudo: SudoMode;
+  tags_json: string;
+  scan_roots_json: string;
+  has_keychain_key: number;
+  has_passphrase: number;
+  has_sudo_password: number;
   key_type: string | null;
   fingerprint: string | null;
   pinned_at: string | null;
@@ -114,16 +138,126 @@ export class Store {
 
   addHost(h: NewHost): Host {
     if (this.findHostByName(h.name)) throw new RampartError('CONFLICT', `A host named "${h.name}" already exists.`);
+    if (h.jumpHostId != null) this.getHost(h.jumpHostId); // must exist
     const info = this.db
       .prepare(
-        `INSERT INTO hosts (name, address, port, username, identity_file, sshd_config_path, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO hosts (name, address, port, username, auth, identity_file, jump_host_id, vpn_only, vpn_interface, vpn_subnet,
+                            sudo, tags_json, sshd_config_path, scan_roots_json, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(h.name, h.address, h.port, h.username, h.identityFile ?? null, h.sshdConfigPath, new Date().toISOString());
+      .run(
+        h.name,
+        h.address,
+        h.port,
+        h.username,
+        h.auth ?? 'key-file',
+        h.identityFile ?? null,
+        h.jumpHostId ?? null,
+        h.vpnOnly ? 1 : 0,
+        h.vpnInterface ?? null,
+        h.vpnSubnet ?? null,
+        h.sudo ?? 'none',
+        JSON.stringify(h.tags ?? []),
+        h.sshdConfigPath,
+        JSON.stringify(h.scanRoots ?? []),
+        new Date().toISOString(),
+      );
     return this.getHost(Number(info.lastInsertRowid));
   }
 
+  /** Changes some fields of a host. A jump host may not lead back to the host itself. */
+  updateHost(id: number, patch: Partial<NewHost>): Host {
+    const cur = this.getHost(id);
+    if (patch.name !== undefined && patch.name !== cur.name) {
+      const other = this.findHostByName(patch.name);
+      if (other && other.id !== id) throw new RampartError('CONFLICT', `A host named "${patch.name}" already exists.`);
+    }
+    const next = {
+      name: patch.name ?? cur.name,
+      address: patch.address ?? cur.address,
+      port: patch.port ?? cur.port,
+      username: patch.username ?? cur.username,
+      auth: patch.auth ?? cur.auth,
+      identityFile: patch.identityFile !== undefined ? patch.identityFile : cur.identityFile,
+      jumpHostId: patch.jumpHostId !== undefined ? patch.jumpHostId : cur.jumpHostId,
+      vpnOnly: patch.vpnOnly ?? cur.vpnOnly,
+      vpnInterface: patch.vpnInterface !== undefined ? patch.vpnInterface : cur.vpnInterface,
+      vpnSubnet: patch.vpnSubnet !== undefined ? patch.vpnSubnet : cur.vpnSubnet,
+      sudo: patch.sudo ?? cur.sudo,
+      tags: patch.tags ?? cur.tags,
+      sshdConfigPath: patch.sshdConfigPath ?? cur.sshdConfigPath,
+      scanRoots: patch.scanRoots ?? cur.scanRoots,
+    };
+    if (next.auth === 'key-file' && !next.identityFile)
+      throw new RampartError('VALIDATION', 'A private-key file is required for key-file authentication.', { issues: [{ path: ['identityFile'], message: 'Required for key-file authentication' }] });
+    if (next.jumpHostId != null) {
+      const chain = this.jumpChain(next.jumpHostId);
+      if (chain.some((h) => h.id === id))
+        throw new RampartError('VALIDATION', `Jumping through "${chain[chain.length - 1]!.name}" would loop back to "${cur.name}".`, {
+          issues: [{ path: ['jumpHostId'], message: 'This jump host leads back to the host itself' }],
+        });
+    }
+    this.db
+      .prepare(
+        `UPDATE hosts SET name = ?, address = ?, port = ?, username = ?, auth = ?, identity_file = ?, jump_host_id = ?, vpn_only = ?,
+                vpn_interface = ?, vpn_subnet = ?, sudo = ?, tags_json = ?, sshd_config_path = ?, scan_roots_json = ? WHERE id = ?`,
+      )
+      .run(
+        next.name,
+        next.address,
+        next.port,
+        next.username,
+        next.auth,
+        next.identityFile ?? null,
+        next.jumpHostId ?? null,
+        next.vpnOnly ? 1 : 0,
+        next.vpnInterface ?? null,
+        next.vpnSubnet ?? null,
+        next.sudo,
+        JSON.stringify(next.tags),
+        next.sshdConfigPath,
+        JSON.stringify(next.scanRoots),
+        id,
+      );
+    return this.getHost(id);
+  }
+
+  /**
+   * The hops to reach a host, first hop first, ending with the host itself. Refuses loops and
+   * absurd depths (a corrupted or hand-edited database).
+   */
+  jumpChain(id: number): Host[] {
+    const chain: Host[] = [];
+    const seen = new Set<number>();
+    let cur: Host | null = this.getHost(id);
+    while (cur) {
+      if (seen.has(cur.id)) throw new RampartError('VALIDATION', `The jump hosts of "${chain[0]?.name ?? cur.name}" form a loop through "${cur.name}".`);
+      if (chain.length >= 16) throw new RampartError('VALIDATION', `More than 16 jump hosts lead to "${chain[0]!.name}".`);
+      seen.add(cur.id);
+      chain.unshift(cur);
+      cur = cur.jumpHostId != null ? this.getHost(cur.jumpHostId) : null;
+    }
+    return chain;
+  }
+
+  /** Hosts that jump through this one. */
+  dependents(id: number): Host[] {
+    return (this.db.prepare(`${HOST_SELECT} WHERE h.jump_host_id = ? ORDER BY h.name`).all(id) as HostRow[]).map((r) => this.toHost(r));
+  }
+
+  /** Records whether a secret of this host is in the keychain (the secret itself never is here). */
+  setSecretFlag(id: number, flag: HostSecretFlag, present: boolean): Host {
+    this.getHost(id);
+    this.db.prepare(`UPDATE hosts SET ${SECRET_COLUMN[flag]} = ? WHERE id = ?`).run(present ? 1 : 0, id);
+    return this.getHost(id);
+  }
+
   removeHost(id: number): boolean {
+    const deps = this.dependents(id);
+    if (deps.length)
+      throw new RampartError('CONFLICT', `Other hosts jump through this one (${deps.map((d) => d.name).join(', ')}); change them first.`, {
+        dependents: deps.map((d) => d.id),
+      });
     return this.db.prepare('DELETE FROM hosts WHERE id = ?').run(id).changes > 0;
   }
 
@@ -253,8 +387,17 @@ export class Store {
       address: r.address,
       port: r.port,
       username: r.username,
+      auth: r.auth,
       identityFile: r.identity_file,
+      jumpHostId: r.jump_host_id,
+      vpnOnly: r.vpn_only === 1,
+      vpnInterface: r.vpn_interface,
+      vpnSubnet: r.vpn_subnet,
+      sudo: r.sudo,
+      tags: JSON.parse(r.tags_json) as string[],
       sshdConfigPath: r.sshd_config_path,
+      scanRoots: JSON.parse(r.scan_roots_json) as string[],
+      secrets: { privateKey: r.has_keychain_key === 1, passphrase: r.has_passphrase === 1, sudoPassword: r.has_sudo_password === 1 },
       createdAt: r.created_at,
       hostKey:
         r.fingerprint && r.key_type && r.pinned_at

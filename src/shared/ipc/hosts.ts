@@ -18,7 +18,7 @@ export type HostKeyProbe = z.infer<typeof HostKeyProbe>;
 
 export const hostsChannels = {
   list: channel('hosts:list', z.object({}).strict(), z.array(Host)),
-  add: channel('hosts:add', HostInput.strict(), Host),
+  add: channel('hosts:add', HostInput, Host),
   remove: channel('hosts:remove', HostRef, z.object({ removed: z.boolean() })),
   /** Connect far enough to see the host key; never authenticates. */
   probeKey: channel('hosts:probeKey', HostRef, HostKeyProbe),

@@ -1,6 +1,7 @@
 import { sql as v1 } from './001_hosts';
 import { sql as v2 } from './002_audit_runs';
+import { sql as v3 } from './003_host_profile';
 
 /** Index i holds the SQL that takes the schema from version i to i + 1. Append only. */
-export const MIGRATIONS: readonly string[] = [v1, v2];
+export const MIGRATIONS: readonly string[] = [v1, v2, v3];
 export const SCHEMA_VERSION = MIGRATIONS.length;
