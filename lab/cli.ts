@@ -1,6 +1,8 @@
 // `npm run lab -- <command>`: start, list and stop Rampart lab hosts by hand.
 //
 //   npm run lab -- up <scenario> [--name rmp-xxx] [--base-dir DIR] [--json]
+//   npm run lab -- up jump-chain [--hops N] [--scenario S] [--base-dir DIR] [--json]
+//   npm run lab -- up wireguard [--scenario S] [--base-dir DIR] [--json]
 //   npm run lab -- down <name>... | --all | --stale
 //   npm run lab -- list [--json]
 //
@@ -19,10 +21,18 @@ import {
   scenarios,
   type LabHost,
 } from './lab';
+import { createJumpChain, createWireGuardLab, wireGuardPrerequisites, type JumpChain, type WireGuardLab } from './topology';
+
+const TOPOLOGIES = ['jump-chain', 'wireguard'] as const;
 
 const USAGE = `Usage:
   npm run lab -- up <scenario> [--name rmp-NAME] [--base-dir DIR] [--json]
       Create a lab host and leave it running. Scenarios: ${scenarioNames.join(', ')}.
+  npm run lab -- up jump-chain [--hops N] [--scenario S] [--base-dir DIR] [--json]
+      Bastion + hosts reachable only through the previous one (N hosts in all, default 2).
+  npm run lab -- up wireguard [--scenario S] [--base-dir DIR] [--json]
+      Server whose sshd listens only on its WireGuard address; the tunnel's client side is an
+      interface in this (root) namespace. Needs wireguard-go and wireguard-tools.
   npm run lab -- down <name>... | --all | --stale
       Destroy lab hosts (--stale: only hosts whose creator died or whose sshd is gone).
   npm run lab -- list [--json]
@@ -101,7 +111,84 @@ Tear down:                          npm run lab -- down ${h.name}
 `;
 }
 
+function describeJumpChain(chain: JumpChain): string {
+  const q = shellQuote;
+  const hops = chain.hops
+    .map((h, i) => `  ${String(i).padEnd(3)} ${h.name.padEnd(14)} ${`${h.address}:${h.port}`.padEnd(21)} ${i === 0 ? 'reachable from here' : `only from ${chain.hops[i - 1]?.name}`}`)
+    .join('\n');
+  const t = chain.target;
+  return `Jump chain is up (${chain.hops.length} hosts):
+${hops}
+
+Connect by hand (the config holds identities, known_hosts and the ProxyJump chain):
+  ssh -F ${q(chain.sshConfigFile)} ${t.name}
+  ssh -F ${q(chain.sshConfigFile)} -J ${chain.jumpSpec()} ${t.user}@${t.address}
+(-J alone does not pass -i/-o on to the jump host; -F does.)
+
+Identity of each hop: its own key, e.g. target ${q(t.identityFile)}
+Tear down:  npm run lab -- down ${chain.hops.map((h) => h.name).join(' ')}
+`;
+}
+
+function describeWireGuard(wg: WireGuardLab): string {
+  const q = shellQuote;
+  const s = wg.server;
+  return `WireGuard lab is up: ${wg.clientInterface} (${wg.clientAddress}, this namespace) <-> ${s.name} (${s.address}, endpoint ${wg.serverEndpoint}).
+The server's sshd listens only on ${s.address}:${s.port}.
+
+Connect by hand:
+  ssh -i ${q(s.identityFile)} -p ${s.port} -o UserKnownHostsFile=${q(`${s.stateDir}/known_hosts`)} ${s.user}@${s.address}
+Audit it with Rampart:
+  npx rampart audit --host ${s.user}@${s.address}:${s.port} --identity ${q(s.identityFile)} --accept-new-host-key --format json
+
+Tunnel state:    wg show ${wg.clientInterface}
+VPN off / on:    ip link set dev ${wg.clientInterface} down   /   ip link set dev ${wg.clientInterface} up
+                 (while down, connecting fails at once: "No route to host")
+wireguard-go:    pid ${wg.clientPid} (here), pid ${wg.serverPid} (in ${s.name}); logs in ${q(`${s.stateDir}/wireguard`)}
+Tear down:       npm run lab -- down ${s.name}
+`;
+}
+
+async function cmdUpTopology(kind: (typeof TOPOLOGIES)[number], args: readonly string[]): Promise<number> {
+  const { positional, values, booleans } = parseFlags(args, {
+    values: kind === 'jump-chain' ? ['--hops', '--scenario', '--base-dir'] : ['--scenario', '--base-dir'],
+    booleans: ['--json'],
+  });
+  if (positional.length > 0) throw new UsageError(`up ${kind}: unexpected argument ${positional[0]}`);
+  const scenario = values.get('--scenario') ?? 'hardened';
+  if (!isLabScenario(scenario)) {
+    throw new UsageError(`up ${kind}: unknown scenario ${JSON.stringify(scenario)} (known: ${scenarioNames.join(', ')})`);
+  }
+  const baseDir = values.get('--base-dir');
+  if (kind === 'jump-chain') {
+    const hopsText = values.get('--hops') ?? '2';
+    const hops = Number(hopsText);
+    if (!/^\d+$/.test(hopsText) || hops < 1 || hops > 8) throw new UsageError(`up jump-chain: --hops must be 1..8, got ${hopsText}`);
+    requirePrerequisites();
+    const chain = await createJumpChain({ hops, scenario, baseDir, persistent: true });
+    const { hops: hosts, sshConfigFile, knownHostsFile } = chain;
+    process.stdout.write(booleans.has('--json') ? `${JSON.stringify({ hops: hosts, sshConfigFile, knownHostsFile }, null, 2)}\n` : describeJumpChain(chain));
+    return 0;
+  }
+  const pre = wireGuardPrerequisites();
+  if (!pre.ok) {
+    process.stderr.write(`lab: cannot create the WireGuard lab here: ${pre.reason}\n`);
+    return 2;
+  }
+  const wg = await createWireGuardLab({ scenario, baseDir, persistent: true });
+  if (booleans.has('--json')) {
+    const { server, clientInterface, clientAddress, serverInterface, tunnelSubnet, serverEndpoint, clientPid, serverPid } = wg;
+    const facts = { server, clientInterface, clientAddress, serverInterface, tunnelSubnet, serverEndpoint, clientPid, serverPid };
+    process.stdout.write(`${JSON.stringify(facts, null, 2)}\n`);
+  } else {
+    process.stdout.write(describeWireGuard(wg));
+  }
+  return 0;
+}
+
 async function cmdUp(args: readonly string[]): Promise<number> {
+  const topology = TOPOLOGIES.find((t) => t === args[0]);
+  if (topology) return cmdUpTopology(topology, args.slice(1));
   const { positional, values, booleans } = parseFlags(args, { values: ['--name', '--base-dir'], booleans: ['--json'] });
   if (positional.length !== 1) {
     throw new UsageError(
@@ -110,7 +197,9 @@ async function cmdUp(args: readonly string[]): Promise<number> {
   }
   const scenario = positional[0] ?? '';
   if (!isLabScenario(scenario)) {
-    throw new UsageError(`up: unknown scenario ${JSON.stringify(scenario)} (known: ${scenarioNames.join(', ')})`);
+    throw new UsageError(
+      `up: unknown scenario ${JSON.stringify(scenario)} (known: ${scenarioNames.join(', ')}); topologies: ${TOPOLOGIES.join(', ')}`,
+    );
   }
   const name = values.get('--name');
   if (name !== undefined && !isLabHostName(name)) {

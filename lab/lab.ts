@@ -11,9 +11,16 @@
 //   - a state dir (<repo>/.lab/<name>/ or <baseDir>/<name>/) with the client key, known_hosts,
 //     sshd log, pid file and host.json, and a registry entry /run/rampart-lab/hosts/<name>.json.
 // Subnets are reserved with O_EXCL lock files under /run/rampart-lab/subnets/, so parallel
-// processes (vitest workers) never share one.
+// processes (vitest workers) never share one. Pools: 10.213.0.0/16 root links ('host'),
+// 10.215.0.0/16 links between namespaces ('link'), 10.216.0.0/16 tunnels ('tunnel').
 //
-// Network rule: everything here talks only to 10.213.0.0/16 addresses of hosts it created.
+// Topologies (lab/topology.ts) wire hosts differently through CreateLabHostOptions.network: no root
+// link, extra links, sshd listening on one address only. Whatever they create outside the host's
+// namespace (root-namespace interfaces and routes, processes such as wireguard-go) is recorded as
+// the host's attachments and removed with it, by destroyLabHost, the exit hooks and stale sweeps.
+//
+// Network rule: everything here talks only to lab-pool addresses (10.213/16, 10.215/16, 10.216/16)
+// of hosts it created; the sshd banner probe only to 10.213 addresses behind the host's own veth.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
@@ -35,6 +42,7 @@ import {
 } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { endianness } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
@@ -85,6 +93,93 @@ export interface CreateLabHostOptions {
    * destroyed best-effort on process exit / SIGINT / SIGTERM / SIGHUP.
    */
   persistent?: boolean;
+  /**
+   * Extra sshd_config lines, put in front of the scenario's settings (sshd keeps the first value of
+   * most keywords, so they win over the scenario), e.g. 'AllowTcpForwarding yes'. No `Match` blocks.
+   */
+  sshdExtraConfig?: string;
+  /** How the host is wired; default: the veth pair to the root namespace described above. */
+  network?: LabNetworkOptions;
+}
+
+/** The lab's address pools, each split into /30s: see reserveSubnet in LabNetworkContext. */
+export type LabSubnetPool = 'host' | 'link' | 'tunnel';
+
+/** A reserved /30. */
+export interface LabSubnet {
+  /** e.g. '10.215.7.12/30' */
+  cidr: string;
+  /** Network address, e.g. '10.215.7.12'. */
+  network: string;
+  /** The two usable addresses (.1 and .2 of the /30). */
+  first: string;
+  second: string;
+}
+
+export interface LabNetworkOptions {
+  /**
+   * Create the veth pair to the root namespace (10.213.x.y/30, `address` = host side). Default true.
+   * With false the namespace only has `lo` until `setup` wires it, and `setup` must return the address.
+   */
+  rootLink?: boolean;
+  /**
+   * Called once the namespace (and its root link, if any) exists, before sshd starts. May add links
+   * and processes; register everything it creates outside this namespace with `ctx.attach` BEFORE
+   * creating it. Returning `{ address }` makes that the host's `address` and makes sshd listen only
+   * there (`ListenAddress address:port`; readiness is then checked on the listening socket inside
+   * the namespace instead of with a banner probe from the root namespace). Returning nothing keeps
+   * the root link's address and the default listener.
+   */
+  setup?: (ctx: LabNetworkContext) => Promise<{ address: string } | void>;
+}
+
+export interface LabNetworkContext {
+  /** Host name = network namespace name. */
+  name: string;
+  /** Host state dir (exists; removed with the host). */
+  stateDir: string;
+  /** The root link, unless `rootLink: false`. */
+  rootLink?: { hostAddress: string; rootAddress: string; vethRoot: string; vethNs: string };
+  /** Reserves a free /30 from a pool; the reservation belongs to this host and ends with it. */
+  reserveSubnet(pool: LabSubnetPool): Promise<LabSubnet>;
+  /** Records resources to remove with this host (saved at once; call before creating them). */
+  attach(attachments: LabHostAttachments): void;
+}
+
+/** Things outside a host's namespace that belong to it; destroyed with the host. */
+export interface LabHostAttachments {
+  /** Root-namespace interfaces, /^rmp[a-z0-9]{2,12}$/: deleted if still present. */
+  rootLinks?: string[];
+  /** Root-namespace routes to lab prefixes (10.213/16, 10.215/16, 10.216/16), deleted. */
+  rootRoutes?: LabRootRoute[];
+  /**
+   * Processes (anywhere, e.g. the root namespace). Killed only while /proc/PID still shows the same
+   * start time as when attached and its cmdline contains `cmdline`. Unlike other processes in the
+   * host's namespace, these are not stopped by regenerateHostKeys' sshd restart.
+   */
+  processes?: Array<{ pid: number; cmdline: string }>;
+  /** wireguard-go interface names (/^rmp[a-z0-9]{2,12}$/): their /run/wireguard/NAME.sock is removed. */
+  wireguardInterfaces?: string[];
+}
+
+export interface LabRootRoute {
+  type: 'unreachable' | 'blackhole' | 'prohibit';
+  /** e.g. '10.215.7.12/30' */
+  prefix: string;
+  metric?: number;
+}
+
+interface AttachedProcess {
+  pid: number;
+  startTime: string;
+  cmdline: string;
+}
+
+interface HostAttachmentsRecord {
+  rootLinks: string[];
+  rootRoutes: LabRootRoute[];
+  processes: AttachedProcess[];
+  wireguardInterfaces: string[];
 }
 
 /** What host.json / the registry entry hold: the public LabHost plus bookkeeping. */
@@ -102,6 +197,9 @@ interface HostRecord extends LabHost {
   ownerStartTime: string;
   persistent: boolean;
   createdAt: string;
+  /** How startSshd decides sshd is up: SSH banner from the root namespace (default) or a listening socket. */
+  readiness?: 'banner' | 'listen';
+  attachments?: HostAttachmentsRecord;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -110,6 +208,13 @@ interface HostRecord extends LabHost {
 const LAB_NET_PREFIX = '10.213.';
 const NAME_RE = /^rmp-[a-z0-9][a-z0-9-]{0,23}$/;
 const VETH_RE = /^r[vn][0-9a-f]{6}$/;
+const ATTACHED_LINK_RE = /^rmp[a-z0-9]{2,12}$/;
+const WIREGUARD_RUN_DIR = '/run/wireguard';
+const POOL_BASES: Readonly<Record<LabSubnetPool, string>> = {
+  host: '10.213.0.0',
+  link: '10.215.0.0',
+  tunnel: '10.216.0.0',
+};
 const RUN_DIR = '/run/rampart-lab';
 const HOSTS_DIR = join(RUN_DIR, 'hosts');
 const SUBNETS_DIR = join(RUN_DIR, 'subnets');
@@ -315,6 +420,93 @@ function ownPids(rec: HostRecord): number[] {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Attachments: resources outside the host's namespace that belong to the host
+
+const ROUTE_TYPES: ReadonlySet<string> = new Set(['unreachable', 'blackhole', 'prohibit']);
+
+function validRoute(r: LabRootRoute): boolean {
+  return (
+    ROUTE_TYPES.has(r.type) &&
+    isLabPoolPrefix(r.prefix) &&
+    (r.metric === undefined || (Number.isInteger(r.metric) && r.metric >= 0 && r.metric < 2 ** 31))
+  );
+}
+
+/** Record entries, re-validated (records are files; never act on anything outside the lab's names). */
+function attachmentsOf(rec: HostRecord): HostAttachmentsRecord {
+  const a = rec.attachments;
+  return {
+    rootLinks: (a?.rootLinks ?? []).filter((l) => typeof l === 'string' && ATTACHED_LINK_RE.test(l)),
+    rootRoutes: (a?.rootRoutes ?? []).filter((r) => r && validRoute(r)),
+    processes: (a?.processes ?? []).filter(
+      (p) => p && Number.isInteger(p.pid) && p.pid > 1 && typeof p.startTime === 'string' && p.startTime !== '' && typeof p.cmdline === 'string' && p.cmdline.length >= 3,
+    ),
+    wireguardInterfaces: (a?.wireguardInterfaces ?? []).filter((l) => typeof l === 'string' && ATTACHED_LINK_RE.test(l)),
+  };
+}
+
+function addAttachments(rec: HostRecord, add: LabHostAttachments): void {
+  const cur = attachmentsOf(rec);
+  for (const l of [...(add.rootLinks ?? []), ...(add.wireguardInterfaces ?? [])]) {
+    if (!ATTACHED_LINK_RE.test(l)) throw new Error(`attachment interface name ${JSON.stringify(l)} must match ${ATTACHED_LINK_RE.source}`);
+  }
+  for (const r of add.rootRoutes ?? []) {
+    if (!validRoute(r)) throw new Error(`attachment route ${JSON.stringify(r)}: only unreachable/blackhole/prohibit routes to lab prefixes`);
+  }
+  const procs: AttachedProcess[] = [];
+  for (const p of add.processes ?? []) {
+    const startTime = procStartTime(p.pid);
+    if (!startTime) throw new Error(`attachment process ${p.pid} does not exist`);
+    if (p.cmdline.length < 3) throw new Error('attachment process: cmdline marker too short');
+    procs.push({ pid: p.pid, startTime, cmdline: p.cmdline });
+  }
+  rec.attachments = {
+    rootLinks: [...new Set([...cur.rootLinks, ...(add.rootLinks ?? [])])],
+    rootRoutes: [...cur.rootRoutes, ...(add.rootRoutes ?? [])],
+    processes: [...cur.processes, ...procs],
+    wireguardInterfaces: [...new Set([...cur.wireguardInterfaces, ...(add.wireguardInterfaces ?? [])])],
+  };
+  saveRecordSync(rec);
+}
+
+/** Attached processes that still are the processes that were attached (same start time and cmdline). */
+function attachedPids(rec: HostRecord): number[] {
+  return attachmentsOf(rec)
+    .processes.filter((p) => procAlive(p.pid) && procStartTime(p.pid) === p.startTime && procCmdline(p.pid).includes(p.cmdline))
+    .map((p) => p.pid);
+}
+
+function routeArgs(r: LabRootRoute): string[] {
+  return [r.type, r.prefix, ...(r.metric === undefined ? [] : ['metric', String(r.metric)])];
+}
+
+/** Removes attached links, routes and sockets (after the processes were stopped). */
+async function removeAttachments(rec: HostRecord): Promise<void> {
+  const a = attachmentsOf(rec);
+  const errors: string[] = [];
+  for (const link of a.rootLinks) {
+    if (!linkExists(link)) continue;
+    const r = await run(IP, ['link', 'del', link], { timeoutMs: 10_000 });
+    if (r.code !== 0 && linkExists(link)) errors.push(`ip link del ${link}: ${r.stderr.trim()}`);
+  }
+  for (const route of a.rootRoutes) {
+    const r = await run(IP, ['route', 'del', ...routeArgs(route)], { timeoutMs: 10_000 });
+    if (r.code !== 0 && !/No such process|not found/i.test(r.stderr)) errors.push(`ip route del ${routeArgs(route).join(' ')}: ${r.stderr.trim()}`);
+  }
+  for (const wg of a.wireguardInterfaces) rmSync(join(WIREGUARD_RUN_DIR, `${wg}.sock`), { force: true });
+  if (errors.length > 0) throw new Error(`lab host ${rec.name}: ${errors.join('; ')}`);
+}
+
+function removeAttachmentsSync(rec: HostRecord): void {
+  const a = attachmentsOf(rec);
+  for (const link of a.rootLinks) {
+    if (linkExists(link)) spawnSync(IP, ['link', 'del', link], { stdio: 'ignore', timeout: 5_000 });
+  }
+  for (const route of a.rootRoutes) spawnSync(IP, ['route', 'del', ...routeArgs(route)], { stdio: 'ignore', timeout: 5_000 });
+  for (const wg of a.wireguardInterfaces) rmSync(join(WIREGUARD_RUN_DIR, `${wg}.sock`), { force: true });
+}
+
+// ---------------------------------------------------------------------------------------------
 // Prerequisites
 
 export function labPrerequisites(): { ok: true } | { ok: false; reason: string } {
@@ -488,7 +680,7 @@ function cleanupOwnedSync(): void {
 /** Synchronous teardown for exit handlers: SIGKILL, no waiting. */
 function destroySync(rec: HostRecord): void {
   assertName(rec.name);
-  for (const pid of ownPids(rec)) {
+  for (const pid of new Set([...ownPids(rec), ...attachedPids(rec)])) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
@@ -498,6 +690,7 @@ function destroySync(rec: HostRecord): void {
   const ipSync = (args: string[]): void => {
     spawnSync(IP, args, { stdio: 'ignore', timeout: 5_000 });
   };
+  removeAttachmentsSync(rec);
   if (VETH_RE.test(rec.vethRoot) && linkExists(rec.vethRoot)) ipSync(['link', 'del', rec.vethRoot]);
   if (netnsExists(rec.name)) ipSync(['netns', 'del', rec.name]);
   removeFilesSync(rec);
@@ -560,11 +753,27 @@ function overlaps(aNet: number, aLen: number, bNet: number, bLen: number): boole
   return ((aNet & mask) >>> 0) === ((bNet & mask) >>> 0);
 }
 
-async function allocateSubnet(name: string): Promise<Subnet> {
+const IPV4_RE = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** Whether `ip` is an IPv4 address inside one of the lab pools (10.213/16, 10.215/16, 10.216/16). */
+function isLabPoolAddress(ip: string): boolean {
+  if (!IPV4_RE.test(ip)) return false;
+  const n = ipToInt(ip);
+  return Object.values(POOL_BASES).some((b) => overlaps(n, 32, ipToInt(b), 16));
+}
+
+/** 'a.b.c.d/len' inside a lab pool, with len 16..32. */
+function isLabPoolPrefix(prefix: string): boolean {
+  const m = /^([\d.]+)\/(\d{1,2})$/.exec(prefix);
+  return m?.[1] !== undefined && isLabPoolAddress(m[1]) && Number(m[2]) >= 16 && Number(m[2]) <= 32;
+}
+
+async function allocateSubnet(name: string, pool: LabSubnetPool = 'host'): Promise<Subnet> {
   const used = (await usedPrefixes()).filter(([, len]) => len > 0); // ignore 0.0.0.0/0
-  const base = ipToInt('10.213.0.0');
+  const baseIp = POOL_BASES[pool];
+  const base = ipToInt(baseIp);
   for (let attempt = 0; attempt < 200; attempt++) {
-    const index = randomInt(1, 16383); // /30 number inside 10.213.0.0/16, skipping the first and last
+    const index = randomInt(1, 16383); // /30 number inside the /16, skipping the first and last
     const net = (base + index * 4) >>> 0;
     if (used.some(([n, len]) => overlaps(net, 30, n, len))) continue;
     const network = intToIp(net);
@@ -583,7 +792,7 @@ async function allocateSubnet(name: string): Promise<Subnet> {
     }
     return { network, rootAddress: intToIp(net + 1), hostAddress: intToIp(net + 2), lockPath };
   }
-  throw new Error('could not find a free /30 in 10.213.0.0/16 after 200 attempts');
+  throw new Error(`could not find a free /30 in ${baseIp}/16 after 200 attempts`);
 }
 
 function releaseSubnetLocks(name: string): void {
@@ -682,12 +891,41 @@ function probeSsh(address: string, port: number, timeoutMs: number): Promise<boo
   });
 }
 
+/** /proc/net/tcp spelling of an IPv4 address ('0201D70A' for 10.215.1.2 on little-endian). */
+function procNetHex(ip: string): string {
+  const bytes = ip.split('.').map(Number);
+  if (endianness() === 'LE') bytes.reverse();
+  return bytes.map((b) => b.toString(16).padStart(2, '0')).join('').toUpperCase();
+}
+
+/** Whether the process's network namespace has a TCP socket listening on address:port (or *:port). */
+function tcpListening(pid: number, address: string, port: number): boolean {
+  const portHex = port.toString(16).toUpperCase().padStart(4, '0');
+  const wanted = new Set([`${procNetHex(address)}:${portHex}`, `00000000:${portHex}`]);
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/net/tcp`, 'utf8');
+  } catch {
+    return false;
+  }
+  return text.split('\n').some((line) => {
+    const f = line.trim().split(/\s+/);
+    return f[3] === '0A' && wanted.has(f[1] ?? ''); // 0A = LISTEN
+  });
+}
+
 async function startSshd(rec: HostRecord): Promise<number> {
+  const banner = rec.readiness !== 'listen';
   // Network rule: only ever connect to a lab address whose veth route exists, so a probe can never
-  // leave the machine through the default route.
-  if (!rec.address.startsWith(LAB_NET_PREFIX)) throw new Error(`refusing to probe non-lab address ${rec.address}`);
-  if (!VETH_RE.test(rec.vethRoot) || !linkExists(rec.vethRoot) || !netnsExists(rec.name)) {
-    throw new Error(`lab host ${rec.name}: namespace or veth ${rec.vethRoot} is missing`);
+  // leave the machine through the default route. Hosts with another address (topologies) are
+  // checked inside their namespace instead.
+  if (banner) {
+    if (!rec.address.startsWith(LAB_NET_PREFIX)) throw new Error(`refusing to probe non-lab address ${rec.address}`);
+    if (!VETH_RE.test(rec.vethRoot) || !linkExists(rec.vethRoot) || !netnsExists(rec.name)) {
+      throw new Error(`lab host ${rec.name}: namespace or veth ${rec.vethRoot} is missing`);
+    }
+  } else if (!netnsExists(rec.name)) {
+    throw new Error(`lab host ${rec.name}: namespace is missing`);
   }
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const pidFile = join(rec.stateDir, 'sshd.pid');
@@ -725,12 +963,12 @@ async function startSshd(rec: HostRecord): Promise<number> {
         /* not yet */
       }
     }
-    if (pid && (await probeSsh(rec.address, rec.port, 1_000))) return pid;
+    if (pid && (banner ? await probeSsh(rec.address, rec.port, 1_000) : tcpListening(pid, rec.address, rec.port))) return pid;
     await sleep(pid ? 50 : 25);
   }
   if (child.pid && procAlive(child.pid)) child.kill('SIGKILL');
   throw new Error(
-    `sshd of lab host ${rec.name} did not accept connections on ${rec.address}:${rec.port} within ` +
+    `sshd of lab host ${rec.name} did not ${banner ? 'accept connections' : 'listen'} on ${rec.address}:${rec.port} within ` +
       `${SSHD_START_TIMEOUT_MS} ms${exited ? ` (${exited})` : ''}. Log ${rec.logFile}:\n${tailOf(rec.logFile)}`,
   );
 }
@@ -745,9 +983,15 @@ async function waitGone(pids: readonly number[], timeoutMs: number): Promise<num
   return alive;
 }
 
-/** Stops this host's processes: SIGTERM, then SIGKILL after a bounded wait. */
-async function killOwnProcesses(rec: HostRecord): Promise<void> {
-  const pids = ownPids(rec);
+/**
+ * Stops this host's processes: SIGTERM, then SIGKILL after a bounded wait. With `keepAttached`
+ * (sshd restarts) the attached processes keep running; otherwise they are stopped too.
+ */
+async function killOwnProcesses(rec: HostRecord, opts: { keepAttached?: boolean } = {}): Promise<void> {
+  const attached = attachedPids(rec);
+  const pids = opts.keepAttached
+    ? ownPids(rec).filter((p) => !attached.includes(p))
+    : [...new Set([...ownPids(rec), ...attached])];
   if (pids.length === 0) return;
   for (const pid of pids) {
     try {
@@ -784,6 +1028,11 @@ export async function createLabHost(opts: CreateLabHostOptions): Promise<LabHost
     throw new Error(`unknown lab scenario ${JSON.stringify(opts.scenario)} (known: ${scenarioNames.join(', ')})`);
   }
   if (opts.name !== undefined) assertName(opts.name);
+  if (opts.sshdExtraConfig !== undefined && /^\s*match\b/im.test(opts.sshdExtraConfig)) {
+    throw new Error('sshdExtraConfig: Match blocks are not supported (they would swallow the settings after them)');
+  }
+  const rootLink = opts.network?.rootLink !== false;
+  if (!rootLink && !opts.network?.setup) throw new Error('network.rootLink false needs network.setup to wire the host');
   mkdirSync(HOSTS_DIR, { recursive: true, mode: 0o755 });
   mkdirSync(SUBNETS_DIR, { recursive: true, mode: 0o755 });
 
@@ -854,21 +1103,56 @@ export async function createLabHost(opts: CreateLabHostOptions): Promise<LabHost
     ]);
     keysPromise.catch(() => {}); // awaited below; avoid an unhandled rejection if the network part throws first
 
-    const subnet = await allocateSubnet(name);
-    rec.subnet = `${subnet.network}/30`;
-    rec.rootAddress = subnet.rootAddress;
-    rec.address = subnet.hostAddress;
+    if (rootLink) {
+      const subnet = await allocateSubnet(name);
+      rec.subnet = `${subnet.network}/30`;
+      rec.rootAddress = subnet.rootAddress;
+      rec.address = subnet.hostAddress;
+    } else {
+      rec.vethRoot = '';
+      rec.vethNs = '';
+    }
     saveRecordSync(rec);
 
     await must(IP, ['netns', 'add', name]);
     rec.netnsInode = netnsInodeOf(name);
     saveRecordSync(rec);
-    await must(IP, ['link', 'add', rec.vethRoot, 'type', 'veth', 'peer', 'name', rec.vethNs, 'netns', name]);
-    await must(IP, ['addr', 'add', `${subnet.rootAddress}/30`, 'dev', rec.vethRoot]);
-    await must(IP, ['link', 'set', rec.vethRoot, 'up']);
-    await must(IP, ['-n', name, '-batch', '-'], {
-      input: `link set lo up\naddr add ${subnet.hostAddress}/30 dev ${rec.vethNs}\nlink set ${rec.vethNs} up\n`,
-    });
+    if (rootLink) {
+      await must(IP, ['link', 'add', rec.vethRoot, 'type', 'veth', 'peer', 'name', rec.vethNs, 'netns', name]);
+      await must(IP, ['addr', 'add', `${rec.rootAddress}/30`, 'dev', rec.vethRoot]);
+      await must(IP, ['link', 'set', rec.vethRoot, 'up']);
+      await must(IP, ['-n', name, '-batch', '-'], {
+        input: `link set lo up\naddr add ${rec.address}/30 dev ${rec.vethNs}\nlink set ${rec.vethNs} up\n`,
+      });
+    } else {
+      await must(IP, ['-n', name, 'link', 'set', 'lo', 'up']);
+    }
+
+    let listenAddress: string | undefined;
+    if (opts.network?.setup) {
+      const ctx: LabNetworkContext = {
+        name,
+        stateDir,
+        rootLink: rootLink
+          ? { hostAddress: rec.address, rootAddress: rec.rootAddress, vethRoot: rec.vethRoot, vethNs: rec.vethNs }
+          : undefined,
+        reserveSubnet: async (pool) => {
+          if (!Object.hasOwn(POOL_BASES, pool)) throw new Error(`unknown lab subnet pool ${JSON.stringify(pool)}`);
+          const sub = await allocateSubnet(name, pool);
+          return { cidr: `${sub.network}/30`, network: sub.network, first: sub.rootAddress, second: sub.hostAddress };
+        },
+        attach: (a) => addAttachments(rec, a),
+      };
+      const res = await opts.network.setup(ctx);
+      if (res) {
+        if (!isLabPoolAddress(res.address)) throw new Error(`network.setup returned a non-lab address ${JSON.stringify(res.address)}`);
+        rec.address = res.address;
+        rec.readiness = 'listen';
+        listenAddress = res.address;
+        saveRecordSync(rec);
+      }
+    }
+    if (!rec.address) throw new Error('network.rootLink false needs network.setup to return { address }');
 
     const [{ fingerprints, pubLines }, clientPub] = await keysPromise;
     rec.hostKeyFingerprints = fingerprints;
@@ -880,9 +1164,14 @@ export async function createLabHost(opts: CreateLabHostOptions): Promise<LabHost
     await mkdir(join(sshDir, 'sshd_config.d'), { recursive: true });
     await mkdir(join(sshDir, 'ssh_config.d'), { recursive: true });
     const pidFile = join(stateDir, 'sshd.pid');
-    await writeFile(join(sshDir, 'sshd_config'), renderSshdConfig(rec.scenario, { hostName: name, pidFile, port: rec.port }), {
-      mode: 0o644,
-    });
+    const extraConfig = [listenAddress ? `ListenAddress ${listenAddress}:${rec.port}` : '', opts.sshdExtraConfig?.trim() ?? '']
+      .filter(Boolean)
+      .join('\n');
+    await writeFile(
+      join(sshDir, 'sshd_config'),
+      withExtraSshdConfig(renderSshdConfig(rec.scenario, { hostName: name, pidFile, port: rec.port }), extraConfig),
+      { mode: 0o644 },
+    );
 
     rec.pid = await startSshd(rec);
     rec.status = 'running';
@@ -898,9 +1187,18 @@ export async function createLabHost(opts: CreateLabHostOptions): Promise<LabHost
   }
 }
 
+/** Puts `extra` in front of the generated settings (sshd keeps the first value of most keywords). */
+function withExtraSshdConfig(config: string, extra: string): string {
+  if (!extra) return config;
+  const block = `# Extra settings (CreateLabHostOptions: sshdExtraConfig / network.setup address)\n${extra}\n\n`;
+  const at = config.indexOf('# Host-specific settings');
+  return at < 0 ? block + config : config.slice(0, at) + block + config.slice(at);
+}
+
 async function destroyRecord(rec: HostRecord): Promise<void> {
   assertName(rec.name);
   await killOwnProcesses(rec);
+  await removeAttachments(rec);
   // Deleting the root end removes the pair at once; `ip netns del` alone frees it asynchronously.
   if (VETH_RE.test(rec.vethRoot) && linkExists(rec.vethRoot)) {
     const r = await run(IP, ['link', 'del', rec.vethRoot], { timeoutMs: 10_000 });
@@ -985,7 +1283,7 @@ export async function regenerateHostKeys(host: LabHost): Promise<LabHost> {
   assertName(host.name);
   const rec = findRecord(host.name, host);
   if (!rec || rec.status !== 'running') throw new Error(`lab host ${host.name} has no running state`);
-  await killOwnProcesses(rec); // stops sshd and any sessions in the namespace
+  await killOwnProcesses(rec, { keepAttached: true }); // stops sshd and any sessions in the namespace
   const { fingerprints, pubLines } = await generateHostKeys(rec);
   rec.hostKeyFingerprints = fingerprints;
   writeKnownHosts(rec, pubLines);

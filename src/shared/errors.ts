@@ -27,6 +27,10 @@ export const ERROR_CODES = [
   'KEYCHAIN_UNAVAILABLE',
   // vpn
   'VPN_DOWN',
+  // sudo and channels
+  'SUDO_PASSWORD_REQUIRED',
+  'SUDO_DENIED',
+  'CHANNEL_LIMIT',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -147,6 +147,7 @@ function mapConnectError(err: Error & { code?: string; level?: string }, t: SshT
 
 /** Connects far enough to see the server's host key, then aborts. Sends no credential. */
 export function probeHostKey(t: Pick<SshTarget, 'address' | 'port'>, opts: ConnectOptions = {}): Promise<PresentedKey> {
+  if (opts.signal?.aborted) return Promise.reject(new RampartError('CANCELLED', 'Cancelled.'));
   return new Promise((resolve, reject) => {
     const client = new Client();
     let seen: PresentedKey | null = null;
@@ -164,6 +165,7 @@ export function probeHostKey(t: Pick<SshTarget, 'address' | 'port'>, opts: Conne
       port: t.port,
       username: 'rampart-probe',
       readyTimeout: opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+      ...(opts.sock ? { sock: opts.sock } : {}),
       // No credentials at all: even if the verifier said yes, nothing could be offered.
       authHandler: () => false,
       hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
@@ -190,6 +192,30 @@ export class SshConnection {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  /** Calls `fn` once when the connection closes (dropped or closed by us). */
+  onClose(fn: () => void): void {
+    if (this.closed) fn();
+    else this.client.once('close', fn);
+  }
+
+  /** A TCP channel from the server to host:port — the next hop of a jump chain. */
+  forwardOut(host: string, port: number): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new RampartError('CONNECTION_DROPPED', `The connection to ${this.target.address} is closed.`));
+      this.client.forwardOut('127.0.0.1', 0, host, port, (err, stream) => {
+        if (err) {
+          const why = err.message || String(err);
+          return reject(
+            /prohibited|administratively/i.test(why)
+              ? new RampartError('CONNECTION_REFUSED', `${this.target.address} does not allow TCP forwarding (AllowTcpForwarding), so it cannot be used as a jump host: ${why}.`)
+              : new RampartError('CONNECTION_REFUSED', `${this.target.address} could not open a connection to ${host}:${port}: ${why}.`),
+          );
+        }
+        resolve(stream);
+      });
+    });
   }
 
   /** Runs one command; the remote process gets `stdin` and EOF. */
