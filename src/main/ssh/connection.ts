@@ -176,6 +176,22 @@ export function probeHostKey(t: Pick<SshTarget, 'address' | 'port'>, opts: Conne
   });
 }
 
+/**
+ * Sends a "signal" channel request. ssh2's channel.signal() is skipped once our side of the
+ * channel has ended (after stdin EOF), which is always the case here, so the request is written
+ * directly while the channel is still open.
+ */
+const PGID_MARK = '@@rampart-pgid:';
+
+function killRemote(stream: ClientChannel): void {
+  const ch = stream as unknown as { outgoing?: { id: number; state: string }; _client?: { _protocol?: { signal(id: number, sig: string): void } } };
+  try {
+    if (ch.outgoing?.state === 'open') ch._client?._protocol?.signal(ch.outgoing.id, 'KILL');
+  } catch {
+    /* the channel or connection is already gone */
+  }
+}
+
 export class SshConnection {
   private closed = false;
   execCount = 0;
@@ -185,6 +201,8 @@ export class SshConnection {
     readonly target: SshTarget,
     readonly hostKey: PresentedKey,
   ) {
+    // Every running exec listens for the connection closing; many may run at once.
+    client.setMaxListeners(64);
     client.on('close', () => {
       this.closed = true;
     });
@@ -227,8 +245,20 @@ export class SshConnection {
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new RampartError('CONNECTION_DROPPED', `The connection to ${this.target.address} is closed.`));
       if (opts.signal?.aborted) return reject(new RampartError('CANCELLED', 'Cancelled before the command started.'));
-      this.client.exec(command, (err, stream: ClientChannel) => {
-        if (err) return reject(new RampartError('CONNECTION_DROPPED', `Could not open a channel on ${this.target.address}: ${err.message}`));
+      // The login shell that sshd starts for the command is a session leader (setsid), so $$ is
+      // the process group of everything the command starts. It is reported on stderr first, so a
+      // cancelled or timed-out command can be killed as a group — sshd ignores "signal" requests
+      // for root logins (no post-auth privilege separation).
+      const wrapped = `printf '${PGID_MARK}%s\\n' "$$" >&2; ${command}`;
+      this.client.exec(wrapped, (err, stream: ClientChannel) => {
+        if (err)
+          return reject(
+            this.closed
+              ? new RampartError('CONNECTION_DROPPED', `The connection to ${this.target.address} dropped before the command started.`)
+              : /open failed|prohibited|resource shortage/i.test(err.message)
+                ? new RampartError('CHANNEL_LIMIT', `${this.target.address} refused another session channel (sshd MaxSessions reached): ${err.message}`)
+                : new RampartError('CONNECTION_DROPPED', `Could not open a channel on ${this.target.address}: ${err.message}`),
+          );
         const out: Buffer[] = [];
         const errOut: Buffer[] = [];
         let bytes = 0;
@@ -236,7 +266,24 @@ export class SshConnection {
         let code: number | null = null;
         let sig: string | null = null;
         let failure: RampartError | null = null;
+        let pgid: number | null = null;
+        let errHead = '';
         const take = (bucket: Buffer[]) => (d: Buffer) => {
+          if (bucket === errOut && pgid === null) {
+            // Strip the process-group line from stderr before anything is counted or kept.
+            errHead += d.toString('latin1');
+            const nl = errHead.indexOf('\n');
+            if (nl < 0 && errHead.length < 64) return;
+            const m = new RegExp(`^${PGID_MARK}(\\d+)\n`).exec(errHead);
+            if (m) {
+              pgid = Number(m[1]);
+              d = Buffer.from(errHead.slice(m[0].length), 'latin1');
+            } else {
+              pgid = 0;
+              d = Buffer.from(errHead, 'latin1');
+            }
+            if (!d.length) return;
+          }
           if (bytes + d.length > maxOutputBytes) {
             truncated = true;
             const room = maxOutputBytes - bytes;
@@ -248,9 +295,30 @@ export class SshConnection {
           bytes += d.length;
           bucket.push(d);
         };
+        let graceTimer: NodeJS.Timeout | null = null;
+        const settleFailure = (): void => {
+          clearTimeout(timer);
+          opts.signal?.removeEventListener('abort', onAbort);
+          this.client.removeListener('close', onClientClose);
+          reject(failure!);
+        };
         const abort = (e: RampartError): void => {
-          failure ??= e;
+          if (failure) return;
+          failure = e;
+          killRemote(stream);
+          if (pgid) {
+            // A second channel kills the whole group; best effort, the connection may be gone.
+            try {
+              this.client.exec(`kill -KILL -- -${pgid} 2>/dev/null; true`, (err2, s2) => {
+                if (!err2) s2.resume().end();
+              });
+            } catch {
+              /* connection closed */
+            }
+          }
           stream.close();
+          // Do not wait forever for a server that does not close the channel.
+          graceTimer = setTimeout(settleFailure, 2_000);
         };
         const timer = setTimeout(() => abort(new RampartError('COMMAND_TIMEOUT', `The command on ${this.target.address} did not finish within ${timeoutMs} ms and was stopped.`)), timeoutMs);
         const onAbort = (): void => abort(new RampartError('CANCELLED', 'Cancelled; the remote command was stopped.'));
@@ -266,6 +334,8 @@ export class SshConnection {
           sig = s ?? null;
         });
         stream.on('close', () => {
+          if (pgid === null && errHead) errOut.unshift(Buffer.from(errHead, 'latin1')); // short stderr without the mark
+          if (graceTimer) clearTimeout(graceTimer);
           clearTimeout(timer);
           opts.signal?.removeEventListener('abort', onAbort);
           this.client.removeListener('close', onClientClose);

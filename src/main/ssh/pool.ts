@@ -1,0 +1,284 @@
+// The session pool: one SSH connection per host, shared by every job that needs the host.
+// Exec channels are multiplexed on it up to a per-connection limit (sshd's MaxSessions defaults
+// to 10, and the 11th channel fails), further execs queue; a global limit bounds how many hosts
+// are worked on at once in a fleet. Connections are reference counted, kept alive, reopened with
+// backoff when they drop, and closed after an idle period.
+import { RampartError } from '../../shared/errors';
+import type { ExecOptions, ExecResult, SshConnection } from './connection';
+
+export interface PoolOptions {
+  /** Channels in flight per connection; below sshd's default MaxSessions of 10. */
+  maxChannelsPerConnection?: number;
+  /** Hosts being connected to or running commands at the same time, across the pool. */
+  maxConcurrentHosts?: number;
+  /** Close a connection nobody used for this long. */
+  idleCloseMs?: number;
+  /** Reconnect attempts after a transient failure, with exponential backoff from this delay. */
+  reconnectAttempts?: number;
+  reconnectBaseDelayMs?: number;
+}
+
+export interface HostSession {
+  exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
+  /** The underlying connection (opened if needed), e.g. for its execCount. */
+  connection(): Promise<SshConnection>;
+}
+
+export type ConnectionFactory = (hostId: number, signal?: AbortSignal) => Promise<SshConnection>;
+
+/** Errors worth retrying a connect for; everything else (auth, host key, VPN down) is final. */
+const TRANSIENT = new Set(['CONNECTION_DROPPED', 'CONNECTION_TIMEOUT', 'CONNECTION_REFUSED', 'HOST_UNREACHABLE']);
+
+class Semaphore {
+  private active = 0;
+  private readonly waiters: Array<() => void> = [];
+  constructor(private readonly limit: number) {}
+  get inUse(): number {
+    return this.active;
+  }
+  get queued(): number {
+    return this.waiters.length;
+  }
+  async acquire(signal?: AbortSignal): Promise<() => void> {
+    if (this.active < this.limit) {
+      this.active++;
+      return this.releaser();
+    }
+    await new Promise<void>((resolve, reject) => {
+      const wake = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = (): void => {
+        const i = this.waiters.indexOf(wake);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(new RampartError('CANCELLED', 'Cancelled while waiting for a free channel.'));
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(wake);
+    });
+    this.active++;
+    return this.releaser();
+  }
+  private releaser(): () => void {
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.active--;
+      this.waiters.shift()?.();
+    };
+  }
+}
+
+interface Entry {
+  hostId: number;
+  conn: SshConnection | null;
+  connecting: Promise<SshConnection> | null;
+  channels: Semaphore;
+  refs: number;
+  idleTimer: NodeJS.Timeout | null;
+  connects: number;
+  /** The fleet slot this host holds while anyone works on it (taken by the first, freed by the last). */
+  slot: Promise<() => void> | null;
+}
+
+export interface PoolStats {
+  hosts: number;
+  openConnections: number;
+  connectsTotal: number;
+  channelsInUse: number;
+  channelsQueued: number;
+}
+
+export class SessionPool {
+  private readonly entries = new Map<number, Entry>();
+  private readonly hostSlots: Semaphore;
+  private readonly opts: Required<PoolOptions>;
+  private closed = false;
+  private connectsTotal = 0;
+
+  constructor(
+    private readonly factory: ConnectionFactory,
+    opts: PoolOptions = {},
+  ) {
+    this.opts = {
+      maxChannelsPerConnection: opts.maxChannelsPerConnection ?? 8,
+      maxConcurrentHosts: opts.maxConcurrentHosts ?? 16,
+      idleCloseMs: opts.idleCloseMs ?? 60_000,
+      reconnectAttempts: opts.reconnectAttempts ?? 3,
+      reconnectBaseDelayMs: opts.reconnectBaseDelayMs ?? 250,
+    };
+    this.hostSlots = new Semaphore(this.opts.maxConcurrentHosts);
+  }
+
+  private entry(hostId: number): Entry {
+    let e = this.entries.get(hostId);
+    if (!e) {
+      e = { hostId, conn: null, connecting: null, channels: new Semaphore(this.opts.maxChannelsPerConnection), refs: 0, idleTimer: null, connects: 0, slot: null };
+      this.entries.set(hostId, e);
+    }
+    return e;
+  }
+
+  /** The live connection of a host, opening (or reopening) it with backoff. */
+  private async connection(e: Entry, signal?: AbortSignal): Promise<SshConnection> {
+    if (e.conn && !e.conn.isClosed) return e.conn;
+    e.conn = null;
+    e.connecting ??= (async () => {
+      let lastError: unknown;
+      for (let attempt = 0; attempt <= this.opts.reconnectAttempts; attempt++) {
+        if (attempt > 0) await sleep(this.opts.reconnectBaseDelayMs * 2 ** (attempt - 1), signal);
+        try {
+          const conn = await this.factory(e.hostId, signal);
+          e.connects++;
+          this.connectsTotal++;
+          conn.onClose(() => {
+            if (e.conn === conn) e.conn = null;
+          });
+          if (this.closed) {
+            conn.close();
+            throw new RampartError('CANCELLED', 'The session pool is closed.');
+          }
+          e.conn = conn;
+          return conn;
+        } catch (err) {
+          lastError = err;
+          if (!(err instanceof RampartError) || !TRANSIENT.has(err.code) || signal?.aborted) throw err;
+        }
+      }
+      throw lastError;
+    })().finally(() => {
+      e.connecting = null;
+    });
+    return e.connecting;
+  }
+
+  private retain(e: Entry): void {
+    e.refs++;
+    if (e.idleTimer) clearTimeout(e.idleTimer);
+    e.idleTimer = null;
+  }
+
+  private release(e: Entry): void {
+    e.refs--;
+    if (e.refs > 0) return;
+    const slot = e.slot;
+    e.slot = null;
+    void slot?.then((free) => free());
+    if (this.closed) return;
+    e.idleTimer = setTimeout(() => {
+      if (e.refs === 0) {
+        e.conn?.close();
+        e.conn = null;
+        this.entries.delete(e.hostId);
+      }
+    }, this.opts.idleCloseMs);
+    e.idleTimer.unref();
+  }
+
+  /**
+   * Runs one command on a host over its pooled connection. A command interrupted by a dropped
+   * connection fails with CONNECTION_DROPPED and is not re-run (it may not be idempotent); the
+   * next exec reconnects.
+   */
+  async exec(hostId: number, command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    return this.withHost(hostId, opts.signal, (session) => session.exec(command, opts));
+  }
+
+  /**
+   * Holds the host (its connection stays open, counts against the fleet limit) while `fn` runs;
+   * use for several commands that belong together.
+   */
+  async withHost<T>(hostId: number, signal: AbortSignal | undefined, fn: (session: HostSession) => Promise<T>): Promise<T> {
+    if (this.closed) throw new RampartError('CANCELLED', 'The session pool is closed.');
+    const e = this.entry(hostId);
+    const session: HostSession = {
+      exec: (command, opts = {}) => this.execOn(e, command, opts),
+      connection: () => this.connection(e, signal),
+    };
+    this.retain(e);
+    try {
+      // One fleet slot per host, shared by all its concurrent jobs.
+      e.slot ??= this.hostSlots.acquire();
+      await abortable(e.slot, signal);
+      return await fn(session);
+    } finally {
+      this.release(e);
+    }
+  }
+
+  private async execOn(e: Entry, command: string, opts: ExecOptions): Promise<ExecResult> {
+    const releaseChannel = await e.channels.acquire(opts.signal);
+    try {
+      const conn = await this.connection(e, opts.signal);
+      return await conn.exec(command, opts);
+    } finally {
+      releaseChannel();
+    }
+  }
+
+  /** Drops a host's connection now (e.g. after its profile changed). */
+  forget(hostId: number): void {
+    const e = this.entries.get(hostId);
+    if (!e) return;
+    e.conn?.close();
+    e.conn = null;
+  }
+
+  stats(): PoolStats {
+    let open = 0;
+    let inUse = 0;
+    let queued = 0;
+    for (const e of this.entries.values()) {
+      if (e.conn && !e.conn.isClosed) open++;
+      inUse += e.channels.inUse;
+      queued += e.channels.queued;
+    }
+    return { hosts: this.entries.size, openConnections: open, connectsTotal: this.connectsTotal, channelsInUse: inUse, channelsQueued: queued };
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const e of this.entries.values()) {
+      if (e.idleTimer) clearTimeout(e.idleTimer);
+      e.conn?.close();
+    }
+    this.entries.clear();
+  }
+}
+
+function abortable<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(new RampartError('CANCELLED', 'Cancelled while waiting for a free host slot.'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new RampartError('CANCELLED', 'Cancelled while waiting for a free host slot.'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new RampartError('CANCELLED', 'Cancelled.'));
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(new RampartError('CANCELLED', 'Cancelled.'));
+      },
+      { once: true },
+    );
+  });
+}
