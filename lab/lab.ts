@@ -1158,6 +1158,12 @@ export async function createLabHost(opts: CreateLabHostOptions): Promise<LabHost
     rec.hostKeyFingerprints = fingerprints;
     writeKnownHosts(rec, pubLines);
     await writeFile(join(sshDir, 'authorized_keys_root'), `${clientPub}\n`, { mode: 0o600 });
+    // root gets a home of its own inside the host: the machine's /root (with whatever its
+    // ~/.bashrc runs on every exec) is not part of the host under test.
+    const rootHome = join(stateDir, 'root-home');
+    await mkdir(rootHome, { recursive: true, mode: 0o700 });
+    const passwd = readFileSync('/etc/passwd', 'utf8').replace(/^root:([^:]*):0:0:([^:]*):[^:]*:/m, `root:$1:0:0:$2:${rootHome}:`);
+    await writeFile(join(rec.etcDir, 'passwd'), passwd, { mode: 0o644 });
     for (const f of ['moduli', 'ssh_config']) {
       if (existsSync(join('/etc/ssh', f))) copyFileSync(join('/etc/ssh', f), join(sshDir, f));
     }
