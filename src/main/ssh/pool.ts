@@ -212,8 +212,17 @@ export class SessionPool {
   private async execOn(e: Entry, command: string, opts: ExecOptions): Promise<ExecResult> {
     const releaseChannel = await e.channels.acquire(opts.signal);
     try {
-      const conn = await this.connection(e, opts.signal);
-      return await conn.exec(command, opts);
+      for (let attempt = 0; ; attempt++) {
+        const conn = await this.connection(e, opts.signal);
+        try {
+          return await conn.exec(command, opts);
+        } catch (err) {
+          // sshd frees a session slot a moment after the channel closes, so a burst can briefly
+          // exceed MaxSessions. The channel was never opened, so nothing ran: retry shortly.
+          if (!(err instanceof RampartError) || err.code !== 'CHANNEL_LIMIT' || attempt >= 6) throw err;
+          await sleep(25 * 2 ** attempt, opts.signal);
+        }
+      }
     } finally {
       releaseChannel();
     }
