@@ -14,6 +14,7 @@ import { KeytarSecretStore } from '../src/main/secrets/secretStore';
 import { importKeyToKeychain, removeHostSecrets, setSudoPassword } from '../src/main/ssh/auth';
 import { openHostConnection, probeHostKeyOf, testConnection, vpnState, type ConnectDeps } from '../src/main/ssh/hostConnect';
 import { SessionPool } from '../src/main/ssh/pool';
+import { shQuote, shQuoteBytes } from '../src/main/ssh/quote';
 import { Store } from '../src/main/store/store';
 import { startTestKeyring, type TestKeyring } from './support/keyring';
 
@@ -223,6 +224,26 @@ describe.runIf(run)('connection layer against lab hosts', () => {
     // Kill this session's sshd process from inside: the client sees the connection drop.
     await refusal(conn.exec('sleep 0.3; kill -9 $PPID; sleep 5'), 'CONNECTION_DROPPED');
     conn.close();
+  });
+
+  it('hostile names survive the shared quoting helper over a real SSH exec (and as bytes through sh -s)', async () => {
+    const h = addLab(host);
+    const conn = await openHostConnection(deps, h.id);
+    try {
+      const names = ['with space', 'new\nline', "it's", 'a"b', '$(touch /tmp/pwned-rampart)', '`id`', '-rf', '--help', '*', '~root', 'tab\there', ';reboot;', '\\back'];
+      for (const name of names) {
+        const r = await conn.exec(`printf %s ${shQuote(name)}`);
+        expect(r.stdout).toBe(name);
+      }
+      // Non-UTF-8 bytes cannot travel in an exec request string; they go as a script on stdin.
+      const bytes = Buffer.from([0x66, 0xff, 0xfe, 0x0a, 0x27, 0x24, 0x28, 0x29, 0x80]);
+      const script = Buffer.concat([Buffer.from('printf %s '), shQuoteBytes(bytes), Buffer.from(' | od -An -tx1\n')]);
+      const r = await conn.exec('sh -s', { stdin: script });
+      expect(r.stdout.replace(/\s+/g, '')).toBe(bytes.toString('hex'));
+      expect((await labExec(host, ['sh', '-c', 'ls /tmp/pwned-rampart 2>/dev/null || true'])).stdout).toBe('');
+    } finally {
+      conn.close();
+    }
   });
 
   it('sshd MaxSessions: the 11th parallel channel is CHANNEL_LIMIT on a raw connection, while the pool queues 30 execs', async () => {
