@@ -28,28 +28,38 @@ export interface AuditOptions {
   acceptNewHostKey?: boolean;
   connectTimeoutMs?: number;
   collectTimeoutMs?: number;
+  /**
+   * Opens the authenticated connection instead of `connect()` with the target's key file (the
+   * app passes openHostConnection: VPN preflight, jump chain, keychain/agent credentials, pinned
+   * keys per hop). The host-key policy is then the opener's.
+   */
+  open?: () => Promise<SshConnection>;
 }
 
 export async function runAudit(store: Store, target: AuditTarget, opts: AuditOptions = {}): Promise<RunDetail> {
   const progress = opts.onProgress ?? (() => undefined);
-  const pin = store.getPin(target.address, target.port);
-  let policy: HostKeyPolicy;
-  if (pin) policy = { kind: 'pinned', pin };
-  else if (opts.acceptNewHostKey)
-    policy = { kind: 'accept-new', onAccept: (k) => store.pinKey(target.address, target.port, k.keyType, k.fingerprint, false) };
-  else
-    throw new RampartError(
-      'HOST_KEY_UNKNOWN',
-      `No host key is pinned for ${target.address}:${target.port}. Check the server's fingerprint and accept it first (in the app: Connect; on the command line: --accept-new-host-key).`,
-    );
+  let policy: HostKeyPolicy | null = null;
+  if (!opts.open) {
+    const pin = store.getPin(target.address, target.port);
+    if (pin) policy = { kind: 'pinned', pin };
+    else if (opts.acceptNewHostKey)
+      policy = { kind: 'accept-new', onAccept: (k) => store.pinKey(target.address, target.port, k.keyType, k.fingerprint, false) };
+    else
+      throw new RampartError(
+        'HOST_KEY_UNKNOWN',
+        `No host key is pinned for ${target.address}:${target.port}. Check the server's fingerprint and accept it first (in the app: Connect; on the command line: --accept-new-host-key).`,
+      );
+  }
 
   const startedAt = new Date();
   progress({ phase: 'connecting', message: `Connecting to ${target.username}@${target.address}:${target.port}`, progress: 0.05 });
-  const conn: SshConnection = await connect(
-    { address: target.address, port: target.port, username: target.username, identityFile: target.identityFile ?? null },
-    policy,
-    { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.connectTimeoutMs ? { readyTimeoutMs: opts.connectTimeoutMs } : {}) },
-  );
+  const conn: SshConnection = opts.open
+    ? await opts.open()
+    : await connect(
+        { address: target.address, port: target.port, username: target.username, identityFile: target.identityFile ?? null },
+        policy!,
+        { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.connectTimeoutMs ? { readyTimeoutMs: opts.connectTimeoutMs } : {}) },
+      );
   const errors: RunError[] = [];
   let status: RunDetail['status'] = 'complete';
   let facts;

@@ -6,11 +6,19 @@ import { parseOsRelease } from './parsers/osRelease';
 import { parseSections, type RawSection } from './parsers/sections';
 import { parseSshdT } from './parsers/sshd';
 import { shQuote } from '../ssh/quote';
+import { SECTION_SPECS } from './sections';
+import type { CollectContext } from './sections/types';
 
 export interface CollectOptions {
   sshdConfigPath: string;
+  /** Folders where compose projects and secrets live (host profile). */
+  scanRoots?: readonly string[];
   /** Seconds each section may take before `timeout` stops it (when the host has coreutils timeout). */
   sectionTimeoutS?: number;
+}
+
+function contextOf(opts: CollectOptions): CollectContext {
+  return { sshdConfigPath: opts.sshdConfigPath, scanRoots: opts.scanRoots ?? [], sectionTimeoutS: Math.max(1, Math.floor(opts.sectionTimeoutS ?? 20)) };
 }
 
 export interface CollectScript {
@@ -20,7 +28,8 @@ export interface CollectScript {
 
 export function buildCollectScript(opts: CollectOptions): CollectScript {
   const marker = `@@RAMPART-${randomBytes(12).toString('hex')}`;
-  const t = Math.max(1, Math.floor(opts.sectionTimeoutS ?? 20));
+  const ctx = contextOf(opts);
+  const t = ctx.sectionTimeoutS;
   // Each section: BEGIN line, the command's output (stderr merged), then END with its exit code.
   const script = `
 PATH="$PATH:/usr/sbin:/sbin:/usr/local/sbin"; export PATH
@@ -28,25 +37,39 @@ LC_ALL=C; export LC_ALL
 M=${shQuote(marker)}
 if command -v timeout >/dev/null 2>&1; then T="timeout ${t}"; else T=""; fi
 sec() { name=$1; shift; printf '%s BEGIN %s\\n' "$M" "$name"; "$@" 2>&1; rc=$?; printf '\\n%s END %s %s\\n' "$M" "$name" "$rc"; }
+secsh() { name=$1; shift; sec "$name" $T sh -c "$1"; }
 sec id id -u
 sec os cat /etc/os-release
 SSHD=$(command -v sshd 2>/dev/null || echo /usr/sbin/sshd)
 sec sshd_t $T "$SSHD" -T -f ${shQuote(opts.sshdConfigPath)}
+${SECTION_SPECS.map((spec) => spec.script(ctx)).join('\n')}
 `;
   return { marker, script };
 }
 
-export function parseCollectOutput(stdout: string, marker: string, sshdConfigPath: string): { facts: HostFacts; uid: number | null } {
+export function parseCollectOutput(
+  stdout: string,
+  marker: string,
+  sshdConfigPath: string,
+  opts: Omit<CollectOptions, 'sshdConfigPath'> = {},
+): { facts: HostFacts; uid: number | null } {
   const sections = parseSections(stdout, marker);
   const idSec = sections.get('id');
   const uid = idSec && idSec.exitCode === 0 && /^\d+$/.test(idSec.body.trim()) ? Number(idSec.body.trim()) : null;
-  return {
-    uid,
-    facts: {
-      os: section(sections.get('os'), 'os-release', (s) => parseOsRelease(s.body)),
-      sshd: sshdSection(sections.get('sshd_t'), uid, sshdConfigPath),
-    },
+  const ctx = contextOf({ ...opts, sshdConfigPath });
+  const facts: Record<string, unknown> = {
+    os: section(sections.get('os'), 'os-release', (s) => parseOsRelease(s.body)),
+    sshd: sshdSection(sections.get('sshd_t'), uid, sshdConfigPath),
   };
+  for (const spec of SECTION_SPECS) {
+    try {
+      facts[spec.fact] = spec.parse({ uid, raw: sections, ctx });
+    } catch (e) {
+      // A parser bug must cost its own checks, never the run.
+      facts[spec.fact] = { ok: false, status: 'error', message: `${spec.fact}: ${(e as Error).message}` };
+    }
+  }
+  return { uid, facts: facts as unknown as HostFacts };
 }
 
 function section<T>(raw: RawSection | undefined, what: string, parse: (raw: RawSection) => T): Section<T> {

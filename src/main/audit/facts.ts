@@ -1,4 +1,6 @@
 // Facts gathered from one host, each section either a parsed value or the reason it is missing.
+// Domain modules under sections/ add their facts to HostFacts by module augmentation
+// (`declare module '../facts' { interface HostFacts { docker: Section<DockerFacts> } }`).
 import type { OsRelease } from './parsers/osRelease';
 import type { SshdConfig } from './parsers/sshd';
 

@@ -8,8 +8,18 @@ import { weakCiphers, weakHostKeys, weakKex, weakMacs } from './ssh/weakAlgorith
 import x11Forwarding from './ssh/x11Forwarding';
 import type { CheckDef } from './types';
 import type { SectionName } from '../facts';
+import { checks as access } from './access';
+import { checks as backups } from './backups';
+import { checks as containers } from './containers';
+import { checks as cve } from './cve';
+import { checks as mail } from './mail';
+import { checks as network } from './network';
+import { checks as permissions } from './permissions';
+import { checks as secrets } from './secrets';
+import { checks as system } from './system';
+import { checks as vpn } from './vpn';
 
-export const CHECKS: ReadonlyArray<CheckDef<SectionName>> = [
+const ssh = [
   permitRootLogin,
   passwordAuthentication,
   permitEmptyPasswords,
@@ -21,6 +31,20 @@ export const CHECKS: ReadonlyArray<CheckDef<SectionName>> = [
   x11Forwarding,
   loginGraceTime,
 ] as ReadonlyArray<CheckDef<SectionName>>;
+
+export const CHECKS: ReadonlyArray<CheckDef<SectionName>> = [
+  ...ssh,
+  ...secrets,
+  ...permissions,
+  ...containers,
+  ...network,
+  ...access,
+  ...system,
+  ...backups,
+  ...vpn,
+  ...mail,
+  ...cve,
+];
 
 const ids = new Set<string>();
 for (const c of CHECKS) {

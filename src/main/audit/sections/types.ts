@@ -1,0 +1,68 @@
+// A collector section: the POSIX sh that gathers one kind of fact (run inside the single audit
+// script, read-only, time-bounded) and the pure parser that turns its raw output into a fact.
+// Each domain module (system, access, containers, …) exports its specs and augments HostFacts.
+import type { HostFacts, Section, SectionName } from '../facts';
+import type { RawSection } from '../parsers/sections';
+
+export interface CollectContext {
+  sshdConfigPath: string;
+  /** Folders where compose projects and secrets live (host profile), absolute. */
+  scanRoots: readonly string[];
+  /** Seconds each section may run (coreutils `timeout`, when the host has it). */
+  sectionTimeoutS: number;
+}
+
+export interface ParseContext {
+  /** Effective uid of the collector (0 with sudo), null if unknown. */
+  uid: number | null;
+  /** All raw sections, for parsers that combine several. */
+  raw: ReadonlyMap<string, RawSection>;
+  ctx: CollectContext;
+}
+
+export interface SectionSpec<K extends SectionName = SectionName> {
+  /** The fact this spec produces (a key of HostFacts). */
+  fact: K;
+  /**
+   * Shell lines for the script. Use `sec NAME cmd args…` for one command, or
+   * `secsh NAME 'sh code'` (quote with shQuote) for a small script; both merge stderr, record the
+   * exit status, and run under the section timeout ($T). Raw section names must be unique.
+   */
+  script(ctx: CollectContext): string;
+  parse(p: ParseContext): HostFacts[K];
+}
+
+export function defineSection<K extends SectionName>(spec: SectionSpec<K>): SectionSpec<K> {
+  return spec;
+}
+
+const PERMISSION = /permission denied|operation not permitted|must be run as root|are you root|only root/i;
+
+/**
+ * The usual way to turn one raw section into a fact: missing → error, cut off → error, exit
+ * code 124 → timed out, a permission failure while not root → needs-sudo, other non-zero exit
+ * → error (unless `okCodes` allows it), parse exceptions → error. Never throws.
+ */
+export function fromRaw<T>(
+  raw: RawSection | undefined,
+  what: string,
+  p: Pick<ParseContext, 'uid'>,
+  parse: (body: string, raw: RawSection) => T,
+  opts: { okCodes?: readonly number[]; notInstalled?: string } = {},
+): Section<T> {
+  if (!raw) return { ok: false, status: 'error', message: `${what}: the collector returned no output for this section` };
+  if (raw.exitCode === null) return { ok: false, status: 'error', message: `${what}: output was cut off` };
+  const okCodes = opts.okCodes ?? [0];
+  if (!okCodes.includes(raw.exitCode)) {
+    const body = raw.body.trim();
+    if (raw.exitCode === 127 && opts.notInstalled) return { ok: false, status: 'not-applicable', message: opts.notInstalled };
+    if (raw.exitCode === 124) return { ok: false, status: 'error', message: `${what}: did not finish in time` };
+    if (p.uid !== 0 && PERMISSION.test(body)) return { ok: false, status: 'needs-sudo', message: `${what} needs root: ${body.slice(0, 200)}` };
+    return { ok: false, status: 'error', message: `${what}: exit code ${raw.exitCode}: ${body.slice(0, 300)}` };
+  }
+  try {
+    return { ok: true, value: parse(raw.body, raw) };
+  } catch (e) {
+    return { ok: false, status: 'error', message: `${what}: ${(e as Error).message}` };
+  }
+}
