@@ -62,7 +62,7 @@ describe('openDatabase: a fresh database', () => {
     const db = track(openDatabase(file));
     expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(tables(db)).toEqual(['audit_runs', 'check_results', 'findings', 'host_keys', 'hosts']);
+    expect(tables(db)).toEqual(['audit_runs', 'check_results', 'finding_triage', 'findings', 'host_keys', 'hosts', 'triage_log']);
     expect(indexes(db)).toEqual(expect.arrayContaining(['audit_runs_host', 'findings_key']));
   });
 
@@ -92,9 +92,11 @@ describe('openDatabase: a fresh database', () => {
     expect(strict).toEqual([
       { name: 'audit_runs', strict: 1 },
       { name: 'check_results', strict: 1 },
+      { name: 'finding_triage', strict: 1 },
       { name: 'findings', strict: 1 },
       { name: 'host_keys', strict: 1 },
       { name: 'hosts', strict: 1 },
+      { name: 'triage_log', strict: 1 },
     ]);
     expect(() =>
       db
@@ -150,8 +152,8 @@ describe('openDatabase: upgrading a v1 database', () => {
 
     const db = track(openDatabase(file));
     expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
-    expect(SCHEMA_VERSION).toBe(3);
-    expect(tables(db)).toEqual(['audit_runs', 'check_results', 'findings', 'host_keys', 'hosts']);
+    expect(SCHEMA_VERSION).toBe(4);
+    expect(tables(db)).toEqual(['audit_runs', 'check_results', 'finding_triage', 'findings', 'host_keys', 'hosts', 'triage_log']);
     expect(db.prepare('SELECT name, address, port, username, sshd_config_path FROM hosts').all()).toEqual([
       { name: 'web-1', address: '192.0.2.10', port: 2222, username: 'admin', sshd_config_path: '/etc/ssh/sshd_config' },
     ]);

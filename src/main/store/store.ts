@@ -1,7 +1,9 @@
 // Typed access to the SQLite store. Plain Node: no Electron import.
 import { randomUUID } from 'node:crypto';
 import { RampartError } from '../../shared/errors';
+import { computeScore } from '../audit/grading';
 import type {
+  FindingStatus,
   AuthMethod,
   SudoMode,
   CheckResult,
@@ -33,6 +35,39 @@ export interface NewHost {
   tags?: string[] | undefined;
   sshdConfigPath: string;
   scanRoots?: string[] | undefined;
+}
+
+export interface TriageRecord {
+  findingKey: string;
+  hostId: number | null;
+  status: FindingStatus;
+  reason: string | null;
+  expiresAt: string | null;
+  updatedAt: string;
+}
+export interface TriageLogEntry {
+  status: FindingStatus;
+  reason: string | null;
+  expiresAt: string | null;
+  at: string;
+}
+export interface RunDiff {
+  runId: string;
+  previousRunId: string | null;
+  new: Finding[];
+  resolved: Finding[];
+  unchanged: Finding[];
+}
+interface TriageRow {
+  finding_key: string;
+  host_id: number | null;
+  status: FindingStatus;
+  reason: string | null;
+  expires_at: string | null;
+  updated_at: string;
+}
+function toTriage(r: TriageRow): TriageRecord {
+  return { findingKey: r.finding_key, hostId: r.host_id, status: r.status, reason: r.reason, expiresAt: r.expires_at, updatedAt: r.updated_at };
 }
 
 export type HostSecretFlag = 'privateKey' | 'passphrase' | 'sudoPassword';
@@ -372,6 +407,139 @@ export class Store {
       }),
     );
     return { ...this.toSummary(row), findings, checks, errors: JSON.parse(row.errors_json) as RunError[] };
+  }
+
+  // ---- triage ---------------------------------------------------------------------------
+
+  getTriage(findingKey: string): TriageRecord | null {
+    const r = this.db.prepare('SELECT * FROM finding_triage WHERE finding_key = ?').get(findingKey) as TriageRow | undefined;
+    return r ? toTriage(r) : null;
+  }
+
+  triageLog(findingKey: string): TriageLogEntry[] {
+    return (this.db.prepare('SELECT status, reason, expires_at, at FROM triage_log WHERE finding_key = ? ORDER BY id').all(findingKey) as Array<{
+      status: FindingStatus;
+      reason: string | null;
+      expires_at: string | null;
+      at: string;
+    }>).map((r) => ({ status: r.status, reason: r.reason, expiresAt: r.expires_at, at: r.at }));
+  }
+
+  /**
+   * Sets a finding's triage. Accepted risk needs a reason and a future expiry; a false positive
+   * needs a reason. Every change is logged. The latest run of the host is re-scored, since
+   * accepted risks and false positives do not count while valid.
+   */
+  setTriage(input: { findingKey: string; status: FindingStatus; reason?: string | null; expiresAt?: string | null }, now: Date = new Date()): TriageRecord {
+    const owner = this.db
+      .prepare('SELECT r.host_id AS host_id, r.id AS run_id FROM findings f JOIN audit_runs r ON r.id = f.run_id WHERE f.finding_key = ? ORDER BY r.started_at DESC LIMIT 1')
+      .get(input.findingKey) as { host_id: number | null; run_id: string } | undefined;
+    if (!owner) throw new RampartError('NOT_FOUND', `No finding ${input.findingKey} in any run.`);
+    const reason = input.reason?.trim() || null;
+    let expiresAt: string | null = null;
+    if (input.status === 'accepted') {
+      if (!reason) throw new RampartError('VALIDATION', 'Accepting a risk needs a reason.', { issues: [{ path: ['reason'], message: 'Required' }] });
+      const exp = input.expiresAt ? new Date(input.expiresAt) : null;
+      if (!exp || Number.isNaN(exp.getTime()))
+        throw new RampartError('VALIDATION', 'Accepting a risk needs an expiry date.', { issues: [{ path: ['expiresAt'], message: 'Required' }] });
+      if (exp.getTime() <= now.getTime())
+        throw new RampartError('VALIDATION', 'The expiry of an accepted risk must be in the future.', { issues: [{ path: ['expiresAt'], message: 'Must be in the future' }] });
+      expiresAt = exp.toISOString();
+    }
+    if (input.status === 'false-positive' && !reason)
+      throw new RampartError('VALIDATION', 'Marking a false positive needs a reason.', { issues: [{ path: ['reason'], message: 'Required' }] });
+    const at = now.toISOString();
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO finding_triage (finding_key, host_id, status, reason, expires_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT(finding_key) DO UPDATE SET status = excluded.status, reason = excluded.reason, expires_at = excluded.expires_at, updated_at = excluded.updated_at`,
+        )
+        .run(input.findingKey, owner.host_id, input.status, reason, expiresAt, at);
+      this.db.prepare('INSERT INTO triage_log (finding_key, status, reason, expires_at, at) VALUES (?, ?, ?, ?, ?)').run(input.findingKey, input.status, reason, expiresAt, at);
+      this.refreshRun(owner.run_id, now);
+    })();
+    return this.getTriage(input.findingKey)!;
+  }
+
+  /**
+   * The status a finding has in a run observed at `now`: valid triage applies; an expired
+   * acceptance is open again; a finding marked fixed that is seen again is open (a regression).
+   */
+  effectiveStatus(findingKey: string, now: Date = new Date(), runStartedAt?: string): FindingStatus {
+    const t = this.getTriage(findingKey);
+    if (!t) return 'open';
+    if (t.status === 'accepted') return t.expiresAt && new Date(t.expiresAt).getTime() > now.getTime() ? 'accepted' : 'open';
+    if (t.status === 'false-positive') return 'false-positive';
+    // "Fixed" holds for runs up to the moment it was said; a later run that still finds it reopens it.
+    if (t.status === 'fixed') return runStartedAt !== undefined && runStartedAt <= t.updatedAt ? 'fixed' : 'open';
+    return 'open';
+  }
+
+  /**
+   * Statuses for freshly evaluated findings, before the run is scored and saved. A finding that
+   * was marked fixed but is found again is reopened, and that is logged.
+   */
+  applyTriage<F extends { id: string; status: FindingStatus }>(findings: readonly F[], now: Date = new Date()): F[] {
+    const at = now.toISOString();
+    return findings.map((f) => {
+      const t = this.getTriage(f.id);
+      if (t?.status === 'fixed') {
+        this.db.transaction(() => {
+          this.db.prepare("UPDATE finding_triage SET status = 'open', reason = NULL, expires_at = NULL, updated_at = ? WHERE finding_key = ?").run(at, f.id);
+          this.db.prepare("INSERT INTO triage_log (finding_key, status, reason, expires_at, at) VALUES (?, 'open', 'found again after it was marked fixed', NULL, ?)").run(f.id, at);
+        })();
+        return { ...f, status: 'open' as const };
+      }
+      return { ...f, status: this.effectiveStatus(f.id, now) };
+    });
+  }
+
+  /** Re-derives finding statuses and the score of a stored run (after triage changed). */
+  private refreshRun(runId: string, now: Date): void {
+    const run = this.getRun(runId);
+    const update = this.db.prepare('UPDATE findings SET status = ? WHERE run_id = ? AND finding_key = ?');
+    const findings = run.findings.map((f) => ({ ...f, status: this.effectiveStatus(f.id, now, run.startedAt) }));
+    for (const f of findings) update.run(f.status, runId, f.id);
+    if (run.score) {
+      const score = computeScore(run.checks, findings);
+      this.db.prepare('UPDATE audit_runs SET score_json = ? WHERE id = ?').run(JSON.stringify(score), runId);
+    }
+  }
+
+  // ---- diff -----------------------------------------------------------------------------
+
+  /** The run of the same host just before this one, if any. */
+  previousRun(runId: string): RunSummary | null {
+    const cur = this.db.prepare('SELECT host_id, address, port, started_at FROM audit_runs WHERE id = ?').get(runId) as
+      | { host_id: number | null; address: string; port: number; started_at: string }
+      | undefined;
+    if (!cur) throw new RampartError('NOT_FOUND', `No audit run with id ${runId}.`);
+    const row = (
+      cur.host_id !== null
+        ? this.db.prepare('SELECT * FROM audit_runs WHERE host_id = ? AND started_at < ? AND id <> ? ORDER BY started_at DESC LIMIT 1').get(cur.host_id, cur.started_at, runId)
+        : this.db
+            .prepare('SELECT * FROM audit_runs WHERE host_id IS NULL AND address = ? AND port = ? AND started_at < ? AND id <> ? ORDER BY started_at DESC LIMIT 1')
+            .get(cur.address, cur.port, cur.started_at, runId)
+    ) as RunRow | undefined;
+    return row ? this.toSummary(row) : null;
+  }
+
+  /** New, resolved and unchanged findings of a run against the host's previous run. */
+  diffRun(runId: string): RunDiff {
+    const cur = this.getRun(runId);
+    const prevSummary = this.previousRun(runId);
+    if (!prevSummary) return { runId, previousRunId: null, new: cur.findings, resolved: [], unchanged: [] };
+    const prev = this.getRun(prevSummary.id);
+    const before = new Map(prev.findings.map((f) => [f.id, f]));
+    const now = new Set(cur.findings.map((f) => f.id));
+    return {
+      runId,
+      previousRunId: prev.id,
+      new: cur.findings.filter((f) => !before.has(f.id)),
+      resolved: prev.findings.filter((f) => !now.has(f.id)),
+      unchanged: cur.findings.filter((f) => before.has(f.id)),
+    };
   }
 
   // ---- mapping --------------------------------------------------------------------------
