@@ -1,7 +1,7 @@
 // One audit of one host: connect (host key verified first), collect in a single exec, evaluate,
 // grade, store. Plain Node; used by the IPC handlers and the CLI alike.
 import { randomUUID } from 'node:crypto';
-import type { RunDetail, RunError } from '../../shared/domain';
+import type { RunDetail, RunError, SudoMode } from '../../shared/domain';
 import { RampartError } from '../../shared/errors';
 import type { AuditProgressEvent } from '../../shared/ipc/events';
 import { connect, type HostKeyPolicy, type SshConnection } from '../ssh/connection';
@@ -9,6 +9,7 @@ import type { Store } from '../store/store';
 import { buildCollectScript, parseCollectOutput } from './collector';
 import { evaluate } from './engine';
 import { computeScore } from './grading';
+import { sudoFailure, sudoWrap } from '../ssh/sudo';
 
 export interface AuditTarget {
   hostId: number | null;
@@ -18,6 +19,12 @@ export interface AuditTarget {
   username: string;
   identityFile?: string | null;
   sshdConfigPath: string;
+  /** Folders where compose projects and secrets live (host profile). */
+  scanRoots?: readonly string[];
+  /** Collect as root through sudo when the profile allows it. */
+  sudo?: SudoMode;
+  /** For sudo-password: from the keychain, only in memory. */
+  sudoPassword?: string | null;
 }
 
 export interface AuditOptions {
@@ -52,6 +59,7 @@ export async function runAudit(store: Store, target: AuditTarget, opts: AuditOpt
   }
 
   const startedAt = new Date();
+  const timings: Record<string, number> = {};
   progress({ phase: 'connecting', message: `Connecting to ${target.username}@${target.address}:${target.port}`, progress: 0.05 });
   const conn: SshConnection = opts.open
     ? await opts.open()
@@ -60,15 +68,32 @@ export async function runAudit(store: Store, target: AuditTarget, opts: AuditOpt
         policy!,
         { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.connectTimeoutMs ? { readyTimeoutMs: opts.connectTimeoutMs } : {}) },
       );
+  timings.connectMs = Date.now() - startedAt.getTime();
   const errors: RunError[] = [];
   let status: RunDetail['status'] = 'complete';
   let facts;
   try {
     progress({ phase: 'collecting', message: 'Collecting facts (one read-only script)', progress: 0.3 });
-    const { marker, script } = buildCollectScript({ sshdConfigPath: target.sshdConfigPath });
+    const collectOpts = { sshdConfigPath: target.sshdConfigPath, scanRoots: target.scanRoots ?? [] };
+    const { marker, script } = buildCollectScript(collectOpts);
+    const collectStart = Date.now();
     let stdout = '';
+    const execOpts = { timeoutMs: opts.collectTimeoutMs ?? 120_000, ...(opts.signal ? { signal: opts.signal } : {}) };
     try {
-      const res = await conn.exec('sh -s', { stdin: script, timeoutMs: opts.collectTimeoutMs ?? 120_000, ...(opts.signal ? { signal: opts.signal } : {}) });
+      const mode = target.sudo ?? 'none';
+      let res;
+      if (mode !== 'none') {
+        // With sudo the whole script runs as root; if sudo refuses, collect again without it, so
+        // the run still has every fact an unprivileged user can read (sections needing root
+        // then say needs-sudo).
+        const wrapped = sudoWrap('sh -s', mode, target.sudoPassword ?? null);
+        res = await conn.exec(wrapped.command, { ...execOpts, stdin: (wrapped.stdinPrefix ?? '') + script });
+        const refused = !res.stdout.includes(marker) ? sudoFailure(res.stderr, target.name) : null;
+        if (refused) {
+          errors.push({ section: 'sudo', message: `${refused.message} Collected without root.` });
+          res = await conn.exec('sh -s', { ...execOpts, stdin: script });
+        }
+      } else res = await conn.exec('sh -s', { ...execOpts, stdin: script });
       stdout = res.stdout;
       if (res.truncated) errors.push({ section: 'collector', message: 'output exceeded the size limit and was cut' });
     } catch (e) {
@@ -76,14 +101,21 @@ export async function runAudit(store: Store, target: AuditTarget, opts: AuditOpt
       status = 'partial';
       errors.push({ section: 'collector', message: (e as Error).message });
     }
-    facts = parseCollectOutput(stdout, marker, target.sshdConfigPath).facts;
+    timings.collectMs = Date.now() - collectStart;
+    facts = parseCollectOutput(stdout, marker, target.sshdConfigPath, collectOpts).facts;
   } finally {
     conn.close();
   }
 
   progress({ phase: 'evaluating', message: 'Evaluating checks', progress: 0.7 });
   const hostKey = `${target.address}:${target.port}`;
-  const { checks, findings } = evaluate(facts, hostKey);
+  const evalStart = Date.now();
+  const evaluated = evaluate(facts, hostKey);
+  const checks = evaluated.checks;
+  // Triage carries across runs by finding identity: accepted risks and false positives keep
+  // their status while valid (and do not count in the grade); "fixed" ones seen again reopen.
+  const findings = store.applyTriage(evaluated.findings, startedAt);
+  timings.evaluateMs = Date.now() - evalStart;
   for (const [name, s] of Object.entries(facts)) if (!s.ok && s.status === 'error') errors.push({ section: name, message: s.message });
   if (status === 'complete' && checks.some((c) => c.status === 'error')) status = 'partial';
   // A run in which no check could be graded (e.g. sshd -T failed) has no score: computeScore
@@ -110,6 +142,7 @@ export async function runAudit(store: Store, target: AuditTarget, opts: AuditOpt
     durationMs: finishedAt.getTime() - startedAt.getTime(),
     checks,
     findings,
+    timings,
   });
   progress({ phase: 'done', message: score ? `Done: ${score.grade} (${score.overall})` : 'Done: no score (no check could be evaluated)', progress: 1 });
   return store.getRun(id);

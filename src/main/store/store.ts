@@ -89,6 +89,8 @@ export interface RunRecord {
   durationMs: number | null;
   checks: CheckResult[];
   findings: Finding[];
+  /** Phase durations (connectMs, collectMs, evaluateMs). */
+  timings?: Record<string, number>;
 }
 
 interface HostRow {
@@ -329,8 +331,8 @@ export class Store {
   saveRun(run: RunRecord): string {
     const id = run.id ?? randomUUID();
     const insertRun = this.db.prepare(
-      `INSERT INTO audit_runs (id, host_id, host_name, address, port, started_at, finished_at, status, os, score_json, errors_json, exec_count, duration_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO audit_runs (id, host_id, host_name, address, port, started_at, finished_at, status, os, score_json, errors_json, exec_count, duration_ms, timings_json)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertCheck = this.db.prepare(
       'INSERT INTO check_results (run_id, check_id, category, severity, status, message) VALUES (?, ?, ?, ?, ?, ?)',
@@ -354,6 +356,7 @@ export class Store {
         JSON.stringify(run.errors),
         run.execCount,
         run.durationMs,
+        JSON.stringify(run.timings ?? {}),
       );
       for (const c of run.checks) insertCheck.run(id, c.checkId, c.category, c.severity, c.status, c.message ?? null);
       for (const f of run.findings)
