@@ -583,19 +583,25 @@ export async function openApp(opts: OpenOptions): Promise<App> {
 // Screenshots
 
 let shotSeq = 0;
+let shotDir = SCREENSHOT_DIR;
 
-/** Empties e2e/screenshots/ (git-ignored) and restarts the numbering. */
-export function resetScreenshots(): void {
-  rmSync(SCREENSHOT_DIR, { recursive: true, force: true });
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+/**
+ * Empties the screenshot folder of one suite and restarts the numbering: e2e/screenshots/
+ * (git-ignored) itself without `group` (its subfolders are left alone), e2e/screenshots/<group>/
+ * with one, so suites running in any order never delete each other's screenshots.
+ */
+export function resetScreenshots(group?: string): void {
+  shotDir = group ? join(SCREENSHOT_DIR, group.replace(/[^a-z0-9-]+/gi, '-')) : SCREENSHOT_DIR;
+  mkdirSync(shotDir, { recursive: true });
+  for (const entry of readdirSync(shotDir, { withFileTypes: true })) if (entry.isFile() && entry.name.endsWith('.png')) rmSync(join(shotDir, entry.name), { force: true });
   shotSeq = 0;
 }
 
-/** Saves a full-page screenshot as e2e/screenshots/NN-name.png and returns its path. */
+/** Saves a full-page screenshot as NN-name.png in the suite's screenshot folder and returns its path. */
 export async function shot(page: Page, name: string): Promise<string> {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  mkdirSync(shotDir, { recursive: true });
   const safe = name.replace(/[^a-z0-9-]+/gi, '-').replace(/^-+|-+$/g, '').toLowerCase();
-  const file = join(SCREENSHOT_DIR, `${String(++shotSeq).padStart(2, '0')}-${safe}.png`);
+  const file = join(shotDir, `${String(++shotSeq).padStart(2, '0')}-${safe}.png`);
   await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
   return file;
 }

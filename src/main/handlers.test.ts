@@ -2,12 +2,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestKeyring, type TestKeyring } from '../../test/support/keyring';
 import { Host, RunDetail } from '../shared/domain';
 import { IpcError, type Result } from '../shared/errors';
 import { CHANNEL_NAMES } from '../shared/ipc/contract';
 import { allChannelNames } from '../shared/ipc/names';
 import { createHandlers, toIpcError, type Handlers } from './handlers';
+import { KeytarSecretStore } from './secrets/secretStore';
 import { createServices, type Services } from './services';
 import { SCHEMA_VERSION } from './store/migrations';
 
@@ -16,10 +18,23 @@ let dbFile: string;
 let services: Services;
 let h: Handlers;
 
+// hosts:remove deletes the host's keychain entries: a private gnome-keyring and a test service
+// name, so no test ever touches a real keychain.
+let keyring: TestKeyring;
+const savedEnv = { ...process.env };
+beforeAll(async () => {
+  keyring = await startTestKeyring();
+  Object.assign(process.env, keyring.env);
+});
+afterAll(() => {
+  keyring?.stop();
+  for (const k of Object.keys(keyring?.env ?? {})) process.env[k] = savedEnv[k];
+});
+
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-handlers-test-'));
   dbFile = path.join(dir, 'rampart.db');
-  services = createServices({ dbFile });
+  services = createServices({ dbFile, secrets: new KeytarSecretStore('rampart-test-handlers') });
   h = createHandlers(services);
 });
 
@@ -67,7 +82,8 @@ describe('handler table', () => {
   it('every channel answers with an envelope, never a throw, whatever the payload', async () => {
     const payloads: unknown[] = [undefined, null, 42, 'x', [], { hostId: -1 }, { __proto__: { hostId: 1 } }, { constructor: 'x' }];
     for (const name of CHANNEL_NAMES) {
-      if (name === 'hosts:probeKey' || name === 'audit:run') continue; // these go to the network when valid
+      // these go to the network when valid
+      if (name === 'hosts:probeKey' || name === 'audit:run' || name === 'hosts:testConnection' || name === 'hosts:vpnState') continue;
       for (const p of payloads) {
         const res = await h.invoke(name, p);
         expect(typeof res.ok).toBe('boolean');
@@ -260,7 +276,7 @@ describe('app and runs', () => {
   it('app:info returns the schema version and database path', async () => {
     const info = await ok<{ version: string; dbPath: string; schemaVersion: number; platform: string }>('app:info', {});
     expect(info).toEqual({ version: services.appVersion, dbPath: dbFile, schemaVersion: SCHEMA_VERSION, platform: process.platform });
-    expect(info.schemaVersion).toBe(3);
+    expect(info.schemaVersion).toBe(4);
   });
 
   it('runs:get of an unknown run → NOT_FOUND', async () => {

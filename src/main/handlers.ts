@@ -6,9 +6,14 @@ import { z } from 'zod';
 import { RampartError, type IpcError, type Result } from '../shared/errors';
 import { channelEntries, type Contract } from '../shared/ipc/contract';
 import type { Channel, ParsedRequestOf, ResponseOf } from '../shared/ipc/channel';
+import type { HostInputParsed, HostUpdate } from '../shared/domain';
 import { runAudit } from './audit/auditor';
+import { importKnownHostsFile } from './hostKeys/importKnownHosts';
+import { importCandidates, previewInventory } from './inventory/importHosts';
 import type { Services } from './services';
-import { probeHostKey } from './ssh/connection';
+import { importKeyToKeychain, removeHostSecrets, setSudoPassword } from './ssh/auth';
+import { openHostConnection, probeHostKeyOf, testConnection, vpnState, type ConnectDeps } from './ssh/hostConnect';
+import type { NewHost } from './store/store';
 
 type Impl = {
   [D in keyof Contract]: {
@@ -22,29 +27,93 @@ export interface Handlers {
   invoke(channel: string, request: unknown): Promise<Result<unknown>>;
 }
 
+/** A request's jumpHostId must name an existing host: a field error, not a bare NOT_FOUND. */
+function checkJumpHost(s: Services, jumpHostId: number | null | undefined): void {
+  if (jumpHostId == null) return;
+  try {
+    s.store.getHost(jumpHostId);
+  } catch (e) {
+    if (e instanceof RampartError && e.code === 'NOT_FOUND')
+      throw new RampartError('VALIDATION', `jumpHostId: There is no host with id ${jumpHostId}.`, { issues: [{ path: ['jumpHostId'], message: 'No such host' }] });
+    throw e;
+  }
+}
+
+function newHostOf(req: HostInputParsed): NewHost {
+  return {
+    name: req.name,
+    address: req.address,
+    port: req.port,
+    username: req.username,
+    auth: req.auth,
+    identityFile: req.identityFile ?? null,
+    jumpHostId: req.jumpHostId ?? null,
+    vpnOnly: req.vpnOnly,
+    vpnInterface: req.vpnInterface ?? null,
+    vpnSubnet: req.vpnSubnet ?? null,
+    sudo: req.sudo,
+    tags: req.tags,
+    sshdConfigPath: req.sshdConfigPath,
+    scanRoots: req.scanRoots,
+  };
+}
+
+/** The fields of an update that were given (undefined = keep; null = clear). */
+function patchOf(req: z.output<typeof HostUpdate>): Partial<NewHost> {
+  const { id: _id, ...fields } = req;
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<NewHost>;
+}
+
 function implementations(s: Services): Impl {
+  const deps: ConnectDeps = { store: s.store, secrets: s.secrets, env: s.env };
   return {
     app: {
       info: () => ({ version: s.appVersion, dbPath: s.store.file, schemaVersion: s.store.schemaVersion, platform: s.platform }),
     },
     hosts: {
       list: () => s.store.listHosts(),
-      add: (req) =>
-        s.store.addHost({
-          name: req.name,
-          address: req.address,
-          port: req.port,
-          username: req.username,
-          identityFile: req.identityFile,
-          sshdConfigPath: req.sshdConfigPath,
-        }),
-      remove: (req) => {
+      add: (req) => {
+        checkJumpHost(s, req.jumpHostId);
+        return s.store.addHost(newHostOf(req));
+      },
+      update: (req) => {
+        s.store.getHost(req.id);
+        checkJumpHost(s, req.jumpHostId);
+        if (req.jumpHostId === req.id)
+          throw new RampartError('VALIDATION', 'jumpHostId: A host cannot jump through itself.', { issues: [{ path: ['jumpHostId'], message: 'A host cannot jump through itself' }] });
+        return s.store.updateHost(req.id, patchOf(req));
+      },
+      remove: async (req) => {
+        const host = s.store.getHost(req.hostId);
+        // Refuse before touching the keychain: a refused removal keeps the host's secrets.
+        const dependents = s.store.dependents(host.id);
+        if (dependents.length)
+          throw new RampartError('CONFLICT', `Other hosts jump through "${host.name}" (${dependents.map((d) => d.name).join(', ')}); change their jump host first.`, {
+            dependents: dependents.map((d) => ({ id: d.id, name: d.name })),
+          });
+        const hasSecrets = host.secrets.privateKey || host.secrets.passphrase || host.secrets.sudoPassword;
+        try {
+          await removeHostSecrets(s.store, s.secrets, host.id);
+        } catch (e) {
+          // Without a keychain a host that never stored a secret can still go; one that did must
+          // not leave its secrets behind unnoticed.
+          if (hasSecrets || !(e instanceof RampartError && e.code === 'KEYCHAIN_UNAVAILABLE')) throw e;
+        }
+        return { removed: s.store.removeHost(host.id) };
+      },
+      importKey: (req) => importKeyToKeychain(s.store, s.secrets, req.hostId, { privateKeyPath: req.privateKeyPath, passphrase: req.passphrase ?? null }),
+      setSudoPassword: (req) => setSudoPassword(s.store, s.secrets, req.hostId, req.password),
+      testConnection: (req) => {
         s.store.getHost(req.hostId);
-        return { removed: s.store.removeHost(req.hostId) };
+        return testConnection(deps, req.hostId);
+      },
+      vpnState: (req) => {
+        s.store.getHost(req.hostId);
+        return vpnState(deps, req.hostId);
       },
       probeKey: async (req) => {
         const host = s.store.getHost(req.hostId);
-        const presented = await probeHostKey({ address: host.address, port: host.port });
+        const presented = await probeHostKeyOf(deps, host.id);
         const pinned = s.store.getPin(host.address, host.port);
         return {
           hostId: host.id,
@@ -61,6 +130,13 @@ function implementations(s: Services): Impl {
         s.store.pinKey(host.address, host.port, req.keyType, req.fingerprint, req.replace);
         return s.store.getHost(host.id);
       },
+    },
+    hostKeys: {
+      importKnownHosts: (req) => importKnownHostsFile(s.store, req.path, req.hostIds),
+    },
+    inventory: {
+      preview: (req) => previewInventory(s.store, req.kind, req.path),
+      import: (req) => importCandidates(s.store, req.candidates),
     },
     audit: {
       run: async (req) => {
@@ -83,7 +159,12 @@ function implementations(s: Services): Impl {
               identityFile: host.identityFile,
               sshdConfigPath: host.sshdConfigPath,
             },
-            { jobId, signal: controller.signal, onProgress: (p) => s.emit({ type: 'audit-progress', jobId, hostId: host.id, ...p }) },
+            {
+              jobId,
+              signal: controller.signal,
+              onProgress: (p) => s.emit({ type: 'audit-progress', jobId, hostId: host.id, ...p }),
+              open: () => openHostConnection(deps, host.id, { signal: controller.signal }),
+            },
           );
         } catch (e) {
           const cancelled = e instanceof RampartError && e.code === 'CANCELLED';

@@ -1,10 +1,15 @@
 // The main process's services, built from plain Node modules. Electron's ipcMain, the e2e
 // bridge and the CLI all sit on top of these.
 import type { AppEvent } from '../shared/ipc/events';
+import { KeytarSecretStore, type SecretStore } from './secrets/secretStore';
 import { Store } from './store/store';
 
 export interface Services {
   store: Store;
+  /** The OS keychain (private keys, passphrases, sudo passwords). Never SQLite. */
+  secrets: SecretStore;
+  /** Environment for credentials (SSH_AUTH_SOCK); the process's own by default. */
+  env: NodeJS.ProcessEnv;
   emit: (event: AppEvent) => void;
   appVersion: string;
   platform: string;
@@ -18,6 +23,8 @@ export interface ServicesOptions {
   emit?: (event: AppEvent) => void;
   appVersion?: string;
   nativeBinding?: string;
+  secrets?: SecretStore;
+  env?: NodeJS.ProcessEnv;
 }
 
 export const APP_VERSION = '0.1.0';
@@ -27,6 +34,8 @@ export function createServices(opts: ServicesOptions): Services {
   const jobs = new Map<string, AbortController>();
   return {
     store,
+    secrets: opts.secrets ?? new KeytarSecretStore(),
+    env: opts.env ?? process.env,
     emit: opts.emit ?? (() => undefined),
     appVersion: opts.appVersion ?? APP_VERSION,
     platform: process.platform,

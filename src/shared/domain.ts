@@ -143,8 +143,31 @@ export const HostInput = HostFields.strict()
 export type HostInput = z.input<typeof HostInput>;
 export type HostInputParsed = z.output<typeof HostInput>;
 
-/** Edit: the host id plus any subset of the fields (validated again as a whole by the store). */
-export const HostUpdate = HostFields.partial().extend({ id: z.number().int().positive() }).strict();
+/**
+ * Edit: the host id plus any subset of the fields (validated again as a whole by the store). No
+ * defaults here: a field left out keeps its stored value (HostFields' defaults would reset it).
+ * `null` clears an optional field.
+ */
+export const HostUpdate = z
+  .object({
+    name: hostName,
+    address: HostAddress,
+    port: Port,
+    username: UserName,
+    auth: AuthMethod,
+    identityFile: AbsolutePath.nullable(),
+    jumpHostId: z.number().int().positive().nullable(),
+    vpnOnly: z.boolean(),
+    vpnInterface: InterfaceName.nullable(),
+    vpnSubnet: Ipv4Cidr.nullable(),
+    sudo: SudoMode,
+    tags: z.array(Tag).max(20, 'At most 20 tags'),
+    sshdConfigPath: AbsolutePath,
+    scanRoots: z.array(AbsolutePath).max(20, 'At most 20 scan roots'),
+  })
+  .partial()
+  .extend({ id: z.number({ message: 'Host id is required' }).int().positive() })
+  .strict();
 export type HostUpdate = z.input<typeof HostUpdate>;
 
 export const HostKeyPin = z.object({

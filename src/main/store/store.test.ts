@@ -302,3 +302,104 @@ describe('Store: runs', () => {
     expect(() => store.getRun('orphan')).toThrow(RampartError);
   });
 });
+
+describe('Store: host profile (update, jump chain, dependents, secret flags)', () => {
+  it('adds a host with every profile field and reads it back', () => {
+    const bastion = store.addHost(host({ name: 'bastion', address: '192.0.2.1' }));
+    const h = store.addHost(
+      host({
+        auth: 'agent',
+        identityFile: null,
+        jumpHostId: bastion.id,
+        vpnOnly: true,
+        vpnInterface: 'wg0',
+        vpnSubnet: '10.100.0.0/24',
+        sudo: 'sudo-n',
+        tags: ['prod', 'web'],
+        scanRoots: ['/srv', '/opt/stacks'],
+        sshdConfigPath: '/etc/ssh/sshd_config.d/custom.conf',
+      }),
+    );
+    expect(Host.parse(h)).toEqual(h);
+    expect(h).toMatchObject({
+      auth: 'agent',
+      identityFile: null,
+      jumpHostId: bastion.id,
+      vpnOnly: true,
+      vpnInterface: 'wg0',
+      vpnSubnet: '10.100.0.0/24',
+      sudo: 'sudo-n',
+      tags: ['prod', 'web'],
+      scanRoots: ['/srv', '/opt/stacks'],
+      sshdConfigPath: '/etc/ssh/sshd_config.d/custom.conf',
+      secrets: { privateKey: false, passphrase: false, sudoPassword: false },
+    });
+  });
+
+  it('a jump host that does not exist → NOT_FOUND, nothing added', () => {
+    expect(thrown(() => store.addHost(host({ jumpHostId: 999 }))).code).toBe('NOT_FOUND');
+    expect(store.listHosts()).toEqual([]);
+  });
+
+  it('updateHost changes only the given fields; null clears optional ones', () => {
+    const h = store.addHost(host({ identityFile: '/root/.ssh/id_ed25519', auth: 'key-file', tags: ['a'], vpnOnly: true, vpnInterface: 'wg0', sudo: 'sudo-n' }));
+    const u = store.updateHost(h.id, { port: 2222, tags: ['b', 'c'] });
+    expect(u).toMatchObject({ port: 2222, tags: ['b', 'c'], vpnOnly: true, vpnInterface: 'wg0', sudo: 'sudo-n', identityFile: '/root/.ssh/id_ed25519', name: 'web-1' });
+    const cleared = store.updateHost(h.id, { vpnOnly: false, vpnInterface: null, auth: 'agent', identityFile: null });
+    expect(cleared).toMatchObject({ vpnOnly: false, vpnInterface: null, auth: 'agent', identityFile: null, port: 2222 });
+    expect(store.getHost(h.id)).toEqual(cleared);
+  });
+
+  it('updateHost: key-file auth without a key file → VALIDATION on identityFile, nothing changed', () => {
+    const h = store.addHost(host({ auth: 'agent' }));
+    const e = thrown(() => store.updateHost(h.id, { auth: 'key-file', port: 2200 }));
+    expect(e.code).toBe('VALIDATION');
+    expect(e.details).toMatchObject({ issues: [{ path: ['identityFile'] }] });
+    expect(store.getHost(h.id)).toMatchObject({ auth: 'agent', port: 22 });
+  });
+
+  // store.addHost defaults auth to 'key-file' even without a key file (HostInput, the IPC schema,
+  // defaults to 'agent' then); these hosts say 'agent' so updateHost's whole-profile check passes.
+  it('updateHost: renaming onto another host → CONFLICT; unknown id → NOT_FOUND', () => {
+    store.addHost(host({ name: 'a', address: '10.0.0.1', auth: 'agent' }));
+    const b = store.addHost(host({ name: 'b', address: '10.0.0.2', auth: 'agent' }));
+    expect(thrown(() => store.updateHost(b.id, { name: 'a' })).code).toBe('CONFLICT');
+    expect(store.updateHost(b.id, { name: 'b' }).name).toBe('b'); // its own name is fine
+    expect(thrown(() => store.updateHost(4242, { port: 1 })).code).toBe('NOT_FOUND');
+  });
+
+  it('jumpChain lists the hops first hop first; a jump loop is refused', () => {
+    const a = store.addHost(host({ name: 'a', address: '10.0.0.1', auth: 'agent' }));
+    const b = store.addHost(host({ name: 'b', address: '10.0.0.2', auth: 'agent', jumpHostId: a.id }));
+    const c = store.addHost(host({ name: 'c', address: '10.0.0.3', auth: 'agent', jumpHostId: b.id }));
+    expect(store.jumpChain(c.id).map((h) => h.name)).toEqual(['a', 'b', 'c']);
+    expect(store.jumpChain(a.id).map((h) => h.name)).toEqual(['a']);
+    const e = thrown(() => store.updateHost(a.id, { jumpHostId: c.id }));
+    expect(e.code).toBe('VALIDATION');
+    expect(e.details).toMatchObject({ issues: [{ path: ['jumpHostId'] }] });
+    expect(thrown(() => store.updateHost(a.id, { jumpHostId: a.id })).code).toBe('VALIDATION');
+    expect(store.getHost(a.id).jumpHostId).toBeNull();
+  });
+
+  it('dependents and removeHost: a host others jump through cannot be removed', () => {
+    const bastion = store.addHost(host({ name: 'bastion', address: '10.0.0.1' }));
+    const t1 = store.addHost(host({ name: 't1', address: '10.0.0.2', auth: 'agent', jumpHostId: bastion.id }));
+    store.addHost(host({ name: 't2', address: '10.0.0.3', jumpHostId: bastion.id }));
+    expect(store.dependents(bastion.id).map((h) => h.name)).toEqual(['t1', 't2']);
+    expect(store.dependents(t1.id)).toEqual([]);
+    const e = thrown(() => store.removeHost(bastion.id));
+    expect(e.code).toBe('CONFLICT');
+    expect(e.message).toContain('t1, t2');
+    expect(store.getHost(bastion.id).name).toBe('bastion');
+    store.updateHost(t1.id, { jumpHostId: null });
+    expect(store.dependents(bastion.id).map((h) => h.name)).toEqual(['t2']);
+  });
+
+  it('setSecretFlag records presence only', () => {
+    const h = store.addHost(host());
+    expect(store.setSecretFlag(h.id, 'privateKey', true).secrets).toEqual({ privateKey: true, passphrase: false, sudoPassword: false });
+    expect(store.setSecretFlag(h.id, 'sudoPassword', true).secrets).toEqual({ privateKey: true, passphrase: false, sudoPassword: true });
+    expect(store.setSecretFlag(h.id, 'privateKey', false).secrets).toEqual({ privateKey: false, passphrase: false, sudoPassword: true });
+    expect(thrown(() => store.setSecretFlag(999, 'passphrase', true)).code).toBe('NOT_FOUND');
+  });
+});

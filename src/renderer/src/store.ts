@@ -4,7 +4,9 @@ import { create } from 'zustand';
 import type { Host, RunDetail, RunSummary } from '../../shared/domain';
 import type { AppInfo } from '../../shared/ipc/app';
 import type { AppEvent, AuditProgressEvent } from '../../shared/ipc/events';
-import type { HostKeyProbe } from '../../shared/ipc/hosts';
+import type { KnownHostsImportResult } from '../../shared/ipc/hostKeys';
+import type { ConnectionTest, HostKeyProbe, VpnState } from '../../shared/ipc/hosts';
+import type { ImportCandidate, ImportPreview, ImportResult, InventoryKind } from '../../shared/ipc/inventory';
 import { ApiError, call, errorMessage, isApiError, newJobId, type RequestFor } from './api';
 
 export type Route =
@@ -39,6 +41,24 @@ export interface JobOutcome {
 }
 
 export type AddHostRequest = RequestFor<'hosts', 'add'>;
+export type UpdateHostRequest = RequestFor<'hosts', 'update'>;
+
+/** The last connection test of a host in this session (reachability on the hosts screen). */
+export interface HostTest {
+  running: boolean;
+  result: ConnectionTest | null;
+  /** The call itself failed (not the connection): e.g. the host was removed meanwhile. */
+  error: string | null;
+  at: string | null;
+}
+
+/** WireGuard state of a VPN-only host, as last checked. */
+export interface HostVpn {
+  loading: boolean;
+  state: VpnState | null;
+  /** The check could not run (no route at all, unsupported platform): shown as "down". */
+  error: { code: string; message: string } | null;
+}
 
 export interface State {
   route: Route;
@@ -56,6 +76,8 @@ export interface State {
   job: Job | null;
   jobOutcome: JobOutcome | null;
   banner: Banner | null;
+  tests: Record<number, HostTest>;
+  vpn: Record<number, HostVpn>;
 
   navigate(route: Route): void;
   showError(e: unknown): void;
@@ -69,7 +91,28 @@ export interface State {
    * them next to the fields); anything else also raises the banner.
    */
   addHost(request: AddHostRequest): Promise<Host>;
+  /** Like addHost: throws ApiError for the form. */
+  updateHost(request: UpdateHostRequest): Promise<Host>;
+  /** Throws ApiError for the form; the passphrase is passed through, never kept. */
+  importKey(hostId: number, privateKeyPath: string, passphrase: string | null): Promise<Host>;
+  /** Throws ApiError for the form. null removes the stored password. */
+  setSudoPassword(hostId: number, password: string | null): Promise<Host>;
+  /**
+   * Removes the host. A CONFLICT (other hosts jump through it) is thrown for the confirmation to
+   * show; other failures raise the banner and return false.
+   */
   removeHost(hostId: number): Promise<boolean>;
+  testConnection(hostId: number): Promise<void>;
+  /** Tests every host, a few at a time (reachability column). */
+  testAll(): Promise<void>;
+  loadVpnState(hostId: number): Promise<void>;
+  loadVpnStates(): Promise<void>;
+  /** Throws ApiError for the dialog. */
+  previewInventory(kind: InventoryKind, path: string): Promise<ImportPreview>;
+  /** Throws ApiError for the dialog. */
+  importInventory(candidates: ImportCandidate[]): Promise<ImportResult>;
+  /** Throws ApiError for the dialog. */
+  importKnownHosts(path: string): Promise<KnownHostsImportResult>;
   probeKey(hostId: number): Promise<void>;
   clearProbe(): void;
   trustKey(replace: boolean): Promise<void>;
@@ -81,6 +124,13 @@ export interface State {
 }
 
 let bannerSeq = 0;
+
+function without<T>(record: Record<number, T>, id: number): Record<number, T> {
+  if (!(id in record)) return record;
+  const copy = { ...record };
+  delete copy[id];
+  return copy;
+}
 
 export const useStore = create<State>()((set, get) => {
   const replaceHost = (host: Host): void =>
@@ -102,6 +152,8 @@ export const useStore = create<State>()((set, get) => {
     job: null,
     jobOutcome: null,
     banner: null,
+    tests: {},
+    vpn: {},
 
     navigate(route) {
       const { probe } = get();
@@ -159,20 +211,105 @@ export const useStore = create<State>()((set, get) => {
       }
     },
 
+    async updateHost(request) {
+      set({ banner: null });
+      try {
+        const host = await call('hosts', 'update', request);
+        replaceHost(host);
+        // A changed address, port or VPN setting makes the last test and VPN state stale.
+        set((s) => ({ tests: without(s.tests, host.id), vpn: without(s.vpn, host.id) }));
+        if (host.vpnOnly) void get().loadVpnState(host.id);
+        return host;
+      } catch (e) {
+        if (!(isApiError(e) && e.code === 'VALIDATION')) get().showError(e);
+        throw e;
+      }
+    },
+
+    async importKey(hostId, privateKeyPath, passphrase) {
+      const host = await call('hosts', 'importKey', { hostId, privateKeyPath, ...(passphrase ? { passphrase } : {}) });
+      replaceHost(host);
+      return host;
+    },
+
+    async setSudoPassword(hostId, password) {
+      const host = await call('hosts', 'setSudoPassword', { hostId, password });
+      replaceHost(host);
+      return host;
+    },
+
     async removeHost(hostId) {
       try {
         const { removed } = await call('hosts', 'remove', { hostId });
         set((s) => {
           const hostRuns = { ...s.hostRuns };
           delete hostRuns[hostId];
-          return { hosts: s.hosts.filter((h) => h.id !== hostId), hostRuns, probe: s.probe?.hostId === hostId ? null : s.probe };
+          return {
+            hosts: s.hosts.filter((h) => h.id !== hostId),
+            hostRuns,
+            probe: s.probe?.hostId === hostId ? null : s.probe,
+            tests: without(s.tests, hostId),
+            vpn: without(s.vpn, hostId),
+          };
         });
         if (get().allRunsLoaded) void get().loadAllRuns();
         return removed;
       } catch (e) {
+        if (isApiError(e) && e.code === 'CONFLICT') throw e;
         get().showError(e);
         return false;
       }
+    },
+
+    async testConnection(hostId) {
+      if (get().tests[hostId]?.running) return;
+      set((s) => ({ tests: { ...s.tests, [hostId]: { running: true, result: s.tests[hostId]?.result ?? null, error: null, at: s.tests[hostId]?.at ?? null } } }));
+      try {
+        const result = await call('hosts', 'testConnection', { hostId });
+        set((s) => ({ tests: { ...s.tests, [hostId]: { running: false, result, error: null, at: new Date().toISOString() } } }));
+      } catch (e) {
+        set((s) => ({ tests: { ...s.tests, [hostId]: { running: false, result: null, error: errorMessage(e), at: new Date().toISOString() } } }));
+      }
+      if (get().hosts.find((h) => h.id === hostId)?.vpnOnly) void get().loadVpnState(hostId);
+    },
+
+    async testAll() {
+      const queue = get().hosts.map((h) => h.id);
+      const worker = async (): Promise<void> => {
+        for (let id = queue.shift(); id !== undefined; id = queue.shift()) await get().testConnection(id);
+      };
+      await Promise.all([worker(), worker(), worker(), worker()]);
+    },
+
+    async loadVpnState(hostId) {
+      set((s) => ({ vpn: { ...s.vpn, [hostId]: { loading: true, state: s.vpn[hostId]?.state ?? null, error: null } } }));
+      try {
+        const state = await call('hosts', 'vpnState', { hostId });
+        set((s) => ({ vpn: { ...s.vpn, [hostId]: { loading: false, state, error: null } } }));
+      } catch (e) {
+        const code = isApiError(e) ? e.code : 'INTERNAL';
+        set((s) => ({ vpn: { ...s.vpn, [hostId]: { loading: false, state: null, error: { code, message: errorMessage(e) } } } }));
+      }
+    },
+
+    async loadVpnStates() {
+      await Promise.all(get().hosts.filter((h) => h.vpnOnly).map((h) => get().loadVpnState(h.id)));
+    },
+
+    previewInventory(kind, path) {
+      return call('inventory', 'preview', { kind, path });
+    },
+
+    async importInventory(candidates) {
+      const result = await call('inventory', 'import', { candidates });
+      await get().loadHosts();
+      return result;
+    },
+
+    async importKnownHosts(path) {
+      const result = await call('hostKeys', 'importKnownHosts', { path });
+      await get().loadHosts();
+      return result;
     },
 
     async probeKey(hostId) {

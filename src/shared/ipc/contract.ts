@@ -5,12 +5,16 @@ import type { AppEvent } from './events';
 import { appChannels } from './app';
 import { auditChannels, runsChannels } from './audit';
 import type { Channel, RequestOf, ResponseOf } from './channel';
+import { hostKeysChannels } from './hostKeys';
 import { hostsChannels } from './hosts';
+import { inventoryChannels } from './inventory';
 import { type CHANNEL_METHODS, channelName } from './names';
 
 export const contract = {
   app: appChannels,
   hosts: hostsChannels,
+  hostKeys: hostKeysChannels,
+  inventory: inventoryChannels,
   audit: auditChannels,
   runs: runsChannels,
 } as const;

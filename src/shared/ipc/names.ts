@@ -3,7 +3,9 @@
 // in both directions, and the handler tests check the names at run time.
 export const CHANNEL_METHODS = {
   app: ['info'],
-  hosts: ['list', 'add', 'remove', 'probeKey', 'trustKey'],
+  hosts: ['list', 'add', 'update', 'remove', 'importKey', 'setSudoPassword', 'testConnection', 'vpnState', 'probeKey', 'trustKey'],
+  hostKeys: ['importKnownHosts'],
+  inventory: ['preview', 'import'],
   audit: ['run', 'cancel'],
   runs: ['list', 'get'],
 } as const;

@@ -2,6 +2,9 @@ import { useEffect, useState } from 'react';
 import type React from 'react';
 import type { Host, RunSummary } from '../../../shared/domain';
 import type { HostKeyProbe } from '../../../shared/ipc/hosts';
+import { isApiError } from '../api';
+import { HostForm } from '../components/HostForm';
+import { ConnectionTestPanel, VpnBadge } from '../components/Reachability';
 import { ScoreTrend } from '../components/ScoreTrend';
 import { RunTable } from '../components/ui';
 import { formatDate, target } from '../format';
@@ -17,10 +20,18 @@ export function HostDetailScreen({ hostId }: { hostId: number }): React.JSX.Elem
   const loadHostRuns = useStore((s) => s.loadHostRuns);
   const navigate = useStore((s) => s.navigate);
 
+  const loadVpnState = useStore((s) => s.loadVpnState);
+  const [editing, setEditing] = useState(false);
+  const vpnOnly = host?.vpnOnly ?? false;
+
   useEffect(() => {
     if (!useStore.getState().hostsLoaded) void loadHosts();
     void loadHostRuns(hostId);
   }, [hostId, loadHosts, loadHostRuns]);
+
+  useEffect(() => {
+    if (vpnOnly) void loadVpnState(hostId);
+  }, [hostId, vpnOnly, loadVpnState]);
 
   if (!host) {
     return (
@@ -38,7 +49,8 @@ export function HostDetailScreen({ hostId }: { hostId: number }): React.JSX.Elem
       <button type="button" className="link back" data-testid="back-to-hosts" onClick={() => navigate({ screen: 'hosts' })}>
         ← Hosts
       </button>
-      <HostHeader host={host} />
+      {editing ? <HostForm key={host.id} mode={{ kind: 'edit', host }} onClose={() => setEditing(false)} /> : <HostHeader host={host} onEdit={() => setEditing(true)} />}
+      <ConnectionTestPanel host={host} />
       <KeyProbePanel host={host} />
       <AuditPanel host={host} />
       <div className="panel">
@@ -53,9 +65,34 @@ export function HostDetailScreen({ hostId }: { hostId: number }): React.JSX.Elem
   );
 }
 
-function HostHeader({ host }: { host: Host }): React.JSX.Element {
+const SUDO_TEXT: Record<Host['sudo'], string> = { none: 'no sudo', 'sudo-n': 'sudo -n (passwordless)', 'sudo-password': 'sudo with a password from the keychain' };
+
+function AuthFact({ host }: { host: Host }): React.JSX.Element {
+  if (host.auth === 'key-file')
+    return (
+      <span>
+        <span className="muted">key file </span>
+        <span className="mono">{host.identityFile ?? <span className="warn-text">none set</span>}</span>
+      </span>
+    );
+  if (host.auth === 'keychain')
+    return host.secrets.privateKey ? (
+      <span>
+        key in the OS keychain{host.secrets.passphrase ? ' (with its passphrase)' : ''}
+      </span>
+    ) : (
+      <span className="warn-text">keychain selected, but no key imported — edit the host to import one</span>
+    );
+  return <span>SSH agent (SSH_AUTH_SOCK)</span>;
+}
+
+function HostHeader({ host, onEdit }: { host: Host; onEdit: () => void }): React.JSX.Element {
   const probeKey = useStore((s) => s.probeKey);
   const probing = useStore((s) => s.probing);
+  const testConnection = useStore((s) => s.testConnection);
+  const testing = useStore((s) => s.tests[host.id]?.running ?? false);
+  const jumpHost = useStore((s) => (host.jumpHostId === null ? undefined : s.hosts.find((h) => h.id === host.jumpHostId)));
+  const navigate = useStore((s) => s.navigate);
   const job = useStore((s) => s.job);
   const runAudit = useStore((s) => s.runAudit);
   const keyChanged = useStore((s) => s.probe?.hostId === host.id && s.probe.state === 'changed');
@@ -81,16 +118,63 @@ function HostHeader({ host }: { host: Host }): React.JSX.Element {
             <span className="warn-text">not pinned — connect to check and trust the server&apos;s key</span>
           )}
         </dd>
-        <dt>Private key</dt>
-        <dd className="mono">{host.identityFile ?? <span className="muted">SSH agent</span>}</dd>
+        <dt>Authentication</dt>
+        <dd data-testid="host-auth-fact" data-auth={host.auth}>
+          <AuthFact host={host} />
+        </dd>
+        <dt>Jump host</dt>
+        <dd data-testid="host-jump-fact">
+          {host.jumpHostId === null ? (
+            <span className="muted">none (direct)</span>
+          ) : (
+            <button type="button" className="link" onClick={() => navigate({ screen: 'host', hostId: host.jumpHostId! })}>
+              {jumpHost?.name ?? `#${host.jumpHostId}`}
+            </button>
+          )}
+        </dd>
+        <dt>VPN</dt>
+        <dd data-testid="host-vpn-fact">
+          {host.vpnOnly ? (
+            <>
+              VPN only{host.vpnInterface ? ` via ${host.vpnInterface}` : ''}
+              {host.vpnSubnet ? ` in ${host.vpnSubnet}` : ''} · <VpnBadge host={host} />
+            </>
+          ) : (
+            <span className="muted">not required</span>
+          )}
+        </dd>
+        <dt>Sudo</dt>
+        <dd data-testid="host-sudo-fact">
+          {SUDO_TEXT[host.sudo]}
+          {host.sudo === 'sudo-password' && !host.secrets.sudoPassword && <span className="warn-text"> — no password stored yet</span>}
+        </dd>
+        <dt>Tags</dt>
+        <dd data-testid="host-tags-fact">{host.tags.length ? host.tags.join(', ') : <span className="muted">none</span>}</dd>
         <dt>sshd_config</dt>
         <dd className="mono">{host.sshdConfigPath}</dd>
+        <dt>Scan roots</dt>
+        <dd className="mono" data-testid="host-scan-roots-fact">
+          {host.scanRoots.length ? host.scanRoots.join(', ') : <span className="muted">none</span>}
+        </dd>
         <dt>Added</dt>
         <dd>{formatDate(host.createdAt)}</dd>
       </dl>
       <div className="host-actions">
         <button type="button" className="btn" data-testid="connect" onClick={() => void probeKey(host.id)} disabled={probing}>
           {probing ? 'Connecting…' : 'Connect'}
+        </button>
+        <button
+          type="button"
+          className="btn"
+          data-testid="test-connection"
+          onClick={() => void testConnection(host.id)}
+          disabled={testing}
+          title="Route → TCP → host key → authentication → sudo, step by step. Pins nothing."
+        >
+          {testing ? 'Testing…' : 'Test connection'}
+        </button>
+        <button type="button" className="btn" data-testid="edit-host" onClick={onEdit}>
+          Edit
         </button>
         <button
           type="button"
@@ -119,27 +203,58 @@ function RemoveHost({ host }: { host: Host }): React.JSX.Element {
   const removeHost = useStore((s) => s.removeHost);
   const navigate = useStore((s) => s.navigate);
   const job = useStore((s) => s.job);
+  const allHosts = useStore((s) => s.hosts);
+  const dependents = allHosts.filter((h) => h.jumpHostId === host.id);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [refusal, setRefusal] = useState<string | null>(null);
 
   if (!confirming) {
     return (
-      <button type="button" className="btn danger-outline" data-testid="remove-host" onClick={() => setConfirming(true)} disabled={job?.hostId === host.id}>
+      <button
+        type="button"
+        className="btn danger-outline"
+        data-testid="remove-host"
+        onClick={() => {
+          setRefusal(null);
+          setConfirming(true);
+        }}
+        disabled={job?.hostId === host.id}
+      >
         Remove host
       </button>
     );
   }
   const confirm = async (): Promise<void> => {
     setBusy(true);
-    const removed = await removeHost(host.id);
-    setBusy(false);
-    setConfirming(false);
-    if (removed) navigate({ screen: 'hosts' });
+    try {
+      const removed = await removeHost(host.id);
+      setConfirming(false);
+      if (removed) navigate({ screen: 'hosts' });
+    } catch (e) {
+      setRefusal(isApiError(e) ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
   };
+  if (dependents.length > 0 || refusal) {
+    return (
+      <span className="confirm" data-testid="remove-confirm" data-blocked="true">
+        <span className="warn-text" data-testid="remove-blocked" role="alert">
+          {refusal ??
+            `${host.name} cannot be removed: ${dependents.map((d) => d.name).join(', ')} ${dependents.length === 1 ? 'jumps' : 'jump'} through it. Change their jump host first.`}
+        </span>
+        <button type="button" className="btn" data-testid="cancel-remove" onClick={() => setConfirming(false)}>
+          OK
+        </button>
+      </span>
+    );
+  }
+  const secrets = host.secrets.privateKey || host.secrets.passphrase || host.secrets.sudoPassword;
   return (
     <span className="confirm" data-testid="remove-confirm">
       <span>
-        Remove <strong>{host.name}</strong> from Rampart?
+        Remove <strong>{host.name}</strong> from Rampart{secrets ? ', with its secrets in the keychain' : ''}? Its past runs are kept.
       </span>
       <button type="button" className="btn danger" data-testid="confirm-remove" onClick={() => void confirm()} disabled={busy}>
         Remove

@@ -1,20 +1,28 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import type React from 'react';
 import type { Host } from '../../../shared/domain';
-import { isApiError } from '../api';
+import { HostForm } from '../components/HostForm';
+import { ImportDialog, KnownHostsDialog } from '../components/ImportDialog';
+import { Reachability, VpnBadge } from '../components/Reachability';
 import { GradeChip, StatusBadge } from '../components/ui';
 import { formatDate, formatScore, target } from '../format';
-import { useStore, type AddHostRequest } from '../store';
+import { useStore } from '../store';
+
+type Panel = 'add' | 'import' | 'known-hosts' | null;
 
 export function HostsScreen(): React.JSX.Element {
   const hosts = useStore((s) => s.hosts);
   const loaded = useStore((s) => s.hostsLoaded);
   const loadHosts = useStore((s) => s.loadHosts);
-  const [adding, setAdding] = useState(false);
+  const loadVpnStates = useStore((s) => s.loadVpnStates);
+  const testAll = useStore((s) => s.testAll);
+  const testing = useStore((s) => Object.values(s.tests).some((t) => t.running));
+  const [panel, setPanel] = useState<Panel>(null);
+  const adding = panel === 'add';
 
   useEffect(() => {
-    void loadHosts();
-  }, [loadHosts]);
+    void loadHosts().then(() => loadVpnStates());
+  }, [loadHosts, loadVpnStates]);
 
   return (
     <section className="screen" data-testid="hosts-screen">
@@ -22,17 +30,31 @@ export function HostsScreen(): React.JSX.Element {
         <h1>Hosts</h1>
         <span className="muted">{loaded ? `${hosts.length} host${hosts.length === 1 ? '' : 's'}` : 'loading…'}</span>
         <div className="spacer" />
-        <button type="button" className="btn primary" data-testid="add-host" onClick={() => setAdding(true)} disabled={adding}>
+        <button type="button" className="btn" data-testid="test-all" onClick={() => void testAll()} disabled={testing || hosts.length === 0} title="Run the connection test for every host">
+          {testing ? 'Testing…' : 'Test all connections'}
+        </button>
+        <button type="button" className="btn" data-testid="import-known-hosts" onClick={() => setPanel('known-hosts')} disabled={panel === 'known-hosts' || hosts.length === 0}>
+          Import known_hosts…
+        </button>
+        <button type="button" className="btn" data-testid="import-hosts" onClick={() => setPanel('import')} disabled={panel === 'import'}>
+          Import…
+        </button>
+        <button type="button" className="btn primary" data-testid="add-host" onClick={() => setPanel('add')} disabled={adding}>
           Add host
         </button>
       </header>
 
-      {adding && <AddHostForm onClose={() => setAdding(false)} />}
+      {adding && <HostForm mode={{ kind: 'add' }} onClose={() => setPanel(null)} />}
+      {panel === 'import' && <ImportDialog onClose={() => setPanel(null)} />}
+      {panel === 'known-hosts' && <KnownHostsDialog onClose={() => setPanel(null)} />}
 
-      {loaded && hosts.length === 0 && !adding ? (
+      {loaded && hosts.length === 0 && panel === null ? (
         <div className="panel empty" data-testid="hosts-empty">
           <p>No hosts yet.</p>
-          <p className="muted">Add a server you can reach over SSH with a key. Rampart only reads; it never changes the server.</p>
+          <p className="muted">
+            Add a server you can reach over SSH, or import them from an Ansible inventory or your ~/.ssh/config. Rampart only reads; it never
+            changes the server.
+          </p>
         </div>
       ) : (
         hosts.length > 0 && <HostTable hosts={hosts} />
@@ -51,6 +73,8 @@ function HostTable({ hosts }: { hosts: Host[] }): React.JSX.Element {
           <tr>
             <th>Name</th>
             <th>Target</th>
+            <th>Reachability</th>
+            <th>VPN</th>
             <th>Host key</th>
             <th>Last run</th>
           </tr>
@@ -61,6 +85,7 @@ function HostTable({ hosts }: { hosts: Host[] }): React.JSX.Element {
               key={h.id}
               data-testid="host-row"
               data-host-id={h.id}
+              data-host-name={h.name}
               tabIndex={0}
               onClick={() => open(h.id)}
               onKeyDown={(e) => {
@@ -70,11 +95,27 @@ function HostTable({ hosts }: { hosts: Host[] }): React.JSX.Element {
                 }
               }}
             >
-              <td className="strong" data-testid="host-name-cell">
-                {h.name}
+              <td data-testid="host-name-cell">
+                <span className="strong">{h.name}</span>
+                {h.tags.length > 0 && (
+                  <span className="tags" data-testid="host-tags-cell">
+                    {h.tags.map((t) => (
+                      <span key={t} className="tag">
+                        {t}
+                      </span>
+                    ))}
+                  </span>
+                )}
               </td>
               <td className="mono" data-testid="host-target">
                 {target(h)}
+                {h.jumpHostId !== null && <JumpVia host={h} hosts={hosts} />}
+              </td>
+              <td>
+                <Reachability host={h} />
+              </td>
+              <td className="small">
+                <VpnBadge host={h} />
               </td>
               <td className="mono small" data-testid="host-key">
                 {h.hostKey ? (
@@ -103,122 +144,12 @@ function HostTable({ hosts }: { hosts: Host[] }): React.JSX.Element {
   );
 }
 
-type FieldName = 'name' | 'address' | 'port' | 'username' | 'identityFile' | 'sshdConfigPath';
-type Values = Record<FieldName, string>;
-
-const INITIAL: Values = { name: '', address: '', port: '22', username: '', identityFile: '', sshdConfigPath: '/etc/ssh/sshd_config' };
-
-const FIELDS: ReadonlyArray<{ field: FieldName; label: string; testId: string; placeholder: string; hint?: string; wide?: boolean }> = [
-  { field: 'name', label: 'Name', testId: 'host-name', placeholder: 'web-1' },
-  { field: 'address', label: 'Address', testId: 'host-address', placeholder: '203.0.113.10 or web-1.example.net' },
-  { field: 'port', label: 'Port', testId: 'host-port', placeholder: '22' },
-  { field: 'username', label: 'User', testId: 'host-user', placeholder: 'root' },
-  {
-    field: 'identityFile',
-    label: 'Private key file',
-    testId: 'host-identity',
-    placeholder: '/home/you/.ssh/id_ed25519',
-    hint: 'Path on this machine. Leave empty to use the SSH agent.',
-    wide: true,
-  },
-  { field: 'sshdConfigPath', label: 'sshd_config path', testId: 'host-sshd-config', placeholder: '/etc/ssh/sshd_config', wide: true },
-];
-
-const FIELD_NAMES: ReadonlySet<string> = new Set(FIELDS.map((f) => f.field));
-
-/** Sends what the user typed; the main process validates (one schema, one set of messages). */
-function toRequest(v: Values): AddHostRequest {
-  const req: AddHostRequest = { name: v.name, address: v.address, username: v.username };
-  if (v.port.trim() !== '') req.port = v.port.trim();
-  if (v.identityFile.trim() !== '') req.identityFile = v.identityFile;
-  if (v.sshdConfigPath.trim() !== '') req.sshdConfigPath = v.sshdConfigPath;
-  return req;
-}
-
-function AddHostForm({ onClose }: { onClose: () => void }): React.JSX.Element {
-  const addHost = useStore((s) => s.addHost);
-  const [values, setValues] = useState<Values>(INITIAL);
-  const [fieldErrors, setFieldErrors] = useState<Partial<Record<string, string>>>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
-  const idPrefix = useId();
-
-  const onSubmit = async (e: FormEvent<HTMLFormElement>): Promise<void> => {
-    e.preventDefault();
-    if (saving) return;
-    setSaving(true);
-    setFormError(null);
-    setFieldErrors({});
-    try {
-      await addHost(toRequest(values));
-      onClose();
-    } catch (err) {
-      const byField = isApiError(err) ? err.fieldErrors() : {};
-      const fieldsOnly = Object.keys(byField).length > 0 && Object.keys(byField).every((k) => FIELD_NAMES.has(k));
-      // When every problem is shown next to its field, the summary need not repeat them.
-      setFormError(fieldsOnly ? 'Check the highlighted fields.' : err instanceof Error ? err.message : 'Could not save the host.');
-      setFieldErrors(byField);
-      setSaving(false);
-    }
-  };
-
-  const otherIssues = Object.entries(fieldErrors).filter(([k]) => !FIELD_NAMES.has(k));
-
+function JumpVia({ host, hosts }: { host: Host; hosts: Host[] }): React.JSX.Element {
+  const via = hosts.find((h) => h.id === host.jumpHostId);
   return (
-    <form className="panel form" data-testid="host-form" onSubmit={(e) => void onSubmit(e)} noValidate autoComplete="off">
-      <h2>Add host</h2>
-      <div className="form-grid">
-        {FIELDS.map(({ field, label, testId, placeholder, hint, wide }) => {
-          const id = `${idPrefix}-${field}`;
-          const error = fieldErrors[field];
-          return (
-            <div key={field} className={`field${wide ? ' wide' : ''}${error ? ' has-error' : ''}`}>
-              <label htmlFor={id}>{label}</label>
-              <input
-                id={id}
-                type="text"
-                inputMode={field === 'port' ? 'numeric' : undefined}
-                spellCheck={false}
-                data-testid={testId}
-                placeholder={placeholder}
-                value={values[field]}
-                aria-invalid={error ? true : undefined}
-                aria-describedby={error ? `${id}-error` : undefined}
-                onChange={(e) => setValues((v) => ({ ...v, [field]: e.target.value }))}
-              />
-              {error ? (
-                <div id={`${id}-error`} className="field-error" data-testid={`field-error-${field}`}>
-                  {error}
-                </div>
-              ) : (
-                hint && <div className="field-hint">{hint}</div>
-              )}
-            </div>
-          );
-        })}
-      </div>
-      {formError && (
-        <div className="form-error" role="alert" data-testid="form-error">
-          {formError}
-          {otherIssues.length > 0 && (
-            <ul>
-              {otherIssues.map(([k, m]) => (
-                <li key={k}>
-                  {k}: {m}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
-      <div className="form-actions">
-        <button type="submit" className="btn primary" data-testid="host-save" disabled={saving}>
-          {saving ? 'Saving…' : 'Save host'}
-        </button>
-        <button type="button" className="btn" data-testid="host-cancel" onClick={onClose} disabled={saving}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    <span className="via muted small" data-testid="host-jump-via">
+      {' '}
+      via {via?.name ?? `#${host.jumpHostId}`}
+    </span>
   );
 }
