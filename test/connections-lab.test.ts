@@ -77,6 +77,22 @@ describe.runIf(run)('connection layer against lab hosts', () => {
     expect(store.getPin(host.address, host.port)?.fingerprint).toBe(host.hostKeyFingerprints['ssh-ed25519']);
   });
 
+  it('a host pinned with its RSA key (not the server\'s preferred type) connects: the pinned type is asked for', async () => {
+    // weak-ssh has ed25519, RSA and ECDSA host keys; ed25519 is ssh2's preferred type.
+    const multi = await createLabHost({ scenario: 'weak-ssh' });
+    const other = new Store(':memory:');
+    try {
+      const mine = other.addHost({ name: 'rsa-pinned', address: multi.address, port: multi.port, username: multi.user, identityFile: multi.identityFile, sshdConfigPath: multi.sshdConfigPath });
+      other.pinKey(multi.address, multi.port, 'ssh-rsa', multi.hostKeyFingerprints['ssh-rsa']!, false);
+      const conn = await openHostConnection({ ...deps, store: other }, mine.id);
+      expect(conn.hostKey).toEqual({ keyType: 'ssh-rsa', fingerprint: multi.hostKeyFingerprints['ssh-rsa'] });
+      conn.close();
+    } finally {
+      other.close();
+      await destroyLabHost(multi);
+    }
+  });
+
   it('keychain: imports a passphrase-protected key (wrong passphrase refused first), logs in, removal deletes the secrets', async () => {
     const encrypted = join(dir, 'encrypted_ed25519');
     copyFileSync(host.identityFile, encrypted);

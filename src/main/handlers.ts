@@ -8,6 +8,7 @@ import { channelEntries, type Contract } from '../shared/ipc/contract';
 import type { Channel, ParsedRequestOf, ResponseOf } from '../shared/ipc/channel';
 import type { HostInputParsed, HostUpdate } from '../shared/domain';
 import { runAudit } from './audit/auditor';
+import { getSudoPassword } from './ssh/auth';
 import { importKnownHostsFile } from './hostKeys/importKnownHosts';
 import { importCandidates, previewInventory } from './inventory/importHosts';
 import type { Services } from './services';
@@ -158,6 +159,9 @@ function implementations(s: Services): Impl {
               username: host.username,
               identityFile: host.identityFile,
               sshdConfigPath: host.sshdConfigPath,
+              scanRoots: host.scanRoots,
+              sudo: host.sudo,
+              sudoPassword: host.sudo === 'sudo-password' ? await getSudoPassword(host, s.secrets) : null,
             },
             {
               jobId,

@@ -16,17 +16,19 @@ export function findingKey(hostKey: string, checkId: string, resource: string): 
   return createHash('sha256').update(`${hostKey}\0${checkId}\0${resource}`).digest('hex').slice(0, 32);
 }
 
-export function evaluate(facts: HostFacts, hostKey: string, catalog: ReadonlyArray<CheckDef<SectionName>> = CHECKS): Evaluation {
+/** Facts not present at all (not collected) make their checks error, like a failed section. */
+export function evaluate(facts: Partial<HostFacts>, hostKey: string, catalog: ReadonlyArray<CheckDef<SectionName>> = CHECKS): Evaluation {
   const checks: CheckResult[] = [];
   const findings: Finding[] = [];
   for (const check of catalog) {
     const base = { checkId: check.id, category: check.category, severity: check.severity };
-    const missing = check.requires.map((s) => facts[s]).find((s) => !s.ok);
+    const sections = check.requires.map((s) => facts[s] ?? ({ ok: false, status: 'error', message: `${s}: not collected` } as const));
+    const missing = sections.find((s) => !s.ok);
     if (missing && !missing.ok) {
       checks.push({ ...base, status: missing.status, message: missing.message });
       continue;
     }
-    const ready = Object.fromEntries(check.requires.map((s) => [s, (facts[s] as { value: unknown }).value]));
+    const ready = Object.fromEntries(check.requires.map((s, i) => [s, (sections[i] as { value: unknown }).value]));
     let outcome;
     try {
       outcome = check.evaluate(ready as never);

@@ -183,6 +183,11 @@ export function probeHostKey(t: Pick<SshTarget, 'address' | 'port'>, opts: Conne
  */
 const PGID_MARK = '@@rampart-pgid:';
 
+/** Signature algorithms that present a key of this type (RSA keys sign with SHA-2 first). */
+export function hostKeyAlgorithmsFor(keyType: string): string[] {
+  return keyType === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [keyType];
+}
+
 function killRemote(stream: ClientChannel): void {
   const ch = stream as unknown as { outgoing?: { id: number; state: string }; _client?: { _protocol?: { signal(id: number, sig: string): void } } };
   try {
@@ -425,6 +430,9 @@ export function connect(t: SshTarget, policy: HostKeyPolicy, opts: ConnectOption
       keepaliveCountMax: opts.keepaliveCountMax ?? 3,
       tryKeyboard: false,
       ...(opts.sock ? { sock: opts.sock } : {}),
+      // Ask for the pinned key's type, so a server with several host keys presents the one we
+      // pinned rather than its preferred one (which would look like a changed key).
+      ...(policy.kind === 'pinned' ? { algorithms: { serverHostKey: hostKeyAlgorithmsFor(policy.pin.keyType) } } : {}),
       authHandler: (methodsLeft: string[] | null, _partial: boolean | null, next: (m: unknown) => void) => {
         if (methodsLeft) trace.serverMethods = methodsLeft;
         for (;;) {

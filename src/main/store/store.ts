@@ -187,7 +187,7 @@ export class Store {
         h.address,
         h.port,
         h.username,
-        h.auth ?? 'key-file',
+        h.auth ?? (h.identityFile ? 'key-file' : 'agent'),
         h.identityFile ?? null,
         h.jumpHostId ?? null,
         h.vpnOnly ? 1 : 0,

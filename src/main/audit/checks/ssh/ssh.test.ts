@@ -41,7 +41,7 @@ function drop(text: string, key: string): string {
     .join('\n');
 }
 
-function facts(sshdT: string, configPath = CONFIG): HostFacts {
+function facts(sshdT: string, configPath = CONFIG): Partial<HostFacts> {
   return {
     os: { ok: true, value: { id: 'debian', versionId: '12', prettyName: 'Debian GNU/Linux 12 (bookworm)' } },
     sshd: { ok: true, value: { path: configPath, config: parseSshdT(sshdT) } },
