@@ -328,5 +328,17 @@ describe.runIf(run)('connection layer against lab hosts', () => {
       limited.close();
     }
     expect(peakHosts).toBeLessThanOrEqual(4); // two hosts at a time, each with its two jobs sharing the slot
+
+    // Idle close: a connection nobody uses is closed after idleCloseMs, and reopened on demand.
+    const idle = new SessionPool((id, signal) => openHostConnection(deps, id, { signal }), { idleCloseMs: 200 });
+    try {
+      await idle.exec(h1.id, 'true');
+      expect(idle.stats().openConnections).toBe(1);
+      await expect.poll(() => idle.stats().openConnections, { timeout: 3_000 }).toBe(0);
+      expect((await idle.exec(h1.id, 'echo again')).stdout.trim()).toBe('again');
+      expect(idle.stats().connectsTotal).toBe(2); // closed when idle, opened again
+    } finally {
+      idle.close();
+    }
   });
 });
