@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { RampartError, type IpcError, type Result } from '../shared/errors';
 import { channelEntries, type Contract } from '../shared/ipc/contract';
 import type { Channel, ParsedRequestOf, ResponseOf } from '../shared/ipc/channel';
-import type { HostInputParsed, HostUpdate } from '../shared/domain';
+import type { Finding, HostInputParsed, HostUpdate, RunDetail } from '../shared/domain';
 import { runAudit } from './audit/auditor';
 import { getSudoPassword } from './ssh/auth';
 import { importKnownHostsFile } from './hostKeys/importKnownHosts';
@@ -14,6 +14,7 @@ import { importCandidates, previewInventory } from './inventory/importHosts';
 import type { Services } from './services';
 import { importKeyToKeychain, removeHostSecrets, setSudoPassword } from './ssh/auth';
 import { openHostConnection, probeHostKeyOf, testConnection, vpnState, type ConnectDeps } from './ssh/hostConnect';
+import { findingSightings, runTimings } from './store/findingHistory';
 import type { NewHost } from './store/store';
 
 type Impl = {
@@ -63,6 +64,23 @@ function newHostOf(req: HostInputParsed): NewHost {
 function patchOf(req: z.output<typeof HostUpdate>): Partial<NewHost> {
   const { id: _id, ...fields } = req;
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<NewHost>;
+}
+
+/** Findings with their current triage record (reason, expiry) for the UI; one lookup per identity. */
+function withTriage(s: Services, findings: readonly Finding[]): Finding[] {
+  const seen = new Map<string, Finding['triage']>();
+  return findings.map((f) => {
+    if (!seen.has(f.id)) {
+      const t = s.store.getTriage(f.id);
+      seen.set(f.id, t ? { status: t.status, reason: t.reason, expiresAt: t.expiresAt, updatedAt: t.updatedAt } : null);
+    }
+    return { ...f, triage: seen.get(f.id) ?? null };
+  });
+}
+
+/** A stored run as the renderer gets it: findings with their triage, and the phase timings. */
+function runDetail(s: Services, run: RunDetail): RunDetail {
+  return { ...run, findings: withTriage(s, run.findings), timings: runTimings(s.store, run.id) };
 }
 
 function implementations(s: Services): Impl {
@@ -149,7 +167,7 @@ function implementations(s: Services): Impl {
         const emit = (phase: 'failed' | 'cancelled', message: string): void =>
           s.emit({ type: 'audit-progress', jobId, hostId: host.id, phase, message, progress: 1 });
         try {
-          return await runAudit(
+          const run = await runAudit(
             s.store,
             {
               hostId: host.id,
@@ -170,6 +188,7 @@ function implementations(s: Services): Impl {
               open: () => openHostConnection(deps, host.id, { signal: controller.signal }),
             },
           );
+          return runDetail(s, run);
         } catch (e) {
           const cancelled = e instanceof RampartError && e.code === 'CANCELLED';
           emit(cancelled ? 'cancelled' : 'failed', (e as Error).message);
@@ -186,7 +205,34 @@ function implementations(s: Services): Impl {
     },
     runs: {
       list: (req) => s.store.listRuns({ hostId: req.hostId, limit: req.limit }),
-      get: (req) => s.store.getRun(req.runId),
+      get: (req) => runDetail(s, s.store.getRun(req.runId)),
+      diff: (req) => {
+        const diff = s.store.diffRun(req.runId);
+        return {
+          runId: diff.runId,
+          previousRunId: diff.previousRunId,
+          previous: diff.previousRunId ? s.store.previousRun(req.runId) : null,
+          new: withTriage(s, diff.new),
+          resolved: withTriage(s, diff.resolved),
+          unchanged: withTriage(s, diff.unchanged),
+        };
+      },
+    },
+    findings: {
+      triage: (req) => {
+        // The store checks the rest (an unknown finding is NOT_FOUND; an expiry in the past is a
+        // VALIDATION error on expiresAt) and re-scores the latest run that has the finding.
+        const triage = s.store.setTriage({ findingKey: req.findingKey, status: req.status, reason: req.reason ?? null, expiresAt: req.expiresAt ?? null });
+        const latest = findingSightings(s.store, req.findingKey, 1)[0];
+        if (!latest) throw new RampartError('NOT_FOUND', `No finding ${req.findingKey} in any run.`);
+        return { triage, run: runDetail(s, s.store.getRun(latest.runId)) };
+      },
+      history: (req) => {
+        const triage = s.store.getTriage(req.findingKey);
+        const seenIn = findingSightings(s.store, req.findingKey);
+        if (!triage && seenIn.length === 0) throw new RampartError('NOT_FOUND', `No finding ${req.findingKey} in any run.`);
+        return { findingKey: req.findingKey, triage, log: s.store.triageLog(req.findingKey), seenIn };
+      },
     },
   };
 }

@@ -205,6 +205,15 @@ export const Host = z.object({
 });
 export type Host = z.infer<typeof Host>;
 
+/** A finding's current triage as the UI shows it next to the finding (status as triaged now). */
+export const FindingTriage = z.object({
+  status: FindingStatus,
+  reason: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+  updatedAt: z.string(),
+});
+export type FindingTriage = z.infer<typeof FindingTriage>;
+
 export const Finding = z.object({
   /** Stable identity of the finding across runs: host + checkId + resource. */
   id: z.string(),
@@ -218,6 +227,11 @@ export const Finding = z.object({
   remediation: z.string(),
   references: z.array(z.string()),
   status: FindingStatus,
+  /**
+   * The finding's triage record (current, not as of the run), when the main process filled it in
+   * (runs:get, audit:run, runs:diff, findings:triage). `status` above is the status in this run.
+   */
+  triage: FindingTriage.nullable().optional(),
 });
 export type Finding = z.infer<typeof Finding>;
 
@@ -265,5 +279,46 @@ export const RunDetail = RunSummary.extend({
   findings: z.array(Finding),
   checks: z.array(CheckResult),
   errors: z.array(RunError),
+  /** Phase durations in ms (connectMs, collectMs, evaluateMs), when the run recorded them. */
+  timings: z.record(z.string(), z.number()).optional(),
 });
 export type RunDetail = z.infer<typeof RunDetail>;
+
+/** Triage of one finding identity (applies to every run of the host that has it). */
+export const TriageRecord = z.object({
+  findingKey: z.string(),
+  hostId: z.number().int().nullable(),
+  status: FindingStatus,
+  reason: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+  updatedAt: z.string(),
+});
+export type TriageRecord = z.infer<typeof TriageRecord>;
+
+export const TriageLogEntry = z.object({
+  status: FindingStatus,
+  reason: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+  at: z.string(),
+});
+export type TriageLogEntry = z.infer<typeof TriageLogEntry>;
+
+/** A run in which a finding identity was found, with its status in that run. */
+export const FindingSighting = z.object({
+  runId: z.string(),
+  startedAt: z.string(),
+  status: FindingStatus,
+  severity: Severity,
+});
+export type FindingSighting = z.infer<typeof FindingSighting>;
+
+/** A run against the previous run of the same host. `resolved` holds the previous run's findings. */
+export const RunDiff = z.object({
+  runId: z.string(),
+  previousRunId: z.string().nullable(),
+  previous: RunSummary.nullable(),
+  new: z.array(Finding),
+  resolved: z.array(Finding),
+  unchanged: z.array(Finding),
+});
+export type RunDiff = z.infer<typeof RunDiff>;

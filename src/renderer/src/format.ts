@@ -93,3 +93,11 @@ export function target(h: { username?: string; address: string; port: number }):
   const addr = h.address.includes(':') ? `[${h.address}]` : h.address;
   return `${h.username ? `${h.username}@` : ''}${addr}:${h.port}`;
 }
+
+/** Local date only, `YYYY-MM-DD` (expiry dates). */
+export function formatDay(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}

@@ -1,9 +1,10 @@
 // App state: where the user is, what we have loaded, the banner, and the running audit.
 // Every API call goes through the actions here; screens stay thin.
 import { create } from 'zustand';
-import type { Host, RunDetail, RunSummary } from '../../shared/domain';
+import type { Host, RunDetail, RunDiff, RunSummary } from '../../shared/domain';
 import type { AppInfo } from '../../shared/ipc/app';
 import type { AppEvent, AuditProgressEvent } from '../../shared/ipc/events';
+import type { FindingHistory, TriageResult } from '../../shared/ipc/findings';
 import type { KnownHostsImportResult } from '../../shared/ipc/hostKeys';
 import type { ConnectionTest, HostKeyProbe, VpnState } from '../../shared/ipc/hosts';
 import type { ImportCandidate, ImportPreview, ImportResult, InventoryKind } from '../../shared/ipc/inventory';
@@ -41,6 +42,15 @@ export interface JobOutcome {
 }
 
 export type AddHostRequest = RequestFor<'hosts', 'add'>;
+export type TriageRequest = RequestFor<'findings', 'triage'>;
+
+/** New / resolved / unchanged counts of a run against the previous run of its host. */
+export interface DiffCounts {
+  previousRunId: string | null;
+  new: number;
+  resolved: number;
+  unchanged: number;
+}
 export type UpdateHostRequest = RequestFor<'hosts', 'update'>;
 
 /** The last connection test of a host in this session (reachability on the hosts screen). */
@@ -70,6 +80,11 @@ export interface State {
   hostRuns: Record<number, RunSummary[]>;
   currentRun: RunDetail | null;
   runLoading: boolean;
+  /** The diff of `currentRun` against the previous run of its host. */
+  currentDiff: RunDiff | null;
+  diffLoading: boolean;
+  /** Diff counts per run id, for the run history (a run's finding set never changes, so they stay valid). */
+  diffCounts: Record<string, DiffCounts>;
   probe: HostKeyProbe | null;
   probing: boolean;
   trusting: boolean;
@@ -119,6 +134,17 @@ export interface State {
   loadHostRuns(hostId: number): Promise<void>;
   loadAllRuns(): Promise<void>;
   loadRun(runId: string): Promise<void>;
+  loadDiff(runId: string): Promise<void>;
+  /** Fetches the diff counts of the given runs that are not cached yet (a few at a time). */
+  loadDiffCounts(runIds: string[]): Promise<void>;
+  /**
+   * Sets a finding's triage. Throws ApiError so the form can show field errors (reason, expiresAt);
+   * only non-validation failures also raise the banner. Refreshes the run, its diff, the host's
+   * grade and the run lists.
+   */
+  triage(request: TriageRequest): Promise<TriageResult>;
+  /** Throws ApiError; the caller shows it next to the finding. */
+  findingHistory(findingKey: string): Promise<FindingHistory>;
   runAudit(hostId: number): Promise<void>;
   cancelAudit(): Promise<void>;
 }
@@ -146,6 +172,9 @@ export const useStore = create<State>()((set, get) => {
     hostRuns: {},
     currentRun: null,
     runLoading: false,
+    currentDiff: null,
+    diffLoading: false,
+    diffCounts: {},
     probe: null,
     probing: false,
     trusting: false,
@@ -378,6 +407,67 @@ export const useStore = create<State>()((set, get) => {
       } finally {
         set({ runLoading: false });
       }
+    },
+
+    async loadDiff(runId) {
+      set((s) => ({ diffLoading: true, currentDiff: s.currentDiff?.runId === runId ? s.currentDiff : null }));
+      try {
+        const diff = await call('runs', 'diff', { runId });
+        set((s) => ({
+          currentDiff: diff,
+          diffCounts: { ...s.diffCounts, [runId]: { previousRunId: diff.previousRunId, new: diff.new.length, resolved: diff.resolved.length, unchanged: diff.unchanged.length } },
+        }));
+      } catch (e) {
+        get().showError(e);
+      } finally {
+        set({ diffLoading: false });
+      }
+    },
+
+    async loadDiffCounts(runIds) {
+      const queue = runIds.filter((id) => !(id in get().diffCounts));
+      const worker = async (): Promise<void> => {
+        for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+          try {
+            const d = await call('runs', 'diff', { runId: id });
+            set((s) => ({ diffCounts: { ...s.diffCounts, [id]: { previousRunId: d.previousRunId, new: d.new.length, resolved: d.resolved.length, unchanged: d.unchanged.length } } }));
+          } catch {
+            // A run removed meanwhile: the history shows no counts for it.
+          }
+        }
+      };
+      await Promise.all([worker(), worker(), worker()]);
+    },
+
+    async triage(request) {
+      set({ banner: null });
+      let result: TriageResult;
+      try {
+        result = await call('findings', 'triage', request);
+      } catch (e) {
+        if (!(isApiError(e) && e.code === 'VALIDATION')) get().showError(e);
+        throw e;
+      }
+      const { currentRun, currentDiff } = get();
+      if (currentRun?.id === result.run.id) set({ currentRun: result.run });
+      else if (currentRun) {
+        // The change re-scored another run; statuses of the one on screen may still have changed.
+        try {
+          set({ currentRun: await call('runs', 'get', { runId: currentRun.id }) });
+        } catch (e) {
+          get().showError(e);
+        }
+      }
+      if (currentDiff) void get().loadDiff(currentDiff.runId);
+      void get().loadHosts();
+      const hostId = result.run.hostId;
+      if (hostId !== null) void get().loadHostRuns(hostId);
+      if (get().allRunsLoaded) void get().loadAllRuns();
+      return result;
+    },
+
+    findingHistory(findingKey) {
+      return call('findings', 'history', { findingKey });
     },
 
     async runAudit(hostId) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RunDetail, RunSummary } from '../domain';
+import { RunDetail, RunDiff, RunSummary } from '../domain';
 import { channel } from './channel';
 
 export const auditChannels = {
@@ -19,4 +19,6 @@ export const runsChannels = {
     z.array(RunSummary),
   ),
   get: channel('runs:get', z.object({ runId: z.string().min(1).max(64) }).strict(), RunDetail),
+  /** New, resolved and unchanged findings against the previous run of the same host; NOT_FOUND for an unknown run. */
+  diff: channel('runs:diff', z.object({ runId: z.string().min(1).max(64) }).strict(), RunDiff),
 };

@@ -5,6 +5,7 @@ import type { AppEvent } from './events';
 import { appChannels } from './app';
 import { auditChannels, runsChannels } from './audit';
 import type { Channel, RequestOf, ResponseOf } from './channel';
+import { findingsChannels } from './findings';
 import { hostKeysChannels } from './hostKeys';
 import { hostsChannels } from './hosts';
 import { inventoryChannels } from './inventory';
@@ -17,6 +18,7 @@ export const contract = {
   inventory: inventoryChannels,
   audit: auditChannels,
   runs: runsChannels,
+  findings: findingsChannels,
 } as const;
 
 export type Contract = typeof contract;

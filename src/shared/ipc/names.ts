@@ -7,7 +7,8 @@ export const CHANNEL_METHODS = {
   hostKeys: ['importKnownHosts'],
   inventory: ['preview', 'import'],
   audit: ['run', 'cancel'],
-  runs: ['list', 'get'],
+  runs: ['list', 'get', 'diff'],
+  findings: ['triage', 'history'],
 } as const;
 
 export type ChannelDomain = keyof typeof CHANNEL_METHODS;

@@ -1,7 +1,7 @@
 // Small shared pieces: badges, the error banner, the run table.
 import type React from 'react';
 import type { Grade, RunStatus, RunSummary, Severity } from '../../../shared/domain';
-import { useStore } from '../store';
+import { useStore, type DiffCounts } from '../store';
 import { SEVERITY_ORDER, SEVERITY_SHORT, formatDate, formatDuration, formatScore, gradeClass, target } from '../format';
 
 export function SeverityBadge({ severity }: { severity: Severity }): React.JSX.Element {
@@ -60,7 +60,31 @@ export function ErrorBanner(): React.JSX.Element | null {
   );
 }
 
-export function RunTable({ runs, showHost }: { runs: RunSummary[]; showHost: boolean }): React.JSX.Element {
+/** "+2 new −1 resolved =8 unchanged" against the previous run of the host. */
+export function ChangeCounts({ counts }: { counts: DiffCounts | undefined }): React.JSX.Element {
+  if (!counts) return <span className="muted">…</span>;
+  if (counts.previousRunId === null)
+    return (
+      <span className="muted" data-testid="run-changes" data-first="true">
+        first run
+      </span>
+    );
+  return (
+    <span className="changes" data-testid="run-changes" data-new={counts.new} data-resolved={counts.resolved} data-unchanged={counts.unchanged}>
+      <span className={counts.new ? 'chg-new' : 'muted'} title="New findings">
+        +{counts.new}
+      </span>
+      <span className={counts.resolved ? 'chg-resolved' : 'muted'} title="Resolved findings">
+        −{counts.resolved}
+      </span>
+      <span className="muted" title="Unchanged findings">
+        ={counts.unchanged}
+      </span>
+    </span>
+  );
+}
+
+export function RunTable({ runs, showHost, changes }: { runs: RunSummary[]; showHost: boolean; changes?: Record<string, DiffCounts> }): React.JSX.Element {
   const navigate = useStore((s) => s.navigate);
   const open = (runId: string): void => navigate({ screen: 'run', runId });
   return (
@@ -73,6 +97,7 @@ export function RunTable({ runs, showHost }: { runs: RunSummary[]; showHost: boo
           <th>Grade</th>
           <th className="num">Score</th>
           <th>Findings</th>
+          {changes && <th title="Against the previous run of the host: new, resolved, unchanged">Changes</th>}
           <th className="num">Duration</th>
         </tr>
       </thead>
@@ -109,6 +134,11 @@ export function RunTable({ runs, showHost }: { runs: RunSummary[]; showHost: boo
             <td>
               <FindingCounts counts={r.findingCounts} />
             </td>
+            {changes && (
+              <td className="nowrap">
+                <ChangeCounts counts={changes[r.id]} />
+              </td>
+            )}
             <td className="num muted">{formatDuration(r.durationMs)}</td>
           </tr>
         ))}

@@ -21,6 +21,8 @@ export function HostDetailScreen({ hostId }: { hostId: number }): React.JSX.Elem
   const navigate = useStore((s) => s.navigate);
 
   const loadVpnState = useStore((s) => s.loadVpnState);
+  const diffCounts = useStore((s) => s.diffCounts);
+  const loadDiffCounts = useStore((s) => s.loadDiffCounts);
   const [editing, setEditing] = useState(false);
   const vpnOnly = host?.vpnOnly ?? false;
 
@@ -32,6 +34,15 @@ export function HostDetailScreen({ hostId }: { hostId: number }): React.JSX.Elem
   useEffect(() => {
     if (vpnOnly) void loadVpnState(hostId);
   }, [hostId, vpnOnly, loadVpnState]);
+
+  // Changes against the previous run for the most recent runs of the history.
+  const recentIds = runs
+    .slice(0, 20)
+    .map((r) => r.id)
+    .join(',');
+  useEffect(() => {
+    if (recentIds) void loadDiffCounts(recentIds.split(','));
+  }, [recentIds, loadDiffCounts]);
 
   if (!host) {
     return (
@@ -53,13 +64,15 @@ export function HostDetailScreen({ hostId }: { hostId: number }): React.JSX.Elem
       <ConnectionTestPanel host={host} />
       <KeyProbePanel host={host} />
       <AuditPanel host={host} />
-      <div className="panel">
+      <div className="panel" data-testid="run-history">
         <div className="panel-title">
           <h2>Past runs</h2>
           <span className="muted">{runs.length}</span>
+          <span className="spacer" />
+          {runs.length > 1 && <span className="muted small">Open a run to see what changed against the one before it.</span>}
         </div>
         {runs.filter((r) => r.score).length >= 2 && <ScoreTrend runs={runs} />}
-        {runs.length === 0 ? <p className="muted">No audits yet.</p> : <RunTable runs={runs} showHost={false} />}
+        {runs.length === 0 ? <p className="muted">No audits yet.</p> : <RunTable runs={runs} showHost={false} changes={diffCounts} />}
       </div>
     </section>
   );

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
 import type React from 'react';
-import type { CheckResult, Finding, RunDetail, Severity } from '../../../shared/domain';
+import type { CheckResult, Finding, RunDetail, Score, Severity } from '../../../shared/domain';
 import { GRADING_FORMULA } from '../../../shared/grading';
+import { RunDiffPanel } from '../components/RunDiffPanel';
+import { TRIAGE_LABEL, TriageBar } from '../components/Triage';
 import { FindingCounts, GradeChip, SeverityBadge, StatusBadge } from '../components/ui';
 import { CHECK_STATUS_LABEL, SEVERITY_RANK, categoryLabel, formatDate, formatDuration, formatScore, gradeClass, target } from '../format';
 import { useStore } from '../store';
@@ -10,6 +12,12 @@ export function RunScreen({ runId }: { runId: string }): React.JSX.Element {
   const run = useStore((s) => (s.currentRun?.id === runId ? s.currentRun : null));
   const loading = useStore((s) => s.runLoading);
   const loadRun = useStore((s) => s.loadRun);
+  // Triage applies to a finding's identity and re-scores the latest run that has it, so it is
+  // offered on the host's latest run; older runs show the statuses they were scored with.
+  const latestRunId = useStore((s) => {
+    const hostId = s.currentRun?.id === runId ? s.currentRun.hostId : null;
+    return hostId === null ? null : (s.hosts.find((h) => h.id === hostId)?.lastRun?.id ?? null);
+  });
 
   useEffect(() => {
     void loadRun(runId);
@@ -43,7 +51,9 @@ export function RunScreen({ runId }: { runId: string }): React.JSX.Element {
           </ul>
         </div>
       )}
-      <Findings findings={run.findings} />
+      <RunDiffPanel run={run} />
+      <Findings run={run} canTriage={latestRunId === run.id} latestRunId={latestRunId} />
+      <NotCounted run={run} canTriage={latestRunId === run.id} />
       <Checks checks={run.checks} />
     </section>
   );
@@ -94,6 +104,16 @@ function RunHeader({ run }: { run: RunDetail }): React.JSX.Element {
         <dd>
           <FindingCounts counts={run.findingCounts} />
         </dd>
+        {run.timings && Object.keys(run.timings).length > 0 && (
+          <>
+            <dt>Phases</dt>
+            <dd className="small" data-testid="run-timings">
+              {Object.entries(run.timings)
+                .map(([phase, ms]) => `${phase.replace(/Ms$/, '')} ${formatDuration(ms)}`)
+                .join(' · ')}
+            </dd>
+          </>
+        )}
         <dt>Run</dt>
         <dd className="mono small">{run.id}</dd>
       </dl>
@@ -122,6 +142,7 @@ function GradePanel({ run }: { run: RunDetail }): React.JSX.Element {
             </div>
           )}
           {!score && <div className="muted">No score: the run did not produce results.</div>}
+          <NotCountedNote run={run} />
         </div>
       </div>
       <div className="formula">
@@ -134,10 +155,28 @@ function GradePanel({ run }: { run: RunDetail }): React.JSX.Element {
   );
 }
 
+function NotCountedNote({ run }: { run: RunDetail }): React.JSX.Element | null {
+  const n = run.findings.filter((f) => f.status !== 'open').length;
+  if (n === 0) return null;
+  return (
+    <div className="not-counted-note small">
+      <button
+        type="button"
+        className="link"
+        data-testid="grade-not-counted"
+        onClick={() => document.querySelector('[data-testid="not-counted"]')?.scrollIntoView({ behavior: 'smooth', block: 'start' })}
+      >
+        {n} finding{n === 1 ? '' : 's'} not counted
+      </button>{' '}
+      <span className="muted">(accepted risk, false positive or fixed)</span>
+    </div>
+  );
+}
+
 function CategoryPanel({ run }: { run: RunDetail }): React.JSX.Element {
   const categories = Object.entries(run.score?.categories ?? {}).sort(([a], [b]) => categoryLabel(a).localeCompare(categoryLabel(b)));
   const findingsBy = new Map<string, number>();
-  for (const f of run.findings) findingsBy.set(f.category, (findingsBy.get(f.category) ?? 0) + 1);
+  for (const f of run.findings) if (f.status === 'open') findingsBy.set(f.category, (findingsBy.get(f.category) ?? 0) + 1);
   return (
     <div className="panel category-panel">
       <h2>Categories</h2>
@@ -153,7 +192,9 @@ function CategoryPanel({ run }: { run: RunDetail }): React.JSX.Element {
               <th className="num" title="Sum of the weights of applicable checks">
                 Weight
               </th>
-              <th className="num">Findings</th>
+              <th className="num" title="Open findings (the ones that count)">
+                Open
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -170,7 +211,9 @@ function CategoryPanel({ run }: { run: RunDetail }): React.JSX.Element {
                   </span>
                 </td>
                 <td className="num mono muted">{c.applicableWeight}</td>
-                <td className="num">{findingsBy.get(cat) ?? 0}</td>
+                <td className="num" data-testid="category-open">
+                  {findingsBy.get(cat) ?? 0}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -184,7 +227,13 @@ function worst(findings: Finding[]): number {
   return Math.min(...findings.map((f) => SEVERITY_RANK[f.severity]));
 }
 
-function Findings({ findings }: { findings: Finding[] }): React.JSX.Element {
+function bySeverity(a: Finding, b: Finding): number {
+  return SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.title.localeCompare(b.title);
+}
+
+function Findings({ run, canTriage, latestRunId }: { run: RunDetail; canTriage: boolean; latestRunId: string | null }): React.JSX.Element {
+  const navigate = useStore((s) => s.navigate);
+  const findings = run.findings.filter((f) => f.status === 'open');
   const groups = new Map<string, Finding[]>();
   for (const f of findings) {
     const list = groups.get(f.category);
@@ -192,26 +241,39 @@ function Findings({ findings }: { findings: Finding[] }): React.JSX.Element {
     else groups.set(f.category, [f]);
   }
   const ordered = [...groups.entries()]
-    .map(([cat, list]) => [cat, [...list].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.title.localeCompare(b.title))] as const)
+    .map(([cat, list]) => [cat, [...list].sort(bySeverity)] as const)
     .sort(([ca, a], [cb, b]) => worst(a) - worst(b) || categoryLabel(ca).localeCompare(categoryLabel(cb)));
 
   return (
     <div className="findings" data-testid="findings">
       <h2 className="section-title">
-        Findings <span className="muted">{findings.length}</span>
+        Findings <span className="muted" data-testid="open-count">{findings.length}</span>
+        {findings.length !== run.findings.length && <span className="muted small"> open · {run.findings.length - findings.length} not counted (below)</span>}
       </h2>
-      {findings.length === 0 && (
+      {!canTriage && run.hostId !== null && latestRunId !== null && (
+        <div className="panel note small" data-testid="triage-readonly">
+          An older run: statuses are shown as this run was scored. Triage findings from the{' '}
+          <button type="button" className="link" data-testid="open-latest-run" onClick={() => navigate({ screen: 'run', runId: latestRunId })}>
+            latest run of this host
+          </button>
+          .
+        </div>
+      )}
+      {run.findings.length === 0 && (
         <div className="panel empty" data-testid="no-findings">
           No findings: every applicable check passed.
         </div>
       )}
+      {run.findings.length > 0 && findings.length === 0 && (
+        <div className="panel empty" data-testid="no-open-findings">
+          No open findings: every finding is triaged (see below).
+        </div>
+      )}
       {ordered.map(([cat, list]) => (
         <div key={cat} className="finding-group" data-testid="finding-group" data-category={cat}>
-          <h3>
-            {categoryLabel(cat)} <span className="muted">{list.length}</span>
-          </h3>
+          <GroupHeader category={cat} count={list.length} score={run.score} />
           {list.map((f) => (
-            <FindingCard key={f.id} finding={f} />
+            <FindingCard key={f.id} finding={f} canTriage={canTriage} showCategory={false} />
           ))}
         </div>
       ))}
@@ -219,15 +281,69 @@ function Findings({ findings }: { findings: Finding[] }): React.JSX.Element {
   );
 }
 
-function FindingCard({ finding: f }: { finding: Finding }): React.JSX.Element {
+function GroupHeader({ category, count, score }: { category: string; count: number; score: Score | null }): React.JSX.Element {
+  const c = score?.categories[category];
   return (
-    <article className={`panel finding finding-${f.severity}`} data-testid="finding" data-severity={f.severity} data-check-id={f.checkId}>
+    <h3 className="group-head">
+      <span>{categoryLabel(category)}</span>
+      {c ? (
+        <>
+          <GradeChip grade={c.grade} testId="group-grade" />
+          <span className="mono group-score" data-testid="group-score" title={`Weighted pass ratio over ${c.applicableWeight} applicable weight`}>
+            {formatScore(c.score)}
+          </span>
+        </>
+      ) : (
+        <span className="muted group-score" data-testid="group-score" title="No check of this category could be scored">
+          not scored
+        </span>
+      )}
+      <span className="muted">
+        {count} open finding{count === 1 ? '' : 's'}
+      </span>
+    </h3>
+  );
+}
+
+/** Accepted risks, false positives and fixed findings: listed, but left out of the grade. */
+function NotCounted({ run, canTriage }: { run: RunDetail; canTriage: boolean }): React.JSX.Element | null {
+  const list = run.findings.filter((f) => f.status !== 'open');
+  if (list.length === 0) return null;
+  const order: Record<Finding['status'], number> = { accepted: 0, 'false-positive': 1, fixed: 2, open: 3 };
+  const sortedList = [...list].sort((a, b) => order[a.status] - order[b.status] || bySeverity(a, b));
+  return (
+    <div className="findings not-counted" data-testid="not-counted">
+      <h2 className="section-title">
+        Not counted in the grade <span className="muted" data-testid="not-counted-count">{list.length}</span>
+      </h2>
+      <p className="muted small">
+        Accepted risks (until their expiry), false positives and findings marked fixed do not lower the grade. An accepted risk counts again once it
+        expires; a fixed finding reopens if a later audit finds it again.
+      </p>
+      {sortedList.map((f) => (
+        <FindingCard key={f.id} finding={f} canTriage={canTriage} showCategory />
+      ))}
+    </div>
+  );
+}
+
+function FindingCard({ finding: f, canTriage, showCategory }: { finding: Finding; canTriage: boolean; showCategory: boolean }): React.JSX.Element {
+  return (
+    <article
+      className={`panel finding finding-${f.severity}${f.status !== 'open' ? ' finding-triaged' : ''}`}
+      data-testid="finding"
+      data-severity={f.severity}
+      data-check-id={f.checkId}
+      data-finding-id={f.id}
+      data-status={f.status}
+    >
       <header className="finding-head">
         <SeverityBadge severity={f.severity} />
         <span className="finding-title" data-testid="finding-title">
           {f.title}
         </span>
-        {f.status !== 'open' && <span className="finding-status">{f.status}</span>}
+        {f.status !== 'open' && <span className={`finding-status ts-${f.status}`}>{TRIAGE_LABEL[f.status]}</span>}
+        {showCategory && <span className="muted small">{categoryLabel(f.category)}</span>}
         <span className="spacer" />
         <code className="check-id" data-testid="finding-check-id">
           {f.checkId}
@@ -241,7 +357,7 @@ function FindingCard({ finding: f }: { finding: Finding }): React.JSX.Element {
         {f.rationale && (
           <>
             <dt>Why</dt>
-            <dd>{f.rationale}</dd>
+            <dd data-testid="finding-rationale">{f.rationale}</dd>
           </>
         )}
         <dt>Evidence</dt>
@@ -276,6 +392,7 @@ function FindingCard({ finding: f }: { finding: Finding }): React.JSX.Element {
           </>
         )}
       </dl>
+      <TriageBar finding={f} canTriage={canTriage} />
     </article>
   );
 }
