@@ -58,6 +58,20 @@ async function expectRefusal(p: Promise<unknown>, code: string): Promise<Rampart
   return err as RampartError;
 }
 
+/** The ten SSH checks of the first slice, each of which the weak-ssh scenario fails. */
+const SLICE_CHECKS = new Set([
+  'SSH-PERMIT-ROOT-LOGIN',
+  'SSH-PASSWORD-AUTH',
+  'SSH-PERMIT-EMPTY-PASSWORDS',
+  'SSH-WEAK-KEX',
+  'SSH-WEAK-CIPHERS',
+  'SSH-WEAK-MACS',
+  'SSH-WEAK-HOSTKEY-ALGORITHMS',
+  'SSH-MAX-AUTH-TRIES',
+  'SSH-X11-FORWARDING',
+  'SSH-LOGIN-GRACE-TIME',
+]);
+
 describe.skipIf(!labAvailable)('runAudit against lab hosts', () => {
   const created: LabHost[] = [];
   let hardened: LabHost;
@@ -89,10 +103,10 @@ describe.skipIf(!labAvailable)('runAudit against lab hosts', () => {
   it('weak-ssh: every weakness the scenario configures is found', async () => {
     weakRun = await runAudit(store, target(weak), { acceptNewHostKey: true });
     expect(weakRun.status).toBe('complete');
-    expect(weakRun.errors).toEqual([]);
-    expect(weakRun.execCount).toBe(1);
+    expect(weakRun.errors.filter((e) => e.section === 'sshd' || e.section === 'collector')).toEqual([]);
+    expect(weakRun.execCount).toBeLessThanOrEqual(3); // one script, plus the slow lane beside it
     expect(weakRun.os).toMatch(/Debian/);
-    for (const c of weakRun.checks) expect(c.status, c.checkId).toBe('fail');
+    for (const c of weakRun.checks.filter((x) => x.category === 'ssh' && x.checkId.startsWith('SSH-') && SLICE_CHECKS.has(x.checkId))) expect(c.status, c.checkId).toBe('fail');
 
     const evidence = (id: string): string[] => only(weakRun, id).map((f) => `${f.severity}: ${f.evidence}`);
     expect(evidence('SSH-PERMIT-ROOT-LOGIN')).toEqual(['high: PermitRootLogin yes']);
@@ -119,9 +133,14 @@ describe.skipIf(!labAvailable)('runAudit against lab hosts', () => {
       expect(listedAlgorithms(fs[0]!), id).toEqual(weakOnes);
     }
 
-    expect(weakRun.findingCounts).toEqual({ critical: 1, high: 5, medium: 3, low: 2, info: 0 });
-    expect(weakRun.score?.grade).toBe('F');
-    for (const f of weakRun.findings) {
+    const slice = weakRun.findings.filter((f) => SLICE_CHECKS.has(f.checkId));
+    const counts = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+    for (const f of slice) counts[f.severity]++;
+    expect(counts).toEqual({ critical: 1, high: 5, medium: 3, low: 2, info: 0 });
+    // The critical finding caps the grade at D whatever the other categories score.
+    expect(['D', 'F']).toContain(weakRun.score?.grade);
+    expect(weakRun.score!.categories.ssh!.grade).toBe('F');
+    for (const f of slice) {
       expect(f.category).toBe('ssh');
       expect(f.resource).toMatch(/^sshd:\/etc\/ssh\/sshd_config:[A-Za-z0-9]+$/);
       expect(f.remediation.length).toBeGreaterThan(10);
@@ -136,14 +155,16 @@ describe.skipIf(!labAvailable)('runAudit against lab hosts', () => {
   it('hardened: no high or critical SSH finding, and a strictly better score than weak-ssh', async () => {
     hardenedRun = await runAudit(store, target(hardened), { acceptNewHostKey: true });
     expect(hardenedRun.status).toBe('complete');
-    expect(hardenedRun.errors).toEqual([]);
-    expect(hardenedRun.findings.filter((f) => f.severity === 'high' || f.severity === 'critical')).toEqual([]);
-    // Only key-based root login remains (PermitRootLogin prohibit-password, printed as without-password).
-    expect(hardenedRun.findings.map((f) => `${f.checkId}:${f.severity}:${f.evidence}`)).toEqual(['SSH-PERMIT-ROOT-LOGIN:low:PermitRootLogin without-password']);
-    expect(hardenedRun.checks.filter((c) => c.status !== 'pass').map((c) => c.checkId)).toEqual(['SSH-PERMIT-ROOT-LOGIN']);
+    expect(hardenedRun.errors.filter((e) => e.section === 'sshd' || e.section === 'collector')).toEqual([]);
+    expect(hardenedRun.findings.filter((f) => f.category === 'ssh' && (f.severity === 'high' || f.severity === 'critical'))).toEqual([]);
+    // Of the slice's checks only key-based root login remains (PermitRootLogin prohibit-password,
+    // printed as without-password).
+    expect(hardenedRun.findings.filter((f) => SLICE_CHECKS.has(f.checkId)).map((f) => `${f.checkId}:${f.severity}:${f.evidence}`)).toEqual([
+      'SSH-PERMIT-ROOT-LOGIN:low:PermitRootLogin without-password',
+    ]);
+    expect(hardenedRun.checks.filter((c) => SLICE_CHECKS.has(c.checkId) && c.status !== 'pass').map((c) => c.checkId)).toEqual(['SSH-PERMIT-ROOT-LOGIN']);
     expect(hardenedRun.score!.overall).toBeGreaterThan(weakRun.score!.overall);
     expect(hardenedRun.score!.categories.ssh!.score).toBeGreaterThan(weakRun.score!.categories.ssh!.score);
-    expect(['A+', 'A']).toContain(hardenedRun.score!.grade);
     expect(store.getPin(hardened.address, hardened.port)?.fingerprint).toBe(hardened.hostKeyFingerprints['ssh-ed25519']);
   });
 
@@ -206,13 +227,15 @@ describe.skipIf(!labAvailable)('runAudit against lab hosts', () => {
     const before = store.listRuns({ limit: 1000 }).length;
     const run = await runAudit(store, target(hardened, { sshdConfigPath: '/etc/ssh/no_such_config' }));
     expect(run.status).toBe('partial');
-    expect(run.findings).toEqual([]);
-    expect(run.score).toBeNull(); // not "100 / A+" for a run that evaluated nothing
+    expect(run.findings.filter((f) => f.checkId.startsWith('SSH-') && SLICE_CHECKS.has(f.checkId))).toEqual([]);
+    // The SSH checks are not graded (not "100" for checks that evaluated nothing).
+    expect(run.score?.categories.ssh).toBeUndefined();
     expect(run.os).toMatch(/Debian/); // the other sections still worked
-    expect(run.errors).toEqual([{ section: 'sshd', message: expect.stringMatching(/^sshd -T: exit code \d+: .*no_such_config.*No such file/) }]);
-    for (const c of run.checks) {
+    const sshdError = run.errors.find((e) => e.section === 'sshd');
+    expect(sshdError?.message).toMatch(/^sshd -T: exit code \d+: .*no_such_config.*No such file/);
+    for (const c of run.checks.filter((x) => SLICE_CHECKS.has(x.checkId))) {
       expect(c.status, c.checkId).toBe('error');
-      expect(c.message).toBe(run.errors[0]!.message);
+      expect(c.message).toBe(sshdError!.message);
     }
     expect(store.listRuns({ limit: 1000 })).toHaveLength(before + 1);
     expect(store.getRun(run.id)).toEqual(run);
@@ -223,10 +246,9 @@ describe.skipIf(!labAvailable)('runAudit against lab hosts', () => {
     fs.writeFileSync(path.join(hardened.etcDir, 'ssh', 'garbage_config'), 'ThisIsNotAnSshdKeyword yes\n\u0000\u0001 binary junk\n');
     const run = await runAudit(store, target(hardened, { sshdConfigPath: '/etc/ssh/garbage_config' }));
     expect(run.status).toBe('partial');
-    expect(run.score).toBeNull();
-    expect(run.errors).toHaveLength(1);
-    expect(run.errors[0]!.message).toMatch(/Bad configuration option: ThisIsNotAnSshdKeyword/i);
-    expect(run.checks.every((c) => c.status === 'error')).toBe(true);
+    expect(run.score?.categories.ssh).toBeUndefined();
+    expect(run.errors.find((e) => e.section === 'sshd')?.message).toMatch(/Bad configuration option: ThisIsNotAnSshdKeyword/i);
+    expect(run.checks.filter((c) => SLICE_CHECKS.has(c.checkId)).every((c) => c.status === 'error')).toBe(true);
     expect(store.getRun(run.id)).toEqual(run);
   });
 

@@ -75,27 +75,43 @@ export async function runAudit(store: Store, target: AuditTarget, opts: AuditOpt
   try {
     progress({ phase: 'collecting', message: 'Collecting facts (one read-only script)', progress: 0.3 });
     const collectOpts = { sshdConfigPath: target.sshdConfigPath, scanRoots: target.scanRoots ?? [] };
-    const { marker, script } = buildCollectScript(collectOpts);
+    const { marker, script, slowScript } = buildCollectScript(collectOpts);
     const collectStart = Date.now();
     let stdout = '';
     const execOpts = { timeoutMs: opts.collectTimeoutMs ?? 120_000, ...(opts.signal ? { signal: opts.signal } : {}) };
-    try {
-      const mode = target.sudo ?? 'none';
-      let res;
-      if (mode !== 'none') {
-        // With sudo the whole script runs as root; if sudo refuses, collect again without it, so
-        // the run still has every fact an unprivileged user can read (sections needing root
-        // then say needs-sudo).
+    const mode = target.sudo ?? 'none';
+    let useSudo = mode !== 'none';
+    // One script on one channel; with sudo the whole script runs as root. If sudo refuses, the
+    // script runs again without it, so the run still has every fact an unprivileged user can read
+    // (sections needing root then say needs-sudo).
+    const runScript = async (text: string): Promise<string> => {
+      if (useSudo) {
         const wrapped = sudoWrap('sh -s', mode, target.sudoPassword ?? null);
-        res = await conn.exec(wrapped.command, { ...execOpts, stdin: (wrapped.stdinPrefix ?? '') + script });
+        const res = await conn.exec(wrapped.command, { ...execOpts, stdin: (wrapped.stdinPrefix ?? '') + text });
         const refused = !res.stdout.includes(marker) ? sudoFailure(res.stderr, target.name) : null;
-        if (refused) {
-          errors.push({ section: 'sudo', message: `${refused.message} Collected without root.` });
-          res = await conn.exec('sh -s', { ...execOpts, stdin: script });
+        if (!refused) {
+          if (res.truncated) errors.push({ section: 'collector', message: 'output exceeded the size limit and was cut' });
+          return res.stdout;
         }
-      } else res = await conn.exec('sh -s', { ...execOpts, stdin: script });
-      stdout = res.stdout;
+        if (!errors.some((e) => e.section === 'sudo')) errors.push({ section: 'sudo', message: `${refused.message} Collected without root.` });
+        useSudo = false;
+      }
+      const res = await conn.exec('sh -s', { ...execOpts, stdin: text });
       if (res.truncated) errors.push({ section: 'collector', message: 'output exceeded the size limit and was cut' });
+      return res.stdout;
+    };
+    try {
+      // The fast and the slow script run side by side on two channels of the one connection.
+      const outputs = await Promise.allSettled([runScript(script), ...(slowScript ? [runScript(slowScript)] : [])]);
+      for (const o of outputs) {
+        if (o.status === 'fulfilled') stdout += o.value + '\n';
+        else {
+          const e = o.reason as Error;
+          if (e instanceof RampartError && e.code === 'CANCELLED') throw e;
+          status = 'partial';
+          errors.push({ section: 'collector', message: e.message });
+        }
+      }
     } catch (e) {
       if (e instanceof RampartError && e.code === 'CANCELLED') throw e;
       status = 'partial';

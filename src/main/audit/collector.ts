@@ -23,7 +23,14 @@ function contextOf(opts: CollectOptions): CollectContext {
 
 export interface CollectScript {
   marker: string;
+  /** The main script: every fast section. */
   script: string;
+  /**
+   * Slow sections (package lists, mail queue…) as a second script, run on a parallel channel of
+   * the same connection, so the audit takes as long as the slower of the two, not their sum.
+   * Null when no section is slow. Same marker: the outputs are parsed together.
+   */
+  slowScript: string | null;
 }
 
 export function buildCollectScript(opts: CollectOptions): CollectScript {
@@ -31,20 +38,24 @@ export function buildCollectScript(opts: CollectOptions): CollectScript {
   const ctx = contextOf(opts);
   const t = ctx.sectionTimeoutS;
   // Each section: BEGIN line, the command's output (stderr merged), then END with its exit code.
-  const script = `
+  const prelude = `
 PATH="$PATH:/usr/sbin:/sbin:/usr/local/sbin"; export PATH
 LC_ALL=C; export LC_ALL
 M=${shQuote(marker)}
 if command -v timeout >/dev/null 2>&1; then T="timeout ${t}"; else T=""; fi
 sec() { name=$1; shift; printf '%s BEGIN %s\\n' "$M" "$name"; "$@" 2>&1; rc=$?; printf '\\n%s END %s %s\\n' "$M" "$name" "$rc"; }
 secsh() { name=$1; shift; sec "$name" $T sh -c "$1"; }
-sec id id -u
+`;
+  const fast = SECTION_SPECS.filter((spec) => spec.lane !== 'slow');
+  const slow = SECTION_SPECS.filter((spec) => spec.lane === 'slow');
+  const script = `${prelude}sec id id -u
 sec os cat /etc/os-release
 SSHD=$(command -v sshd 2>/dev/null || echo /usr/sbin/sshd)
 sec sshd_t $T "$SSHD" -T -f ${shQuote(opts.sshdConfigPath)}
-${SECTION_SPECS.map((spec) => spec.script(ctx)).join('\n')}
+${fast.map((spec) => spec.script(ctx)).join('\n')}
 `;
-  return { marker, script };
+  const slowScript = slow.length ? `${prelude}${slow.map((spec) => spec.script(ctx)).join('\n')}\n` : null;
+  return { marker, script, slowScript };
 }
 
 export function parseCollectOutput(

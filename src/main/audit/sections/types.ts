@@ -30,6 +30,11 @@ export interface SectionSpec<K extends SectionName = SectionName> {
    */
   script(ctx: CollectContext): string;
   parse(p: ParseContext): HostFacts[K];
+  /**
+   * 'slow' sections (seconds: package lists, mail queue) run in a second script on a parallel
+   * channel; everything else runs in the main script.
+   */
+  lane?: 'main' | 'slow';
 }
 
 export function defineSection<K extends SectionName>(spec: SectionSpec<K>): SectionSpec<K> {
