@@ -35,7 +35,15 @@ function exec(file: string, args: readonly string[], timeoutMs = 60_000): Promis
 
 const rampart = (...args: string[]): Promise<Result> => exec(process.execPath, [BIN, ...args]);
 
+/**
+ * Tests that run full audits (one collection takes 6-25 s on a loaded 2-core machine, two of
+ * them in a row for --db) get more than the default 60 s.
+ */
+const FULL_AUDIT_TIMEOUT_MS = 150_000;
+
 const SEVERITY = z.enum(['critical', 'high', 'medium', 'low', 'info']);
+const CATEGORY = z.enum(['secrets', 'permissions', 'containers', 'network', 'ssh', 'access', 'system', 'backups', 'vpn', 'mail', 'cve']);
+const ORDER = SEVERITY.options;
 const GRADE = z.enum(['A+', 'A', 'B', 'C', 'D', 'F']);
 const FP = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/);
 /** The documented --format json contract, written independently of src/cli/report.ts. */
@@ -67,7 +75,7 @@ const Report = z.strictObject({
     z.strictObject({
       id: z.string().min(16),
       checkId: z.string().regex(/^[A-Z0-9-]+$/),
-      category: z.literal('ssh'),
+      category: CATEGORY,
       severity: SEVERITY,
       title: z.string().min(1),
       resource: z.string().min(1),
@@ -81,7 +89,7 @@ const Report = z.strictObject({
   checks: z.array(
     z.strictObject({
       checkId: z.string(),
-      category: z.string(),
+      category: CATEGORY,
       severity: SEVERITY,
       status: z.enum(['pass', 'fail', 'error', 'not-applicable', 'needs-sudo']),
       message: z.string().optional(),
@@ -99,8 +107,21 @@ const ErrorReport = z.strictObject({
 });
 
 function report(r: Result): Report {
-  return Report.parse(JSON.parse(r.stdout));
+  const rep = Report.parse(JSON.parse(r.stdout));
+  // findingCounts counts the open findings
+  const counts = Object.fromEntries(ORDER.map((s) => [s, rep.findings.filter((f) => f.severity === s && f.status === 'open').length]));
+  expect(rep.findingCounts).toEqual(counts);
+  return rep;
 }
+
+/** The documented exit status, computed from a report independently of src/cli/report.ts. */
+function expectedExit(rep: Report, failOn: string): number {
+  const limit = failOn === 'none' ? -1 : ORDER.indexOf(failOn as (typeof ORDER)[number]);
+  if (rep.findings.some((f) => f.status === 'open' && ORDER.indexOf(f.severity) <= limit)) return 1;
+  return rep.status === 'complete' ? 0 : 2;
+}
+
+const ssh = <T extends { category: string }>(xs: readonly T[]): T[] => xs.filter((x) => x.category === 'ssh');
 
 /** Exactly one `rampart: error: …` line on stderr; returns the message. */
 function oneErrorLine(r: Result): string {
@@ -146,7 +167,7 @@ describe('rampart without a server', () => {
     const cases: Array<[string[], RegExp]> = [
       [[], /no command given/],
       [['scan'], /unknown command "scan"/],
-      [['audit'], /--host USER@ADDRESS\[:PORT\] is required/],
+      [['audit'], /--host USER@ADDRESS\[:PORT\] or --inventory FILE is required/],
       [['audit', '--host', '10.213.0.2'], /--host must be USER@ADDRESS\[:PORT\]/],
       [['audit', '--host', 'root@10.213.0.2', '--verbose'], /unknown option '--verbose'/],
       [['audit', '--host', 'root@10.213.0.2', '--fail-on', 'severe'], /--fail-on must be one of/],
@@ -196,9 +217,10 @@ describe.skipIf(!labAvailable)('rampart audit against lab hosts', () => {
     expect(rep.host).toMatchObject({ address: weak.address, port: weak.port, username: 'root', os: expect.stringMatching(/Debian/) });
     expect(rep.host.hostKey.source).toBe('accepted-new');
     expect(weak.hostKeyFingerprints[rep.host.hostKey.keyType]).toBe(rep.host.hostKey.fingerprint);
-    expect(rep.score).toMatchObject({ grade: 'F', categories: { ssh: { grade: 'F' } } });
-    expect(rep.score!.overall).toBeLessThan(60);
-    expect(new Set(rep.findings.map((f) => f.checkId))).toEqual(
+    // The catalog covers more than ssh; this file checks the CLI contract on the ssh checks.
+    expect(rep.score).toMatchObject({ categories: { ssh: { grade: 'F' } } });
+    expect(['D', 'F']).toContain(rep.score!.grade); // an open critical caps at D
+    expect(new Set(ssh(rep.findings).map((f) => f.checkId))).toEqual(
       new Set([
         'SSH-PERMIT-ROOT-LOGIN',
         'SSH-PASSWORD-AUTH',
@@ -212,46 +234,47 @@ describe.skipIf(!labAvailable)('rampart audit against lab hosts', () => {
         'SSH-LOGIN-GRACE-TIME',
       ]),
     );
-    expect(rep.findingCounts).toEqual({ critical: 1, high: 5, medium: 3, low: 2, info: 0 });
+    expect(rep.findingCounts.critical).toBeGreaterThanOrEqual(1);
     // sorted by severity, most severe first
-    const order = ['critical', 'high', 'medium', 'low', 'info'];
-    const ranks = rep.findings.map((f) => order.indexOf(f.severity));
+    const ranks = rep.findings.map((f) => ORDER.indexOf(f.severity));
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
-    expect(rep.checks).toHaveLength(10);
-    expect(rep.checks.every((c) => c.status === 'fail')).toBe(true);
+    expect(ssh(rep.checks)).toHaveLength(10);
+    expect(ssh(rep.checks).every((c) => c.status === 'fail')).toBe(true);
     expect(rep.errors).toEqual([]);
     // stderr is not a TTY here: no progress, only the trust-on-first-use notice.
     expect(r.stderr).toBe(
       `rampart: warning: trusted the new host key of ${weak.address}:${weak.port} on first use: ${rep.host.hostKey.fingerprint} (${rep.host.hostKey.keyType})\n`,
     );
-  });
+  }, FULL_AUDIT_TIMEOUT_MS);
 
   it('exit codes follow --fail-on; table and markdown show the grade', async () => {
     const accept = ['--accept-new-host-key'];
-    const [weakCrit, weakNone, hardDefault, hardLow, hardCrit] = await Promise.all([
+    const [weakJson, weakCrit, weakNone, hardJson, hardLow, hardNone] = await Promise.all([
+      rampart('audit', ...login(weak), ...accept, '--format', 'json'),
       rampart('audit', ...login(weak), ...accept, '--fail-on', 'critical'), // weak-ssh has a critical finding
       rampart('audit', ...login(weak), ...accept, '--fail-on', 'none', '--format', 'markdown'),
       rampart('audit', ...login(hardened), ...accept, '--format', 'json'),
       rampart('audit', ...login(hardened), ...accept, '--fail-on', 'low', '--format', 'markdown'),
-      rampart('audit', ...login(hardened), ...accept, '--fail-on=critical'),
+      rampart('audit', ...login(hardened), ...accept, '--fail-on=none'),
     ]);
+    const [w, h] = [report(weakJson), report(hardJson)];
+    expect(weakJson.code, weakJson.stderr).toBe(expectedExit(w, 'high'));
     expect(weakCrit.code, weakCrit.stderr).toBe(1);
-    expect(weakCrit.stdout).toMatch(/^Grade: F +Score: \d+\.\d \/ 100/m);
+    expect(weakCrit.stdout).toMatch(new RegExp(`^Grade: ${w.score!.grade} +Score: \\d+\\.\\d \\/ 100`, 'm'));
     expect(weakCrit.stdout).toMatch(/^CRITICAL +SSH-PERMIT-EMPTY-PASSWORDS/m);
-    expect(weakNone.code, weakNone.stderr).toBe(0);
-    expect(weakNone.stdout).toContain('| Grade | **F** |');
+    expect(weakNone.code, weakNone.stderr).toBe(expectedExit(w, 'none'));
+    expect(weakNone.stdout).toContain(`| Grade | **${w.score!.grade}** |`);
     expect(weakNone.stdout).toContain('| critical | `SSH-PERMIT-EMPTY-PASSWORDS` |');
 
-    expect(hardDefault.code, hardDefault.stderr).toBe(0);
-    const hard = report(hardDefault);
-    expect(hard.findings.filter((f) => f.severity === 'high' || f.severity === 'critical')).toEqual([]);
-    expect(hard.findings.map((f) => `${f.checkId}:${f.severity}`)).toEqual(['SSH-PERMIT-ROOT-LOGIN:low']);
-    expect(['A+', 'A']).toContain(hard.score!.grade);
-    expect(hardLow.code, hardLow.stderr).toBe(1); // the low finding counts at --fail-on low
-    expect(hardLow.stdout).toMatch(/\| Grade \| \*\*A\+?\*\* \|/);
-    expect(hardCrit.code, hardCrit.stderr).toBe(0);
-    expect(hardCrit.stdout).toMatch(/^Grade: A\+? /m);
-  });
+    // hardened sshd: no ssh finding above low
+    expect(ssh(h.findings).map((f) => `${f.checkId}:${f.severity}`)).toEqual(['SSH-PERMIT-ROOT-LOGIN:low']);
+    expect(['A+', 'A']).toContain(h.score!.categories.ssh!.grade);
+    expect(hardJson.code, hardJson.stderr).toBe(expectedExit(h, 'high'));
+    expect(hardLow.code, hardLow.stderr).toBe(1); // the low ssh finding counts at --fail-on low
+    expect(hardLow.stdout).toContain(`| Grade | **${h.score!.grade}** |`);
+    expect(hardNone.code, hardNone.stderr).toBe(0);
+    expect(hardNone.stdout).toMatch(new RegExp(`^Grade: ${h.score!.grade.replace('+', '\\+')} `, 'm'));
+  }, FULL_AUDIT_TIMEOUT_MS);
 
   it('an unknown host key without --accept-new-host-key: exit 2, the presented fingerprint, no login', async () => {
     const logBefore = fs.readFileSync(weak.logFile, 'utf8').length;
@@ -287,21 +310,24 @@ describe.skipIf(!labAvailable)('rampart audit against lab hosts', () => {
     expect(oneErrorLine(noKey)).toMatch(/Cannot read the private key .*missing_key: no such file/);
   });
 
-  it('sshd -T failing: exit 2 (incomplete), status partial, no score, the error in the report', async () => {
-    const r = await rampart('audit', ...login(weak), '--accept-new-host-key', '--sshd-config', '/etc/ssh/nonexistent_config', '--format', 'json');
+  it('sshd -T failing: exit 2 (incomplete) unless a finding fails it, status partial, the error in the report', async () => {
+    const bad = ['--sshd-config', '/etc/ssh/nonexistent_config'];
+    const [r, t] = await Promise.all([
+      rampart('audit', ...login(weak), '--accept-new-host-key', ...bad, '--format', 'json', '--fail-on', 'none'),
+      rampart('audit', ...login(weak), '--accept-new-host-key', ...bad, '--fail-on', 'none'),
+    ]);
     expect(r.code, r.stderr).toBe(2);
     const rep = report(r);
     expect(rep.status).toBe('partial');
-    expect(rep.score).toBeNull();
-    expect(rep.findings).toEqual([]);
-    expect(rep.errors).toEqual([{ section: 'sshd', message: expect.stringMatching(/nonexistent_config.*No such file/) }]);
-    expect(rep.checks.every((c) => c.status === 'error' && c.message === rep.errors[0]!.message)).toBe(true);
-    // A finding at --fail-on still decides: nothing was found, so 3 stays.
-    const t = await rampart('audit', ...login(weak), '--accept-new-host-key', '--sshd-config', '/etc/ssh/nonexistent_config');
+    expect(rep.score?.categories.ssh).toBeUndefined(); // nothing graded for ssh
+    expect(ssh(rep.findings)).toEqual([]);
+    const sshdError = rep.errors.find((e) => e.section === 'sshd');
+    expect(sshdError?.message).toMatch(/nonexistent_config.*No such file/);
+    expect(ssh(rep.checks).every((c) => c.status === 'error' && c.message === sshdError!.message)).toBe(true);
+    expect(r.stderr).toMatch(/^rampart: error: the audit is incomplete \(partial\): 10 check\(s\) could not be evaluated/m);
     expect(t.code).toBe(2);
-    expect(t.stdout).toContain('Grade: -');
-    expect(t.stdout).toContain('nonexistent_config');
-  });
+    expect(t.stdout).toMatch(/^ +sshd: sshd -T: exit code 1: .*nonexistent_config/m);
+  }, FULL_AUDIT_TIMEOUT_MS);
 
   it('--known-hosts from ssh-keyscan (plain and hashed) is trusted; a different or missing key is refused', async () => {
     const scan = await exec('ssh-keyscan', ['-T', '5', '-p', String(weak.port), weak.address]);
@@ -357,7 +383,7 @@ describe.skipIf(!labAvailable)('rampart audit against lab hosts', () => {
     expect(rsaErr.message).toContain(weak.hostKeyFingerprints['ssh-ed25519']);
     expect(other.code).toBe(2);
     expect(oneErrorLine(other)).toMatch(new RegExp(`known_hosts_other has no key for ${weak.address.replace(/\./g, '\\.')}; the server presents SHA256:`));
-  });
+  }, FULL_AUDIT_TIMEOUT_MS);
 
   // Runs last: it replaces the hardened host's keys.
   it('--db keeps runs and the pin; a second run reuses it; a changed key is refused showing both fingerprints', async () => {
@@ -366,17 +392,19 @@ describe.skipIf(!labAvailable)('rampart audit against lab hosts', () => {
     const setup = new Store(db);
     const saved = setup.addHost({ name: 'lab-hardened', address: hardened.address, port: hardened.port, username: 'root', sshdConfigPath: '/etc/ssh/sshd_config' });
     setup.close();
-    const first = await rampart('audit', ...login(hardened), '--db', db, '--accept-new-host-key', '--format', 'json');
+    const first = await rampart('audit', ...login(hardened), '--db', db, '--accept-new-host-key', '--format', 'json', '--fail-on', 'none');
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toContain(`(pinned in ${db})`);
-    const second = await rampart('audit', ...login(hardened), '--db', db, '--format', 'json');
+    const second = await rampart('audit', ...login(hardened), '--db', db, '--format', 'json', '--fail-on', 'none');
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toBe('');
     const [r1, r2] = [report(first), report(second)];
     expect(r1.host.hostKey.source).toBe('accepted-new');
     expect(r2.host.hostKey.source).toBe('pinned');
     expect(r2.host.hostKey.fingerprint).toBe(hardened.hostKeyFingerprints['ssh-ed25519']);
-    expect(r2.findings.map((f) => f.id)).toEqual(r1.findings.map((f) => f.id));
+    // Same sshd, same ssh findings (other categories read the machine's shared filesystem, which
+    // other tests change meanwhile).
+    expect(ssh(r2.findings).map((f) => f.id)).toEqual(ssh(r1.findings).map((f) => f.id));
 
     const read = (): { pin: unknown; runs: string[] } => {
       const s = new Store(db);
@@ -426,5 +454,5 @@ describe.skipIf(!labAvailable)('rampart audit against lab hosts', () => {
     expect(viaKh.code).toBe(2);
     expect(oneErrorLine(viaKh)).toMatch(new RegExp(`has CHANGED\\. Pinned in .*: ${oldFp.replace(/[+/]/g, '\\$&')} \\(ssh-ed25519\\); presented now: ${newFp.replace(/[+/]/g, '\\$&')}`));
     expect(read()).toEqual(before);
-  });
+  }, FULL_AUDIT_TIMEOUT_MS);
 });

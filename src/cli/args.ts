@@ -18,23 +18,50 @@ export interface HostSpec {
   port: number;
 }
 
-export interface AuditCommand {
-  kind: 'audit';
-  host: HostSpec;
-  /** Absolute local path, or null to use ssh-agent. */
+/** Jump hosts at most in one chain (as the store's jump chains). */
+export const MAX_JUMP_HOSTS = 16;
+/** Scan roots at most (as a host profile's). */
+export const MAX_SCAN_ROOTS = 20;
+export const DEFAULT_CONCURRENCY = 4;
+export const MAX_CONCURRENCY = 64;
+
+/** What single-host and fleet audits share. */
+export interface AuditSettings {
+  /** Absolute local path, or null to use ssh-agent. For a fleet: the key of hosts the inventory gives none. */
   identityFile: string | null;
   /** Absolute local path of an OpenSSH known_hosts file. */
   knownHosts: string | null;
   acceptNewHostKey: boolean;
   /** Remote path; null = the default (/etc/ssh/sshd_config, or the host's setting in --db). */
   sshdConfigPath: string | null;
+  /** Collect as root with `sudo -n` (falls back to unprivileged when sudo refuses). */
+  sudo: boolean;
+  /** Absolute remote folders where compose projects and secrets live. */
+  scanRoots: string[];
   /** Absolute local path, or null for an in-memory store. */
   db: string | null;
   format: Format;
   failOn: FailOn;
 }
 
-export type Command = { kind: 'help'; topic: 'main' | 'audit' } | { kind: 'version' } | AuditCommand;
+export interface AuditCommand extends AuditSettings {
+  kind: 'audit';
+  host: HostSpec;
+  /** Jump hosts, first hop first (`--jump`, repeatable or comma-separated). */
+  jump: HostSpec[];
+  /** Absolute local paths of Trivy JSON reports. */
+  trivyReports: string[];
+}
+
+export interface FleetCommand extends AuditSettings {
+  kind: 'audit-fleet';
+  /** Absolute local path of an Ansible inventory (INI or YAML). */
+  inventory: string;
+  /** Hosts audited at the same time. */
+  concurrency: number;
+}
+
+export type Command = { kind: 'help'; topic: 'main' | 'audit' } | { kind: 'version' } | AuditCommand | FleetCommand;
 
 export class UsageError extends Error {
   /** The topic whose --help explains the right usage. */
@@ -51,7 +78,8 @@ export const MAIN_HELP = `Usage: rampart <command> [options]
 Audits servers over SSH (read-only: one login, one script, nothing written on the server).
 
 Commands:
-  audit         Audit one host and print a report (see: rampart audit --help)
+  audit         Audit one host, or the hosts of an inventory, and print a report
+                (see: rampart audit --help)
   help [cmd]    Show help
 
 Options:
@@ -59,20 +87,39 @@ Options:
   -V, --version  Print the version
 `;
 
-export const AUDIT_HELP = `Usage: rampart audit --host USER@ADDRESS[:PORT] [options]
+export const AUDIT_HELP = `Usage: rampart audit --host USER@ADDRESS[:PORT] [--jump USER@ADDRESS[:PORT]]... [options]
+       rampart audit --inventory FILE [--concurrency N] [options]
 
-Connects with SSH (the server's host key is verified before any credential is sent), runs one
+Connects with SSH (every server's host key is verified before any credential is sent), runs one
 read-only collection script, evaluates the checks and prints the report on stdout.
 
+Target:
+  --host USER@ADDRESS[:PORT]  One host; IPv6 as USER@[ADDRESS]:PORT. Port defaults to 22
+  --jump USER@ADDRESS[:PORT]  Reach --host through this jump host (SSH TCP forwarding, as ssh -J).
+                              Repeat it, or separate hops with commas, for a chain: first hop
+                              first. Every hop logs in with --identity (or the ssh-agent), and its
+                              host key is trusted the same way as the target's
+  --inventory FILE            Audit every host of an Ansible inventory (INI or YAML), each with its
+                              own ansible_host, ansible_port, ansible_user,
+                              ansible_ssh_private_key_file and ProxyJump (-J in
+                              ansible_ssh_common_args). Instead of --host
+  --concurrency N             Hosts audited at the same time with --inventory, 1-${MAX_CONCURRENCY} (default ${DEFAULT_CONCURRENCY})
+
 Options:
-  --host USER@ADDRESS[:PORT]  Target; IPv6 as USER@[ADDRESS]:PORT. Port defaults to 22
-  --identity FILE             Private key file (unencrypted). Default: ssh-agent (SSH_AUTH_SOCK)
-  --known-hosts FILE          Trust the host key only if it is listed in this OpenSSH known_hosts
+  --identity FILE             Private key file (unencrypted). Default: ssh-agent (SSH_AUTH_SOCK).
+                              With --inventory: for hosts (and jump hosts) the inventory gives no key
+  --known-hosts FILE          Trust a host key only if it is listed in this OpenSSH known_hosts
                               file (plain, hashed and [address]:port entries)
-  --accept-new-host-key       Trust and pin the key the server presents when none is pinned yet
+  --accept-new-host-key       Trust and pin the key a server presents when none is pinned yet
                               (check the fingerprint printed on stderr out of band)
+  --sudo                      Collect as root with sudo -n (never prompts). If sudo refuses, the
+                              report says so in "errors" and the audit runs unprivileged
+  --scan-root DIR             Absolute folder on the server where compose projects and secrets
+                              live; repeatable (at most ${MAX_SCAN_ROOTS})
+  --trivy-report FILE         Trivy JSON report (trivy image --format json) of the host's images;
+                              repeatable; read and checked before connecting. Not with --inventory
   --sshd-config PATH          sshd_config path on the server (default ${DEFAULT_SSHD_CONFIG})
-  --db FILE                   SQLite database: keeps the run and the pinned host key; a pinned key
+  --db FILE                   SQLite database: keeps the runs and the pinned host keys; a pinned key
                               is reused and a changed key refused. Default: nothing is kept
   --format json|table|markdown  Report format (default table)
   --fail-on SEVERITY          Exit 1 when a finding is at or above SEVERITY: critical, high,
@@ -87,16 +134,18 @@ Exit status:
   2  usage error, the audit could not run (connection, authentication, host key, database),
      or it is incomplete (some checks could not be evaluated) with no finding at or above --fail-on
   130 interrupted
+With --inventory: 1 if any host has a finding at or above --fail-on; otherwise 2 if any host
+failed or is incomplete (with --format json, it is in the report as a failed entry); otherwise 0.
 
 With --format json, errors are also printed on stdout as
   {"tool":"rampart","version":…,"status":"failed","error":{"code":…,"message":…}}
 `;
 
 /** Parses `USER@ADDRESS[:PORT]`, `USER@[IPV6]:PORT`, or `USER@IPV6` (no port). */
-export function parseHostSpec(spec: string): HostSpec {
+export function parseHostSpec(spec: string, option = '--host'): HostSpec {
   const s = spec.trim();
   const at = s.lastIndexOf('@');
-  if (at <= 0 || at === s.length - 1) throw new UsageError(`--host must be USER@ADDRESS[:PORT], got "${spec}"`, 'audit');
+  if (at <= 0 || at === s.length - 1) throw new UsageError(`${option} must be USER@ADDRESS[:PORT], got "${spec}"`, 'audit');
   const userRaw = s.slice(0, at);
   const rest = s.slice(at + 1);
   let addrRaw: string;
@@ -105,23 +154,23 @@ export function parseHostSpec(spec: string): HostSpec {
   if (bracket) {
     addrRaw = bracket[1]!;
     portRaw = bracket[2];
-    if (portRaw === '') throw new UsageError(`--host "${spec}": the port after ":" is missing`, 'audit');
+    if (portRaw === '') throw new UsageError(`${option} "${spec}": the port after ":" is missing`, 'audit');
   } else if ((rest.match(/:/g) ?? []).length >= 2) {
     addrRaw = rest; // bare IPv6, no port
   } else {
     const colon = rest.indexOf(':');
     addrRaw = colon < 0 ? rest : rest.slice(0, colon);
     portRaw = colon < 0 ? undefined : rest.slice(colon + 1);
-    if (portRaw === '') throw new UsageError(`--host "${spec}": the port after ":" is missing`, 'audit');
+    if (portRaw === '') throw new UsageError(`${option} "${spec}": the port after ":" is missing`, 'audit');
   }
   const user = UserName.safeParse(userRaw);
-  if (!user.success) throw new UsageError(`--host "${spec}": ${user.error.issues[0]?.message ?? 'invalid user'}`, 'audit');
+  if (!user.success) throw new UsageError(`${option} "${spec}": ${user.error.issues[0]?.message ?? 'invalid user'}`, 'audit');
   const addr = HostAddress.safeParse(addrRaw);
-  if (!addr.success) throw new UsageError(`--host "${spec}": ${addr.error.issues[0]?.message ?? 'invalid address'}`, 'audit');
+  if (!addr.success) throw new UsageError(`${option} "${spec}": ${addr.error.issues[0]?.message ?? 'invalid address'}`, 'audit');
   let port = 22;
   if (portRaw !== undefined) {
     const p = Port.safeParse(portRaw);
-    if (!p.success) throw new UsageError(`--host "${spec}": ${p.error.issues[0]?.message ?? 'invalid port'}`, 'audit');
+    if (!p.success) throw new UsageError(`${option} "${spec}": ${p.error.issues[0]?.message ?? 'invalid port'}`, 'audit');
     port = p.data;
   }
   return { username: user.data, address: addr.data, port };
@@ -129,7 +178,13 @@ export function parseHostSpec(spec: string): HostSpec {
 
 const AUDIT_OPTIONS = {
   host: { type: 'string' },
+  jump: { type: 'string', multiple: true },
+  inventory: { type: 'string' },
+  concurrency: { type: 'string' },
   identity: { type: 'string' },
+  sudo: { type: 'boolean' },
+  'scan-root': { type: 'string', multiple: true },
+  'trivy-report': { type: 'string', multiple: true },
   'known-hosts': { type: 'string' },
   'accept-new-host-key': { type: 'boolean' },
   'sshd-config': { type: 'string' },
@@ -184,6 +239,48 @@ export function parseCommandLine(argv: readonly string[], cwd: string = process.
   return parseAudit(rest, cwd);
 }
 
+/** Options that may be given several times; every other one only once. */
+const REPEATABLE = new Set(['jump', 'scan-root', 'trivy-report']);
+
+const sameHost = (a: HostSpec, b: HostSpec): boolean => a.address.toLowerCase() === b.address.toLowerCase() && a.port === b.port;
+const specText = (h: HostSpec): string => `${h.username}@${h.address.includes(':') ? `[${h.address}]` : h.address}:${h.port}`;
+
+/** `--jump` values (each possibly `a,b,c`) → the chain, first hop first. */
+export function parseJumpChain(values: readonly string[], target: HostSpec | null): HostSpec[] {
+  const hops: HostSpec[] = [];
+  for (const v of values) {
+    const parts = v.split(',');
+    if (parts.some((p) => p.trim() === '')) throw new UsageError(`--jump "${v}": an empty hop (hops are USER@ADDRESS[:PORT], separated by commas)`, 'audit');
+    for (const p of parts) hops.push(parseHostSpec(p, '--jump'));
+  }
+  if (hops.length > MAX_JUMP_HOSTS) throw new UsageError(`--jump: at most ${MAX_JUMP_HOSTS} jump hosts, got ${hops.length}`, 'audit');
+  hops.forEach((h, i) => {
+    if (hops.findIndex((o) => sameHost(o, h)) !== i) throw new UsageError(`--jump: ${specText(h)} appears twice in the chain (a loop)`, 'audit');
+    if (target && sameHost(h, target)) throw new UsageError(`--jump: ${specText(h)} is the --host itself`, 'audit');
+  });
+  return hops;
+}
+
+/** `--scan-root` values: absolute server paths, no control characters, no duplicates. */
+export function parseScanRoots(values: readonly string[]): string[] {
+  const roots: string[] = [];
+  for (const raw of values) {
+    if (!raw.startsWith('/') || raw.includes('\0') || /[\r\n]/.test(raw))
+      throw new UsageError(`--scan-root must be an absolute path on the server, got ${JSON.stringify(raw)}`, 'audit');
+    const p = raw.length > 1 ? raw.replace(/\/+$/, '') || '/' : raw;
+    if (roots.includes(p)) throw new UsageError(`--scan-root ${p} given twice`, 'audit');
+    roots.push(p);
+  }
+  if (roots.length > MAX_SCAN_ROOTS) throw new UsageError(`--scan-root: at most ${MAX_SCAN_ROOTS} folders, got ${roots.length}`, 'audit');
+  return roots;
+}
+
+function parseConcurrency(raw: string): number {
+  const n = /^\d{1,3}$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  if (!(n >= 1 && n <= MAX_CONCURRENCY)) throw new UsageError(`--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got "${raw}"`, 'audit');
+  return n;
+}
+
 function parseAudit(argv: readonly string[], cwd: string): Command {
   const { values, positionals, tokens } = parseOrUsage(
     () => parseArgs({ args: [...argv], options: AUDIT_OPTIONS, strict: true, allowPositionals: true, tokens: true }),
@@ -194,12 +291,19 @@ function parseAudit(argv: readonly string[], cwd: string): Command {
   const seen = new Set<string>();
   for (const t of tokens) {
     if (t.kind !== 'option') continue;
-    if (seen.has(t.name)) throw new UsageError(`option --${t.name} given more than once`, 'audit');
+    if (seen.has(t.name) && !REPEATABLE.has(t.name)) throw new UsageError(`option --${t.name} given more than once`, 'audit');
     seen.add(t.name);
   }
 
-  if (values.host === undefined) throw new UsageError('--host USER@ADDRESS[:PORT] is required', 'audit');
-  const host = parseHostSpec(values.host);
+  const fleet = values.inventory !== undefined;
+  if (fleet && values.host !== undefined)
+    throw new UsageError('--host and --inventory cannot be combined: audit one host, or the hosts of an inventory', 'audit');
+  if (!fleet && values.host === undefined) throw new UsageError('--host USER@ADDRESS[:PORT] or --inventory FILE is required', 'audit');
+  if (fleet && values.jump !== undefined)
+    throw new UsageError("--jump cannot be used with --inventory: give each host's jump hosts in the inventory (ansible_ssh_common_args='-J USER@HOST')", 'audit');
+  if (fleet && values['trivy-report'] !== undefined)
+    throw new UsageError('--trivy-report cannot be used with --inventory: a Trivy report describes the images of one host', 'audit');
+  if (!fleet && values.concurrency !== undefined) throw new UsageError('--concurrency only applies to --inventory', 'audit');
 
   const format = values.format ?? 'table';
   if (!(FORMATS as readonly string[]).includes(format))
@@ -219,16 +323,34 @@ function parseAudit(argv: readonly string[], cwd: string): Command {
     sshdConfigPath = p;
   }
 
-  return {
-    kind: 'audit',
-    host,
+  const settings: AuditSettings = {
     identityFile: values.identity !== undefined ? localPath(cwd, values.identity, '--identity') : null,
     knownHosts: values['known-hosts'] !== undefined ? localPath(cwd, values['known-hosts'], '--known-hosts') : null,
     acceptNewHostKey: values['accept-new-host-key'] === true,
     sshdConfigPath,
+    sudo: values.sudo === true,
+    scanRoots: parseScanRoots(values['scan-root'] ?? []),
     db: values.db !== undefined ? localPath(cwd, values.db, '--db') : null,
     format: format as Format,
     failOn: failOn as FailOn,
+  };
+
+  if (fleet) {
+    return {
+      kind: 'audit-fleet',
+      inventory: localPath(cwd, values.inventory!, '--inventory'),
+      concurrency: values.concurrency !== undefined ? parseConcurrency(values.concurrency) : DEFAULT_CONCURRENCY,
+      ...settings,
+    };
+  }
+  const host = parseHostSpec(values.host!);
+  const trivy = (values['trivy-report'] ?? []).map((f) => localPath(cwd, f, '--trivy-report'));
+  return {
+    kind: 'audit',
+    host,
+    jump: parseJumpChain(values.jump ?? [], host),
+    trivyReports: trivy.filter((f, i) => trivy.indexOf(f) === i),
+    ...settings,
   };
 }
 

@@ -1,16 +1,39 @@
 // `rampart` command line: the same audit core as the desktop app (runAudit + Store), driven from a
-// terminal or CI. Parsing and formatting are pure (args.ts, report.ts, knownHosts.ts); this file
-// does the I/O. Run through bin/rampart.mjs (npx rampart …) or `npm run rampart -- …`.
+// terminal or CI. Parsing, planning and formatting are pure (args.ts, plan.ts, report.ts,
+// knownHosts.ts, fleet.ts); connect.ts settles host keys and opens jump chains; this file does
+// the I/O. Run through bin/rampart.mjs (npx rampart …) or `npm run rampart -- …`.
 import fs from 'node:fs';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runAudit } from '../main/audit/auditor';
+import { formatCounts, ingestTrivyReport, summarizeImage, TrivyReportError, type ImageScan, type SeverityCounts } from '../main/audit/cve/trivy';
+import { importAnsibleInventory } from '../main/inventory/ansible';
+import { localUserName } from '../main/inventory/importHosts';
 import { APP_VERSION } from '../main/services';
-import { probeHostKey, type PresentedKey } from '../main/ssh/connection';
 import { Store } from '../main/store/store';
+import type { RunDetail, RunError } from '../shared/domain';
 import { RampartError } from '../shared/errors';
-import { AUDIT_HELP, DEFAULT_SSHD_CONFIG, MAIN_HELP, parseCommandLine, UsageError, wantsJson, type AuditCommand } from './args';
-import { parseKnownHosts, verifyKnownHost, knownHostName } from './knownHosts';
-import { EXIT, exitCodeFor, formatMarkdown, formatTable, toJsonError, toJsonReport, type HostKeySource, type ReportMeta } from './report';
+import { AUDIT_HELP, MAIN_HELP, parseCommandLine, UsageError, wantsJson, type AuditCommand, type FleetCommand } from './args';
+import { CliError, EndpointLocks, hopLabel, openChain, type OpenedChain, type TrustSettings } from './connect';
+import { failureEntry, runPool } from './fleet';
+import { parseKnownHosts } from './knownHosts';
+import { buildAuditTarget, hostRef, planFleet, planFromCommand, type HopPlan, type HostPlan } from './plan';
+import {
+  EXIT,
+  exitCodeFor,
+  fleetExitCode,
+  fleetProgressLine,
+  formatFleetMarkdown,
+  formatFleetTable,
+  formatMarkdown,
+  formatTable,
+  isFleetFailure,
+  toJsonError,
+  toJsonFleetReport,
+  toJsonReport,
+  type JsonFleetEntry,
+  type ReportMeta,
+} from './report';
 
 export const VERSION = APP_VERSION;
 
@@ -22,150 +45,148 @@ export interface CliIo {
   signal?: AbortSignal;
 }
 
-/** Errors of the CLI itself that are not RampartErrors: `USAGE`, `HOST_KEY_REVOKED`. */
-class CliError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
-  }
-}
-
 function oneLine(s: string): string {
   return s.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }
 
-function describeKey(k: { keyType: string; fingerprint: string }): string {
-  return `${k.fingerprint} (${k.keyType})`;
+function readError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
 }
 
-interface TrustDecision {
-  source: HostKeySource | null;
+function readKnownHosts(file: string | null): TrustSettings['knownHosts'] {
+  if (!file) return null;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CliError('USAGE', `cannot read --known-hosts ${file}: ${readError(e)}`);
+  }
+  return { file, entries: parseKnownHosts(text).entries };
+}
+
+// ---- Trivy reports -----------------------------------------------------------------------
+
+export interface TrivyInput {
+  file: string;
+  scans: ImageScan[];
+}
+
+/** Reads and checks every --trivy-report before anything connects. */
+export function loadTrivyReports(files: readonly string[]): TrivyInput[] {
+  return files.map((file) => {
+    let text: Buffer;
+    try {
+      text = fs.readFileSync(file);
+    } catch (e) {
+      throw new CliError('USAGE', `cannot read --trivy-report ${file}: ${readError(e)}`);
+    }
+    try {
+      return { file, scans: ingestTrivyReport(text) };
+    } catch (e) {
+      if (e instanceof TrivyReportError) throw new CliError('TRIVY_REPORT_INVALID', `--trivy-report ${file} is not a Trivy JSON report: ${e.message}`);
+      throw e;
+    }
+  });
 }
 
 /**
- * Settles which host key is trusted before runAudit connects: verifies it against --known-hosts,
- * or explains an unknown key with the fingerprint the server presents. runAudit then enforces the
- * pin (or accepts a new key) inside the SSH handshake, before any credential is sent.
+ * What the report says about --trivy-report files while the audit engine cannot take them yet:
+ * runAudit has no input for report scans (the CVE checks read them from the facts), so the CVEs
+ * are not in the findings or the grade. Said in "errors" (section cve) and on stderr.
  */
-async function decideHostKey(store: Store, cmd: AuditCommand, progress: (m: string) => void): Promise<TrustDecision> {
-  const { address, port } = cmd.host;
-  const pinned = store.getPin(address, port);
-  const where = `${address}:${port}`;
-
-  if (cmd.knownHosts) {
-    let text: string;
-    try {
-      text = fs.readFileSync(cmd.knownHosts, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new CliError('USAGE', `cannot read --known-hosts ${cmd.knownHosts}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
+export function trivyPendingError(reports: readonly TrivyInput[]): RunError | null {
+  if (!reports.length) return null;
+  const counts: SeverityCounts = { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 0 };
+  let images = 0;
+  for (const r of reports)
+    for (const scan of r.scans) {
+      images++;
+      const s = summarizeImage(scan);
+      for (const k of Object.keys(counts) as Array<keyof SeverityCounts>) counts[k] += s.counts[k];
     }
-    const { entries } = parseKnownHosts(text);
-    progress(`Reading the host key of ${where}`);
-    const presented = await probeHostKey({ address, port });
-    const verdict = verifyKnownHost(entries, address, port, presented);
-    switch (verdict.kind) {
-      case 'revoked':
-        throw new CliError(
-          'HOST_KEY_REVOKED',
-          `The host key of ${where}, ${describeKey(presented)}, is marked @revoked in ${cmd.knownHosts} (line ${verdict.entry.line}). Rampart refused to connect and sent no credentials.`,
-          { presented: presented.fingerprint, keyType: presented.keyType, line: verdict.entry.line },
-        );
-      case 'absent':
-        throw new RampartError(
-          'HOST_KEY_UNKNOWN',
-          `${cmd.knownHosts} has no key for ${knownHostName(address, port)}; the server presents ${describeKey(presented)}. Rampart refused to connect and sent no credentials. Verify the key out of band and add it to the file (e.g. from ssh-keyscan), or use --accept-new-host-key.`,
-          { presented: presented.fingerprint, keyType: presented.keyType },
-        );
-      case 'mismatch':
-        throw new RampartError(
-          'HOST_KEY_CHANGED',
-          `The host key of ${where} does not match ${cmd.knownHosts}: the server presents ${describeKey(presented)}; the file lists ${verdict.known
-            .map((k) => `${describeKey(k)} (line ${k.line})`)
-            .join(', ')}. Rampart refused to connect and sent no credentials.`,
-          { presented: presented.fingerprint, keyType: presented.keyType, known: verdict.known.map((k) => k.fingerprint) },
-        );
-      case 'other-types':
-        throw new RampartError(
-          'HOST_KEY_UNKNOWN',
-          `${cmd.knownHosts} lists ${knownHostName(address, port)} only with ${[...new Set(verdict.known.map((k) => k.keyType))].join(', ')} keys, but the server presents its ${presented.keyType} key, ${presented.fingerprint}. Rampart refused to connect and sent no credentials. Add that key to the file after verifying it (e.g. ssh-keyscan -t ${presented.keyType.replace(/^ssh-/, '').replace(/^ecdsa-sha2-nistp\d+$/, 'ecdsa')}).`,
-          { presented: presented.fingerprint, keyType: presented.keyType, knownTypes: verdict.known.map((k) => k.keyType) },
-        );
-      case 'match':
-        if (pinned && pinned.fingerprint !== presented.fingerprint)
-          throw new RampartError(
-            'HOST_KEY_CHANGED',
-            `The host key of ${where} has CHANGED. Pinned in ${store.file}: ${describeKey(pinned)}; presented now: ${describeKey(presented)} (listed in ${cmd.knownHosts}, line ${verdict.entry.line}). Rampart refused to connect and sent no credentials; re-pin the new key in the app after verifying it.`,
-            { pinned: pinned.fingerprint, presented: presented.fingerprint, keyType: presented.keyType },
-          );
-        // The verified key becomes the pin; runAudit checks it again in the real handshake.
-        if (!pinned) store.pinKey(address, port, presented.keyType, presented.fingerprint, false);
-        return { source: 'known-hosts' };
-    }
-  }
+  const files = reports.map((r) => path.basename(r.file)).join(', ');
+  return {
+    section: 'cve',
+    message: `Trivy report ${files} read: ${images} image(s), CVEs: ${formatCounts(counts)}. This version cannot add report files to the audit yet: these CVEs are not in the findings or the grade.`,
+  };
+}
 
-  if (pinned) return { source: 'pinned' };
-  if (cmd.acceptNewHostKey) return { source: 'accepted-new' };
-  // Unknown key and no consent: show what the server presents (probing sends no credentials).
-  progress(`Reading the host key of ${where}`);
-  let presented: PresentedKey;
-  try {
-    presented = await probeHostKey({ address, port });
-  } catch (e) {
-    if (e instanceof RampartError) throw e;
-    throw new RampartError('HOST_KEY_UNKNOWN', `The host key of ${where} is not known.`);
-  }
-  throw new RampartError(
-    'HOST_KEY_UNKNOWN',
-    `The host key of ${where} is not known${cmd.db ? ` in ${cmd.db}` : ''}: the server presents ${describeKey(presented)}. Rampart refused to log in. Verify the fingerprint out of band, then re-run with --accept-new-host-key, or pass --known-hosts FILE.`,
-    { presented: presented.fingerprint, keyType: presented.keyType },
-  );
+// ---- one host ----------------------------------------------------------------------------
+
+interface HostContext {
+  store: Store;
+  /** --db given: a host saved there with the same endpoint files the run. */
+  db: string | null;
+  trust: TrustSettings;
+  locks: EndpointLocks;
+  signal?: AbortSignal | undefined;
+  /** Phase messages (shown on a terminal for a single host). */
+  progress: (m: string) => void;
+}
+
+interface HostAudit {
+  run: RunDetail;
+  meta: ReportMeta;
+  /** Trust-on-first-use notices, one line each (without the `rampart: ` prefix). */
+  warnings: string[];
+}
+
+/** Audits one host through its jump chain (if any). Throws RampartError/CliError when it cannot run. */
+async function auditHost(plan: HostPlan, ctx: HostContext): Promise<HostAudit> {
+  const { store } = ctx;
+  const { address, port, username } = plan.target;
+  // A host saved in the database (e.g. by the app) with this endpoint and user: the run is
+  // filed under it, and its key file / sshd_config path / scan roots are defaults.
+  const saved = ctx.db ? (store.listHosts().find((h) => h.address === address && h.port === port && h.username === username) ?? null) : null;
+  const target = buildAuditTarget(plan, saved);
+  const hops: HopPlan[] = [...plan.jump, { username, address, port, identityFile: target.identityFile ?? null }];
+  let chain: OpenedChain | null = null;
+  const run = await runAudit(store, target, {
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    onProgress: (p) => ctx.progress(p.message),
+    open: async () => {
+      chain = await openChain(store, hops, ctx.trust, { signal: ctx.signal, progress: ctx.progress, locks: ctx.locks });
+      return chain.conn;
+    },
+  });
+  const trusted = (chain as OpenedChain | null)?.trust ?? [];
+  const last = trusted[trusted.length - 1];
+  const warnings = trusted
+    .map((t, i) =>
+      t.source === 'accepted-new' && t.newlyPinned
+        ? `warning: trusted the new host key of ${t.hop.address}:${t.hop.port}${hopLabel(hops, i)} on first use: ${t.key.fingerprint} (${t.key.keyType})${ctx.db ? ` (pinned in ${ctx.db})` : ''}`
+        : null,
+    )
+    .filter((w): w is string => w !== null);
+  const meta: ReportMeta = {
+    version: VERSION,
+    username,
+    hostKey: last ? { keyType: last.key.keyType, fingerprint: last.key.fingerprint, source: last.source } : null,
+  };
+  return { run, meta, warnings };
 }
 
 async function auditCommand(cmd: AuditCommand, io: CliIo): Promise<number> {
   const progress = (m: string): void => {
     if (io.stderr.isTTY) io.stderr.write(`rampart: ${m}\n`);
   };
+  const trust: TrustSettings = { knownHosts: readKnownHosts(cmd.knownHosts), acceptNewHostKey: cmd.acceptNewHostKey, db: cmd.db };
+  const trivy = loadTrivyReports(cmd.trivyReports);
   const store = new Store(cmd.db ?? ':memory:');
   try {
-    const { address, port, username } = cmd.host;
-    // A host saved in the database (e.g. by the app) with this endpoint and user: the run is
-    // filed under it, and its key file / sshd_config path are defaults.
-    const saved = cmd.db ? (store.listHosts().find((h) => h.address === address && h.port === port && h.username === username) ?? null) : null;
-    const trust = await decideHostKey(store, cmd, progress);
-    const pinnedBefore = store.getPin(address, port);
-
-    const run = await runAudit(
+    const { run: stored, meta, warnings } = await auditHost(planFromCommand(cmd), {
       store,
-      {
-        hostId: saved?.id ?? null,
-        name: saved?.name ?? address,
-        address,
-        port,
-        username,
-        identityFile: cmd.identityFile ?? saved?.identityFile ?? null,
-        sshdConfigPath: cmd.sshdConfigPath ?? saved?.sshdConfigPath ?? DEFAULT_SSHD_CONFIG,
-      },
-      {
-        acceptNewHostKey: cmd.acceptNewHostKey,
-        ...(io.signal ? { signal: io.signal } : {}),
-        onProgress: (p) => progress(p.message),
-      },
-    );
-
-    const pin = store.getPin(address, port);
-    if (trust.source === 'accepted-new' && pin && !pinnedBefore)
-      io.stderr.write(
-        `rampart: warning: trusted the new host key of ${address}:${port} on first use: ${describeKey(pin)}${cmd.db ? ` (pinned in ${cmd.db})` : ''}\n`,
-      );
-    const meta: ReportMeta = {
-      version: VERSION,
-      username,
-      hostKey: pin && trust.source ? { keyType: pin.keyType, fingerprint: pin.fingerprint, source: trust.source } : null,
-    };
+      db: cmd.db,
+      trust,
+      locks: new EndpointLocks(),
+      signal: io.signal,
+      progress,
+    });
+    for (const w of warnings) io.stderr.write(`rampart: ${w}\n`);
+    const pending = trivyPendingError(trivy);
+    if (pending) io.stderr.write(`rampart: warning: --trivy-report: ${pending.message}\n`);
+    const run: RunDetail = pending ? { ...stored, errors: [...stored.errors, pending] } : stored;
     if (cmd.format === 'json') io.stdout.write(JSON.stringify(toJsonReport(run, meta), null, 2) + '\n');
     else if (cmd.format === 'markdown') io.stdout.write(formatMarkdown(run, meta));
     else io.stdout.write(formatTable(run, meta));
@@ -173,6 +194,74 @@ async function auditCommand(cmd: AuditCommand, io: CliIo): Promise<number> {
     if (exit === EXIT.error) {
       const unevaluated = run.checks.filter((c) => c.status === 'error').length;
       io.stderr.write(`rampart: error: the audit is incomplete (${run.status}): ${unevaluated} check(s) could not be evaluated; see "errors" in the report\n`);
+    }
+    return exit;
+  } finally {
+    store.close();
+  }
+}
+
+// ---- a fleet -----------------------------------------------------------------------------
+
+async function fleetCommand(cmd: FleetCommand, io: CliIo): Promise<number> {
+  let text: string;
+  try {
+    text = fs.readFileSync(cmd.inventory, 'utf8');
+  } catch (e) {
+    throw new CliError('USAGE', `cannot read --inventory ${cmd.inventory}: ${readError(e)}`);
+  }
+  let preview;
+  try {
+    preview = importAnsibleInventory(text, path.basename(cmd.inventory));
+  } catch (e) {
+    throw new CliError('USAGE', `--inventory ${cmd.inventory}: ${(e as Error).message}`);
+  }
+  if (!preview.candidates.length) throw new CliError('USAGE', `--inventory ${cmd.inventory} lists no hosts`);
+  const trust: TrustSettings = { knownHosts: readKnownHosts(cmd.knownHosts), acceptNewHostKey: cmd.acceptNewHostKey, db: cmd.db };
+  for (const w of preview.warnings) io.stderr.write(`rampart: warning: ${oneLine(w)}\n`);
+  const items = planFleet(preview.candidates, {
+    identityFile: cmd.identityFile,
+    sshdConfigPath: cmd.sshdConfigPath,
+    scanRoots: cmd.scanRoots,
+    sudo: cmd.sudo,
+    cwd: io.cwd,
+    localUser: localUserName(),
+  });
+
+  const store = new Store(cmd.db ?? ':memory:');
+  try {
+    const locks = new EndpointLocks();
+    const startedAt = new Date().toISOString();
+    let done = 0;
+    const hosts = await runPool(items, cmd.concurrency, async (item): Promise<JsonFleetEntry> => {
+      let entry: JsonFleetEntry;
+      if (item.kind === 'invalid') entry = { host: item.host, status: 'failed', error: item.error };
+      else if (io.signal?.aborted) entry = failureEntry(hostRef(item.plan), new RampartError('CANCELLED', 'Not audited: interrupted.'));
+      else {
+        try {
+          const r = await auditHost(item.plan, { store, db: cmd.db, trust, locks, signal: io.signal, progress: () => undefined });
+          for (const w of r.warnings) io.stderr.write(`rampart: ${w}\n`);
+          entry = toJsonReport(r.run, r.meta);
+        } catch (e) {
+          entry = failureEntry(hostRef(item.plan), e);
+        }
+      }
+      done++;
+      if (io.stderr.isTTY) io.stderr.write(`rampart: ${fleetProgressLine(done, items.length, entry)}\n`);
+      return entry;
+    });
+    const report = toJsonFleetReport({ version: VERSION, inventory: cmd.inventory, startedAt, finishedAt: new Date().toISOString(), hosts });
+    if (cmd.format === 'json') io.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    else if (cmd.format === 'markdown') io.stdout.write(formatFleetMarkdown(report));
+    else io.stdout.write(formatFleetTable(report));
+    if (io.signal?.aborted) return EXIT.interrupted;
+    const exit = fleetExitCode(hosts, cmd.failOn);
+    if (exit === EXIT.error) {
+      const { failed, partial, total } = report.summary;
+      const failedNames = hosts.filter(isFleetFailure).map((h) => h.host.name);
+      io.stderr.write(
+        `rampart: error: ${failed} of ${total} host(s) could not be audited${failedNames.length ? ` (${failedNames.slice(0, 5).join(', ')}${failedNames.length > 5 ? ', …' : ''})` : ''} and ${partial} audit(s) are incomplete; see the report\n`,
+      );
     }
     return exit;
   } finally {
@@ -200,6 +289,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'audit':
         json = cmd.format === 'json';
         return await auditCommand(cmd, io);
+      case 'audit-fleet':
+        json = cmd.format === 'json';
+        return await fleetCommand(cmd, io);
     }
   } catch (e) {
     if (e instanceof UsageError) {

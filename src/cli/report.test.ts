@@ -1,6 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckResult, Finding, RunDetail, Severity } from '../shared/domain';
-import { countBySeverity, exitCodeFor, formatMarkdown, formatTable, sortFindings, toJsonError, toJsonReport, type ReportMeta } from './report';
+import {
+  countBySeverity,
+  exitCodeFor,
+  fleetExitCode,
+  fleetProgressLine,
+  formatFleetMarkdown,
+  formatFleetTable,
+  formatMarkdown,
+  formatTable,
+  sortFindings,
+  toJsonError,
+  toJsonFleetReport,
+  toJsonReport,
+  worstGrade,
+  type JsonFleetEntry,
+  type JsonFleetFailure,
+  type ReportMeta,
+} from './report';
 
 function finding(checkId: string, severity: Severity, extra: Partial<Finding> = {}): Finding {
   return {
@@ -181,5 +198,97 @@ describe('formatMarkdown', () => {
     expect(m).toContain('## Errors');
     expect(m).toContain('- sshd: boom');
     expect(m).toContain('`A` (error), `B` (needs-sudo)');
+  });
+});
+
+describe('fleet report', () => {
+  const host = (name: string, address: string, findings: Finding[], extra: Partial<RunDetail> = {}): JsonFleetEntry =>
+    toJsonReport(runOf(findings, { hostName: name, address, ...extra }), META);
+  const web = host('web', '10.0.0.1', [finding('A', 'high'), finding('B', 'low'), finding('C', 'low', { status: 'accepted' })], {
+    score: { overall: 85.3, grade: 'B', cap: 'open high finding', categories: {} },
+  });
+  const db = host('db', '10.0.0.2', [], { score: { overall: 97.5, grade: 'A+', cap: null, categories: {} } });
+  const partial = host('cache', '10.0.0.3', [finding('D', 'medium')], {
+    status: 'partial',
+    score: null,
+    errors: [{ section: 'sshd', message: 'sshd -T: exit code 1' }],
+    checks: [check('X', 'error'), check('D', 'fail')],
+  });
+  const failed: JsonFleetFailure = {
+    host: { name: 'broken', address: 'fd00::9', port: 1, username: 'root' },
+    status: 'failed',
+    error: { code: 'CONNECTION_REFUSED', message: 'fd00::9:1 refused the connection.' },
+  };
+  const report = toJsonFleetReport({ version: '9.9.9', inventory: '/etc/ansible/hosts', startedAt: 'S', finishedAt: 'F', hosts: [web, db, partial, failed] });
+
+  it('has the documented shape and summary', () => {
+    expect(Object.keys(report)).toEqual(['tool', 'version', 'inventory', 'startedAt', 'finishedAt', 'hosts', 'summary']);
+    expect(report.tool).toBe('rampart');
+    expect(report.hosts).toEqual([web, db, partial, failed]);
+    expect(report.summary).toEqual({
+      total: 4,
+      complete: 2,
+      partial: 1,
+      failed: 1,
+      worstGrade: 'B',
+      findingCounts: { critical: 0, high: 1, medium: 1, low: 1, info: 0 },
+    });
+    expect(JSON.parse(JSON.stringify(report))).toEqual(report);
+  });
+
+  it('worstGrade', () => {
+    expect(worstGrade(['A', 'A+', null, 'C', 'B'])).toBe('C');
+    expect(worstGrade(['F', 'A+'])).toBe('F');
+    expect(worstGrade([null, undefined])).toBeNull();
+    expect(worstGrade([])).toBeNull();
+  });
+
+  it('exit: 1 if any host has a finding at or above --fail-on, else 2 if any failed or incomplete, else 0', () => {
+    expect(fleetExitCode([web, db, partial, failed], 'high')).toBe(1);
+    expect(fleetExitCode([web, db, partial, failed], 'critical')).toBe(2);
+    expect(fleetExitCode([db, failed], 'info')).toBe(2);
+    expect(fleetExitCode([db, partial], 'critical')).toBe(2);
+    expect(fleetExitCode([db, partial], 'medium')).toBe(1); // the partial host's medium finding counts
+    expect(fleetExitCode([web, db], 'critical')).toBe(0);
+    expect(fleetExitCode([web, db], 'none')).toBe(0);
+    expect(fleetExitCode([web, db, failed], 'none')).toBe(2);
+    expect(fleetExitCode([web], 'low')).toBe(1); // the accepted low finding does not count, the open one does
+    expect(fleetExitCode([host('x', '10.0.0.9', [finding('C', 'low', { status: 'accepted' })])], 'low')).toBe(0);
+  });
+
+  it('progress lines: one per finished host', () => {
+    expect(fleetProgressLine(1, 12, web)).toBe('[ 1/12] web (root@10.0.0.1:22): B 85.3, complete, findings: 1 high, 1 low');
+    expect(fleetProgressLine(4, 4, failed)).toBe('[4/4] broken (root@[fd00::9]:1): failed: CONNECTION_REFUSED: fd00::9:1 refused the connection.');
+    expect(fleetProgressLine(3, 4, partial)).toBe('[3/4] cache (root@10.0.0.3:22): no grade, partial, findings: 1 medium');
+  });
+
+  it('table: a row per host with grade, score and counts by severity; problems listed', () => {
+    const t = formatFleetTable(report);
+    const lines = t.split('\n');
+    expect(lines[0]).toBe('Rampart 9.9.9 audit of the inventory /etc/ansible/hosts');
+    expect(t).toContain('4 host(s): 2 complete, 1 partial, 1 failed; worst grade B; findings: 1 high, 1 medium, 1 low');
+    const head = lines.findIndex((l) => l.startsWith('HOST'));
+    expect(lines[head]).toMatch(/^HOST +TARGET +STATUS +GRADE +SCORE +CRIT +HIGH +MED +LOW +INFO$/);
+    expect(lines[head + 1]).toMatch(/^web +root@10\.0\.0\.1:22 +complete +B +85\.3 +0 +1 +0 +1 +0$/);
+    expect(lines[head + 2]).toMatch(/^db +root@10\.0\.0\.2:22 +complete +A\+ +97\.5 +0 +0 +0 +0 +0$/);
+    expect(lines[head + 3]).toMatch(/^cache +root@10\.0\.0\.3:22 +partial +- +- +0 +0 +1 +0 +0$/);
+    expect(lines[head + 4]).toMatch(/^broken +root@\[fd00::9\]:1 +failed +- +- +- +- +- +- +-$/);
+    // columns line up
+    for (const l of lines.slice(head + 1, head + 5)) expect(l.indexOf('root@')).toBe(lines[head]!.indexOf('TARGET'));
+    expect(t).toContain('Problems: 2');
+    expect(t).toContain('  cache: partial, 1 check(s) not evaluated; sshd: sshd -T: exit code 1');
+    expect(t).toContain('  broken: failed: CONNECTION_REFUSED: fd00::9:1 refused the connection.');
+    expect(t.endsWith('\n')).toBe(true);
+  });
+
+  it('markdown: a table row per host, problems escaped', () => {
+    const weird: JsonFleetFailure = { ...failed, host: { ...failed.host, name: 'a|b<c>' }, error: { code: 'X', message: 'pipe | and <b>' } };
+    const m = formatFleetMarkdown(toJsonFleetReport({ version: '9.9.9', inventory: 'hosts.ini', startedAt: 'S', finishedAt: 'F', hosts: [web, weird] }));
+    expect(m).toContain('# Rampart fleet audit: hosts.ini');
+    expect(m).toContain('| Host | Target | Status | Grade | Score | Critical | High | Medium | Low | Info |');
+    expect(m).toContain('| web | `root@10.0.0.1:22` | complete | **B** | 85.3 | 0 | 1 | 0 | 1 | 0 |');
+    expect(m).toContain('| a\\|b&lt;c> | `root@[fd00::9]:1` | failed | - | - | - | - | - | - | - |');
+    expect(m).toContain('## Problems');
+    expect(m).toContain('- a\\|b&lt;c>: failed: X: pipe \\| and &lt;b>');
   });
 });

@@ -1,6 +1,7 @@
 // Report building and formatting for `rampart audit`: pure functions over a stored run.
-import { SEVERITIES, type CheckStatus, type Finding, type RunDetail, type RunError, type RunStatus, type Severity } from '../shared/domain';
+import { Grade, SEVERITIES, type CheckStatus, type Finding, type RunDetail, type RunError, type RunStatus, type Severity } from '../shared/domain';
 import type { FailOn } from './args';
+import type { HostRef } from './plan';
 
 export const TOOL = 'rampart';
 
@@ -129,7 +130,7 @@ export const EXIT = { ok: 0, findings: 1, error: 2, interrupted: 130 } as const;
  * 1 if an open finding is at or above `failOn`; otherwise 2 if the run is not complete (some
  * checks could not be evaluated, so "nothing found" is not established); otherwise 0.
  */
-export function exitCodeFor(run: Pick<RunDetail, 'status' | 'findings'>, failOn: FailOn): number {
+export function exitCodeFor(run: { status: RunStatus; findings: ReadonlyArray<Pick<Finding, 'severity' | 'status'>> }, failOn: FailOn): number {
   if (failOn !== 'none') {
     const limit = sevRank(failOn);
     if (run.findings.some((f) => f.status === 'open' && sevRank(f.severity) <= limit)) return EXIT.findings;
@@ -253,5 +254,169 @@ export function formatMarkdown(run: RunDetail, meta: ReportMeta): string {
     for (const e of run.errors) out.push(`- ${md(e.section)}: ${md(e.message)}`);
     if (notEvaluated.length) out.push(`- Not evaluated: ${notEvaluated.map((c) => `\`${c.checkId}\` (${c.status})`).join(', ')}`);
   }
+  return out.join('\n') + '\n';
+}
+
+// ---- fleet (--inventory) -----------------------------------------------------------------
+
+/** A host of the fleet that could not be audited (connection, host key, inventory entry…). */
+export interface JsonFleetFailure {
+  host: HostRef;
+  status: 'failed';
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}
+
+export type JsonFleetEntry = JsonReport | JsonFleetFailure;
+
+/** The JSON printed by `rampart audit --inventory FILE --format json`. Fields are only ever added. */
+export interface JsonFleetReport {
+  tool: typeof TOOL;
+  version: string;
+  inventory: string;
+  startedAt: string;
+  finishedAt: string;
+  /** In inventory order, one per host. */
+  hosts: JsonFleetEntry[];
+  summary: {
+    total: number;
+    complete: number;
+    partial: number;
+    failed: number;
+    /** Worst grade among the hosts that have one; null when none has. */
+    worstGrade: Grade | null;
+    /** Open findings of all hosts, by severity. */
+    findingCounts: Record<Severity, number>;
+  };
+}
+
+export const isFleetFailure = (e: JsonFleetEntry): e is JsonFleetFailure => e.status === 'failed' && 'error' in e;
+
+const GRADE_ORDER = Grade.options;
+
+export function worstGrade(grades: ReadonlyArray<string | null | undefined>): Grade | null {
+  let worst = -1;
+  for (const g of grades) worst = Math.max(worst, GRADE_ORDER.indexOf(g as Grade));
+  return worst >= 0 ? GRADE_ORDER[worst]! : null;
+}
+
+export function fleetSummary(hosts: readonly JsonFleetEntry[]): JsonFleetReport['summary'] {
+  const reports = hosts.filter((h): h is JsonReport => !isFleetFailure(h));
+  const findingCounts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const r of reports) for (const s of SEVERITIES) findingCounts[s] += r.findingCounts[s];
+  return {
+    total: hosts.length,
+    complete: reports.filter((r) => r.status === 'complete').length,
+    partial: reports.filter((r) => r.status !== 'complete').length,
+    failed: hosts.length - reports.length,
+    worstGrade: worstGrade(reports.map((r) => r.score?.grade)),
+    findingCounts,
+  };
+}
+
+export function toJsonFleetReport(input: { version: string; inventory: string; startedAt: string; finishedAt: string; hosts: JsonFleetEntry[] }): JsonFleetReport {
+  return { tool: TOOL, ...input, summary: fleetSummary(input.hosts) };
+}
+
+/**
+ * 1 if any host has an open finding at or above `failOn`; otherwise 2 if any host failed or is
+ * incomplete; otherwise 0. (An empty fleet is a usage error before this is reached.)
+ */
+export function fleetExitCode(hosts: readonly JsonFleetEntry[], failOn: FailOn): number {
+  const reports = hosts.filter((h): h is JsonReport => !isFleetFailure(h));
+  if (reports.some((r) => exitCodeFor(r, failOn) === EXIT.findings)) return EXIT.findings;
+  return reports.length === hosts.length && reports.every((r) => r.status === 'complete') ? EXIT.ok : EXIT.error;
+}
+
+function entryTarget(e: JsonFleetEntry): string {
+  const h = e.host;
+  return `${h.username}@${h.address.includes(':') ? `[${h.address}]` : h.address}:${h.port}`;
+}
+
+const SEV_HEAD: Record<Severity, string> = { critical: 'CRIT', high: 'HIGH', medium: 'MED', low: 'LOW', info: 'INFO' };
+
+/** One line per finished host, for the progress display on a terminal. */
+export function fleetProgressLine(done: number, total: number, e: JsonFleetEntry): string {
+  const head = `[${String(done).padStart(String(total).length)}/${total}] ${e.host.name} (${entryTarget(e)})`;
+  if (isFleetFailure(e)) return `${head}: failed: ${e.error.code}: ${oneLine(e.error.message)}`;
+  const grade = e.score ? `${e.score.grade} ${scoreText(e.score.overall)}` : 'no grade';
+  return `${head}: ${grade}, ${e.status}, findings: ${countsLine(e.findingCounts)}`;
+}
+
+function fleetRows(hosts: readonly JsonFleetEntry[]): string[][] {
+  return hosts.map((e) => {
+    if (isFleetFailure(e)) return [e.host.name, entryTarget(e), 'failed', '-', '-', ...SEVERITIES.map(() => '-')];
+    return [
+      e.host.name,
+      entryTarget(e),
+      e.status,
+      e.score?.grade ?? '-',
+      e.score ? scoreText(e.score.overall) : '-',
+      ...SEVERITIES.map((s) => String(e.findingCounts[s])),
+    ];
+  });
+}
+
+function fleetProblems(hosts: readonly JsonFleetEntry[]): string[] {
+  const out: string[] = [];
+  for (const e of hosts) {
+    if (isFleetFailure(e)) out.push(`${e.host.name}: failed: ${e.error.code}: ${oneLine(e.error.message)}`);
+    else if (e.status !== 'complete' || e.errors.length) {
+      const unevaluated = e.checks.filter((c) => c.status === 'error').length;
+      const what = [e.status !== 'complete' ? `${e.status}, ${unevaluated} check(s) not evaluated` : '', ...e.errors.map((x) => `${x.section}: ${oneLine(x.message)}`)].filter(Boolean);
+      out.push(`${e.host.name}: ${what.join('; ')}`);
+    }
+  }
+  return out;
+}
+
+function summaryLine(r: JsonFleetReport): string {
+  const s = r.summary;
+  return `${s.total} host(s): ${s.complete} complete, ${s.partial} partial, ${s.failed} failed; worst grade ${s.worstGrade ?? '-'}; findings: ${countsLine(s.findingCounts)}`;
+}
+
+/** Plain-text fleet report: one row per host. */
+export function formatFleetTable(r: JsonFleetReport): string {
+  const out: string[] = [];
+  out.push(`Rampart ${r.version} audit of the inventory ${r.inventory}`);
+  out.push(`Started ${r.startedAt}, finished ${r.finishedAt}`);
+  out.push(summaryLine(r));
+  out.push('');
+  const head = ['HOST', 'TARGET', 'STATUS', 'GRADE', 'SCORE', ...SEVERITIES.map((s) => SEV_HEAD[s])];
+  const rows = [head, ...fleetRows(r.hosts)];
+  const widths = head.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const numeric = (i: number): boolean => i >= 4;
+  for (const row of rows) out.push(row.map((c, i) => (numeric(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd());
+  const problems = fleetProblems(r.hosts);
+  if (problems.length) {
+    out.push('');
+    out.push(`Problems: ${problems.length}`);
+    for (const p of problems) out.push(`  ${p}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** Markdown fleet report (e.g. for a CI job summary). */
+export function formatFleetMarkdown(r: JsonFleetReport): string {
+  const out: string[] = [];
+  out.push(`# Rampart fleet audit: ${md(r.inventory)}`);
+  out.push('');
+  out.push(summaryLine(r));
+  out.push('');
+  out.push(`| Host | Target | Status | Grade | Score | ${SEVERITIES.map((s) => s.charAt(0).toUpperCase() + s.slice(1)).join(' | ')} |`);
+  out.push(`|---|---|---|---|---|${SEVERITIES.map(() => '---:').join('|')}|`);
+  for (const row of fleetRows(r.hosts)) {
+    const [name, target, ...rest] = row;
+    const [status, grade, ...more] = rest;
+    out.push(`| ${md(name!)} | \`${md(target!)}\` | ${status} | ${grade === '-' ? '-' : `**${grade}**`} | ${more.join(' | ')} |`);
+  }
+  const problems = fleetProblems(r.hosts);
+  if (problems.length) {
+    out.push('');
+    out.push('## Problems');
+    out.push('');
+    for (const p of problems) out.push(`- ${md(p)}`);
+  }
+  out.push('');
+  out.push(`Rampart ${md(r.version)}, started ${r.startedAt}, finished ${r.finishedAt}.`);
   return out.join('\n') + '\n';
 }
