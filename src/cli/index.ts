@@ -6,12 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runAudit } from '../main/audit/auditor';
-import { formatCounts, ingestTrivyReport, summarizeImage, TrivyReportError, type ImageScan, type SeverityCounts } from '../main/audit/cve/trivy';
+import { ingestTrivyReport, TrivyReportError, type ImageScan } from '../main/audit/cve/trivy';
 import { importAnsibleInventory } from '../main/inventory/ansible';
 import { localUserName } from '../main/inventory/importHosts';
 import { APP_VERSION } from '../main/services';
 import { Store } from '../main/store/store';
-import type { RunDetail, RunError } from '../shared/domain';
+import type { RunDetail } from '../shared/domain';
 import { RampartError } from '../shared/errors';
 import { AUDIT_HELP, MAIN_HELP, parseCommandLine, UsageError, wantsJson, type AuditCommand, type FleetCommand } from './args';
 import { CliError, EndpointLocks, hopLabel, openChain, type OpenedChain, type TrustSettings } from './connect';
@@ -90,27 +90,6 @@ export function loadTrivyReports(files: readonly string[]): TrivyInput[] {
   });
 }
 
-/**
- * What the report says about --trivy-report files while the audit engine cannot take them yet:
- * runAudit has no input for report scans (the CVE checks read them from the facts), so the CVEs
- * are not in the findings or the grade. Said in "errors" (section cve) and on stderr.
- */
-export function trivyPendingError(reports: readonly TrivyInput[]): RunError | null {
-  if (!reports.length) return null;
-  const counts: SeverityCounts = { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 0 };
-  let images = 0;
-  for (const r of reports)
-    for (const scan of r.scans) {
-      images++;
-      const s = summarizeImage(scan);
-      for (const k of Object.keys(counts) as Array<keyof SeverityCounts>) counts[k] += s.counts[k];
-    }
-  const files = reports.map((r) => path.basename(r.file)).join(', ');
-  return {
-    section: 'cve',
-    message: `Trivy report ${files} read: ${images} image(s), CVEs: ${formatCounts(counts)}. This version cannot add report files to the audit yet: these CVEs are not in the findings or the grade.`,
-  };
-}
 
 // ---- one host ----------------------------------------------------------------------------
 
@@ -123,6 +102,8 @@ interface HostContext {
   signal?: AbortSignal | undefined;
   /** Phase messages (shown on a terminal for a single host). */
   progress: (m: string) => void;
+  /** Parsed --trivy-report files, applied to the facts before the CVE checks run. */
+  trivy?: readonly TrivyInput[];
 }
 
 interface HostAudit {
@@ -144,6 +125,7 @@ async function auditHost(plan: HostPlan, ctx: HostContext): Promise<HostAudit> {
   let chain: OpenedChain | null = null;
   const run = await runAudit(store, target, {
     ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(ctx.trivy?.length ? { trivyReports: ctx.trivy.map((r) => ({ name: path.basename(r.file), scans: r.scans })) } : {}),
     onProgress: (p) => ctx.progress(p.message),
     open: async () => {
       chain = await openChain(store, hops, ctx.trust, { signal: ctx.signal, progress: ctx.progress, locks: ctx.locks });
@@ -182,11 +164,10 @@ async function auditCommand(cmd: AuditCommand, io: CliIo): Promise<number> {
       locks: new EndpointLocks(),
       signal: io.signal,
       progress,
+      trivy,
     });
     for (const w of warnings) io.stderr.write(`rampart: ${w}\n`);
-    const pending = trivyPendingError(trivy);
-    if (pending) io.stderr.write(`rampart: warning: --trivy-report: ${pending.message}\n`);
-    const run: RunDetail = pending ? { ...stored, errors: [...stored.errors, pending] } : stored;
+    const run: RunDetail = stored;
     if (cmd.format === 'json') io.stdout.write(JSON.stringify(toJsonReport(run, meta), null, 2) + '\n');
     else if (cmd.format === 'markdown') io.stdout.write(formatMarkdown(run, meta));
     else io.stdout.write(formatTable(run, meta));

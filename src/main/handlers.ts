@@ -178,6 +178,7 @@ function implementations(s: Services): Impl {
               identityFile: host.identityFile,
               sshdConfigPath: host.sshdConfigPath,
               scanRoots: host.scanRoots,
+              vpn: { only: host.vpnOnly, interface: host.vpnInterface, subnet: host.vpnSubnet },
               sudo: host.sudo,
               sudoPassword: host.sudo === 'sudo-password' ? await getSudoPassword(host, s.secrets) : null,
             },

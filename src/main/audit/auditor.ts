@@ -10,6 +10,8 @@ import { buildCollectScript, parseCollectOutput } from './collector';
 import { evaluate } from './engine';
 import { computeScore } from './grading';
 import { sudoFailure, sudoWrap } from '../ssh/sudo';
+import type { ImageScan } from './cve/trivy';
+import { applyTrivyReport } from './sections/cve';
 
 export interface AuditTarget {
   hostId: number | null;
@@ -25,6 +27,8 @@ export interface AuditTarget {
   sudo?: SudoMode;
   /** For sudo-password: from the keychain, only in memory. */
   sudoPassword?: string | null;
+  /** VPN-only host profile settings. */
+  vpn?: { only: boolean; interface?: string | null; subnet?: string | null };
 }
 
 export interface AuditOptions {
@@ -41,6 +45,8 @@ export interface AuditOptions {
    * keys per hop). The host-key policy is then the opener's.
    */
   open?: () => Promise<SshConnection>;
+  /** Trivy JSON reports (already parsed), used for the CVE checks when the host has no trivy. */
+  trivyReports?: ReadonlyArray<{ name: string; scans: readonly ImageScan[] }>;
 }
 
 export async function runAudit(store: Store, target: AuditTarget, opts: AuditOptions = {}): Promise<RunDetail> {
@@ -74,7 +80,7 @@ export async function runAudit(store: Store, target: AuditTarget, opts: AuditOpt
   let facts;
   try {
     progress({ phase: 'collecting', message: 'Collecting facts (one read-only script)', progress: 0.3 });
-    const collectOpts = { sshdConfigPath: target.sshdConfigPath, scanRoots: target.scanRoots ?? [] };
+    const collectOpts = { sshdConfigPath: target.sshdConfigPath, scanRoots: target.scanRoots ?? [], ...(target.vpn ? { vpn: target.vpn } : {}) };
     const { marker, script, slowScript } = buildCollectScript(collectOpts);
     const collectStart = Date.now();
     let stdout = '';
@@ -119,6 +125,7 @@ export async function runAudit(store: Store, target: AuditTarget, opts: AuditOpt
     }
     timings.collectMs = Date.now() - collectStart;
     facts = parseCollectOutput(stdout, marker, target.sshdConfigPath, collectOpts).facts;
+    for (const r of opts.trivyReports ?? []) facts = applyTrivyReport(facts, r.scans, r.name);
   } finally {
     conn.close();
   }

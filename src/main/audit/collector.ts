@@ -15,10 +15,17 @@ export interface CollectOptions {
   scanRoots?: readonly string[];
   /** Seconds each section may take before `timeout` stops it (when the host has coreutils timeout). */
   sectionTimeoutS?: number;
+  /** The host profile's VPN settings. */
+  vpn?: { only: boolean; interface?: string | null; subnet?: string | null };
 }
 
 function contextOf(opts: CollectOptions): CollectContext {
-  return { sshdConfigPath: opts.sshdConfigPath, scanRoots: opts.scanRoots ?? [], sectionTimeoutS: Math.max(1, Math.floor(opts.sectionTimeoutS ?? 20)) };
+  return {
+    sshdConfigPath: opts.sshdConfigPath,
+    scanRoots: opts.scanRoots ?? [],
+    sectionTimeoutS: Math.max(1, Math.floor(opts.sectionTimeoutS ?? 20)),
+    ...(opts.vpn ? { vpn: opts.vpn } : {}),
+  };
 }
 
 export interface CollectScript {

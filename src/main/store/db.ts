@@ -71,12 +71,16 @@ export function migrate(db: Db, file: string, target: number = SCHEMA_VERSION): 
     fs.rmSync(backup, { force: true });
     db.prepare('VACUUM INTO ?').run(backup);
   }
+  // IMMEDIATE takes the write lock first, so two processes opening a new database at once do not
+  // both migrate; the second sees the first one's version and has nothing left to do.
   db.transaction(() => {
-    for (let v = current; v < target; v++) {
+    const now = schemaVersion(db);
+    if (now >= target) return;
+    for (let v = now; v < target; v++) {
       const step = MIGRATIONS[v];
       if (step === undefined) throw new Error(`missing migration ${v + 1}`);
       db.exec(step);
     }
     db.pragma(`user_version = ${target}`);
-  })();
+  }).immediate();
 }

@@ -6,6 +6,7 @@ import permitEmptyPasswords from './ssh/permitEmptyPasswords';
 import permitRootLogin from './ssh/permitRootLogin';
 import { weakCiphers, weakHostKeys, weakKex, weakMacs } from './ssh/weakAlgorithms';
 import x11Forwarding from './ssh/x11Forwarding';
+import { extraSshChecks } from './ssh/extra';
 import type { CheckDef } from './types';
 import type { SectionName } from '../facts';
 import { checks as access } from './access';
@@ -30,6 +31,7 @@ const ssh = [
   maxAuthTries,
   x11Forwarding,
   loginGraceTime,
+  ...extraSshChecks,
 ] as ReadonlyArray<CheckDef<SectionName>>;
 
 export const CHECKS: ReadonlyArray<CheckDef<SectionName>> = [

@@ -1,7 +1,98 @@
-// Collector sections for the backups facts. Each spec: shell (read-only, time-bounded) + pure parser.
-// Add facts to HostFacts here by module augmentation:
-//   declare module '../facts' { interface HostFacts { example: Section<ExampleFacts> } }
-import type { SectionName } from '../facts';
-import type { SectionSpec } from './types';
+// Collector section for the backups fact. Backup locations: /var/backups, folders named *backup*
+// under the scan roots (depth ≤ 4) and under each account's home (depth ≤ 3). For every location:
+// its files' modes, owners and ages, and for the 6 newest a content signature label computed on
+// the host from the first 32 bytes (only the label is printed, never the bytes).
+import type { Section, SectionName } from '../facts';
+import { parseBackups, type Backups } from '../parsers/backups';
+import { needsSudoIfDenied, STAT_PRINTF } from '../parsers/records';
+import { shQuote } from '../../ssh/quote';
+import { BLOCKED_SH } from './files';
+import { defineSection, fromRaw, type CollectContext, type SectionSpec } from './types';
 
-export const specs: ReadonlyArray<SectionSpec<SectionName>> = [];
+declare module '../facts' {
+  interface HostFacts {
+    backups: Section<Backups>;
+  }
+}
+
+
+/** " 1f 8b": hex bytes as `od -An -tx1` prints them. */
+const od = (hex: string): string => hex.match(/../g)!.map((b) => ` ${b}`).join('');
+
+/**
+ * Content signatures as `case` patterns over `od -An -tx1 -w32` output, first match wins:
+ * [label, pattern of the leading bytes].
+ */
+const MAGIC: ReadonlyArray<[string, string]> = [
+  ['gpg-armor', od('2d2d2d2d2d424547494e20504750204d455353414745')], // -----BEGIN PGP MESSAGE
+  ['age-armor', od('2d2d2d2d2d424547494e2041474520454e43525950544544')], // -----BEGIN AGE ENCRYPTED
+  ['age', od('6167652d656e6372797074696f6e2e6f72672f')], // age-encryption.org/
+  ['openssl', od('53616c7465645f5f')], // Salted__ (openssl enc)
+  // OpenPGP packets that begin an encrypted message: public-key or symmetric-key encrypted
+  // session key (old-format tags 1 and 3, new-format 0xc1 / 0xc3).
+  ...['84', '85', '86', '87', '8c', '8d', '8e', '8f', 'c1', 'c3'].map((b): [string, string] => ['gpg', od(b)]),
+  ['gzip', od('1f8b')],
+  ['bzip2', od('425a68')],
+  ['xz', od('fd377a585a00')],
+  ['zstd', od('28b52ffd')],
+  // A zip entry whose general-purpose flag (byte 6) has bit 0 set is encrypted.
+  ['zip-encrypted', `${od('504b0304')} ?? ?? ?[13579bdf]`],
+  ['zip', od('504b0304')],
+  ['7z', od('377abcaf271c')],
+  ['pgdump', od('5047444d50')], // PGDMP (pg_dump custom format)
+  ['sqlite', od('53514c69746520666f726d6174203300')], // SQLite format 3
+];
+
+// Spaces escaped rather than quoted, so that ? and [..] stay wildcards.
+const MAGIC_CASES = [...MAGIC.map(([label, pattern]) => `      ${pattern.replace(/ /g, '\\ ')}*) m=${label} ;;`), `      '') m=empty ;;`, `      *) m=unknown ;;`].join('\n');
+
+function backupsScript(ctx: CollectContext): string {
+  return `
+printf 'N\\t%s\\0' "$(date +%s)"
+${BLOCKED_SH}
+TAB=$(printf '\\t')
+loc() {
+  src=$1; d=$2
+  [ -d "$d" ] || return 0
+  find "$d" -maxdepth 0 -printf "L\\t$src\\t${STAT_PRINTF}\\0" 2>/dev/null
+  if [ ! -r "$d" ] || [ ! -x "$d" ]; then printf 'D\\t%s\\0' "$d"; return 0; fi
+  find "$d" -mindepth 1 -maxdepth 4 -type d \\( ! -readable -o ! -executable \\) -printf 'D\\t%p\\0' -prune -o -type f -printf 'F\\t${STAT_PRINTF}\\0' 2>/dev/null | head -c 1000000
+  find "$d" -mindepth 1 -maxdepth 4 -type f -readable -printf '%T@\\t%p\\n' 2>/dev/null | sort -rn | head -n 6 | while IFS=$TAB read -r t f; do
+    case "\${f##*/}" in dpkg.*|apt.extended_states*|alternatives.tar*|*.bak|*.bak.*|aptitude.pkgstates*) [ "$src" = var-backups ] && continue ;; esac
+    h=$(od -An -tx1 -w32 -N 32 -v "$f" 2>/dev/null)
+    case "$h" in
+${MAGIC_CASES}
+    esac
+    printf 'M\\t%s\\t%s\\0' "$m" "$f"
+  done
+}
+loc var-backups /var/backups
+# Discovery: one find over the scan roots (the roots themselves may be backup folders), one over
+# the homes; D records go straight out (fd 3 = the section's output), folder paths to the loop.
+exec 3>&1
+{
+  set -- ${ctx.scanRoots.map((r) => shQuote(r)).join(' ')}
+  deny_roots "$@" >&3
+  [ $# -gt 0 ] && find "$@" -maxdepth 4 -type d -iname '*backup*' -printf 'scan-root\\t%p\\n' -prune 2>/dev/null
+  HOMES=$(awk -F: '$6 ~ /^\\// && $6 != "/" && $6 !~ /^\\/(proc|sys|dev|run|bin|sbin|usr|lib|boot|etc|var\\/run|var\\/spool|var\\/cache|var\\/backups|nonexistent)(\\/|$)/ { print $6 }' /etc/passwd 2>/dev/null | sort -u)
+  NL='
+'
+  set -f; OIFS=$IFS; IFS=$NL; set -- $HOMES; IFS=$OIFS; set +f
+  for h in "$@"; do
+    if [ -d "$h" ]; then [ -x "$h" ] || printf 'D\\t%s\\0' "$h" >&3
+    elif blocked "$h"; then printf 'D\\t%s\\0' "$h" >&3; fi
+  done
+  [ $# -gt 0 ] && find "$@" -mindepth 1 -maxdepth 3 -type d -iname '*backup*' -printf 'home\\t%p\\n' -prune 2>/dev/null
+} | while IFS=$TAB read -r src d; do loc "$src" "$d"; done
+exec 3>&-
+exit 0
+`;
+}
+
+const backups = defineSection({
+  fact: 'backups',
+  script: (ctx) => `secsh backups ${shQuote(backupsScript(ctx))}`,
+  parse: (p) => needsSudoIfDenied(fromRaw(p.raw.get('backups'), 'backup folders', p, parseBackups), p.uid, 'The backup folder scan'),
+});
+
+export const specs: ReadonlyArray<SectionSpec<SectionName>> = [backups] as ReadonlyArray<SectionSpec<SectionName>>;

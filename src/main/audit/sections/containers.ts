@@ -1,7 +1,345 @@
-// Collector sections for the containers facts. Each spec: shell (read-only, time-bounded) + pure parser.
-// Add facts to HostFacts here by module augmentation:
-//   declare module '../facts' { interface HostFacts { example: Section<ExampleFacts> } }
-import type { SectionName } from '../facts';
-import type { SectionSpec } from './types';
+// Collector sections for the containers facts: the Docker daemon and its containers (`docker info`,
+// `docker ps -aq` + `docker inspect`, /etc/docker/daemon.json), the docker group, and compose
+// projects (files named by com.docker.compose.project.* labels and found under the scan roots,
+// their env_file targets and project .env files). All read-only, bounded in count and size, and
+// part of the one audit script. Parsers are pure (parsers/docker.ts, parsers/compose.ts).
+import type { Section, SectionName } from '../facts';
+import {
+  classifyDockerError,
+  parseDaemonJson,
+  parseDockerGroup,
+  parseDockerInfo,
+  parseDockerInspect,
+  type DaemonJson,
+  type DockerContainer,
+  type DockerDaemonInfo,
+  type DockerGroup,
+} from '../parsers/docker';
+import { parseComposeDump, parseComposeFiles, type ComposeFile, type EnvFile } from '../parsers/compose';
+import type { RawSection } from '../parsers/sections';
+import { shQuote } from '../../ssh/quote';
+import { defineSection, type ParseContext, type SectionSpec } from './types';
 
-export const specs: ReadonlyArray<SectionSpec<SectionName>> = [];
+export interface DockerFacts {
+  daemon: DockerDaemonInfo;
+  containers: DockerContainer[];
+  /** /etc/docker/daemon.json: absent (present false), parsed, or why it could not be read (error). */
+  daemonJson: DaemonJson;
+  /** Set when the collector listed only the first containers (the host has this many). */
+  limited: number | null;
+  /** The host's clock when the containers were listed (Unix seconds), null if unknown. */
+  collectedAt: number | null;
+  /** Non-fatal problems (a container removed while inspecting, cut-off lines). */
+  problems: string[];
+}
+
+export interface ComposeFacts {
+  tools: { standalone: boolean; plugin: boolean };
+  files: ComposeFile[];
+  envFiles: EnvFile[];
+  /** Working directories of compose projects with containers on the host. */
+  projectDirs: string[];
+  problems: string[];
+}
+
+export interface DockerGroupFacts {
+  /** null: the host has no docker group. */
+  group: DockerGroup | null;
+}
+
+declare module '../facts' {
+  interface HostFacts {
+    docker: Section<DockerFacts>;
+    compose: Section<ComposeFacts>;
+    dockerGroup: Section<DockerGroupFacts>;
+  }
+}
+
+/** Containers inspected at most (the rest is reported as `limited`). */
+export const MAX_CONTAINERS = 300;
+/** Compose files read at most, and bytes per compose file. */
+export const MAX_COMPOSE_FILES = 64;
+export const MAX_COMPOSE_BYTES = 256 * 1024;
+/** env_file targets and .env files read at most, and bytes per file. */
+export const MAX_ENV_FILES = 64;
+export const MAX_ENV_BYTES = 64 * 1024;
+/** All file contents of the compose section together. */
+export const COMPOSE_BUDGET_BYTES = 2 * 1024 * 1024;
+
+const NO_DOCKER = `command -v docker >/dev/null 2>&1 || { echo 'docker: command not found'; exit 127; }`;
+
+// exec: the CLI itself is what the section timeout stops (busybox timeout signals only its child).
+const DOCKER_INFO_SH = `${NO_DOCKER}
+exec docker info --format '{{json .}}'`;
+
+// $1: the exit status of the docker_info section: when the daemon did not answer in time (124 from
+// coreutils timeout, 143 from busybox's), asking it again would only spend another section timeout.
+const DOCKER_CONTAINERS_SH = `${NO_DOCKER}
+case $1 in 124|143) echo 'skipped: docker info timed out'; exit 124 ;; esac
+out=$(docker ps -aq --no-trunc 2>&1); rc=$?
+if [ "$rc" -ne 0 ]; then printf '%s\\n' "$out"; exit "$rc"; fi
+echo "RAMPART-NOW $(date -u +%s)"
+ids=$(printf '%s\\n' "$out" | grep -E '^[0-9a-f]{12,64}$')
+[ -n "$ids" ] || exit 0
+n=$(printf '%s\\n' "$ids" | wc -l)
+if [ "$n" -gt ${MAX_CONTAINERS} ]; then echo "RAMPART-LIMIT $n"; fi
+set -- $(printf '%s\\n' "$ids" | head -n ${MAX_CONTAINERS})
+docker inspect --format '{{json .}}' "$@"
+exit 0`;
+
+const DAEMON_JSON_SH = `f=/etc/docker/daemon.json
+if [ ! -e "$f" ]; then echo RAMPART-ABSENT; exit 0; fi
+head -c 262144 "$f"`;
+
+const DOCKER_GROUP_SH = `if command -v getent >/dev/null 2>&1; then g=$(getent group docker) || g=''; else g=$(grep '^docker:' /etc/group 2>/dev/null | head -n 1); fi
+if [ -z "$g" ]; then echo RAMPART-ABSENT; exit 0; fi
+printf '%s\\n' "$g"
+gid=$(printf '%s\\n' "$g" | cut -d: -f3)
+if command -v getent >/dev/null 2>&1; then getent passwd; else cat /etc/passwd; fi | awk -F: -v g="$gid" '$4 == g { print "primary " $1 }' | head -n 1000
+exit 0`;
+
+// Prints the env_file targets of a compose file, resolved against its directory (path in $F).
+// Handles `env_file: x`, `env_file: [a, b]`, block lists and `- path: x` items; skips ${VAR} paths.
+const AWK_ENV_FILES = String.raw`function strip(s) {
+  sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s)
+  if (s ~ /^".*"$/ || s ~ /^\047.*\047$/) s = substr(s, 2, length(s) - 2)
+  return s
+}
+function out(s) {
+  s = strip(s)
+  if (s == "" || index(s, "$") > 0) return
+  if (substr(s, 1, 1) != "/") { while (substr(s, 1, 2) == "./") s = substr(s, 3); s = dir "/" s }
+  print s
+}
+BEGIN { dir = ENVIRON["F"]; sub(/\/[^\/]*$/, "", dir); if (dir == "") dir = "/"; inl = 0 }
+{ sub(/\r$/, "") }
+/^[ \t]*#/ { next }
+/^[ \t]*$/ { next }
+{
+  line = $0; sub(/[ \t]+#.*$/, "", line)
+  match(line, /^ */); ind = RLENGTH
+  s = substr(line, ind + 1)
+  if (inl) {
+    if (ind > base || (ind == base && s ~ /^- /)) {
+      if (s ~ /^- /) { s = substr(s, 3); sub(/^ +/, "", s) }
+      if (s ~ /^path:/) { out(substr(s, 6)); next }
+      if (s ~ /^[A-Za-z_]+:/) next
+      out(s); next
+    }
+    inl = 0
+  }
+  if (s ~ /^env_file:/) {
+    rest = substr(s, 10); sub(/^[ \t]+/, "", rest)
+    if (rest == "") { inl = 1; base = ind; next }
+    if (substr(rest, 1, 1) == "[") { gsub(/[][]/, "", rest); n = split(rest, a, ","); for (i = 1; i <= n; i++) out(a[i]); next }
+    out(rest)
+  }
+}`;
+
+// Arguments: the awk program above, the docker_info exit status, then the scan roots. Output
+// framing: see parseComposeDump.
+const COMPOSE_SH = String.raw`AWK_ENV_FILES=$1; DOCKER_RC=$2; shift 2
+NL='
+'
+TAB='	'
+used=0
+sa=0; pl=0
+command -v docker-compose >/dev/null 2>&1 && sa=1
+for d in "$HOME/.docker/cli-plugins" /usr/local/lib/docker/cli-plugins /usr/local/libexec/docker/cli-plugins /usr/lib/docker/cli-plugins /usr/libexec/docker/cli-plugins; do
+  [ -x "$d/docker-compose" ] && pl=1
+done
+echo "@T standalone=$sa plugin=$pl"
+cands=''
+envs=''
+add() {
+  case $2 in /*) ;; *) return ;; esac
+  case $2 in *"$NL"*|*"$TAB"*) return ;; esac
+  cands="$cands$1$TAB$2$NL"
+}
+if [ "$DOCKER_RC" != 124 ] && [ "$DOCKER_RC" != 143 ] && command -v docker >/dev/null 2>&1; then
+  labels=$(docker ps -a --filter label=com.docker.compose.project --format '{{.Label "com.docker.compose.project.working_dir"}}{{"\t"}}{{.Label "com.docker.compose.project.config_files"}}' 2>/dev/null | sort -u | head -n 200)
+  while IFS="$TAB" read -r wd files; do
+    case $wd in /*) ;; *) continue ;; esac
+    echo "@D $wd"
+    if [ -n "$files" ]; then
+      oldifs=$IFS; IFS=,; set -f
+      for f in $files; do case $f in /*) add label "$f" ;; *) add label "$wd/$f" ;; esac; done
+      IFS=$oldifs; set +f
+    else
+      for f in "$wd/docker-compose.yml" "$wd/docker-compose.yaml" "$wd/compose.yml" "$wd/compose.yaml"; do [ -f "$f" ] && add label "$f"; done
+    fi
+  done <<EOF
+$labels
+EOF
+fi
+for r in "$@"; do
+  [ -d "$r" ] || continue
+  found=$(find "$r" -maxdepth 3 \( -name node_modules -o -name .git \) -prune -o -type f \( -name 'docker-compose*.yml' -o -name 'docker-compose*.yaml' -o -name 'compose*.yml' -o -name 'compose*.yaml' \) -print 2>/dev/null | head -n 200)
+  other=$(find "$r" -maxdepth 3 \( -name node_modules -o -name .git \) -prune -o -type f \( -name '*.yml' -o -name '*.yaml' \) ! -name 'docker-compose*' ! -name 'compose*' -size -257k -print 2>/dev/null | head -n 300)
+  if [ -n "$other" ]; then
+    found="$found$NL$(printf '%s\n' "$other" | tr '\n' '\000' | xargs -0 grep -l -s -m 1 '^services:' 2>/dev/null)"
+  fi
+  while IFS= read -r f; do [ -n "$f" ] && add scan "$f"; done <<EOF
+$found
+EOF
+done
+emit() {
+  k=$1; s=$2; p=$3; mx=$4; sz=0
+  if [ ! -e "$p" ]; then st=missing
+  elif [ ! -f "$p" ]; then st=not-regular
+  elif [ ! -r "$p" ]; then st=unreadable
+  else
+    sz=$(wc -c < "$p" 2>/dev/null | tr -d ' '); [ -n "$sz" ] || sz=0
+    if [ "$sz" -gt "$mx" ]; then st=too-big
+    elif [ $((used + sz)) -gt ${COMPOSE_BUDGET_BYTES} ]; then st=budget
+    else st=ok; fi
+  fi
+  printf '@F %s %s %s %s\n@P %s\n' "$k" "$s" "$st" "$sz" "$p"
+  if [ "$st" = ok ]; then used=$((used + sz)); awk '{ print "|" $0 }' "$p" 2>/dev/null; fi
+  echo '@E'
+}
+cands=$(printf '%s' "$cands" | awk -F "$TAB" '!seen[$2]++' | head -n ${MAX_COMPOSE_FILES})
+while IFS="$TAB" read -r src p; do
+  [ -n "$p" ] || continue
+  emit compose "$src" "$p" ${MAX_COMPOSE_BYTES}
+  [ "$st" = ok ] || continue
+  refs=$(F="$p" awk "$AWK_ENV_FILES" "$p" 2>/dev/null | head -n 50)
+  while IFS= read -r e; do [ -n "$e" ] && envs="$envs""env$TAB$e$NL"; done <<EOF
+$refs
+EOF
+  dir=$(dirname -- "$p")
+  [ -f "$dir/.env" ] && envs="$envs""dotenv$TAB$dir/.env$NL"
+done <<EOF
+$cands
+EOF
+envs=$(printf '%s' "$envs" | awk -F "$TAB" '!seen[$2]++' | head -n ${MAX_ENV_FILES})
+while IFS="$TAB" read -r k p; do
+  [ -n "$p" ] || continue
+  case $k in dotenv) s=dotenv ;; *) s=env_file ;; esac
+  emit "$k" "$s" "$p" ${MAX_ENV_BYTES}
+done <<EOF
+$envs
+EOF
+exit 0`;
+
+// String.raw keeps \t, \n and \000 for awk, tr and printf; the ${…} in it are TypeScript numbers.
+
+/** docker info failed: map the CLI's words to the right status. */
+function dockerUnavailable(p: ParseContext, message: string, what: string): Section<never> {
+  const reason = classifyDockerError(message);
+  if (reason === 'permission' && p.uid !== 0)
+    return { ok: false, status: 'needs-sudo', message: `${what}: the audit user may not use the Docker socket (run with sudo or add the user to the docker group): ${message.slice(0, 200)}` };
+  if (reason === 'no-daemon') return { ok: false, status: 'not-applicable', message: `Docker is installed but no daemon answers: ${message.slice(0, 200)}` };
+  return { ok: false, status: 'error', message: `${what}: ${message.slice(0, 300)}` };
+}
+
+/** Exit statuses of a section stopped by its time limit: coreutils timeout (124), busybox timeout (SIGTERM, 143). */
+const TIMED_OUT = new Set([124, 143]);
+
+function rawProblem(raw: RawSection | undefined, what: string): Section<never> | null {
+  if (!raw) return { ok: false, status: 'error', message: `${what}: the collector returned no output for this section` };
+  if (raw.exitCode === null) return { ok: false, status: 'error', message: `${what}: output was cut off` };
+  if (TIMED_OUT.has(raw.exitCode)) return { ok: false, status: 'error', message: `${what}: did not finish in time` };
+  if (raw.exitCode === 127) return { ok: false, status: 'not-applicable', message: 'Docker is not installed (no docker command)' };
+  return null;
+}
+
+export function parseDockerFacts(p: ParseContext): Section<DockerFacts> {
+  const infoRaw = p.raw.get('docker_info');
+  const early = rawProblem(infoRaw, 'docker info');
+  if (early) return early;
+  const info = parseDockerInfo(infoRaw!.body);
+  if (!info.ok) return dockerUnavailable(p, info.message, 'docker info');
+
+  const psRaw = p.raw.get('docker_containers');
+  const psEarly = rawProblem(psRaw, 'docker ps/inspect');
+  if (psEarly) return psEarly;
+  if (psRaw!.exitCode !== 0) return dockerUnavailable(p, psRaw!.body.trim() || `exit code ${psRaw!.exitCode}`, 'docker ps');
+  const inspected = parseDockerInspect(psRaw!.body);
+
+  return {
+    ok: true,
+    value: {
+      daemon: info.info,
+      containers: inspected.containers,
+      daemonJson: daemonJsonOf(p.raw.get('docker_daemon_json'), p.uid),
+      limited: inspected.limited,
+      collectedAt: inspected.now,
+      problems: inspected.problems,
+    },
+  };
+}
+
+const ABSENT_DAEMON_JSON: DaemonJson = { present: false, noNewPrivileges: false, usernsRemap: '', icc: null, liveRestore: null, userlandProxy: null };
+
+function daemonJsonOf(raw: RawSection | undefined, uid: number | null): DaemonJson {
+  if (!raw || raw.exitCode === null) return { ...ABSENT_DAEMON_JSON, present: true, error: 'daemon.json: no complete output' };
+  if (raw.exitCode !== 0) {
+    const denied = /permission denied/i.test(raw.body);
+    return {
+      ...ABSENT_DAEMON_JSON,
+      present: true,
+      error: denied && uid !== 0 ? 'daemon.json is not readable without root' : `daemon.json: exit code ${raw.exitCode}`,
+    };
+  }
+  if (raw.body.trim() === 'RAMPART-ABSENT') return ABSENT_DAEMON_JSON;
+  return parseDaemonJson(raw.body);
+}
+
+export function parseComposeFacts(p: ParseContext): Section<ComposeFacts> {
+  const raw = p.raw.get('compose_files');
+  if (!raw) return { ok: false, status: 'error', message: 'compose files: the collector returned no output for this section' };
+  if (TIMED_OUT.has(raw.exitCode ?? 0)) return { ok: false, status: 'error', message: 'compose files: did not finish in time' };
+  if (raw.exitCode !== 0 && raw.exitCode !== null)
+    return { ok: false, status: 'error', message: `compose files: exit code ${raw.exitCode}` };
+  try {
+    // A cut-off section keeps the files that arrived whole; the last one is marked cut-off.
+    const dump = parseComposeDump(raw.body);
+    const { files, envFiles } = parseComposeFiles(dump);
+    const problems = dump.problems.length ? [`${dump.problems.length} unexpected line(s) in the compose section`] : [];
+    if (raw.exitCode === null) problems.push('the compose section was cut off');
+    return { ok: true, value: { tools: dump.tools, files, envFiles, projectDirs: dump.projectDirs, problems } };
+  } catch (e) {
+    return { ok: false, status: 'error', message: `compose files: ${(e as Error).message}` };
+  }
+}
+
+export function parseDockerGroupFacts(p: ParseContext): Section<DockerGroupFacts> {
+  const raw = p.raw.get('docker_group');
+  if (!raw) return { ok: false, status: 'error', message: 'docker group: the collector returned no output for this section' };
+  if (raw.exitCode === null) return { ok: false, status: 'error', message: 'docker group: output was cut off' };
+  if (raw.exitCode !== 0) return { ok: false, status: 'error', message: `docker group: exit code ${raw.exitCode}: ${raw.body.trim().slice(0, 200)}` };
+  if (raw.body.trim() === 'RAMPART-ABSENT') return { ok: true, value: { group: null } };
+  const group = parseDockerGroup(raw.body);
+  if (!group) return { ok: false, status: 'error', message: 'docker group: unexpected output' };
+  return { ok: true, value: { group } };
+}
+
+export const dockerSection = defineSection({
+  fact: 'docker',
+  // `sec` leaves the section's exit status in $rc: the later Docker sections skip the daemon if it hung.
+  script: () =>
+    [
+      `secsh docker_info ${shQuote(DOCKER_INFO_SH)}`,
+      'rampart_docker_rc=$rc',
+      `sec docker_containers $T sh -c ${shQuote(DOCKER_CONTAINERS_SH)} sh "$rampart_docker_rc"`,
+      `secsh docker_daemon_json ${shQuote(DAEMON_JSON_SH)}`,
+    ].join('\n'),
+  parse: parseDockerFacts,
+});
+
+export const dockerGroupSection = defineSection({
+  fact: 'dockerGroup',
+  script: () => `secsh docker_group ${shQuote(DOCKER_GROUP_SH)}`,
+  parse: parseDockerGroupFacts,
+});
+
+export const composeSection = defineSection({
+  fact: 'compose',
+  // The awk program, docker info's exit status and the scan roots travel as arguments of the section's shell.
+  script: (ctx) =>
+    [`sec compose_files $T sh -c ${shQuote(COMPOSE_SH)} sh ${shQuote(AWK_ENV_FILES)} "$rampart_docker_rc"`, ...ctx.scanRoots.filter((r) => r.startsWith('/')).map((r) => shQuote(r))].join(' '),
+  parse: parseComposeFacts,
+});
+
+export const specs: ReadonlyArray<SectionSpec<SectionName>> = [dockerSection, dockerGroupSection, composeSection];

@@ -1,7 +1,232 @@
-// Collector sections for the files facts. Each spec: shell (read-only, time-bounded) + pure parser.
-// Add facts to HostFacts here by module augmentation:
-//   declare module '../facts' { interface HostFacts { example: Section<ExampleFacts> } }
-import type { SectionName } from '../facts';
-import type { SectionSpec } from './types';
+// Collector sections for the file facts: modes/owners of critical files, candidate secret files
+// (mode and owner only: a private key is recognised by grep on the host, the content never leaves
+// it), world-writable files under config roots, /var/log, and database data folders.
+//
+// Where a walk is made: scan roots (host profile) for compose projects and secrets; every account's
+// home (from /etc/passwd, system folders excluded); a few well-known places. GNU find is required
+// (-printf, -readable). Folders the collector may not enter are reported (D records): an
+// unprivileged audit that met any becomes needs-sudo instead of a falsely clean result.
+import type { Section, SectionName } from '../facts';
+import {
+  parseCriticalFiles,
+  parseDataDirs,
+  parseSecretFiles,
+  parseStatList,
+  type CriticalFiles,
+  type DataDirs,
+  type SecretFiles,
+  type StatList,
+} from '../parsers/files';
+import { needsSudoIfDenied, STAT_PRINTF } from '../parsers/records';
+import { shQuote } from '../../ssh/quote';
+import { defineSection, fromRaw, type CollectContext, type SectionSpec } from './types';
 
-export const specs: ReadonlyArray<SectionSpec<SectionName>> = [];
+declare module '../facts' {
+  interface HostFacts {
+    criticalFiles: Section<CriticalFiles>;
+    secretFiles: Section<SecretFiles>;
+    /** World-writable files and folders under /etc, the scan roots and login users' homes. */
+    writableFiles: Section<StatList>;
+    /** Files under /var/log. */
+    logFiles: Section<StatList>;
+    dataDirs: Section<DataDirs>;
+  }
+}
+
+/** Output cap of one walk: a runaway tree costs a truncated section, never the run. */
+const WALK_CAP_BYTES = 3_000_000;
+
+/** Folders never worth descending into (dependencies, VCS data, caches). */
+const PRUNE = `\\( -name node_modules -o -name .git -o -name .cache -o -name __pycache__ -o -name .npm -o -name .venv -o -name site-packages -o -name dist-packages \\) -prune`;
+/** A folder the collector may not list or enter: report it instead of silently skipping it. */
+const DENY = `-type d \\( ! -readable -o ! -executable \\) -printf 'D\\t%p\\0' -prune`;
+
+/**
+ * sh helpers: "blocked PATH" is true when PATH cannot be seen because its nearest existing
+ * ancestor may not be entered (an unprivileged collector sees nothing there, not "nothing");
+ * "deny_roots ROOT…" prints a D record for each such root. Builtins only.
+ */
+export const BLOCKED_SH = `blocked() {
+  p=$1
+  while :; do
+    case "$p" in */*) p=\${p%/*} ;; *) return 1 ;; esac
+    [ -n "$p" ] || p=/
+    if [ -d "$p" ]; then [ -x "$p" ] && return 1; return 0; fi
+    [ "$p" = / ] && return 1
+  done
+}
+deny_roots() { for r in "$@"; do [ -e "$r" ] || { blocked "$r" && printf 'D\\t%s\\0' "$r"; }; done; return 0; }`;
+
+/** sh: `set -- ROOT...` for the scan roots. */
+function scanRootsArgs(ctx: CollectContext): string {
+  return `set -- ${ctx.scanRoots.map((r) => shQuote(r)).join(' ')}`;
+}
+
+/**
+ * sh: HOMES = the home folders of /etc/passwd accounts (newline-separated), without "/" and
+ * system folders. With `login`, only accounts with a login shell.
+ */
+function homesSh(login: boolean): string {
+  const shell = login ? ` && $7 !~ /(nologin|false|sync|halt|shutdown)$/` : '';
+  return `HOMES=$(awk -F: '$6 ~ /^\\// && $6 != "/"${shell} && $6 !~ /^\\/(proc|sys|dev|run|bin|sbin|usr|lib|lib32|lib64|boot|etc|var\\/run|var\\/spool|var\\/cache|var\\/empty|var\\/lib\\/nobody|nonexistent)(\\/|$)/ { print $6 }' /etc/passwd 2>/dev/null | sort -u)
+NL='
+'
+set -f; OIFS=$IFS; IFS=$NL; set -- $HOMES; IFS=$OIFS; set +f`;
+}
+
+function criticalFilesScript(ctx: CollectContext): string {
+  // R records name each path's role (builtin printf); one find prints all their stats.
+  return `
+CFG=${shQuote(ctx.sshdConfigPath)}
+set --
+for f in /etc/passwd /etc/passwd- /etc/group /etc/group- /etc/shadow /etc/shadow- /etc/gshadow /etc/gshadow- "$CFG" /etc/sudoers; do
+  [ -e "$f" ] && set -- "$@" "$f"
+done
+incs=$(awk 'tolower($1) == "include" { for (i = 2; i <= NF; i++) print $i }' "$CFG" 2>/dev/null)
+cfgs=$CFG
+for pat in $incs; do
+  case "$pat" in /*) ;; *) pat="/etc/ssh/$pat" ;; esac
+  for f in $pat; do [ -f "$f" ] && printf 'R\\tsshd_config\\t%s\\0' "$f" && set -- "$@" "$f" && cfgs="$cfgs $f"; done
+done
+# Host keys: HostKey lines of the config and its drop-ins (no second sshd -T), and the usual names.
+for k in $(awk 'tolower($1) == "hostkey" { print $2 }' $cfgs 2>/dev/null) /etc/ssh/ssh_host_*_key; do
+  [ -e "$k" ] && printf 'R\\thostkey\\t%s\\0' "$k" && set -- "$@" "$k"
+done
+printf 'R\\tsshd_config\\t%s\\0' "$CFG"
+if [ -r /etc/sudoers.d ] && [ -x /etc/sudoers.d ]; then
+  for f in /etc/sudoers.d/*; do [ -f "$f" ] && printf 'R\\tsudoers\\t%s\\0' "$f" && set -- "$@" "$f"; done
+fi
+[ $# -gt 0 ] && find "$@" -maxdepth 0 -printf 'F\\t${STAT_PRINTF}\\0' 2>/dev/null
+exit 0
+`;
+}
+
+function secretFilesScript(ctx: CollectContext): string {
+  const names = [
+    `-name .env -o -name '*.env' -o -name '.env.*' -o -name acme.json -o -name 'wg*.conf' -o -name .pgpass -o -name .my.cnf`,
+    `-o -name debian.cnf -o -name '*htpasswd' -o -name .netrc -o -name .git-credentials -o -path '*/.aws/credentials'`,
+    `-o -path '*/.docker/config.json' -o -name 'sasl_passwd*' -o -path '*/secrets/*' -o -path '*/.secrets/*'`,
+  ].join(' ');
+  const keys = `-name '*.key' -o -name '*.pem' -o -name '*.p8' -o \\( -name 'id_*' ! -name '*.pub' \\)`;
+  return `
+${BLOCKED_SH}
+NL='
+'
+# X: folders other users may not enter (inside the walks, and above each root): a secret below
+# one is out of their reach for now.
+closed_above() {
+  a=
+  for r in "$@"; do
+    p=$r
+    while :; do
+      case "$p" in */*) p=\${p%/*} ;; *) break ;; esac
+      [ -n "$p" ] || p=/
+      a="$a$NL$p"
+      [ "$p" = / ] && break
+    done
+  done
+  set -f; OIFS=$IFS; IFS=$NL; set -- $a; IFS=$OIFS; set +f
+  [ $# -gt 0 ] && find "$@" -maxdepth 0 -type d ! -perm -0001 -printf 'X\\t%p\\0' 2>/dev/null
+  return 0
+}
+walk() {
+  d=$1; shift
+  [ $# -gt 0 ] || return 0
+  deny_roots "$@"
+  closed_above "$@"
+  find "$@" -maxdepth "$d" ${PRUNE} -o ${DENY} -o -type d ! -perm -0001 -printf 'X\\t%p\\0' -o -type f \\( ${names} \\) -printf 'F\\t${STAT_PRINTF}\\0' \\
+    -o -type f \\( ${keys} \\) \\( -readable -exec grep -qs -e 'PRIVATE KEY' {} \\; -printf 'K\\t${STAT_PRINTF}\\0' -o ! -readable -printf 'U\\t${STAT_PRINTF}\\0' \\) 2>/dev/null
+  return 0
+}
+{
+  ${scanRootsArgs(ctx)}
+  walk 6 "$@"
+  ${homesSh(false)}
+  walk 4 "$@"
+  set --
+  for p in /etc/ssl/private /etc/letsencrypt/archive /etc/traefik /etc/mysql /etc/postfix; do [ -e "$p" ] && set -- "$@" "$p"; done
+  walk 4 "$@"
+} | head -c ${WALK_CAP_BYTES}
+exit 0
+`;
+}
+
+function writableFilesScript(ctx: CollectContext): string {
+  const expr = `${PRUNE} -o ${DENY} -o ! -type l -perm -0002 \\( -type f -o -type d \\) -printf 'W\\t${STAT_PRINTF}\\0'`;
+  return `
+${BLOCKED_SH}
+{
+  ${scanRootsArgs(ctx)}
+  deny_roots "$@"
+  find /etc "$@" -maxdepth 8 ${expr} 2>/dev/null
+  ${homesSh(true)}
+  deny_roots "$@"
+  [ $# -gt 0 ] && find "$@" -maxdepth 3 ${expr} 2>/dev/null
+} | head -c ${WALK_CAP_BYTES}
+exit 0
+`;
+}
+
+const LOG_FILES_SH = `
+[ -d /var/log ] || exit 0
+find /var/log -maxdepth 6 ${DENY} -o -type f -printf 'F\\t${STAT_PRINTF}\\0' 2>/dev/null | head -c ${WALK_CAP_BYTES}
+exit 0
+`;
+
+function dataDirsScript(ctx: CollectContext): string {
+  const expr = `${PRUNE} -o -type d \\( ! -readable -o ! -executable \\) -printf 'D\\t%p\\n' -prune -o -type f \\( -name PG_VERSION -o -name ibdata1 -o -name mysql.ibd -o -name WiredTiger -o -name dump.rdb -o -name 'appendonly.aof*' \\) -printf '%f\\t%h\\n'`;
+  return `
+TAB=$(printf '\\t')
+${BLOCKED_SH}
+{
+  ${scanRootsArgs(ctx)}
+  for r in "$@"; do [ -e "$r" ] || { blocked "$r" && printf 'D\\t%s\\n' "$r"; }; done
+  [ $# -gt 0 ] && find "$@" -maxdepth 6 ${expr} 2>/dev/null
+  ${homesSh(false)}
+  for r in "$@"; do [ -e "$r" ] || { blocked "$r" && printf 'D\\t%s\\n' "$r"; }; done
+  for p in /var/lib/postgresql /var/lib/pgsql /var/lib/mysql /var/lib/mariadb /var/lib/mongodb /var/lib/redis; do [ -d "$p" ] && set -- "$@" "$p"; done
+  [ $# -gt 0 ] && find "$@" -maxdepth 5 ${expr} 2>/dev/null
+} | sort -u | head -n 2000 | while IFS=$TAB read -r m d; do
+  case "$m" in
+    D) printf 'D\\t%s\\0' "$d" ;;
+    PG_VERSION|ibdata1|mysql.ibd|WiredTiger|dump.rdb|appendonly.aof*) find "$d" -maxdepth 0 -printf "M\\t$m\\t${STAT_PRINTF}\\0" 2>/dev/null ;;
+  esac
+done
+exit 0
+`;
+}
+
+const criticalFiles = defineSection({
+  fact: 'criticalFiles',
+  script: (ctx) => `secsh critical_files ${shQuote(criticalFilesScript(ctx))}`,
+  parse: (p) => fromRaw(p.raw.get('critical_files'), 'modes of critical files', p, parseCriticalFiles),
+});
+
+const secretFiles = defineSection({
+  fact: 'secretFiles',
+  script: (ctx) => `secsh secret_files ${shQuote(secretFilesScript(ctx))}`,
+  parse: (p) => needsSudoIfDenied(fromRaw(p.raw.get('secret_files'), 'secret file scan', p, parseSecretFiles), p.uid, 'The secret file scan'),
+});
+
+const writableFiles = defineSection({
+  fact: 'writableFiles',
+  script: (ctx) => `secsh writable_files ${shQuote(writableFilesScript(ctx))}`,
+  parse: (p) =>
+    needsSudoIfDenied(fromRaw(p.raw.get('writable_files'), 'world-writable file scan', p, (b) => parseStatList(b, 'W')), p.uid, 'The world-writable file scan'),
+});
+
+const logFiles = defineSection({
+  fact: 'logFiles',
+  script: () => `secsh log_files ${shQuote(LOG_FILES_SH)}`,
+  parse: (p) => needsSudoIfDenied(fromRaw(p.raw.get('log_files'), '/var/log scan', p, (b) => parseStatList(b, 'F')), p.uid, 'The /var/log scan'),
+});
+
+const dataDirs = defineSection({
+  fact: 'dataDirs',
+  script: (ctx) => `secsh data_dirs ${shQuote(dataDirsScript(ctx))}`,
+  parse: (p) => needsSudoIfDenied(fromRaw(p.raw.get('data_dirs'), 'database data folder scan', p, parseDataDirs), p.uid, 'The data folder scan'),
+});
+
+export const specs: ReadonlyArray<SectionSpec<SectionName>> = [criticalFiles, secretFiles, writableFiles, logFiles, dataDirs] as ReadonlyArray<
+  SectionSpec<SectionName>
+>;

@@ -1,7 +1,157 @@
-// Collector sections for the network facts. Each spec: shell (read-only, time-bounded) + pure parser.
-// Add facts to HostFacts here by module augmentation:
-//   declare module '../facts' { interface HostFacts { example: Section<ExampleFacts> } }
-import type { SectionName } from '../facts';
-import type { SectionSpec } from './types';
+// Collector sections for the network facts: listening sockets, interfaces, ufw, the netfilter
+// rule sets (iptables incl. Docker's chains, nft), fail2ban, and the OpenSSH version (for the
+// Terrapin and regreSSHion checks). Every section is read-only and prints its own status lines
+// (`@rc N`, `@installed no` …) so that "not installed", "not running" and "needs root" differ.
+import type { Section, SectionName } from '../facts';
+import { parseFail2ban, type Fail2banFacts } from '../parsers/fail2ban';
+import { parseInterfaces, type NetInterface } from '../parsers/interfaces';
+import { parseSsListening, type ListeningSocket } from '../parsers/listening';
+import { parseNetfilter, type NetfilterFacts } from '../parsers/netfilter';
+import { sectionFrom } from '../parsers/sectionResult';
+import { parseSshVersion, type SshVersionFacts } from '../parsers/sshVersion';
+import { parseUfw, type UfwFacts } from '../parsers/ufw';
+import { shQuote } from '../../ssh/quote';
+import { defineSection, type SectionSpec } from './types';
 
-export const specs: ReadonlyArray<SectionSpec<SectionName>> = [];
+declare module '../facts' {
+  interface HostFacts {
+    /** `ss -tulpnH`: listening TCP and bound UDP sockets. */
+    listening: Section<ListeningSocket[]>;
+    /** `ip -o addr/link show`. */
+    interfaces: Section<NetInterface[]>;
+    /** ufw state, defaults (no root needed) and rules (root). */
+    ufw: Section<UfwFacts>;
+    /** iptables/nft summaries (root). */
+    netfilter: Section<NetfilterFacts>;
+    /** fail2ban (root to talk to its socket). */
+    fail2ban: Section<Fail2banFacts>;
+    /** OpenSSH version of the server. */
+    sshVersion: Section<SshVersionFacts>;
+  }
+}
+
+const secsh = (name: string, code: string): string => `secsh ${name} ${shQuote(code)}`;
+
+const LISTENING = `if command -v ss >/dev/null 2>&1; then ss -tulpnH 2>/dev/null || ss -tulpn; else echo "@ss-absent"; fi`;
+
+const INTERFACES = `if command -v ip >/dev/null 2>&1; then ip -o addr show; echo "@links"; ip -o link show; else echo "@ip-absent"; fi`;
+
+const UFW = `if ! command -v ufw >/dev/null 2>&1 && [ ! -e /etc/ufw/ufw.conf ]; then echo "@absent"; exit 0; fi
+echo "@conf"; grep -E "^[[:space:]]*(ENABLED|LOGLEVEL)[[:space:]]*=" /etc/ufw/ufw.conf 2>/dev/null
+echo "@default"; grep -E "^[[:space:]]*(IPV6|DEFAULT_[A-Z]+_POLICY)[[:space:]]*=" /etc/default/ufw 2>/dev/null
+echo "@files"; ls -1d /etc/ufw/*.rules 2>/dev/null
+if ! command -v ufw >/dev/null 2>&1; then echo "@status-skipped the ufw command is missing; state read from /etc/ufw/ufw.conf"
+elif [ "$(id -u)" != 0 ]; then echo "@status-skipped ufw status needs root; state and defaults read from /etc/ufw/ufw.conf and /etc/default/ufw"
+elif ! grep -qE "^[[:space:]]*ENABLED[[:space:]]*=[[:space:]]*\\"?yes" /etc/ufw/ufw.conf 2>/dev/null; then echo "@status-skipped ufw is disabled in /etc/ufw/ufw.conf"
+else echo "@status"; ufw status verbose 2>&1; rc=$?; echo; echo "@rc $rc"; fi
+exit 0`;
+
+// Summaries made on the host (see parsers/netfilter.ts). The rc line is held back and printed
+// last so the counts stay inside the block.
+const AWK_IPTABLES = `
+/^@rc /{ rc=$0; next }
+/^#/ { next }
+/^COMMIT/ { next }
+/^\\*/ { t=substr($0,2); print; next }
+/^:/ { print; next }
+/^\\[[0-9]+:[0-9]+\\] -A / || /^-A / {
+  c="-"; l=$0
+  if (substr(l,1,1)=="[") { i=index(l,"]"); c=substr(l,2,i-2); l=substr(l,i+2) }
+  split(l, f, " "); ch=f[2]; k=t " " ch; n[k]++
+  if (n[k] <= 400 && (ch=="INPUT" || ch=="FORWARD" || ch ~ /^DOCKER/ || ch ~ /^ufw6?-user-input$/ || ch ~ /^f2b-/)) print "@r " t " " c " " l
+  next
+}
+{ print }
+END { for (k in n) print "@count " k " " n[k]; if (rc != "") print rc }`;
+
+const AWK_NFT = `
+/^@rc /{ rc=$0; next }
+/^[[:space:]]*$/ { next }
+/^#/ { next }
+/^table / { fam=$2; tb=$3; next }
+/^\\tchain / { ch=$2; inch=1; n=0; last=""; hook=""; print "@chain " fam " " tb " " ch; next }
+/^\\t}/ { if (inch) print "@end " n " " last; inch=0; next }
+/^\\t\\t/ {
+  if (!inch) next
+  l=$0; sub(/^[ \\t]+/, "", l)
+  if (l ~ /^type .* hook /) { print "@hook " l; hook=l; next }
+  n++; last=l
+  if (n <= 100 && hook ~ /hook input/) print "@rule " l
+  next
+}
+/^(\\t|})/ { next }
+{ print }
+END { if (rc != "") print rc }`;
+
+const NETFILTER = `if command -v iptables-save >/dev/null 2>&1; then echo "@iptables"; { iptables-save -c 2>&1; rc=$?; echo; echo "@rc $rc"; } | awk ${shQuote(AWK_IPTABLES)}; else echo "@iptables-absent"; fi
+if command -v nft >/dev/null 2>&1; then echo "@nft"; { nft list ruleset 2>&1; rc=$?; echo; echo "@rc $rc"; } | awk ${shQuote(AWK_NFT)}; else echo "@nft-absent"; fi
+exit 0`;
+
+// One fail2ban-client call in the usual case (the sshd jail exists): python's start-up is the cost.
+// Only when the server answers without an sshd jail is the jail list asked for.
+const FAIL2BAN = `if command -v crowdsec >/dev/null 2>&1 || command -v cscli >/dev/null 2>&1; then echo "@crowdsec yes"; else echo "@crowdsec no"; fi
+if ! command -v fail2ban-client >/dev/null 2>&1; then echo "@installed no"; exit 0; fi
+echo "@installed yes"
+echo "@jail sshd"; out=$(fail2ban-client status sshd 2>&1); rc=$?; printf '%s\\n' "$out"; echo "@rc $rc"
+if [ "$rc" -ne 0 ] && printf '%s\\n' "$out" | grep -qi 'does not exist'; then
+  echo "@status"; out=$(fail2ban-client status 2>&1); rc=$?; printf '%s\\n' "$out"; echo "@rc $rc"
+  if [ "$rc" -eq 0 ]; then
+    for j in $(printf '%s\\n' "$out" | sed -n 's/.*Jail list:[[:space:]]*//p' | tr ',' ' '); do
+      case "$j" in ssh|sshd-ddos|sshd-aggressive|dropbear|openssh) echo "@jail $j"; fail2ban-client status "$j" 2>&1; rc=$?; echo; echo "@rc $rc";; esac
+    done
+  fi
+fi
+exit 0`;
+
+const SSH_VERSION = `SSHD=$(command -v sshd 2>/dev/null || echo /usr/sbin/sshd)
+echo "sshd: $("$SSHD" -V 2>&1 | grep -m1 OpenSSH_)"
+echo "ssh: $(ssh -V 2>&1 | grep -m1 OpenSSH_)"
+if command -v dpkg-query >/dev/null 2>&1 && v=$(dpkg-query -W -f='\${Version}' openssh-server 2>/dev/null) && [ -n "$v" ]; then echo "pkg: dpkg $v"
+elif command -v rpm >/dev/null 2>&1 && v=$(rpm -q --qf '%{VERSION}-%{RELEASE}' openssh-server 2>/dev/null); then echo "pkg: rpm $v"
+elif command -v apk >/dev/null 2>&1 && v=$(apk info -v openssh-server 2>/dev/null | head -n 1) && [ -n "$v" ]; then echo "pkg: apk $v"
+else echo "pkg: none"; fi
+exit 0`;
+
+/** The shell of each raw section, exported for tests that run it on a real host. */
+export const NETWORK_SCRIPTS = { LISTENING, INTERFACES, UFW, NETFILTER, FAIL2BAN, SSH_VERSION } as const;
+
+export const specs: ReadonlyArray<SectionSpec<SectionName>> = [
+  defineSection({
+    fact: 'listening',
+    script: () => secsh('net_listening', LISTENING),
+    parse: ({ raw, uid }) =>
+      sectionFrom(raw.get('net_listening'), 'ss -tulpn', uid, (body) => {
+        if (body.trim() === '@ss-absent') throw new Error('ss (iproute2) is not installed');
+        return parseSsListening(body);
+      }),
+  }),
+  defineSection({
+    fact: 'interfaces',
+    script: () => secsh('net_interfaces', INTERFACES),
+    parse: ({ raw, uid }) =>
+      sectionFrom(raw.get('net_interfaces'), 'ip addr', uid, (body) => {
+        if (body.trim() === '@ip-absent') throw new Error('ip (iproute2) is not installed');
+        return parseInterfaces(body);
+      }),
+  }),
+  defineSection({
+    fact: 'ufw',
+    script: () => secsh('net_ufw', UFW),
+    parse: ({ raw, uid }) => sectionFrom(raw.get('net_ufw'), 'ufw', uid, parseUfw),
+  }),
+  defineSection({
+    fact: 'netfilter',
+    script: () => secsh('net_netfilter', NETFILTER),
+    parse: ({ raw, uid }) => sectionFrom(raw.get('net_netfilter'), 'iptables/nft', uid, (body) => parseNetfilter(body, uid)),
+  }),
+  defineSection({
+    fact: 'fail2ban',
+    script: () => secsh('net_fail2ban', FAIL2BAN),
+    parse: ({ raw, uid }) => sectionFrom(raw.get('net_fail2ban'), 'fail2ban', uid, (body) => parseFail2ban(body, uid)),
+  }),
+  defineSection({
+    fact: 'sshVersion',
+    script: () => secsh('net_ssh_version', SSH_VERSION),
+    parse: ({ raw, uid }) => sectionFrom(raw.get('net_ssh_version'), 'OpenSSH version', uid, parseSshVersion),
+  }),
+];

@@ -10,6 +10,8 @@ export interface CollectContext {
   scanRoots: readonly string[];
   /** Seconds each section may run (coreutils `timeout`, when the host has it). */
   sectionTimeoutS: number;
+  /** The host profile's VPN settings (for checks such as "SSH listens beyond the VPN"). */
+  vpn?: { only: boolean; interface?: string | null; subnet?: string | null };
 }
 
 export interface ParseContext {
@@ -61,7 +63,8 @@ export function fromRaw<T>(
   if (!okCodes.includes(raw.exitCode)) {
     const body = raw.body.trim();
     if (raw.exitCode === 127 && opts.notInstalled) return { ok: false, status: 'not-applicable', message: opts.notInstalled };
-    if (raw.exitCode === 124) return { ok: false, status: 'error', message: `${what}: did not finish in time` };
+    // coreutils timeout exits 124; busybox timeout kills with TERM (143).
+    if (raw.exitCode === 124 || raw.exitCode === 143) return { ok: false, status: 'error', message: `${what}: did not finish in time` };
     if (p.uid !== 0 && PERMISSION.test(body)) return { ok: false, status: 'needs-sudo', message: `${what} needs root: ${body.slice(0, 200)}` };
     return { ok: false, status: 'error', message: `${what}: exit code ${raw.exitCode}: ${body.slice(0, 300)}` };
   }

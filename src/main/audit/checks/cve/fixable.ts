@@ -1,0 +1,34 @@
+import { formatCounts, summarizeImage, worstSeverity } from '../../cve/trivy';
+import type { FindingDraft } from '../types';
+import { defineCheck } from '../types';
+import { imageResource, scanned, SEVERITY_OF, sourceText, TRIVY_REFS, upgradesText } from './common';
+
+export default defineCheck({
+  id: 'CVE-IMAGE-FIXABLE',
+  title: 'Container image has known vulnerabilities with fixes available',
+  category: 'cve',
+  severity: 'critical',
+  references: TRIVY_REFS,
+  rationale:
+    'These CVEs are already fixed upstream: the image only needs rebuilding or updating. Until then the service runs code with publicly known, often exploited, vulnerabilities.',
+  remediation:
+    'Pull or rebuild the image on an updated base (`docker compose pull && docker compose up -d`, or rebuild with `--pull`), or bump the packages listed; re-scan with `trivy image IMAGE`. Pin image versions so updates are deliberate.',
+  fixKind: 'manual',
+  requires: ['trivy'],
+  evaluate: ({ trivy }) => {
+    const scans = scanned(trivy);
+    if (!scans.length) return { status: 'not-applicable', message: 'no image was scanned for CVEs (see CVE-SCAN-UNAVAILABLE)' };
+    const findings: FindingDraft[] = [];
+    for (const s of scans) {
+      const sum = summarizeImage(s);
+      const worst = worstSeverity(sum.fixable);
+      if (!worst) continue;
+      findings.push({
+        severity: SEVERITY_OF[worst],
+        resource: imageResource(s.image),
+        evidence: `${sum.fixableTotal} CVE(s) with a fix (${formatCounts(sum.fixable)}) of ${sum.total} (${formatCounts(sum.counts)}); upgrade ${upgradesText(sum)}; ${sourceText(s, trivy)}`,
+      });
+    }
+    return findings.length ? { status: 'fail', findings } : { status: 'pass' };
+  },
+});
