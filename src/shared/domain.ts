@@ -107,7 +107,7 @@ export const InterfaceName = z.string().trim().regex(/^[A-Za-z0-9_.-]{1,15}$/, '
 export const Ipv4Cidr = z
   .string()
   .trim()
-  .regex(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/, 'Subnet must be an IPv4 CIDR such as 10.100.0.0/24');
+  .regex(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/, 'Subnet must be an IPv4 CIDR such as 10.77.0.0/24');
 
 export const Tag = z.string().trim().min(1).max(32).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Tags may contain letters, digits, ".", "_" and "-"');
 

@@ -11,7 +11,7 @@ export const HANDSHAKE_FRESH_S = 180;
 export interface VpnRequirement {
   /** Expected WireGuard interface (e.g. wg0); empty = any WireGuard interface. */
   interface?: string | null;
-  /** Expected tunnel subnet (CIDR) the host address must be inside, e.g. 10.100.0.0/24. */
+  /** Expected tunnel subnet (CIDR) the host address must be inside, e.g. 10.77.0.0/24. */
   subnet?: string | null;
 }
 

@@ -38,7 +38,7 @@ export function parseInterfaces(text: string): NetInterface[] {
       get(m[1]!).up = m[2]!.split(',').includes('UP');
       continue;
     }
-    // 3: wg0    inet 10.100.0.1/24 scope global wg0\ …
+    // 3: wg0    inet 10.77.0.1/24 scope global wg0\ …
     const m = /^\d+:\s+(\S+?)\s+inet6?\s+(\S+)/.exec(line);
     if (!m) continue;
     recognized++;

@@ -19,7 +19,7 @@ export interface VpnProfile {
   vpnOnly: boolean;
   /** e.g. 'wg0'. */
   interface: string | null;
-  /** e.g. '10.100.0.0/24'. */
+  /** e.g. '10.77.0.0/24'. */
   subnet: string | null;
 }
 

@@ -380,8 +380,8 @@ export function HostForm({ mode, onClose }: { mode: HostFormMode; onClose: (host
               <Field id={id('vpnInterface')} field="vpnInterface" label="WireGuard interface" error={err('vpnInterface')} hint="e.g. wg0; empty = any WireGuard interface">
                 {text('vpnInterface', 'host-vpn-interface', { placeholder: 'wg0' })}
               </Field>
-              <Field id={id('vpnSubnet')} field="vpnSubnet" label="Tunnel subnet" error={err('vpnSubnet')} hint="The address must be inside it, e.g. 10.100.0.0/24">
-                {text('vpnSubnet', 'host-vpn-subnet', { placeholder: '10.100.0.0/24' })}
+              <Field id={id('vpnSubnet')} field="vpnSubnet" label="Tunnel subnet" error={err('vpnSubnet')} hint="The address must be inside it, e.g. 10.77.0.0/24">
+                {text('vpnSubnet', 'host-vpn-subnet', { placeholder: '10.77.0.0/24' })}
               </Field>
             </>
           )}

@@ -161,7 +161,7 @@ describe('NET-DOCKER-BYPASSES-UFW', () => {
 
 describe('NET-SSH-BEYOND-VPN (profile fact from the collect context)', () => {
   const id = 'NET-SSH-BEYOND-VPN';
-  const wg = '1: lo    inet 127.0.0.1/8 scope host lo\n4: wg0    inet 10.100.0.1/24 scope global wg0\n@links\n4: wg0: <POINTOPOINT,NOARP,UP,LOWER_UP> mtu 1420';
+  const wg = '1: lo    inet 127.0.0.1/8 scope host lo\n4: wg0    inet 10.77.0.1/24 scope global wg0\n@links\n4: wg0: <POINTOPOINT,NOARP,UP,LOWER_UP> mtu 1420';
   const withProfile = (vpn: object | undefined, listening = SS_MIXED) => {
     const facts = factsFrom({ net_listening: listening, net_interfaces: wg });
     return run({ ...facts, vpnProfile: vpn ? { ok: true, value: { vpnOnly: true, interface: null, subnet: null, ...vpn } } : facts.vpnProfile }, checks);
@@ -170,12 +170,12 @@ describe('NET-SSH-BEYOND-VPN (profile fact from the collect context)', () => {
     expect(outcome(withProfile(undefined), id)).toMatchObject({ status: 'not-applicable', message: 'the audit was not given the host profile’s VPN settings' });
   });
   it('sshd on the VPN address and a public IPv6 address → the public one is flagged', () => {
-    expect(outcome(withProfile({ interface: 'wg0' }), id).lines).toEqual(['high: tcp [2001:db8::10]:22 (sshd); the host is VPN-only: VPN wg0 (10.100.0.1/24)']);
+    expect(outcome(withProfile({ interface: 'wg0' }), id).lines).toEqual(['high: tcp [2001:db8::10]:22 (sshd); the host is VPN-only: VPN wg0 (10.77.0.1/24)']);
   });
   it('the subnet alone is enough; 0.0.0.0 is never inside it', () => {
-    expect(outcome(withProfile({ subnet: '10.100.0.0/24' }, 'tcp LISTEN 0 128 10.100.0.1:22 0.0.0.0:* users:(("sshd",pid=1,fd=3))'), id).status).toBe('pass');
-    expect(outcome(withProfile({ subnet: '10.100.0.0/24' }, 'tcp LISTEN 0 128 0.0.0.0:22 0.0.0.0:* users:(("sshd",pid=1,fd=3))'), id).lines).toEqual([
-      'high: tcp 0.0.0.0:22 (sshd) (every address); the host is VPN-only: VPN subnet 10.100.0.0/24',
+    expect(outcome(withProfile({ subnet: '10.77.0.0/24' }, 'tcp LISTEN 0 128 10.77.0.1:22 0.0.0.0:* users:(("sshd",pid=1,fd=3))'), id).status).toBe('pass');
+    expect(outcome(withProfile({ subnet: '10.77.0.0/24' }, 'tcp LISTEN 0 128 0.0.0.0:22 0.0.0.0:* users:(("sshd",pid=1,fd=3))'), id).lines).toEqual([
+      'high: tcp 0.0.0.0:22 (sshd) (every address); the host is VPN-only: VPN subnet 10.77.0.0/24',
     ]);
   });
   it('without process names (not root), port 22 stands for sshd', () => {

@@ -18,7 +18,7 @@ export default defineCheck({
   references: [...WG_REFS, 'https://www.wireguard.com/#cryptokey-routing'],
   rationale:
     'On a server, a peer’s AllowedIPs are both what the server routes to it and the source addresses it accepts from it. 0.0.0.0/0 on a server peer sends the server’s traffic for everything into that one client and lets the client spoof any source address. (On a client, 0.0.0.0/0 toward the server is the normal full-tunnel setup and is not flagged.)',
-  remediation: 'Give each peer on the server its own tunnel address only (`AllowedIPs = 10.100.0.2/32`), plus the subnets behind it if it is a site gateway.',
+  remediation: 'Give each peer on the server its own tunnel address only (`AllowedIPs = 10.77.0.2/32`), plus the subnets behind it if it is a site gateway.',
   fixKind: 'manual',
   requires: ['wireguardConfigs', 'wireguardRuntime'],
   evaluate: ({ wireguardConfigs, wireguardRuntime }) => {

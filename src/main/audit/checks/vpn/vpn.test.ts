@@ -10,7 +10,7 @@ const VULN: RawSpec = {
   vpn_wg_dump: fixture('vpn/wg-dump-shared-run.txt'),
 };
 const CLIENT: RawSpec = {
-  net_interfaces: '1: lo    inet 127.0.0.1/8 scope host lo\n5: wg0    inet 10.100.0.7/32 scope global wg0\n@links\n5: wg0: <POINTOPOINT,NOARP,UP,LOWER_UP> mtu 1420',
+  net_interfaces: '1: lo    inet 127.0.0.1/8 scope host lo\n5: wg0    inet 10.77.0.7/32 scope global wg0\n@links\n5: wg0: <POINTOPOINT,NOARP,UP,LOWER_UP> mtu 1420',
   vpn_wg_conf: fixture('vpn/wg-conf-client.txt'),
   vpn_wg_dump: fixture('vpn/wg-dump-client.txt'),
 };
@@ -96,7 +96,7 @@ describe('client configs, odd owners and modes', () => {
       'medium: /etc/wireguard/empty.conf: no interface empty (wg show does not list it)',
       'medium: /etc/wireguard/site b.conf: no interface site b (wg show does not list it)',
     ]);
-    const adminDown = evalOf({ ...CLIENT, net_interfaces: '5: wg0    inet 10.100.0.7/32 scope global wg0\n@links\n5: wg0: <POINTOPOINT,NOARP> mtu 1420 state DOWN' });
+    const adminDown = evalOf({ ...CLIENT, net_interfaces: '5: wg0    inet 10.77.0.7/32 scope global wg0\n@links\n5: wg0: <POINTOPOINT,NOARP> mtu 1420 state DOWN' });
     expect(outcome(adminDown, 'VPN-WG-INTERFACE-DOWN').lines).toContain('medium: /etc/wireguard/wg0.conf: the interface exists but is administratively down');
   });
 
