@@ -18,24 +18,14 @@ import { createLabHost, destroyLabHost, labPrerequisites, regenerateHostKeys, ty
 import type { Host, RunDetail, RunSummary } from '../src/shared/domain';
 import type { Result } from '../src/shared/errors';
 import { ensureBuilt, openApp, resetScreenshots, shot, type App } from './harness';
+import { SLICE_CHECK_IDS } from '../test/support/sliceChecks';
 
 const pre = labPrerequisites();
 const labAvailable = pre.ok || process.env.RAMPART_LAB_REQUIRED === '1';
 if (!pre.ok) console.warn(`[e2e] lab hosts unavailable (${pre.reason}); ${labAvailable ? 'RAMPART_LAB_REQUIRED=1, failing' : 'skipping the slice e2e suite'}.`);
 
 /** Checks the weak-ssh scenario must trip (src/main/audit/checks/ssh/*.ts). */
-const WEAK_SSH_CHECKS = [
-  'SSH-PERMIT-ROOT-LOGIN',
-  'SSH-PASSWORD-AUTH',
-  'SSH-PERMIT-EMPTY-PASSWORDS',
-  'SSH-WEAK-KEX',
-  'SSH-WEAK-CIPHERS',
-  'SSH-WEAK-MACS',
-  'SSH-WEAK-HOSTKEY-ALGORITHMS',
-  'SSH-MAX-AUTH-TRIES',
-  'SSH-X11-FORWARDING',
-  'SSH-LOGIN-GRACE-TIME',
-];
+const WEAK_SSH_CHECKS = SLICE_CHECK_IDS;
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'];
 const GRADES = ['A+', 'A', 'B', 'C', 'D', 'F'];
 

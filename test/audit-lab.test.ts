@@ -13,6 +13,7 @@ import { probeHostKey } from '../src/main/ssh/connection';
 import { Store } from '../src/main/store/store';
 import type { Finding, RunDetail } from '../src/shared/domain';
 import { RampartError } from '../src/shared/errors';
+import { SLICE_CHECKS } from './support/sliceChecks';
 
 const labAvailable = labPrerequisites().ok || process.env.RAMPART_LAB_REQUIRED === '1';
 
@@ -58,19 +59,7 @@ async function expectRefusal(p: Promise<unknown>, code: string): Promise<Rampart
   return err as RampartError;
 }
 
-/** The ten SSH checks of the first slice, each of which the weak-ssh scenario fails. */
-const SLICE_CHECKS = new Set([
-  'SSH-PERMIT-ROOT-LOGIN',
-  'SSH-PASSWORD-AUTH',
-  'SSH-PERMIT-EMPTY-PASSWORDS',
-  'SSH-WEAK-KEX',
-  'SSH-WEAK-CIPHERS',
-  'SSH-WEAK-MACS',
-  'SSH-WEAK-HOSTKEY-ALGORITHMS',
-  'SSH-MAX-AUTH-TRIES',
-  'SSH-X11-FORWARDING',
-  'SSH-LOGIN-GRACE-TIME',
-]);
+
 
 describe.skipIf(!labAvailable)('runAudit against lab hosts', () => {
   const created: LabHost[] = [];

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createLabHost, destroyLabHost, labPrerequisites, regenerateHostKeys, type LabHost } from '../lab/lab';
 import { Store } from '../src/main/store/store';
+import { SLICE_CHECKS } from './support/sliceChecks';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'rampart.mjs');
@@ -121,19 +122,7 @@ function expectedExit(rep: Report, failOn: string): number {
   return rep.status === 'complete' ? 0 : 2;
 }
 
-/** The ten sshd -T checks of the first slice (later ssh checks read other facts too). */
-const SLICE = new Set([
-  'SSH-PERMIT-ROOT-LOGIN',
-  'SSH-PASSWORD-AUTH',
-  'SSH-PERMIT-EMPTY-PASSWORDS',
-  'SSH-WEAK-KEX',
-  'SSH-WEAK-CIPHERS',
-  'SSH-WEAK-MACS',
-  'SSH-WEAK-HOSTKEY-ALGORITHMS',
-  'SSH-MAX-AUTH-TRIES',
-  'SSH-X11-FORWARDING',
-  'SSH-LOGIN-GRACE-TIME',
-]);
+const SLICE = SLICE_CHECKS;
 const ssh = <T extends { checkId: string }>(xs: readonly T[]): T[] => xs.filter((x) => SLICE.has(x.checkId));
 
 /** Exactly one `rampart: error: …` line on stderr; returns the message. */
