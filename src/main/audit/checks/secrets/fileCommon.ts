@@ -1,6 +1,10 @@
 // Shared bits of the secret-file checks: who besides the owner can reach a file through its group.
+import type { Severity } from '../../../../shared/domain';
 import type { Accounts } from '../../parsers/accounts';
-import type { FileStat } from '../../parsers/records';
+import { closedAncestor, SECRET_KIND_LABELS, type SecretFiles } from '../../parsers/files';
+import { describeAccess, listSome, type FileStat } from '../../parsers/records';
+import { fileResource } from '../permissions/common';
+import type { FindingDraft } from '../types';
 
 /** Groups that mean "many people" whatever their member list says. */
 const BROAD_GROUPS = new Set(['users', 'staff', 'adm', 'sudo', 'wheel', 'admin', 'docker', 'www-data', 'nogroup', 'everyone']);
@@ -28,3 +32,38 @@ export function groupReachesOthers(s: FileStat, accounts: Accounts): { reaches: 
 }
 
 export const SECRET_FILE_REFS = ['https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html'];
+
+/**
+ * One finding per secret file that others can read (or write): every user → `worst` (medium
+ * when a closed folder above keeps them out for now), a group shared with other users → medium.
+ */
+export function secretAccessFindings(
+  secretFiles: SecretFiles,
+  accounts: Accounts,
+  access: { verb: 'readable' | 'writable'; others: (mode: number) => boolean; group: (mode: number) => boolean; worst: Severity; groupTitle?: string },
+): FindingDraft[] {
+  const findings: FindingDraft[] = [];
+  for (const f of secretFiles.files) {
+    const s = f.stat;
+    const label = SECRET_KIND_LABELS[f.kind];
+    if (access.others(s.mode)) {
+      const closed = closedAncestor(s.path, secretFiles.closedDirs);
+      findings.push({
+        severity: closed ? 'medium' : access.worst,
+        resource: fileResource(s.path),
+        evidence: `${s.path} (${label}) ${describeAccess(s)}: ${access.verb} by every user${closed ? `, but ${closed} keeps other users out for now` : ''}`,
+      });
+      continue;
+    }
+    if (!access.group(s.mode)) continue;
+    const g = groupReachesOthers(s, accounts);
+    if (!g.reaches) continue;
+    findings.push({
+      severity: 'medium',
+      resource: fileResource(s.path),
+      ...(access.groupTitle ? { title: access.groupTitle } : {}),
+      evidence: `${s.path} (${label}) ${describeAccess(s)}: ${access.verb} by group ${s.group}${g.members.length ? ` (${listSome(g.members)})` : ''}`,
+    });
+  }
+  return findings;
+}

@@ -1,8 +1,6 @@
-import { closedAncestor, SECRET_KIND_LABELS } from '../../parsers/files';
-import { groupRead, othersRead, describeAccess, listSome } from '../../parsers/records';
-import { fileResource } from '../permissions/common';
-import { defineCheck, type FindingDraft } from '../types';
-import { groupReachesOthers, SECRET_FILE_REFS } from './fileCommon';
+import { groupRead, othersRead } from '../../parsers/records';
+import { defineCheck } from '../types';
+import { SECRET_FILE_REFS, secretAccessFindings } from './fileCommon';
 
 export default defineCheck({
   id: 'SECRET-FILE-READABLE',
@@ -17,30 +15,7 @@ export default defineCheck({
   fixKind: 'file-mode',
   requires: ['secretFiles', 'accounts'],
   evaluate: ({ secretFiles, accounts }) => {
-    const findings: FindingDraft[] = [];
-    for (const f of secretFiles.files) {
-      const s = f.stat;
-      const label = SECRET_KIND_LABELS[f.kind];
-      if (othersRead(s.mode)) {
-        const closed = closedAncestor(s.path, secretFiles.closedDirs);
-        findings.push({
-          severity: closed ? 'medium' : 'critical',
-          resource: fileResource(s.path),
-          evidence: `${s.path} (${label}) ${describeAccess(s)}: readable by every user${closed ? `, but ${closed} keeps other users out for now` : ''}`,
-        });
-        continue;
-      }
-      if (groupRead(s.mode)) {
-        const g = groupReachesOthers(s, accounts);
-        if (!g.reaches) continue;
-        findings.push({
-          severity: 'medium',
-          resource: fileResource(s.path),
-          title: 'A secret file is readable by a shared group',
-          evidence: `${s.path} (${label}) ${describeAccess(s)}: readable by group ${s.group}${g.members.length ? ` (${listSome(g.members)})` : ''}`,
-        });
-      }
-    }
+    const findings = secretAccessFindings(secretFiles, accounts, { verb: 'readable', others: othersRead, group: groupRead, worst: 'critical', groupTitle: 'A secret file is readable by a shared group' });
     return findings.length ? { status: 'fail', findings } : { status: 'pass' };
   },
 });

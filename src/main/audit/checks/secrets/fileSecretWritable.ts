@@ -1,8 +1,6 @@
-import { closedAncestor, SECRET_KIND_LABELS } from '../../parsers/files';
-import { groupWrite, othersWrite, describeAccess, listSome } from '../../parsers/records';
-import { fileResource } from '../permissions/common';
-import { defineCheck, type FindingDraft } from '../types';
-import { groupReachesOthers, SECRET_FILE_REFS } from './fileCommon';
+import { groupWrite, othersWrite } from '../../parsers/records';
+import { defineCheck } from '../types';
+import { SECRET_FILE_REFS, secretAccessFindings } from './fileCommon';
 
 export default defineCheck({
   id: 'SECRET-FILE-WRITABLE',
@@ -16,29 +14,7 @@ export default defineCheck({
   fixKind: 'file-mode',
   requires: ['secretFiles', 'accounts'],
   evaluate: ({ secretFiles, accounts }) => {
-    const findings: FindingDraft[] = [];
-    for (const f of secretFiles.files) {
-      const s = f.stat;
-      const label = SECRET_KIND_LABELS[f.kind];
-      if (othersWrite(s.mode)) {
-        const closed = closedAncestor(s.path, secretFiles.closedDirs);
-        findings.push({
-          severity: closed ? 'medium' : 'high',
-          resource: fileResource(s.path),
-          evidence: `${s.path} (${label}) ${describeAccess(s)}: writable by every user${closed ? `, but ${closed} keeps other users out for now` : ''}`,
-        });
-        continue;
-      }
-      if (groupWrite(s.mode)) {
-        const g = groupReachesOthers(s, accounts);
-        if (!g.reaches) continue;
-        findings.push({
-          severity: 'medium',
-          resource: fileResource(s.path),
-          evidence: `${s.path} (${label}) ${describeAccess(s)}: writable by group ${s.group}${g.members.length ? ` (${listSome(g.members)})` : ''}`,
-        });
-      }
-    }
+    const findings = secretAccessFindings(secretFiles, accounts, { verb: 'writable', others: othersWrite, group: groupWrite, worst: 'high' });
     return findings.length ? { status: 'fail', findings } : { status: 'pass' };
   },
 });
