@@ -26,7 +26,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync,
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { createLabHost, destroyLabHost, labExec, type LabHost, type LabScenario } from './lab';
+import { createLabHost, destroyLabHost, labExec, type LabHost, type LabNetworkContext, type LabScenario } from './lab';
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
@@ -370,7 +370,16 @@ const daysAgo = (d: number): Date => new Date(Date.now() - d * 86_400_000);
  *    unencrypted and world-readable backups, world-readable logs, open data folder…);
  *  - bare: a hardened sshd with nothing planted but empty /var/backups and /var/log: no backups.
  */
-export async function createAuditLabHost(kind: AuditLabKind, opts: { baseDir?: string } = {}): Promise<AuditLabHost> {
+export async function createAuditLabHost(
+  kind: AuditLabKind,
+  opts: {
+    baseDir?: string;
+    /** More sshd_config lines (e.g. `SetEnv DOCKER_HOST=…`). */
+    sshdExtraConfig?: string;
+    /** Runs after this module's own setup, still before sshd starts (services' /etc copies, interfaces). */
+    setup?: (ctx: LabNetworkContext) => Promise<void>;
+  } = {},
+): Promise<AuditLabHost> {
   const scenario: LabScenario = kind === 'vulnerable' ? 'weak-ssh' : 'hardened';
   const canaries: string[] = [];
   const paths: Record<string, string> = {};
@@ -385,7 +394,9 @@ export async function createAuditLabHost(kind: AuditLabKind, opts: { baseDir?: s
     scenario,
     ...(opts.baseDir ? { baseDir: opts.baseDir } : {}),
     // The hardened scenario allows only root (AllowUsers lists accumulate across lines).
-    ...(scenario === 'hardened' ? { sshdExtraConfig: `AllowUsers ${UNPRIVILEGED}` } : {}),
+    ...(scenario === 'hardened' || opts.sshdExtraConfig
+      ? { sshdExtraConfig: [...(scenario === 'hardened' ? [`AllowUsers ${UNPRIVILEGED}`] : []), ...(opts.sshdExtraConfig ? [opts.sshdExtraConfig] : [])].join('\n') }
+      : {}),
     network: {
       // Before sshd starts: /etc entries that lab.ts does not create itself.
       setup: async (ctx) => {
@@ -395,6 +406,7 @@ export async function createAuditLabHost(kind: AuditLabKind, opts: { baseDir?: s
         let shadow = lockedShadowFor(machinePasswd);
         if (kind === 'vulnerable') shadow = shadow.replace(/^root:\*:/m, `root:${shadowHash}:`);
         plantFile(join(etc, 'shadow'), shadow, { mode: kind === 'vulnerable' ? 0o644 : 0o640, uid: 0, gid: shadowGid() });
+        await opts.setup?.(ctx);
         if (kind === 'bare') return;
         if (kind === 'vulnerable') plantFile(join(etc, 'os-release'), 'PRETTY_NAME="Debian GNU/Linux 10 (buster)"\nNAME="Debian GNU/Linux"\nVERSION_ID="10"\nVERSION="10 (buster)"\nVERSION_CODENAME=buster\nID=debian\n');
         const repoDir = join(ctx.stateDir, 'apt', 'repo');

@@ -14,7 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeUp, createLabContainer, docker, labComposeAvailable, labDockerPrerequisites, startLabDocker, stopLabDocker, type LabDocker } from '../lab/docker';
+import { createHardenedSet, createVulnerableSet, VULNERABLE_CONTAINERS } from '../lab/containerSets';
+import { labComposeAvailable, labDockerPrerequisites, startLabDocker, stopLabDocker, type LabDocker } from '../lab/docker';
 import { createLabHost, destroyLabHost, labPrerequisites, type LabHost } from '../lab/lab';
 import { runAudit, type AuditTarget } from '../src/main/audit/auditor';
 import { checks as containerChecks } from '../src/main/audit/checks/containers';
@@ -40,50 +41,6 @@ const PLANTED = {
 };
 const PLANTED_RE = /Qz7-PLANTED/;
 
-const HARDENED_FLAGS = [
-  '--cap-drop', 'ALL', '--read-only', '--user', '1000:1000', '--memory', '64m', '--cpus', '0.5', '--pids-limit', '64',
-  '--security-opt', 'no-new-privileges', '--health-cmd', 'true', '--health-interval', '2s', '-p', '127.0.0.1:18081:80',
-  '-e', 'DB_PASSWORD_FILE=/run/secrets/db', '-e', 'APP_MODE=production',
-];
-
-const HARDENED_COMPOSE = `version: "2.4"
-services:
-  api:
-    image: lab/busybox:1.35
-    command: ["sleep", "3600"]
-    network_mode: none
-    user: "1000:1000"
-    read_only: true
-    cap_drop: [ALL]
-    security_opt: ["no-new-privileges:true"]
-    mem_limit: 64m
-    cpus: 0.5
-    pids_limit: 64
-    ports: ["127.0.0.1:18091:8080"]
-    healthcheck:
-      test: ["CMD", "true"]
-      interval: 2s
-    environment:
-      DB_PASSWORD_FILE: /run/secrets/db
-      APP_ENV: \${APP_ENV}
-    env_file: ./api.env
-`;
-
-const VULNERABLE_COMPOSE = `version: "2.4"
-services:
-  web:
-    image: lab/busybox:1.35
-    command: ["sleep", "3600"]
-    network_mode: none
-    env_file:
-      - ./app.env
-    environment:
-      DB_PASSWORD: ${PLANTED.compose}
-      ADMIN_PASSWORD: your_strong_password_here
-      SESSION_TOKEN: \${SESSION_TOKEN}
-      APP_NAME: demo
-`;
-
 function target(host: LabHost, scanRoots: string[] = []): AuditTarget {
   return { hostId: null, name: host.name, address: host.address, port: host.port, username: host.user, identityFile: host.identityFile, sshdConfigPath: host.sshdConfigPath, scanRoots };
 }
@@ -100,15 +57,6 @@ function resources(run: RunDetail, checkId: string): string[] {
 
 function statusOf(run: RunDetail, checkId: string): string {
   return run.checks.find((c) => c.checkId === checkId)?.status ?? 'missing';
-}
-
-async function waitFor(what: string, ms: number, ok: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await ok()) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** `rampart audit … --format FORMAT` (the real CLI, as scripts use it): its exit code and stdout. */
@@ -171,10 +119,7 @@ describe.skipIf(!available)('audit of containers on a real dockerd through lab h
     if (failed) throw (failed as PromiseRejectedResult).reason;
     [hardenedHost, vulnHost] = hosts as [LabHost, LabHost];
 
-    await Promise.all([
-      createLabContainer(d, { name: 'h-app', args: HARDENED_FLAGS }),
-      composeUp(d, { project: 'hardproj', files: { 'docker-compose.yml': HARDENED_COMPOSE, 'api.env': 'API_BASE=/api\n', '.env': 'APP_ENV=production\n' } }),
-    ]);
+    await createHardenedSet(d);
   });
 
   afterAll(async () => {
@@ -199,27 +144,7 @@ describe.skipIf(!available)('audit of containers on a real dockerd through lab h
   it('vulnerable set: each misconfiguration detected, check by check; the hardened containers stay clean', async () => {
     const lab = d!;
     const P = PLANTED;
-    await Promise.all([
-      createLabContainer(lab, { name: 'v-privileged', start: false, args: ['--privileged'] }),
-      createLabContainer(lab, { name: 'v-socket', args: ['-v', `${lab.socket}:/var/run/docker.sock`] }),
-      createLabContainer(lab, { name: 'v-caps', image: lab.images.latest, args: ['--cap-add', 'SYS_ADMIN', '--cap-add', 'NET_ADMIN'] }),
-      createLabContainer(lab, { name: 'v-hostns', args: ['--pid', 'host', '--ipc', 'host', '--uts', 'host'] }),
-      createLabContainer(lab, { name: 'v-hostnet', start: false, args: ['--network', 'host'] }),
-      createLabContainer(lab, { name: 'v-mounts', args: ['-v', '/etc:/host-etc:ro', '-v', '/root:/host-root'] }),
-      createLabContainer(lab, { name: 'v-unconfined', image: lab.images.untagged, args: ['--security-opt', 'seccomp=unconfined', '--security-opt', 'apparmor=unconfined'] }),
-      createLabContainer(lab, { name: 'v-ports', image: 'lab/busybox', args: ['-p', '18080:80', '-p', '0.0.0.0:18443:443'] }),
-      createLabContainer(lab, { name: 'v-secrets', args: ['-e', `DB_PASSWORD=${P.env}`, '-e', 'API_TOKEN=changeme', '-e', `DATABASE_URL=postgres://app:${P.url}@db/app`] }),
-      createLabContainer(lab, { name: 'v-unhealthy', args: ['--health-cmd', 'false', '--health-interval', '1s', '--health-retries', '1'] }),
-      createLabContainer(lab, { name: 'v-restarting', args: ['--restart', 'always'], cmd: ['false'] }),
-      composeUp(lab, {
-        project: 'vulnproj',
-        files: { 'docker-compose.yml': VULNERABLE_COMPOSE, 'app.env': `API_KEY=changeme\nSMTP_PASSWORD=${P.envFile}\n`, '.env': `SESSION_TOKEN=${P.dotenv}\n` },
-      }),
-    ]);
-    const state = async (name: string, fmt: string): Promise<string> => (await docker(lab, ['inspect', '--format', fmt, name])).trim();
-    await waitFor('v-unhealthy to turn unhealthy', 20_000, async () => (await state('v-unhealthy', '{{.State.Health.Status}}')) === 'unhealthy');
-    // A crash loop: restarted at least 3 times (between restarts it may look "running" for an instant).
-    await waitFor('v-restarting to crash-loop', 20_000, async () => Number(await state('v-restarting', '{{.RestartCount}}')) >= 3);
+    await createVulnerableSet(lab, P);
     // A compose project on disk only (no containers): found under the scan root, named as in real stacks.
     const scanRoot = path.join(lab.dir, 'scan');
     const scanFile = path.join(scanRoot, 'stack', 'services', 'postgres.yml');
@@ -255,7 +180,7 @@ describe.skipIf(!available)('audit of containers on a real dockerd through lab h
     expect(resources(vulnRun, 'DOCKER-GROUP-MEMBERS')).toEqual(['group:docker:rampart-alice medium', 'group:docker:rampart-ci medium']);
 
     // Docker's defaults fail on every vulnerable container and on none of the hardened ones.
-    const vulnerable = ['v-privileged', 'v-socket', 'v-caps', 'v-hostns', 'v-hostnet', 'v-mounts', 'v-unconfined', 'v-ports', 'v-secrets', 'v-unhealthy', 'v-restarting', 'vulnproj_web_1'];
+    const vulnerable: readonly string[] = VULNERABLE_CONTAINERS;
     for (const id of ['DOCKER-NO-CAP-DROP-ALL', 'DOCKER-NO-NEW-PRIVILEGES', 'DOCKER-ROOT-USER', 'DOCKER-NO-MEMORY-LIMIT', 'DOCKER-NO-CPU-LIMIT', 'DOCKER-NO-PIDS-LIMIT', 'DOCKER-ROOTFS-WRITABLE'])
       expect(only(vulnRun, id).map((f) => f.resource.replace(/^container:/, '')).sort(), id).toEqual([...vulnerable].sort());
     expect(only(vulnRun, 'DOCKER-NO-HEALTHCHECK').map((f) => f.resource.replace(/^container:/, '')).sort()).toEqual(vulnerable.filter((n) => n !== 'v-unhealthy').sort());

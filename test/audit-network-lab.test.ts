@@ -14,13 +14,13 @@
 //
 // Needs root and ufw, iptables, nftables, fail2ban, postfix, wireguard-tools, wireguard-go and
 // python3; skipped without them unless RAMPART_LAB_REQUIRED=1 (then it fails).
-import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLabHost, destroyLabHost, labExec, labPrerequisites, type LabHost, type LabNetworkContext } from '../lab/lab';
+import { createLabHost, destroyLabHost, labExec, labPrerequisites, type LabHost } from '../lab/lab';
+import { enableUfw, fillMailQueue, listenInHost, missingServiceTools, mustInHost, ownServiceEtc, setupWireGuard, startFail2ban, startPostfix, tidyWgPlan, wgKeyPair, type WgKeyPair, type WgPlan } from '../lab/services';
 import { createWireGuardLab, wireGuardPrerequisites, type WireGuardLab } from '../lab/topology';
 import { runAudit, type AuditTarget } from '../src/main/audit/auditor';
 import { CHECKS } from '../src/main/audit/checks';
@@ -37,8 +37,7 @@ import { specs as vpnSpecs, vpnProfileFrom } from '../src/main/audit/sections/vp
 import { Store } from '../src/main/store/store';
 import type { Finding, RunDetail } from '../src/shared/domain';
 
-const TOOLS = ['/usr/sbin/ufw', '/usr/sbin/iptables-save', '/usr/sbin/nft', '/usr/bin/fail2ban-client', '/usr/sbin/postfix', '/usr/bin/wg', '/usr/bin/wireguard-go', '/usr/bin/python3', '/usr/bin/setpriv'];
-const missingTools = TOOLS.filter((t) => !fs.existsSync(t));
+const missingTools = missingServiceTools();
 const available = (labPrerequisites().ok && wireGuardPrerequisites().ok && missingTools.length === 0) || process.env.RAMPART_LAB_REQUIRED === '1';
 
 /** The checks this suite is about: network, vpn, mail, cve and the extra ssh checks. */
@@ -47,144 +46,6 @@ const MY_FACTS = ['listening', 'interfaces', 'ufw', 'netfilter', 'fail2ban', 'ss
 
 function target(host: LabHost): AuditTarget {
   return { hostId: null, name: host.name, address: host.address, port: host.port, username: host.user, identityFile: host.identityFile, sshdConfigPath: host.sshdConfigPath };
-}
-
-async function must(host: LabHost, argv: string[], input?: string): Promise<string> {
-  // ufw enable runs ~100 iptables commands; on a busy machine that takes a while.
-  const r = await labExec(host, argv, { timeoutMs: 90_000, ...(input !== undefined ? { input } : {}) });
-  if (r.code !== 0) throw new Error(`${argv.join(' ')} in ${host.name} failed (${r.code}): ${r.stderr || r.stdout}`);
-  return r.stdout;
-}
-
-function wgKeyPair(): { priv: string; pub: string } {
-  const priv = execFileSync('wg', ['genkey'], { encoding: 'utf8' }).trim();
-  const pub = execFileSync('wg', ['pubkey'], { input: `${priv}\n`, encoding: 'utf8' }).trim();
-  return { priv, pub };
-}
-
-/** Own copies of the configuration ufw, fail2ban and Postfix use, and an /etc/wireguard of `mode`. */
-function ownEtc(name: string, wgMode: number): string {
-  const etc = `/etc/netns/${name}`;
-  for (const d of ['ufw', 'default', 'fail2ban', 'postfix']) fs.cpSync(`/etc/${d}`, path.join(etc, d), { recursive: true });
-  const wg = path.join(etc, 'wireguard');
-  fs.mkdirSync(wg, { recursive: true });
-  fs.chmodSync(wg, wgMode);
-  return etc;
-}
-
-interface WgPlan {
-  ifname: string;
-  serverKey: { priv: string; pub: string };
-  config: (tunnel: { first: string; second: string }, rootAddress: string) => string;
-  /** `wg set` peer arguments. */
-  peers: (tunnel: { first: string; second: string }, rootAddress: string) => string[];
-}
-
-/** network.setup: own /etc copies, and a wireguard-go interface inside the namespace. */
-function setupHost(wgMode: number, wg: WgPlan, extraConfigs: Record<string, string> = {}, configMode = 0o600) {
-  return async (ctx: LabNetworkContext): Promise<void> => {
-    const etc = ownEtc(ctx.name, wgMode);
-    const tunnel = await ctx.reserveSubnet('tunnel');
-    const rootAddress = ctx.rootLink!.rootAddress;
-    ctx.attach({ wireguardInterfaces: [wg.ifname] }); // its /run/wireguard socket goes with the host
-    // wireguard-go daemonizes; it runs inside the namespace, so it is stopped with the host.
-    const r = spawnSync('ip', ['netns', 'exec', ctx.name, 'wireguard-go', wg.ifname], { stdio: 'ignore', timeout: 10_000 });
-    if (r.status !== 0) throw new Error(`wireguard-go ${wg.ifname} failed (${r.status})`);
-    const sock = `/run/wireguard/${wg.ifname}.sock`;
-    for (let i = 0; i < 250 && !fs.existsSync(sock); i++) await new Promise((res) => setTimeout(res, 20));
-    const keyFile = path.join(ctx.stateDir, 'wg.key');
-    fs.writeFileSync(keyFile, `${wg.serverKey.priv}\n`, { mode: 0o600 });
-    execFileSync('ip', ['netns', 'exec', ctx.name, 'wg', 'set', wg.ifname, 'private-key', keyFile, 'listen-port', '51820', ...wg.peers(tunnel, rootAddress)]);
-    execFileSync('ip', ['-n', ctx.name, 'addr', 'add', `${tunnel.first}/30`, 'dev', wg.ifname]);
-    execFileSync('ip', ['-n', ctx.name, 'link', 'set', wg.ifname, 'up']);
-    const files = { [`${wg.ifname}.conf`]: wg.config(tunnel, rootAddress), ...extraConfigs };
-    for (const [file, text] of Object.entries(files)) {
-      const p = path.join(etc, 'wireguard', file);
-      fs.writeFileSync(p, text);
-      fs.chmodSync(p, configMode);
-    }
-  };
-}
-
-/** A TCP listener (python3) on addr:port inside the host, left running in the namespace. */
-async function listen(host: LabHost, addr: string, port: number): Promise<void> {
-  const code = `import socket,time\ns=socket.socket()\ns.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\ns.bind((${JSON.stringify(addr)},${port}))\ns.listen()\ntime.sleep(3600)`;
-  await must(host, ['sh', '-c', `/usr/bin/python3 -c "$1" >/dev/null 2>&1 </dev/null &`, 'sh', code]);
-  for (let i = 0; i < 100; i++) {
-    if ((await must(host, ['ss', '-tlnH'])).includes(`${addr}:${port} `)) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`listener ${addr}:${port} in ${host.name} did not come up`);
-}
-
-/** Postfix with its own main.cf (etc copy), queue and data dirs under `dir`, logging to a file. */
-async function startPostfix(host: LabHost, dir: string, settings: string): Promise<string> {
-  const base = path.join(dir, `postfix-${host.name}`);
-  fs.mkdirSync(path.join(base, 'queue'), { recursive: true, mode: 0o755 });
-  fs.mkdirSync(path.join(base, 'data'), { recursive: true, mode: 0o755 });
-  execFileSync('chown', ['postfix', path.join(base, 'data')]);
-  const etc = `/etc/netns/${host.name}/postfix`;
-  // chroot column "n": the queue lives outside /var/spool/postfix.
-  const master = fs.readFileSync('/etc/postfix/master.cf.proto', 'utf8').replace(/^(\S+\s+(?:inet|unix|fifo|pass|unix-dgram)\s+[-yn]\s+[-yn]\s+)[-yn]/gm, '$1n');
-  fs.writeFileSync(path.join(etc, 'master.cf'), master);
-  fs.writeFileSync(
-    path.join(etc, 'main.cf'),
-    `compatibility_level = 3.6
-queue_directory = ${base}/queue
-data_directory = ${base}/data
-maillog_file = ${base}/maillog
-maillog_file_prefixes = ${base}
-myhostname = lab.invalid
-mydestination =
-alias_maps =
-alias_database =
-inet_protocols = ipv4
-default_transport = smtp
-defer_transports = smtp
-disable_dns_lookups = yes
-smtp_dns_support_level = disabled
-${settings}
-`,
-  );
-  await must(host, ['postfix', 'start']);
-  return base;
-}
-
-/** 101 messages in one SMTP session (sendmail per message is ~50x slower); all stay deferred. */
-async function fillQueue(host: LabHost, count: number): Promise<void> {
-  const code = `import smtplib,sys,time
-for i in range(100):
-    try:
-        s = smtplib.SMTP('127.0.0.1', 25, local_hostname='lab.invalid', timeout=10); break
-    except OSError: time.sleep(0.05)
-for i in range(${count}):
-    s.sendmail('sender@lab.invalid', ['rcpt@relay-target.invalid'], 'Subject: t%d\\r\\n\\r\\nqueued\\r\\n' % i)
-s.quit()`;
-  await must(host, ['/usr/bin/python3', '-c', code]);
-  for (let i = 0; i < 100; i++) {
-    const n = (await must(host, ['postqueue', '-j'])).split('\n').filter((l) => l.startsWith('{')).length;
-    if (n >= count) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('the queue did not fill');
-}
-
-/** fail2ban with its socket, pid and log under `dir`, an sshd jail on an empty log, the dummy ban action. */
-async function startFail2ban(host: LabHost, dir: string, jail: string): Promise<void> {
-  const base = path.join(dir, `f2b-${host.name}`);
-  fs.mkdirSync(base, { recursive: true, mode: 0o755 });
-  fs.writeFileSync(path.join(base, 'auth.log'), '');
-  const etc = `/etc/netns/${host.name}/fail2ban`;
-  fs.writeFileSync(path.join(etc, 'fail2ban.local'), `[DEFAULT]\nlogtarget = ${base}/fail2ban.log\nsocket = ${base}/fail2ban.sock\npidfile = ${base}/fail2ban.pid\ndbfile = :memory:\n`);
-  fs.writeFileSync(path.join(etc, 'jail.local'), `[DEFAULT]\nbackend = polling\nbanaction = dummy\n\n[${jail}]\nenabled = true\nfilter = sshd\nlogpath = ${base}/auth.log\n`);
-  // Debian's jail.d enables [sshd] too: keep only ours.
-  fs.rmSync(path.join(etc, 'jail.d'), { recursive: true, force: true });
-  await must(host, ['fail2ban-client', '-x', 'start']);
-  for (let i = 0; i < 100; i++) {
-    if ((await labExec(host, ['fail2ban-client', 'ping'])).code === 0) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('fail2ban did not start');
 }
 
 const MY_SPECS = [...networkSpecs, ...vpnSpecs, ...mailSpecs, ...cveSpecs];
@@ -235,12 +96,12 @@ describe.skipIf(!available)('network, VPN and mail checks on lab hosts', () => {
   const hardIf = `rmph${hex}`;
   const downIf = `rmpd${hex}`;
   // Generated in beforeAll (wg may be missing where this suite is skipped).
-  let vulnKey: { priv: string; pub: string };
-  let hardKey: { priv: string; pub: string };
-  let peerAll: { priv: string; pub: string };
-  let peerAlways: { priv: string; pub: string };
-  let peerHard: { priv: string; pub: string };
-  let downKey: { priv: string; pub: string };
+  let vulnKey: WgKeyPair;
+  let hardKey: WgKeyPair;
+  let peerAll: WgKeyPair;
+  let peerAlways: WgKeyPair;
+  let peerHard: WgKeyPair;
+  let downKey: WgKeyPair;
 
   beforeAll(async () => {
     if (missingTools.length) throw new Error(`missing: ${missingTools.join(', ')} (apt-get install --no-install-recommends ufw iptables nftables fail2ban postfix wireguard-tools wireguard-go python3)`);
@@ -274,15 +135,10 @@ AllowedIPs = ${t.second}/32
 `,
     };
     const downConfig = `[Interface]\nAddress = 10.216.255.253/30\nPrivateKey = ${downKey.priv}\n\n[Peer]\nPublicKey = ${peerHard.pub}\nAllowedIPs = 10.216.255.254/32\n`;
-    const hardWg: WgPlan = {
-      ifname: hardIf,
-      serverKey: hardKey,
-      peers: (t) => ['peer', peerHard.pub, 'allowed-ips', `${t.second}/32`],
-      config: (t) => `[Interface]\nAddress = ${t.first}/30\nListenPort = 51820\nPrivateKey = ${hardKey.priv}\n\n[Peer]\nPublicKey = ${peerHard.pub}\nAllowedIPs = ${t.second}/32\n`,
-    };
+    const hardWg = tidyWgPlan(hardIf, hardKey, peerHard);
     const results = await Promise.allSettled([
-      createLabHost({ scenario: 'weak-ssh', network: { setup: setupHost(0o755, vulnWg, { [`${downIf}.conf`]: downConfig }, 0o644) } }),
-      createLabHost({ scenario: 'hardened', network: { setup: setupHost(0o700, hardWg) } }),
+      createLabHost({ scenario: 'weak-ssh', network: { setup: async (ctx) => setupWireGuard(ctx, ownServiceEtc(ctx.name, 0o755), vulnWg, { [`${downIf}.conf`]: downConfig }, 0o644) } }),
+      createLabHost({ scenario: 'hardened', network: { setup: async (ctx) => setupWireGuard(ctx, ownServiceEtc(ctx.name, 0o700), hardWg) } }),
       createWireGuardLab(),
     ]);
     for (const r of results.slice(0, 2)) if (r.status === 'fulfilled') hosts.push(r.value as LabHost);
@@ -292,15 +148,15 @@ AllowedIPs = ${t.second}/32
     [vulnerable, hardened] = hosts as [LabHost, LabHost];
 
     await Promise.all([
-      listen(vulnerable, '0.0.0.0', 5432),
-      listen(vulnerable, '0.0.0.0', 6379),
+      listenInHost(vulnerable, '0.0.0.0', 5432),
+      listenInHost(vulnerable, '0.0.0.0', 6379),
       (async () => {
         // `ufw default allow incoming` while ufw is off only edits this file; one python start less.
         const defaults = `/etc/netns/${vulnerable.name}/default/ufw`;
         fs.writeFileSync(defaults, fs.readFileSync(defaults, 'utf8').replace(/^DEFAULT_INPUT_POLICY=.*$/m, 'DEFAULT_INPUT_POLICY="ACCEPT"'));
-        await must(vulnerable, ['ufw', '--force', 'enable']);
+        await mustInHost(vulnerable, ['ufw', '--force', 'enable']);
         // What `dockerd` (with iptables) sets up for `-p 15432:5432`.
-        await must(vulnerable, ['iptables-restore', '--noflush'], `*nat
+        await mustInHost(vulnerable, ['iptables-restore', '--noflush'], `*nat
 :DOCKER - [0:0]
 -A PREROUTING -j DOCKER
 -A DOCKER ! -i docker0 -p tcp -m tcp --dport 15432 -j DNAT --to-destination 172.17.0.2:5432
@@ -321,13 +177,10 @@ COMMIT
           dir,
           `inet_interfaces = all\nmynetworks = 0.0.0.0/0\nsmtpd_relay_restrictions = permit_mynetworks, check_client_access static:OK, reject_unauth_destination\nsmtpd_banner = $myhostname ESMTP $mail_name ($mail_version)`,
         );
-        await fillQueue(vulnerable, 101);
+        await fillMailQueue(vulnerable, 101);
       })(),
-      listen(hardened, '127.0.0.1', 5432),
-      (async () => {
-        await must(hardened, ['ufw', 'allow', '22/tcp']);
-        await must(hardened, ['ufw', '--force', 'enable']);
-      })(),
+      listenInHost(hardened, '127.0.0.1', 5432),
+      enableUfw(hardened),
       startFail2ban(hardened, dir, 'sshd'),
       startPostfix(hardened, dir, 'inet_interfaces = loopback-only\nmynetworks = 127.0.0.0/8\ndisable_vrfy_command = yes'),
     ]);

@@ -1,0 +1,108 @@
+// Container sets for the audit tests, on a lab dockerd (lab/docker.ts): a hardened set (every
+// container check passes) and a vulnerable set (each container misconfiguration of the catalog on
+// a container of its own, plus secrets in compose files, env files and container environments).
+import { composeUp, createLabContainer, docker, type LabDocker } from './docker';
+
+/** `docker run` flags of a container every container check passes. */
+export const HARDENED_FLAGS: readonly string[] = [
+  '--cap-drop', 'ALL', '--read-only', '--user', '1000:1000', '--memory', '64m', '--cpus', '0.5', '--pids-limit', '64',
+  '--security-opt', 'no-new-privileges', '--health-cmd', 'true', '--health-interval', '2s', '-p', '127.0.0.1:18081:80',
+  '-e', 'DB_PASSWORD_FILE=/run/secrets/db', '-e', 'APP_MODE=production',
+];
+
+export const HARDENED_COMPOSE = `version: "2.4"
+services:
+  api:
+    image: lab/busybox:1.35
+    command: ["sleep", "3600"]
+    network_mode: none
+    user: "1000:1000"
+    read_only: true
+    cap_drop: [ALL]
+    security_opt: ["no-new-privileges:true"]
+    mem_limit: 64m
+    cpus: 0.5
+    pids_limit: 64
+    ports: ["127.0.0.1:18091:8080"]
+    healthcheck:
+      test: ["CMD", "true"]
+      interval: 2s
+    environment:
+      DB_PASSWORD_FILE: /run/secrets/db
+      APP_ENV: \${APP_ENV}
+    env_file: ./api.env
+`;
+
+/** The hardened set: container h-app and compose project hardproj (service api). */
+export async function createHardenedSet(d: LabDocker): Promise<void> {
+  await Promise.all([
+    createLabContainer(d, { name: 'h-app', args: [...HARDENED_FLAGS] }),
+    composeUp(d, { project: 'hardproj', files: { 'docker-compose.yml': HARDENED_COMPOSE, 'api.env': 'API_BASE=/api\n', '.env': 'APP_ENV=production\n' } }),
+  ]);
+}
+
+/** Distinctive values planted by the vulnerable set (none may leave the host). */
+export interface PlantedContainerSecrets {
+  env: string;
+  url: string;
+  compose: string;
+  envFile: string;
+  dotenv: string;
+}
+
+/** Names of the vulnerable set's containers (the compose service runs as vulnproj_web_1). */
+export const VULNERABLE_CONTAINERS = ['v-privileged', 'v-socket', 'v-caps', 'v-hostns', 'v-hostnet', 'v-mounts', 'v-unconfined', 'v-ports', 'v-secrets', 'v-unhealthy', 'v-restarting', 'vulnproj_web_1'] as const;
+
+function vulnerableCompose(p: PlantedContainerSecrets): string {
+  return `version: "2.4"
+services:
+  web:
+    image: lab/busybox:1.35
+    command: ["sleep", "3600"]
+    network_mode: none
+    env_file:
+      - ./app.env
+    environment:
+      DB_PASSWORD: ${p.compose}
+      ADMIN_PASSWORD: your_strong_password_here
+      SESSION_TOKEN: \${SESSION_TOKEN}
+      APP_NAME: demo
+`;
+}
+
+async function waitFor(what: string, ms: number, ok: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await ok()) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * The vulnerable set; returns once v-unhealthy is unhealthy and v-restarting has crash-looped, so
+ * an audit right after sees both states.
+ */
+export async function createVulnerableSet(lab: LabDocker, p: PlantedContainerSecrets): Promise<void> {
+  await Promise.all([
+    createLabContainer(lab, { name: 'v-privileged', start: false, args: ['--privileged'] }),
+    createLabContainer(lab, { name: 'v-socket', args: ['-v', `${lab.socket}:/var/run/docker.sock`] }),
+    createLabContainer(lab, { name: 'v-caps', image: lab.images.latest, args: ['--cap-add', 'SYS_ADMIN', '--cap-add', 'NET_ADMIN'] }),
+    createLabContainer(lab, { name: 'v-hostns', args: ['--pid', 'host', '--ipc', 'host', '--uts', 'host'] }),
+    createLabContainer(lab, { name: 'v-hostnet', start: false, args: ['--network', 'host'] }),
+    createLabContainer(lab, { name: 'v-mounts', args: ['-v', '/etc:/host-etc:ro', '-v', '/root:/host-root'] }),
+    createLabContainer(lab, { name: 'v-unconfined', image: lab.images.untagged, args: ['--security-opt', 'seccomp=unconfined', '--security-opt', 'apparmor=unconfined'] }),
+    createLabContainer(lab, { name: 'v-ports', image: 'lab/busybox', args: ['-p', '18080:80', '-p', '0.0.0.0:18443:443'] }),
+    createLabContainer(lab, { name: 'v-secrets', args: ['-e', `DB_PASSWORD=${p.env}`, '-e', 'API_TOKEN=changeme', '-e', `DATABASE_URL=postgres://app:${p.url}@db/app`] }),
+    createLabContainer(lab, { name: 'v-unhealthy', args: ['--health-cmd', 'false', '--health-interval', '1s', '--health-retries', '1'] }),
+    createLabContainer(lab, { name: 'v-restarting', args: ['--restart', 'always'], cmd: ['false'] }),
+    composeUp(lab, {
+      project: 'vulnproj',
+      files: { 'docker-compose.yml': vulnerableCompose(p), 'app.env': `API_KEY=changeme\nSMTP_PASSWORD=${p.envFile}\n`, '.env': `SESSION_TOKEN=${p.dotenv}\n` },
+    }),
+  ]);
+  const state = async (name: string, fmt: string): Promise<string> => (await docker(lab, ['inspect', '--format', fmt, name])).trim();
+  await waitFor('v-unhealthy to turn unhealthy', 20_000, async () => (await state('v-unhealthy', '{{.State.Health.Status}}')) === 'unhealthy');
+  // A crash loop: restarted at least 3 times (between restarts it may look "running" for an instant).
+  await waitFor('v-restarting to crash-loop', 20_000, async () => Number(await state('v-restarting', '{{.RestartCount}}')) >= 3);
+}

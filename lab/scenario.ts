@@ -1,0 +1,160 @@
+// The two whole-server lab scenarios of the host audit, every part of the catalog on one host:
+//   - hardened: a careful admin's server (lab/plant.ts 'hardened' files, accounts, apt, chrony and
+//     backups; ufw deny incoming with SSH allowed; fail2ban with an sshd jail; a database on
+//     127.0.0.1; a 600 WireGuard config whose interface is up with one /32 peer; a loopback-only
+//     Postfix; hardened containers on its own dockerd). It must grade A or better with no open
+//     high or critical finding.
+//   - vulnerable: each must-have misconfiguration of the catalog at once (plant.ts 'vulnerable',
+//     weak sshd, ufw with default allow and Docker's DNAT bypass, database and cache on 0.0.0.0,
+//     fail2ban installed but stopped, world-readable WireGuard configs with a 0.0.0.0/0 peer and a
+//     down interface, Postfix as an open relay with a large queue, the vulnerable container set on
+//     its own dockerd, docker group members).
+// Each scenario host gets a dockerd of its own (DOCKER_HOST set by sshd_config SetEnv), so the two
+// hosts' container sets do not mix. Network rule: loopback and lab addresses only.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHardenedSet, createVulnerableSet, type PlantedContainerSecrets } from './containerSets';
+import { startLabDocker, stopLabDocker, type LabDocker } from './docker';
+import { canary, createAuditLabHost, destroyAuditLabHost, type AuditLabHost } from './plant';
+import { enableUfw, fillMailQueue, listenInHost, mustInHost, ownServiceEtc, setupWireGuard, startFail2ban, startPostfix, tidyWgPlan, wgKeyPair, type WgKeyPair, type WgPlan } from './services';
+
+export type ScenarioKind = 'hardened' | 'vulnerable';
+
+export interface ScenarioHost extends AuditLabHost {
+  scenario: ScenarioKind;
+  docker: LabDocker;
+  /** Folder for the services' state (Postfix queue, fail2ban socket); removed by destroyScenarioHost. */
+  serviceDir: string;
+  /** The WireGuard interface name (its config is /etc/wireguard/<name>.conf). */
+  wgInterface: string;
+  /** Private keys written into the host's WireGuard configs (must never leave it). */
+  wgPrivateKeys: string[];
+  /** A Trivy report (JSON) for the scenario's images: clean for hardened, a fixable critical for vulnerable. */
+  trivyReport: string;
+}
+
+/** Docker's nat/filter rules for `-p 15432:5432` (the lab dockerd runs with --iptables=false). */
+const DOCKER_DNAT_RULES = `*nat
+:DOCKER - [0:0]
+-A PREROUTING -j DOCKER
+-A DOCKER ! -i docker0 -p tcp -m tcp --dport 15432 -j DNAT --to-destination 172.17.0.2:5432
+COMMIT
+*filter
+:DOCKER - [0:0]
+:DOCKER-USER - [0:0]
+-A FORWARD -j DOCKER-USER
+-A FORWARD -o docker0 -j DOCKER
+-A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 5432 -j ACCEPT
+-A DOCKER-USER -j RETURN
+COMMIT
+`;
+
+function trivyReport(image: string, vulns: ReadonlyArray<Record<string, string>>): string {
+  return JSON.stringify({
+    SchemaVersion: 2,
+    ArtifactName: image,
+    ArtifactType: 'container_image',
+    Results: [{ Target: `${image} (alpine 3.20)`, Class: 'os-pkgs', Type: 'alpine', ...(vulns.length ? { Vulnerabilities: vulns } : {}) }],
+  });
+}
+
+/** A world-readable server config with a full-tunnel peer and a silent always-on peer. */
+function sloppyWgPlan(ifname: string, serverKey: WgKeyPair, peerAll: WgKeyPair, peerAlways: WgKeyPair): WgPlan {
+  return {
+    ifname,
+    serverKey,
+    peers: (t, root) => ['peer', peerAll.pub, 'allowed-ips', '0.0.0.0/0', 'peer', peerAlways.pub, 'endpoint', `${root}:51999`, 'persistent-keepalive', '25', 'allowed-ips', `${t.second}/32`],
+    config: (t, root) =>
+      `[Interface]\nAddress = ${t.first}/30\nListenPort = 51820\nPrivateKey = ${serverKey.priv}\nSaveConfig = true\n\n[Peer]\nPublicKey = ${peerAll.pub}\nAllowedIPs = 0.0.0.0/0\n\n[Peer]\nPublicKey = ${peerAlways.pub}\nEndpoint = ${root}:51999\nPersistentKeepalive = 25\nAllowedIPs = ${t.second}/32\n`,
+  };
+}
+
+/**
+ * Creates a whole-server scenario host. `serviceParent` must be reachable by the postfix user
+ * (mode 0755 up to it): the Postfix queue and the fail2ban socket live under it.
+ */
+export async function createScenarioHost(kind: ScenarioKind, serviceParent: string): Promise<ScenarioHost> {
+  const serviceDir = fs.mkdtempSync(path.join(serviceParent, `scenario-${kind}-`));
+  fs.chmodSync(serviceDir, 0o755);
+  const docker = await startLabDocker();
+  const wgInterface = `rmp${kind === 'hardened' ? 'h' : 'v'}${randomBytes(3).toString('hex')}`;
+  const downInterface = `rmpd${randomBytes(3).toString('hex')}`;
+  const serverKey = wgKeyPair();
+  const [peerA, peerB, downKey] = [wgKeyPair(), wgKeyPair(), wgKeyPair()];
+  let audit: AuditLabHost | undefined;
+  try {
+    audit = await createAuditLabHost(kind, {
+      sshdExtraConfig: `SetEnv DOCKER_HOST=${docker.dockerHost}`,
+      setup: async (ctx) => {
+        if (kind === 'hardened') {
+          await setupWireGuard(ctx, ownServiceEtc(ctx.name, 0o700), tidyWgPlan(wgInterface, serverKey, peerA));
+          return;
+        }
+        const down = `[Interface]\nAddress = 10.216.255.253/30\nPrivateKey = ${downKey.priv}\n\n[Peer]\nPublicKey = ${peerA.pub}\nAllowedIPs = 10.216.255.254/32\n`;
+        await setupWireGuard(ctx, ownServiceEtc(ctx.name, 0o755), sloppyWgPlan(wgInterface, serverKey, peerA, peerB), { [`${downInterface}.conf`]: down }, 0o644);
+        // Two users who may run any container (= root on the host).
+        const groupFile = path.join('/etc/netns', ctx.name, 'group');
+        const lines = fs.readFileSync(groupFile, 'utf8').split('\n').filter((l) => l && !l.startsWith('docker:'));
+        fs.writeFileSync(groupFile, `${[...lines, 'docker:x:4242:rampart-alice,rampart-ci'].join('\n')}\n`);
+      },
+    });
+    const host = audit.host;
+    let trivy: string;
+    if (kind === 'hardened') {
+      await Promise.all([
+        listenInHost(host, '127.0.0.1', 5432),
+        enableUfw(host),
+        startFail2ban(host, serviceDir, 'sshd'),
+        startPostfix(host, serviceDir, 'inet_interfaces = loopback-only\nmynetworks = 127.0.0.0/8\ndisable_vrfy_command = yes'),
+        createHardenedSet(docker),
+      ]);
+      trivy = trivyReport(docker.images.pinned, []);
+    } else {
+      const planted: PlantedContainerSecrets = { env: canary('c-env'), url: canary('c-url'), compose: canary('c-compose'), envFile: canary('c-envfile'), dotenv: canary('c-dotenv') };
+      audit.canaries.push(...Object.values(planted));
+      await Promise.all([
+        listenInHost(host, '0.0.0.0', 5432),
+        listenInHost(host, '0.0.0.0', 6379),
+        (async () => {
+          // `ufw default allow incoming` while ufw is off only edits this file.
+          const defaults = `/etc/netns/${host.name}/default/ufw`;
+          fs.writeFileSync(defaults, fs.readFileSync(defaults, 'utf8').replace(/^DEFAULT_INPUT_POLICY=.*$/m, 'DEFAULT_INPUT_POLICY="ACCEPT"'));
+          await mustInHost(host, ['ufw', '--force', 'enable']);
+          await mustInHost(host, ['iptables-restore', '--noflush'], DOCKER_DNAT_RULES);
+        })(),
+        (async () => {
+          await startPostfix(
+            host,
+            serviceDir,
+            'inet_interfaces = all\nmynetworks = 0.0.0.0/0\nsmtpd_relay_restrictions = permit_mynetworks, check_client_access static:OK, reject_unauth_destination\nsmtpd_banner = $myhostname ESMTP $mail_name ($mail_version)',
+          );
+          await fillMailQueue(host, 101);
+        })(),
+        createVulnerableSet(docker, planted),
+      ]);
+      trivy = trivyReport(docker.images.latest, [
+        { VulnerabilityID: 'CVE-2024-58251', PkgName: 'busybox', InstalledVersion: '1.35.0-r0', FixedVersion: '1.36.1-r7', Severity: 'CRITICAL' },
+        { VulnerabilityID: 'CVE-2023-42366', PkgName: 'busybox', InstalledVersion: '1.35.0-r0', FixedVersion: '', Severity: 'MEDIUM' },
+      ]);
+    }
+    return {
+      ...audit,
+      scenario: kind,
+      docker,
+      serviceDir,
+      wgInterface,
+      wgPrivateKeys: [serverKey.priv, downKey.priv],
+      trivyReport: trivy,
+    };
+  } catch (e) {
+    await Promise.allSettled([audit ? destroyAuditLabHost(audit) : Promise.resolve(), stopLabDocker(docker)]);
+    fs.rmSync(serviceDir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+export async function destroyScenarioHost(s: ScenarioHost): Promise<void> {
+  await Promise.allSettled([destroyAuditLabHost(s), stopLabDocker(s.docker)]);
+  fs.rmSync(s.serviceDir, { recursive: true, force: true });
+}

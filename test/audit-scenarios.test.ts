@@ -1,0 +1,146 @@
+// The two whole-server lab scenarios (lab/scenario.ts), audited end to end with runAudit over SSH
+// and the whole catalog, as the issue's lab section asks:
+//   - hardened must grade A or better with no open high or critical finding;
+//   - vulnerable: each must-have misconfiguration is present and detected (one finding or more per
+//     check), the grade is F, and no planted secret reaches the run or the database.
+// Each scenario has its own dockerd; both hosts run ufw, fail2ban, Postfix and wireguard-go inside
+// their network namespace. Needs root and the lab's packages; skipped without them unless
+// RAMPART_LAB_REQUIRED=1 (then it fails).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labComposeAvailable, labDockerPrerequisites } from '../lab/docker';
+import { labPrerequisites } from '../lab/lab';
+import { createScenarioHost, destroyScenarioHost, type ScenarioHost } from '../lab/scenario';
+import { missingServiceTools } from '../lab/services';
+import { runAudit, type AuditTarget } from '../src/main/audit/auditor';
+import { CHECKS } from '../src/main/audit/checks';
+import { ingestTrivyReport } from '../src/main/audit/cve/trivy';
+import { Store } from '../src/main/store/store';
+import type { RunDetail } from '../src/shared/domain';
+
+const PLANT_TOOLS = ['/usr/sbin/chronyd', '/usr/bin/unattended-upgrade', '/usr/bin/nsenter', '/usr/bin/apt-get', '/usr/bin/openssl'];
+const missing = [...missingServiceTools(), ...PLANT_TOOLS.filter((t) => !fs.existsSync(t))];
+const ready = labPrerequisites().ok && labDockerPrerequisites().ok && labComposeAvailable() && missing.length === 0;
+const available = ready || process.env.RAMPART_LAB_REQUIRED === '1';
+
+/**
+ * The issue's must-have list, as check ids. Left out, with the reason: NET-FIREWALL-INACTIVE and
+ * BACKUP-NONE (the opposite states of NET-FIREWALL-DEFAULT-INCOMING and the stale/readable backup
+ * checks, covered on other lab hosts), NET-FAIL2BAN-MISSING / -NO-SSHD-JAIL (fail2ban is installed
+ * and stopped here: -INACTIVE), SSH-TERRAPIN (Debian's OpenSSH has the strict-KEX fix, so a real
+ * sshd here is not exposed; fixture-tested).
+ */
+const MUST_DETECT = [
+  'SECRET-FILE-READABLE', 'SECRETS-COMPOSE-LITERAL', 'SECRETS-CONTAINER-ENV', 'SECRETS-DEFAULT-COMPOSE', 'SECRETS-DEFAULT-CONTAINER',
+  'PERM-WORLD-WRITABLE', 'PERM-SHADOW-FILES', 'PERM-SSH-HOST-KEYS', 'PERM-SSHD-CONFIG', 'PERM-SSH-DIR', 'PERM-AUTHORIZED-KEYS', 'PERM-LOG-FILES', 'PERM-DATA-DIRS',
+  'DOCKER-PRIVILEGED', 'DOCKER-SOCKET-MOUNT', 'DOCKER-DANGEROUS-CAPS', 'DOCKER-NO-CAP-DROP-ALL', 'DOCKER-NO-NEW-PRIVILEGES', 'DOCKER-ROOT-USER',
+  'DOCKER-NO-MEMORY-LIMIT', 'DOCKER-NO-CPU-LIMIT', 'DOCKER-NO-PIDS-LIMIT', 'DOCKER-HOST-NETWORK', 'DOCKER-HOST-PID', 'DOCKER-HOST-IPC', 'DOCKER-HOST-UTS',
+  'DOCKER-SENSITIVE-MOUNT', 'DOCKER-APPARMOR-UNCONFINED', 'DOCKER-SECCOMP-UNCONFINED', 'DOCKER-ROOTFS-WRITABLE', 'DOCKER-PORTS-ALL-INTERFACES',
+  'DOCKER-NO-HEALTHCHECK', 'DOCKER-UNHEALTHY', 'DOCKER-IMAGE-LATEST', 'DOCKER-GROUP-MEMBERS',
+  'NET-FIREWALL-DEFAULT-INCOMING', 'NET-DB-PORT-PUBLIC', 'NET-DOCKER-BYPASSES-UFW', 'NET-SSH-BEYOND-VPN', 'NET-FAIL2BAN-INACTIVE',
+  'SSH-PERMIT-ROOT-LOGIN', 'SSH-PASSWORD-AUTH', 'SSH-PERMIT-EMPTY-PASSWORDS', 'SSH-WEAK-KEX', 'SSH-WEAK-CIPHERS', 'SSH-WEAK-MACS', 'SSH-WEAK-HOSTKEY-ALGORITHMS',
+  'SSH-MAX-AUTH-TRIES', 'SSH-X11-FORWARDING', 'SSH-NO-ALLOW-USERS', 'SSH-LOGIN-GRACE-TIME',
+  'ACC-UID0', 'ACC-EMPTY-PASSWORD', 'ACC-SUDO-NOPASSWD-ALL', 'ACC-WEAK-AUTHORIZED-KEYS',
+  'SYS-UNATTENDED-UPGRADES', 'SYS-SECURITY-UPDATES', 'SYS-REBOOT-REQUIRED', 'SYS-OS-EOL', 'SYS-TIME-SYNC',
+  'BACKUP-STALE', 'BACKUP-UNENCRYPTED', 'BACKUP-READABLE',
+  'VPN-WG-CONFIG-READABLE', 'VPN-WG-INTERFACE-DOWN', 'VPN-WG-BROAD-ALLOWEDIPS',
+  'MAIL-OPEN-RELAY-MYNETWORKS', 'MAIL-RELAY-RESTRICTIONS', 'MAIL-QUEUE-LARGE',
+  'CVE-IMAGE-FIXABLE',
+];
+
+function target(s: ScenarioHost, over: Partial<AuditTarget> = {}): AuditTarget {
+  const h = s.host;
+  return { hostId: null, name: h.name, address: h.address, port: h.port, username: h.user, identityFile: h.identityFile, sshdConfigPath: h.sshdConfigPath, scanRoots: s.scanRoots, ...over };
+}
+
+const trivy = (s: ScenarioHost) => [{ name: `${s.scenario}-trivy.json`, scans: ingestTrivyReport(s.trivyReport) }];
+
+describe.skipIf(!available)(`whole-server lab scenarios${ready ? '' : ` (missing: ${missing.join(', ') || 'lab/docker prerequisites'})`}`, { timeout: 240_000 }, () => {
+  const scenarios: ScenarioHost[] = [];
+  let hardened: ScenarioHost;
+  let vulnerable: ScenarioHost;
+  let dir: string;
+  let dbFile: string;
+  let store: Store;
+  let hardRun: RunDetail;
+  let vulnRun: RunDetail;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-scenarios-'));
+    fs.chmodSync(dir, 0o755); // postfix must reach its queue below
+    dbFile = path.join(dir, 'rampart.db');
+    store = new Store(dbFile);
+    const results = await Promise.allSettled([createScenarioHost('hardened', dir), createScenarioHost('vulnerable', dir)]);
+    for (const r of results) if (r.status === 'fulfilled') scenarios.push(r.value);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    hardened = scenarios.find((s) => s.scenario === 'hardened')!;
+    vulnerable = scenarios.find((s) => s.scenario === 'vulnerable')!;
+    [hardRun, vulnRun] = await Promise.all([
+      runAudit(store, target(hardened), { acceptNewHostKey: true, trivyReports: trivy(hardened) }),
+      runAudit(store, target(vulnerable, { vpn: { only: true, interface: vulnerable.wgInterface } }), { acceptNewHostKey: true, trivyReports: trivy(vulnerable) }),
+    ]);
+  }, 240_000);
+
+  afterAll(async () => {
+    try {
+      store?.close();
+    } catch {
+      /* already closed */
+    }
+    await Promise.allSettled(scenarios.map((s) => destroyScenarioHost(s)));
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('both runs are complete, every section collected, in at most 3 exec round trips', () => {
+    for (const run of [hardRun, vulnRun]) {
+      expect(run.status, run.hostName).toBe('complete');
+      expect(run.errors, run.hostName).toEqual([]);
+      expect(run.execCount).toBeLessThanOrEqual(3);
+      expect(run.checks.map((c) => c.checkId).sort()).toEqual(CHECKS.map((c) => c.id).sort());
+      expect(run.checks.filter((c) => c.status === 'error' || c.status === 'needs-sudo').map((c) => `${c.checkId}: ${c.message}`), run.hostName).toEqual([]);
+    }
+  });
+
+  it('hardened: grade A or better, no open high or critical finding, every category graded', () => {
+    const serious = hardRun.findings.filter((f) => f.severity === 'high' || f.severity === 'critical');
+    expect(serious.map((f) => `${f.checkId} ${f.resource}: ${f.evidence}`)).toEqual([]);
+    expect(hardRun.score, JSON.stringify(hardRun.findings.map((f) => `${f.severity} ${f.checkId} ${f.resource}`))).not.toBeNull();
+    expect(['A+', 'A']).toContain(hardRun.score!.grade);
+    expect(hardRun.score!.overall).toBeGreaterThanOrEqual(90);
+    // Every category of the catalog has checks that applied here (nothing graded by default).
+    expect(Object.keys(hardRun.score!.categories).sort()).toEqual(['access', 'backups', 'containers', 'cve', 'mail', 'network', 'permissions', 'secrets', 'ssh', 'system', 'vpn']);
+    for (const [cat, s] of Object.entries(hardRun.score!.categories)) expect(s.score, cat).toBeGreaterThanOrEqual(80);
+  });
+
+  it('vulnerable: each must-have misconfiguration is detected', () => {
+    const failing = new Set(vulnRun.findings.map((f) => f.checkId));
+    expect(MUST_DETECT.filter((id) => !failing.has(id))).toEqual([]);
+    for (const id of MUST_DETECT) expect(vulnRun.checks.find((c) => c.checkId === id)?.status, id).toBe('fail');
+    // Severity where the issue names it: world-readable secret files are critical.
+    expect(vulnRun.findings.filter((f) => f.checkId === 'SECRET-FILE-READABLE' && f.severity === 'critical').length).toBeGreaterThan(0);
+  });
+
+  it('vulnerable: grade F, strictly worse than hardened in every category', () => {
+    expect(vulnRun.score!.grade).toBe('F');
+    for (const [cat, s] of Object.entries(vulnRun.score!.categories)) {
+      const hard = hardRun.score!.categories[cat];
+      expect(hard, cat).toBeDefined();
+      expect(s.score, cat).toBeLessThan(hard!.score);
+    }
+  });
+
+  it('no planted secret, hash, key or WireGuard private key reaches the runs or the database', () => {
+    const secrets = [...vulnerable.canaries, ...hardened.canaries, ...vulnerable.wgPrivateKeys, ...hardened.wgPrivateKeys].filter((s) => s.length >= 12);
+    expect(secrets.length).toBeGreaterThan(20);
+    const texts = [JSON.stringify(hardRun), JSON.stringify(vulnRun), JSON.stringify(store.getRun(vulnRun.id))];
+    store.close();
+    const db = ['', '-wal', '-shm'].map((s) => (fs.existsSync(dbFile + s) ? fs.readFileSync(dbFile + s).toString('latin1') : '')).join('\n');
+    for (const s of secrets) {
+      for (const t of texts) expect(t.includes(s), `run holds ${s.slice(0, 16)}…`).toBe(false);
+      expect(db.includes(s), `database holds ${s.slice(0, 16)}…`).toBe(false);
+    }
+  });
+});
