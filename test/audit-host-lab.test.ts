@@ -73,8 +73,8 @@ async function collectWithScanRoots(a: AuditLabHost): Promise<Evaluation> {
     { kind: 'accept-new', onAccept: () => undefined },
   );
   try {
-    const { marker, script, slowScript } = buildCollectScript({ sshdConfigPath: a.host.sshdConfigPath, scanRoots: a.scanRoots });
-    const outputs = await Promise.all([script, ...(slowScript ? [slowScript] : [])].map((s) => conn.exec('sh -s', { stdin: s, timeoutMs: 120_000 })));
+    const { marker, scripts } = buildCollectScript({ sshdConfigPath: a.host.sshdConfigPath, scanRoots: a.scanRoots });
+    const outputs = await Promise.all(scripts.map((s) => conn.exec('sh -s', { stdin: s, timeoutMs: 120_000 })));
     const { facts } = parseCollectOutput(outputs.map((o) => o.stdout).join('\n'), marker, a.host.sshdConfigPath, { scanRoots: a.scanRoots });
     return evaluate(facts, `${a.host.address}:${a.host.port}`);
   } finally {

@@ -58,8 +58,8 @@ const MY_SPECS = [...networkSpecs, ...vpnSpecs, ...mailSpecs, ...cveSpecs];
 async function collect(host: LabHost, asNobody = false): Promise<{ facts: HostFacts; stdout: string }> {
   const built = buildCollectScript({ sshdConfigPath: host.sshdConfigPath });
   const ctx = { sshdConfigPath: host.sshdConfigPath, scanRoots: [], sectionTimeoutS: 20 };
-  // Both lanes (the slow one holds the mail queue and the CVE scans), one after the other.
-  let script = `${built.script}\n${built.slowScript ?? ''}`;
+  // Every lane of the collector, one after the other.
+  let script = built.scripts.join('\n');
   for (const spec of SECTION_SPECS) if (!MY_SPECS.includes(spec)) script = script.replace(spec.script(ctx), '');
   const marker = built.marker;
   const argv = asNobody ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', 'sh', '-s'] : ['sh', '-s'];

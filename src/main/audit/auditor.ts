@@ -79,9 +79,9 @@ export async function runAudit(store: Store, target: AuditTarget, opts: AuditOpt
   let status: RunDetail['status'] = 'complete';
   let facts;
   try {
-    progress({ phase: 'collecting', message: 'Collecting facts (one read-only script)', progress: 0.3 });
+    progress({ phase: 'collecting', message: 'Collecting facts (read-only scripts)', progress: 0.3 });
     const collectOpts = { sshdConfigPath: target.sshdConfigPath, scanRoots: target.scanRoots ?? [], ...(target.vpn ? { vpn: target.vpn } : {}) };
-    const { marker, script, slowScript } = buildCollectScript(collectOpts);
+    const { marker, scripts } = buildCollectScript(collectOpts);
     const collectStart = Date.now();
     let stdout = '';
     const execOpts = { timeoutMs: opts.collectTimeoutMs ?? 120_000, ...(opts.signal ? { signal: opts.signal } : {}) };
@@ -107,8 +107,8 @@ export async function runAudit(store: Store, target: AuditTarget, opts: AuditOpt
       return res.stdout;
     };
     try {
-      // The fast and the slow script run side by side on two channels of the one connection.
-      const outputs = await Promise.allSettled([runScript(script), ...(slowScript ? [runScript(slowScript)] : [])]);
+      // The collector's lanes run side by side, one channel each, on the one connection.
+      const outputs = await Promise.allSettled(scripts.map((s) => runScript(s)));
       for (const o of outputs) {
         if (o.status === 'fulfilled') stdout += o.value + '\n';
         else {

@@ -30,17 +30,40 @@ function contextOf(opts: CollectOptions): CollectContext {
 
 export interface CollectScript {
   marker: string;
-  /** The main script: every fast section. */
-  script: string;
   /**
-   * Slow sections (package lists, mail queue…) as a second script, run on a parallel channel of
-   * the same connection, so the audit takes as long as the slower of the two, not their sum.
-   * Null when no section is slow. Same marker: the outputs are parsed together.
+   * The collector's lanes: each is one script, run on its own channel of the one connection, all
+   * at once, so the audit takes about as long as the busiest lane. The first holds id, os-release
+   * and `sshd -T`; sections are spread over the lanes by their cost estimate. Same marker in
+   * every lane: the outputs are parsed together.
    */
-  slowScript: string | null;
+  scripts: string[];
 }
 
-export function buildCollectScript(opts: CollectOptions): CollectScript {
+/** Channels (= exec round trips) per audit: the issue allows at most three. */
+export const COLLECT_LANES = 3;
+/** id, os-release and sshd -T, which always run first in lane 0. */
+const LANE0_BASE_COST_MS = 70;
+const DEFAULT_COST_MS = 20;
+
+/**
+ * Spreads specs over `lanes` lanes: the costliest first, each onto the least loaded lane (longest
+ * processing time first). Within a lane the specs keep their registry order.
+ */
+export function assignLanes<T extends { costMs?: number }>(specs: readonly T[], lanes: number, lane0BaseMs = 0): T[][] {
+  const n = Math.max(1, Math.floor(lanes));
+  const load = Array.from({ length: n }, (_, i) => (i === 0 ? lane0BaseMs : 0));
+  const laneOf = new Map<T, number>();
+  const byCost = specs.map((spec, i) => ({ spec, i, cost: spec.costMs ?? DEFAULT_COST_MS })).sort((x, y) => y.cost - x.cost || x.i - y.i);
+  for (const { spec, cost } of byCost) {
+    let best = 0;
+    for (let l = 1; l < n; l++) if (load[l]! < load[best]!) best = l;
+    load[best]! += cost;
+    laneOf.set(spec, best);
+  }
+  return Array.from({ length: n }, (_, l) => specs.filter((spec) => laneOf.get(spec) === l));
+}
+
+export function buildCollectScript(opts: CollectOptions & { lanes?: number }): CollectScript {
   const marker = `@@RAMPART-${randomBytes(12).toString('hex')}`;
   const ctx = contextOf(opts);
   const t = ctx.sectionTimeoutS;
@@ -53,16 +76,17 @@ if command -v timeout >/dev/null 2>&1; then T="timeout ${t}"; else T=""; fi
 sec() { name=$1; shift; printf '%s BEGIN %s\\n' "$M" "$name"; "$@" 2>&1; rc=$?; printf '\\n%s END %s %s\\n' "$M" "$name" "$rc"; }
 secsh() { name=$1; shift; sec "$name" $T sh -c "$1"; }
 `;
-  const fast = SECTION_SPECS.filter((spec) => spec.lane !== 'slow');
-  const slow = SECTION_SPECS.filter((spec) => spec.lane === 'slow');
-  const script = `${prelude}sec id id -u
+  const lanes = assignLanes(SECTION_SPECS, opts.lanes ?? COLLECT_LANES, LANE0_BASE_COST_MS);
+  const base = `sec id id -u
 sec os cat /etc/os-release
 SSHD=$(command -v sshd 2>/dev/null || echo /usr/sbin/sshd)
 sec sshd_t $T "$SSHD" -T -f ${shQuote(opts.sshdConfigPath)}
-${fast.map((spec) => spec.script(ctx)).join('\n')}
 `;
-  const slowScript = slow.length ? `${prelude}${slow.map((spec) => spec.script(ctx)).join('\n')}\n` : null;
-  return { marker, script, slowScript };
+  const scripts = lanes
+    .map((specs, i) => ({ i, body: specs.map((spec) => spec.script(ctx)).join('\n') }))
+    .filter(({ i, body }) => i === 0 || body.trim())
+    .map(({ i, body }) => `${prelude}${i === 0 ? base : ''}${body}\n`);
+  return { marker, scripts };
 }
 
 export function parseCollectOutput(

@@ -142,7 +142,7 @@ esac
     fs.writeFileSync(path.join(bin, 'docker'), `#!/bin/sh\nprintf 'lab/app:1.4.2\\n<none>:<none>\\nno-db:1\\nlab/app:1.4.2\\n'\n`, { mode: 0o755 });
     const ctx = { sshdConfigPath: '/etc/ssh/sshd_config', scanRoots: [], sectionTimeoutS: 20 };
     const built = buildCollectScript({ sshdConfigPath: ctx.sshdConfigPath });
-    let script = `${built.script}\n${built.slowScript ?? ''}`;
+    let script = built.scripts.join('\n');
     for (const spec of SECTION_SPECS) if (!cveSpecs.includes(spec)) script = script.replace(spec.script(ctx), '');
     const out = execFileSync('sh', ['-s'], { input: script, encoding: 'utf8', env: { PATH: `${bin}:/usr/bin:/bin`, HOME: bin } });
     const { facts } = parseCollectOutput(out, built.marker, ctx.sshdConfigPath);

@@ -21,8 +21,8 @@ const TOOLS = ['sh', 'awk', 'find', 'head', 'wc', 'tr', 'xargs', 'grep', 'sort',
 
 /** The collector's prelude (PATH, marker, sec/secsh helpers) followed by the containers sections only. */
 function containersScript(ctx: CollectContext): { marker: string; script: string } {
-  const { marker, script } = buildCollectScript({ sshdConfigPath: '/etc/ssh/sshd_config', scanRoots: ctx.scanRoots, sectionTimeoutS: ctx.sectionTimeoutS });
-  const lines = script.split('\n');
+  const { marker, scripts } = buildCollectScript({ sshdConfigPath: '/etc/ssh/sshd_config', scanRoots: ctx.scanRoots, sectionTimeoutS: ctx.sectionTimeoutS });
+  const lines = scripts[0]!.split('\n');
   const prelude = lines.slice(0, lines.findIndex((l) => l.startsWith('sec id ')));
   return { marker, script: [...prelude, ...specs.map((s) => s.script(ctx))].join('\n') };
 }

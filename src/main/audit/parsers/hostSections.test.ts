@@ -104,8 +104,8 @@ describe('section scripts', () => {
   });
 
   it('are valid POSIX sh, also with hostile scan roots and config paths (quoted, never run)', () => {
-    const { script } = buildCollectScript({ sshdConfigPath: hostile.sshdConfigPath, scanRoots: hostile.scanRoots });
-    execFileSync('sh', ['-n'], { input: script });
+    const { scripts } = buildCollectScript({ sshdConfigPath: hostile.sshdConfigPath, scanRoots: hostile.scanRoots });
+    for (const script of scripts) execFileSync('sh', ['-n'], { input: script });
     for (const spec of HOST_SPECS) {
       const line = spec.script(hostile);
       // every section's code is one shQuoted argument: extract and syntax-check it on its own
@@ -152,7 +152,7 @@ describe('section scripts run locally on a planted tree', () => {
     w('backups/db.sql.gz', Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3, ...Buffer.from(secretValue)]), 0o644, old);
     w('backups/db.sql.age', Buffer.concat([Buffer.from('age-encryption.org/v1\n'), Buffer.from(secretValue)]), 0o600, old);
     const ctx: CollectContext = { sshdConfigPath: '/etc/ssh/sshd_config', scanRoots: [dir], sectionTimeoutS: 20 };
-    const prelude = buildCollectScript({ sshdConfigPath: ctx.sshdConfigPath }).script.split('\nsec id id -u')[0]!;
+    const prelude = buildCollectScript({ sshdConfigPath: ctx.sshdConfigPath }).scripts[0]!.split('\nsec id id -u')[0]!;
     const marker = /M='([^']+)'/.exec(prelude)![1]!;
     const script = `${prelude}\nsec id id -u\n${HOST_SPECS.map((s) => s.script(ctx)).join('\n')}\n`;
     const out = execFileSync('sh', ['-s'], { input: script, encoding: 'utf8', maxBuffer: 64 << 20 });

@@ -1,7 +1,8 @@
 // The collector's section framing: only the per-run marker may open or close a section.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { buildCollectScript, parseCollectOutput } from '../collector';
+import { assignLanes, buildCollectScript, COLLECT_LANES, parseCollectOutput } from '../collector';
+import { SECTION_SPECS } from '../sections';
 import { MAX_SECTION_BYTES, parseSections } from './sections';
 
 const M = '@@RAMPART-0123456789abcdef01234567';
@@ -112,9 +113,9 @@ describe('parseSections', () => {
 
 describe('the real collector script, run by a local /bin/sh', () => {
   it('produces sections parseSections and parseCollectOutput understand', () => {
-    const { marker, script } = buildCollectScript({ sshdConfigPath: '/etc/ssh/sshd_config', sectionTimeoutS: 10 });
+    const { marker, scripts } = buildCollectScript({ sshdConfigPath: '/etc/ssh/sshd_config', sectionTimeoutS: 10 });
     expect(marker).toMatch(/^@@RAMPART-[0-9a-f]{24}$/);
-    const stdout = execFileSync('/bin/sh', ['-s'], { input: script, encoding: 'utf8', timeout: 30_000 });
+    const stdout = scripts.map((script) => execFileSync('/bin/sh', ['-s'], { input: script, encoding: 'utf8', timeout: 30_000 })).join('\n');
     const sections = parseSections(stdout, marker);
     // The core sections come first; every domain module adds its own after them.
     expect([...sections.keys()].slice(0, 3)).toEqual(['id', 'os', 'sshd_t']);
@@ -132,12 +133,47 @@ describe('the real collector script, run by a local /bin/sh', () => {
 
   it('a config path with shell metacharacters is passed as one argument', () => {
     const evil = "/nonexistent/it's $(id) `id`; echo pwned";
-    const { marker, script } = buildCollectScript({ sshdConfigPath: evil, sectionTimeoutS: 10 });
-    const stdout = execFileSync('/bin/sh', ['-s'], { input: script, encoding: 'utf8', timeout: 30_000 });
+    const { marker, scripts } = buildCollectScript({ sshdConfigPath: evil, sectionTimeoutS: 10 });
+    const stdout = execFileSync('/bin/sh', ['-s'], { input: scripts[0]!, encoding: 'utf8', timeout: 30_000 });
     const sshd = parseSections(stdout, marker).get('sshd_t')!;
     expect(sshd.exitCode).not.toBe(0);
     expect(sshd.body).toContain(evil);
     expect(sshd.body).not.toMatch(/^pwned$/m);
     expect(sshd.body).not.toMatch(/uid=\d+/);
+  });
+});
+
+describe('collector lanes', () => {
+  const ctx = { sshdConfigPath: '/etc/ssh/sshd_config', scanRoots: ['/srv'], sectionTimeoutS: 20 };
+  const rawNames = (script: string): string[] => [...script.matchAll(/(?:^|\n)\s*(?:secsh|sec) (\w+)/g)].map((m) => m[1]!);
+
+  it('at most three scripts; every section in exactly one of them; id, os and sshd -T first in the first', () => {
+    const { scripts } = buildCollectScript(ctx);
+    expect(scripts.length).toBeGreaterThan(1);
+    expect(scripts.length).toBeLessThanOrEqual(COLLECT_LANES);
+    expect(COLLECT_LANES).toBeLessThanOrEqual(3);
+    const perLane = scripts.map(rawNames);
+    expect(perLane[0]!.slice(0, 3)).toEqual(['id', 'os', 'sshd_t']);
+    const all = perLane.flat();
+    expect(new Set(all).size).toBe(all.length);
+    const expected = ['id', 'os', 'sshd_t', ...SECTION_SPECS.flatMap((s) => rawNames(s.script(ctx)))];
+    expect([...all].sort()).toEqual([...expected].sort());
+  });
+
+  it('spreads by cost: the costliest first, each onto the least loaded lane, registry order kept within a lane', () => {
+    const specs = [{ id: 'a', costMs: 10 }, { id: 'b', costMs: 300 }, { id: 'c', costMs: 200 }, { id: 'd', costMs: 100 }, { id: 'e', costMs: 90 }, { id: 'f' }];
+    const lanes = assignLanes(specs, 3, 70).map((l) => l.map((s) => s.id));
+    // b → lane 1 (lane 0 starts at 70), c → 2, d → 0 (170), e → 0 (260), f (default 20) → 2 (220), a → 2 (230).
+    expect(lanes).toEqual([['d', 'e'], ['b'], ['a', 'c', 'f']]);
+    const load = (ids: string[], base: number) => ids.reduce((n, id) => n + (specs.find((s) => s.id === id)!.costMs ?? 20), base);
+    expect([load(lanes[0]!, 70), load(lanes[1]!, 0), load(lanes[2]!, 0)]).toEqual([260, 300, 230]);
+    expect(assignLanes(specs, 1).map((l) => l.map((s) => s.id))).toEqual([['a', 'b', 'c', 'd', 'e', 'f']]);
+  });
+
+  it('the real registry: no lane holds more than about half the estimated total', () => {
+    const lanes = assignLanes(SECTION_SPECS, COLLECT_LANES, 70);
+    const cost = (l: typeof SECTION_SPECS) => l.reduce((n, s) => n + (s.costMs ?? 20), 0);
+    const total = cost(SECTION_SPECS) + 70;
+    for (const l of lanes) expect(cost(l)).toBeLessThan(total * 0.45);
   });
 });

@@ -109,6 +109,7 @@ exit 0
 
 const accounts = defineSection({
   fact: 'accounts',
+  costMs: 35,
   script: () => [`sec passwd $T awk -F: ${shQuote(PASSWD_AWK)} /etc/passwd`, `sec group $T awk -F: ${shQuote(GROUP_AWK)} /etc/group`].join('\n'),
   parse: (p): Section<Accounts> => {
     const users = fromRaw(p.raw.get('passwd'), '/etc/passwd', p, parsePasswd);
@@ -121,12 +122,14 @@ const accounts = defineSection({
 
 const shadow = defineSection({
   fact: 'shadow',
+  costMs: 20,
   script: () => `sec shadow $T awk -F: ${shQuote(SHADOW_AWK)} /etc/shadow`,
   parse: (p) => fromRaw(p.raw.get('shadow'), '/etc/shadow', p, parseShadow),
 });
 
 const sudoers = defineSection({
   fact: 'sudoers',
+  costMs: 40,
   script: () => `secsh sudoers ${shQuote(SUDOERS_SH)}`,
   parse: (p): Section<Sudoers> => {
     const s = fromRaw(p.raw.get('sudoers'), 'sudoers', p, parseSudoers);
@@ -137,6 +140,7 @@ const sudoers = defineSection({
 
 const sshKeys = defineSection({
   fact: 'sshKeys',
+  costMs: 165,
   script: (ctx) => `secsh ssh_keys ${shQuote(sshKeysScript(ctx.sshdConfigPath))}`,
   parse: (p) => needsSudoIfDenied(fromRaw(p.raw.get('ssh_keys'), "users' SSH keys", p, parseSshKeys), p.uid, "Reading every user's ~/.ssh"),
 });

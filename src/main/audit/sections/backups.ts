@@ -91,6 +91,7 @@ exit 0
 
 const backups = defineSection({
   fact: 'backups',
+  costMs: 215,
   script: (ctx) => `secsh backups ${shQuote(backupsScript(ctx))}`,
   parse: (p) => needsSudoIfDenied(fromRaw(p.raw.get('backups'), 'backup folders', p, parseBackups), p.uid, 'The backup folder scan'),
 });

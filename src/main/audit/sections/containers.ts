@@ -317,6 +317,7 @@ export function parseDockerGroupFacts(p: ParseContext): Section<DockerGroupFacts
 
 export const dockerSection = defineSection({
   fact: 'docker',
+  costMs: 360,
   // `sec` leaves the section's exit status in $rc: the later Docker sections skip the daemon if it hung.
   script: () =>
     [
@@ -330,12 +331,14 @@ export const dockerSection = defineSection({
 
 export const dockerGroupSection = defineSection({
   fact: 'dockerGroup',
+  costMs: 65,
   script: () => `secsh docker_group ${shQuote(DOCKER_GROUP_SH)}`,
   parse: parseDockerGroupFacts,
 });
 
 export const composeSection = defineSection({
   fact: 'compose',
+  costMs: 275,
   // The awk program, docker info's exit status and the scan roots travel as arguments of the section's shell.
   script: (ctx) =>
     [`sec compose_files $T sh -c ${shQuote(COMPOSE_SH)} sh ${shQuote(AWK_ENV_FILES)} "$rampart_docker_rc"`, ...ctx.scanRoots.filter((r) => r.startsWith('/')).map((r) => shQuote(r))].join(' '),

@@ -198,18 +198,21 @@ exit 0
 
 const criticalFiles = defineSection({
   fact: 'criticalFiles',
+  costMs: 45,
   script: (ctx) => `secsh critical_files ${shQuote(criticalFilesScript(ctx))}`,
   parse: (p) => fromRaw(p.raw.get('critical_files'), 'modes of critical files', p, parseCriticalFiles),
 });
 
 const secretFiles = defineSection({
   fact: 'secretFiles',
+  costMs: 100,
   script: (ctx) => `secsh secret_files ${shQuote(secretFilesScript(ctx))}`,
   parse: (p) => needsSudoIfDenied(fromRaw(p.raw.get('secret_files'), 'secret file scan', p, parseSecretFiles), p.uid, 'The secret file scan'),
 });
 
 const writableFiles = defineSection({
   fact: 'writableFiles',
+  costMs: 80,
   script: (ctx) => `secsh writable_files ${shQuote(writableFilesScript(ctx))}`,
   parse: (p) =>
     needsSudoIfDenied(fromRaw(p.raw.get('writable_files'), 'world-writable file scan', p, (b) => parseStatList(b, 'W')), p.uid, 'The world-writable file scan'),
@@ -217,12 +220,14 @@ const writableFiles = defineSection({
 
 const logFiles = defineSection({
   fact: 'logFiles',
+  costMs: 30,
   script: () => `secsh log_files ${shQuote(LOG_FILES_SH)}`,
   parse: (p) => needsSudoIfDenied(fromRaw(p.raw.get('log_files'), '/var/log scan', p, (b) => parseStatList(b, 'F')), p.uid, 'The /var/log scan'),
 });
 
 const dataDirs = defineSection({
   fact: 'dataDirs',
+  costMs: 170,
   script: (ctx) => `secsh data_dirs ${shQuote(dataDirsScript(ctx))}`,
   parse: (p) => needsSudoIfDenied(fromRaw(p.raw.get('data_dirs'), 'database data folder scan', p, parseDataDirs), p.uid, 'The data folder scan'),
 });

@@ -40,7 +40,7 @@ export const MAIL_SCRIPTS = { POSTFIX } as const;
 export const specs: ReadonlyArray<SectionSpec<SectionName>> = [
   defineSection({
     fact: 'postfix',
-    lane: 'slow', // postconf and postqueue start slowly: run beside the main script
+    costMs: 235, // postconf and postqueue start slowly
     script: () => `secsh mail_postfix ${shQuote(POSTFIX)}`,
     parse: ({ raw, uid }) => sectionFrom(raw.get('mail_postfix'), 'Postfix', uid, parsePostfix),
   }),

@@ -118,6 +118,7 @@ export const NETWORK_SCRIPTS = { LISTENING, INTERFACES, UFW, NETFILTER, FAIL2BAN
 export const specs: ReadonlyArray<SectionSpec<SectionName>> = [
   defineSection({
     fact: 'listening',
+    costMs: 65,
     script: () => secsh('net_listening', LISTENING),
     parse: ({ raw, uid }) =>
       sectionFrom(raw.get('net_listening'), 'ss -tulpn', uid, (body) => {
@@ -127,6 +128,7 @@ export const specs: ReadonlyArray<SectionSpec<SectionName>> = [
   }),
   defineSection({
     fact: 'interfaces',
+    costMs: 60,
     script: () => secsh('net_interfaces', INTERFACES),
     parse: ({ raw, uid }) =>
       sectionFrom(raw.get('net_interfaces'), 'ip addr', uid, (body) => {
@@ -136,21 +138,25 @@ export const specs: ReadonlyArray<SectionSpec<SectionName>> = [
   }),
   defineSection({
     fact: 'ufw',
+    costMs: 280,
     script: () => secsh('net_ufw', UFW),
     parse: ({ raw, uid }) => sectionFrom(raw.get('net_ufw'), 'ufw', uid, parseUfw),
   }),
   defineSection({
     fact: 'netfilter',
+    costMs: 75,
     script: () => secsh('net_netfilter', NETFILTER),
     parse: ({ raw, uid }) => sectionFrom(raw.get('net_netfilter'), 'iptables/nft', uid, (body) => parseNetfilter(body, uid)),
   }),
   defineSection({
     fact: 'fail2ban',
+    costMs: 150,
     script: () => secsh('net_fail2ban', FAIL2BAN),
     parse: ({ raw, uid }) => sectionFrom(raw.get('net_fail2ban'), 'fail2ban', uid, (body) => parseFail2ban(body, uid)),
   }),
   defineSection({
     fact: 'sshVersion',
+    costMs: 115,
     script: () => secsh('net_ssh_version', SSH_VERSION),
     parse: ({ raw, uid }) => sectionFrom(raw.get('net_ssh_version'), 'OpenSSH version', uid, parseSshVersion),
   }),

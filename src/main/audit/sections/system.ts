@@ -113,13 +113,14 @@ exit 0
 
 const systemInfo = defineSection({
   fact: 'systemInfo',
+  costMs: 50,
   script: () => `secsh sys_info ${shQuote(SYSTEM_INFO_SH)}`,
   parse: (p) => fromRaw(p.raw.get('sys_info'), 'kernel and reboot status', p, parseSystemInfo),
 });
 
 const aptUpdates = defineSection({
   fact: 'aptUpdates',
-  lane: 'slow', // apt list takes ~0.6 s: run beside the main script
+  costMs: 260, // apt list reads every package list
   script: () => `secsh apt_upgradable ${shQuote(APT_SH)}`,
   parse: (p) =>
     needsSudoIfDenied(
@@ -133,6 +134,7 @@ const aptUpdates = defineSection({
 
 const autoUpgrades = defineSection({
   fact: 'autoUpgrades',
+  costMs: 100,
   script: () => `secsh auto_upgrades ${shQuote(AUTO_UPGRADES_SH)}`,
   parse: (p) =>
     fromRaw(p.raw.get('auto_upgrades'), 'unattended-upgrades configuration', p, parseAutoUpgrades, {
@@ -142,6 +144,7 @@ const autoUpgrades = defineSection({
 
 const timeSync = defineSection({
   fact: 'timeSync',
+  costMs: 40,
   script: () => `secsh time_sync ${shQuote(TIME_SYNC_SH)}`,
   parse: (p) =>
     fromRaw(p.raw.get('time_sync'), 'time synchronisation', p, (body) => {

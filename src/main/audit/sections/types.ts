@@ -33,10 +33,11 @@ export interface SectionSpec<K extends SectionName = SectionName> {
   script(ctx: CollectContext): string;
   parse(p: ParseContext): HostFacts[K];
   /**
-   * 'slow' sections (seconds: package lists, mail queue) run in a second script on a parallel
-   * channel; everything else runs in the main script.
+   * Typical run time on a small idle host, in ms (measured with bench/audit.ts's per-section
+   * profile). The collector spreads sections over its parallel lanes (one channel each) by this
+   * estimate, so an audit takes about as long as the busiest lane. Default 20.
    */
-  lane?: 'main' | 'slow';
+  costMs?: number;
 }
 
 export function defineSection<K extends SectionName>(spec: SectionSpec<K>): SectionSpec<K> {

@@ -109,11 +109,13 @@ function onlyLocal(rt: WireguardRuntimeFacts, links: RawSection | undefined): Wi
 export const specs: ReadonlyArray<SectionSpec<SectionName>> = [
   defineSection({
     fact: 'wireguardConfigs',
+    costMs: 45,
     script: () => secsh('vpn_wg_conf', WG_CONF),
     parse: ({ raw, uid }) => sectionFrom(raw.get('vpn_wg_conf'), 'WireGuard configs', uid, (body) => parseWireguardConfigs(body, uid)),
   }),
   defineSection({
     fact: 'wireguardRuntime',
+    costMs: 40,
     script: () => secsh('vpn_wg_dump', WG_DUMP),
     parse: ({ raw, uid }) => sectionFrom(raw.get('vpn_wg_dump'), 'wg show', uid, (body) => onlyLocal(parseWireguardDump(body, uid), raw.get('net_interfaces'))),
   }),
