@@ -36,8 +36,8 @@ import {
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, resolve } from 'node:path';
-import { isMainThread } from 'node:worker_threads';
 import { parse as parseYaml } from 'yaml';
+import { firstExisting, onProcessExit, procAlive, procCmdline, procStartTime, procStat, sleep, waitGone } from './proc';
 
 export interface LabDocker {
   /** rmpd-<6 hex> */
@@ -85,9 +85,6 @@ const NAME_RE = /^rmpd-[0-9a-f]{6}$/;
 const REGISTRY_DIR = '/run/rampart-lab/docker';
 const CMD_TIMEOUT_MS = 60_000;
 
-function firstExisting(paths: readonly string[]): string | undefined {
-  return paths.find((p) => existsSync(p));
-}
 const DOCKERD = firstExisting(['/usr/sbin/dockerd', '/usr/bin/dockerd']);
 // Prefer Debian's CLI (the daemon's version) over a newer static one in /usr/local/bin.
 const DOCKER = firstExisting(['/usr/bin/docker', '/usr/local/bin/docker']);
@@ -95,10 +92,6 @@ const COMPOSE = firstExisting(['/usr/bin/docker-compose', '/usr/local/bin/docker
 const BUSYBOX = firstExisting(['/bin/busybox', '/usr/bin/busybox']);
 const UNSHARE = firstExisting(['/usr/bin/unshare', '/bin/unshare']);
 const TAR = firstExisting(['/usr/bin/tar', '/bin/tar']) ?? 'tar';
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
 
 // ---------------------------------------------------------------------------------------------
 // Commands
@@ -166,34 +159,6 @@ export async function docker(d: LabDocker, args: readonly string[], opts: { time
 // ---------------------------------------------------------------------------------------------
 // /proc helpers
 
-function procStat(pid: number): { state: string; ppid: number; startTime: string } | undefined {
-  try {
-    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return { state: rest[0] ?? '', ppid: Number(rest[1]), startTime: rest[19] ?? '' };
-  } catch {
-    return undefined;
-  }
-}
-
-function procAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 1) return false;
-  const st = procStat(pid);
-  return st !== undefined && st.state !== 'Z' && st.state !== 'X';
-}
-
-function procStartTime(pid: number): string {
-  return procStat(pid)?.startTime ?? '';
-}
-
-function procCmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
-  } catch {
-    return '';
-  }
-}
-
 /**
  * The engine's processes: every process whose command line names the engine dir (dockerd,
  * containerd, containerd-shim) and all their descendants (the containers' processes).
@@ -240,16 +205,6 @@ function killAll(pids: readonly number[], signal: NodeJS.Signals): void {
       /* gone */
     }
   }
-}
-
-async function waitGone(pids: readonly number[], ms: number): Promise<number[]> {
-  const deadline = Date.now() + ms;
-  let alive = pids.filter(procAlive);
-  while (alive.length > 0 && Date.now() < deadline) {
-    await sleep(50);
-    alive = alive.filter(procAlive);
-  }
-  return alive;
 }
 
 /** Mount points under `dir` visible here (only if a mount leaked out of the engine's namespace). */
@@ -328,24 +283,6 @@ function saveRecord(rec: Record_): void {
 }
 
 const owned = new Set<string>();
-let hooksInstalled = false;
-
-function installExitHooks(): void {
-  if (hooksInstalled) return;
-  hooksInstalled = true;
-  process.on('exit', cleanupOwnedSync);
-  if (!isMainThread) return;
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    const handler = (): void => {
-      cleanupOwnedSync();
-      if (process.listenerCount(sig) <= 1) {
-        process.removeListener(sig, handler);
-        process.kill(process.pid, sig);
-      }
-    };
-    process.on(sig, handler);
-  }
-}
 
 function cleanupOwnedSync(): void {
   for (const name of [...owned]) {
@@ -503,7 +440,7 @@ export async function startLabDocker(opts: StartLabDockerOptions = {}): Promise<
     createdAt: new Date().toISOString(),
   };
   owned.add(name);
-  installExitHooks();
+  onProcessExit(cleanupOwnedSync);
   saveRecord(rec);
 
   const d: LabDocker = {

@@ -45,7 +45,7 @@ import { connect } from 'node:net';
 import { endianness } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMainThread } from 'node:worker_threads';
+import { firstExisting, onProcessExit, procAlive, procCmdline, procStartTime, sleep, waitGone } from './proc';
 import {
   hostKeyFileName,
   isLabScenario,
@@ -228,15 +228,8 @@ const CMD_TIMEOUT_MS = 30_000;
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_LAB_BASE_DIR = join(REPO_ROOT, '.lab');
 
-function firstExisting(paths: readonly string[]): string | undefined {
-  return paths.find((p) => existsSync(p));
-}
 const IP = firstExisting(['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip']) ?? 'ip';
 const SSH_KEYGEN = firstExisting(['/usr/bin/ssh-keygen', '/usr/local/bin/ssh-keygen']) ?? 'ssh-keygen';
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -322,38 +315,6 @@ function writeFileAtomicSync(path: string, data: string, mode = 0o644): void {
 
 // ---------------------------------------------------------------------------------------------
 // /proc helpers
-
-/** Field 22 (starttime) of /proc/PID/stat, or '' if the process does not exist. */
-function procStartTime(pid: number): string {
-  const st = procStat(pid);
-  return st ? st.startTime : '';
-}
-
-function procStat(pid: number): { state: string; startTime: string } | undefined {
-  try {
-    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    // rest[0] is field 3 (state); field 22 is rest[19].
-    return { state: rest[0] ?? '', startTime: rest[19] ?? '' };
-  } catch {
-    return undefined;
-  }
-}
-
-/** Alive = exists and is not a zombie. */
-function procAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 1) return false;
-  const st = procStat(pid);
-  return st !== undefined && st.state !== 'Z' && st.state !== 'X';
-}
-
-function procCmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
-  } catch {
-    return '';
-  }
-}
 
 function procNetnsInode(pid: number): number {
   try {
@@ -646,25 +607,6 @@ function minimalRecord(name: string, hint?: LabHost): HostRecord {
 
 const ownedByThisProcess = new Set<string>();
 const sshdChildren = new Map<number, ChildProcess>();
-let exitHooksInstalled = false;
-
-function installExitHooks(): void {
-  if (exitHooksInstalled) return;
-  exitHooksInstalled = true;
-  process.on('exit', cleanupOwnedSync);
-  if (!isMainThread) return; // signals are not delivered to worker threads
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    const handler = (): void => {
-      cleanupOwnedSync();
-      // If nobody else handles this signal, behave like the default: die by it.
-      if (process.listenerCount(sig) <= 1) {
-        process.removeListener(sig, handler);
-        process.kill(process.pid, sig);
-      }
-    };
-    process.on(sig, handler);
-  }
-}
 
 function cleanupOwnedSync(): void {
   for (const name of [...ownedByThisProcess]) {
@@ -973,16 +915,6 @@ async function startSshd(rec: HostRecord): Promise<number> {
   );
 }
 
-async function waitGone(pids: readonly number[], timeoutMs: number): Promise<number[]> {
-  const deadline = Date.now() + timeoutMs;
-  let alive = pids.filter(procAlive);
-  while (alive.length > 0 && Date.now() < deadline) {
-    await sleep(20);
-    alive = alive.filter(procAlive);
-  }
-  return alive;
-}
-
 /**
  * Stops this host's processes: SIGTERM, then SIGKILL after a bounded wait. With `keepAttached`
  * (sshd restarts) the attached processes keep running; otherwise they are stopped too.
@@ -1085,7 +1017,7 @@ export async function createLabHost(opts: CreateLabHostOptions): Promise<LabHost
   };
   if (!rec.persistent) {
     ownedByThisProcess.add(name);
-    installExitHooks();
+    onProcessExit(cleanupOwnedSync);
   }
 
   try {

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { createHardenedSet, createVulnerableSet, type PlantedContainerSecrets } from './containerSets';
 import { startLabDocker, stopLabDocker, type LabDocker } from './docker';
 import { canary, createAuditLabHost, destroyAuditLabHost, type AuditLabHost } from './plant';
-import { enableUfw, fillMailQueue, listenInHost, mustInHost, ownServiceEtc, setupWireGuard, startFail2ban, startPostfix, tidyWgPlan, wgKeyPair, type WgKeyPair, type WgPlan } from './services';
+import { enableUfw, enableUfwAllowingDockerBypass, fillMailQueue, listenInHost, ownServiceEtc, setupWireGuard, startFail2ban, startPostfix, tidyWgPlan, wgKeyPair, type WgKeyPair, type WgPlan } from './services';
 
 export type ScenarioKind = 'hardened' | 'vulnerable';
 
@@ -33,22 +33,6 @@ export interface ScenarioHost extends AuditLabHost {
   /** A Trivy report (JSON) for the scenario's images: clean for hardened, a fixable critical for vulnerable. */
   trivyReport: string;
 }
-
-/** Docker's nat/filter rules for `-p 15432:5432` (the lab dockerd runs with --iptables=false). */
-const DOCKER_DNAT_RULES = `*nat
-:DOCKER - [0:0]
--A PREROUTING -j DOCKER
--A DOCKER ! -i docker0 -p tcp -m tcp --dport 15432 -j DNAT --to-destination 172.17.0.2:5432
-COMMIT
-*filter
-:DOCKER - [0:0]
-:DOCKER-USER - [0:0]
--A FORWARD -j DOCKER-USER
--A FORWARD -o docker0 -j DOCKER
--A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 5432 -j ACCEPT
--A DOCKER-USER -j RETURN
-COMMIT
-`;
 
 function trivyReport(image: string, vulns: ReadonlyArray<Record<string, string>>): string {
   return JSON.stringify({
@@ -116,13 +100,7 @@ export async function createScenarioHost(kind: ScenarioKind, serviceParent: stri
       await Promise.all([
         listenInHost(host, '0.0.0.0', 5432),
         listenInHost(host, '0.0.0.0', 6379),
-        (async () => {
-          // `ufw default allow incoming` while ufw is off only edits this file.
-          const defaults = `/etc/netns/${host.name}/default/ufw`;
-          fs.writeFileSync(defaults, fs.readFileSync(defaults, 'utf8').replace(/^DEFAULT_INPUT_POLICY=.*$/m, 'DEFAULT_INPUT_POLICY="ACCEPT"'));
-          await mustInHost(host, ['ufw', '--force', 'enable']);
-          await mustInHost(host, ['iptables-restore', '--noflush'], DOCKER_DNAT_RULES);
-        })(),
+        enableUfwAllowingDockerBypass(host),
         (async () => {
           await startPostfix(
             host,

@@ -175,3 +175,28 @@ export async function enableUfw(host: LabHost): Promise<void> {
   await mustInHost(host, ['ufw', 'allow', '22/tcp']);
   await mustInHost(host, ['ufw', '--force', 'enable']);
 }
+
+/** Docker's nat/filter rules for `-p 15432:5432` (the lab dockerd runs with --iptables=false). */
+export const DOCKER_DNAT_RULES = `*nat
+:DOCKER - [0:0]
+-A PREROUTING -j DOCKER
+-A DOCKER ! -i docker0 -p tcp -m tcp --dport 15432 -j DNAT --to-destination 172.17.0.2:5432
+COMMIT
+*filter
+:DOCKER - [0:0]
+:DOCKER-USER - [0:0]
+-A FORWARD -j DOCKER-USER
+-A FORWARD -o docker0 -j DOCKER
+-A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 5432 -j ACCEPT
+-A DOCKER-USER -j RETURN
+COMMIT
+`;
+
+/** ufw on with default incoming "allow", plus Docker's DNAT for a published port (which bypasses ufw). */
+export async function enableUfwAllowingDockerBypass(host: LabHost): Promise<void> {
+  // `ufw default allow incoming` while ufw is off only edits this file; one python start less.
+  const defaults = `/etc/netns/${host.name}/default/ufw`;
+  fs.writeFileSync(defaults, fs.readFileSync(defaults, 'utf8').replace(/^DEFAULT_INPUT_POLICY=.*$/m, 'DEFAULT_INPUT_POLICY="ACCEPT"'));
+  await mustInHost(host, ['ufw', '--force', 'enable']);
+  await mustInHost(host, ['iptables-restore', '--noflush'], DOCKER_DNAT_RULES);
+}

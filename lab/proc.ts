@@ -1,0 +1,91 @@
+// Process helpers shared by the lab's hosts (lab.ts) and its Docker engines (docker.ts): /proc
+// readings, bounded waits, and cleanup when the owning process exits.
+import { existsSync, readFileSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
+
+export function firstExisting(paths: readonly string[]): string | undefined {
+  return paths.find((p) => existsSync(p));
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Fields 3 (state), 4 (ppid) and 22 (starttime) of /proc/PID/stat; undefined when it is gone. */
+export function procStat(pid: number): { state: string; ppid: number; startTime: string } | undefined {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count from its last ')'.
+    const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return { state: rest[0] ?? '', ppid: Number(rest[1]), startTime: rest[19] ?? '' };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Alive = exists and is not a zombie. */
+export function procAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 1) return false;
+  const st = procStat(pid);
+  return st !== undefined && st.state !== 'Z' && st.state !== 'X';
+}
+
+/** Start time in clock ticks since boot ('' when gone): tells a pid apart from its reuse. */
+export function procStartTime(pid: number): string {
+  return procStat(pid)?.startTime ?? '';
+}
+
+export function procCmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** Waits until none of `pids` is alive or `timeoutMs` passes; returns those still alive. */
+export async function waitGone(pids: readonly number[], timeoutMs: number, pollMs = 20): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  let alive = pids.filter(procAlive);
+  while (alive.length > 0 && Date.now() < deadline) {
+    await sleep(pollMs);
+    alive = alive.filter(procAlive);
+  }
+  return alive;
+}
+
+const cleanups = new Set<() => void>();
+let hooked = false;
+
+function runCleanups(): void {
+  for (const c of [...cleanups]) {
+    try {
+      c();
+    } catch {
+      /* best effort: the others still run */
+    }
+  }
+}
+
+/**
+ * Runs `cleanup` (synchronous) when this process exits, and on SIGINT / SIGTERM / SIGHUP; once per
+ * cleanup function. One handler serves every cleanup, so that after a signal nobody else handles,
+ * the process still dies by it, as it would have without the handler.
+ */
+export function onProcessExit(cleanup: () => void): void {
+  cleanups.add(cleanup);
+  if (hooked) return;
+  hooked = true;
+  process.on('exit', runCleanups);
+  if (!isMainThread) return; // signals are not delivered to worker threads
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const handler = (): void => {
+      runCleanups();
+      if (process.listenerCount(sig) <= 1) {
+        process.removeListener(sig, handler);
+        process.kill(process.pid, sig);
+      }
+    };
+    process.on(sig, handler);
+  }
+}
