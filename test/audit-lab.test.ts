@@ -1,7 +1,7 @@
 // runAudit end to end against real lab hosts (network namespaces with a real sshd): the expected
 // findings per scenario, and every way an audit can be refused or degrade, with the store intact.
 // Needs root; skipped without the lab prerequisites unless RAMPART_LAB_REQUIRED=1 (then it fails).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLabHost, destroyLabHost, labPrerequisites, regenerateHostKeys, type LabHost } from '../lab/lab';
 import { scenarios } from '../lab/scenarios';
 import { runAudit, type AuditTarget } from '../src/main/audit/auditor';
-import { probeHostKey } from '../src/main/ssh/connection';
+import { connect, probeHostKey } from '../src/main/ssh/connection';
 import { Store } from '../src/main/store/store';
 import type { Finding, RunDetail } from '../src/shared/domain';
 import { RampartError } from '../src/shared/errors';
@@ -209,6 +209,47 @@ describe.skipIf(!labAvailable)('runAudit against lab hosts', () => {
       expect(fresh.listRuns()).toEqual([]);
     } finally {
       fresh.close();
+    }
+  });
+
+  it('the connection drops while collecting: a partial run, saved, with what arrived before the drop', async () => {
+    // sshd -T reads its config from a FIFO nobody writes: lane 0 prints id and os-release, then
+    // waits there, so the connection is cut at a known point (not after a guessed delay).
+    const fifo = path.join(hardened.etcDir, 'ssh', 'blocking_config');
+    execFileSync('mkfifo', [fifo]);
+    const before = store.listRuns({ limit: 1000 }).length;
+    const blocked = (): boolean => execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' }).includes('-f /etc/ssh/blocking_config');
+    try {
+      const run = await runAudit(store, target(hardened, { sshdConfigPath: '/etc/ssh/blocking_config' }), {
+        open: async () => {
+          const conn = await connect(
+            { address: hardened.address, port: hardened.port, username: hardened.user, identityFile: hardened.identityFile },
+            { kind: 'accept-new', onAccept: () => undefined },
+          );
+          // Once sshd -T waits on the FIFO, kill this host's per-connection sshd processes (children
+          // of its listener): what a reboot or a network cut does to an audit in flight.
+          void (async () => {
+            for (let i = 0; i < 600 && !blocked(); i++) await new Promise((r) => setTimeout(r, 50));
+            const kids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(hardened.pid)], { encoding: 'utf8' }).split('\n').map((l) => Number(l.trim())).filter((n) => n > 1);
+            for (const pid of kids) process.kill(pid, 'SIGKILL');
+          })();
+          return conn;
+        },
+      });
+      expect(run.status).toBe('partial');
+      const collector = run.errors.filter((e) => e.section === 'collector');
+      expect(collector.length).toBeGreaterThan(0);
+      for (const e of collector) expect(e.message).toBe(`The connection to ${hardened.address} dropped while a command was running.`);
+      // What arrived before the drop is kept: os-release; sshd -T was cut off mid-section (or, if
+      // sshd had not yet passed its BEGIN line on when it was killed, never arrived).
+      expect(run.os).toMatch(/Debian/);
+      expect(run.errors.find((e) => e.section === 'sshd')?.message).toMatch(/^sshd -T: (output was cut off|the collector returned no output for this section)$/);
+      for (const c of run.checks.filter((x) => SLICE_CHECKS.has(x.checkId))) expect(c.status, c.checkId).toBe('error');
+      expect(store.listRuns({ limit: 1000 })).toHaveLength(before + 1);
+      expect(store.getRun(run.id)).toEqual(run);
+    } finally {
+      spawnSync('pkill', ['-KILL', '-f', '-- -f /etc/ssh/blocking_config']);
+      fs.rmSync(fifo, { force: true });
     }
   });
 

@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLabHost, destroyLabHost, labExec, labPrerequisites, type LabHost } from '../lab/lab';
-import { enableUfw, fillMailQueue, listenInHost, missingServiceTools, mustInHost, ownServiceEtc, setupWireGuard, startFail2ban, startPostfix, tidyWgPlan, wgKeyPair, type WgKeyPair, type WgPlan } from '../lab/services';
+import { enableUfw, enableUfwAllowingDockerBypass, fillMailQueue, listenInHost, missingServiceTools, ownServiceEtc, setupWireGuard, startFail2ban, startPostfix, tidyWgPlan, wgKeyPair, type WgKeyPair, type WgPlan } from '../lab/services';
 import { createWireGuardLab, wireGuardPrerequisites, type WireGuardLab } from '../lab/topology';
 import { runAudit, type AuditTarget } from '../src/main/audit/auditor';
 import { CHECKS } from '../src/main/audit/checks';
@@ -150,27 +150,7 @@ AllowedIPs = ${t.second}/32
     await Promise.all([
       listenInHost(vulnerable, '0.0.0.0', 5432),
       listenInHost(vulnerable, '0.0.0.0', 6379),
-      (async () => {
-        // `ufw default allow incoming` while ufw is off only edits this file; one python start less.
-        const defaults = `/etc/netns/${vulnerable.name}/default/ufw`;
-        fs.writeFileSync(defaults, fs.readFileSync(defaults, 'utf8').replace(/^DEFAULT_INPUT_POLICY=.*$/m, 'DEFAULT_INPUT_POLICY="ACCEPT"'));
-        await mustInHost(vulnerable, ['ufw', '--force', 'enable']);
-        // What `dockerd` (with iptables) sets up for `-p 15432:5432`.
-        await mustInHost(vulnerable, ['iptables-restore', '--noflush'], `*nat
-:DOCKER - [0:0]
--A PREROUTING -j DOCKER
--A DOCKER ! -i docker0 -p tcp -m tcp --dport 15432 -j DNAT --to-destination 172.17.0.2:5432
-COMMIT
-*filter
-:DOCKER - [0:0]
-:DOCKER-USER - [0:0]
--A FORWARD -j DOCKER-USER
--A FORWARD -o docker0 -j DOCKER
--A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 5432 -j ACCEPT
--A DOCKER-USER -j RETURN
-COMMIT
-`);
-      })(),
+      enableUfwAllowingDockerBypass(vulnerable),
       (async () => {
         await startPostfix(
           vulnerable,

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { RunDetail, RunError, SudoMode } from '../../shared/domain';
 import { RampartError } from '../../shared/errors';
 import type { AuditProgressEvent } from '../../shared/ipc/events';
-import { connect, type HostKeyPolicy, type SshConnection } from '../ssh/connection';
+import { connect, partialStdoutOf, type HostKeyPolicy, type SshConnection } from '../ssh/connection';
 import type { Store } from '../store/store';
 import { buildCollectScript, parseCollectOutput } from './collector';
 import { evaluate } from './engine';
@@ -116,6 +116,8 @@ export async function runAudit(store: Store, target: AuditTarget, opts: AuditOpt
           if (e instanceof RampartError && e.code === 'CANCELLED') throw e;
           status = 'partial';
           errors.push({ section: 'collector', message: e.message });
+          // The sections this lane finished before the drop still count; a cut one is an error.
+          stdout += partialStdoutOf(e) + '\n';
         }
       }
     } catch (e) {

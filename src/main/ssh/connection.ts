@@ -305,7 +305,7 @@ export class SshConnection {
           clearTimeout(timer);
           opts.signal?.removeEventListener('abort', onAbort);
           this.client.removeListener('close', onClientClose);
-          reject(failure!);
+          reject(withPartialStdout(failure!, out));
         };
         const abort = (e: RampartError): void => {
           if (failure) return;
@@ -348,7 +348,7 @@ export class SshConnection {
           if (!failure && code === null && sig === null && !truncated) {
             failure = new RampartError('CONNECTION_DROPPED', `The connection to ${this.target.address} dropped while a command was running.`);
           }
-          if (failure) return reject(failure);
+          if (failure) return reject(withPartialStdout(failure, out));
           resolve({
             stdout: Buffer.concat(out).toString('utf8'),
             stderr: Buffer.concat(errOut).toString('utf8'),
@@ -368,6 +368,23 @@ export class SshConnection {
     if (!this.closed) this.client.end();
     this.closed = true;
   }
+}
+
+const PARTIAL_STDOUT = Symbol('partialStdout');
+
+/**
+ * Keeps what a failed command printed before it failed (dropped, timed out, cancelled) on the
+ * error, out of its enumerable fields, so it is never serialized into IPC responses or logs.
+ */
+function withPartialStdout(e: RampartError, out: readonly Buffer[]): RampartError {
+  Object.defineProperty(e, PARTIAL_STDOUT, { value: Buffer.concat(out).toString('utf8'), enumerable: false });
+  return e;
+}
+
+/** The stdout a failed exec had received before it failed ('' if none, or not an exec error). */
+export function partialStdoutOf(e: unknown): string {
+  const v = e && typeof e === 'object' ? (e as Record<symbol, unknown>)[PARTIAL_STDOUT] : undefined;
+  return typeof v === 'string' ? v : '';
 }
 
 /** Key file from the target, else the ssh-agent of this process's environment. */

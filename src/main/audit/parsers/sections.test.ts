@@ -77,6 +77,15 @@ describe('parseSections', () => {
       expect(s.get('sshd_t')!.body).toContain('port 22\npermitrootlogin no');
     });
 
+    it('a lane cut off mid-section, followed by another lane: the open section is truncated, the rest parses', () => {
+      const laneA = sec('id', '0', 0) + `${M} BEGIN sshd_t\nport 22\n`;
+      const laneB = sec('passwd', 'root:x:0:0::/root:/bin/sh', 0);
+      const s = parseSections(`${laneA}\n${laneB}`, M);
+      expect(s.get('sshd_t')).toEqual({ name: 'sshd_t', body: 'port 22\n', exitCode: null });
+      expect(s.get('passwd')).toEqual({ name: 'passwd', body: 'root:x:0:0::/root:/bin/sh', exitCode: 0 });
+      expect(s.get('id')!.exitCode).toBe(0);
+    });
+
     it('output cut in the middle of the END line → exitCode null', () => {
       const s = parseSections(`${M} BEGIN os\nID=debian\n\n${M} EN`, M);
       expect(s.get('os')!.exitCode).toBeNull();

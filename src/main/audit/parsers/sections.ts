@@ -16,6 +16,9 @@ export function parseSections(stdout: string, marker: string): Map<string, RawSe
   let current: { name: string; lines: string[]; size: number } | null = null;
   for (const line of stdout.split('\n')) {
     if (line.startsWith(begin)) {
+      // An open section cut off by the next BEGIN (a lane that dropped, followed by another lane's
+      // output) is kept as truncated, like one cut off at the end.
+      if (current && !out.has(current.name)) out.set(current.name, { name: current.name, body: current.lines.join('\n'), exitCode: null });
       current = { name: line.slice(begin.length).trim(), lines: [], size: 0 };
       continue;
     }
