@@ -18,33 +18,19 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { createLabHost, destroyLabHost, labPrerequisites, type LabHost } from '../lab/lab';
 import { KeytarSecretStore } from '../src/main/secrets/secretStore';
 import type { Host } from '../src/shared/domain';
-import type { Result } from '../src/shared/errors';
 import { startTestKeyring, type TestKeyring } from '../test/support/keyring';
 import { ensureBuilt, openApp, resetScreenshots, shot, type App } from './harness';
+import { stepper, text, unwrap, visible } from './steps';
 
 const pre = labPrerequisites();
 const labAvailable = pre.ok || process.env.RAMPART_LAB_REQUIRED === '1';
 if (!pre.ok) console.warn(`[e2e] lab hosts unavailable (${pre.reason}); ${labAvailable ? 'RAMPART_LAB_REQUIRED=1, failing' : 'skipping the connections e2e suite'}.`);
 
 const SUDO_PASSWORD = 'e2e-sudo-password-not-needed-by-root';
-
-function unwrap<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.data;
-}
-
-async function text(l: Locator): Promise<string> {
-  return ((await l.textContent()) ?? '').trim();
-}
-
-async function visible(l: Locator, timeout = 15_000): Promise<Locator> {
-  await l.waitFor({ state: 'visible', timeout });
-  return l;
-}
 
 /** A row of the hosts table by exact host name (another row may mention it: "via bastion"). */
 function hostRow(page: Page, name: string): Locator {
@@ -91,17 +77,7 @@ describe.skipIf(!labAvailable)('connections in a browser: profile form, keychain
     return h;
   };
 
-  function step(name: string, fn: () => Promise<void>): void {
-    it(name, async () => {
-      try {
-        await fn();
-      } catch (e) {
-        if (app) await shot(app.page, `FAILED-${name.slice(0, 40)}`).catch(() => undefined);
-        throw e;
-      }
-      expect(app?.problems.splice(0) ?? [], 'console errors, page errors, CSP violations or failed requests').toEqual([]);
-    });
-  }
+  const step = stepper(() => app);
 
   beforeAll(async () => {
     ensureBuilt();

@@ -12,12 +12,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { createLabHost, destroyLabHost, labPrerequisites, regenerateHostKeys, type LabHost } from '../lab/lab';
 import type { Host, RunDetail, RunSummary } from '../src/shared/domain';
-import type { Result } from '../src/shared/errors';
 import { ensureBuilt, openApp, resetScreenshots, shot, type App } from './harness';
+import { stepper, text, unwrap, visible } from './steps';
 import { SLICE_CHECK_IDS } from '../test/support/sliceChecks';
 
 const pre = labPrerequisites();
@@ -28,20 +28,6 @@ if (!pre.ok) console.warn(`[e2e] lab hosts unavailable (${pre.reason}); ${labAva
 const WEAK_SSH_CHECKS = SLICE_CHECK_IDS;
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'];
 const GRADES = ['A+', 'A', 'B', 'C', 'D', 'F'];
-
-function unwrap<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.data;
-}
-
-async function text(l: Locator): Promise<string> {
-  return ((await l.textContent()) ?? '').trim();
-}
-
-async function visible(l: Locator, timeout = 15_000): Promise<Locator> {
-  await l.waitFor({ state: 'visible', timeout });
-  return l;
-}
 
 interface HostFormValues {
   name: string;
@@ -140,18 +126,7 @@ describe.skipIf(!labAvailable)('the slice in a browser: add host â†’ trust key â
     return app.page;
   };
 
-  /** A test step: screenshots the page if it fails, and fails if the page logged any error. */
-  function step(name: string, fn: () => Promise<void>): void {
-    it(name, async () => {
-      try {
-        await fn();
-      } catch (e) {
-        if (app) await shot(app.page, `FAILED-${name.slice(0, 40)}`).catch(() => undefined);
-        throw e;
-      }
-      expect(app?.problems.splice(0) ?? [], 'console errors, page errors, CSP violations or failed requests').toEqual([]);
-    });
-  }
+  const step = stepper(() => app);
 
   beforeAll(async () => {
     ensureBuilt();

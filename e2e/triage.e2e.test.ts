@@ -15,13 +15,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { createLabHost, destroyLabHost, labExec, labPrerequisites, type LabHost } from '../lab/lab';
 import type { Host, RunDetail, RunDiff } from '../src/shared/domain';
-import type { Result } from '../src/shared/errors';
 import type { FindingHistory } from '../src/shared/ipc/findings';
 import { ensureBuilt, openApp, resetScreenshots, shot, type App } from './harness';
+import { card, checkGroups, stepper, text, unwrap, visible } from './steps';
 
 const pre = labPrerequisites();
 const labAvailable = pre.ok || process.env.RAMPART_LAB_REQUIRED === '1';
@@ -35,24 +35,6 @@ const RESOLVES = 'SSH-X11-FORWARDING';
 /** Off in the first run (an extra sshd_config line in front wins), on in the second: a new finding. */
 const APPEARS = { checkId: 'SSH-PASSWORD-AUTH', resource: 'KbdInteractiveAuthentication', extraLine: 'KbdInteractiveAuthentication no' };
 
-function unwrap<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.data;
-}
-
-async function text(l: Locator): Promise<string> {
-  return ((await l.textContent()) ?? '').trim();
-}
-
-async function visible(l: Locator, timeout = 15_000): Promise<Locator> {
-  await l.waitFor({ state: 'visible', timeout });
-  return l;
-}
-
-function card(scope: Page | Locator, checkId: string): Locator {
-  return scope.locator(`[data-testid="finding"][data-check-id="${checkId}"]`);
-}
-
 /** YYYY-MM-DD of a local date `days` from now, as a date input takes it. */
 function dateIn(days: number): string {
   const d = new Date();
@@ -63,26 +45,6 @@ function dateIn(days: number): string {
 async function gradeAndScore(page: Page): Promise<{ grade: string; score: number; cap: string }> {
   const cap = (await page.getByTestId('grade-cap').count()) ? await text(page.getByTestId('grade-cap')) : '';
   return { grade: await text(page.getByTestId('grade')), score: Number(await text(page.getByTestId('score'))), cap };
-}
-
-/** Every open finding sits in the group of its category, whose grade and score match the category table. */
-async function checkGroups(page: Page, run: RunDetail): Promise<void> {
-  const groups = await page.getByTestId('findings').getByTestId('finding-group').all();
-  const open = run.findings.filter((f) => f.status === 'open');
-  expect(new Set(await Promise.all(groups.map((g) => g.getAttribute('data-category'))))).toEqual(new Set(open.map((f) => f.category)));
-  for (const g of groups) {
-    const cat = (await g.getAttribute('data-category'))!;
-    const expected = run.score!.categories[cat];
-    if (expected) {
-      expect(await text(g.getByTestId('group-grade')), `grade of ${cat}`).toBe(expected.grade);
-      expect(await text(g.getByTestId('group-score')), `score of ${cat}`).toBe(expected.score.toFixed(1));
-      const row = page.locator(`[data-testid="category-row"][data-category="${cat}"]`);
-      expect(await text(row.getByTestId('category-grade'))).toBe(expected.grade);
-    }
-    const cards = await g.getByTestId('finding').all();
-    expect(cards.length).toBe(open.filter((f) => f.category === cat).length);
-    for (const c of cards) expect(await c.getAttribute('data-status')).toBe('open');
-  }
 }
 
 describe.skipIf(!labAvailable)('triage and run history in a browser: accept / false positive / fixed → re-audit → diff', () => {
@@ -100,17 +62,7 @@ describe.skipIf(!labAvailable)('triage and run history in a browser: accept / fa
     return app.page;
   };
 
-  function step(name: string, fn: () => Promise<void>): void {
-    it(name, async () => {
-      try {
-        await fn();
-      } catch (e) {
-        if (app) await shot(app.page, `FAILED-${name.slice(0, 40)}`).catch(() => undefined);
-        throw e;
-      }
-      expect(app?.problems.splice(0) ?? [], 'console errors, page errors, CSP violations or failed requests').toEqual([]);
-    });
-  }
+  const step = stepper(() => app);
 
   beforeAll(async () => {
     ensureBuilt();

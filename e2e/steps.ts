@@ -1,0 +1,64 @@
+// Helpers every e2e suite uses: result unwrapping, locator text and waits, finding cards, the
+// category groups check, and test steps that screenshot a failure and fail on any page problem.
+import type { Locator, Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import type { RunDetail } from '../src/shared/domain';
+import type { Result } from '../src/shared/errors';
+import { shot, type App } from './harness';
+
+export function unwrap<T>(r: Result<T>): T {
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.data;
+}
+
+export async function text(l: Locator): Promise<string> {
+  return ((await l.textContent()) ?? '').trim();
+}
+
+export async function visible(l: Locator, timeout = 15_000): Promise<Locator> {
+  await l.waitFor({ state: 'visible', timeout });
+  return l;
+}
+
+export function card(scope: Page | Locator, checkId: string): Locator {
+  return scope.locator(`[data-testid="finding"][data-check-id="${checkId}"]`);
+}
+
+/**
+ * `step(name, fn)`: a test that screenshots the page when it fails, and fails if the page logged
+ * a console error, a page error, a CSP violation or a failed request meanwhile.
+ */
+export function stepper(app: () => App | null): (name: string, fn: () => Promise<void>) => void {
+  return (name, fn) => {
+    it(name, async () => {
+      try {
+        await fn();
+      } catch (e) {
+        const a = app();
+        if (a) await shot(a.page, `FAILED-${name.slice(0, 40)}`).catch(() => undefined);
+        throw e;
+      }
+      expect(app()?.problems.splice(0) ?? [], 'console errors, page errors, CSP violations or failed requests').toEqual([]);
+    });
+  };
+}
+
+/** Every open finding sits in the group of its category, whose grade and score match the category table. */
+export async function checkGroups(page: Page, run: RunDetail): Promise<void> {
+  const groups = await page.getByTestId('findings').getByTestId('finding-group').all();
+  const open = run.findings.filter((f) => f.status === 'open');
+  expect(new Set(await Promise.all(groups.map((g) => g.getAttribute('data-category'))))).toEqual(new Set(open.map((f) => f.category)));
+  for (const g of groups) {
+    const cat = (await g.getAttribute('data-category'))!;
+    const expected = run.score!.categories[cat];
+    if (expected) {
+      expect(await text(g.getByTestId('group-grade')), `grade of ${cat}`).toBe(expected.grade);
+      expect(await text(g.getByTestId('group-score')), `score of ${cat}`).toBe(expected.score.toFixed(1));
+      const row = page.locator(`[data-testid="category-row"][data-category="${cat}"]`);
+      expect(await text(row.getByTestId('category-grade'))).toBe(expected.grade);
+    }
+    const cards = await g.getByTestId('finding').all();
+    expect(cards.length).toBe(open.filter((f) => f.category === cat).length);
+    for (const c of cards) expect(await c.getAttribute('data-status')).toBe('open');
+  }
+}
