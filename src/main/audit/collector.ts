@@ -47,20 +47,29 @@ const DEFAULT_COST_MS = 20;
 
 /**
  * Spreads specs over `lanes` lanes: the costliest first, each onto the least loaded lane (longest
- * processing time first). Within a lane the specs keep their registry order.
+ * processing time first). A spec with `laneWith` goes where the spec of that fact goes (it reads a
+ * shell variable that one sets). Within a lane the specs keep their registry order.
  */
-export function assignLanes<T extends { costMs?: number }>(specs: readonly T[], lanes: number, lane0BaseMs = 0): T[][] {
+export function assignLanes<T extends { costMs?: number; fact?: string; laneWith?: string }>(specs: readonly T[], lanes: number, lane0BaseMs = 0): T[][] {
   const n = Math.max(1, Math.floor(lanes));
   const load = Array.from({ length: n }, (_, i) => (i === 0 ? lane0BaseMs : 0));
-  const laneOf = new Map<T, number>();
-  const byCost = specs.map((spec, i) => ({ spec, i, cost: spec.costMs ?? DEFAULT_COST_MS })).sort((x, y) => y.cost - x.cost || x.i - y.i);
-  for (const { spec, cost } of byCost) {
+  const leaderOf = (spec: T): T => (spec.laneWith !== undefined ? (specs.find((x) => x.fact === spec.laneWith) ?? spec) : spec);
+  const units = new Map<T, { i: number; cost: number }>();
+  specs.forEach((spec, i) => {
+    const leader = leaderOf(spec);
+    const u = units.get(leader) ?? { i, cost: 0 };
+    u.i = Math.min(u.i, i);
+    u.cost += spec.costMs ?? DEFAULT_COST_MS;
+    units.set(leader, u);
+  });
+  const laneOfLeader = new Map<T, number>();
+  for (const [leader, { cost }] of [...units].sort((x, y) => y[1].cost - x[1].cost || x[1].i - y[1].i)) {
     let best = 0;
     for (let l = 1; l < n; l++) if (load[l]! < load[best]!) best = l;
     load[best]! += cost;
-    laneOf.set(spec, best);
+    laneOfLeader.set(leader, best);
   }
-  return Array.from({ length: n }, (_, l) => specs.filter((spec) => laneOf.get(spec) === l));
+  return Array.from({ length: n }, (_, l) => specs.filter((spec) => laneOfLeader.get(leaderOf(spec)) === l));
 }
 
 export function buildCollectScript(opts: CollectOptions & { lanes?: number }): CollectScript {

@@ -179,6 +179,17 @@ describe('collector lanes', () => {
     expect(assignLanes(specs, 1).map((l) => l.map((s) => s.id))).toEqual([['a', 'b', 'c', 'd', 'e', 'f']]);
   });
 
+  it('a spec with laneWith goes to the lane of that fact, its cost counted there', () => {
+    const specs = [{ fact: 'a', costMs: 100 }, { fact: 'b', costMs: 100 }, { fact: 'c', costMs: 90, laneWith: 'a' }, { fact: 'd', costMs: 50 }];
+    const lanes = assignLanes(specs, 2).map((l) => l.map((s) => s.fact));
+    // Units: a+c (190), b (100), d (50): a+c → lane 0, b → lane 1, d → lane 1.
+    expect(lanes).toEqual([['a', 'c'], ['b', 'd']]);
+    // In the real registry compose reads docker's exit status: same lane.
+    const real = assignLanes(SECTION_SPECS, COLLECT_LANES, 70);
+    const laneOf = (fact: string) => real.findIndex((l) => l.some((s) => s.fact === fact));
+    expect(laneOf('compose')).toBe(laneOf('docker'));
+  });
+
   it('the real registry: no lane holds more than about half the estimated total', () => {
     const lanes = assignLanes(SECTION_SPECS, COLLECT_LANES, 70);
     const cost = (l: typeof SECTION_SPECS) => l.reduce((n, s) => n + (s.costMs ?? 20), 0);

@@ -339,6 +339,7 @@ export const dockerGroupSection = defineSection({
 export const composeSection = defineSection({
   fact: 'compose',
   costMs: 275,
+  laneWith: 'docker', // reads $rampart_docker_rc: no docker CLI calls after docker info timed out
   // The awk program, docker info's exit status and the scan roots travel as arguments of the section's shell.
   script: (ctx) =>
     [`sec compose_files $T sh -c ${shQuote(COMPOSE_SH)} sh ${shQuote(AWK_ENV_FILES)} "$rampart_docker_rc"`, ...ctx.scanRoots.filter((r) => r.startsWith('/')).map((r) => shQuote(r))].join(' '),

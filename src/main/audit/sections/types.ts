@@ -38,6 +38,8 @@ export interface SectionSpec<K extends SectionName = SectionName> {
    * estimate, so an audit takes about as long as the busiest lane. Default 20.
    */
   costMs?: number;
+  /** Run in the same lane as the spec of this fact (this one reads a shell variable it sets). */
+  laneWith?: SectionName;
 }
 
 export function defineSection<K extends SectionName>(spec: SectionSpec<K>): SectionSpec<K> {
