@@ -2,7 +2,7 @@
 // suite is skipped without the prerequisites unless RAMPART_LAB_REQUIRED=1 (then it fails).
 
 import { execFile, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readlinkSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -18,6 +18,8 @@ import {
   regenerateHostKeys,
   type LabHost,
 } from './lab';
+import { procAlive } from './proc';
+import { withStaleSweepLock } from './staleSweepLock';
 import { renderSshdConfig, scenarioNames, scenarios } from './scenarios';
 
 const LAB_DIR = dirname(fileURLToPath(import.meta.url));
@@ -109,15 +111,6 @@ async function scannedFingerprints(host: LabHost): Promise<Record<string, string
   return out;
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
 
 async function netnsList(): Promise<string[]> {
   const r = await exec('ip', ['netns', 'list']);
@@ -137,7 +130,7 @@ async function expectGone(host: LabHost): Promise<void> {
   expect(existsSync(host.etcDir)).toBe(false);
   expect(existsSync(host.stateDir)).toBe(false);
   expect(existsSync(`/run/rampart-lab/hosts/${host.name}.json`)).toBe(false);
-  expect(pidAlive(host.pid)).toBe(false);
+  expect(procAlive(host.pid)).toBe(false);
   const links = await exec('ip', ['-o', 'link', 'show']);
   expect(links.stdout).not.toContain(`rv${host.name.slice(4)}`);
   const addrs = await exec('ip', ['-4', '-o', 'addr', 'show']);
@@ -146,36 +139,6 @@ async function expectGone(host: LabHost): Promise<void> {
   expect((await listLabHosts()).map((h) => h.name)).not.toContain(host.name);
 }
 
-/**
- * Cross-process mutex for the parts that make a host stale on purpose or call
- * destroyAllLabHosts({ staleOnly }): with two runs of this file at once, one run's stale sweep
- * would otherwise remove the other's deliberately orphaned host before it is inspected.
- */
-async function withStaleSweepLock<T>(fn: () => Promise<T>): Promise<T> {
-  const dir = '/run/rampart-lab';
-  const lock = `${dir}/test-stale-sweep.lock`;
-  mkdirSync(dir, { recursive: true });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      const fd = openSync(lock, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = Number(readFileSync(lock, { encoding: 'utf8', flag: 'r' }) || 0);
-      if (holder > 0 && !pidAlive(holder)) rmSync(lock, { force: true }); // holder died
-      else if (Date.now() > deadline) throw new Error(`stale-sweep lock ${lock} held by pid ${holder}`, { cause: err });
-      else await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    rmSync(lock, { force: true });
-  }
-}
 
 describe('lab scenarios (data)', () => {
   it('lists the scenarios and renders host-specific lines before the scenario settings', () => {
@@ -222,7 +185,7 @@ describe.skipIf(!labAvailable)('lab hosts (root, network namespaces, real sshd)'
       expect(h.user).toBe('root');
       expect(h.sshdConfigPath).toBe('/etc/ssh/sshd_config');
       expect(h.etcDir).toBe(`/etc/netns/${h.name}`);
-      expect(pidAlive(h.pid)).toBe(true);
+      expect(procAlive(h.pid)).toBe(true);
     }
     expect(new Set(hosts.map((h) => h.name)).size).toBe(hosts.length);
     expect(new Set(hosts.map((h) => h.address)).size).toBe(hosts.length);
@@ -340,8 +303,8 @@ describe.skipIf(!labAvailable)('lab hosts (root, network namespaces, real sshd)'
       expect(fp).not.toBe(before.hostKeyFingerprints[type]);
     }
     expect(after.pid).not.toBe(before.pid);
-    expect(pidAlive(before.pid)).toBe(false);
-    expect(pidAlive(after.pid)).toBe(true);
+    expect(procAlive(before.pid)).toBe(false);
+    expect(procAlive(after.pid)).toBe(true);
     expect(await scannedFingerprints(after)).toEqual(after.hostKeyFingerprints);
     expect(await ssh(after, 'echo still-in')).toMatchObject({ code: 0, stdout: 'still-in\n' });
     expect((await listLabHosts()).find((h) => h.name === after.name)).toEqual(after);
@@ -375,7 +338,7 @@ describe.skipIf(!labAvailable)('lab hosts (root, network namespaces, real sshd)'
 
     await destroyLabHost(host);
     await expectGone(host);
-    expect(pidAlive(sleepPid)).toBe(false);
+    expect(procAlive(sleepPid)).toBe(false);
     expect(await sessionClosed).toBe(255); // the client saw its connection die
     await expect(destroyLabHost(host)).resolves.toBeUndefined();
     await expect(destroyLabHost(host.name)).resolves.toBeUndefined();
@@ -443,7 +406,7 @@ else setInterval(() => {}, 1000);
 
     it.concurrent('destroys its hosts on SIGTERM', async () => {
       const { host, kill, ended } = await startChild('wait');
-      expect(pidAlive(host.pid)).toBe(true);
+      expect(procAlive(host.pid)).toBe(true);
       kill('SIGTERM');
       expect(await ended).toEqual({ code: null, signal: 'SIGTERM' });
       await expectGone(host);
@@ -455,7 +418,7 @@ else setInterval(() => {}, 1000);
         kill('SIGKILL');
         expect((await ended).signal).toBe('SIGKILL');
         expect(await netnsList()).toContain(host.name);
-        expect(pidAlive(host.pid)).toBe(true); // sshd outlived its creator
+        expect(procAlive(host.pid)).toBe(true); // sshd outlived its creator
         expect((await ssh(host, 'echo orphan')).stdout).toBe('orphan\n');
         await destroyAllLabHosts({ staleOnly: true });
         await expectGone(host);

@@ -810,8 +810,8 @@ function tailOf(path: string, lines = 15): string {
   }
 }
 
-/** Resolves when a TCP connection to addr:port receives an SSH banner. */
-function probeSsh(address: string, port: number, timeoutMs: number): Promise<boolean> {
+/** Resolves true once a TCP connection to addr:port receives an SSH banner (false on timeout, error or close). */
+export function probeSsh(address: string, port: number, timeoutMs: number): Promise<boolean> {
   return new Promise((resolveProbe) => {
     const sock = connect({ host: address, port });
     let done = false;

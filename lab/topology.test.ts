@@ -2,13 +2,15 @@
 // and wireguard-tools; skipped without them unless RAMPART_LAB_REQUIRED=1 (then it fails).
 
 import { execFile, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readlinkSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { destroyAllLabHosts, labExec, labPrerequisites, regenerateHostKeys, type LabHost } from './lab';
+import { procAlive } from './proc';
+import { withStaleSweepLock } from './staleSweepLock';
 import { createJumpChain, createWireGuardLab, rootRouteDevice, wireGuardPrerequisites, type JumpChain, type WireGuardLab } from './topology';
 
 const LAB_DIR = dirname(fileURLToPath(import.meta.url));
@@ -70,15 +72,6 @@ function tcpConnect(address: string, port: number, timeoutMs: number): Promise<{
   });
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
 
 function netnsOf(pid: number | 'self'): string {
   return readlinkSync(`/proc/${pid}/ns/net`);
@@ -118,7 +111,7 @@ async function expectHostGone(host: LabHost): Promise<void> {
   expect(existsSync(host.etcDir)).toBe(false);
   expect(existsSync(host.stateDir)).toBe(false);
   expect(existsSync(`/run/rampart-lab/hosts/${host.name}.json`)).toBe(false);
-  expect(pidAlive(host.pid)).toBe(false);
+  expect(procAlive(host.pid)).toBe(false);
   expect(subnetLocksOf(host.name)).toEqual([]);
 }
 
@@ -133,8 +126,8 @@ interface WireGuardFacts {
 
 async function expectWireGuardGone(wg: WireGuardFacts): Promise<void> {
   await expectHostGone(wg.server);
-  expect(pidAlive(wg.clientPid)).toBe(false);
-  expect(pidAlive(wg.serverPid)).toBe(false);
+  expect(procAlive(wg.clientPid)).toBe(false);
+  expect(procAlive(wg.serverPid)).toBe(false);
   expect(existsSync(`/sys/class/net/${wg.clientInterface}`)).toBe(false);
   expect(existsSync(`/run/wireguard/${wg.clientInterface}.sock`)).toBe(false);
   expect(existsSync(`/run/wireguard/${wg.serverInterface}.sock`)).toBe(false);
@@ -148,32 +141,6 @@ async function expectChainGone(hops: readonly LabHost[]): Promise<void> {
   for (const h of hops.slice(1)) expect(routes).not.toContain(`${h.address.replace(/\d+$/, (d) => String(Number(d) - 2))}/30`);
 }
 
-/** Same lock file as lab/lab.test.ts: stale sweeps must not remove the other file's orphans mid-check. */
-async function withStaleSweepLock<T>(fn: () => Promise<T>): Promise<T> {
-  const dir = '/run/rampart-lab';
-  const lock = `${dir}/test-stale-sweep.lock`;
-  mkdirSync(dir, { recursive: true });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      const fd = openSync(lock, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = Number(readFileSync(lock, { encoding: 'utf8', flag: 'r' }) || 0);
-      if (holder > 0 && !pidAlive(holder)) rmSync(lock, { force: true });
-      else if (Date.now() > deadline) throw new Error(`stale-sweep lock ${lock} held by pid ${holder}`, { cause: err });
-      else await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    rmSync(lock, { force: true });
-  }
-}
 
 describe.skipIf(!labAvailable)('jump chain (2 hops: bastion + target reachable only through it)', () => {
   let chain: JumpChain;
@@ -328,7 +295,7 @@ describe.skipIf(!wireGuardAvailable)('WireGuard lab (wireguard-go in the root na
     const renewed = await regenerateHostKeys(wg.server);
     expect(renewed.address).toBe(wg.server.address);
     expect(renewed.hostKeyFingerprints).not.toEqual(wg.server.hostKeyFingerprints);
-    expect(pidAlive(wg.clientPid) && pidAlive(wg.serverPid)).toBe(true);
+    expect(procAlive(wg.clientPid) && procAlive(wg.serverPid)).toBe(true);
     expect((await ssh(renewed, 'echo renewed')).stdout).toBe('renewed\n');
   });
 
@@ -392,7 +359,7 @@ setInterval(() => {}, 1000);
       const { hops, wg, kill, ended } = await startChild('wait');
       kill();
       await ended;
-      expect(pidAlive(wg.clientPid)).toBe(true); // the root-namespace wireguard-go outlived its creator
+      expect(procAlive(wg.clientPid)).toBe(true); // the root-namespace wireguard-go outlived its creator
       expect(existsSync(`/sys/class/net/${wg.clientInterface}`)).toBe(true);
       await destroyAllLabHosts({ staleOnly: true });
       await expectChainGone(hops);
@@ -424,7 +391,7 @@ describe.skipIf(!wireGuardAvailable)('npm run lab -- up jump-chain | wireguard (
         expect(r.stdout.trim().split(' ')[2]).toBe(hops[2]?.address);
       }
       // The CLI process is gone; the tunnel (root-namespace wireguard-go) keeps running.
-      expect(pidAlive(wg.clientPid)).toBe(true);
+      expect(procAlive(wg.clientPid)).toBe(true);
       expect((await ssh(wg.server, 'echo tunnel')).stdout).toBe('tunnel\n');
     } finally {
       const down = await cli('down', ...names, wg.server.name);

@@ -39,12 +39,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import {
   createLabHost,
   destroyLabHost,
   labPrerequisites,
+  probeSsh,
   type CreateLabHostOptions,
   type LabHost,
   type LabNetworkContext,
@@ -432,29 +432,6 @@ async function waitForUapi(ifname: string, child: ChildProcess, logFile: string)
   throw new Error(`wireguard-go for ${ifname} did not create ${sock}${child.exitCode !== null ? ` (exited ${child.exitCode})` : ''}: ${log}`);
 }
 
-/** Resolves true once a TCP connection to address:port receives an SSH banner. */
-function sshBanner(address: string, port: number, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolveProbe) => {
-    const sock = connect({ host: address, port });
-    let buf = '';
-    let done = false;
-    const finish = (ok: boolean): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      sock.destroy();
-      resolveProbe(ok);
-    };
-    const timer = setTimeout(() => finish(false), timeoutMs);
-    sock.on('data', (d: Buffer) => {
-      buf += d.toString('latin1');
-      if (buf.includes('SSH-')) finish(true);
-    });
-    sock.on('error', () => finish(false));
-    sock.on('close', () => finish(false));
-  });
-}
-
 /**
  * Creates a server lab host whose sshd listens only on its WireGuard tunnel address, and the
  * client side of the tunnel in this process's (root) namespace. Resolves with the tunnel up and a
@@ -556,7 +533,7 @@ export async function createWireGuardLab(opts: WireGuardLabOptions = {}): Promis
     const deadline = Date.now() + 5_000;
     while (Date.now() < deadline) {
       // The probe's SYN makes wireguard-go start the handshake.
-      if ((await sshBanner(server.address, server.port, Math.max(100, Math.min(1_000, deadline - Date.now())))) && (await latestHandshake()) > 0) return;
+      if ((await probeSsh(server.address, server.port, Math.max(100, Math.min(1_000, deadline - Date.now())))) && (await latestHandshake()) > 0) return;
       await sleep(20);
     }
     throw new Error(`WireGuard lab: no handshake / no sshd banner through ${clientIf} within 5 s (logs in ${join(server.stateDir, 'wireguard')})`);

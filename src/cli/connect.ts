@@ -4,6 +4,7 @@
 // --accept-new-host-key — and connect() then enforces it inside the handshake, before any
 // credential is offered.
 import { probeHostKey, connect, type PresentedKey, type SshConnection } from '../main/ssh/connection';
+import { walkChain } from '../main/ssh/chain';
 import type { Store } from '../main/store/store';
 import { RampartError } from '../shared/errors';
 import { knownHostName, verifyKnownHost, type KnownHostEntry } from './knownHosts';
@@ -178,47 +179,30 @@ export async function openChain(store: Store, hops: readonly HopPlan[], trust: T
   if (!hops.length) throw new Error('openChain: no hops');
   const progress = opts.progress ?? (() => undefined);
   const locks = opts.locks ?? new EndpointLocks();
-  const opened: SshConnection[] = [];
   const trusted: HopTrust[] = [];
-  const closeAll = (): void => {
-    for (const c of [...opened].reverse()) c.close();
-  };
-  try {
-    for (let i = 0; i < hops.length; i++) {
-      if (opts.signal?.aborted) throw new RampartError('CANCELLED', 'Connection cancelled.');
-      const hop = hops[i]!;
-      const via = i > 0 ? opened[i - 1]! : null;
+  const conn = await walkChain(hops, {
+    signal: opts.signal,
+    withHop: (e, i) => withHop(e, hops, i),
+    openHop: async (hop, i, via) => {
       const sock = async (): Promise<NodeJS.ReadWriteStream | undefined> => (via ? via.forwardOut(hop.address, hop.port) : undefined);
-      try {
-        const settleAndConnect = async (): Promise<SshConnection> => {
-          const source = await decideHostKey(store, hop, trust, async () => probeHostKey(hop, { sock: await sock(), ...(opts.signal ? { signal: opts.signal } : {}) }), progress);
-          const before = store.getPin(hop.address, hop.port);
-          // (runAudit itself announces the connection to a host reached directly.)
-          if (hops.length > 1) progress(`Connecting to ${endpointText(hop)}${i > 0 ? ` through ${endpointText(hops[i - 1]!)}` : ''}`);
-          const c = await connect(
-            { address: hop.address, port: hop.port, username: hop.username, identityFile: hop.identityFile },
-            before
-              ? { kind: 'pinned', pin: before }
-              : { kind: 'accept-new', onAccept: (k) => void store.pinKey(hop.address, hop.port, k.keyType, k.fingerprint, false) },
-            { sock: await sock(), ...(opts.signal ? { signal: opts.signal } : {}) },
-          );
-          trusted.push({ hop, source, newlyPinned: !before && !!store.getPin(hop.address, hop.port), key: c.hostKey });
-          return c;
-        };
-        // Only a first use writes a pin: then one audit at a time settles this endpoint's key.
-        const conn = store.getPin(hop.address, hop.port) ? await settleAndConnect() : await locks.with(`${hop.address.toLowerCase()}:${hop.port}`, settleAndConnect);
-        opened.push(conn);
-      } catch (e) {
-        throw withHop(e, hops, i);
-      }
-    }
-  } catch (e) {
-    closeAll();
-    throw e;
-  }
-  const target = opened[opened.length - 1]!;
-  // The target's end closes the hops it was reached through; a dropped hop drops the target.
-  target.onClose(closeAll);
-  for (const hop of opened.slice(0, -1)) hop.onClose(() => target.close());
-  return { conn: target, trust: trusted };
+      const settleAndConnect = async (): Promise<SshConnection> => {
+        const source = await decideHostKey(store, hop, trust, async () => probeHostKey(hop, { sock: await sock(), ...(opts.signal ? { signal: opts.signal } : {}) }), progress);
+        const before = store.getPin(hop.address, hop.port);
+        // (runAudit itself announces the connection to a host reached directly.)
+        if (hops.length > 1) progress(`Connecting to ${endpointText(hop)}${i > 0 ? ` through ${endpointText(hops[i - 1]!)}` : ''}`);
+        const c = await connect(
+          { address: hop.address, port: hop.port, username: hop.username, identityFile: hop.identityFile },
+          before
+            ? { kind: 'pinned', pin: before }
+            : { kind: 'accept-new', onAccept: (k) => void store.pinKey(hop.address, hop.port, k.keyType, k.fingerprint, false) },
+          { sock: await sock(), ...(opts.signal ? { signal: opts.signal } : {}) },
+        );
+        trusted.push({ hop, source, newlyPinned: !before && !!store.getPin(hop.address, hop.port), key: c.hostKey });
+        return c;
+      };
+      // Only a first use writes a pin: then one audit at a time settles this endpoint's key.
+      return store.getPin(hop.address, hop.port) ? settleAndConnect() : locks.with(`${hop.address.toLowerCase()}:${hop.port}`, settleAndConnect);
+    },
+  });
+  return { conn, trust: trusted };
 }

@@ -8,6 +8,7 @@ import type { SecretStore } from '../secrets/secretStore';
 import type { Store } from '../store/store';
 import { assertVpnUp, inspectVpn, type PreflightOptions, type VpnState } from '../vpn/preflight';
 import { getSudoPassword, resolveCredentials } from './auth';
+import { walkChain } from './chain';
 import { connect, probeHostKey, type HostKeyPolicy, type PresentedKey, type SshConnection } from './connection';
 import { sudoFailure, sudoWrap } from './sudo';
 
@@ -57,43 +58,22 @@ async function preflight(deps: ConnectDeps, first: Host): Promise<VpnState | nul
 export async function openHostConnection(deps: ConnectDeps, hostId: number, opts: HostConnectOptions = {}): Promise<SshConnection> {
   const chain = deps.store.jumpChain(hostId);
   await preflight(deps, chain[0]!);
-  const opened: SshConnection[] = [];
-  const closeAll = (): void => {
-    for (const c of [...opened].reverse()) c.close();
-  };
-  try {
-    for (let i = 0; i < chain.length; i++) {
-      if (opts.signal?.aborted) throw new RampartError('CANCELLED', 'Connection cancelled.');
-      const hop = chain[i]!;
-      try {
-        const policy = policyFor(deps, hop, opts);
-        const credentials = await resolveCredentials(hop, deps.secrets, deps.env);
-        const sock = i > 0 ? await opened[i - 1]!.forwardOut(hop.address, hop.port) : undefined;
-        const conn = await connect(
-          { address: hop.address, port: hop.port, username: hop.username, credentials },
-          policy,
-          {
-            sock,
-            signal: opts.signal,
-            ...(opts.readyTimeoutMs ? { readyTimeoutMs: opts.readyTimeoutMs } : {}),
-            ...(opts.keepaliveIntervalMs ? { keepaliveIntervalMs: opts.keepaliveIntervalMs } : {}),
-            ...(opts.keepaliveCountMax ? { keepaliveCountMax: opts.keepaliveCountMax } : {}),
-          },
-        );
-        opened.push(conn);
-      } catch (e) {
-        throw withHop(e, chain, i);
-      }
-    }
-  } catch (e) {
-    closeAll();
-    throw e;
-  }
-  const target = opened[opened.length - 1]!;
-  // The target's end closes the hops it was reached through; a dropped hop drops the target.
-  target.onClose(closeAll);
-  for (const hop of opened.slice(0, -1)) hop.onClose(() => target.close());
-  return target;
+  return walkChain(chain, {
+    signal: opts.signal,
+    withHop: (e, i) => withHop(e, chain, i),
+    openHop: async (hop, i, via) => {
+      const policy = policyFor(deps, hop, opts);
+      const credentials = await resolveCredentials(hop, deps.secrets, deps.env);
+      const sock = via ? await via.forwardOut(hop.address, hop.port) : undefined;
+      return connect({ address: hop.address, port: hop.port, username: hop.username, credentials }, policy, {
+        sock,
+        signal: opts.signal,
+        ...(opts.readyTimeoutMs ? { readyTimeoutMs: opts.readyTimeoutMs } : {}),
+        ...(opts.keepaliveIntervalMs ? { keepaliveIntervalMs: opts.keepaliveIntervalMs } : {}),
+        ...(opts.keepaliveCountMax ? { keepaliveCountMax: opts.keepaliveCountMax } : {}),
+      });
+    },
+  });
 }
 
 /**
