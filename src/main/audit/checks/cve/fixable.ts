@@ -1,7 +1,6 @@
-import { formatCounts, summarizeImage, worstSeverity } from '../../cve/trivy';
-import type { FindingDraft } from '../types';
+import { formatCounts, worstSeverity } from '../../cve/trivy';
 import { defineCheck } from '../types';
-import { imageResource, scanned, SEVERITY_OF, sourceText, TRIVY_REFS, upgradesText } from './common';
+import { imageResource, perScannedImage, SEVERITY_OF, sourceText, TRIVY_REFS, upgradesText } from './common';
 
 export default defineCheck({
   id: 'CVE-IMAGE-FIXABLE',
@@ -15,20 +14,14 @@ export default defineCheck({
     'Pull or rebuild the image on an updated base (`docker compose pull && docker compose up -d`, or rebuild with `--pull`), or bump the packages listed; re-scan with `trivy image IMAGE`. Pin image versions so updates are deliberate.',
   fixKind: 'manual',
   requires: ['trivy'],
-  evaluate: ({ trivy }) => {
-    const scans = scanned(trivy);
-    if (!scans.length) return { status: 'not-applicable', message: 'no image was scanned for CVEs (see CVE-SCAN-UNAVAILABLE)' };
-    const findings: FindingDraft[] = [];
-    for (const s of scans) {
-      const sum = summarizeImage(s);
+  evaluate: ({ trivy }) =>
+    perScannedImage(trivy, (s, sum) => {
       const worst = worstSeverity(sum.fixable);
-      if (!worst) continue;
-      findings.push({
+      if (!worst) return null;
+      return {
         severity: SEVERITY_OF[worst],
         resource: imageResource(s.image),
         evidence: `${sum.fixableTotal} CVE(s) with a fix (${formatCounts(sum.fixable)}) of ${sum.total} (${formatCounts(sum.counts)}); upgrade ${upgradesText(sum)}; ${sourceText(s, trivy)}`,
-      });
-    }
-    return findings.length ? { status: 'fail', findings } : { status: 'pass' };
-  },
+      };
+    }),
 });

@@ -1,7 +1,6 @@
-import { CVE_SEVERITIES, formatCounts, summarizeImage, type SeverityCounts } from '../../cve/trivy';
-import type { FindingDraft } from '../types';
+import { CVE_SEVERITIES, formatCounts, type SeverityCounts } from '../../cve/trivy';
 import { defineCheck } from '../types';
-import { imageResource, scanned, sourceText, TRIVY_REFS } from './common';
+import { imageResource, perScannedImage, sourceText, TRIVY_REFS } from './common';
 
 export default defineCheck({
   id: 'CVE-IMAGE-UNFIXED',
@@ -14,21 +13,15 @@ export default defineCheck({
   remediation: 'Prefer minimal base images (distroless, alpine, -slim) that ship fewer packages, check whether the vulnerable package is used at all, and re-scan regularly to pick up fixes.',
   fixKind: 'manual',
   requires: ['trivy'],
-  evaluate: ({ trivy }) => {
-    const scans = scanned(trivy);
-    if (!scans.length) return { status: 'not-applicable', message: 'no image was scanned for CVEs (see CVE-SCAN-UNAVAILABLE)' };
-    const findings: FindingDraft[] = [];
-    for (const s of scans) {
-      const sum = summarizeImage(s);
+  evaluate: ({ trivy }) =>
+    perScannedImage(trivy, (s, sum) => {
       const unfixed = Object.fromEntries(CVE_SEVERITIES.map((k) => [k, sum.counts[k] - sum.fixable[k]])) as SeverityCounts;
       const total = CVE_SEVERITIES.reduce((n, k) => n + unfixed[k], 0);
-      if (!total) continue;
-      findings.push({
+      if (!total) return null;
+      return {
         severity: unfixed.CRITICAL > 0 ? 'medium' : 'low',
         resource: imageResource(s.image),
         evidence: `${total} CVE(s) without a fixed version (${formatCounts(unfixed)}); ${sourceText(s, trivy)}`,
-      });
-    }
-    return findings.length ? { status: 'fail', findings } : { status: 'pass' };
-  },
+      };
+    }),
 });

@@ -1,6 +1,6 @@
 import { isLiteralSecret } from '../../parsers/dockerSecrets';
-import { defineCheck, type FindingDraft } from '../types';
-import { COMPOSE_SECRETS_REF, containerEnvResource, keyText, lastPerKey, OWASP_SECRETS_REF } from './composeSecretsCommon';
+import { defineCheck } from '../types';
+import { COMPOSE_SECRETS_REF, keyText, OWASP_SECRETS_REF, perContainerEnv } from './composeSecretsCommon';
 
 export default defineCheck({
   id: 'SECRETS-CONTAINER-ENV',
@@ -14,16 +14,6 @@ export default defineCheck({
     'Pass secrets as files: compose `secrets:` (mounted under /run/secrets) with the image\'s *_FILE variables (POSTGRES_PASSWORD_FILE, …), or a secrets manager. Keep only non-secret settings in `environment:`.',
   fixKind: 'manual',
   requires: ['docker'],
-  evaluate: ({ docker }) => {
-    if (docker.containers.length === 0) return { status: 'not-applicable', message: 'no containers on this host' };
-    const findings: FindingDraft[] = [];
-    for (const c of docker.containers)
-      for (const e of lastPerKey(c.env).filter(isLiteralSecret))
-        findings.push({
-          severity: 'medium',
-          resource: containerEnvResource(c.name, e.key),
-          evidence: `container ${c.name} has ${keyText(e)} in its environment (value not shown)`,
-        });
-    return findings.length ? { status: 'fail', findings } : { status: 'pass' };
-  },
+  evaluate: ({ docker }) =>
+    perContainerEnv(docker, isLiteralSecret, (name, e) => ({ severity: 'medium', evidence: `container ${name} has ${keyText(e)} in its environment (value not shown)` })),
 });

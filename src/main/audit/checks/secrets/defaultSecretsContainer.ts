@@ -1,5 +1,5 @@
-import { defineCheck, type FindingDraft } from '../types';
-import { COMPOSE_SECRETS_REF, containerEnvResource, keyText, lastPerKey, OWASP_SECRETS_REF } from './composeSecretsCommon';
+import { defineCheck } from '../types';
+import { COMPOSE_SECRETS_REF, keyText, OWASP_SECRETS_REF, perContainerEnv } from './composeSecretsCommon';
 
 export default defineCheck({
   id: 'SECRETS-DEFAULT-CONTAINER',
@@ -13,16 +13,10 @@ export default defineCheck({
     'Set a strong random secret where the container gets it from (compose file, env_file, .env or run command), recreate the container, and change the credential inside the service if it was initialised with the default.',
   fixKind: 'manual',
   requires: ['docker'],
-  evaluate: ({ docker }) => {
-    if (docker.containers.length === 0) return { status: 'not-applicable', message: 'no containers on this host' };
-    const findings: FindingDraft[] = [];
-    for (const c of docker.containers)
-      for (const e of lastPerKey(c.env).filter((x) => x.secret && x.kind === 'default'))
-        findings.push({
-          severity: 'critical',
-          resource: containerEnvResource(c.name, e.key),
-          evidence: `container ${c.name} has ${keyText(e)} set to a well-known default or placeholder (value not shown)`,
-        });
-    return findings.length ? { status: 'fail', findings } : { status: 'pass' };
-  },
+  evaluate: ({ docker }) =>
+    perContainerEnv(
+      docker,
+      (e) => e.secret && e.kind === 'default',
+      (name, e) => ({ severity: 'critical', evidence: `container ${name} has ${keyText(e)} set to a well-known default or placeholder (value not shown)` }),
+    ),
 });
