@@ -37,7 +37,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { firstExisting, onProcessExit, procAlive, procCmdline, procStartTime, procStat, sleep, waitGone } from './proc';
+import { firstExisting, listPids, onProcessExit, procAlive, procCmdline, procStartTime, procStat, sleep, waitGone } from './proc';
 
 export interface LabDocker {
   /** rmpd-<6 hex> */
@@ -167,16 +167,8 @@ function enginePids(dir: string): number[] {
   const marker = `${dir}/`;
   const parent = new Map<number, number>();
   const roots: number[] = [];
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return [];
-  }
-  for (const e of entries) {
-    if (!/^\d+$/.test(e)) continue;
-    const pid = Number(e);
-    if (pid === process.pid || pid <= 1) continue;
+  for (const pid of listPids()) {
+    if (pid <= 1) continue;
     const st = procStat(pid);
     if (!st || st.state === 'Z' || st.state === 'X') continue;
     parent.set(pid, st.ppid);

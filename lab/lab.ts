@@ -45,7 +45,7 @@ import { connect } from 'node:net';
 import { endianness } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { firstExisting, onProcessExit, procAlive, procCmdline, procStartTime, sleep, waitGone } from './proc';
+import { firstExisting, listPids, onProcessExit, procAlive, procCmdline, procStartTime, sleep, waitGone } from './proc';
 import {
   hostKeyFileName,
   isLabScenario,
@@ -344,20 +344,7 @@ function linkExists(ifname: string): boolean {
 /** All live processes whose network namespace has this inode. */
 function pidsInNetns(inode: number): number[] {
   if (!inode) return [];
-  const pids: number[] = [];
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return [];
-  }
-  for (const e of entries) {
-    if (!/^\d+$/.test(e)) continue;
-    const pid = Number(e);
-    if (pid === process.pid) continue;
-    if (procNetnsInode(pid) === inode && procAlive(pid)) pids.push(pid);
-  }
-  return pids;
+  return listPids().filter((pid) => procNetnsInode(pid) === inode && procAlive(pid));
 }
 
 /**

@@ -1,6 +1,6 @@
 // Process helpers shared by the lab's hosts (lab.ts) and its Docker engines (docker.ts): /proc
 // readings, bounded waits, and cleanup when the owning process exits.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 
 export function firstExisting(paths: readonly string[]): string | undefined {
@@ -21,6 +21,17 @@ export function procStat(pid: number): { state: string; ppid: number; startTime:
   } catch {
     return undefined;
   }
+}
+
+/** Every process id in /proc except this process's own ([] if /proc cannot be read). */
+export function listPids(): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  return entries.filter((e) => /^\d+$/.test(e)).map(Number).filter((pid) => pid !== process.pid);
 }
 
 /** Alive = exists and is not a zombie. */

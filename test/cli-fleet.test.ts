@@ -1,61 +1,27 @@
 // `rampart audit` through jump hosts, with sudo, and over an Ansible inventory: bin/rampart.mjs as
 // a child process against real lab hosts. Needs root for the lab; skipped without the
 // prerequisites unless RAMPART_LAB_REQUIRED=1. The three lab tests run concurrently.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createLabHost, destroyLabHost, labPrerequisites, type LabHost } from '../lab/lab';
 import { createJumpChain, type JumpChain } from '../lab/topology';
+import { BIN, exec, GRADE, hostBlock, ORDER, REPORT_HEAD, SEVERITY, VERSION, type Result } from './support/cliContract';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(ROOT, 'bin', 'rampart.mjs');
-const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 /** ~30 s each when the machine is quiet; room for a loaded 2-core machine. */
 const TEST_TIMEOUT_MS = 90_000;
 const labAvailable = labPrerequisites().ok || process.env.RAMPART_LAB_REQUIRED === '1';
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** bin/rampart.mjs without an ssh-agent: only key files log in. */
-function rampart(...args: string[]): Promise<Result> {
-  const env = { ...process.env };
-  delete env.SSH_AUTH_SOCK;
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env, timeout: 80_000, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
+const rampart = (...args: string[]): Promise<Result> => exec(process.execPath, [BIN, ...args], 80_000);
 
-const SEVERITY = z.enum(['critical', 'high', 'medium', 'low', 'info']);
-const ORDER = SEVERITY.options;
-const GRADE = z.enum(['A+', 'A', 'B', 'C', 'D', 'F']);
 const COUNTS = z.strictObject({ critical: z.number(), high: z.number(), medium: z.number(), low: z.number(), info: z.number() });
 /** The single-host report (README "The CLI"), written independently of src/cli/report.ts. */
 const HostReport = z.strictObject({
-  tool: z.literal('rampart'),
-  version: z.literal(VERSION),
-  runId: z.uuid(),
-  startedAt: z.iso.datetime(),
-  finishedAt: z.iso.datetime(),
-  status: z.enum(['complete', 'partial']),
-  host: z.strictObject({
-    name: z.string(),
-    address: z.string(),
-    port: z.number().int(),
-    username: z.string(),
-    os: z.string().nullable(),
-    hostKey: z.strictObject({ keyType: z.string(), fingerprint: z.string().regex(/^SHA256:/), source: z.enum(['pinned', 'accepted-new', 'known-hosts']) }),
-  }),
+  ...REPORT_HEAD,
+  host: hostBlock(z.string().regex(/^SHA256:/)),
   score: z
     .strictObject({ overall: z.number(), grade: GRADE, cap: z.string().nullable(), categories: z.record(z.string(), z.strictObject({ score: z.number(), grade: GRADE })) })
     .nullable(),

@@ -1,38 +1,17 @@
 // The `rampart` command end to end: bin/rampart.mjs as a child process against real lab hosts.
 // Needs root for the lab; skipped without the prerequisites unless RAMPART_LAB_REQUIRED=1.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createLabHost, destroyLabHost, labPrerequisites, regenerateHostKeys, type LabHost } from '../lab/lab';
 import { Store } from '../src/main/store/store';
+import { BIN, exec, GRADE, hostBlock, ORDER, REPORT_HEAD, SEVERITY, VERSION, type Result } from './support/cliContract';
 import { SLICE_CHECKS } from './support/sliceChecks';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(ROOT, 'bin', 'rampart.mjs');
-const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const labAvailable = labPrerequisites().ok || process.env.RAMPART_LAB_REQUIRED === '1';
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command; no ssh-agent, so only --identity can log in. */
-function exec(file: string, args: readonly string[], timeoutMs = 60_000): Promise<Result> {
-  const env = { ...process.env };
-  delete env.SSH_AUTH_SOCK;
-  return new Promise((resolve) => {
-    execFile(file, args, { cwd: ROOT, env, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
 
 const rampart = (...args: string[]): Promise<Result> => exec(process.execPath, [BIN, ...args]);
 
@@ -42,27 +21,12 @@ const rampart = (...args: string[]): Promise<Result> => exec(process.execPath, [
  */
 const FULL_AUDIT_TIMEOUT_MS = 150_000;
 
-const SEVERITY = z.enum(['critical', 'high', 'medium', 'low', 'info']);
 const CATEGORY = z.enum(['secrets', 'permissions', 'containers', 'network', 'ssh', 'access', 'system', 'backups', 'vpn', 'mail', 'cve']);
-const ORDER = SEVERITY.options;
-const GRADE = z.enum(['A+', 'A', 'B', 'C', 'D', 'F']);
 const FP = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/);
 /** The documented --format json contract, written independently of src/cli/report.ts. */
 const Report = z.strictObject({
-  tool: z.literal('rampart'),
-  version: z.literal(VERSION),
-  runId: z.uuid(),
-  startedAt: z.iso.datetime(),
-  finishedAt: z.iso.datetime(),
-  status: z.enum(['complete', 'partial']),
-  host: z.strictObject({
-    name: z.string(),
-    address: z.string(),
-    port: z.number().int(),
-    username: z.string(),
-    os: z.string().nullable(),
-    hostKey: z.strictObject({ keyType: z.string(), fingerprint: FP, source: z.enum(['pinned', 'accepted-new', 'known-hosts']) }),
-  }),
+  ...REPORT_HEAD,
+  host: hostBlock(FP),
   score: z
     .strictObject({
       overall: z.number().min(0).max(100),
