@@ -25,6 +25,7 @@ import { createScenarioHost, destroyScenarioHost, type ScenarioHost } from '../l
 import { runAudit, type AuditTarget } from '../src/main/audit/auditor';
 import { buildCollectScript } from '../src/main/audit/collector';
 import { ingestTrivyReport } from '../src/main/audit/cve/trivy';
+import { runPool } from '../src/main/audit/pool';
 import { connect } from '../src/main/ssh/connection';
 import { Store } from '../src/main/store/store';
 
@@ -146,14 +147,8 @@ async function main(): Promise<void> {
     peakRss = rssBefore;
     const fleetStart = performance.now();
     const fleetCpu0 = process.cpuUsage();
-    // `concurrency` workers take the hosts in order (what `rampart audit --inventory` does).
-    const results: Array<Awaited<ReturnType<typeof runAudit>> | Error> = [];
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(concurrency, fleet.length) }, async () => {
-        for (let i = next++; i < fleet.length; i = next++) results[i] = await runAudit(store, targetOf(fleet[i]!.host, fleet[i]!.scanRoots), { acceptNewHostKey: true }).catch((e: Error) => e);
-      }),
-    );
+    // What `rampart audit --inventory` does: `concurrency` workers take the hosts in order.
+    const results = await runPool(fleet, concurrency, (h) => runAudit(store, targetOf(h.host, h.scanRoots), { acceptNewHostKey: true }).catch((e: Error) => e));
     const fleetWallMs = performance.now() - fleetStart;
     const fleetCpu = process.cpuUsage(fleetCpu0);
     const ok = results.filter((r) => !(r instanceof Error) && r.status === 'complete').length;

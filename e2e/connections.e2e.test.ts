@@ -24,7 +24,7 @@ import { KeytarSecretStore } from '../src/main/secrets/secretStore';
 import type { Host } from '../src/shared/domain';
 import { startTestKeyring, type TestKeyring } from '../test/support/keyring';
 import { ensureBuilt, openApp, resetScreenshots, shot, type App } from './harness';
-import { stepper, text, unwrap, visible } from './steps';
+import { pageOf, stepper, text, unwrap, visible } from './steps';
 
 const pre = labPrerequisites();
 const labAvailable = pre.ok || process.env.RAMPART_LAB_REQUIRED === '1';
@@ -66,10 +66,7 @@ describe.skipIf(!labAvailable)('connections in a browser: profile form, keychain
   let lab!: LabHost;
   let secrets!: KeytarSecretStore;
 
-  const page = (): Page => {
-    if (!app) throw new Error('the app did not start');
-    return app.page;
-  };
+  const page = (): Page => pageOf(app);
   const hosts = async (): Promise<Host[]> => unwrap(await app!.call<Host[]>('hosts', 'list'));
   const hostNamed = async (name: string): Promise<Host> => {
     const h = (await hosts()).find((x) => x.name === name);

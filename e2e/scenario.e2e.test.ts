@@ -15,7 +15,7 @@ import { createScenarioHost, destroyScenarioHost, type ScenarioHost } from '../l
 import { missingServiceTools } from '../lab/services';
 import type { RunDetail } from '../src/shared/domain';
 import { ensureBuilt, openApp, resetScreenshots, shot, type App } from './harness';
-import { card, checkGroups, stepper, text, unwrap, visible } from './steps';
+import { card, checkGroups, pageOf, stepper, text, unwrap, visible } from './steps';
 
 const ready = labPrerequisites().ok && labDockerPrerequisites().ok && labComposeAvailable() && missingServiceTools().length === 0;
 const available = ready || process.env.RAMPART_LAB_REQUIRED === '1';
@@ -26,10 +26,7 @@ describe.skipIf(!available)('the whole-server vulnerable scenario, audited from 
   let lab: ScenarioHost | null = null;
   let run!: RunDetail;
   const step = stepper(() => app);
-  const page = (): Page => {
-    if (!app) throw new Error('the app did not start');
-    return app.page;
-  };
+  const page = (): Page => pageOf(app);
 
   beforeAll(async () => {
     ensureBuilt();

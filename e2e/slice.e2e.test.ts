@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { createLabHost, destroyLabHost, labPrerequisites, regenerateHostKeys, type LabHost } from '../lab/lab';
 import type { Host, RunDetail, RunSummary } from '../src/shared/domain';
 import { ensureBuilt, openApp, resetScreenshots, shot, type App } from './harness';
-import { stepper, text, unwrap, visible } from './steps';
+import { pageOf, stepper, text, unwrap, visible } from './steps';
 import { SLICE_CHECK_IDS } from '../test/support/sliceChecks';
 
 const pre = labPrerequisites();
@@ -121,10 +121,7 @@ describe.skipIf(!labAvailable)('the slice in a browser: add host â†’ trust key â
   let hardenedRun!: RunOnScreen;
   let weakPinned = '';
 
-  const page = (): Page => {
-    if (!app) throw new Error('the app did not start');
-    return app.page;
-  };
+  const page = (): Page => pageOf(app);
 
   const step = stepper(() => app);
 

@@ -24,6 +24,12 @@ export function card(scope: Page | Locator, checkId: string): Locator {
   return scope.locator(`[data-testid="finding"][data-check-id="${checkId}"]`);
 }
 
+/** The app's page, or a clear error when the app did not start (so a step fails, not crashes). */
+export function pageOf(app: App | null): Page {
+  if (!app) throw new Error('the app did not start');
+  return app.page;
+}
+
 /**
  * `step(name, fn)`: a test that screenshots the page when it fails, and fails if the page logged
  * a console error, a page error, a CSP violation or a failed request meanwhile.

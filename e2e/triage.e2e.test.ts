@@ -21,7 +21,7 @@ import { createLabHost, destroyLabHost, labExec, labPrerequisites, type LabHost 
 import type { Host, RunDetail, RunDiff } from '../src/shared/domain';
 import type { FindingHistory } from '../src/shared/ipc/findings';
 import { ensureBuilt, openApp, resetScreenshots, shot, type App } from './harness';
-import { card, checkGroups, stepper, text, unwrap, visible } from './steps';
+import { card, checkGroups, pageOf, stepper, text, unwrap, visible } from './steps';
 
 const pre = labPrerequisites();
 const labAvailable = pre.ok || process.env.RAMPART_LAB_REQUIRED === '1';
@@ -57,10 +57,7 @@ describe.skipIf(!labAvailable)('triage and run history in a browser: accept / fa
   let before!: { grade: string; score: number; cap: string };
   let afterAccept!: { grade: string; score: number; cap: string };
 
-  const page = (): Page => {
-    if (!app) throw new Error('the app did not start');
-    return app.page;
-  };
+  const page = (): Page => pageOf(app);
 
   const step = stepper(() => app);
 
