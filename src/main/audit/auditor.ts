@@ -9,7 +9,7 @@ import type { Store } from '../store/store';
 import { buildCollectScript, parseCollectOutput } from './collector';
 import { evaluate } from './engine';
 import { computeScore } from './grading';
-import { sudoFailure, sudoWrap } from '../ssh/sudo';
+import { execPrivileged, type SudoSpec } from '../ssh/sudo';
 import type { ImageScan } from './cve/trivy';
 import { applyTrivyReport } from './sections/cve';
 
@@ -85,30 +85,34 @@ export async function runAudit(store: Store, target: AuditTarget, opts: AuditOpt
     const collectStart = Date.now();
     let stdout = '';
     const execOpts = { timeoutMs: opts.collectTimeoutMs ?? 120_000, ...(opts.signal ? { signal: opts.signal } : {}) };
-    const mode = target.sudo ?? 'none';
-    let useSudo = mode !== 'none';
-    // One script on one channel; with sudo the whole script runs as root. If sudo refuses, the
-    // script runs again without it, so the run still has every fact an unprivileged user can read
-    // (sections needing root then say needs-sudo).
-    const runScript = async (text: string): Promise<string> => {
-      if (useSudo) {
-        const wrapped = sudoWrap('sh -s', mode, target.sudoPassword ?? null);
-        const res = await conn.exec(wrapped.command, { ...execOpts, stdin: (wrapped.stdinPrefix ?? '') + text });
-        const refused = !res.stdout.includes(marker) ? sudoFailure(res.stderr, target.name) : null;
-        if (!refused) {
-          if (res.truncated) errors.push({ section: 'collector', message: 'output exceeded the size limit and was cut' });
-          return res.stdout;
-        }
-        if (!errors.some((e) => e.section === 'sudo')) errors.push({ section: 'sudo', message: `${refused.message} Collected without root.` });
-        useSudo = false;
-      }
-      const res = await conn.exec('sh -s', { ...execOpts, stdin: text });
+    const sudo: SudoSpec = { mode: target.sudo ?? 'none', password: target.sudoPassword ?? null, host: target.name };
+    // With sudo the lanes run as root. The first lane asks sudo; the others wait for its verdict,
+    // so a wrong password costs one attempt, not one per lane (pam_faillock counts them). If sudo
+    // refuses, every lane runs without it, so the run still has every fact an unprivileged user
+    // can read (sections needing root then say needs-sudo).
+    let sudoVerdict: Promise<boolean> = Promise.resolve(false);
+    let settleVerdict: (ok: boolean) => void = () => undefined;
+    if (sudo.mode !== 'none') sudoVerdict = new Promise((resolve) => (settleVerdict = resolve));
+    const keep = (res: { stdout: string; truncated: boolean }): string => {
       if (res.truncated) errors.push({ section: 'collector', message: 'output exceeded the size limit and was cut' });
       return res.stdout;
     };
+    const runScript = async (text: string, lane: number): Promise<string> => {
+      if (sudo.mode !== 'none' && (lane === 0 || (await sudoVerdict))) {
+        try {
+          return keep(await execPrivileged(conn, sudo, 'sh -s', { ...execOpts, stdin: text, onStarted: () => settleVerdict(true) }));
+        } catch (e) {
+          const refused = e instanceof RampartError && (e.code === 'SUDO_DENIED' || e.code === 'SUDO_PASSWORD_REQUIRED');
+          if (lane === 0) settleVerdict(!refused); // a drop is no verdict: the other lanes try too
+          if (!refused) throw e;
+          if (!errors.some((x) => x.section === 'sudo')) errors.push({ section: 'sudo', message: `${e.message} Collected without root.` });
+        }
+      }
+      return keep(await conn.exec('sh -s', { ...execOpts, stdin: text }));
+    };
     try {
       // The collector's lanes run side by side, one channel each, on the one connection.
-      const outputs = await Promise.allSettled(scripts.map((s) => runScript(s)));
+      const outputs = await Promise.allSettled(scripts.map((s, lane) => runScript(s, lane)));
       for (const o of outputs) {
         if (o.status === 'fulfilled') stdout += o.value + '\n';
         else {

@@ -42,8 +42,20 @@ export type HostKeyPolicy =
   /** Accept whatever is presented; the caller pins it (first use, after explicit consent). */
   | { kind: 'accept-new'; onAccept: (key: PresentedKey) => void };
 
+/** The command's stdin, for commands that answer what they print (sudo's prompt). */
+export interface ExecIO {
+  write(data: string | Buffer): void;
+  end(data?: string | Buffer): void;
+}
+
 export interface ExecOptions {
   stdin?: string | Buffer;
+  /**
+   * Drives stdin from what the command writes on stderr instead of sending `stdin` at once: stdin
+   * stays open until `io.end()`. Called with each stderr chunk as it arrives (the process-group
+   * line already stripped).
+   */
+  onStderr?: (text: string, io: ExecIO) => void;
   timeoutMs?: number;
   maxOutputBytes?: number;
   signal?: AbortSignal;
@@ -273,6 +285,14 @@ export class SshConnection {
         let failure: RampartError | null = null;
         let pgid: number | null = null;
         let errHead = '';
+        const io: ExecIO = {
+          write: (data) => {
+            if (stream.writable) stream.write(data);
+          },
+          end: (data) => {
+            if (stream.writable) stream.end(data);
+          },
+        };
         const take = (bucket: Buffer[]) => (d: Buffer) => {
           if (bucket === errOut && pgid === null) {
             // Strip the process-group line from stderr before anything is counted or kept.
@@ -299,6 +319,7 @@ export class SshConnection {
           }
           bytes += d.length;
           bucket.push(d);
+          if (bucket === errOut && opts.onStderr) opts.onStderr(d.toString('utf8'), io);
         };
         let graceTimer: NodeJS.Timeout | null = null;
         const settleFailure = (): void => {
@@ -358,6 +379,7 @@ export class SshConnection {
             truncated,
           });
         });
+        if (opts.onStderr) return; // the caller writes stdin when the command asks
         if (opts.stdin !== undefined) stream.end(opts.stdin);
         else stream.end();
       });

@@ -10,7 +10,7 @@ import { assertVpnUp, inspectVpn, type PreflightOptions, type VpnState } from '.
 import { getSudoPassword, resolveCredentials } from './auth';
 import { walkChain } from './chain';
 import { connect, probeHostKey, type HostKeyPolicy, type PresentedKey, type SshConnection } from './connection';
-import { sudoFailure, sudoWrap } from './sudo';
+import { execPrivileged } from './sudo';
 
 export interface ConnectDeps {
   store: Store;
@@ -217,12 +217,13 @@ export async function testConnection(deps: ConnectDeps, hostId: number, opts: { 
     else
       await run('sudo', target, async () => {
         const password = target.sudo === 'sudo-password' ? await getSudoPassword(target, deps.secrets) : null;
-        const wrapped = sudoWrap('id -u', target.sudo, password);
-        const res = await opened[opened.length - 1]!.exec(`LC_ALL=C ${wrapped.command}`, { stdin: wrapped.stdinPrefix ?? '', timeoutMs });
-        const failure = sudoFailure(res.stderr, target.name);
-        if (failure) throw failure;
-        if (res.code !== 0 || res.stdout.trim() !== '0') throw new RampartError('SUDO_DENIED', `sudo on ${target.name} did not give root (exit ${res.code}): ${res.stderr.trim().slice(0, 200)}`);
-        return target.sudo === 'sudo-n' ? 'sudo -n works without a password.' : 'sudo works with the stored password.';
+        // noCache: a cached sudo ticket must not make a wrong stored password look right.
+        const res = await execPrivileged(opened[opened.length - 1]!, { mode: target.sudo, password, host: target.name }, 'true', { timeoutMs, noCache: true });
+        if (res.uid !== 0) throw new RampartError('SUDO_DENIED', `sudo on ${target.name} ran the command as uid ${res.uid}, not as root.`);
+        if (target.sudo === 'sudo-n') return 'sudo -n gives root without a password.';
+        return res.passwordUsed
+          ? 'sudo asked for the password and accepted the stored one: root.'
+          : 'sudo gave root without asking for a password (a NOPASSWD rule, or the login is root), so the stored password was not checked.';
       });
     return { ok: true, steps, error: null };
   } catch (e) {

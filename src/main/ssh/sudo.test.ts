@@ -1,36 +1,88 @@
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { sudoFailure, sudoWrap } from './sudo';
+import { RampartError } from '../../shared/errors';
+import type { ExecOptions, ExecResult } from './connection';
+import { execPrivileged, sudoCommandLine, sudoFailure, type CommandRunner } from './sudo';
 
-describe('sudoWrap', () => {
-  it('none leaves the command alone', () => {
-    expect(sudoWrap('id -u', 'none', null)).toEqual({ command: 'id -u', stdinPrefix: null });
+const markers = { prompt: '[rampart-sudo-0123abcd]', started: 'rampart-started-4567ef' };
+
+/** Runs the command with the local sh, honouring onStderr like SshConnection.exec does. */
+const localShell: CommandRunner = {
+  exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    const started = Date.now();
+    return new Promise((resolve, reject) => {
+      const child = spawn('sh', ['-c', command], { stdio: 'pipe', ...(opts.signal ? { signal: opts.signal } : {}) });
+      let stdout = '';
+      let stderr = '';
+      const io = { write: (d: string | Buffer) => void child.stdin.write(d), end: (d?: string | Buffer) => void child.stdin.end(d) };
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        opts.onStderr?.(d.toString(), io);
+      });
+      child.on('error', () => reject(new RampartError('CANCELLED', 'Cancelled; the remote command was stopped.')));
+      child.on('close', (code, signal) => resolve({ stdout, stderr, code, signal, durationMs: Date.now() - started, truncated: false }));
+      if (!opts.onStderr) child.stdin.end(opts.stdin ?? '');
+    });
+  },
+};
+
+describe('sudoCommandLine', () => {
+  it('keeps the command one quoted argument of sh -c, with LC_ALL=C, for every mode', () => {
+    const hostile = `echo "$(id)" 'x' ; rm -rf / # \`whoami\``;
+    for (const mode of ['none', 'sudo-n', 'sudo-password'] as const) {
+      const line = sudoCommandLine(mode, hostile, markers);
+      expect(line.startsWith('LC_ALL=C ')).toBe(true);
+      // One sh -c argument: the only unquoted text is the fixed prefix.
+      const arg = line.slice(line.indexOf("sh -c '") + 6);
+      expect(arg.startsWith("'") && arg.endsWith("'")).toBe(true);
+      expect(line).toContain(markers.started);
+    }
+    expect(sudoCommandLine('sudo-n', 'id', markers)).toMatch(/^LC_ALL=C sudo -n -- sh -c /);
+    expect(sudoCommandLine('sudo-password', 'id', markers)).toMatch(/^LC_ALL=C sudo -S -p '\[rampart-sudo-0123abcd\]' -- sh -c /);
+    expect(sudoCommandLine('sudo-password', 'id', markers, true)).toMatch(/^LC_ALL=C sudo -S -k -p /);
+    expect(sudoCommandLine('none', 'id', markers)).not.toContain('sudo');
   });
-  it('sudo-n quotes the command for sh -c; the shell sees it verbatim', () => {
-    const hostile = `echo 'a b' "$(id)" \`x\``;
-    const w = sudoWrap(hostile, 'sudo-n', null);
-    expect(w.command.startsWith('sudo -n -- sh -c ')).toBe(true);
-    // Replace sudo with a printer of its argv to prove the quoting round-trips through sh.
-    const argv = execFileSync('sh', ['-c', w.command.replace(/^sudo -n -- /, 'printf "%s\\n" ')], { encoding: 'utf8' });
-    expect(argv).toBe(`sh\n-c\n${hostile}\n`);
+});
+
+describe('execPrivileged (local shell; lab hosts in test/sudo-password.lab.test.ts)', () => {
+  it("mode none: the command's stdin arrives only after the started line, which is stripped from stderr", async () => {
+    const r = await execPrivileged(localShell, { mode: 'none', password: null, host: 'local' }, 'cat; echo oops >&2', { stdin: 'script-body\n' });
+    expect(r.stdout).toBe('script-body\n');
+    expect(r.stderr).toBe('oops\n');
+    expect(r.uid).toBe(process.getuid!());
+    expect(r.passwordUsed).toBe(false);
   });
-  it('sudo-password sends the password as the first stdin line, never on the command line', () => {
-    const w = sudoWrap('id -u', 'sudo-password', 's3cret pass');
-    expect(w.command).toBe(`sudo -S -p '' -- sh -c 'id -u'`);
-    expect(w.command).not.toContain('s3cret');
-    expect(w.stdinPrefix).toBe('s3cret pass\n');
-    expect(() => sudoWrap('id -u', 'sudo-password', null)).toThrow(/none is stored/);
-    expect(() => sudoWrap('id -u', 'sudo-password', 'a\nb')).toThrow(/line break/);
+
+  it('a prompt that looks like the marker but is not the random one gets no password', async () => {
+    // A command that prints a fake prompt before sudo would: the random marker cannot be guessed.
+    const r = await execPrivileged(localShell, { mode: 'none', password: null, host: 'local' }, "printf '[rampart-sudo-guess]' >&2; cat", { stdin: 'x' });
+    expect(r.stdout).toBe('x');
+    expect(r.passwordUsed).toBe(false);
+  });
+
+  it('rejects a missing password or one with a line break before connecting anything', async () => {
+    await expect(execPrivileged(localShell, { mode: 'sudo-password', password: null, host: 'h' }, 'id')).rejects.toMatchObject({ code: 'SUDO_PASSWORD_REQUIRED' });
+    await expect(execPrivileged(localShell, { mode: 'sudo-password', password: 'a\nb', host: 'h' }, 'id')).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+
+  it('a command that never starts within startTimeoutMs is a typed sudo refusal', async () => {
+    // Stands in for a sudo that waits on a prompt Rampart does not know (a second factor).
+    const slow: CommandRunner = { exec: (_c, o) => localShell.exec('sleep 5', o) };
+    await expect(execPrivileged(slow, { mode: 'sudo-n', password: null, host: 'h' }, 'id', { startTimeoutMs: 200 })).rejects.toMatchObject({
+      code: 'SUDO_DENIED',
+      message: expect.stringMatching(/did not start the command within 0.2 s/),
+    });
   });
 });
 
 describe('sudoFailure', () => {
-  it('recognizes sudo refusals (LC_ALL=C messages)', () => {
+  it("maps sudo's LC_ALL=C refusals to typed errors", () => {
     expect(sudoFailure('sudo: a password is required\n', 'h')?.code).toBe('SUDO_PASSWORD_REQUIRED');
     expect(sudoFailure('sudo: a terminal is required to read the password; either use the -S option…', 'h')?.code).toBe('SUDO_PASSWORD_REQUIRED');
     expect(sudoFailure('Sorry, try again.\nsudo: 1 incorrect password attempt\n', 'h')?.code).toBe('SUDO_DENIED');
     expect(sudoFailure('alice is not in the sudoers file.  This incident will be reported.\n', 'h')?.code).toBe('SUDO_DENIED');
-    expect(sudoFailure('Sorry, user alice is not allowed to execute \'/bin/sh -c id\' as root on h.\n', 'h')?.code).toBe('SUDO_DENIED');
+    expect(sudoFailure("Sorry, user alice is not allowed to execute '/bin/sh -c id' as root on h.\n", 'h')?.code).toBe('SUDO_DENIED');
     expect(sudoFailure('sh: 1: sudo: not found\n', 'h')?.code).toBe('SUDO_DENIED');
     expect(sudoFailure('some other stderr', 'h')).toBeNull();
   });
