@@ -1,7 +1,7 @@
 // Builds the read-only collection script (sent on stdin to `sh -s`, one exec per audit) and
 // turns its output into facts. The script writes nothing on the host.
 import { randomBytes } from 'node:crypto';
-import type { HostFacts, Section } from './facts';
+import type { HostFacts, Section, SectionName } from './facts';
 import { parseOsRelease } from './parsers/osRelease';
 import { parseSections, type RawSection } from './parsers/sections';
 import { parseSshdT } from './parsers/sshd';
@@ -17,6 +17,15 @@ export interface CollectOptions {
   sectionTimeoutS?: number;
   /** The host profile's VPN settings. */
   vpn?: { only: boolean; interface?: string | null; subnet?: string | null };
+  /**
+   * Only these facts (a fix re-checking what it changed); default every section. `os` and `sshd`
+   * (sshd -T) run only when listed; the uid line always does.
+   */
+  only?: readonly SectionName[];
+}
+
+function wanted(opts: Pick<CollectOptions, 'only'>, fact: string): boolean {
+  return !opts.only || (opts.only as readonly string[]).includes(fact);
 }
 
 function contextOf(opts: CollectOptions): CollectContext {
@@ -85,12 +94,13 @@ if command -v timeout >/dev/null 2>&1; then T="timeout ${t}"; else T=""; fi
 sec() { name=$1; shift; printf '%s BEGIN %s\\n' "$M" "$name"; "$@" 2>&1; rc=$?; printf '\\n%s END %s %s\\n' "$M" "$name" "$rc"; }
 secsh() { name=$1; shift; sec "$name" $T sh -c "$1"; }
 `;
-  const lanes = assignLanes(SECTION_SPECS, opts.lanes ?? COLLECT_LANES, LANE0_BASE_COST_MS);
-  const base = `sec id id -u
-sec os cat /etc/os-release
-SSHD=$(command -v sshd 2>/dev/null || echo /usr/sbin/sshd)
-sec sshd_t $T "$SSHD" -T -f ${shQuote(opts.sshdConfigPath)}
-`;
+  const lanes = assignLanes(SECTION_SPECS.filter((s) => wanted(opts, s.fact)), opts.lanes ?? COLLECT_LANES, LANE0_BASE_COST_MS);
+  const base = [
+    'sec id id -u',
+    ...(wanted(opts, 'os') ? ['sec os cat /etc/os-release'] : []),
+    ...(wanted(opts, 'sshd') ? ['SSHD=$(command -v sshd 2>/dev/null || echo /usr/sbin/sshd)', `sec sshd_t $T "$SSHD" -T -f ${shQuote(opts.sshdConfigPath)}`] : []),
+    '',
+  ].join('\n');
   const scripts = lanes
     .map((specs, i) => ({ i, body: specs.map((spec) => spec.script(ctx)).join('\n') }))
     .filter(({ i, body }) => i === 0 || body.trim())
@@ -104,15 +114,16 @@ export function parseCollectOutput(
   sshdConfigPath: string,
   opts: Omit<CollectOptions, 'sshdConfigPath'> = {},
 ): { facts: HostFacts; uid: number | null } {
+  // With `only`, the facts not collected are absent (evaluate() makes their checks error).
   const sections = parseSections(stdout, marker);
   const idSec = sections.get('id');
   const uid = idSec && idSec.exitCode === 0 && /^\d+$/.test(idSec.body.trim()) ? Number(idSec.body.trim()) : null;
   const ctx = contextOf({ ...opts, sshdConfigPath });
-  const facts: Record<string, unknown> = {
-    os: section(sections.get('os'), 'os-release', (s) => parseOsRelease(s.body)),
-    sshd: sshdSection(sections.get('sshd_t'), uid, sshdConfigPath),
-  };
+  const facts: Record<string, unknown> = {};
+  if (wanted(opts, 'os')) facts.os = section(sections.get('os'), 'os-release', (s) => parseOsRelease(s.body));
+  if (wanted(opts, 'sshd')) facts.sshd = sshdSection(sections.get('sshd_t'), uid, sshdConfigPath);
   for (const spec of SECTION_SPECS) {
+    if (!wanted(opts, spec.fact)) continue;
     try {
       facts[spec.fact] = spec.parse({ uid, raw: sections, ctx });
     } catch (e) {

@@ -2,7 +2,8 @@ import { sql as v1 } from './001_hosts';
 import { sql as v2 } from './002_audit_runs';
 import { sql as v3 } from './003_host_profile';
 import { sql as v4 } from './004_triage';
+import { sql as v5 } from './005_remediation';
 
 /** Index i holds the SQL that takes the schema from version i to i + 1. Append only. */
-export const MIGRATIONS: readonly string[] = [v1, v2, v3, v4];
+export const MIGRATIONS: readonly string[] = [v1, v2, v3, v4, v5];
 export const SCHEMA_VERSION = MIGRATIONS.length;
