@@ -61,12 +61,31 @@ export interface FleetCommand extends AuditSettings {
   concurrency: number;
 }
 
-export type Command = { kind: 'help'; topic: 'main' | 'audit' } | { kind: 'version' } | AuditCommand | FleetCommand;
+/** `rampart fix`: apply fixes to findings, or resume / roll back a journaled job. */
+export interface FixCommand {
+  kind: 'fix';
+  host: HostSpec;
+  jump: HostSpec[];
+  identityFile: string | null;
+  knownHosts: string | null;
+  acceptNewHostKey: boolean;
+  sshdConfigPath: string | null;
+  sudo: boolean;
+  scanRoots: string[];
+  db: string | null;
+  format: 'json' | 'table';
+  /** What to do: fix the selected findings, or resume / roll back a job of the journal. */
+  action: { kind: 'apply'; findingIds: string[]; checkIds: string[]; dryRun: boolean; yes: boolean } | { kind: 'resume'; jobId: string } | { kind: 'rollback'; jobId: string };
+}
+
+export type HelpTopic = 'main' | 'audit' | 'fix';
+
+export type Command = { kind: 'help'; topic: HelpTopic } | { kind: 'version' } | AuditCommand | FleetCommand | FixCommand;
 
 export class UsageError extends Error {
   /** The topic whose --help explains the right usage. */
-  readonly topic: 'main' | 'audit';
-  constructor(message: string, topic: 'main' | 'audit' = 'main') {
+  readonly topic: HelpTopic;
+  constructor(message: string, topic: HelpTopic = 'main') {
     super(message);
     this.name = 'UsageError';
     this.topic = topic;
@@ -80,6 +99,8 @@ Audits servers over SSH (read-only: one login, one script, nothing written on th
 Commands:
   audit         Audit one host, or the hosts of an inventory, and print a report
                 (see: rampart audit --help)
+  fix           Fix findings with a preview, confirmation, verification and automatic
+                rollback (see: rampart fix --help)
   help [cmd]    Show help
 
 Options:
@@ -195,7 +216,7 @@ const AUDIT_OPTIONS = {
 } as const;
 
 /** Turns node:util parseArgs errors into one-line usage messages. */
-function parseOrUsage<T>(fn: () => T, topic: 'main' | 'audit'): T {
+function parseOrUsage<T>(fn: () => T, topic: HelpTopic): T {
   try {
     return fn();
   } catch (e) {
@@ -232,10 +253,12 @@ export function parseCommandLine(argv: readonly string[], cwd: string = process.
   if (first === 'help') {
     if (rest.length === 0) return { kind: 'help', topic: 'main' };
     if (rest.length === 1 && rest[0] === 'audit') return { kind: 'help', topic: 'audit' };
-    throw new UsageError(`no help for "${rest.join(' ')}" (commands: audit)`);
+    if (rest.length === 1 && rest[0] === 'fix') return { kind: 'help', topic: 'fix' };
+    throw new UsageError(`no help for "${rest.join(' ')}" (commands: audit, fix)`);
   }
   if (first.startsWith('-')) throw new UsageError(`unknown option '${first}' (options go after the command, e.g. rampart audit --host …)`);
-  if (first !== 'audit') throw new UsageError(`unknown command "${first}" (commands: audit)`);
+  if (first === 'fix') return parseFix(rest, cwd);
+  if (first !== 'audit') throw new UsageError(`unknown command "${first}" (commands: audit, fix)`);
   return parseAudit(rest, cwd);
 }
 
@@ -357,4 +380,122 @@ function parseAudit(argv: readonly string[], cwd: string): Command {
 /** Whether argv asks for JSON output, even when the rest of it does not parse. */
 export function wantsJson(argv: readonly string[]): boolean {
   return argv.some((a, i) => a === '--format=json' || (a === '--format' && argv[i + 1] === 'json'));
+}
+
+export const FIX_HELP = `Usage: rampart fix --host USER@ADDRESS[:PORT] (--finding ID | --check CHECKID)... [options]
+       rampart fix --host USER@ADDRESS[:PORT] --resume JOB | --rollback JOB --db FILE [options]
+
+Fixes findings on one host: reads the host's current state (read-only), plans small steps
+(backup, chmod/chown as a compare-and-swap, verify), shows them with the exact shell commands,
+asks for confirmation, applies them, re-runs the checks involved, and undoes every step when
+anything fails. Every job is journaled in --db before the host is changed.
+
+Selection:
+  --finding ID                The id of a finding as \`rampart audit --format json\` prints it
+                              (repeatable). Looked up in --db, or found by a fresh read of the host
+  --check CHECKID             Every finding of this check on the host now (repeatable)
+  --resume JOB                Finish a job that did not finish (needs --db)
+  --rollback JOB              Undo a job: an unfinished, failed or applied one (needs --db)
+
+Options:
+  --dry-run                   Show the plan and the commands; change nothing
+  --yes                       Apply without asking (otherwise: a "y" on a terminal; without a
+                              terminal the fix is refused)
+  --db FILE                   SQLite database: the journal of fix jobs, the audit runs whose
+                              findings --finding names, pinned host keys
+  --format json|table         Output format (default table)
+  --jump, --identity, --known-hosts, --accept-new-host-key, --sudo, --scan-root DIR,
+  --sshd-config PATH          As for rampart audit (--sudo: run the fix as root with sudo -n)
+  -h, --help                  Show this help
+
+Exit status:
+  0  applied and verified (or --dry-run)
+  1  the fix failed or was refused (the file changed since the plan), and the host is as before
+  2  usage, connection, authentication, host key or database error; no confirmation
+  3  rollback incomplete: the output says exactly what is left and where the backups are
+`;
+
+const FIX_OPTIONS = {
+  host: { type: 'string' },
+  jump: { type: 'string', multiple: true },
+  identity: { type: 'string' },
+  sudo: { type: 'boolean' },
+  'scan-root': { type: 'string', multiple: true },
+  'known-hosts': { type: 'string' },
+  'accept-new-host-key': { type: 'boolean' },
+  'sshd-config': { type: 'string' },
+  db: { type: 'string' },
+  format: { type: 'string' },
+  finding: { type: 'string', multiple: true },
+  check: { type: 'string', multiple: true },
+  'dry-run': { type: 'boolean' },
+  yes: { type: 'boolean' },
+  resume: { type: 'string' },
+  rollback: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const FIX_REPEATABLE = new Set(['jump', 'scan-root', 'finding', 'check']);
+const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const FINDING_ID = /^[0-9a-f]{32}$/;
+const CHECK_ID = /^[A-Z0-9][A-Z0-9-]{1,63}$/;
+
+function parseFix(argv: readonly string[], cwd: string): Command {
+  const { values, positionals, tokens } = parseOrUsage(() => parseArgs({ args: [...argv], options: FIX_OPTIONS, strict: true, allowPositionals: true, tokens: true }), 'fix');
+  if (values.help) return { kind: 'help', topic: 'fix' };
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`, 'fix');
+  const seen = new Set<string>();
+  for (const t of tokens) {
+    if (t.kind !== 'option') continue;
+    if (seen.has(t.name) && !FIX_REPEATABLE.has(t.name)) throw new UsageError(`option --${t.name} given more than once`, 'fix');
+    seen.add(t.name);
+  }
+  try {
+    if (values.host === undefined) throw new UsageError('--host USER@ADDRESS[:PORT] is required', 'fix');
+    const format = values.format ?? 'table';
+    if (format !== 'json' && format !== 'table') throw new UsageError(`--format must be json or table, got "${format}"`, 'fix');
+    if (values['known-hosts'] !== undefined && values['accept-new-host-key'])
+      throw new UsageError('--known-hosts and --accept-new-host-key cannot be combined: choose how the host key is trusted', 'fix');
+    const findingIds = values.finding ?? [];
+    const checkIds = values.check ?? [];
+    for (const f of findingIds) if (!FINDING_ID.test(f)) throw new UsageError(`--finding takes a finding id (32 hex characters, as rampart audit --format json prints), got "${f}"`, 'fix');
+    for (const c of checkIds) if (!CHECK_ID.test(c)) throw new UsageError(`--check takes a check id such as SECRET-FILE-READABLE, got "${c}"`, 'fix');
+    const modes = [findingIds.length + checkIds.length > 0, values.resume !== undefined, values.rollback !== undefined].filter(Boolean).length;
+    if (modes === 0) throw new UsageError('say what to fix: --finding ID or --check CHECKID (or --resume JOB / --rollback JOB)', 'fix');
+    if (modes > 1) throw new UsageError('--finding/--check, --resume and --rollback cannot be combined', 'fix');
+    const job = values.resume ?? values.rollback;
+    if (job !== undefined && !JOB_ID.test(job)) throw new UsageError(`--${values.resume !== undefined ? 'resume' : 'rollback'} takes a job id (a UUID), got "${job}"`, 'fix');
+    if (job !== undefined && values.db === undefined) throw new UsageError(`--${values.resume !== undefined ? 'resume' : 'rollback'} needs --db FILE: the journal of the job`, 'fix');
+    if (job !== undefined && (values['dry-run'] || values.yes)) throw new UsageError('--dry-run and --yes apply to new fixes, not to --resume/--rollback', 'fix');
+    let sshdConfigPath: string | null = null;
+    if (values['sshd-config'] !== undefined) {
+      const p = values['sshd-config'];
+      if (!p.startsWith('/') || p.includes('\0') || /[\r\n]/.test(p)) throw new UsageError(`--sshd-config must be an absolute path on the server, got "${p}"`, 'fix');
+      sshdConfigPath = p;
+    }
+    const host = parseHostSpec(values.host);
+    return {
+      kind: 'fix',
+      host,
+      jump: parseJumpChain(values.jump ?? [], host),
+      identityFile: values.identity !== undefined ? localPath(cwd, values.identity, '--identity') : null,
+      knownHosts: values['known-hosts'] !== undefined ? localPath(cwd, values['known-hosts'], '--known-hosts') : null,
+      acceptNewHostKey: values['accept-new-host-key'] === true,
+      sshdConfigPath,
+      sudo: values.sudo === true,
+      scanRoots: parseScanRoots(values['scan-root'] ?? []),
+      db: values.db !== undefined ? localPath(cwd, values.db, '--db') : null,
+      format,
+      action:
+        values.resume !== undefined
+          ? { kind: 'resume', jobId: values.resume }
+          : values.rollback !== undefined
+            ? { kind: 'rollback', jobId: values.rollback }
+            : { kind: 'apply', findingIds: [...new Set(findingIds)], checkIds: [...new Set(checkIds)], dryRun: values['dry-run'] === true, yes: values.yes === true },
+    };
+  } catch (e) {
+    // The shared host/jump/scan-root parsers point at the audit help; these are fix options.
+    if (e instanceof UsageError && e.topic !== 'fix') throw new UsageError(e.message, 'fix');
+    throw e;
+  }
 }

@@ -4,6 +4,7 @@
 // the I/O. Run through bin/rampart.mjs (npx rampart …) or `npm run rampart -- …`.
 import fs from 'node:fs';
 import path from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { pathToFileURL } from 'node:url';
 import { runAudit } from '../main/audit/auditor';
 import { ingestTrivyReport, TrivyReportError, type ImageScan } from '../main/audit/cve/trivy';
@@ -13,9 +14,10 @@ import { APP_VERSION } from '../main/services';
 import { Store } from '../main/store/store';
 import type { RunDetail } from '../shared/domain';
 import { RampartError } from '../shared/errors';
-import { AUDIT_HELP, MAIN_HELP, parseCommandLine, UsageError, wantsJson, type AuditCommand, type FleetCommand } from './args';
+import { AUDIT_HELP, FIX_HELP, MAIN_HELP, parseCommandLine, UsageError, wantsJson, type AuditCommand, type FleetCommand } from './args';
 import { CliError, EndpointLocks, hopLabel, openChain, type OpenedChain, type TrustSettings } from './connect';
 import { failureEntry, runPool } from './fleet';
+import { fixCommand, type FixIo } from './fix';
 import { parseKnownHosts } from './knownHosts';
 import { buildAuditTarget, hostRef, planFleet, planFromCommand, type HopPlan, type HostPlan } from './plan';
 import {
@@ -43,6 +45,10 @@ export interface CliIo {
   cwd: string;
   /** Aborting it cancels a running audit (SIGINT/SIGTERM in the real CLI). */
   signal?: AbortSignal;
+  /** `rampart fix` on a terminal: asks for the "y" (absent without a terminal: fixes are refused). */
+  confirm?: FixIo['confirm'];
+  /** `rampart fix`: runs before each step (fault injection in tests). */
+  beforeStep?: FixIo['beforeStep'];
 }
 
 function oneLine(s: string): string {
@@ -262,7 +268,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const cmd = parseCommandLine(argv, io.cwd);
     switch (cmd.kind) {
       case 'help':
-        io.stdout.write(cmd.topic === 'audit' ? AUDIT_HELP : MAIN_HELP);
+        io.stdout.write(cmd.topic === 'audit' ? AUDIT_HELP : cmd.topic === 'fix' ? FIX_HELP : MAIN_HELP);
         return EXIT.ok;
       case 'version':
         io.stdout.write(`rampart ${VERSION}\n`);
@@ -273,10 +279,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'audit-fleet':
         json = cmd.format === 'json';
         return await fleetCommand(cmd, io);
+      case 'fix':
+        json = cmd.format === 'json';
+        return await fixCommand(cmd, io, VERSION);
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      reportError(io, json, 'USAGE', `${e.message} (see: rampart ${e.topic === 'audit' ? 'audit ' : ''}--help)`);
+      reportError(io, json, 'USAGE', `${e.message} (see: rampart ${e.topic === 'main' ? '' : `${e.topic} `}--help)`);
       return EXIT.error;
     }
     if (e instanceof RampartError) {
@@ -294,6 +303,31 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
+/** A "y"/"yes" typed on the terminal confirms; anything else refuses. */
+async function askOnTerminal(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^\s*y(es)?\s*$/i.test(await rl.question(question));
+  } finally {
+    rl.close();
+  }
+}
+
+/**
+ * For the crash tests only (RAMPART_TEST_HOLD_BEFORE_STEP=KIND[:PHASE][@SEQ], e.g. chmod, chmod@2, chmod:undo):
+ * once the journal holds the job, stop before the first such step and wait to be killed, so a test
+ * can SIGKILL a real `rampart fix` at a known point of a job.
+ */
+function holdBeforeStep(spec: string): FixIo['beforeStep'] {
+  const m = /^(\w+)(?::(apply|undo))?(?:@(\d+))?$/.exec(spec);
+  const [kind, phase, seq] = [m?.[1], m?.[2] ?? 'apply', m?.[3]];
+  return async (step, p) => {
+    if (step.kind !== kind || p !== phase || (seq !== undefined && step.seq !== Number(seq))) return;
+    process.stderr.write(`rampart: test hold before step ${step.seq} (${step.kind}, ${p})\n`);
+    await new Promise<never>(() => setInterval(() => undefined, 60_000));
+  };
+}
+
 /** The process entry: wires stdio and signals, sets the exit code. */
 export async function run(argv: readonly string[]): Promise<void> {
   const controller = new AbortController();
@@ -306,7 +340,14 @@ export async function run(argv: readonly string[]): Promise<void> {
     throw e;
   });
   try {
-    process.exitCode = await main(argv, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), signal: controller.signal });
+    process.exitCode = await main(argv, {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      cwd: process.cwd(),
+      signal: controller.signal,
+      ...(process.stdin.isTTY && process.stderr.isTTY ? { confirm: askOnTerminal } : {}),
+      ...(process.env.RAMPART_TEST_HOLD_BEFORE_STEP ? { beforeStep: holdBeforeStep(process.env.RAMPART_TEST_HOLD_BEFORE_STEP) } : {}),
+    });
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);

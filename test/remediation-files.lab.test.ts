@@ -1,0 +1,392 @@
+// `rampart fix` for the file checks against a real lab host (its own sshd in a network namespace):
+// planted world-readable secrets (.env, a private key, a hostile file name), a readable backup
+// folder, a readable log, a WireGuard config readable and owned by a user. Each fix is applied
+// and verified, then reverted by --rollback; a dry run and a missing confirmation change nothing;
+// compare-and-swap refuses a file changed between plan and apply; a connection dropped mid-job, a
+// SIGKILLed `rampart fix` then --resume/--rollback, and a rollback that meets a file edited since
+// leave the files as before (hash, mode, owner) or say rollback-incomplete with instructions.
+// Needs root; skipped without the lab prerequisites unless RAMPART_LAB_REQUIRED=1.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { appendFileSync, chmodSync, existsSync, lstatSync, readFileSync, readdirSync, rmSync, rmdirSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createLabHost, destroyLabHost, labPrerequisites, type LabHost } from '../lab/lab';
+import { bindInHost, canary, keyPair, plantDir, plantFile, plantRootOf } from '../lab/plant';
+import { listPids, procStat } from '../lab/proc';
+import { FixEngine, type EngineOptions, type JobReport } from '../src/main/remediation/engine';
+import { connect, type SshConnection } from '../src/main/ssh/connection';
+import { findingKey } from '../src/main/audit/engine';
+import { Store } from '../src/main/store/store';
+import { BIN, exec, ROOT, VERSION, type Result } from './support/cliContract';
+
+const pre = labPrerequisites();
+const labAvailable = pre.ok || process.env.RAMPART_LAB_REQUIRED === '1';
+
+const BACKUP_ROOT = '/var/lib/rampart/backups';
+
+const STEP = z.strictObject({ name: z.string(), status: z.string(), detail: z.string() });
+const FIX = z.strictObject({
+  findingId: z.string(),
+  checkId: z.string(),
+  fixId: z.string().nullable(),
+  resource: z.string(),
+  status: z.enum(['planned', 'applied', 'rolled-back', 'rollback-incomplete', 'refused', 'not-run']),
+  steps: z.array(STEP),
+  diff: z.string().nullable(),
+  verification: z.strictObject({ checksRerun: z.array(z.string()), stillFailing: z.array(z.string()) }),
+});
+const REPORT = z.strictObject({
+  tool: z.literal('rampart'),
+  version: z.literal(VERSION),
+  jobId: z.uuid().nullable(),
+  host: z.strictObject({ name: z.string(), address: z.string(), port: z.number().int(), username: z.string() }),
+  status: z.enum(['applied', 'rolled-back', 'rollback-incomplete', 'dry-run', 'refused']),
+  fixes: z.array(FIX),
+});
+type Report = z.infer<typeof REPORT>;
+
+interface Snap {
+  mode: number;
+  uid: number;
+  gid: number;
+  sha256: string | null;
+}
+/** What the file is on disk (lab hosts share the machine's filesystem). */
+function snap(p: string): Snap {
+  const s = lstatSync(p);
+  return { mode: s.mode & 0o7777, uid: s.uid, gid: s.gid, sha256: s.isFile() ? createHash('sha256').update(readFileSync(p)).digest('hex') : null };
+}
+
+// Hostile name: spaces, both quotes, a command substitution, a leading dash, a newline.
+const HOSTILE = `-rf 'q"$(touch PWNED) \n x.env`;
+
+describe.skipIf(!labAvailable)(`rampart fix: file fixes on a lab host${pre.ok ? '' : ` (${pre.reason})`}`, { timeout: 240_000 }, () => {
+  let host: LabHost;
+  let dir: string;
+  let db: string;
+  let srv: string;
+  let varLog: string;
+  let wgLocal: string;
+  const canaries: string[] = [];
+  const jobs = new Set<string>();
+  const hostKey = (): string => `${host.address}:${host.port}`;
+  const id = (checkId: string, resource: string): string => findingKey(hostKey(), checkId, resource);
+  const conn = (): string[] => ['--host', `${host.user}@${host.address}:${host.port}`, '--identity', host.identityFile, '--accept-new-host-key', '--scan-root', srv, '--db', db];
+
+  async function cli(args: readonly string[], timeoutMs = 120_000): Promise<Result & { report: Report | null }> {
+    const r = await exec(process.execPath, [BIN, ...args], timeoutMs);
+    let report: Report | null = null;
+    if (args.includes('json') && r.stdout.trim().startsWith('{')) {
+      const parsed = JSON.parse(r.stdout) as { status?: string };
+      if (parsed.status !== 'failed') report = REPORT.parse(parsed);
+    }
+    if (report?.jobId) jobs.add(report.jobId);
+    return { ...r, report };
+  }
+
+  /** The engine in this process (as `rampart fix --yes` drives it), for fault injection at a step. */
+  async function fixHere(findingId: string, beforeStep: NonNullable<EngineOptions['beforeStep']>): Promise<JobReport> {
+    const opened: SshConnection[] = [];
+    const open = async (): Promise<SshConnection> => {
+      const c = await connect({ address: host.address, port: host.port, username: host.user, identityFile: host.identityFile }, { kind: 'accept-new', onAccept: () => undefined });
+      opened.push(c);
+      return c;
+    };
+    const store = new Store(db);
+    try {
+      const engine = new FixEngine(
+        await open(),
+        { host: { hostId: null, name: host.name, address: host.address, port: host.port, username: host.user }, sudo: { mode: 'none', password: null, host: host.name }, sshdConfigPath: host.sshdConfigPath, scanRoots: [srv] },
+        { store, reconnect: open, beforeStep },
+      );
+      const { plan } = await engine.plan({ findingIds: [findingId] });
+      expect(plan.fixes).toHaveLength(1);
+      const r = await engine.apply(plan, 'test');
+      jobs.add(r.jobId);
+      return r;
+    } finally {
+      for (const c of opened) c.close();
+      store.close();
+    }
+  }
+
+  /** Drops every SSH connection to the lab host (kills its sshd's per-connection children by pid). */
+  function dropConnections(): number {
+    const kids = listPids().filter((p) => procStat(p)?.ppid === host.pid);
+    for (const p of kids) process.kill(p, 'SIGKILL');
+    return kids.length;
+  }
+
+  function plantSecret(rel: string, mode = 0o644, uid = 1234): { hostPath: string; resource: string; before: Snap } {
+    const secret = canary('fix');
+    canaries.push(secret);
+    const p = plantFile(path.join(srv, rel), `API_TOKEN=${secret}\n`, { mode, uid, gid: uid });
+    return { hostPath: p, resource: `file:${p}`, before: snap(p) };
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'rampart-fix-lab-'));
+    db = path.join(dir, 'rampart.db');
+    const wgKey = Buffer.from(canary('wg')).toString('base64');
+    canaries.push(wgKey);
+    host = await createLabHost({
+      scenario: 'hardened',
+      network: {
+        // /etc entries are bound for sshd's sessions only if present before it starts.
+        setup: async (ctx) => {
+          const wg = plantDir(path.join('/etc/netns', ctx.name, 'wireguard'), { mode: 0o755 });
+          plantFile(path.join(wg, 'wg0.conf'), `[Interface]\nAddress = 10.9.0.1/24\nPrivateKey = ${wgKey}\n`, { mode: 0o644, uid: 1234, gid: 1234 });
+        },
+      },
+    });
+    wgLocal = path.join(host.etcDir, 'wireguard');
+    const root = plantRootOf(host.name);
+    plantDir(path.dirname(root), { mode: 0o755 });
+    plantDir(root, { mode: 0o755 });
+    srv = plantDir(path.join(root, 'srv'), { mode: 0o755 });
+    // This host's own /var/log and /var/backups (never the machine's).
+    varLog = plantDir(path.join(host.stateDir, 'var-log'));
+    const varBackups = plantDir(path.join(host.stateDir, 'var-backups'));
+    await bindInHost(host, varLog, '/var/log');
+    await bindInHost(host, varBackups, '/var/backups');
+  }, 120_000);
+
+  afterAll(async () => {
+    if (host) await destroyLabHost(host).catch(() => undefined);
+    if (host) rmSync(plantRootOf(host.name), { recursive: true, force: true });
+    // Backups of this file's jobs only; the parents only if nothing else is left in them.
+    for (const j of jobs) rmSync(path.join(BACKUP_ROOT, j), { recursive: true, force: true });
+    for (const d of [BACKUP_ROOT, path.dirname(BACKUP_ROOT)]) {
+      try {
+        if (existsSync(d) && readdirSync(d).length === 0) rmdirSync(d);
+      } catch {
+        /* another job's backups */
+      }
+    }
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('applies and verifies each file fix (secret .env, private key, hostile name, backups, log, WireGuard), marks them fixed, then --rollback restores every file', async () => {
+    const env = plantSecret('app/.env');
+    const hostile = plantSecret(`hostile/${HOSTILE}`, 0o664);
+    const k = await keyPair(path.join(dir, 'keys'), 'ed25519');
+    const keyPath = plantFile(path.join(srv, 'keys', 'id_ed25519'), k.privateKey, { mode: 0o644, uid: 1234, gid: 1234 });
+    const backups = plantDir(path.join(srv, 'backups'), { mode: 0o755 });
+    const dump = plantFile(path.join(backups, 'db-2026-12-01.sql.gz'), Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3]), { mode: 0o644 });
+    const log = plantFile(path.join(varLog, 'auth.log'), 'sshd[1]: Accepted publickey for root\n', { mode: 0o644 });
+    const files = [env.hostPath, hostile.hostPath, keyPath, backups, dump, log, path.join(wgLocal, 'wg0.conf')];
+    const before = new Map(files.map((f) => [f, snap(f)]));
+
+    // The ids `rampart audit --format json` prints are what --finding takes.
+    const audit = await exec(process.execPath, [BIN, 'audit', ...conn(), '--format', 'json', '--fail-on', 'none'], 180_000);
+    const findings = (JSON.parse(audit.stdout) as { findings: Array<{ id: string; checkId: string; resource: string }> }).findings;
+    const want: Array<[string, string]> = [
+      ['SECRET-FILE-READABLE', env.resource],
+      ['SECRET-FILE-READABLE', hostile.resource],
+      ['SECRET-FILE-READABLE', `file:${keyPath}`],
+      ['BACKUP-READABLE', `backup:${backups}`],
+      ['PERM-LOG-FILES', 'file:/var/log/auth.log'],
+      ['VPN-WG-CONFIG-READABLE', 'wireguard:/etc/wireguard/wg0.conf'],
+      ['VPN-WG-CONFIG-OWNER', 'wireguard:/etc/wireguard/wg0.conf'],
+    ];
+    const ids = want.map(([c, r]) => {
+      const f = findings.find((x) => x.checkId === c && x.resource === r);
+      expect(f, `${c} ${JSON.stringify(r)}`).toBeDefined();
+      expect(f!.id).toBe(id(c, r));
+      return f!.id;
+    });
+
+    const r = await cli(['fix', ...conn(), ...ids.flatMap((i) => ['--finding', i]), '--yes', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const rep = r.report!;
+    expect(rep.status).toBe('applied');
+    expect(rep.fixes.map((f) => [f.checkId, f.status])).toEqual(want.map(([c]) => [c, 'applied']));
+    for (const f of rep.fixes) {
+      expect(f.verification.stillFailing).toEqual([]);
+      expect(f.verification.checksRerun).toContain(f.checkId);
+      expect(f.steps.filter((s) => s.name === 'verify').map((s) => s.status)).toEqual(['done']);
+    }
+    // What the files are now: each to the check's target, content untouched.
+    const after = (f: string): Snap => snap(f);
+    expect(after(env.hostPath)).toEqual({ ...before.get(env.hostPath)!, mode: 0o600 });
+    expect(after(hostile.hostPath)).toEqual({ ...before.get(hostile.hostPath)!, mode: 0o600 });
+    expect(after(keyPath)).toEqual({ ...before.get(keyPath)!, mode: 0o600 });
+    expect(after(dump)).toEqual({ ...before.get(dump)!, mode: 0o600 });
+    expect(after(backups)).toEqual({ ...before.get(backups)!, mode: 0o700 });
+    expect(after(log)).toEqual({ ...before.get(log)!, mode: 0o640 });
+    expect(after(path.join(wgLocal, 'wg0.conf'))).toEqual({ ...before.get(path.join(wgLocal, 'wg0.conf'))!, mode: 0o600, uid: 0, gid: 0 });
+    // Nothing in the hostile name ran.
+    expect(existsSync(path.join(ROOT, 'PWNED'))).toBe(false);
+    expect(existsSync('/PWNED')).toBe(false);
+    // The job's backup folder: root-only, with the restore script (modes/owners, no content).
+    const bdir = path.join(BACKUP_ROOT, rep.jobId!);
+    expect(lstatSync(bdir).mode & 0o777).toBe(0o700);
+    expect(lstatSync(bdir).uid).toBe(0);
+    const restore = readFileSync(path.join(bdir, 'restore.sh'), 'utf8');
+    expect(restore).toContain("chmod 0664 -- '");
+    // Triage: fixed, with the job id.
+    const store = new Store(db);
+    try {
+      for (const i of ids) {
+        expect(store.getTriage(i)?.status).toBe('fixed');
+        expect(store.getTriage(i)?.reason).toContain(rep.jobId!);
+      }
+    } finally {
+      store.close();
+    }
+    // No planted secret in any output or in the database.
+    const dbText = readFileSync(db).toString('latin1') + (existsSync(`${db}-wal`) ? readFileSync(`${db}-wal`).toString('latin1') : '');
+    for (const c of canaries) {
+      expect(r.stdout + r.stderr).not.toContain(c);
+      expect(dbText).not.toContain(c);
+    }
+
+    const back = await cli(['fix', ...conn(), '--rollback', rep.jobId!, '--format', 'json']);
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.report!.status).toBe('rolled-back');
+    for (const f of files) expect(snap(f), JSON.stringify(f)).toEqual(before.get(f));
+    const store2 = new Store(db);
+    try {
+      expect(store2.getTriage(ids[0]!)?.status).toBe('open');
+    } finally {
+      store2.close();
+    }
+  });
+
+  it('--dry-run shows the exact commands and changes nothing; without --yes and without a terminal the fix is refused', async () => {
+    const s = plantSecret('dry/.env');
+    const dry = await cli(['fix', ...conn(), '--finding', id('SECRET-FILE-READABLE', s.resource), '--dry-run', '--format', 'json']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.report!.status).toBe('dry-run');
+    const steps = dry.report!.fixes[0]!.steps;
+    expect(steps.map((x) => x.status)).toEqual(['planned', 'planned', 'planned']);
+    expect(steps.find((x) => x.name.startsWith('chmod-chown'))!.detail).toContain(`p='${s.hostPath}'`);
+    expect(steps.find((x) => x.name.startsWith('chmod-chown'))!.detail).toContain('chmod 0600 -- "$p"');
+    expect(snap(s.hostPath)).toEqual(s.before);
+
+    const refused = await cli(['fix', ...conn(), '--finding', id('SECRET-FILE-READABLE', s.resource), '--format', 'json']);
+    expect(refused.code).toBe(2);
+    expect(refused.report!.status).toBe('refused');
+    expect(refused.stderr).toContain('needs confirmation');
+    expect(snap(s.hostPath)).toEqual(s.before);
+  });
+
+  it('compare-and-swap: a file changed between plan and apply is refused before anything is written', async () => {
+    const s = plantSecret('cas/.env');
+    const m = plantSecret('cas/mode.env');
+    let edited = false;
+    const r = await fixHere(id('SECRET-FILE-READABLE', s.resource), (step) => {
+      if (step.kind === 'chmod' && !edited) {
+        appendFileSync(s.hostPath, 'EDITED=1\n');
+        edited = true;
+      }
+    });
+    expect(r.status).toBe('refused');
+    expect(r.fixes[0]!.status).toBe('refused');
+    expect(r.fixes[0]!.steps.find((x) => x.name.startsWith('chmod-chown'))!.detail).toMatch(/changed since the plan.*other content.*nothing was written/);
+    expect(snap(s.hostPath).mode).toBe(0o644);
+
+    // A mode change by someone else is refused the same way.
+    const r2 = await fixHere(id('SECRET-FILE-READABLE', m.resource), (step) => {
+      if (step.kind === 'chmod') chmodSync(m.hostPath, 0o640);
+    });
+    expect(r2.status).toBe('refused');
+    expect(snap(m.hostPath)).toEqual({ ...m.before, mode: 0o640 });
+  });
+
+  it('a connection dropped after the backup and before the chmod: rolled back, files as before; dropped before verify: reconnects and verifies', async () => {
+    const s = plantSecret('drop/.env');
+    let dropped = 0;
+    const r = await fixHere(id('SECRET-FILE-READABLE', s.resource), (step, phase) => {
+      if (step.kind === 'chmod' && phase === 'apply' && !dropped) dropped = dropConnections();
+    });
+    expect(dropped).toBeGreaterThan(0);
+    expect(r.status, r.message ?? '').toBe('rolled-back');
+    expect(r.fixes[0]!.steps.find((x) => x.name.startsWith('chmod-chown'))!.status).toBe('undone');
+    expect(snap(s.hostPath)).toEqual(s.before);
+
+    const v = plantSecret('drop/verify.env');
+    let droppedAtVerify = 0;
+    const r2 = await fixHere(id('SECRET-FILE-READABLE', v.resource), (step) => {
+      if (step.kind === 'verify' && !droppedAtVerify) droppedAtVerify = dropConnections();
+    });
+    expect(droppedAtVerify).toBeGreaterThan(0);
+    expect(r2.status, r2.message ?? '').toBe('applied');
+    expect(snap(v.hostPath)).toEqual({ ...v.before, mode: 0o600 });
+  });
+
+  /** Starts `rampart fix` held before a step, waits until it holds, SIGKILLs it. */
+  async function killMidJob(args: readonly string[], hold: string): Promise<string> {
+    const env: NodeJS.ProcessEnv = { ...process.env, RAMPART_TEST_HOLD_BEFORE_STEP: hold };
+    delete env.SSH_AUTH_SOCK;
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no hold: ${err}`)), 120_000);
+      child.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (err.includes('test hold before step')) {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+      child.on('exit', () => reject(new Error(`exited before the hold: ${err}`)));
+    });
+    const gone = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await gone;
+    const store = new Store(db);
+    try {
+      const row = store.db.prepare("SELECT id FROM remediation_jobs WHERE status IN ('applying', 'verifying', 'rolling-back') ORDER BY created_at DESC LIMIT 1").get() as { id: string } | undefined;
+      expect(row, 'an unfinished job in the journal').toBeDefined();
+      jobs.add(row!.id);
+      return row!.id;
+    } finally {
+      store.close();
+    }
+  }
+
+  it('SIGKILL mid-job: an unfinished job blocks new fixes; --resume finishes it, --rollback undoes one killed between two chmods', async () => {
+    const a = plantSecret('kill/a.env');
+    const job1 = await killMidJob(['fix', ...conn(), '--finding', id('SECRET-FILE-READABLE', a.resource), '--yes', '--format', 'json'], 'verify');
+    expect(snap(a.hostPath).mode).toBe(0o600);
+    const other = plantSecret('kill/other.env');
+    const blocked = await cli(['fix', ...conn(), '--finding', id('SECRET-FILE-READABLE', other.resource), '--yes', '--format', 'json']);
+    expect(blocked.code).toBe(2);
+    expect(blocked.stderr).toContain(job1);
+    const resumed = await cli(['fix', ...conn(), '--resume', job1, '--format', 'json']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.report!.status).toBe('applied');
+    expect(snap(a.hostPath)).toEqual({ ...a.before, mode: 0o600 });
+
+    // Two files (one backup finding): killed before the second chmod, after the first was done.
+    const bk = plantDir(path.join(srv, 'kill-backups'), { mode: 0o755 });
+    const bf = plantFile(path.join(bk, 'site.tar.gz'), Buffer.from([0x1f, 0x8b, 8, 0, 9]), { mode: 0o644 });
+    const snaps = [snap(bf), snap(bk)];
+    const job2 = await killMidJob(['fix', ...conn(), '--finding', id('BACKUP-READABLE', `backup:${bk}`), '--yes', '--format', 'json'], 'chmod@2');
+    expect(snap(bf).mode).toBe(0o600);
+    expect(snap(bk).mode).toBe(0o755);
+    const rolled = await cli(['fix', ...conn(), '--rollback', job2, '--format', 'json']);
+    expect(rolled.code, rolled.stderr).toBe(0);
+    expect(rolled.report!.status).toBe('rolled-back');
+    expect([snap(bf), snap(bk)]).toEqual(snaps);
+  });
+
+  it('a rollback that meets a file edited since the fix says rollback-incomplete (exit 3) with what is left and where the backups are', async () => {
+    const s = plantSecret('incomplete/.env');
+    const r = await cli(['fix', ...conn(), '--finding', id('SECRET-FILE-READABLE', s.resource), '--yes', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    appendFileSync(s.hostPath, 'LATER=1\n');
+    const back = await cli(['fix', ...conn(), '--rollback', r.report!.jobId!, '--format', 'json']);
+    expect(back.code).toBe(3);
+    expect(back.report!.status).toBe('rollback-incomplete');
+    expect(back.report!.fixes[0]!.status).toBe('rollback-incomplete');
+    expect(back.stderr).toContain(JSON.stringify(s.hostPath));
+    expect(back.stderr).toContain(`${BACKUP_ROOT}/${r.report!.jobId}/restore.sh`);
+    // The file is left as the admin edited it: mode of the fix, new content.
+    expect(snap(s.hostPath).mode).toBe(0o600);
+  });
+});
