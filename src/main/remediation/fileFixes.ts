@@ -88,6 +88,20 @@ const sshDir = (f: FindingRef, facts: Partial<HostFacts>): TargetSpec[] => {
   return one(path, exact(0o700, chown ? { uid: u.uid } : undefined), `${chown ? `chown ${u.user}, ` : ''}chmod 0700: ~/.ssh is private to its user`);
 };
 
+const authorizedKeys = (f: FindingRef, facts: Partial<HostFacts>): TargetSpec[] => {
+  const path = resourcePath(f.resource, 'file');
+  for (const u of factOf(facts, 'sshKeys').users) {
+    const file = u.files.find((x) => x.stat.path === path);
+    if (!file) continue;
+    // sshd reads the file with the user's privileges: a root-owned one (/etc/ssh/authorized_keys_%u)
+    // at 0600 would lock the user out, and handing it to the user undoes why it is root's.
+    if (file.stat.uid === 0) throw new FixNotApplicable(`${path} is root's and sshd reads it as ${u.user}: 0600 would lock ${u.user} out; fix it by hand (chmod go-w, or a group only ${u.user} is in)`);
+    const chown = file.stat.uid !== u.uid;
+    return one(path, exact(0o600, chown ? { uid: u.uid } : undefined), `${chown ? `chown ${u.user}, ` : ''}chmod 0600: only its user may change which keys log in`);
+  }
+  throw new FixNotApplicable(`${path} is not an authorized keys file the collector found now`);
+};
+
 const critical = (role: string, mode: number, owner: (facts: Partial<HostFacts>) => { uid: number; gid: number }, reason: string) => (f: FindingRef, facts: Partial<HostFacts>): TargetSpec[] => {
   const path = resourcePath(f.resource, 'file');
   const entry = factOf(facts, 'criticalFiles').files.find((x) => x.stat.path === path && x.role === role);
@@ -167,6 +181,17 @@ export const FILE_FIXES: readonly FixDef[] = [
     needsRoot: true,
     effort: 'low',
     targets: sshDir,
+  },
+  {
+    id: 'authorized-keys-private',
+    checkIds: ['PERM-AUTHORIZED-KEYS'],
+    title: 'Make the authorized keys file writable by its user only',
+    changes: 'chmod 0600 on the file (chown to its user when someone other than root owns it); a root-owned file is left to the admin',
+    risk: 'medium',
+    reversible: true,
+    needsRoot: true,
+    effort: 'low',
+    targets: authorizedKeys,
   },
   {
     id: 'ssh-host-key-root-only',

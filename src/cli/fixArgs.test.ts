@@ -1,0 +1,63 @@
+// `rampart fix` command lines: what parses, and the one-line usage errors for what does not.
+import { describe, expect, it } from 'vitest';
+import { FIX_HELP, MAIN_HELP, parseCommandLine, UsageError } from './args';
+
+const ID = 'a'.repeat(32);
+const JOB = '0b5c3a9e-6f1d-4c2a-9e7b-1d2c3b4a5f60';
+const parse = (...argv: string[]) => parseCommandLine(['fix', ...argv], '/home/op');
+const usage = (...argv: string[]): string => {
+  try {
+    parse(...argv);
+  } catch (e) {
+    expect(e).toBeInstanceOf(UsageError);
+    expect((e as UsageError).topic).toBe('fix');
+    return (e as Error).message;
+  }
+  throw new Error('parsed');
+};
+
+describe('rampart fix arguments', () => {
+  it('parses a selection with the audit connection flags', () => {
+    expect(parse('--host', 'root@10.0.0.5:2222', '--jump', 'ops@10.0.0.1', '--identity', 'k', '--accept-new-host-key', '--sudo', '--scan-root', '/srv/', '--finding', ID, '--check', 'SECRET-FILE-READABLE', '--finding', ID, '--yes', '--db', 'r.db', '--format', 'json')).toEqual({
+      kind: 'fix',
+      host: { username: 'root', address: '10.0.0.5', port: 2222 },
+      jump: [{ username: 'ops', address: '10.0.0.1', port: 22 }],
+      identityFile: '/home/op/k',
+      knownHosts: null,
+      acceptNewHostKey: true,
+      sshdConfigPath: null,
+      sudo: true,
+      scanRoots: ['/srv'],
+      db: '/home/op/r.db',
+      format: 'json',
+      action: { kind: 'apply', findingIds: [ID], checkIds: ['SECRET-FILE-READABLE'], dryRun: false, yes: true },
+    });
+    expect(parse('--host', 'root@h', '--check', 'PERM-LOG-FILES', '--dry-run')).toMatchObject({ format: 'table', action: { kind: 'apply', dryRun: true, yes: false } });
+    expect(parse('--host', 'root@h', '--resume', JOB, '--db', 'r.db')).toMatchObject({ action: { kind: 'resume', jobId: JOB } });
+    expect(parse('--host', 'root@h', '--rollback', JOB, '--db', 'r.db')).toMatchObject({ action: { kind: 'rollback', jobId: JOB } });
+  });
+
+  it('refuses what cannot be right, with one line each', () => {
+    expect(usage('--finding', ID)).toContain('--host');
+    expect(usage('--host', 'root@h')).toContain('say what to fix');
+    expect(usage('--host', 'root@h', '--finding', 'nope')).toContain('32 hex');
+    expect(usage('--host', 'root@h', '--check', 'rm -rf')).toContain('check id');
+    expect(usage('--host', 'root@h', '--finding', ID, '--rollback', JOB, '--db', 'x')).toContain('cannot be combined');
+    expect(usage('--host', 'root@h', '--resume', JOB)).toContain('needs --db');
+    expect(usage('--host', 'root@h', '--resume', 'x', '--db', 'd')).toContain('UUID');
+    expect(usage('--host', 'root@h', '--rollback', JOB, '--db', 'd', '--yes')).toContain('--resume/--rollback');
+    expect(usage('--host', 'root@h', '--finding', ID, '--format', 'markdown')).toContain('json or table');
+    expect(usage('--host', 'root@h', '--finding', ID, '--known-hosts', 'k', '--accept-new-host-key')).toContain('cannot be combined');
+    expect(usage('--host', 'root@h', '--finding', ID, '--yes', '--yes')).toContain('more than once');
+    expect(usage('--host', 'nohost', '--finding', ID)).toContain('USER@ADDRESS');
+    expect(usage('--host', 'root@h', '--finding', ID, '--inventory', 'x')).toContain('unknown option');
+  });
+
+  it('has its own help, listed in the main help', () => {
+    expect(parseCommandLine(['fix', '--help'])).toEqual({ kind: 'help', topic: 'fix' });
+    expect(parseCommandLine(['help', 'fix'])).toEqual({ kind: 'help', topic: 'fix' });
+    expect(MAIN_HELP).toContain('fix');
+    expect(FIX_HELP).toMatch(/--resume JOB/);
+    expect(FIX_HELP).toMatch(/3 {2}rollback incomplete/);
+  });
+});
