@@ -14,7 +14,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createLabHost, destroyLabHost, labPrerequisites, type LabHost } from '../lab/lab';
-import { bindInHost, canary, keyPair, plantDir, plantFile, plantRootOf } from '../lab/plant';
+import { addUsers, bindInHost, canary, keyPair, lockedShadowFor, plantDir, plantFile, plantRootOf } from '../lab/plant';
 import { listPids, procStat } from '../lab/proc';
 import { FixEngine, type EngineOptions, type JobReport } from '../src/main/remediation/engine';
 import { connect, type SshConnection } from '../src/main/ssh/connection';
@@ -60,6 +60,9 @@ function snap(p: string): Snap {
   return { mode: s.mode & 0o7777, uid: s.uid, gid: s.gid, sha256: s.isFile() ? createHash('sha256').update(readFileSync(p)).digest('hex') : null };
 }
 
+const FIXER = 'fixer';
+const NOSUDO = 'nosudo';
+
 // Hostile name: spaces, both quotes, a command substitution, a leading dash, a newline.
 const HOSTILE = `-rf 'q"$(touch PWNED) \n x.env`;
 
@@ -74,7 +77,7 @@ describe.skipIf(!labAvailable)(`rampart fix: file fixes on a lab host${pre.ok ? 
   const jobs = new Set<string>();
   const hostKey = (): string => `${host.address}:${host.port}`;
   const id = (checkId: string, resource: string): string => findingKey(hostKey(), checkId, resource);
-  const conn = (): string[] => ['--host', `${host.user}@${host.address}:${host.port}`, '--identity', host.identityFile, '--accept-new-host-key', '--scan-root', srv, '--db', db];
+  const conn = (user?: string): string[] => ['--host', `${user ?? host.user}@${host.address}:${host.port}`, '--identity', host.identityFile, '--accept-new-host-key', '--scan-root', srv, '--db', db];
 
   async function cli(args: readonly string[], timeoutMs = 120_000): Promise<Result & { report: Report | null }> {
     const r = await exec(process.execPath, [BIN, ...args], timeoutMs);
@@ -134,15 +137,28 @@ describe.skipIf(!labAvailable)(`rampart fix: file fixes on a lab host${pre.ok ? 
     canaries.push(wgKey);
     host = await createLabHost({
       scenario: 'hardened',
+      // The hardened scenario lets root in; these two log in too (AllowUsers accumulates).
+      sshdExtraConfig: `AllowUsers ${FIXER} ${NOSUDO}`,
       network: {
         // /etc entries are bound for sshd's sessions only if present before it starts.
         setup: async (ctx) => {
+          const etc = path.join('/etc/netns', ctx.name);
+          plantFile(path.join(etc, 'group'), readFileSync('/etc/group', 'utf8'), { mode: 0o644 });
+          plantFile(path.join(etc, 'shadow'), lockedShadowFor(readFileSync('/etc/passwd', 'utf8')), { mode: 0o640 });
           const wg = plantDir(path.join('/etc/netns', ctx.name, 'wireguard'), { mode: 0o755 });
           plantFile(path.join(wg, 'wg0.conf'), `[Interface]\nAddress = 10.9.0.1/24\nPrivateKey = ${wgKey}\n`, { mode: 0o644, uid: 1234, gid: 1234 });
         },
       },
     });
     wgLocal = path.join(host.etcDir, 'wireguard');
+    // A login with passwordless sudo (fixes through `sudo -n`), and one without sudo.
+    const pub = readFileSync(`${host.identityFile}.pub`, 'utf8').trim();
+    addUsers(host, [
+      { name: FIXER, uid: 4401, gid: 4401, home: '/nonexistent', shell: '/bin/sh', password: 'disabled' },
+      { name: NOSUDO, uid: 4402, gid: 4402, home: '/nonexistent', shell: '/bin/sh', password: 'disabled' },
+    ]);
+    for (const [u, uid] of [[FIXER, 4401], [NOSUDO, 4402]] as const) plantFile(path.join(host.etcDir, 'ssh', `authorized_keys_${u}`), `${pub}\n`, { mode: 0o600, uid, gid: uid });
+    plantFile(path.join(host.etcDir, 'sudoers.d', 'rampart-fix-test'), `${FIXER} ALL=(ALL:ALL) NOPASSWD: ALL\n`, { mode: 0o440 });
     const root = plantRootOf(host.name);
     plantDir(path.dirname(root), { mode: 0o755 });
     plantDir(root, { mode: 0o755 });
@@ -388,5 +404,50 @@ describe.skipIf(!labAvailable)(`rampart fix: file fixes on a lab host${pre.ok ? 
     expect(back.stderr).toContain(`${BACKUP_ROOT}/${r.report!.jobId}/restore.sh`);
     // The file is left as the admin edited it: mode of the fix, new content.
     expect(snap(s.hostPath).mode).toBe(0o600);
+  });
+
+  it('verification that fails (the file is opened again before the re-check) rolls back automatically', async () => {
+    const s = plantSecret('verify-fails/.env');
+    const r = await fixHere(id('SECRET-FILE-READABLE', s.resource), (step) => {
+      if (step.kind === 'verify') chmodSync(s.hostPath, 0o644);
+    });
+    expect(r.status).toBe('rolled-back');
+    expect(r.message).toMatch(/verification failed: .* is 0644 .*expected 0600/);
+    expect(r.fixes[0]!.steps.find((x) => x.name === 'verify')!.status).toBe('failed');
+    expect(snap(s.hostPath)).toEqual(s.before);
+  });
+
+  it('--check fixes every finding of the check, through sudo -n as a non-root login; without root the fix is refused before planning', async () => {
+    const kern = plantFile(path.join(varLog, 'kern.log'), 'kernel: lab\n', { mode: 0o666 });
+    const mail = plantFile(path.join(varLog, 'mail.log'), 'postfix: lab\n', { mode: 0o644 });
+    const snaps = [snap(kern), snap(mail)];
+    const r = await cli(['fix', ...conn(FIXER), '--sudo', '--check', 'PERM-LOG-FILES', '--yes', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.report!.status).toBe('applied');
+    expect(r.report!.fixes.map((f) => f.resource).sort()).toEqual(expect.arrayContaining(['file:/var/log/kern.log', 'file:/var/log/mail.log']));
+    expect([snap(kern).mode, snap(mail).mode]).toEqual([0o640, 0o640]);
+    const back = await cli(['fix', ...conn(FIXER), '--sudo', '--rollback', r.report!.jobId!, '--format', 'json']);
+    expect(back.code, back.stderr).toBe(0);
+    expect([snap(kern), snap(mail)]).toEqual(snaps);
+
+    // Without sudo the login user may read root's log but not change it: refused before anything
+    // is planned (exit 1), nothing changed.
+    const auth = plantFile(path.join(varLog, 'daemon.log'), 'daemon: lab\n', { mode: 0o644 });
+    const authBefore = snap(auth);
+    const denied = await cli(['fix', ...conn(NOSUDO), '--finding', id('PERM-LOG-FILES', 'file:/var/log/daemon.log'), '--yes', '--format', 'json']);
+    expect(denied.code, denied.stderr).toBe(1);
+    expect(denied.report!.status).toBe('refused');
+    expect(denied.report!.fixes[0]!.steps[0]!.detail).toBe('this fix needs root, and commands run as uid 4402: use --sudo (sudo -n), or log in as root');
+    expect(snap(auth)).toEqual(authBefore);
+    // A check that needs root to be evaluated says so instead of "not found".
+    const s = plantSecret('nosudo/.env');
+    const unseen = await cli(['fix', ...conn(NOSUDO), '--finding', id('SECRET-FILE-READABLE', s.resource), '--yes', '--format', 'json']);
+    expect(unseen.code).toBe(2);
+    expect(unseen.stderr).toMatch(/SECRET-FILE-READABLE \(needs-sudo/);
+    // And a login without a sudo rule that asks for it: a clear sudo error, exit 2, nothing changed.
+    const noRule = await cli(['fix', ...conn(NOSUDO), '--sudo', '--finding', id('SECRET-FILE-READABLE', s.resource), '--yes', '--format', 'json']);
+    expect(noRule.code).toBe(2);
+    expect(noRule.stdout).toMatch(/"code": "SUDO_(DENIED|PASSWORD_REQUIRED)"/);
+    expect(snap(s.hostPath)).toEqual(s.before);
   });
 });

@@ -212,13 +212,13 @@ export class FixEngine {
   }
 
   /** Collects only `sections` (read-only, as root when the profile allows) and evaluates the checks that read only them. */
-  async recheck(sections: readonly SectionName[]): Promise<{ facts: Partial<HostFacts>; evaluation: Evaluation; checks: string[] }> {
+  async recheck(sections: readonly SectionName[]): Promise<{ facts: Partial<HostFacts>; evaluation: Evaluation; checks: string[]; uid: number | null }> {
     const opts = { sshdConfigPath: this.target.sshdConfigPath, scanRoots: this.target.scanRoots, ...(this.target.vpn ? { vpn: this.target.vpn } : {}), only: sections };
     const { marker, scripts } = buildCollectScript({ ...opts, lanes: 1 });
     const res = await this.run('sh -s', { stdin: scripts.join('\n'), readOnly: true });
-    const { facts } = parseCollectOutput(res.stdout, marker, this.target.sshdConfigPath, opts);
+    const { facts, uid } = parseCollectOutput(res.stdout, marker, this.target.sshdConfigPath, opts);
     const catalog = checksOver(sections);
-    return { facts, evaluation: evaluate(facts, this.hostKey, catalog), checks: catalog.map((c) => c.id) };
+    return { facts, evaluation: evaluate(facts, this.hostKey, catalog), checks: catalog.map((c) => c.id), uid };
   }
 
   private async capture(paths: readonly string[]): Promise<FileState[]> {
@@ -246,7 +246,9 @@ export class FixEngine {
     }
     this.progress('Reading the current state of the host (read-only)');
     const sections = sectionsFor([...wanted]);
-    const { facts, evaluation } = await this.recheck(sections);
+    const { facts, evaluation, uid } = await this.recheck(sections);
+    const unevaluated = evaluation.checks.filter((c) => wanted.has(c.checkId) && c.status !== 'pass' && c.status !== 'fail');
+    const why = unevaluated.length ? ` Not evaluated now: ${unevaluated.map((c) => `${c.checkId} (${c.status}${c.message ? `: ${c.message}` : ''})`).join('; ')}.` : '';
 
     const selected: FindingRef[] = [];
     for (const id of findingIds) {
@@ -254,13 +256,16 @@ export class FixEngine {
       if (f) selected.push(f);
       else {
         const k = sel.known?.get(id);
-        if (!k) throw new RampartError('NOT_FOUND', `No finding ${id} on ${this.target.host.name}: not in the database, and a fresh read of the host does not find it (or its check has no fix).`);
-        skipped.push({ findingId: id, checkId: k.checkId, resource: k.resource, fixId: fixForCheck(k.checkId)?.id ?? null, reason: 'the host no longer has this finding (already fixed?)' });
+        if (!k) throw new RampartError('NOT_FOUND', `No finding ${id} on ${this.target.host.name}: not in the database, and a fresh read of the host does not find it (or its check has no fix).${why}`);
+        const own = unevaluated.find((c) => c.checkId === k.checkId);
+        skipped.push({ findingId: id, checkId: k.checkId, resource: k.resource, fixId: fixForCheck(k.checkId)?.id ?? null, reason: own ? `${k.checkId} could not be evaluated now (${own.status}${own.message ? `: ${own.message}` : ''})` : 'the host no longer has this finding (already fixed?)' });
       }
     }
     for (const c of checkIds) {
       const hits = evaluation.findings.filter((f) => f.checkId === c);
-      if (!hits.length) skipped.push({ findingId: '', checkId: c, resource: '', fixId: fixForCheck(c)?.id ?? null, reason: `the host has no ${c} finding now` });
+      const own = unevaluated.find((x) => x.checkId === c);
+      if (!hits.length)
+        skipped.push({ findingId: '', checkId: c, resource: '', fixId: fixForCheck(c)?.id ?? null, reason: own ? `${c} could not be evaluated now (${own.status}${own.message ? `: ${own.message}` : ''})` : `the host has no ${c} finding now` });
       for (const f of hits) if (!selected.some((s) => s.id === f.id)) selected.push(f);
     }
 
@@ -269,6 +274,11 @@ export class FixEngine {
     const specs: Array<{ finding: FindingRef; fixId: string; targets: ReturnType<NonNullable<ReturnType<typeof fixForCheck>>['targets']> }> = [];
     for (const f of selected) {
       const fix = fixForCheck(f.checkId)!;
+      // The backup folder and other users' files need root: say so before planning anything.
+      if (fix.needsRoot && uid !== 0) {
+        skipped.push({ findingId: f.id, checkId: f.checkId, resource: f.resource, fixId: fix.id, reason: `this fix needs root, and commands run as uid ${uid ?? 'unknown'}: use --sudo (sudo -n), or log in as root` });
+        continue;
+      }
       try {
         specs.push({ finding: f, fixId: fix.id, targets: fix.targets(f, facts) });
       } catch (e) {
