@@ -20,6 +20,7 @@ import { FixEngine, type EngineOptions, type JobReport } from '../src/main/remed
 import { connect, type SshConnection } from '../src/main/ssh/connection';
 import { findingKey } from '../src/main/audit/engine';
 import { Store } from '../src/main/store/store';
+import { FixJobReport, FixPreview } from '../src/shared/ipc/remediation';
 import { BIN, exec, ROOT, VERSION, type Result } from './support/cliContract';
 
 const pre = labPrerequisites();
@@ -107,8 +108,11 @@ describe.skipIf(!labAvailable)(`rampart fix: file fixes on a lab host${pre.ok ? 
       );
       const { plan } = await engine.plan({ findingIds: [findingId] });
       expect(plan.fixes).toHaveLength(1);
+      // The preview and the report are what the desktop contract declares.
+      FixPreview.parse({ ...engine.preview(plan), skipped: [] });
       const r = await engine.apply(plan, 'test');
       jobs.add(r.jobId);
+      FixJobReport.parse(r);
       return r;
     } finally {
       for (const c of opened) c.close();
