@@ -454,4 +454,46 @@ describe.skipIf(!labAvailable)(`rampart fix: file fixes on a lab host${pre.ok ? 
     expect(noRule.stdout).toMatch(/"code": "SUDO_(DENIED|PASSWORD_REQUIRED)"/);
     expect(snap(s.hostPath)).toEqual(s.before);
   });
+
+  /** `rampart fix` on a real terminal (util-linux `script` gives it a pty), answering `answer`. */
+  function onTerminal(args: readonly string[], answer: string): Promise<{ code: number | null; out: string }> {
+    const line = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.SSH_AUTH_SOCK;
+    return new Promise((resolve) => {
+      const child = spawn('script', ['-qec', line, '/dev/null'], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      let answered = false;
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        // Answer only once the question is on the terminal.
+        if (!answered && out.includes('[y/N]')) {
+          answered = true;
+          child.stdin.write(answer);
+        }
+      });
+      child.on('exit', (code) => resolve({ code, out }));
+    });
+  }
+
+  it('on a terminal: the preview and the question, "y" applies, anything else changes nothing', async () => {
+    const s = plantSecret('tty/.env');
+    const no = await onTerminal(['fix', ...conn(), '--finding', id('SECRET-FILE-READABLE', s.resource)], 'n\r');
+    expect(no.out).toContain('chmod 0600 -- "$p"');
+    expect(no.out).toContain(`Apply 1 fix(es) to ${host.address}? [y/N]`);
+    expect(no.code).toBe(2);
+    expect(snap(s.hostPath)).toEqual(s.before);
+    const yes = await onTerminal(['fix', ...conn(), '--finding', id('SECRET-FILE-READABLE', s.resource)], 'y\r');
+    expect(yes.code, yes.out).toBe(0);
+    expect(yes.out).toMatch(/: applied \(job [0-9a-f-]{36}\)/);
+    jobs.add(/job ([0-9a-f-]{36})/.exec(yes.out)![1]!);
+    expect(snap(s.hostPath)).toEqual({ ...s.before, mode: 0o600 });
+    const store = new Store(db);
+    try {
+      const row = store.db.prepare("SELECT confirmed_by FROM remediation_jobs WHERE status = 'applied' ORDER BY created_at DESC LIMIT 1").get() as { confirmed_by: string };
+      expect(row.confirmed_by).toMatch(/\(terminal\)$/);
+    } finally {
+      store.close();
+    }
+  });
 });
