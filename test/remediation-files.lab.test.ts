@@ -339,7 +339,7 @@ describe.skipIf(!labAvailable)(`rampart fix: file fixes on a lab host${pre.ok ? 
   });
 
   /** Starts `rampart fix` held before a step, waits until it holds, SIGKILLs it. */
-  async function killMidJob(args: readonly string[], hold: string): Promise<string> {
+  async function killMidJob(args: readonly string[], hold: string, journal = db): Promise<string> {
     const env: NodeJS.ProcessEnv = { ...process.env, RAMPART_TEST_HOLD_BEFORE_STEP: hold };
     delete env.SSH_AUTH_SOCK;
     const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -358,7 +358,7 @@ describe.skipIf(!labAvailable)(`rampart fix: file fixes on a lab host${pre.ok ? 
     const gone = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL');
     await gone;
-    const store = new Store(db);
+    const store = new Store(journal);
     try {
       const row = store.db.prepare("SELECT id FROM remediation_jobs WHERE status IN ('applying', 'verifying', 'rolling-back') ORDER BY created_at DESC LIMIT 1").get() as { id: string } | undefined;
       expect(row, 'an unfinished job in the journal').toBeDefined();
@@ -393,6 +393,26 @@ describe.skipIf(!labAvailable)(`rampart fix: file fixes on a lab host${pre.ok ? 
     expect(rolled.code, rolled.stderr).toBe(0);
     expect(rolled.report!.status).toBe('rolled-back');
     expect([snap(bf), snap(bk)]).toEqual(snaps);
+  });
+
+  it('without --db the job is journaled in the default journal file: killed mid-job, --rollback (without --db) finds and undoes it', async () => {
+    const state = path.join(dir, 'xdg-state');
+    const saved = process.env.XDG_STATE_HOME;
+    process.env.XDG_STATE_HOME = state;
+    try {
+      const s = plantSecret('nodb/.env');
+      const noDb = conn().slice(0, -2);
+      expect(noDb).not.toContain('--db');
+      const job = await killMidJob(['fix', ...noDb, '--finding', id('SECRET-FILE-READABLE', s.resource), '--yes', '--format', 'json'], 'verify', path.join(state, 'rampart', 'fix-journal.sqlite3'));
+      expect(snap(s.hostPath).mode).toBe(0o600);
+      const back = await cli(['fix', ...noDb, '--rollback', job, '--format', 'json']);
+      expect(back.code, back.stderr).toBe(0);
+      expect(back.report!.status).toBe('rolled-back');
+      expect(snap(s.hostPath)).toEqual(s.before);
+    } finally {
+      if (saved === undefined) delete process.env.XDG_STATE_HOME;
+      else process.env.XDG_STATE_HOME = saved;
+    }
   });
 
   it('a rollback that meets a file edited since the fix says rollback-incomplete (exit 3) with what is left and where the backups are', async () => {

@@ -388,21 +388,23 @@ export const FIX_HELP = `Usage: rampart fix --host USER@ADDRESS[:PORT] (--findin
 Fixes findings on one host: reads the host's current state (read-only), plans small steps
 (backup, chmod/chown as a compare-and-swap, verify), shows them with the exact shell commands,
 asks for confirmation, applies them, re-runs the checks involved, and undoes every step when
-anything fails. Every job is journaled in --db before the host is changed.
+anything fails. Every job is journaled before the host is changed: in --db, or else in
+$XDG_STATE_HOME/rampart/fix-journal.sqlite3 (default ~/.local/state/rampart/).
 
 Selection:
   --finding ID                The id of a finding as \`rampart audit --format json\` prints it
                               (repeatable). Looked up in --db, or found by a fresh read of the host
   --check CHECKID             Every finding of this check on the host now (repeatable)
-  --resume JOB                Finish a job that did not finish (needs --db)
-  --rollback JOB              Undo a job: an unfinished, failed or applied one (needs --db)
+  --resume JOB                Finish a job that did not finish
+  --rollback JOB              Undo a job: an unfinished, failed or applied one
 
 Options:
   --dry-run                   Show the plan and the commands; change nothing
   --yes                       Apply without asking (otherwise: a "y" on a terminal; without a
                               terminal the fix is refused)
   --db FILE                   SQLite database: the journal of fix jobs, the audit runs whose
-                              findings --finding names, pinned host keys
+                              findings --finding names, pinned host keys. Without it host keys
+                              are not kept (as for audit) and jobs go to the default journal
   --format json|table         Output format (default table)
   --jump, --identity, --known-hosts, --accept-new-host-key, --sudo, --scan-root DIR,
   --sshd-config PATH          As for rampart audit (--sudo: run the fix as root with sudo -n)
@@ -465,7 +467,6 @@ function parseFix(argv: readonly string[], cwd: string): Command {
     if (modes > 1) throw new UsageError('--finding/--check, --resume and --rollback cannot be combined', 'fix');
     const job = values.resume ?? values.rollback;
     if (job !== undefined && !JOB_ID.test(job)) throw new UsageError(`--${values.resume !== undefined ? 'resume' : 'rollback'} takes a job id (a UUID), got "${job}"`, 'fix');
-    if (job !== undefined && values.db === undefined) throw new UsageError(`--${values.resume !== undefined ? 'resume' : 'rollback'} needs --db FILE: the journal of the job`, 'fix');
     if (job !== undefined && (values['dry-run'] || values.yes)) throw new UsageError('--dry-run and --yes apply to new fixes, not to --resume/--rollback', 'fix');
     let sshdConfigPath: string | null = null;
     if (values['sshd-config'] !== undefined) {

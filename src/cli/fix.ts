@@ -13,6 +13,17 @@ import { CliError, openChain, type TrustSettings } from './connect';
 import { endpointText, type HopPlan } from './plan';
 import { parseKnownHosts } from './knownHosts';
 import fs from 'node:fs';
+import path from 'node:path';
+import { Journal } from '../main/remediation/journal';
+
+/**
+ * The journal file when there is no --db: jobs must survive a crash whatever the options, so
+ * --resume/--rollback can find them ($XDG_STATE_HOME/rampart, default ~/.local/state/rampart).
+ */
+export function defaultJournalFile(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : path.join(os.homedir(), '.local', 'state');
+  return path.join(base, 'rampart', 'fix-journal.sqlite3');
+}
 
 export const FIX_EXIT = { applied: 0, failed: 1, usage: 2, incomplete: 3 } as const;
 
@@ -134,6 +145,8 @@ export async function fixCommand(cmd: FixCommand, io: FixIo, version: string): P
   }
   const trust: TrustSettings = { knownHosts, acceptNewHostKey: cmd.acceptNewHostKey, db: cmd.db };
   const store = new Store(cmd.db ?? ':memory:');
+  // Host keys and runs stay in memory without --db (as for audit); the journal never does.
+  let journalStore: Store | null = null;
   const opened: Array<{ close(): void }> = [];
   try {
     const { address, port, username } = cmd.host;
@@ -149,6 +162,7 @@ export async function fixCommand(cmd: FixCommand, io: FixIo, version: string): P
     };
     progress(`Connecting to ${endpointText(cmd.host)}`);
     const first = await open();
+    if (!cmd.db && !(cmd.action.kind === 'apply' && cmd.action.dryRun)) journalStore = new Store(defaultJournalFile());
     const hostRef = { hostId: saved?.id ?? null, name: saved?.name ?? address, address, port, username };
     const engine = new FixEngine(
       first,
@@ -158,7 +172,7 @@ export async function fixCommand(cmd: FixCommand, io: FixIo, version: string): P
         sshdConfigPath: cmd.sshdConfigPath ?? saved?.sshdConfigPath ?? '/etc/ssh/sshd_config',
         scanRoots: cmd.scanRoots.length ? cmd.scanRoots : (saved?.scanRoots ?? []),
       },
-      { store, reconnect: open, onProgress: progress, ...(io.beforeStep ? { beforeStep: io.beforeStep } : {}) },
+      { store, ...(journalStore ? { journal: new Journal(journalStore.db) } : {}), reconnect: open, onProgress: progress, ...(io.beforeStep ? { beforeStep: io.beforeStep } : {}) },
     );
     const head = { tool: 'rampart' as const, version, host: { name: hostRef.name, address, port, username } };
     const emit = (r: JsonFixReport, job?: JobReport): void => {
@@ -230,5 +244,6 @@ export async function fixCommand(cmd: FixCommand, io: FixIo, version: string): P
       }
     }
     store.close();
+    journalStore?.close();
   }
 }

@@ -43,7 +43,7 @@ describe('rampart fix arguments', () => {
     expect(usage('--host', 'root@h', '--finding', 'nope')).toContain('32 hex');
     expect(usage('--host', 'root@h', '--check', 'rm -rf')).toContain('check id');
     expect(usage('--host', 'root@h', '--finding', ID, '--rollback', JOB, '--db', 'x')).toContain('cannot be combined');
-    expect(usage('--host', 'root@h', '--resume', JOB)).toContain('needs --db');
+    expect(parse('--host', 'root@h', '--resume', JOB)).toMatchObject({ db: null, action: { kind: 'resume', jobId: JOB } });
     expect(usage('--host', 'root@h', '--resume', 'x', '--db', 'd')).toContain('UUID');
     expect(usage('--host', 'root@h', '--rollback', JOB, '--db', 'd', '--yes')).toContain('--resume/--rollback');
     expect(usage('--host', 'root@h', '--finding', ID, '--format', 'markdown')).toContain('json or table');

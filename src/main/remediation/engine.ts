@@ -47,7 +47,10 @@ export interface EngineTarget {
 }
 
 export interface EngineOptions {
+  /** Triage (a verified fix marks its finding fixed) and, by default, the journal. */
   store: Store;
+  /** Where jobs are journaled when not in `store` (the CLI without --db: a default journal file). */
+  journal?: Journal;
   /** Opens a new connection after a drop (rollback needs one); without it a drop ends the job. */
   reconnect?: () => Promise<CommandRunner>;
   /** Parent of the per-job backup folders on the host. */
@@ -174,7 +177,7 @@ export class FixEngine {
     private readonly opts: EngineOptions,
   ) {
     this.conn = conn;
-    this.journal = new Journal(opts.store.db);
+    this.journal = opts.journal ?? new Journal(opts.store.db);
     this.backupRoot = opts.backupRoot ?? BACKUP_ROOT;
   }
 
