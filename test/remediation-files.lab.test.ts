@@ -369,7 +369,7 @@ describe.skipIf(!labAvailable)(`rampart fix: file fixes on a lab host${pre.ok ? 
     }
   }
 
-  it('SIGKILL mid-job: an unfinished job blocks new fixes; --resume finishes it, --rollback undoes one killed between two chmods', async () => {
+  it('SIGKILL mid-job: an unfinished job blocks new fixes; --resume finishes it (also one killed after the chmod ran but before the journal recorded it), --rollback undoes one killed between two chmods', async () => {
     const a = plantSecret('kill/a.env');
     const job1 = await killMidJob(['fix', ...conn(), '--finding', id('SECRET-FILE-READABLE', a.resource), '--yes', '--format', 'json'], 'verify');
     expect(snap(a.hostPath).mode).toBe(0o600);
@@ -381,6 +381,28 @@ describe.skipIf(!labAvailable)(`rampart fix: file fixes on a lab host${pre.ok ? 
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.report!.status).toBe('applied');
     expect(snap(a.hostPath)).toEqual({ ...a.before, mode: 0o600 });
+
+    // Killed after the chmod ran on the host but before the journal recorded it: the step is
+    // `running`; --resume reads the host, finds it done, verifies.
+    const c = plantSecret('kill/c.env');
+    const job3 = await killMidJob(['fix', ...conn(), '--finding', id('SECRET-FILE-READABLE', c.resource), '--yes', '--format', 'json'], 'chmod:record');
+    expect(snap(c.hostPath).mode).toBe(0o600);
+    const st = new Store(db);
+    try {
+      expect((st.db.prepare("SELECT status FROM remediation_steps WHERE job_id = ? AND kind = 'chmod'").get(job3) as { status: string }).status).toBe('running');
+    } finally {
+      st.close();
+    }
+    const resumed3 = await cli(['fix', ...conn(), '--resume', job3, '--format', 'json']);
+    expect(resumed3.code, resumed3.stderr).toBe(0);
+    expect(resumed3.report!.status).toBe('applied');
+    expect(resumed3.report!.fixes[0]!.steps.find((x) => x.name.startsWith('chmod-chown'))!.detail).toBe('found done on the host when resumed');
+    // The same crash, then --rollback: the file is put back.
+    const d = plantSecret('kill/d.env');
+    const job4 = await killMidJob(['fix', ...conn(), '--finding', id('SECRET-FILE-READABLE', d.resource), '--yes', '--format', 'json'], 'chmod:record');
+    const rolled4 = await cli(['fix', ...conn(), '--rollback', job4, '--format', 'json']);
+    expect(rolled4.code, rolled4.stderr).toBe(0);
+    expect(snap(d.hostPath)).toEqual(d.before);
 
     // Two files (one backup finding): killed before the second chmod, after the first was done.
     const bk = plantDir(path.join(srv, 'kill-backups'), { mode: 0o755 });

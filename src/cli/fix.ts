@@ -4,7 +4,7 @@
 // failure, and prints the job (JSON contract in the README). The journal lives in --db.
 import os from 'node:os';
 import type { CommandRunner } from '../main/ssh/sudo';
-import { FixEngine, type FixReport, type JobReport, type Preview, type Skipped } from '../main/remediation/engine';
+import { FixEngine, type FixReport, type JobReport, type Preview, type Skipped, type StepPhase } from '../main/remediation/engine';
 import type { FindingRef, StepDef } from '../main/remediation/types';
 import { Store } from '../main/store/store';
 import { RampartError } from '../shared/errors';
@@ -34,7 +34,7 @@ export interface FixIo {
   /** Asks a yes/no question on a terminal; absent when there is none (then fixes are refused). */
   confirm?: ((question: string) => Promise<boolean>) | undefined;
   /** Runs before each step (tests: fault injection). */
-  beforeStep?: ((step: StepDef, phase: 'apply' | 'undo') => Promise<void> | void) | undefined;
+  beforeStep?: ((step: StepDef, phase: StepPhase) => Promise<void> | void) | undefined;
 }
 
 export type FixRunStatus = 'applied' | 'rolled-back' | 'rollback-incomplete' | 'dry-run' | 'refused';

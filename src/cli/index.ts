@@ -314,12 +314,13 @@ async function askOnTerminal(question: string): Promise<boolean> {
 }
 
 /**
- * For the crash tests only (RAMPART_TEST_HOLD_BEFORE_STEP=KIND[:PHASE][@SEQ], e.g. chmod, chmod@2, chmod:undo):
+ * For the crash tests only (RAMPART_TEST_HOLD_BEFORE_STEP=KIND[:PHASE][@SEQ], e.g. chmod, chmod@2, chmod:undo, chmod:record
+ * = after the chmod ran on the host, before the journal records it):
  * once the journal holds the job, stop before the first such step and wait to be killed, so a test
  * can SIGKILL a real `rampart fix` at a known point of a job.
  */
 function holdBeforeStep(spec: string): FixIo['beforeStep'] {
-  const m = /^(\w+)(?::(apply|undo))?(?:@(\d+))?$/.exec(spec);
+  const m = /^(\w+)(?::(apply|undo|record))?(?:@(\d+))?$/.exec(spec);
   const [kind, phase, seq] = [m?.[1], m?.[2] ?? 'apply', m?.[3]];
   return async (step, p) => {
     if (step.kind !== kind || p !== phase || (seq !== undefined && step.seq !== Number(seq))) return;

@@ -57,10 +57,16 @@ export interface EngineOptions {
   backupRoot?: string;
   /** Progress lines (a terminal, the UI). */
   onProgress?: (message: string) => void;
-  /** Called before each step is journaled and run: fault injection in tests (drop, kill, edit). */
-  beforeStep?: (step: StepDef, phase: 'apply' | 'undo') => Promise<void> | void;
+  /**
+   * Fault injection in tests (drop, kill, edit): called before each step is journaled and run
+   * ('apply', 'undo'), and after a chmod ran on the host but before the journal records its
+   * outcome ('record': a crash there leaves the step `running` with the host already changed).
+   */
+  beforeStep?: (step: StepDef, phase: StepPhase) => Promise<void> | void;
   execTimeoutMs?: number;
 }
+
+export type StepPhase = 'apply' | 'undo' | 'record';
 
 export type FixStatus = 'planned' | 'applied' | 'rolled-back' | 'rollback-incomplete' | 'refused' | 'not-run';
 
@@ -399,6 +405,7 @@ export class FixEngine {
           const t = plan.fixes[step.fixIndex]!.targets.find((x) => x.path === step.target)!;
           this.progress(`Changing ${JSON.stringify(t.path)} to ${modeOctal(t.post.mode)} ${t.post.uid}:${t.post.gid}`);
           const out = parseSetOutput(await this.run(step.command, { readOnly: false }));
+          await this.opts.beforeStep?.(step, 'record');
           const want = postState(t.pre, t.post);
           if (out.kind === 'cas') {
             failure = `${JSON.stringify(t.path)} changed since the plan: it is ${out.found ? describeState(out.found) : 'unreadable'}${out.found?.kind === 'present' && out.found.sha256 !== t.pre.sha256 ? ' with other content' : ''}, the plan saw ${describeState(t.pre)}; nothing was written`;
