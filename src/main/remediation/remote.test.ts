@@ -2,7 +2,7 @@
 // compare-and-swap chmod/chown, symlinks never followed, the restore script.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +103,17 @@ describe('fix shell on hostile file names', () => {
     expect(statSync(path.join(jobDir, 'restore.sh')).mode & 0o777).toBe(0o600);
     // A second job with the same folder is refused (each job has its own).
     expect(sh(backupCommand(jobDir), script).code).toBe(5);
+    // A backups folder owned by someone else is refused (its restore.sh could be swapped).
+    if (process.getuid?.() === 0) {
+      const foreign = path.join(dir, 'foreign-backups');
+      mkdirSync(foreign, { mode: 0o700 });
+      chownSync(foreign, 4999, 4999);
+      const r = sh(backupCommand(path.join(foreign, 'job-2')), script);
+      expect(r.code).toBe(5);
+      expect(r.stderr).toContain('not owned by uid 0');
+      expect(existsSync(path.join(foreign, 'job-2'))).toBe(false);
+      expect(statSync(foreign).mode & 0o777).toBe(0o700);
+    }
     for (const p of files) chmodSync(p, 0o600);
     execFileSync('sh', [path.join(jobDir, 'restore.sh')]);
     for (const p of files) expect(statSync(p).mode & 0o7777).toBe(0o604);

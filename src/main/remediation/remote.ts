@@ -112,7 +112,10 @@ export function backupCommand(backupDir: string): string {
     `b=${shQuote(parent)}`,
     `j=${shQuote(backupDir)}`,
     `for d in "$b" "$j"; do if [ -L "$d" ]; then echo "refusing: $d is a symbolic link" >&2; exit 5; fi; done`,
-    `mkdir -p -- "$b" && chmod 700 -- "$b" && mkdir -m 700 -- "$j" || exit 5`,
+    `mkdir -p -- "$b" || exit 5`,
+    // restore.sh is meant to be run as root: a folder someone else owns could have it swapped.
+    `if [ "$(stat -c %u -- "$b")" != "$(id -u)" ]; then echo "refusing: $b is not owned by uid $(id -u)" >&2; exit 5; fi`,
+    `chmod 700 -- "$b" && mkdir -m 700 -- "$j" || exit 5`,
     `cat > "$j/restore.sh" && chmod 600 -- "$j/restore.sh" || exit 5`,
     `printf 'OK\\n'`,
   ].join('\n');
