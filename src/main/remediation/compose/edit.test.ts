@@ -8,6 +8,7 @@ import { RampartError } from '../../../shared/errors';
 import {
   appendEnvText,
   COMPOSE_EDITS,
+  composePreviewDiff,
   composeEditFor,
   detectLimitForm,
   envAdditionsPreview,
@@ -16,6 +17,7 @@ import {
   parseComposeResource,
   pinImageDigest,
   redactComposeForPreview,
+  scalarText,
   setCapDropAll,
   setNoNewPrivileges,
   setReadOnly,
@@ -302,6 +304,44 @@ describe('moving a literal secret into .env', () => {
     expect(appendEnvText('', r.envAdditions)).toBe(`DB_PASSWORD='${WEB_SECRET}'\n`);
     expect(appendEnvText('A=1', r.envAdditions)).toBe(`A=1\nDB_PASSWORD='${WEB_SECRET}'\n`);
     expect(appendEnvText('A=1\r\n', r.envAdditions)).toBe(`A=1\r\nDB_PASSWORD='${WEB_SECRET}'\r\n`);
+  });
+
+  it('the preview diff shows ${VAR} and never the value, not even in context lines', () => {
+    const r = moveSecretToEnv(V24, 'db', 'POSTGRES_PASSWORD');
+    const diff = composePreviewDiff(V24, r.text, '/srv/app/docker-compose.yml');
+    expect(diff).toBe(
+      [
+        '--- /srv/app/docker-compose.yml',
+        '+++ /srv/app/docker-compose.yml',
+        '@@ -24,4 +24,4 @@',
+        '       - MKNOD   # nothing needs mknod',
+        '     environment:',
+        '       - POSTGRES_USER=app',
+        '-      - POSTGRES_PASSWORD=<redacted>',
+        '+      - POSTGRES_PASSWORD=${POSTGRES_PASSWORD}',
+        '',
+      ].join('\n'),
+    );
+    // The web service's secret sits in the context of an edit next to it: redacted too.
+    const near = composePreviewDiff(V24, setNoNewPrivileges(V24, 'web').text, 'f');
+    expect(near).toContain(' DB_PASSWORD: <redacted>');
+    expect(near).not.toContain(WEB_SECRET);
+  });
+
+  it('plain scalars are only written when YAML 1.2 and 1.1 (docker-compose 1.x) read them as the same string', () => {
+    expect(scalarText('ALL')).toBe('ALL');
+    expect(scalarText('no-new-privileges:true')).toBe('no-new-privileges:true');
+    expect(scalarText('${DB_PASSWORD}')).toBe('${DB_PASSWORD}');
+    expect(scalarText('${DB_PASSWORD}', 'PLAIN', true)).toBe('"${DB_PASSWORD}"');
+    // Strings in YAML 1.2 but not in 1.1: a boolean and a sexagesimal integer for PyYAML.
+    expect(scalarText('no')).toBe('"no"');
+    expect(scalarText('on', 'PLAIN', true)).toBe('"on"');
+    expect(scalarText('1:20')).toBe('"1:20"');
+    expect(scalarText('0.5')).toBe('"0.5"');
+    expect(scalarText('a # b')).toBe('"a # b"');
+    expect(scalarText("it's", 'QUOTE_SINGLE')).toBe("'it''s'");
+    expect(scalarText('x', 'QUOTE_DOUBLE')).toBe('"x"');
+    expect(scalarText(0.5)).toBe('0.5');
   });
 
   it('redactComposeForPreview hides every literal secret, and nothing else', () => {

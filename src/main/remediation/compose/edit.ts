@@ -11,6 +11,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, visit, type Document, type Node as YNode, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { RampartError } from '../../../shared/errors';
 import { classifyEnv, splitEnvAssignment } from '../../audit/parsers/dockerSecrets';
+import { unifiedDiff } from '../diff';
 
 // ---------------------------------------------------------------------------------------------
 // Results
@@ -229,18 +230,24 @@ function guardKey(ctx: Ctx, key: string): void {
 // ---------------------------------------------------------------------------------------------
 // Rendering
 
-type Style = 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE';
+export type Style = 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE';
 type Value = string | number | boolean | readonly string[] | { readonly [k: string]: Value };
 
 /** A scalar as YAML source; keeps the wanted quoting when it can, and never writes a plain scalar that would read back differently. */
-function scalarText(v: string | number | boolean, style: Style = 'PLAIN', inFlow = false): string {
+export function scalarText(v: string | number | boolean, style: Style = 'PLAIN', inFlow = false): string {
   if (typeof v !== 'string') return String(v);
   if (style === 'QUOTE_SINGLE' && !/[\r\n]/.test(v)) return `'${v.replace(/'/g, "''")}'`;
   if (style === 'PLAIN' && v !== '' && !/[\r\n]/.test(v)) {
     const probe = inFlow ? `[${v}]` : `k: ${v}`;
-    const back = parseDocument(probe).toJS() as unknown;
-    const got = inFlow ? (Array.isArray(back) && back.length === 1 ? back[0] : undefined) : (back as { k?: unknown } | null)?.k;
-    if (got === v && parseDocument(probe).errors.length === 0) return v;
+    // Plain only if it reads back as the same string in YAML 1.2 (compose v2) and 1.1
+    // (docker-compose 1.x's PyYAML, where `no`, `on` and `1:20` are not strings).
+    const readsBack = (['1.2', '1.1'] as const).every((version) => {
+      const doc = parseDocument(probe, { version });
+      const back = doc.toJS() as unknown;
+      const got = inFlow ? (Array.isArray(back) && back.length === 1 ? back[0] : undefined) : (back as { k?: unknown } | null)?.k;
+      return doc.errors.length === 0 && got === v;
+    });
+    if (readsBack) return v;
   }
   return JSON.stringify(v);
 }
@@ -725,6 +732,14 @@ export function appendEnvText(existing: string, additions: readonly EnvAddition[
   const eol = existing.includes('\r\n') ? '\r\n' : '\n';
   const lead = existing === '' || existing.endsWith('\n') ? '' : eol;
   return existing + lead + additions.map((a) => `${a.key}='${a.value.reveal()}'${eol}`).join('');
+}
+
+/**
+ * The diff a preview shows for a compose edit: both sides through redactComposeForPreview, so
+ * neither a removed line nor a context line can show a secret; `${VAR}` references stay visible.
+ */
+export function composePreviewDiff(oldText: string, newText: string, path: string): string {
+  return unifiedDiff(redactComposeForPreview(oldText), redactComposeForPreview(newText), path);
 }
 
 /** What a preview shows of .env additions: `KEY=<redacted>`. */

@@ -11,7 +11,8 @@ import { shJoin } from '../../ssh/quote';
 export interface RunResult {
   stdout: string;
   stderr: string;
-  code: number;
+  /** null when the command was killed by a signal (as ssh exec reports it): a failure. */
+  code: number | null;
 }
 
 /** Runs one POSIX sh command line on the host. Rejects only when the transport fails. */
@@ -118,7 +119,7 @@ export interface ComposeLabels {
   service: string;
   /** com.docker.compose.project.working_dir */
   workingDir: string | null;
-  /** com.docker.compose.project.config_files, split on ','. */
+  /** com.docker.compose.project.config_files, split on ',' (compose joins them so; a path with a comma cannot be told apart). */
   configFiles: string[];
 }
 
