@@ -38,6 +38,7 @@ import {
   composeLabelsCommand,
   composeUpAndWait,
   detectCompose,
+  dotenvPath,
   inspectStateCommand,
   parseComposeLabels,
   parseInspectState,
@@ -233,7 +234,7 @@ services:
       expect(r.changed, name).toBe(true);
       expect(r.text.startsWith('# Lab stack for the compose fixes: these comments must survive every edit\nversion: "2.4"\n\nx-common: &common\n'), name).toBe(true);
       writeCompose(file, r.text);
-      if (r.envAdditions.length) fs.writeFileSync(path.join(dir, '.env'), appendEnvText('', r.envAdditions), { mode: 0o600 });
+      if (r.envAdditions.length) fs.writeFileSync(dotenvPath(p), appendEnvText('', r.envAdditions), { mode: 0o600 });
       expect((await run(composeConfigCheckCommand(p))).code, `${name}: compose accepts the file`).toBe(0);
       const res = await composeUpAndWait(run, p, 'app', WAIT);
       expect(res.ok, `${name}: ${res.up.stderr} ${res.wait?.detail ?? ''}`).toBe(true);
@@ -250,6 +251,7 @@ services:
     // The secret: gone from the compose file, in a 600 .env, the container sees the same value.
     const finalText = fs.readFileSync(file, 'utf8');
     expect(finalText).not.toContain('Qz7-lab-secret');
+    expect(dotenvPath(p)).toBe(path.join(dir, '.env'));
     expect(finalText).toContain('DB_PASSWORD: "${DB_PASSWORD}"   # the literal the fix moves');
     expect(fs.statSync(path.join(dir, '.env')).mode & 0o777).toBe(0o600);
     expect(await containerEnv(await containerOf(p, 'app'))).toContain(`DB_PASSWORD=${SECRET}`);
@@ -390,6 +392,19 @@ services:
     expect(r.ok).toBe(false);
     expect(r.wait!.outcome).toBe('restarting');
     expect((await run(shJoin(['docker', 'rm', '-f', await containerOf(p, 'loop')]))).code).toBe(0);
+  });
+
+  it('waitHealthy times out while a healthcheck is still starting; a service without containers is missing', async () => {
+    // The first check runs only after the 30 s interval: health stays "starting".
+    await createLabContainer(d, { name: 'slow', args: ['--health-cmd', 'true', '--health-interval', '30s'], cmd: ['sh', '-c', IDLE_SH] });
+    const r = await waitHealthy(run, { container: 'slow' }, { timeoutMs: 2_000, stableForMs: 500, pollIntervalMs: 300 });
+    expect(r.ok).toBe(false);
+    expect(r.outcome).toBe('timeout');
+    expect(r.states[0]!.health).toBe('starting');
+    expect(r.waitedMs).toBeGreaterThanOrEqual(2_000);
+    expect(r.polls).toBeGreaterThan(2);
+    const m = await waitHealthy(run, { projectName: 'no-such-project', service: 'nothing' }, { timeoutMs: 1_000, stableForMs: 500, pollIntervalMs: 300 });
+    expect(m.outcome).toBe('missing');
   });
 
   it('a hostile project: folder with spaces, quotes and $(), file name with a space, service named -x', async () => {

@@ -13,6 +13,7 @@ import {
   composeLabelsCommand,
   composeUpCommand,
   DETECT_COMPOSE_COMMAND,
+  dotenvPath,
   inspectStateCommand,
   parseComposeDetect,
   parseComposeLabels,
@@ -95,6 +96,12 @@ describe('compose command builders', () => {
       expect(readdirSync(cwd)).toEqual([]);
       expect(existsSync(join(cwd, 'pwned'))).toBe(false);
     });
+
+  it('the .env compose reads: in --project-directory, else beside the first file', () => {
+    expect(dotenvPath(v1)).toBe('/srv/app/.env');
+    expect(dotenvPath({ ...v1, projectDir: '/opt/stack/' })).toBe('/opt/stack/.env');
+    expect(dotenvPath({ ...v1, files: ['/compose.yml'] })).toBe('/.env');
+  });
 
   it('refuses a NUL byte (shQuote) and a project without files', () => {
     expect(() => composeUpCommand(v1, 'a\0b')).toThrow(/NUL/);

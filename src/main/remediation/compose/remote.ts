@@ -74,6 +74,17 @@ export function composeArgv(p: ComposeProject, args: readonly string[]): string[
 }
 
 /**
+ * The .env compose reads for `${VAR}` substitution: in the project directory, which is
+ * --project-directory when given, else the first file's folder (compose v1 and v2 alike).
+ */
+export function dotenvPath(p: ComposeProject): string {
+  const first = p.files[0];
+  if (!first) throw new RampartError('VALIDATION', 'A compose project needs at least one file.');
+  const dir = p.projectDir ?? (first.includes('/') ? first.slice(0, first.lastIndexOf('/')) || '/' : '.');
+  return `${dir.replace(/\/+$/, '')}/.env`;
+}
+
+/**
  * `up -d` of one service: `--no-deps` leaves the other services alone, `--no-build` never builds on
  * the host; `--` keeps a service name that starts with '-' a name.
  */
