@@ -42,8 +42,10 @@ import {
   inspectStateCommand,
   parseComposeLabels,
   parseInspectState,
+  parseRunningImageDigest,
   projectFromLabels,
   restartWithRollback,
+  runningImageDigestsCommand,
   serviceContainersCommand,
   parseContainerIds,
   waitHealthy,
@@ -306,10 +308,18 @@ services:
     expect(await containerCheck('DOCKER-NO-CAP-DROP-ALL', await containerOf(p, 'web'))).toBe('pass');
   });
 
-  it('a digest pin is accepted by compose (config -q); a broken file is not', async () => {
+  it('an imported image has no repo digest to pin to; a digest pin is accepted by compose (config -q), a broken file is not', async () => {
     const dir = writeProject('pin', { 'docker-compose.yml': V24 });
     const file = path.join(dir, 'docker-compose.yml');
     const p: ComposeProject = { tool, files: [file], projectName: 'pin' };
+    // The lab's images are imported, not pulled: no repo digest, so nothing to pin to, and the
+    // engine must refuse the fix. Asked of the real engine:
+    const running = await composeUpAndWait(run, p, 'app', WAIT);
+    expect(running.ok).toBe(true);
+    const digests = await run(runningImageDigestsCommand(await containerOf(p, 'app')));
+    expect(digests.code).toBe(0);
+    expect(digests.stdout.trim()).toBe('[]');
+    expect(parseRunningImageDigest(digests.stdout, 'lab/busybox:1.35')).toBeNull();
     // No registry in the lab, so no image has a repo digest to run: compose's validation only.
     const r = pinImageDigest(V24, 'app', `sha256:${'5'.repeat(64)}`);
     writeCompose(file, r.text);

@@ -19,8 +19,10 @@ import {
   parseComposeLabels,
   parseContainerIds,
   parseInspectState,
+  parseRunningImageDigest,
   projectFromLabels,
   restartCommands,
+  runningImageDigestsCommand,
   serviceContainersCommand,
   type ComposeProject,
 } from './remote';
@@ -148,6 +150,29 @@ describe('parsers', () => {
     });
     const noHealth = inspectLine.replace(/"Health":\{[^}]*\},/, '').replace('"Running":true', '"Running":false').replace('"Status":"running"', '"Status":"exited"');
     expect(parseInspectState(`garbage\n${noHealth}`)[0]).toMatchObject({ health: null, running: false, status: 'exited' });
+  });
+
+  it('the digest to pin: the one of the compose file\'s repository, docker.io names matched in every form', () => {
+    const d1 = `sha256:${'1'.repeat(64)}`;
+    const d2 = `sha256:${'2'.repeat(64)}`;
+    const out = JSON.stringify([`postgres@${d1}`, `registry.example:5000/team/app@${d2}`]);
+    expect(parseRunningImageDigest(out, 'postgres:latest')).toBe(d1);
+    expect(parseRunningImageDigest(out, 'docker.io/library/postgres')).toBe(d1);
+    expect(parseRunningImageDigest(out, 'library/postgres:latest')).toBe(d1);
+    expect(parseRunningImageDigest(out, 'registry.example:5000/team/app:latest')).toBe(d2);
+    expect(parseRunningImageDigest(out, 'other/postgres:latest')).toBeNull();
+    expect(parseRunningImageDigest(out, 'registry.example:5000/postgres')).toBeNull();
+    expect(parseRunningImageDigest('[]\n', 'postgres')).toBeNull();
+    expect(parseRunningImageDigest('Error: No such image', 'postgres')).toBeNull();
+  });
+
+  it('the digest command asks the image of the container, quoted', () => {
+    const h = "it's $(x)";
+    const argv = argvOf(runningImageDigestsCommand(h));
+    // The inner `docker inspect` ran first and its output became the outer's last argument (the
+    // shell drops the recorder's NUL separators in $(…)): one argument, the name intact.
+    expect(argv.slice(0, 5)).toEqual(['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}}']);
+    expect(argv.slice(5)).toEqual([['docker', 'inspect', '--type', 'container', '--format', '{{.Image}}', '--', h].join('')]);
   });
 
   it('container ids and labels', () => {

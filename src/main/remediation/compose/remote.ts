@@ -167,6 +167,50 @@ export function projectFromLabels(tool: ComposeTool, labels: ComposeLabels): Com
   return { tool, files, projectName: labels.project, ...(dir ? { projectDir: dir } : {}) };
 }
 
+/**
+ * The repo digests of the image a container runs now (JSON list of `repo@sha256:…`): the image by
+ * its ID, so a tag moved since the container started does not matter. `[]` for an image built or
+ * imported on the host (it has no registry digest to pin).
+ */
+export function runningImageDigestsCommand(container: string): string {
+  const imageId = shJoin(['docker', 'inspect', '--type', 'container', '--format', '{{.Image}}', '--', container]);
+  return `${shJoin(['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}}'])} "$(${imageId})"`;
+}
+
+/** The docker.io forms of a repository: `postgres`, `library/postgres`, `docker.io/library/postgres`. */
+function repoForms(repo: string): Set<string> {
+  const forms = new Set([repo]);
+  const bare = repo.replace(/^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '');
+  const hub = bare.includes('/') ? bare : `library/${bare}`;
+  if (bare !== repo || !/^[^/]+[.:]/.test(repo)) for (const f of [bare, hub, `docker.io/${hub}`, hub.replace(/^library\//, '')]) forms.add(f);
+  return forms;
+}
+
+/**
+ * The digest (`sha256:…`) to pin `imageRef` to, from runningImageDigestsCommand's output: the one
+ * whose repository is the compose file's. null when the image has no digest for that repository.
+ */
+export function parseRunningImageDigest(stdout: string, imageRef: string): string | null {
+  let list: unknown;
+  try {
+    list = JSON.parse(stdout.trim());
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(list)) return null;
+  const at = imageRef.indexOf('@');
+  const noDigest = at >= 0 ? imageRef.slice(0, at) : imageRef;
+  const slash = noDigest.lastIndexOf('/');
+  const colon = noDigest.lastIndexOf(':');
+  const wanted = repoForms(colon > slash ? noDigest.slice(0, colon) : noDigest);
+  for (const item of list) {
+    if (typeof item !== 'string') continue;
+    const m = /^(.+)@(sha256:[0-9a-f]{64})$/.exec(item);
+    if (m && [...repoForms(m[1]!)].some((f) => wanted.has(f))) return m[2]!;
+  }
+  return null;
+}
+
 export type HealthStatus = 'healthy' | 'unhealthy' | 'starting';
 
 export interface ContainerState {
