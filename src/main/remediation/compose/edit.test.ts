@@ -200,6 +200,11 @@ describe('compose edits: exact results', () => {
     expect(r2.text).toBe(r.text.replace('memory: 512M', 'memory: 1G'));
   });
 
+  it('deploy with resources but no limits: limits go beside reservations', () => {
+    const t = `version: "3.9"\nservices:\n  s:\n    image: x\n    deploy:\n      resources:\n        reservations:\n          memory: 10M\n    command: y\n`;
+    expect(setResourceLimits(t, 's', { memory: '1g' }).text).toBe(t.replace('          memory: 10M\n', '          memory: 10M\n        limits:\n          memory: 1G\n'));
+  });
+
   it('limit form: 2.4 and no version use service keys; no version follows the other services', () => {
     expect(detectLimitForm(V24, 'web')).toBe('service');
     expect(detectLimitForm(NOVERSION, 'app')).toBe('service');
@@ -381,6 +386,10 @@ describe('refusals', () => {
     expect(refusal(() => setReadOnly(reused, 's')).details?.reason).toBe('anchor');
     expect(refusal(() => setReadOnly(`x: &x {image: y}\nservices:\n  s: *x\n`, 's')).details?.reason).toBe('anchor');
     expect(refusal(() => setReadOnly(`services:\n  s: {image: x}\n`, 's')).details?.reason).toBe('unsupported-style');
+  });
+
+  it('a service that sets a key twice', () => {
+    expect(refusal(() => setReadOnly(`services:\n  s:\n    image: x\n    read_only: false\n    read_only: false\n`, 's')).details?.reason).toBe('unsupported-style');
   });
 
   it('bad parameters', () => {

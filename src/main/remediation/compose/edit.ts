@@ -180,6 +180,10 @@ function load(text: string, name: string): Ctx {
   if (svc && isAlias(svc)) throw refuse('CONFLICT', 'anchor', `Service "${name}" is an alias (*${svc.source}) of another node; edit it by hand.`, { service: name });
   if (!isMap(svc) || svc.flow || svc.items.length === 0)
     throw refuse('CONFLICT', 'unsupported-style', `Service "${name}" is not a block mapping with at least one key; edit it by hand.`, { service: name });
+  const keys = svc.items.map((p) => keyOf(p)).filter((k): k is string => k !== null);
+  const dup = keys.find((k, i) => keys.indexOf(k) !== i);
+  // Compose takes the last of duplicate keys; which one an edit should change is anyone's guess.
+  if (dup !== undefined) throw refuse('CONFLICT', 'unsupported-style', `Service "${name}" sets \`${dup}\` twice; edit it by hand.`, { service: name });
   if (svc.anchor && referencedAnchors(doc).has(svc.anchor))
     throw refuse('CONFLICT', 'anchor', `Service "${name}" carries the anchor &${svc.anchor}, reused elsewhere: an edit would change those too. Edit it by hand.`, { service: name });
 

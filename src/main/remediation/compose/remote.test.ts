@@ -8,6 +8,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { previewComposeFix } from './index';
 import {
   composeConfigCheckCommand,
   composeLabelsCommand,
@@ -189,5 +190,28 @@ describe('parsers', () => {
     });
     expect(parseComposeLabels('{"com.docker.compose.service":"x"}')).toBeNull();
     expect(parseComposeLabels('null')).toBeNull();
+  });
+});
+
+describe('previewComposeFix', () => {
+  const text = `services:\n  web:\n    image: lab/busybox:latest\n    environment:\n      API_TOKEN: tok-Qz7-preview-1234\n`;
+  const project: ComposeProject = { tool: { kind: 'standalone', version: '1.29.2' }, files: ["/srv/it's app/docker-compose.yml"], projectName: 'app', projectDir: "/srv/it's app" };
+
+  it('the secret move: redacted diff with ${VAR}, the .env by key, the commands in order; no value anywhere', () => {
+    const p = previewComposeFix('SECRETS-COMPOSE-LITERAL', project, project.files[0]!, 'web', text, { envKey: 'API_TOKEN' });
+    expect(p.fixId).toBe('compose-secret-to-env');
+    expect(p.diff).toContain('-      API_TOKEN: <redacted>\n+      API_TOKEN: ${API_TOKEN}\n');
+    expect(p.env).toEqual({ path: "/srv/it's app/.env", lines: ['API_TOKEN=<redacted>'] });
+    expect(p.commands).toEqual([composeConfigCheckCommand(project), composeUpCommand(project, 'web'), serviceContainersCommand('app', 'web')]);
+    expect(argvOf(p.commands[1]!)).toEqual(['docker-compose', '-f', "/srv/it's app/docker-compose.yml", '-p', 'app', '--project-directory', "/srv/it's app", 'up', '-d', '--no-deps', '--no-build', '--', 'web']);
+    expect(JSON.stringify(p)).not.toContain('Qz7-preview');
+    expect(p.edit.envAdditions[0]!.value.reveal()).toBe('tok-Qz7-preview-1234');
+  });
+
+  it('nothing to change: no diff, no commands; unknown checks and foreign files refused', () => {
+    const done = previewComposeFix('DOCKER-ROOTFS-WRITABLE', project, project.files[0]!, 'web', text.replace('    image:', '    read_only: true\n    image:'));
+    expect([done.diff, done.commands]).toEqual(['', []]);
+    expect(() => previewComposeFix('SSH-ROOT-LOGIN', project, project.files[0]!, 'web', text)).toThrow(/No compose fix/);
+    expect(() => previewComposeFix('DOCKER-ROOTFS-WRITABLE', project, '/etc/other.yml', 'web', text)).toThrow(/not one of/);
   });
 });
