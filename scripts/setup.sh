@@ -32,6 +32,10 @@ rampart_setup_apt() {
     apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends $missing >/dev/null || return 1
   fi
   mkdir -p /run/sshd 2>/dev/null || true
+  # A German locale, so a test can prove sudo is understood whatever language the host speaks.
+  if [ "$(id -u)" = 0 ] && ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
+    localedef -i de_DE -f UTF-8 de_DE.UTF-8 || return 1
+  fi
 }
 
 rampart_setup_node() {

@@ -296,13 +296,14 @@ export class SshConnection {
         const take = (bucket: Buffer[]) => (d: Buffer) => {
           if (bucket === errOut && pgid === null) {
             // Strip the process-group line from stderr before anything is counted or kept.
+            // The login shell may print first (e.g. "Could not chdir to home directory").
             errHead += d.toString('latin1');
-            const nl = errHead.indexOf('\n');
-            if (nl < 0 && errHead.length < 64) return;
-            const m = new RegExp(`^${PGID_MARK}(\\d+)\n`).exec(errHead);
+            const m = new RegExp(`(?:^|\n)(${PGID_MARK}(\\d+)\n)`).exec(errHead);
+            if (!m && errHead.length < 4096) return;
             if (m) {
-              pgid = Number(m[1]);
-              d = Buffer.from(errHead.slice(m[0].length), 'latin1');
+              pgid = Number(m[2]);
+              const at = m.index + m[0].length - m[1]!.length;
+              d = Buffer.from(errHead.slice(0, at) + errHead.slice(at + m[1]!.length), 'latin1');
             } else {
               pgid = 0;
               d = Buffer.from(errHead, 'latin1');

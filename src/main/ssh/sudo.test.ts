@@ -39,8 +39,9 @@ describe('sudoCommandLine', () => {
       expect(line).toContain(markers.started);
     }
     expect(sudoCommandLine('sudo-n', 'id', markers)).toMatch(/^LC_ALL=C sudo -n -- sh -c /);
-    expect(sudoCommandLine('sudo-password', 'id', markers)).toMatch(/^LC_ALL=C sudo -S -p '\[rampart-sudo-0123abcd\]' -- sh -c /);
-    expect(sudoCommandLine('sudo-password', 'id', markers, true)).toMatch(/^LC_ALL=C sudo -S -k -p /);
+    expect(sudoCommandLine('sudo-n', 'id', markers, true)).toMatch(/^LC_ALL=C sudo -n -k -- sh -c /);
+    // The password mode always ignores a cached ticket, so the stored password is always checked.
+    expect(sudoCommandLine('sudo-password', 'id', markers)).toMatch(/^LC_ALL=C sudo -S -k -p '\[rampart-sudo-0123abcd\]' -- sh -c /);
     expect(sudoCommandLine('none', 'id', markers)).not.toContain('sudo');
   });
 });
@@ -64,6 +65,36 @@ describe('execPrivileged (local shell; lab hosts in test/sudo-password.lab.test.
   it('rejects a missing password or one with a line break before connecting anything', async () => {
     await expect(execPrivileged(localShell, { mode: 'sudo-password', password: null, host: 'h' }, 'id')).rejects.toMatchObject({ code: 'SUDO_PASSWORD_REQUIRED' });
     await expect(execPrivileged(localShell, { mode: 'sudo-password', password: 'a\nb', host: 'h' }, 'id')).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+
+  /**
+   * Plays sudo's side of the protocol with the local sh (the real sudo is in the lab test): the
+   * prompt written in two pieces, one line read as the password, asked again when it is wrong.
+   */
+  const promptingSudo = (expected: string): CommandRunner => ({
+    exec(command, opts) {
+      const prompt = /-p '(\[rampart-sudo-[0-9a-f]+\])'/.exec(command)![1]!;
+      const inner = command.slice(command.indexOf(' -- sh -c ') + ' -- sh -c '.length);
+      const half = prompt.length >> 1;
+      const script = [
+        `printf 'lecture\\n%s' ${JSON.stringify(prompt.slice(0, half))} >&2; sleep 0.05; printf '%s' ${JSON.stringify(prompt.slice(half))} >&2`,
+        `IFS= read -r pw || exit 1`,
+        `if [ "$pw" != ${JSON.stringify(expected)} ]; then echo 'Sorry, try again.' >&2; printf '%s' ${JSON.stringify(prompt)} >&2; IFS= read -r pw2 || { echo 'sudo: 1 incorrect password attempt' >&2; exit 1; }; echo SECOND-PASSWORD-SENT; exit 1; fi`,
+        `exec sh -c ${inner}`,
+      ].join('\n');
+      return localShell.exec(script, opts);
+    },
+  });
+
+  it('writes the password once, after the prompt (even one split across chunks), then the stdin after the started line', async () => {
+    const r = await execPrivileged(promptingSudo('right pw'), { mode: 'sudo-password', password: 'right pw', host: 'h' }, 'cat', { stdin: 'script\n' });
+    expect(r).toMatchObject({ stdout: 'script\n', passwordUsed: true, uid: process.getuid!() });
+    expect(r.stderr).toBe('lecture\n');
+  });
+
+  it('a second prompt (wrong password) gets EOF, never a second try: SUDO_DENIED', async () => {
+    const p = execPrivileged(promptingSudo('right pw'), { mode: 'sudo-password', password: 'wrong', host: 'h' }, 'cat', { stdin: 'script\n' });
+    await expect(p).rejects.toMatchObject({ code: 'SUDO_DENIED', message: expect.stringMatching(/rejected the stored password \(tried once\)/) });
   });
 
   it('a command that never starts within startTimeoutMs is a typed sudo refusal', async () => {

@@ -6,7 +6,7 @@
 // it has seen that exact prompt, and only once. The command itself first prints a random "started"
 // line with its uid on stderr; the caller's stdin (e.g. the collector script) is written only
 // after that line, i.e. after sudo has finished authenticating and exec'd the command. So when
-// sudo does not ask (root login, a NOPASSWD rule, a cached ticket) the password is never written
+// sudo does not ask (root login, a NOPASSWD rule) the password is never written
 // at all, and it can never be read by the command as code. It is never on a command line, in the
 // environment, in a file on the host, or in any output Rampart keeps.
 //
@@ -28,7 +28,7 @@ export interface SudoSpec {
 }
 
 export interface PrivilegedExecOptions extends Omit<ExecOptions, 'onStderr'> {
-  /** Ignore a cached sudo ticket (`sudo -k`), so a password rule really asks: the connection test. */
+  /** sudo -n: ignore a cached ticket (`-k`), so only a NOPASSWD rule passes (the connection test). The password mode always ignores tickets. */
   noCache?: boolean;
   /** How long sudo may take to start the command (asking for something Rampart cannot answer). */
   startTimeoutMs?: number;
@@ -49,6 +49,8 @@ export interface CommandRunner {
 }
 
 const DEFAULT_START_TIMEOUT_MS = 30_000;
+/** Longer than either marker line, so one split across two chunks is still found. */
+const MARKER_TAIL = 96;
 
 function token(): string {
   // Hex only: sudo expands %-escapes in the prompt, and the shell sees it inside single quotes.
@@ -65,7 +67,8 @@ export function sudoCommandLine(mode: SudoMode, command: string, markers: { prom
     case 'sudo-n':
       return `LC_ALL=C sudo -n${noCache ? ' -k' : ''} -- sh -c ${shQuote(inner)}`;
     case 'sudo-password':
-      return `LC_ALL=C sudo -S${noCache ? ' -k' : ''} -p ${shQuote(markers.prompt)} -- sh -c ${shQuote(inner)}`;
+      // Always -k: a cached ticket would let a wrong stored password pass unnoticed.
+      return `LC_ALL=C sudo -S -k -p ${shQuote(markers.prompt)} -- sh -c ${shQuote(inner)}`;
   }
 }
 
@@ -84,7 +87,8 @@ export async function execPrivileged(conn: CommandRunner, sudo: SudoSpec, comman
   const { noCache, startTimeoutMs, onStarted, stdin, signal, ...execOpts } = opts;
 
   let seen = '';
-  let scanned = 0;
+  /** Everything before this offset of `seen` has been looked at (a marker cut in two is kept). */
+  let pos = 0;
   let prompts = 0;
   let passwordSent = false;
   let uid: number | null = null;
@@ -101,24 +105,22 @@ export async function execPrivileged(conn: CommandRunner, sudo: SudoSpec, comman
   const onStderr = (text: string, io: ExecIO): void => {
     if (uid !== null) return; // the command's own stderr from here on
     seen += text;
-    // Look only at what arrived since the last chunk (minus a marker's length, in case it was split).
     for (;;) {
-      const from = Math.max(0, scanned - markers.prompt.length);
-      const p = seen.indexOf(markers.prompt, from);
-      const s = startedRe.exec(seen.slice(from));
-      if (s && (p < 0 || from + s.index < p)) {
+      const rest = seen.slice(pos);
+      const p = rest.indexOf(markers.prompt);
+      const s = startedRe.exec(rest);
+      if (s && (p < 0 || s.index < p)) {
         uid = Number(s[1]);
-        scanned = seen.length;
         clearTimeout(startTimer);
         onStarted?.();
         io.end(stdin ?? '');
         return;
       }
       if (p < 0) {
-        scanned = seen.length;
+        pos = Math.max(pos, seen.length - MARKER_TAIL);
         return;
       }
-      scanned = p + markers.prompt.length;
+      pos += p + markers.prompt.length;
       prompts++;
       if (prompts === 1 && sudo.mode === 'sudo-password' && sudo.password) {
         passwordSent = true;
