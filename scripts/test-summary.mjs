@@ -1,7 +1,13 @@
 // Reads vitest JSON reports and prints one plain line per suite plus a total. Fails when a report
-// is missing (the suite did not run), a test failed, or a suite ran no test at all.
+// is missing (the suite did not run), a test failed, a suite ran no test at all, or a test was
+// skipped that scripts/test-skips-allowed.json does not list (a skip in CI is a hidden failure).
 import { existsSync, readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const allowed = new Map(
+  JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'test-skips-allowed.json'), 'utf8')).map((e) => [e.test, e.reason]),
+);
 
 let ok = true;
 let passed = 0;
@@ -28,6 +34,16 @@ for (const file of process.argv.slice(2)) {
     ok = false;
   }
   if (f > 0) ok = false;
+  for (const t of r.testResults ?? [])
+    for (const a of t.assertionResults ?? []) {
+      if (!['skipped', 'pending', 'todo'].includes(a.status)) continue;
+      const where = `${basename(t.name ?? '')} > ${a.fullName ?? a.title}`;
+      if (allowed.has(a.title)) console.log(`${suite}: skipped (allowed: ${allowed.get(a.title)}) ${where}`);
+      else {
+        console.log(`${suite}: SKIPPED, not in scripts/test-skips-allowed.json: ${where}`);
+        ok = false;
+      }
+    }
   passed += p;
   failed += f;
   skipped += s;
