@@ -130,6 +130,10 @@ describe('hosts:add with the full profile', () => {
     ['a tag with a space', { tags: ['pro d'] }, 'tags.0', /Tags may contain/],
     ['21 tags', { tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }, 'tags', /At most 20 tags/],
     ['a relative scan root', { scanRoots: ['srv'] }, 'scanRoots.0', /absolute path/],
+    // Remote paths: ~ is not expanded on the server, a drive letter is a laptop path.
+    ['a ~ scan root', { scanRoots: ['/srv', '~/apps'] }, 'scanRoots.1', /absolute path on the server.*~ is not expanded/],
+    ['a Windows sshd_config path', { sshdConfigPath: 'C:\\ssh\\sshd_config' }, 'sshdConfigPath', /absolute path on the server/],
+    ['a scan root with a line break', { scanRoots: ['/srv\n/opt'] }, 'scanRoots.0', /line break/],
     ['sudo "always"', { sudo: 'always' }, 'sudo', /./],
     ['auth "password"', { auth: 'password' }, 'auth', /./],
     ['key-file auth without a key file', { auth: 'key-file' }, 'identityFile', /private-key file is required/],

@@ -94,6 +94,18 @@ export const AbsolutePath = z
   .refine((s) => s.startsWith('/') || /^[A-Za-z]:[\\/]/.test(s) || s.startsWith('~'), 'Must be an absolute path')
   .refine((s) => !s.includes('\0'), 'Path contains a NUL byte');
 
+/**
+ * A path on the audited server: absolute POSIX only. `~` is not expanded on the host (a `~` root
+ * used to be silently ignored there) and a drive letter is a laptop path, not a server's.
+ */
+export const RemotePath = z
+  .string()
+  .trim()
+  .min(1)
+  .max(4096)
+  .refine((s) => s.startsWith('/'), 'Must be an absolute path on the server (starting with /; ~ is not expanded there)')
+  .refine((s) => !/[\0\n\r]/.test(s), 'Path contains a NUL byte or a line break');
+
 export const AuthMethod = z.enum(['key-file', 'keychain', 'agent']);
 export type AuthMethod = z.infer<typeof AuthMethod>;
 
@@ -126,9 +138,9 @@ const HostFields = z.object({
   vpnSubnet: Ipv4Cidr.nullish(),
   sudo: SudoMode.default('none'),
   tags: z.array(Tag).max(20, 'At most 20 tags').default([]),
-  sshdConfigPath: AbsolutePath.default('/etc/ssh/sshd_config'),
+  sshdConfigPath: RemotePath.default('/etc/ssh/sshd_config'),
   /** Folders where compose projects and secrets live, searched by the audit. */
-  scanRoots: z.array(AbsolutePath).max(20, 'At most 20 scan roots').default([]),
+  scanRoots: z.array(RemotePath).max(20, 'At most 20 scan roots').default([]),
 });
 
 function checkAuth(h: { auth?: AuthMethod | undefined; identityFile?: string | null | undefined }, ctx: z.RefinementCtx): void {
