@@ -23,6 +23,9 @@ describe('import boundaries (eslint.config.js)', () => {
     ['src/shared/x.ts', "import { app } from 'electron';\nexport const x = app;\n"],
     ['src/preload/x.ts', "import { Store } from '../main/store/store';\nexport const x = Store;\n"],
     ['src/main/x.ts', "import { App } from '../renderer/src/App';\nexport const x = App;\n"],
+    ['src/main/remediation/x.ts', "import { createLabHost } from '../../../lab/lab';\nexport const x = createLabHost;\n"],
+    ['src/cli/x.ts', "import { createLabHost } from '../../lab/lab';\nexport const x = createLabHost;\n"],
+    ['src/shared/x.ts', "import { createLabHost } from '../../lab/lab';\nexport const x = createLabHost;\n"],
   ])('rejects %s: %s', async (file, code) => {
     expect(await restrictedImports(file, code)).not.toEqual([]);
   });
@@ -33,6 +36,9 @@ describe('import boundaries (eslint.config.js)', () => {
     ['src/main/store/x.ts', "import fs from 'node:fs';\nimport { z } from 'zod';\nexport const x = [fs, z];\n"],
     ['src/renderer/src/x.ts', "import { Severity } from '../../shared/domain';\nexport const x = Severity;\n"],
     ['src/main/x.ts', "import { Severity } from '../shared/domain';\nexport const x = Severity;\n"],
+    // Tests may use the lab.
+    ['src/main/x.test.ts', "import { createLabHost } from '../../lab/lab';\nexport const x = createLabHost;\n"],
+    ['test/x.test.ts', "import { createLabHost } from '../lab/lab';\nexport const x = createLabHost;\n"],
   ])('allows %s: %s', async (file, code) => {
     expect(await restrictedImports(file, code)).toEqual([]);
   });
