@@ -11,6 +11,7 @@ import { runAudit } from './audit/auditor';
 import { getSudoPassword } from './ssh/auth';
 import { importKnownHostsFile } from './hostKeys/importKnownHosts';
 import { importCandidates, previewInventory } from './inventory/importHosts';
+import { RemediationService } from './remediation/service';
 import type { Services } from './services';
 import { importKeyToKeychain, removeHostSecrets, setSudoPassword } from './ssh/auth';
 import { openHostConnection, probeHostKeyOf, testConnection, vpnState, type ConnectDeps } from './ssh/hostConnect';
@@ -85,6 +86,7 @@ function runDetail(s: Services, run: RunDetail): RunDetail {
 
 function implementations(s: Services): Impl {
   const deps: ConnectDeps = { store: s.store, secrets: s.secrets, env: s.env };
+  const fixes = new RemediationService({ store: s.store, secrets: s.secrets, env: s.env, emit: (e) => s.emit(e) });
   return {
     app: {
       info: () => ({ version: s.appVersion, dbPath: s.store.file, schemaVersion: s.store.schemaVersion, platform: s.platform }),
@@ -234,6 +236,19 @@ function implementations(s: Services): Impl {
         if (!triage && seenIn.length === 0) throw new RampartError('NOT_FOUND', `No finding ${req.findingKey} in any run.`);
         return { findingKey: req.findingKey, triage, log: s.store.triageLog(req.findingKey), seenIn };
       },
+    },
+    // Guided fixes: the request schemas validate ids and shapes; the service checks the rest (the
+    // preview belongs to the host and has not expired, the typed host name of a high-risk plan,
+    // no other job on the host, no unfinished job left) before anything reaches the host.
+    remediation: {
+      catalog: () => fixes.catalog(),
+      plan: (req) => fixes.plan(req.hostId, req.findingKeys),
+      apply: (req) => fixes.apply({ hostId: req.hostId, jobId: req.jobId, typedHostName: req.typedHostName }),
+      rollback: (req) => fixes.rollback(req.hostId, req.jobId),
+      resume: (req) => fixes.resume(req.hostId, req.jobId),
+      history: (req) => fixes.history(req.hostId, req.limit),
+      unfinished: () => fixes.unfinished(),
+      job: (req) => fixes.job(req.jobId),
     },
   };
 }

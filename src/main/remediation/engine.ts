@@ -143,6 +143,8 @@ export interface Preview {
     resource: string;
     targets: Array<{ path: string; from: string; to: string; reason: string }>;
     recheck: { checks: string[]; sections: string[] };
+    /** Unified diff of the fix's file content edits; null when it edits no content (chmod/chown). */
+    diff: string | null;
   }>;
   /** Every step with its exact shell command, in order. */
   steps: StepDef[];
@@ -367,6 +369,7 @@ export class FixEngine {
           resource: f.resource,
           targets: f.targets.map((t) => ({ path: t.path, from: describeState(t.pre), to: describeState(postState(t.pre, t.post)), reason: t.reason })),
           recheck: f.recheck,
+          diff: fixDiff(f),
         };
       }),
       steps: buildSteps(plan),
@@ -605,18 +608,38 @@ export class FixEngine {
   // ---- report --------------------------------------------------------------------------------
 
   report(jobId: string, message: string | null, verification: Map<number, { checksRerun: string[]; stillFailing: string[] }>, leftovers: Leftover[] = []): JobReport {
-    const job = this.journal.getJob(jobId);
-    const steps = this.journal.steps(jobId);
-    const backup = steps.find((s) => s.kind === 'backup');
-    return {
-      jobId,
-      status: job.status,
-      backupDir: job.plan.backupDir,
-      leftovers,
-      message: message ?? job.error,
-      fixes: job.plan.fixes.map((f, i) => fixReport(job, f, [...(backup ? [backup] : []), ...steps.filter((s) => s.fixIndex === i)], verification.get(i), leftovers)),
-    };
+    return jobReport(this.journal, jobId, message, verification, leftovers);
   }
+}
+
+/**
+ * A job's report from the journal alone (no connection): what `FixEngine.report` returns, and what
+ * the desktop history shows for a past job (verification details and leftovers are only known to
+ * the run that computed them; pass them when known).
+ */
+export function jobReport(
+  journal: Journal,
+  jobId: string,
+  message: string | null,
+  verification: ReadonlyMap<number, { checksRerun: string[]; stillFailing: string[] }> = new Map(),
+  leftovers: Leftover[] = [],
+): JobReport {
+  const job = journal.getJob(jobId);
+  const steps = journal.steps(jobId);
+  const backup = steps.find((s) => s.kind === 'backup');
+  return {
+    jobId,
+    status: job.status,
+    backupDir: job.plan.backupDir,
+    leftovers,
+    message: message ?? job.error,
+    fixes: job.plan.fixes.map((f, i) => fixReport(job, f, [...(backup ? [backup] : []), ...steps.filter((s) => s.fixIndex === i)], verification.get(i), leftovers)),
+  };
+}
+
+/** The unified diff of a planned fix's content edits; the file fixes (chmod/chown) edit no content. */
+export function fixDiff(_f: PlannedFix): string | null {
+  return null;
 }
 
 function fixReport(job: JobRow, f: PlannedFix, steps: StepRow[], v: { checksRerun: string[]; stillFailing: string[] } | undefined, leftovers: Leftover[]): FixReport {
@@ -636,7 +659,7 @@ function fixReport(job: JobRow, f: PlannedFix, steps: StepRow[], v: { checksReru
     resource: f.resource,
     status,
     steps: steps.map((s) => ({ name: s.kind === 'chmod' ? `${s.name} ${JSON.stringify(s.target)}` : s.name, status: s.status, detail: s.detail ?? '' })),
-    diff: null,
+    diff: fixDiff(f),
     verification: v ?? { checksRerun: f.recheck.checks, stillFailing: [] },
   };
 }

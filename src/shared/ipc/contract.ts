@@ -9,6 +9,7 @@ import { findingsChannels } from './findings';
 import { hostKeysChannels } from './hostKeys';
 import { hostsChannels } from './hosts';
 import { inventoryChannels } from './inventory';
+import { remediationChannels } from './remediation';
 import { type CHANNEL_METHODS, channelName } from './names';
 
 export const contract = {
@@ -19,6 +20,7 @@ export const contract = {
   audit: auditChannels,
   runs: runsChannels,
   findings: findingsChannels,
+  remediation: remediationChannels,
 } as const;
 
 export type Contract = typeof contract;

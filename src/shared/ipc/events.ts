@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FixProgressEvent } from './remediation';
 
 export { EVENT_CHANNEL } from './names';
 
@@ -11,6 +12,7 @@ export const AuditProgressEvent = z.object({
   /** 0..1 */
   progress: z.number().min(0).max(1),
 });
-export const AppEvent = z.discriminatedUnion('type', [AuditProgressEvent]);
+export const AppEvent = z.discriminatedUnion('type', [AuditProgressEvent, FixProgressEvent]);
+export type { FixProgressEvent };
 export type AppEvent = z.infer<typeof AppEvent>;
 export type AuditProgressEvent = z.infer<typeof AuditProgressEvent>;

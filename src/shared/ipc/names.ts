@@ -9,6 +9,7 @@ export const CHANNEL_METHODS = {
   audit: ['run', 'cancel'],
   runs: ['list', 'get', 'diff'],
   findings: ['triage', 'history'],
+  remediation: ['catalog', 'plan', 'apply', 'rollback', 'resume', 'history', 'unfinished', 'job'],
 } as const;
 
 export type ChannelDomain = keyof typeof CHANNEL_METHODS;

@@ -1,6 +1,6 @@
 // Guided fixes (issue 10): plan → preview → confirm → apply (progress events) → verify →
-// rollback, the per-host fix history, and the jobs left unfinished by a crash. Declared here for
-// the desktop UI; not yet part of `contract` (the handlers come with the UI).
+// rollback, the per-host fix history, and the jobs left unfinished by a crash. The desktop UI's
+// channels (part of `contract`); `FixPreview` and `FixJobReport` are also what the engine returns.
 import { z } from 'zod';
 import { Severity } from '../domain';
 import { channel } from './channel';
@@ -35,7 +35,8 @@ export const FixPlanRequest = z
   .strict();
 export type FixPlanRequest = z.input<typeof FixPlanRequest>;
 
-const Step = z.object({ seq: z.number().int(), fixIndex: z.number().int(), kind: z.enum(['backup', 'chmod', 'verify']), name: z.string(), target: z.string().nullable(), command: z.string() });
+// kind: backup, chmod, verify today; open so that later step kinds (compose) need no contract change.
+const Step = z.object({ seq: z.number().int(), fixIndex: z.number().int(), kind: z.string(), name: z.string(), target: z.string().nullable(), command: z.string() });
 
 /** What the confirmation dialog shows: every change, every command as it will run, the re-checks. */
 export const FixPreview = z.object({
@@ -56,6 +57,8 @@ export const FixPreview = z.object({
       resource: z.string(),
       targets: z.array(z.object({ path: z.string(), from: z.string(), to: z.string(), reason: z.string() })),
       recheck: z.object({ checks: z.array(z.string()), sections: z.array(z.string()) }),
+      /** Unified diff of the fix's file content edits; null for a fix that edits no content (chmod/chown). */
+      diff: z.string().nullable(),
     }),
   ),
   steps: z.array(Step),
@@ -64,6 +67,20 @@ export const FixPreview = z.object({
 });
 export type FixPreview = z.infer<typeof FixPreview>;
 
+/** The preview as the desktop app gets it: the engine's preview plus what confirming it takes. */
+export const DesktopFixPreview = FixPreview.extend({
+  /** A fix of the plan is high-risk: `apply` needs the host's name typed (checked in main). */
+  requiresTypedHostName: z.boolean(),
+  /** The plan is applied only as previewed and only until then (ISO time); preview again after. */
+  expiresAt: z.string(),
+  /**
+   * What happens when one fix fails: the engine undoes every step of the job, newest first
+   * (fixes verified before it included). Keeping the verified fixes is not supported yet.
+   */
+  onFailure: z.literal('rollback-all'),
+});
+export type DesktopFixPreview = z.infer<typeof DesktopFixPreview>;
+
 export const FixApplyRequest = z
   .object({
     hostId: HostId,
@@ -71,8 +88,13 @@ export const FixApplyRequest = z
     jobId: JobId,
     /** High-risk fixes: the host name typed by the user. */
     typedHostName: z.string().max(255).optional(),
-    /** On a failed fix: roll back everything (default) or keep the fixes verified before it. */
-    onFailure: z.enum(['rollback-all', 'keep-verified']).default('rollback-all'),
+    /**
+     * On a failed fix the engine rolls back the whole job (every fix, newest step first). It cannot
+     * keep the fixes verified before the failure yet, so 'rollback-all' is the only value.
+     */
+    onFailure: z
+      .literal('rollback-all', { message: 'Only rollback-all is supported: a failed fix rolls back the whole job' })
+      .default('rollback-all'),
   })
   .strict();
 export type FixApplyRequest = z.input<typeof FixApplyRequest>;
@@ -101,25 +123,62 @@ export type FixJobReport = z.infer<typeof FixJobReport>;
 /** One row of the fix history / audit trail. */
 export const FixJobSummary = z.object({
   jobId: JobId,
+  /** The host profile the job was planned for (null: planned by the CLI without a saved host). */
+  hostId: z.number().int().nullable(),
   hostName: z.string(),
+  address: z.string(),
+  port: z.number().int(),
   status: FixJobStatus,
+  /** Who confirmed it (the OS user name and how), and when. */
   confirmedBy: z.string().nullable(),
   confirmedAt: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
   error: z.string().nullable(),
-  fixes: z.array(z.object({ fixId: z.string(), checkId: z.string(), findingId: z.string(), resource: z.string(), severity: Severity })),
+  /** Where the job's backups (restore.sh) are on the host. */
+  backupDir: z.string(),
+  /** Running now in this app (its rollback/finish buttons are disabled). */
+  running: z.boolean(),
+  fixes: z.array(
+    z.object({
+      fixId: z.string(),
+      title: z.string(),
+      risk: z.string(),
+      checkId: z.string(),
+      findingId: z.string(),
+      resource: z.string(),
+      severity: Severity,
+      targets: z.array(z.object({ path: z.string(), from: z.string(), to: z.string() })),
+      diff: z.string().nullable(),
+    }),
+  ),
 });
 export type FixJobSummary = z.infer<typeof FixJobSummary>;
 
-/** Main → renderer while a job runs (one per step state change). */
+/** One journaled step of a job, with the exact command it ran. */
+export const FixJobStep = Step.extend({
+  status: FixStepStatus,
+  detail: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+
+/** A job with its report and every journaled step (the audit trail's detail). */
+export const FixJobDetail = z.object({ summary: FixJobSummary, report: FixJobReport, steps: z.array(FixJobStep) });
+export type FixJobDetail = z.infer<typeof FixJobDetail>;
+
+/**
+ * Main → renderer while a job runs: `step` when a journaled step changes state (seq, its name and
+ * status), `job` when the job's status changes, `message` for a progress line (seq null).
+ */
 export const FixProgressEvent = z.object({
   type: z.literal('fix-progress'),
   jobId: JobId,
   hostId: HostId,
-  seq: z.number().int(),
+  kind: z.enum(['step', 'job', 'message']),
+  seq: z.number().int().nullable(),
   name: z.string(),
-  status: FixStepStatus,
+  status: z.union([FixStepStatus, FixJobStatus, z.literal('info')]),
   detail: z.string(),
 });
 export type FixProgressEvent = z.infer<typeof FixProgressEvent>;
@@ -128,7 +187,7 @@ export const remediationChannels = {
   /** The fixes the catalog offers (for the "Fix" button on findings). */
   catalog: channel('remediation:catalog', z.object({}).strict(), z.array(FixDeclaration)),
   /** Reads the host (read-only) and returns the preview; nothing is changed. */
-  plan: channel('remediation:plan', FixPlanRequest, FixPreview),
+  plan: channel('remediation:plan', FixPlanRequest, DesktopFixPreview),
   /** Applies a previewed plan after confirmation; resolves when applied, rolled back or incomplete. */
   apply: channel('remediation:apply', FixApplyRequest, FixJobReport),
   /** Undoes a job (unfinished, failed or applied). */
@@ -139,6 +198,6 @@ export const remediationChannels = {
   history: channel('remediation:history', z.object({ hostId: HostId, limit: z.number().int().min(1).max(500).default(50) }).strict(), z.array(FixJobSummary)),
   /** Jobs a crash left unfinished, on every host: the app offers "roll back" or "finish" at start. */
   unfinished: channel('remediation:unfinished', z.object({}).strict(), z.array(FixJobSummary)),
-  /** One job with its steps. */
-  job: channel('remediation:job', z.object({ jobId: JobId }).strict(), FixJobReport),
+  /** One job with its report and its journaled steps. */
+  job: channel('remediation:job', z.object({ jobId: JobId }).strict(), FixJobDetail),
 };
