@@ -386,9 +386,11 @@ export const FIX_HELP = `Usage: rampart fix --host USER@ADDRESS[:PORT] (--findin
        rampart fix --host USER@ADDRESS[:PORT] --resume JOB | --rollback JOB --db FILE [options]
 
 Fixes findings on one host: reads the host's current state (read-only), plans small steps
-(backup, chmod/chown as a compare-and-swap, verify), shows them with the exact shell commands,
-asks for confirmation, applies them, re-runs the checks involved, and undoes every step when
-anything fails. Every job is journaled before the host is changed: in --db, or else in
+(backup, chmod/chown or an atomic compose file edit as a compare-and-swap, compose config -q,
+up -d SERVICE, wait for health, container restart, verify), shows them with the exact shell
+commands and the diff (secret values redacted), asks for confirmation, applies them, re-runs the
+checks involved, and undoes every step when anything fails (an edited file is restored
+byte-identical from its backup on the host and the service re-created). Every job is journaled before the host is changed: in --db, or else in
 $XDG_STATE_HOME/rampart/fix-journal.sqlite3 (default ~/.local/state/rampart/).
 
 Selection:

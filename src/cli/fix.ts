@@ -68,8 +68,10 @@ function previewFixes(p: Preview): FixReport[] {
     fixId: f.fixId,
     resource: f.resource,
     status: 'planned',
-    steps: p.steps.filter((s) => s.fixIndex === -1 || s.fixIndex === i).map((s) => ({ name: s.kind === 'chmod' ? `${s.name} ${JSON.stringify(s.target)}` : s.name, status: 'planned', detail: s.command })),
-    diff: null,
+    steps: p.steps
+      .filter((s) => s.fixIndex === -1 || s.fixIndex === i)
+      .map((s) => ({ name: s.target !== null && s.kind !== 'backup' ? `${s.name} ${JSON.stringify(s.target)}` : s.name, status: 'planned', detail: s.command })),
+    diff: f.diff,
     verification: { checksRerun: f.recheck.checks, stillFailing: [] },
   }));
 }
@@ -81,9 +83,10 @@ export function formatPreview(p: Preview): string {
     lines.push('', `Fix ${i + 1}: ${f.title} [${f.fixId}] risk ${f.risk}, ${f.reversible ? 'reversible' : 'NOT reversible'}`, `  finding ${f.findingId} ${f.checkId} ${JSON.stringify(f.resource)}`);
     if (!f.targets.length) lines.push('  nothing left to change (an earlier fix of this plan covers it); verified all the same');
     for (const t of f.targets) lines.push(`  ${JSON.stringify(t.path)}: ${t.from} -> ${t.to} (${t.reason})`);
+    if (f.diff) lines.push('  diff (secret values shown as <redacted>):', ...f.diff.replace(/\n$/, '').split('\n').map((l) => `    ${l}`));
     lines.push(`  re-checked after: ${f.recheck.checks.join(', ')} (collector sections ${f.recheck.sections.join(', ')})`);
   });
-  lines.push('', 'Commands, in order (each chmod/chown refuses if the file is not exactly as planned):');
+  lines.push('', 'Commands, in order (each change refuses if the file is not exactly as planned):');
   for (const s of p.steps) {
     lines.push(`--- step ${s.seq}: ${s.name}${s.target ? ` ${JSON.stringify(s.target)}` : ''}`);
     lines.push(s.command.replace(/^/gm, '    '));
@@ -101,7 +104,7 @@ export function formatFixTable(r: JsonFixReport, leftovers: JobReport['leftovers
   if (leftovers.length) {
     lines.push('', 'ROLLBACK INCOMPLETE: these are not as they were before the job:');
     for (const l of leftovers) lines.push(`  ${JSON.stringify(l.path)}: expected ${l.expected}, found ${l.found}`, `    ${l.action}`);
-    if (backupDir) lines.push(`The modes and owners before the job are in ${backupDir}/restore.sh on the host (as root: sh ${backupDir}/restore.sh).`);
+    if (backupDir) lines.push(`The modes, owners and file contents before the job are kept in ${backupDir} on the host; ${backupDir}/restore.sh puts them back (as root: sh ${backupDir}/restore.sh).`);
   }
   return lines.join('\n') + '\n';
 }
@@ -182,7 +185,7 @@ export async function fixCommand(cmd: FixCommand, io: FixIo, version: string): P
         // Always on stderr too: the admin must act.
         io.stderr.write(`rampart: error: rollback of job ${job.jobId} is incomplete (${job.message ?? ''})\n`);
         for (const l of job.leftovers) io.stderr.write(`rampart:   ${JSON.stringify(l.path)}: expected ${l.expected}, found ${l.found}; ${l.action}\n`);
-        io.stderr.write(`rampart:   modes and owners before the job: ${job.backupDir}/restore.sh on the host; then: rampart fix --rollback ${job.jobId} --db …\n`);
+        io.stderr.write(`rampart:   backups of the job (modes, owners, file contents) in ${job.backupDir} on the host; to put them back, as root: sh ${job.backupDir}/restore.sh; then: rampart fix --rollback ${job.jobId} --db …\n`);
       }
     };
     const fromJob = (job: JobReport, extra: FixReport[] = [], requestedRollback = false): number => {

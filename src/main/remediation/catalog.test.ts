@@ -32,10 +32,11 @@ function present(mode: number, uid = 4101, gid = 4101): PresentState {
 }
 
 describe('fix catalog', () => {
-  it('declares each fix once, for checks that exist and say file-mode', () => {
+  it('declares each fix once, for checks that exist and say file-mode (the file fixes) or are container checks (compose edits, restart)', () => {
     for (const f of FIXES) {
       expect(f.checkIds.length).toBeGreaterThan(0);
-      for (const c of f.checkIds) expect(CHECKS.find((x) => x.id === c)?.fixKind, c).toBe('file-mode');
+      if (f.container) for (const c of f.checkIds) expect(CHECKS.find((x) => x.id === c)?.requires.some((s) => s === 'docker' || s === 'compose'), c).toBe(true);
+      else for (const c of f.checkIds) expect(CHECKS.find((x) => x.id === c)?.fixKind, c).toBe('file-mode');
       expect(['low', 'medium', 'high']).toContain(f.risk);
     }
     // Every file-mode check has a fix.
@@ -52,7 +53,7 @@ describe('fix catalog', () => {
   it('on the vulnerable host: a target for every fixable finding, with the check\'s mode', () => {
     const facts = hostFacts(rawScenario('vulnerable'), 0);
     const ev = evaluate(facts, HOST);
-    const fixable = ev.findings.filter((f) => fixForCheck(f.checkId));
+    const fixable = ev.findings.filter((f) => fixForCheck(f.checkId) && !fixForCheck(f.checkId)!.container);
     expect(fixable.length).toBeGreaterThan(10);
     const modes = new Map<string, number>();
     for (const f of fixable) {

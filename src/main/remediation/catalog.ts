@@ -3,10 +3,11 @@
 import { CHECKS } from '../audit/checks';
 import type { CheckDef } from '../audit/checks/types';
 import type { SectionName } from '../audit/facts';
+import { CONTAINER_FIXES } from './composeFixes';
 import { FILE_FIXES } from './fileFixes';
 import type { FixDef } from './types';
 
-export const FIXES: readonly FixDef[] = [...FILE_FIXES];
+export const FIXES: readonly FixDef[] = [...FILE_FIXES, ...CONTAINER_FIXES];
 
 {
   const ids = new Set<string>();

@@ -24,6 +24,23 @@ import type { Store } from '../store/store';
 import { checksOver, fixableChecks, fixById, fixForCheck, sectionsFor } from './catalog';
 import { Journal, type JobRow, type StepRow } from './journal';
 import {
+  containerDiff,
+  containerFixPaths,
+  containerPreviewTargets,
+  containerSteps,
+  DEFAULT_CONTAINER_WAIT,
+  isContainerStep,
+  planContainerFix,
+  restoreLines,
+  resumeContainerStep,
+  runContainerStep,
+  undoContainerFix,
+  verifyContainerFix,
+  type HostRunner,
+  type PlanContext,
+} from './composeFixes';
+import type { WaitOptions } from './compose/remote';
+import {
   BACKUP_ROOT,
   backupCommand,
   captureCommand,
@@ -64,6 +81,8 @@ export interface EngineOptions {
    */
   beforeStep?: (step: StepDef, phase: StepPhase) => Promise<void> | void;
   execTimeoutMs?: number;
+  /** The container fixes' health gate (planned into each job; DEFAULT_CONTAINER_WAIT otherwise). */
+  containerWait?: Partial<WaitOptions>;
 }
 
 export type StepPhase = 'apply' | 'undo' | 'record';
@@ -160,6 +179,7 @@ function isDrop(e: unknown): boolean {
 export function buildSteps(plan: Plan): StepDef[] {
   const steps: StepDef[] = [{ seq: 0, fixIndex: -1, kind: 'backup', name: 'backup', target: null, command: backupCommand(plan.backupDir) }];
   plan.fixes.forEach((f, i) => {
+    if (f.container) steps.push(...containerSteps(f, i, steps.length));
     for (const t of f.targets)
       steps.push({ seq: steps.length, fixIndex: i, kind: 'chmod', name: 'chmod-chown', target: t.path, command: setCommand(t.path, t.pre, t.post) });
     steps.push({
@@ -191,6 +211,11 @@ export class FixEngine {
 
   private progress(m: string): void {
     this.opts.onProgress?.(m);
+  }
+
+  /** The engine's privileged runner for composeFixes.ts (read-only commands survive a drop). */
+  private hostRunner(): HostRunner {
+    return { run: (command, opts) => this.run(command, opts) };
   }
 
   private get hostKey(): string {
@@ -283,11 +308,16 @@ export class FixEngine {
     const jobId = randomUUID();
     const planned: PlannedFix[] = [];
     const specs: Array<{ finding: FindingRef; fixId: string; targets: ReturnType<NonNullable<ReturnType<typeof fixForCheck>>['targets']> }> = [];
+    const containerFindings: FindingRef[] = [];
     for (const f of selected) {
       const fix = fixForCheck(f.checkId)!;
       // The backup folder and other users' files need root: say so before planning anything.
       if (fix.needsRoot && uid !== 0) {
         skipped.push({ findingId: f.id, checkId: f.checkId, resource: f.resource, fixId: fix.id, reason: `this fix needs root, and commands run as uid ${uid ?? 'unknown'}: use --sudo (sudo -n), or log in as root` });
+        continue;
+      }
+      if (fix.container) {
+        containerFindings.push(f);
         continue;
       }
       try {
@@ -338,6 +368,39 @@ export class FixEngine {
         recheck: { checks: checksOver(recheckSections).map((c) => c.id), sections: recheckSections },
       });
     }
+    // Container fixes (compose edits, restarts): planned from the host by composeFixes.ts.
+    if (containerFindings.length) {
+      const ctx: PlanContext = {
+        ...this.hostRunner(),
+        jobId,
+        backupDir: `${this.backupRoot}/${jobId}`,
+        wait: { ...DEFAULT_CONTAINER_WAIT, ...this.opts.containerWait },
+        pending: new Map(),
+        chmodPaths: new Set(planState.keys()),
+      };
+      for (const f of containerFindings) {
+        const fix = fixForCheck(f.checkId)!;
+        try {
+          const container = await planContainerFix(f, facts, ctx, planned.length);
+          const recheckSections = sectionsFor([f.checkId]);
+          planned.push({
+            fixId: fix.id,
+            checkId: f.checkId,
+            findingId: f.id,
+            resource: f.resource,
+            severity: f.severity,
+            title: fix.title,
+            risk: fix.risk,
+            targets: [],
+            recheck: { checks: checksOver(recheckSections).map((c) => c.id), sections: recheckSections },
+            container,
+          });
+        } catch (e) {
+          if (!(e instanceof FixNotApplicable)) throw e;
+          skipped.push({ findingId: f.id, checkId: f.checkId, resource: f.resource, fixId: fix.id, reason: e.message });
+        }
+      }
+    }
     const plan: Plan = {
       jobId,
       host: this.target.host,
@@ -367,7 +430,7 @@ export class FixEngine {
           findingId: f.findingId,
           checkId: f.checkId,
           resource: f.resource,
-          targets: f.targets.map((t) => ({ path: t.path, from: describeState(t.pre), to: describeState(postState(t.pre, t.post)), reason: t.reason })),
+          targets: f.container ? containerPreviewTargets(f) : f.targets.map((t) => ({ path: t.path, from: describeState(t.pre), to: describeState(postState(t.pre, t.post)), reason: t.reason })),
           recheck: f.recheck,
           diff: fixDiff(f),
         };
@@ -401,9 +464,15 @@ export class FixEngine {
         if (step.kind === 'backup') {
           this.progress(`Creating the backup folder ${plan.backupDir}`);
           const targets = plan.fixes.flatMap((f) => f.targets);
-          const res = await this.run(step.command, { stdin: restoreScript(jobId, targets), readOnly: false });
+          const restore = restoreScript(jobId, targets) + restoreLines(plan).map((l) => `${l}\n`).join('');
+          const res = await this.run(step.command, { stdin: restore, readOnly: false });
           if (res.code !== 0 || !/^OK$/m.test(res.stdout)) failure = `could not create the backup folder ${plan.backupDir}: exit ${res.code}: ${res.stderr.trim().slice(0, 200)}`;
           this.journal.stepFinished(jobId, step.seq, failure ? 'failed' : 'done', failure ?? `${plan.backupDir} (mode 700) with restore.sh`);
+        } else if (isContainerStep(step.kind)) {
+          const out = await runContainerStep(step, plan.fixes[step.fixIndex]!, { ...this.hostRunner(), journal: this.journal, jobId, progress: (m) => this.progress(m) });
+          if (out.failure) failure = out.failure;
+          if (out.refused) refused = true;
+          this.journal.stepFinished(jobId, step.seq, out.status, out.detail, out.post ?? null);
         } else if (step.kind === 'chmod') {
           const t = plan.fixes[step.fixIndex]!.targets.find((x) => x.path === step.target)!;
           this.progress(`Changing ${JSON.stringify(t.path)} to ${modeOctal(t.post.mode)} ${t.post.uid}:${t.post.gid}`);
@@ -435,14 +504,14 @@ export class FixEngine {
       } catch (e) {
         failure = `${step.name} failed: ${(e as Error).message}`;
         // A dropped mutation may or may not have happened: the rollback reads the host to know.
-        this.journal.stepFinished(jobId, step.seq, 'failed', `${(e as Error).message}${step.kind === 'chmod' ? ' (it may or may not have run)' : ''}`);
+        this.journal.stepFinished(jobId, step.seq, 'failed', `${(e as Error).message}${step.kind === 'chmod' || step.kind === 'file-write' || step.kind === 'compose-up' || step.kind === 'restart' ? ' (it may or may not have run)' : ''}`);
         await this.ensureConnected(e);
       }
       if (failure) break;
     }
     if (failure) {
       this.journal.setJobStatus(jobId, 'rolling-back', failure);
-      const touched = this.journal.steps(jobId).some((s) => s.kind === 'chmod' && s.status !== 'pending' && s.status !== 'skipped');
+      const touched = this.journal.steps(jobId).some((s) => ['chmod', 'file-write', 'compose-up', 'restart'].includes(s.kind) && s.status !== 'pending' && s.status !== 'skipped');
       const r = await this.undo(jobId, failure, verification);
       // A compare-and-swap refusal before anything was changed: the job was refused, not undone.
       if (refused && !touched && r.status === 'rolled-back') {
@@ -462,6 +531,10 @@ export class FixEngine {
     for (const [k, t] of fix.targets.entries()) {
       const want = postState(t.pre, t.post);
       if (!sameState(states[k]!, want)) return { problem: `${JSON.stringify(t.path)} is ${describeState(states[k]!)}, expected ${describeState(want)}`, checksRerun: [], stillFailing: [] };
+    }
+    if (fix.container) {
+      const problem = await verifyContainerFix(fix, this.hostRunner());
+      if (problem) return { problem, checksRerun: [], stillFailing: [] };
     }
     const { evaluation, checks } = await this.recheck(fix.recheck.sections);
     const own = evaluation.checks.find((c) => c.checkId === fix.checkId);
@@ -512,6 +585,17 @@ export class FixEngine {
     if (job.status === 'rolling-back' || job.status === 'rollback-incomplete') return this.undo(jobId, job.error ?? 'resumed rollback', new Map());
     if (!['planned', 'applying', 'verifying'].includes(job.status)) return this.report(jobId, `job ${jobId} is already ${job.status}; nothing to resume`, new Map());
     for (const step of this.journal.steps(jobId)) {
+      if (isContainerStep(step.kind) && (step.status === 'running' || step.status === 'failed')) {
+        // A file write is read on the host; the other container steps are simply run again.
+        const v = await resumeContainerStep(step, job.plan.fixes[step.fixIndex]!, this.hostRunner());
+        if (v.kind === 'done') this.journal.stepFinished(jobId, step.seq, 'done', v.detail, v.post ?? null);
+        else if (v.kind === 'pending') this.journal.stepFinished(jobId, step.seq, 'pending', 'found not done (or to be run again) when resumed');
+        else {
+          this.journal.setJobStatus(jobId, 'rolling-back', v.why);
+          return this.undo(jobId, v.why, new Map());
+        }
+        continue;
+      }
       if (step.kind !== 'chmod' || (step.status !== 'running' && step.status !== 'failed')) continue;
       const t = job.plan.fixes[step.fixIndex]!.targets.find((x) => x.path === step.target)!;
       const [cur] = await this.capture([t.path]);
@@ -546,6 +630,21 @@ export class FixEngine {
     const steps = this.journal.steps(jobId);
     const touched = steps.filter((s) => s.kind === 'chmod' && ['running', 'done', 'failed', 'undoing', 'undo-failed', 'undone'].includes(s.status));
     let unreachable: string | null = null;
+    // Container fixes first (planned after the file fixes, so newest first), each on its own files.
+    const containerLeft: Leftover[] = [];
+    for (let i = plan.fixes.length - 1; i >= 0; i--) {
+      if (!plan.fixes[i]!.container) continue;
+      containerLeft.push(
+        ...(await undoContainerFix(plan, i, this.journal.steps(jobId), {
+          ...this.hostRunner(),
+          journal: this.journal,
+          jobId,
+          progress: (m) => this.progress(m),
+          beforeUndo: (st) => this.opts.beforeStep?.(st, 'undo'),
+          onError: (e) => this.ensureConnected(e),
+        })),
+      );
+    }
     for (const step of [...touched].reverse()) {
       if (step.status === 'undone') continue;
       const t = plan.fixes[step.fixIndex]!.targets.find((x) => x.path === step.target)!;
@@ -561,7 +660,7 @@ export class FixEngine {
       }
     }
     // Re-verify the pre-state of every file the job may have touched.
-    const leftovers: Leftover[] = [];
+    const leftovers: Leftover[] = [...containerLeft];
     const targets = touched.map((s) => plan.fixes[s.fixIndex]!.targets.find((x) => x.path === s.target)!);
     let states: FileState[] | null = null;
     try {
@@ -638,18 +737,19 @@ export function jobReport(
 }
 
 /** The unified diff of a planned fix's content edits; the file fixes (chmod/chown) edit no content. */
-export function fixDiff(_f: PlannedFix): string | null {
-  return null;
+export function fixDiff(f: PlannedFix): string | null {
+  return containerDiff(f);
 }
 
 function fixReport(job: JobRow, f: PlannedFix, steps: StepRow[], v: { checksRerun: string[]; stillFailing: string[] } | undefined, leftovers: Leftover[]): FixReport {
   const mine = steps.filter((s) => s.fixIndex >= 0);
-  const ownLeft = leftovers.some((l) => f.targets.some((t) => t.path === l.path));
+  const ownPaths = [...f.targets.map((t) => t.path), ...containerFixPaths(f)];
+  const ownLeft = leftovers.some((l) => ownPaths.includes(l.path));
   let status: FixStatus;
   if (job.status === 'applied') status = 'applied';
   else if (mine.every((s) => s.status === 'pending')) status = 'not-run';
   else if (ownLeft || mine.some((s) => s.status === 'undo-failed')) status = 'rollback-incomplete';
-  else if (mine.some((s) => s.status === 'skipped' && s.kind === 'chmod')) status = 'refused';
+  else if (mine.some((s) => s.status === 'skipped' && ['chmod', 'file-backup', 'file-write', 'restart'].includes(s.kind))) status = 'refused';
   else if (job.status === 'rolled-back' || job.status === 'rollback-incomplete') status = 'rolled-back';
   else status = 'planned';
   return {
@@ -658,7 +758,7 @@ function fixReport(job: JobRow, f: PlannedFix, steps: StepRow[], v: { checksReru
     fixId: f.fixId,
     resource: f.resource,
     status,
-    steps: steps.map((s) => ({ name: s.kind === 'chmod' ? `${s.name} ${JSON.stringify(s.target)}` : s.name, status: s.status, detail: s.detail ?? '' })),
+    steps: steps.map((s) => ({ name: s.target !== null && s.kind !== 'backup' ? `${s.name} ${JSON.stringify(s.target)}` : s.name, status: s.status, detail: s.detail ?? '' })),
     diff: fixDiff(f),
     verification: v ?? { checksRerun: f.recheck.checks, stillFailing: [] },
   };

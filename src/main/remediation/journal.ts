@@ -63,7 +63,13 @@ export class Journal {
         `INSERT INTO remediation_steps (job_id, seq, fix_index, name, kind, target, command, status, pre_state_json) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
       );
       for (const s of steps) {
-        const pre = s.kind === 'chmod' ? (plan.fixes[s.fixIndex]?.targets.find((t) => t.path === s.target)?.pre ?? null) : null;
+        const fix = plan.fixes[s.fixIndex];
+        const pre =
+          s.kind === 'chmod'
+            ? (fix?.targets.find((t) => t.path === s.target)?.pre ?? null)
+            : (s.kind === 'file-backup' || s.kind === 'file-write') && fix?.container?.kind === 'compose-edit'
+              ? (fix.container.files.find((f) => f.path === s.target)?.pre ?? null)
+              : null;
         ins.run(plan.jobId, s.seq, s.fixIndex, s.name, s.kind, s.target, s.command, pre ? JSON.stringify(pre) : null);
       }
     })();

@@ -3,6 +3,8 @@
 // a plan is stored in the journal as it was confirmed.
 import type { Severity } from '../../shared/domain';
 import type { HostFacts, SectionName } from '../audit/facts';
+import type { ComposeFixParams } from './compose/edit';
+import type { ComposeProject, PreviousState, WaitOptions } from './compose/remote';
 
 export type Risk = 'low' | 'medium' | 'high';
 export type Effort = 'low' | 'medium' | 'high';
@@ -68,6 +70,8 @@ export interface FixDef {
    * requires). Throws FixNotApplicable when the facts do not support a safe change.
    */
   targets(finding: FindingRef, facts: Partial<HostFacts>): TargetSpec[];
+  /** A container fix (compose edit, restart): planned by composeFixes.ts, not from targets(). */
+  container?: boolean;
 }
 
 export class FixNotApplicable extends Error {
@@ -96,7 +100,60 @@ export interface PlannedFix {
   targets: PlannedTarget[];
   /** What verification re-runs: these checks over these collector sections. */
   recheck: { checks: string[]; sections: SectionName[] };
+  /** A container fix's plan (compose edit or restart); absent for the file fixes. */
+  container?: ContainerFixPlan;
 }
+
+/** A file a compose fix writes (the compose file, the project's .env): states and hashes, never content. */
+export interface PlannedFile {
+  path: string;
+  role: 'compose' | 'env';
+  /** A regular file, or absent (a .env the fix creates). */
+  pre: FileState;
+  /** What the fix leaves: this content hash, mode and owner. */
+  post: { sha256: string; mode: number; uid: number; gid: number };
+  /** Its bytes before the job, on the host in the job's backup folder; null when it was absent. */
+  backup: string | null;
+  /** The temp file of the atomic write and of the restore (same folder as the file). */
+  temp: string;
+}
+
+/** The service container as the plan saw it: its compose config-hash is what a rollback must bring back. */
+export interface ContainerPre {
+  id: string;
+  name: string;
+  configHash: string | null;
+  running: boolean;
+  health: string | null;
+}
+
+export interface ComposeEditPlan {
+  kind: 'compose-edit';
+  checkId: string;
+  project: ComposeProject;
+  service: string;
+  /** The edit's parameters (no secret value: a moved secret is read from the file again at apply time). */
+  params: ComposeFixParams;
+  /** Written in this order (.env first, then the compose file). */
+  files: PlannedFile[];
+  /** Unified diff of the compose file, every secret value redacted, then the .env additions as KEY=<redacted>. */
+  diff: string;
+  summary: string;
+  envLines: string[];
+  container: ContainerPre;
+  wait: WaitOptions;
+}
+
+export interface RestartPlan {
+  kind: 'restart';
+  checkId: string;
+  container: ContainerPre;
+  previous: PreviousState;
+  wait: WaitOptions;
+  stopTimeoutS: number;
+}
+
+export type ContainerFixPlan = ComposeEditPlan | RestartPlan;
 
 export interface PlanHost {
   hostId: number | null;
@@ -120,7 +177,7 @@ export interface Plan {
   findingsBefore: string[];
 }
 
-export type StepKind = 'backup' | 'chmod' | 'verify';
+export type StepKind = 'backup' | 'chmod' | 'verify' | 'file-backup' | 'file-write' | 'compose-config' | 'compose-up' | 'health' | 'restart';
 
 /** One step of a job, derived deterministically from the plan (seq = order of application). */
 export interface StepDef {
