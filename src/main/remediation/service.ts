@@ -88,8 +88,8 @@ class ReportingJournal extends Journal {
   }
 }
 
-function stepLabel(kind: string, name: string, target: string | null): string {
-  return kind === 'chmod' && target !== null ? `${name} ${JSON.stringify(target)}` : name;
+function stepLabel(name: string, target: string | null): string {
+  return target !== null ? `${name} ${JSON.stringify(target)}` : name;
 }
 
 export class RemediationService {
@@ -141,7 +141,7 @@ export class RemediationService {
             this.deps.store.db,
             (jobId, seq, status) => {
               const step = this.journal.steps(jobId).find((s) => s.seq === seq);
-              emit({ jobId, kind: 'step', seq, name: step ? stepLabel(step.kind, step.name, step.target) : `step ${seq}`, status, detail: step?.detail ?? '' });
+              emit({ jobId, kind: 'step', seq, name: step ? stepLabel(step.name, step.target) : `step ${seq}`, status, detail: step?.detail ?? '' });
             },
             (jobId, status) => emit({ jobId, kind: 'job', seq: null, name: 'job', status, detail: '' }),
           )

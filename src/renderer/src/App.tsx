@@ -2,7 +2,11 @@ import { useEffect } from 'react';
 import type React from 'react';
 import { subscribe } from './api';
 import { ErrorBoundary } from './components/ErrorBoundary';
+import { FixDialog } from './components/FixDialog';
+import { UnfinishedJobs } from './components/UnfinishedJobs';
 import { ErrorBanner } from './components/ui';
+import { useFixes } from './fixes';
+import { FixHistoryScreen } from './screens/FixHistoryScreen';
 import { HostDetailScreen } from './screens/HostDetailScreen';
 import { HostsScreen } from './screens/HostsScreen';
 import { RunScreen } from './screens/RunScreen';
@@ -15,6 +19,8 @@ function routeKey(route: Route): string {
       return `host:${route.hostId}`;
     case 'run':
       return `run:${route.runId}`;
+    case 'fixes':
+      return `fixes:${route.hostId}`;
     default:
       return route.screen;
   }
@@ -30,6 +36,8 @@ function Screen({ route }: { route: Route }): React.JSX.Element {
       return <RunsScreen />;
     case 'run':
       return <RunScreen runId={route.runId} />;
+    case 'fixes':
+      return <FixHistoryScreen hostId={route.hostId} />;
   }
 }
 
@@ -83,8 +91,14 @@ export function App(): React.JSX.Element {
 
   useEffect(() => {
     const { init, handleEvent, showError } = useStore.getState();
-    const off = subscribe((event) => handleEvent(event));
+    const off = subscribe((event) => {
+      if (event.type === 'fix-progress') useFixes.getState().handleEvent(event);
+      else handleEvent(event);
+    });
     void init();
+    // Which findings have a fix, and the jobs a crash left unfinished (offered at once).
+    void useFixes.getState().loadCatalog();
+    void useFixes.getState().loadUnfinished();
     const onRejection = (e: PromiseRejectionEvent): void => showError(e.reason);
     const onError = (e: ErrorEvent): void => {
       // Benign layout-timing noise from ResizeObserver (charts), not an error the user can act on.
@@ -104,7 +118,9 @@ export function App(): React.JSX.Element {
     <div className="app">
       <TopBar />
       <ErrorBanner />
+      <FixDialog />
       <main className="content">
+        <UnfinishedJobs />
         <ErrorBoundary key={routeKey(route)} onReset={() => navigate({ screen: 'hosts' })}>
           <Screen route={route} />
         </ErrorBoundary>

@@ -14,7 +14,8 @@ export type Route =
   | { screen: 'hosts' }
   | { screen: 'host'; hostId: number }
   | { screen: 'runs' }
-  | { screen: 'run'; runId: string };
+  | { screen: 'run'; runId: string }
+  | { screen: 'fixes'; hostId: number };
 
 export interface Banner {
   id: number;
@@ -134,6 +135,8 @@ export interface State {
   loadHostRuns(hostId: number): Promise<void>;
   loadAllRuns(): Promise<void>;
   loadRun(runId: string): Promise<void>;
+  /** Fetches the run on screen again (a fix job changed its findings' statuses and its score). */
+  reloadCurrentRun(): Promise<void>;
   loadDiff(runId: string): Promise<void>;
   /** Fetches the diff counts of the given runs that are not cached yet (a few at a time). */
   loadDiffCounts(runIds: string[]): Promise<void>;
@@ -407,6 +410,18 @@ export const useStore = create<State>()((set, get) => {
       } finally {
         set({ runLoading: false });
       }
+    },
+
+    async reloadCurrentRun() {
+      const { currentRun, currentDiff } = get();
+      if (!currentRun) return;
+      try {
+        const run = await call('runs', 'get', { runId: currentRun.id });
+        if (get().currentRun?.id === run.id) set({ currentRun: run });
+      } catch (e) {
+        get().showError(e);
+      }
+      if (currentDiff?.runId === currentRun.id) void get().loadDiff(currentRun.id);
     },
 
     async loadDiff(runId) {

@@ -205,6 +205,9 @@ function HostHeader({ host, onEdit }: { host: Host; onEdit: () => void }): React
         >
           Run audit
         </button>
+        <button type="button" className="btn" data-testid="host-fix-history" onClick={() => navigate({ screen: 'fixes', hostId: host.id })}>
+          Fix history
+        </button>
         <div className="spacer" />
         <RemoveHost host={host} />
       </div>

@@ -5,6 +5,8 @@ import { GRADING_FORMULA } from '../../../shared/grading';
 import { RunDiffPanel } from '../components/RunDiffPanel';
 import { TRIAGE_LABEL, TriageBar } from '../components/Triage';
 import { FindingCounts, GradeChip, SeverityBadge, StatusBadge } from '../components/ui';
+import type { FixDeclaration } from '../../../shared/ipc/remediation';
+import { useFixes } from '../fixes';
 import { CHECK_STATUS_LABEL, SEVERITY_RANK, categoryLabel, formatDate, formatDuration, formatScore, gradeClass, target } from '../format';
 import { useStore } from '../store';
 
@@ -231,9 +233,25 @@ function bySeverity(a: Finding, b: Finding): number {
   return SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.title.localeCompare(b.title);
 }
 
+/** The fix a finding can get here: only open findings of the host's latest run (what a plan reads). */
+function fixOf(f: Finding, canTriage: boolean, fixByCheck: Record<string, FixDeclaration>): FixDeclaration | undefined {
+  return canTriage && f.status === 'open' ? fixByCheck[f.checkId] : undefined;
+}
+
 function Findings({ run, canTriage, latestRunId }: { run: RunDetail; canTriage: boolean; latestRunId: string | null }): React.JSX.Element {
   const navigate = useStore((s) => s.navigate);
+  const fixByCheck = useFixes((s) => s.fixByCheck);
+  const startFix = useFixes((s) => s.startFix);
+  const dialogOpen = useFixes((s) => s.dialog !== null);
+  const [selected, setSelected] = useState<string[]>([]);
   const findings = run.findings.filter((f) => f.status === 'open');
+  // A selection holds only findings that can still be fixed (a fixed one leaves the open list).
+  const selectable = new Set(findings.filter((f) => fixOf(f, canTriage, fixByCheck)).map((f) => f.id));
+  const chosen = selected.filter((id) => selectable.has(id));
+  const toggle = (id: string): void => setSelected((cur) => (cur.includes(id) ? cur.filter((x) => x !== id) : [...cur, id]));
+  const fix = (keys: string[]): void => {
+    if (run.hostId !== null && keys.length) void startFix(run.hostId, keys);
+  };
   const groups = new Map<string, Finding[]>();
   for (const f of findings) {
     const list = groups.get(f.category);
@@ -250,6 +268,26 @@ function Findings({ run, canTriage, latestRunId }: { run: RunDetail; canTriage: 
         Findings <span className="muted" data-testid="open-count">{findings.length}</span>
         {findings.length !== run.findings.length && <span className="muted small"> open · {run.findings.length - findings.length} not counted (below)</span>}
       </h2>
+      {run.hostId !== null && (canTriage || selectable.size > 0) && (
+        <div className="panel note fix-bar" data-testid="fix-bar">
+          <span className="small">
+            {selectable.size} open finding{selectable.size === 1 ? ' has' : 's have'} an automatic fix. Select several to fix them in one job (applied in the order
+            selected, each verified; a failure rolls back the whole job).
+          </span>
+          <span className="spacer" />
+          <button type="button" className="link small" data-testid="open-fix-history" onClick={() => navigate({ screen: 'fixes', hostId: run.hostId! })}>
+            Fix history
+          </button>
+          {chosen.length > 0 && (
+            <button type="button" className="btn small" data-testid="fix-clear-selection" onClick={() => setSelected([])}>
+              Clear
+            </button>
+          )}
+          <button type="button" className="btn small primary" data-testid="fix-selected" disabled={chosen.length === 0 || dialogOpen} onClick={() => fix(chosen)}>
+            Fix selected ({chosen.length})
+          </button>
+        </div>
+      )}
       {!canTriage && run.hostId !== null && latestRunId !== null && (
         <div className="panel note small" data-testid="triage-readonly">
           An older run: statuses are shown as this run was scored. Triage findings from the{' '}
@@ -273,7 +311,17 @@ function Findings({ run, canTriage, latestRunId }: { run: RunDetail; canTriage: 
         <div key={cat} className="finding-group" data-testid="finding-group" data-category={cat}>
           <GroupHeader category={cat} count={list.length} score={run.score} />
           {list.map((f) => (
-            <FindingCard key={f.id} finding={f} canTriage={canTriage} showCategory={false} />
+            <FindingCard
+              key={f.id}
+              finding={f}
+              canTriage={canTriage}
+              showCategory={false}
+              fix={fixOf(f, canTriage, fixByCheck)}
+              selected={chosen.includes(f.id)}
+              onSelect={() => toggle(f.id)}
+              onFix={() => fix([f.id])}
+              fixDisabled={dialogOpen}
+            />
           ))}
         </div>
       ))}
@@ -327,7 +375,24 @@ function NotCounted({ run, canTriage }: { run: RunDetail; canTriage: boolean }):
   );
 }
 
-function FindingCard({ finding: f, canTriage, showCategory }: { finding: Finding; canTriage: boolean; showCategory: boolean }): React.JSX.Element {
+interface FixProps {
+  fix?: FixDeclaration | undefined;
+  selected?: boolean;
+  onSelect?: () => void;
+  onFix?: () => void;
+  fixDisabled?: boolean;
+}
+
+function FindingCard({
+  finding: f,
+  canTriage,
+  showCategory,
+  fix,
+  selected = false,
+  onSelect,
+  onFix,
+  fixDisabled = false,
+}: { finding: Finding; canTriage: boolean; showCategory: boolean } & FixProps): React.JSX.Element {
   return (
     <article
       className={`panel finding finding-${f.severity}${f.status !== 'open' ? ' finding-triaged' : ''}`}
@@ -336,8 +401,19 @@ function FindingCard({ finding: f, canTriage, showCategory }: { finding: Finding
       data-check-id={f.checkId}
       data-finding-id={f.id}
       data-status={f.status}
+      data-fixable={fix ? 'true' : 'false'}
     >
       <header className="finding-head">
+        {fix && (
+          <input
+            type="checkbox"
+            className="fix-check"
+            data-testid="fix-select"
+            aria-label={`Select for a fix: ${f.title}`}
+            checked={selected}
+            onChange={() => onSelect?.()}
+          />
+        )}
         <SeverityBadge severity={f.severity} />
         <span className="finding-title" data-testid="finding-title">
           {f.title}
@@ -392,6 +468,16 @@ function FindingCard({ finding: f, canTriage, showCategory }: { finding: Finding
           </>
         )}
       </dl>
+      {fix && (
+        <div className="fix-offer" data-testid="fix-offer">
+          <button type="button" className="btn small primary" data-testid="fix-finding" disabled={fixDisabled} onClick={() => onFix?.()}>
+            Fix…
+          </button>
+          <span className="small">
+            {fix.title} <span className="muted">({fix.risk} risk{fix.reversible ? ', reversible' : ''})</span>
+          </span>
+        </div>
+      )}
       <TriageBar finding={f} canTriage={canTriage} />
     </article>
   );

@@ -1,0 +1,379 @@
+// Guided fixes, end to end (issue 10, "Desktop UI"): the built renderer in Chromium over the real
+// handler table, a real SQLite file and a real lab host (its own sshd in a network namespace) with
+// planted world-readable secret files.
+//
+// audit → "Fix…" on one finding → preview (the exact chmod command with its compare-and-swap, the
+// target mode, risk, re-checks) → Confirm → live progress per step → applied and verified (the file
+// is 0600 on disk) → the finding is marked fixed → the host's fix history lists the job (who, what,
+// outcome) → roll it back from the history (the file is 0644 again, same content) → select two
+// findings, preview one plan, change the second file on the host before confirming → the first fix
+// is applied and verified, the second refused by compare-and-swap, the whole job rolled back
+// automatically (first file back to 0644) → a real `rampart fix` SIGKILLed mid-job on the app's
+// database leaves an unfinished job → on restart the app offers it: "Roll back" restores the file.
+//
+// Needs root for the lab and /usr/bin/chromium. Screenshots go to e2e/screenshots/remediation/.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
+import path, { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { createLabHost, destroyLabHost, labPrerequisites, type LabHost } from '../lab/lab';
+import { lockedShadowFor, plantDir, plantFile, plantRootOf } from '../lab/plant';
+import { findingKey } from '../src/main/audit/engine';
+import { backupCommand, setCommand } from '../src/main/remediation/remote';
+import type { Host, RunDetail } from '../src/shared/domain';
+import type { FixJobSummary } from '../src/shared/ipc/remediation';
+import { BIN, ROOT } from '../test/support/cliContract';
+import { ensureBuilt, openApp, resetScreenshots, shot, type App } from './harness';
+import { pageOf, stepper, text, unwrap, visible } from './steps';
+
+const pre = labPrerequisites();
+const labAvailable = pre.ok || process.env.RAMPART_LAB_REQUIRED === '1';
+if (!pre.ok) console.warn(`[e2e] lab hosts unavailable (${pre.reason}); ${labAvailable ? 'RAMPART_LAB_REQUIRED=1, failing' : 'skipping the remediation e2e suite'}.`);
+
+const BACKUP_ROOT = '/var/lib/rampart/backups';
+const CHECK = 'SECRET-FILE-READABLE';
+const OWNER = 1234;
+const HOST_NAME = 'fix-t';
+
+interface Snap {
+  mode: number;
+  uid: number;
+  gid: number;
+  sha256: string;
+}
+function snap(p: string): Snap {
+  const s = statSync(p);
+  return { mode: s.mode & 0o7777, uid: s.uid, gid: s.gid, sha256: createHash('sha256').update(readFileSync(p)).digest('hex') };
+}
+
+/** A numbered screenshot of just the dialog (the page behind it is dimmed and would shrink it to nothing). */
+async function shotOf(page: Page, what: Locator, name: string): Promise<void> {
+  const file = await shot(page, name);
+  await what.screenshot({ path: file, animations: 'disabled' });
+}
+
+describe.skipIf(!labAvailable)('guided fixes in a browser: preview → confirm → progress → verified → history → rollback; CAS refusal rolled back; unfinished job at start', () => {
+  let tmp = '';
+  let dbFile = '';
+  let app: App | null = null;
+  let lab: LabHost | null = null;
+  let hostId = 0;
+  let run!: RunDetail;
+  const jobs = new Set<string>();
+  /** Two planted secrets: world-readable .env files owned by uid 1234. */
+  let fileA = '';
+  let fileB = '';
+  let beforeA!: Snap;
+  let jobA = '';
+
+  const page = (): Page => pageOf(app);
+  const step = stepper(() => app);
+  const keyOf = (file: string): string => findingKey(`${lab!.address}:${lab!.port}`, CHECK, `file:${file}`);
+  const cardOf = (p: Page, file: string) => p.locator(`[data-testid="finding"][data-finding-id="${keyOf(file)}"]`);
+
+  beforeAll(async () => {
+    ensureBuilt();
+    resetScreenshots('remediation');
+    tmp = mkdtempSync(join(tmpdir(), 'rampart-e2e-fix-'));
+    dbFile = join(tmp, 'rampart.sqlite3');
+    lab = await createLabHost({
+      scenario: 'hardened',
+      network: {
+        // The host's own group and shadow files (entries are bound for sshd's sessions only if present when it starts).
+        setup: async (ctx) => {
+          const etc = path.join('/etc/netns', ctx.name);
+          plantFile(path.join(etc, 'group'), readFileSync('/etc/group', 'utf8'), { mode: 0o644 });
+          plantFile(path.join(etc, 'shadow'), lockedShadowFor(readFileSync('/etc/passwd', 'utf8')), { mode: 0o640 });
+        },
+      },
+    });
+    const root = plantRootOf(lab.name);
+    plantDir(path.dirname(root), { mode: 0o755 });
+    plantDir(root, { mode: 0o755 });
+    const srv = plantDir(path.join(root, 'srv'), { mode: 0o755 });
+    fileA = plantFile(path.join(srv, 'app', '.env'), 'API_TOKEN=rmp-e2e-not-a-secret-a\n', { mode: 0o644, uid: OWNER, gid: OWNER });
+    fileB = plantFile(path.join(srv, 'worker', '.env'), 'DB_PASSWORD=rmp-e2e-not-a-secret-b\n', { mode: 0o644, uid: OWNER, gid: OWNER });
+    beforeA = snap(fileA);
+    app = await openApp({ dbFile });
+  });
+
+  afterAll(async () => {
+    try {
+      await app?.close();
+    } finally {
+      if (lab) await destroyLabHost(lab).catch(() => undefined);
+      if (lab) rmSync(plantRootOf(lab.name), { recursive: true, force: true });
+      // Backups of this suite's jobs only; the parents only if nothing else is left in them.
+      for (const j of jobs) rmSync(path.join(BACKUP_ROOT, j), { recursive: true, force: true });
+      for (const d of [BACKUP_ROOT, path.dirname(BACKUP_ROOT)]) {
+        try {
+          if (existsSync(d) && readdirSync(d).length === 0) rmdirSync(d);
+        } catch {
+          /* another suite's backups */
+        }
+      }
+      if (tmp) rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  step('audit a lab host with planted world-readable secret files: each finding offers a Fix', async () => {
+    const p = page();
+    const l = lab!;
+    await p.getByTestId('add-host').click();
+    await p.getByTestId('host-name').fill(HOST_NAME);
+    await p.getByTestId('host-address').fill(l.address);
+    await p.getByTestId('host-port').fill(String(l.port));
+    await p.getByTestId('host-user').fill(l.user);
+    await p.getByTestId('host-identity').fill(l.identityFile);
+    await p.getByTestId('host-sshd-config').fill(l.sshdConfigPath);
+    await p.getByTestId('host-scan-roots').fill(path.join(plantRootOf(l.name), 'srv'));
+    await p.getByTestId('host-save').click();
+    await p.getByTestId('host-row').filter({ hasText: HOST_NAME }).click();
+    hostId = unwrap(await app!.call<Host[]>('hosts', 'list')).find((h) => h.name === HOST_NAME)!.id;
+    await p.getByTestId('connect').click();
+    await visible(p.getByTestId('fingerprint-prompt'));
+    const keyType = await text(p.getByTestId('key-type'));
+    expect(await text(p.getByTestId('fingerprint'))).toBe(l.hostKeyFingerprints[keyType]);
+    await p.getByTestId('trust-key').click();
+    await visible(p.getByTestId('key-match'));
+    // No fix job yet: the history is empty.
+    await p.getByTestId('host-fix-history').click();
+    await visible(p.getByTestId('fix-history-empty'));
+    await p.getByTestId('back-to-host').click();
+
+    await p.getByTestId('run-audit').click();
+    const view = await visible(p.getByTestId('run-view'), 90_000);
+    run = unwrap(await app!.call<RunDetail>('runs', 'get', { runId: (await view.getAttribute('data-run-id'))! }));
+    for (const f of [fileA, fileB]) {
+      expect(run.findings.some((x) => x.id === keyOf(f) && x.status === 'open'), `${CHECK} on ${f}`).toBe(true);
+      const c = cardOf(p, f);
+      await visible(c);
+      expect(await c.getAttribute('data-fixable')).toBe('true');
+      await visible(c.getByTestId('fix-finding'));
+      await visible(c.getByTestId('fix-select'));
+    }
+    await visible(p.getByTestId('fix-bar'));
+    await shotOf(p, p.getByTestId('findings').locator('[data-testid="finding-group"][data-category="secrets"]'), 'findings-with-fix');
+    // A finding without a fix in the catalog gets no Fix action.
+    const catalog = unwrap(await app!.call<Array<{ checkIds: string[] }>>('remediation', 'catalog', {}));
+    const fixable = new Set(catalog.flatMap((f) => f.checkIds));
+    const unfixable = run.findings.find((f) => f.status === 'open' && !fixable.has(f.checkId));
+    if (unfixable) expect(await p.locator(`[data-testid="finding"][data-finding-id="${unfixable.id}"] [data-testid="fix-finding"]`).count()).toBe(0);
+  });
+
+  step('preview: the exact commands (backup, compare-and-swap chmod), the target mode, risk and what is re-checked; nothing changed yet', async () => {
+    const p = page();
+    await cardOf(p, fileA).getByTestId('fix-finding').click();
+    const dialog = await visible(p.getByTestId('fix-dialog'));
+    await expect.poll(() => dialog.getAttribute('data-phase'), { timeout: 60_000 }).toBe('preview');
+    jobA = await text(dialog.getByTestId('fix-job-id'));
+    jobs.add(jobA);
+    expect(await dialog.getAttribute('data-job-id')).toBe(jobA);
+    const items = dialog.getByTestId('fix-item');
+    expect(await items.count()).toBe(1);
+    expect(await items.first().getAttribute('data-finding-id')).toBe(keyOf(fileA));
+    expect(await text(items.first().getByTestId('fix-risk'))).toBe('low risk');
+    const target = items.first().locator(`[data-testid="fix-target"][data-path="${fileA}"]`);
+    expect(await text(target.getByTestId('fix-target-from'))).toBe(`0644 uid ${OWNER} gid ${OWNER}`);
+    expect(await text(target.getByTestId('fix-target-to'))).toBe(`0600 uid ${OWNER} gid ${OWNER}`);
+    expect(await text(items.first().getByTestId('fix-recheck'))).toContain(CHECK);
+    expect(await items.first().getByTestId('fix-diff').count()).toBe(0); // a chmod edits no content
+
+    // The commands, exactly as they will run: what the engine derives from the plan.
+    const backupDir = `${BACKUP_ROOT}/${jobA}`;
+    expect(await text(dialog.getByTestId('fix-backup-dir'))).toBe(backupDir);
+    const commands = await dialog.getByTestId('fix-command').allTextContents();
+    expect(commands).toHaveLength(3);
+    expect(commands[0]).toBe(backupCommand(backupDir));
+    const expected = setCommand(fileA, { kind: 'present', type: 'f', ...beforeA }, { mode: 0o600, uid: OWNER, gid: OWNER });
+    expect(commands[1]).toBe(expected);
+    expect(commands[1]).toContain(`chown ${OWNER}:${OWNER} -- "$p" && chmod 0600 -- "$p"`);
+    expect(commands[1]).toContain(beforeA.sha256);
+    expect(commands[2]).toMatch(/read-only collector/);
+    expect(await text(dialog.getByTestId('fix-failure-policy'))).toMatch(/not supported yet/);
+    // A low-risk plan needs no typed host name; Confirm is enabled.
+    expect(await dialog.getByTestId('fix-typed-host').count()).toBe(0);
+    expect(await dialog.getByTestId('fix-confirm').isEnabled()).toBe(true);
+    expect(snap(fileA)).toEqual(beforeA);
+    await shotOf(p, p.getByTestId('fix-dialog'), 'preview');
+  });
+
+  step('confirm: live progress per step, then applied and verified; 0600 on disk; the finding is marked fixed', async () => {
+    const p = page();
+    const dialog = p.getByTestId('fix-dialog');
+    // Hold the events right after the chmod step is done, to look at the job in progress.
+    app!.events.pauseAfter((e) => e.type === 'fix-progress' && e.jobId === jobA && e.kind === 'step' && e.seq === 1 && e.status === 'done');
+    await dialog.getByTestId('fix-confirm').click();
+    await app!.events.whenPaused(60_000);
+    await expect.poll(() => dialog.getAttribute('data-phase')).toBe('running');
+    const steps = dialog.getByTestId('fix-step');
+    await expect.poll(() => steps.nth(1).getAttribute('data-status')).toBe('done');
+    expect(await steps.nth(0).getAttribute('data-status')).toBe('done');
+    expect(await steps.nth(2).getAttribute('data-status')).toBe('pending');
+    expect(await text(steps.nth(1).getByTestId('fix-step-name'))).toBe(`chmod-chown ${JSON.stringify(fileA)}`);
+    expect(await text(steps.nth(1).getByTestId('fix-step-detail'))).toContain(`0644 uid ${OWNER} gid ${OWNER} → 0600 uid ${OWNER} gid ${OWNER}`);
+    await shotOf(p, p.getByTestId('fix-dialog'), 'progress');
+    app!.events.resume();
+
+    const result = await visible(dialog.getByTestId('fix-result'), 90_000);
+    expect(await result.getAttribute('data-status')).toBe('applied');
+    expect(await text(dialog.getByTestId('fix-result-title'))).toBe('Applied and verified');
+    expect(await text(dialog.getByTestId('fix-verified'))).toContain(CHECK);
+    expect(await dialog.getByTestId('fix-step').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))).toEqual(['done', 'done', 'done']);
+    expect(snap(fileA)).toEqual({ ...beforeA, mode: 0o600 });
+    await shotOf(p, p.getByTestId('fix-dialog'), 'success');
+
+    await dialog.getByTestId('fix-close').click();
+    await expect.poll(() => p.getByTestId('fix-dialog').count()).toBe(0);
+    // Triage follows verification: the finding leaves the open list and shows as fixed.
+    const fixed = p.getByTestId('not-counted').locator(`[data-testid="finding"][data-finding-id="${keyOf(fileA)}"]`);
+    await visible(fixed);
+    expect(await fixed.getAttribute('data-status')).toBe('fixed');
+    await shotOf(p, fixed, 'finding-marked-fixed');
+    expect(await p.getByTestId('findings').locator(`[data-testid="finding"][data-finding-id="${keyOf(fileA)}"]`).count()).toBe(0);
+    const latest = unwrap(await app!.call<RunDetail>('runs', 'get', { runId: run.id }));
+    expect(latest.findings.find((f) => f.id === keyOf(fileA))!.triage?.reason).toContain(jobA);
+  });
+
+  step('fix history: the job with when, who (the OS user), what and the outcome; its journaled steps', async () => {
+    const p = page();
+    await p.getByTestId('open-fix-history').click();
+    await visible(p.getByTestId('fix-history'));
+    const row = p.locator(`[data-testid="fix-job-row"][data-job-id="${jobA}"]`);
+    await visible(row);
+    expect(await row.getAttribute('data-status')).toBe('applied');
+    expect(await text(row.getByTestId('fix-job-who'))).toBe(`${os.userInfo().username} (desktop app)`);
+    expect(await text(row.getByTestId('fix-job-what'))).toContain(`${fileA}: 0644 uid ${OWNER} gid ${OWNER} → 0600 uid ${OWNER} gid ${OWNER}`);
+    expect(await text(row.getByTestId('fix-job-outcome'))).toBe('applied and verified');
+    expect(await text(row.getByTestId('fix-job-id'))).toBe(jobA);
+    await row.getByTestId('fix-job-toggle').click();
+    const detail = await visible(p.locator(`[data-testid="fix-job-detail"][data-job-id="${jobA}"]`));
+    await expect.poll(() => detail.getByTestId('fix-journal-step').count()).toBe(3);
+    expect(await detail.getByTestId('fix-journal-step').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))).toEqual(['done', 'done', 'done']);
+    const hist = unwrap(await app!.call<FixJobSummary[]>('remediation', 'history', { hostId }));
+    expect(hist.map((j) => j.jobId)).toEqual([jobA]);
+    expect(hist[0]!.confirmedAt).not.toBeNull();
+    await shot(p, 'history');
+  });
+
+  step('roll back from the history: confirmed, then the file is 0644 again with the same content', async () => {
+    const p = page();
+    const row = p.locator(`[data-testid="fix-job-row"][data-job-id="${jobA}"]`);
+    await row.getByTestId('fix-job-rollback').click();
+    await visible(row.getByTestId('fix-rollback-confirm-box'));
+    expect(snap(fileA).mode).toBe(0o600); // nothing before the confirmation
+    await row.getByTestId('fix-rollback-confirm').click();
+    const dialog = await visible(p.getByTestId('fix-dialog'));
+    expect(await dialog.getAttribute('data-kind')).toBe('rollback');
+    const result = await visible(dialog.getByTestId('fix-result'), 90_000);
+    expect(await result.getAttribute('data-status')).toBe('rolled-back');
+    expect(await dialog.locator('[data-testid="fix-step"][data-seq="1"]').getAttribute('data-status')).toBe('undone');
+    expect(snap(fileA)).toEqual(beforeA);
+    await shotOf(p, p.getByTestId('fix-dialog'), 'rollback');
+    await dialog.getByTestId('fix-close').click();
+    await expect.poll(() => row.getAttribute('data-status')).toBe('rolled-back');
+    expect(await text(row.getByTestId('fix-job-outcome'))).toBe('rolled back');
+    // The rollback reopens the finding.
+    const latest = unwrap(await app!.call<RunDetail>('runs', 'get', { runId: run.id }));
+    expect(latest.findings.find((f) => f.id === keyOf(fileA))!.status).toBe('open');
+  });
+
+  step('two findings in one plan; the second file changes on the host before Confirm: compare-and-swap refuses it and the whole job is rolled back', async () => {
+    const p = page();
+    await p.getByTestId('back-to-host').click();
+    await p.getByTestId('run-row').first().click();
+    await visible(p.getByTestId('run-view'));
+    await cardOf(p, fileA).getByTestId('fix-select').check();
+    await cardOf(p, fileB).getByTestId('fix-select').check();
+    expect(await text(p.getByTestId('fix-selected'))).toBe('Fix selected (2)');
+    await p.getByTestId('fix-selected').click();
+    const dialog = await visible(p.getByTestId('fix-dialog'));
+    await expect.poll(() => dialog.getAttribute('data-phase'), { timeout: 60_000 }).toBe('preview');
+    const jobId = await text(dialog.getByTestId('fix-job-id'));
+    jobs.add(jobId);
+    // One plan, in the order selected: backup, A's chmod, A's verify, B's chmod, B's verify.
+    expect(await dialog.getByTestId('fix-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-finding-id')))).toEqual([keyOf(fileA), keyOf(fileB)]);
+    expect(await dialog.getByTestId('fix-command-step').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))).toEqual(['backup', 'chmod', 'verify', 'chmod', 'verify']);
+
+    // Someone edits B on the host after the preview.
+    appendFileSync(fileB, 'EXTRA=1\n');
+    const editedB = snap(fileB);
+    await dialog.getByTestId('fix-confirm').click();
+    const result = await visible(dialog.getByTestId('fix-result'), 90_000);
+    expect(await result.getAttribute('data-status')).toBe('rolled-back');
+    const message = await text(dialog.getByTestId('fix-result-message'));
+    expect(message).toContain(`${JSON.stringify(fileB)} changed since the plan`);
+    expect(message).toContain('with other content');
+    expect(message).toContain('nothing was written');
+    const outcomes = await dialog.getByTestId('fix-outcome').evaluateAll((els) => els.map((e) => [e.getAttribute('data-check-id'), e.getAttribute('data-status')]));
+    expect(outcomes).toEqual([
+      [CHECK, 'rolled-back'],
+      [CHECK, 'refused'],
+    ]);
+    // A was changed and verified, then undone; B was never written.
+    expect(await dialog.locator('[data-testid="fix-step"][data-seq="1"]').getAttribute('data-status')).toBe('undone');
+    expect(await dialog.locator('[data-testid="fix-step"][data-seq="3"]').getAttribute('data-status')).toBe('skipped');
+    expect(snap(fileA)).toEqual(beforeA);
+    expect(snap(fileB)).toEqual(editedB);
+    await shotOf(p, p.getByTestId('fix-dialog'), 'cas-refused-rolled-back');
+    await dialog.getByTestId('fix-close').click();
+    // Neither finding is marked fixed.
+    for (const f of [fileA, fileB]) expect(await cardOf(p, f).getAttribute('data-status')).toBe('open');
+  });
+
+  step('a `rampart fix` killed mid-job leaves an unfinished job: at start the app offers it, and "Roll back" restores the file', async () => {
+    const l = lab!;
+    // The CLI on the app's database (the host key pinned there, the saved host's scan roots),
+    // held before the verify step (the chmod ran and was journaled), then SIGKILLed.
+    const env: NodeJS.ProcessEnv = { ...process.env, RAMPART_TEST_HOLD_BEFORE_STEP: 'verify' };
+    delete env.SSH_AUTH_SOCK;
+    const child = spawn(process.execPath, [BIN, 'fix', '--host', `${l.user}@${l.address}:${l.port}`, '--identity', l.identityFile, '--db', dbFile, '--finding', keyOf(fileA), '--yes', '--format', 'json'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no hold: ${err}`)), 110_000);
+      child.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (err.includes('test hold before step')) {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+      child.on('exit', () => reject(new Error(`rampart fix exited before the hold: ${err}`)));
+    });
+    const gone = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await gone;
+    expect(snap(fileA).mode).toBe(0o600); // changed on the host, job not finished
+
+    await app!.restart();
+    const p = page();
+    const panel = await visible(p.getByTestId('unfinished-jobs'));
+    const row = panel.getByTestId('unfinished-job');
+    expect(await row.count()).toBe(1);
+    const jobId = (await row.getAttribute('data-job-id'))!;
+    jobs.add(jobId);
+    expect(await row.getAttribute('data-status')).toBe('applying');
+    expect(await text(row)).toContain(HOST_NAME);
+    await shot(p, 'unfinished-at-start');
+    // A new fix on that host is refused while the job is unfinished.
+    const refused = await app!.call('remediation', 'plan', { hostId, findingKeys: [keyOf(fileB)] });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error.code).toBe('CONFLICT');
+
+    await row.getByTestId('unfinished-rollback').click();
+    const dialog = await visible(p.getByTestId('fix-dialog'));
+    const result = await visible(dialog.getByTestId('fix-result'), 90_000);
+    expect(await result.getAttribute('data-status')).toBe('rolled-back');
+    expect(snap(fileA)).toEqual(beforeA);
+    await dialog.getByTestId('fix-close').click();
+    await expect.poll(() => p.getByTestId('unfinished-jobs').count()).toBe(0);
+    expect(unwrap(await app!.call<FixJobSummary[]>('remediation', 'unfinished', {}))).toEqual([]);
+  });
+});

@@ -1,0 +1,262 @@
+// Guided fixes in the renderer: the fix catalog (which findings get a "Fix" action), the fix
+// dialog (planning → preview → running with live steps → result), the jobs a crash left
+// unfinished, and each host's fix history. Everything goes through window.rampart (api.ts).
+import { create } from 'zustand';
+import type { DesktopFixPreview, FixDeclaration, FixJobDetail, FixJobReport, FixJobSummary, FixProgressEvent } from '../../shared/ipc/remediation';
+import { call, errorMessage, isApiError } from './api';
+import { useStore } from './store';
+
+export interface LiveStep {
+  seq: number;
+  name: string;
+  /** The exact command (known from the preview or the journal). */
+  command: string | null;
+  status: string;
+  detail: string;
+}
+
+export type FixKind = 'apply' | 'rollback' | 'resume';
+
+export interface FixDialogState {
+  phase: 'planning' | 'preview' | 'running' | 'result' | 'error';
+  kind: FixKind;
+  hostId: number;
+  hostName: string;
+  findingKeys: string[];
+  preview: DesktopFixPreview | null;
+  /** What the user typed as the host name (high-risk plans). */
+  typed: string;
+  jobId: string | null;
+  steps: LiveStep[];
+  /** The latest progress line of the running job. */
+  message: string;
+  jobStatus: string | null;
+  report: FixJobReport | null;
+  /** A failed call: planning refused, a confirmation refused by main (field: typedHostName), … */
+  error: { code: string; message: string; field: string | null } | null;
+}
+
+export interface FixState {
+  catalog: FixDeclaration[];
+  /** checkId → the fix that resolves it. */
+  fixByCheck: Record<string, FixDeclaration>;
+  dialog: FixDialogState | null;
+  unfinished: FixJobSummary[];
+  unfinishedLoaded: boolean;
+  history: Record<number, FixJobSummary[]>;
+  details: Record<string, FixJobDetail>;
+
+  loadCatalog(): Promise<void>;
+  loadUnfinished(): Promise<void>;
+  loadHistory(hostId: number): Promise<void>;
+  loadJob(jobId: string): Promise<void>;
+  /** Opens the dialog and plans a fix of these findings (read-only on the host). */
+  startFix(hostId: number, findingKeys: string[]): Promise<void>;
+  setTyped(text: string): void;
+  /** Applies the previewed plan (the confirmation). */
+  confirm(): Promise<void>;
+  rollbackJob(hostId: number, jobId: string): Promise<void>;
+  resumeJob(hostId: number, jobId: string): Promise<void>;
+  closeDialog(): void;
+  handleEvent(event: FixProgressEvent): void;
+}
+
+function hostName(hostId: number): string {
+  return useStore.getState().hosts.find((h) => h.id === hostId)?.name ?? `host ${hostId}`;
+}
+
+function errorOf(e: unknown): { code: string; message: string; field: string | null } {
+  const field = isApiError(e) ? (e.issues[0]?.path[0] ?? null) : null;
+  return { code: isApiError(e) ? e.code : 'INTERNAL', message: errorMessage(e), field };
+}
+
+function stepLabel(name: string, target: string | null): string {
+  return target !== null ? `${name} ${JSON.stringify(target)}` : name;
+}
+
+/** After a job: the run on screen (a verified fix marks its finding fixed), grades, history, unfinished. */
+function refreshAfter(hostId: number): void {
+  const app = useStore.getState();
+  void app.reloadCurrentRun();
+  void app.loadHosts();
+  void app.loadHostRuns(hostId);
+  const fixes = useFixes.getState();
+  void fixes.loadHistory(hostId);
+  void fixes.loadUnfinished();
+}
+
+export const useFixes = create<FixState>()((set, get) => {
+  /** Runs a job call (apply, rollback, resume) with the dialog in the running phase. */
+  const runJob = async (kind: FixKind, hostId: number, jobId: string, steps: LiveStep[], fn: () => Promise<FixJobReport>): Promise<void> => {
+    set((s) => ({
+      dialog: {
+        phase: 'running',
+        kind,
+        hostId,
+        hostName: hostName(hostId),
+        findingKeys: s.dialog?.findingKeys ?? [],
+        preview: s.dialog?.preview ?? null,
+        typed: s.dialog?.typed ?? '',
+        jobId,
+        steps,
+        message: kind === 'apply' ? 'Starting…' : kind === 'rollback' ? 'Rolling back…' : 'Finishing the job…',
+        jobStatus: null,
+        report: null,
+        error: null,
+      },
+    }));
+    let report: FixJobReport;
+    try {
+      report = await fn();
+    } catch (e) {
+      const d = get().dialog;
+      // A confirmation main refused (e.g. the typed host name): back to the preview, with the reason.
+      if (kind === 'apply' && d?.preview && isApiError(e) && e.code === 'VALIDATION') set({ dialog: { ...d, phase: 'preview', error: errorOf(e) } });
+      else if (d) set({ dialog: { ...d, phase: 'error', error: errorOf(e) } });
+      refreshAfter(hostId);
+      return;
+    }
+    // The journal's final word on every step (the events may have been coalesced).
+    let finalSteps = get().dialog?.steps ?? steps;
+    try {
+      const detail = await call('remediation', 'job', { jobId });
+      set((s) => ({ details: { ...s.details, [jobId]: detail } }));
+      finalSteps = detail.steps.map((st) => ({ seq: st.seq, name: stepLabel(st.name, st.target), command: st.command, status: st.status, detail: st.detail ?? '' }));
+    } catch {
+      /* keep the live steps */
+    }
+    const d = get().dialog;
+    if (d && d.jobId === jobId) set({ dialog: { ...d, phase: 'result', report, steps: finalSteps, jobStatus: report.status } });
+    refreshAfter(hostId);
+  };
+
+  const stepsOfJob = async (jobId: string): Promise<LiveStep[]> => {
+    const detail = await call('remediation', 'job', { jobId });
+    set((s) => ({ details: { ...s.details, [jobId]: detail } }));
+    return detail.steps.map((st) => ({ seq: st.seq, name: stepLabel(st.name, st.target), command: st.command, status: st.status, detail: st.detail ?? '' }));
+  };
+
+  return {
+    catalog: [],
+    fixByCheck: {},
+    dialog: null,
+    unfinished: [],
+    unfinishedLoaded: false,
+    history: {},
+    details: {},
+
+    async loadCatalog() {
+      try {
+        const catalog = await call('remediation', 'catalog', {});
+        const fixByCheck: Record<string, FixDeclaration> = {};
+        for (const f of catalog) for (const c of f.checkIds) fixByCheck[c] = f;
+        set({ catalog, fixByCheck });
+      } catch (e) {
+        useStore.getState().showError(e);
+      }
+    },
+
+    async loadUnfinished() {
+      try {
+        set({ unfinished: await call('remediation', 'unfinished', {}), unfinishedLoaded: true });
+      } catch (e) {
+        set({ unfinishedLoaded: true });
+        useStore.getState().showError(e);
+      }
+    },
+
+    async loadHistory(hostId) {
+      try {
+        const list = await call('remediation', 'history', { hostId });
+        set((s) => ({ history: { ...s.history, [hostId]: list } }));
+      } catch (e) {
+        useStore.getState().showError(e);
+      }
+    },
+
+    async loadJob(jobId) {
+      try {
+        const detail = await call('remediation', 'job', { jobId });
+        set((s) => ({ details: { ...s.details, [jobId]: detail } }));
+      } catch (e) {
+        useStore.getState().showError(e);
+      }
+    },
+
+    async startFix(hostId, findingKeys) {
+      if (get().dialog && get().dialog?.phase !== 'result' && get().dialog?.phase !== 'error' && get().dialog?.phase !== 'preview') return;
+      const base: FixDialogState = {
+        phase: 'planning',
+        kind: 'apply',
+        hostId,
+        hostName: hostName(hostId),
+        findingKeys,
+        preview: null,
+        typed: '',
+        jobId: null,
+        steps: [],
+        message: '',
+        jobStatus: null,
+        report: null,
+        error: null,
+      };
+      set({ dialog: base });
+      try {
+        const preview = await call('remediation', 'plan', { hostId, findingKeys });
+        if (get().dialog?.phase === 'planning') set({ dialog: { ...base, phase: 'preview', preview, jobId: preview.fixes.length ? preview.jobId : null } });
+      } catch (e) {
+        if (get().dialog?.phase === 'planning') set({ dialog: { ...base, phase: 'error', error: errorOf(e) } });
+      }
+    },
+
+    setTyped(text) {
+      const d = get().dialog;
+      if (d) set({ dialog: { ...d, typed: text, error: d.error?.field === 'typedHostName' ? null : d.error } });
+    },
+
+    async confirm() {
+      const d = get().dialog;
+      if (!d || d.phase !== 'preview' || !d.preview || !d.preview.fixes.length) return;
+      const preview = d.preview;
+      const steps = preview.steps.map((s) => ({ seq: s.seq, name: stepLabel(s.name, s.target), command: s.command, status: 'pending', detail: '' }));
+      await runJob('apply', d.hostId, preview.jobId, steps, () =>
+        call('remediation', 'apply', { hostId: d.hostId, jobId: preview.jobId, ...(preview.requiresTypedHostName ? { typedHostName: d.typed } : {}) }),
+      );
+    },
+
+    async rollbackJob(hostId, jobId) {
+      const steps = await stepsOfJob(jobId).catch((e: unknown) => {
+        useStore.getState().showError(e);
+        return null;
+      });
+      if (steps) await runJob('rollback', hostId, jobId, steps, () => call('remediation', 'rollback', { hostId, jobId }));
+    },
+
+    async resumeJob(hostId, jobId) {
+      const steps = await stepsOfJob(jobId).catch((e: unknown) => {
+        useStore.getState().showError(e);
+        return null;
+      });
+      if (steps) await runJob('resume', hostId, jobId, steps, () => call('remediation', 'resume', { hostId, jobId }));
+    },
+
+    closeDialog() {
+      if (get().dialog?.phase === 'running') return;
+      set({ dialog: null });
+    },
+
+    handleEvent(event) {
+      const d = get().dialog;
+      if (!d || d.phase !== 'running' || d.jobId !== event.jobId) return;
+      if (event.kind === 'message') set({ dialog: { ...d, message: event.detail } });
+      else if (event.kind === 'job') set({ dialog: { ...d, jobStatus: event.status } });
+      else {
+        const known = d.steps.some((s) => s.seq === event.seq);
+        const steps = known
+          ? d.steps.map((s) => (s.seq === event.seq ? { ...s, status: event.status, detail: event.detail } : s))
+          : [...d.steps, { seq: event.seq ?? -1, name: event.name, command: null, status: event.status, detail: event.detail }].sort((a, b) => a.seq - b.seq);
+        set({ dialog: { ...d, steps } });
+      }
+    },
+  };
+});
