@@ -14,7 +14,7 @@
 // Needs root for the lab and /usr/bin/chromium. Screenshots go to e2e/screenshots/remediation/.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path, { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -324,10 +324,54 @@ describe.skipIf(!labAvailable)('guided fixes in a browser: preview â†’ confirm â
     for (const f of [fileA, fileB]) expect(await cardOf(p, f).getAttribute('data-status')).toBe('open');
   });
 
-  step('a `rampart fix` killed mid-job leaves an unfinished job: at start the app offers it, and "Roll back" restores the file', async () => {
+  step('rollback incomplete: the file was edited after the fix, so the rollback leaves it alone and says what is left and where the backups are; rolled back again once it is put right', async () => {
+    const p = page();
+    await cardOf(p, fileA).getByTestId('fix-finding').click();
+    const dialog = await visible(p.getByTestId('fix-dialog'));
+    await expect.poll(() => dialog.getAttribute('data-phase'), { timeout: 60_000 }).toBe('preview');
+    const jobId = await text(dialog.getByTestId('fix-job-id'));
+    jobs.add(jobId);
+    await dialog.getByTestId('fix-confirm').click();
+    expect(await (await visible(dialog.getByTestId('fix-result'), 90_000)).getAttribute('data-status')).toBe('applied');
+    await dialog.getByTestId('fix-close').click();
+    // Someone edits the fixed file on the host.
+    const original = readFileSync(fileA);
+    appendFileSync(fileA, 'EDITED=1\n');
+    await p.getByTestId('open-fix-history').click();
+    const row = p.locator(`[data-testid="fix-job-row"][data-job-id="${jobId}"]`);
+    await row.getByTestId('fix-job-rollback').click();
+    await row.getByTestId('fix-rollback-confirm').click();
+    const result = await visible(p.getByTestId('fix-dialog').getByTestId('fix-result'), 90_000);
+    expect(await result.getAttribute('data-status')).toBe('rollback-incomplete');
+    const left = p.getByTestId('fix-dialog').getByTestId('fix-leftover');
+    expect(await left.count()).toBe(1);
+    expect(await text(left)).toContain(fileA);
+    expect(await text(left)).toContain('its content changed since the plan');
+    expect(await text(p.getByTestId('fix-backups'))).toContain(`${BACKUP_ROOT}/${jobId}/restore.sh`);
+    expect(snap(fileA).mode).toBe(0o600); // left as it is: not Rampart's content any more
+    await shotOf(p, p.getByTestId('fix-dialog'), 'rollback-incomplete');
+    await p.getByTestId('fix-dialog').getByTestId('fix-close').click();
+    await expect.poll(() => row.getAttribute('data-status')).toBe('rollback-incomplete');
+
+    // The admin puts the content back; rolling back again now completes.
+    writeFileSync(fileA, original);
+    await row.getByTestId('fix-job-rollback').click();
+    await row.getByTestId('fix-rollback-confirm').click();
+    expect(await (await visible(p.getByTestId('fix-dialog').getByTestId('fix-result'), 90_000)).getAttribute('data-status')).toBe('rolled-back');
+    expect(snap(fileA)).toEqual(beforeA);
+    await p.getByTestId('fix-dialog').getByTestId('fix-close').click();
+    await expect.poll(() => row.getAttribute('data-status')).toBe('rolled-back');
+    await p.getByTestId('back-to-host').click();
+    await p.getByTestId('run-row').first().click();
+    await visible(p.getByTestId('run-view'));
+  });
+
+  /**
+   * A real `rampart fix` of finding A on the app's database (the host key pinned there, the saved
+   * host's scan roots), held before the verify step (the chmod ran and was journaled), SIGKILLed.
+   */
+  async function killFixMidJob(): Promise<void> {
     const l = lab!;
-    // The CLI on the app's database (the host key pinned there, the saved host's scan roots),
-    // held before the verify step (the chmod ran and was journaled), then SIGKILLed.
     const env: NodeJS.ProcessEnv = { ...process.env, RAMPART_TEST_HOLD_BEFORE_STEP: 'verify' };
     delete env.SSH_AUTH_SOCK;
     const child = spawn(process.execPath, [BIN, 'fix', '--host', `${l.user}@${l.address}:${l.port}`, '--identity', l.identityFile, '--db', dbFile, '--finding', keyOf(fileA), '--yes', '--format', 'json'], {
@@ -350,6 +394,10 @@ describe.skipIf(!labAvailable)('guided fixes in a browser: preview â†’ confirm â
     const gone = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL');
     await gone;
+  }
+
+  step('a `rampart fix` killed mid-job leaves an unfinished job: at start the app offers it, and "Roll back" restores the file', async () => {
+    await killFixMidJob();
     expect(snap(fileA).mode).toBe(0o600); // changed on the host, job not finished
 
     await app!.restart();
@@ -375,5 +423,28 @@ describe.skipIf(!labAvailable)('guided fixes in a browser: preview â†’ confirm â
     await dialog.getByTestId('fix-close').click();
     await expect.poll(() => p.getByTestId('unfinished-jobs').count()).toBe(0);
     expect(unwrap(await app!.call<FixJobSummary[]>('remediation', 'unfinished', {}))).toEqual([]);
+  });
+
+  step('another killed job, at start again: "Finish" reads the unsure step on the host, verifies and completes it', async () => {
+    await killFixMidJob();
+    expect(snap(fileA).mode).toBe(0o600);
+    await app!.restart();
+    const p = page();
+    const row = (await visible(p.getByTestId('unfinished-jobs'))).getByTestId('unfinished-job');
+    expect(await row.count()).toBe(1);
+    const jobId = (await row.getAttribute('data-job-id'))!;
+    jobs.add(jobId);
+    await row.getByTestId('unfinished-finish').click();
+    const dialog = await visible(p.getByTestId('fix-dialog'));
+    expect(await dialog.getAttribute('data-kind')).toBe('resume');
+    const result = await visible(dialog.getByTestId('fix-result'), 90_000);
+    expect(await result.getAttribute('data-status')).toBe('applied');
+    expect(await dialog.getByTestId('fix-step').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))).toEqual(['done', 'done', 'done']);
+    expect(snap(fileA)).toEqual({ ...beforeA, mode: 0o600 });
+    await shotOf(p, dialog, 'finished-from-start');
+    await dialog.getByTestId('fix-close').click();
+    await expect.poll(() => p.getByTestId('unfinished-jobs').count()).toBe(0);
+    const hist = unwrap(await app!.call<FixJobSummary[]>('remediation', 'history', { hostId }));
+    expect(hist.find((j) => j.jobId === jobId)).toMatchObject({ status: 'applied', confirmedBy: `${os.userInfo().username} (--yes)` });
   });
 });
