@@ -19,6 +19,7 @@ import os, { tmpdir } from 'node:os';
 import path, { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { composeUp, docker, labComposeAvailable, labDockerPrerequisites, startLabDocker, stopLabDocker, type LabDocker } from '../lab/docker';
 import { createLabHost, destroyLabHost, labPrerequisites, type LabHost } from '../lab/lab';
 import { lockedShadowFor, plantDir, plantFile, plantRootOf } from '../lab/plant';
 import { findingKey } from '../src/main/audit/engine';
@@ -446,5 +447,172 @@ describe.skipIf(!labAvailable)('guided fixes in a browser: preview â†’ confirm â
     await expect.poll(() => p.getByTestId('unfinished-jobs').count()).toBe(0);
     const hist = unwrap(await app!.call<FixJobSummary[]>('remediation', 'history', { hostId }));
     expect(hist.find((j) => j.jobId === jobId)).toMatchObject({ status: 'applied', confirmedBy: `${os.userInfo().username} (--yes)` });
+  });
+});
+
+// A compose hardening (high risk: cap_drop ALL) on a lab host whose commands reach a real
+// throw-away dockerd and the real docker-compose: the preview shows the compose file's unified
+// diff, the high-risk plan needs the host name typed (checked in main: a wrong name is refused on
+// `typedHostName`), the service is re-created and passes its health gate, then the history rolls
+// it back byte-identical.
+const dockerAvailable = (pre.ok && labDockerPrerequisites().ok && labComposeAvailable()) || process.env.RAMPART_LAB_REQUIRED === '1';
+
+describe.skipIf(!dockerAvailable)('a compose fix in a browser: unified diff, typed host name for a high-risk fix, health gate, rollback byte-identical', () => {
+  let tmp = '';
+  let app: App | null = null;
+  let lab: LabHost | null = null;
+  let d: LabDocker | null = null;
+  let hostId = 0;
+  let composeFile = '';
+  let before: Buffer = Buffer.alloc(0);
+  let container = '';
+  let jobId = '';
+  const jobs = new Set<string>();
+  const NAME = 'stack-t';
+  const CAP = 'DOCKER-NO-CAP-DROP-ALL';
+
+  const page = (): Page => pageOf(app);
+  const step = stepper(() => app);
+  const capKey = (): string => findingKey(`${lab!.address}:${lab!.port}`, CAP, `container:${container}`);
+
+  async function inspect(): Promise<{ capDrop: string[] | null; running: boolean; health: string | null }> {
+    const id = (await docker(d!, ['ps', '-q', '--filter', 'label=com.docker.compose.project=fixe2e', '--filter', 'label=com.docker.compose.service=app'])).trim();
+    const o = JSON.parse(await docker(d!, ['inspect', '--format', '{{json .}}', id])) as { Name: string; State: { Running: boolean; Health?: { Status: string } }; HostConfig: { CapDrop: string[] | null } };
+    container = o.Name.replace(/^\//, '');
+    return { capDrop: o.HostConfig.CapDrop, running: o.State.Running, health: o.State.Health?.Status ?? null };
+  }
+
+  beforeAll(async () => {
+    ensureBuilt();
+    tmp = mkdtempSync(join(tmpdir(), 'rampart-e2e-fix-compose-'));
+    d = await startLabDocker();
+    lab = await createLabHost({ scenario: 'hardened', sshdExtraConfig: `SetEnv DOCKER_HOST=${d.dockerHost}` });
+    const text = `# Lab stack: the comments stay
+version: "2.4"
+services:
+  app:
+    image: lab/busybox:1.35
+    network_mode: none
+    restart: "no"
+    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
+    healthcheck:
+      test: ["CMD-SHELL", "test -d /proc/1"]
+      interval: 1s
+      timeout: 3s
+      retries: 3
+`;
+    composeFile = (await composeUp(d, { project: 'fixe2e', files: { 'docker-compose.yml': text } })).composeFile;
+    before = readFileSync(composeFile);
+    for (let i = 0; i < 60 && (await inspect()).health !== 'healthy'; i++) await new Promise((r) => setTimeout(r, 500));
+    expect((await inspect()).health).toBe('healthy');
+    app = await openApp({ dbFile: join(tmp, 'rampart.sqlite3') });
+  }, 240_000);
+
+  afterAll(async () => {
+    try {
+      await app?.close();
+    } finally {
+      if (lab) await destroyLabHost(lab).catch(() => undefined);
+      if (d) await stopLabDocker(d).catch(() => undefined);
+      for (const j of jobs) rmSync(path.join(BACKUP_ROOT, j), { recursive: true, force: true });
+      for (const dir of [BACKUP_ROOT, path.dirname(BACKUP_ROOT)]) {
+        try {
+          if (existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
+        } catch {
+          /* another suite's backups */
+        }
+      }
+      if (tmp) rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  step('audit: the service without cap_drop ALL offers a high-risk fix; the preview shows the compose diff and asks for the host name', async () => {
+    const p = page();
+    const l = lab!;
+    const host = unwrap(
+      await app!.call<Host>('hosts', 'add', { name: NAME, address: l.address, port: l.port, username: l.user, auth: 'key-file', identityFile: l.identityFile, sshdConfigPath: l.sshdConfigPath }),
+    );
+    hostId = host.id;
+    await p.reload();
+    await p.getByTestId('host-row').filter({ hasText: NAME }).click();
+    await p.getByTestId('connect').click();
+    await visible(p.getByTestId('fingerprint-prompt'));
+    await p.getByTestId('trust-key').click();
+    await visible(p.getByTestId('key-match'));
+    await p.getByTestId('run-audit').click();
+    await visible(p.getByTestId('run-view'), 90_000);
+    const c = p.locator(`[data-testid="finding"][data-finding-id="${capKey()}"]`);
+    await visible(c);
+    expect(await text(c.getByTestId('fix-offer'))).toMatch(/high risk/);
+    await c.getByTestId('fix-finding').click();
+    const dialog = await visible(p.getByTestId('fix-dialog'));
+    await expect.poll(() => dialog.getAttribute('data-phase'), { timeout: 90_000 }).toBe('preview');
+    jobId = await text(dialog.getByTestId('fix-job-id'));
+    jobs.add(jobId);
+    expect(await text(dialog.getByTestId('fix-risk'))).toBe('high risk');
+    const diff = await text(dialog.getByTestId('fix-diff'));
+    expect(diff).toContain(`--- ${composeFile}`);
+    expect(diff).toMatch(/^\+ {4}cap_drop: \[ALL\]$/m);
+    expect(await dialog.getByTestId('fix-diff').locator('.diff-add').count()).toBeGreaterThan(0);
+    // Nothing changed by the preview.
+    expect(readFileSync(composeFile).equals(before)).toBe(true);
+    // Confirm waits for the host name.
+    await visible(dialog.getByTestId('fix-typed-host'));
+    expect(await dialog.getByTestId('fix-confirm').isEnabled()).toBe(false);
+    await dialog.getByTestId('fix-typed-host').fill('stack');
+    expect(await dialog.getByTestId('fix-confirm').isEnabled()).toBe(false);
+    await dialog.getByTestId('fix-typed-host').fill(NAME);
+    expect(await dialog.getByTestId('fix-confirm').isEnabled()).toBe(true);
+    await shotOf(p, dialog, 'compose-preview-diff-typed-name');
+  });
+
+  step('main checks the typed host name itself: a wrong or missing name is refused on typedHostName and the preview stays usable', async () => {
+    for (const typed of [undefined, 'stack', `${NAME}x`]) {
+      const r = await app!.call('remediation', 'apply', { hostId, jobId, ...(typed === undefined ? {} : { typedHostName: typed }) });
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.error.code).toBe('VALIDATION');
+        expect(JSON.stringify(r.error.details)).toContain('typedHostName');
+      }
+    }
+    expect(readFileSync(composeFile).equals(before)).toBe(true);
+  });
+
+  step('confirm with the host name: the service is re-created with cap_drop ALL and healthy; verified', async () => {
+    const p = page();
+    const dialog = p.getByTestId('fix-dialog');
+    await dialog.getByTestId('fix-confirm').click();
+    const result = await visible(dialog.getByTestId('fix-result'), 180_000);
+    expect(await result.getAttribute('data-status')).toBe('applied');
+    expect(await dialog.getByTestId('fix-result-diff').count()).toBe(1);
+    const now = await inspect();
+    expect(now.capDrop).toEqual(['ALL']);
+    expect(now.running).toBe(true);
+    expect(readFileSync(composeFile, 'utf8')).toContain('cap_drop: [ALL]');
+    expect(readFileSync(composeFile, 'utf8')).toContain('# Lab stack: the comments stay');
+    await shotOf(p, dialog, 'compose-applied');
+    await dialog.getByTestId('fix-close').click();
+    const hist = unwrap(await app!.call<FixJobSummary[]>('remediation', 'history', { hostId }));
+    expect(hist[0]).toMatchObject({ jobId, status: 'applied', confirmedBy: `${os.userInfo().username} (desktop app, typed the host name)` });
+    expect(hist[0]!.fixes[0]!.diff).toMatch(/cap_drop: \[ALL\]/);
+  });
+
+  step('roll back from the history: the compose file is byte-identical again and the service re-created without cap_drop', async () => {
+    const p = page();
+    await p.getByTestId('open-fix-history').click();
+    const row = p.locator(`[data-testid="fix-job-row"][data-job-id="${jobId}"]`);
+    await row.getByTestId('fix-job-toggle').click();
+    await visible(p.locator(`[data-testid="fix-job-detail"][data-job-id="${jobId}"]`).getByTestId('fix-job-diff'));
+    await row.getByTestId('fix-job-rollback').click();
+    await row.getByTestId('fix-rollback-confirm').click();
+    const result = await visible(p.getByTestId('fix-dialog').getByTestId('fix-result'), 180_000);
+    expect(await result.getAttribute('data-status')).toBe('rolled-back');
+    expect(readFileSync(composeFile).equals(before)).toBe(true);
+    const now = await inspect();
+    expect(now.capDrop).toBeNull();
+    expect(now.running).toBe(true);
+    await p.getByTestId('fix-dialog').getByTestId('fix-close').click();
+    await expect.poll(() => row.getAttribute('data-status')).toBe('rolled-back');
+    await shot(p, 'compose-history-rolled-back');
   });
 });

@@ -97,7 +97,7 @@ function Preview({ d, preview }: { d: FixDialogState; preview: DesktopFixPreview
         <span className="mono">
           {preview.host.username}@{preview.host.address}:{preview.host.port}
         </span>
-        . Backups (the previous modes and owners, <span className="mono">restore.sh</span>) go to{' '}
+        . Backups (<span className="mono">restore.sh</span> with the previous modes and owners, and a copy of each file a fix edits) go to{' '}
         <span className="mono" data-testid="fix-backup-dir">
           {preview.backupDir}
         </span>{' '}
@@ -169,7 +169,7 @@ function Preview({ d, preview }: { d: FixDialogState; preview: DesktopFixPreview
       {!nothing && (
         <>
           <h3>Commands, in order</h3>
-          <p className="small muted">Exactly as they run on the host. Each chmod/chown first checks the file is still as planned (content hash, mode, owner) and refuses otherwise.</p>
+          <p className="small muted">Exactly as they run on the host. Each change first checks that its file is still as planned (content hash, mode, owner) and refuses otherwise.</p>
           <ol className="fix-commands">
             {preview.steps.map((s) => (
               <li key={s.seq} data-testid="fix-command-step" data-seq={s.seq} data-kind={s.kind}>
