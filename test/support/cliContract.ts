@@ -18,8 +18,8 @@ export interface Result {
 }
 
 /** Runs a command from the repository root without an ssh-agent, so only key files log in. */
-export function exec(file: string, args: readonly string[], timeoutMs = 60_000): Promise<Result> {
-  const env = { ...process.env };
+export function exec(file: string, args: readonly string[], timeoutMs = 60_000, extraEnv: Record<string, string> = {}): Promise<Result> {
+  const env = { ...process.env, ...extraEnv };
   delete env.SSH_AUTH_SOCK;
   return new Promise((resolve) => {
     execFile(file, args, { cwd: ROOT, env, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
