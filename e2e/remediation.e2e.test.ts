@@ -353,6 +353,8 @@ describe.skipIf(!labAvailable)('guided fixes in a browser: preview â†’ confirm â
     await shotOf(p, p.getByTestId('fix-dialog'), 'rollback-incomplete');
     await p.getByTestId('fix-dialog').getByTestId('fix-close').click();
     await expect.poll(() => row.getAttribute('data-status')).toBe('rollback-incomplete');
+    const findingA = async (): Promise<string | undefined> => unwrap(await app!.call<RunDetail>('runs', 'get', { runId: run.id })).findings.find((f) => f.id === keyOf(fileA))?.status;
+    expect(await findingA()).toBe('fixed'); // the fix is still in place
 
     // The admin puts the content back; rolling back again now completes.
     writeFileSync(fileA, original);
@@ -362,6 +364,7 @@ describe.skipIf(!labAvailable)('guided fixes in a browser: preview â†’ confirm â
     expect(snap(fileA)).toEqual(beforeA);
     await p.getByTestId('fix-dialog').getByTestId('fix-close').click();
     await expect.poll(() => row.getAttribute('data-status')).toBe('rolled-back');
+    expect(await findingA()).toBe('open'); // reopened: the fix is gone
     await p.getByTestId('back-to-host').click();
     await p.getByTestId('run-row').first().click();
     await visible(p.getByTestId('run-view'));

@@ -268,7 +268,21 @@ export class RemediationService {
     const host = this.deps.store.getHost(hostId);
     const job = this.jobOfHost(host, jobId);
     if (job.status === 'rolled-back' || job.status === 'refused') throw new RampartError('CONFLICT', `Fix job ${jobId} is already ${job.status}; there is nothing to roll back.`);
-    return this.track(host, jobId, () => this.withEngine(host, { jobId }, (engine) => engine.rollback(jobId)));
+    const report = await this.track(host, jobId, () => this.withEngine(host, { jobId }, (engine) => engine.rollback(jobId)));
+    if (report.status === 'rolled-back') this.reopenFixedBy(job);
+    return report;
+  }
+
+  /**
+   * A job rolled back after all: findings it marked fixed are open again. (The engine reopens them
+   * when it undoes an applied job; a job whose first rollback was incomplete is applied no more
+   * when it is rolled back again, but its findings still say fixed by it.)
+   */
+  private reopenFixedBy(job: JobRow): void {
+    for (const f of job.plan.fixes) {
+      const t = this.deps.store.getTriage(f.findingId);
+      if (t?.status === 'fixed' && t.reason?.includes(job.id)) this.deps.store.setTriage({ findingKey: f.findingId, status: 'open', reason: `the fix was rolled back (Rampart fix job ${job.id})` });
+    }
   }
 
   /** Finishes an unfinished job (steps whose outcome is unknown are read on the host first). */
