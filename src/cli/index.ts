@@ -320,7 +320,7 @@ async function askOnTerminal(question: string): Promise<boolean> {
  * can SIGKILL a real `rampart fix` at a known point of a job.
  */
 function holdBeforeStep(spec: string): FixIo['beforeStep'] {
-  const m = /^(\w+)(?::(apply|undo|record))?(?:@(\d+))?$/.exec(spec);
+  const m = /^([\w-]+)(?::(apply|undo|record))?(?:@(\d+))?$/.exec(spec);
   const [kind, phase, seq] = [m?.[1], m?.[2] ?? 'apply', m?.[3]];
   return async (step, p) => {
     if (step.kind !== kind || p !== phase || (seq !== undefined && step.seq !== Number(seq))) return;

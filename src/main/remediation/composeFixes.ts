@@ -859,8 +859,9 @@ export async function undoContainerFix(plan: Plan, fixIndex: number, steps: read
   }
   for (const [i, file] of c.files.entries()) {
     const cur = states?.[i]?.state;
+    // Only what the job may have written: a file changed by someone else before the write was never touched.
+    if (!writes.some((w) => w.target === file.path)) continue;
     if (cur && stateLine(cur) === stateLine(file.pre)) continue;
-    if (!cur && !writes.some((w) => w.target === file.path)) continue;
     const p = file.pre;
     leftovers.push({
       path: file.path,
@@ -877,7 +878,12 @@ export async function undoContainerFix(plan: Plan, fixIndex: number, steps: read
       const now = await serviceContainerInfo(ctx, c.project.projectName, c.service);
       const hashes = now.map((i) => i.labels[CONFIG_HASH] ?? null);
       const running = now.every((i) => i.state.running && !i.state.restarting);
-      if (!(now.length > 0 && hashes.every((x) => x === c.container.configHash) && running))
+      // An earlier fix of the job on the same service: the config this fix started from was never
+      // seen (only planned), so only the earliest one's undo can compare the config-hash.
+      const chained = plan.fixes
+        .slice(0, fixIndex)
+        .some((o) => o.container?.kind === 'compose-edit' && o.container.project.projectName === c.project.projectName && o.container.service === c.service);
+      if (!(now.length > 0 && (chained || hashes.every((x) => x === c.container.configHash)) && running))
         leftovers.push({
           path: `service:${c.project.projectName}/${c.service}`,
           expected: `running with the compose config-hash ${c.container.configHash?.slice(0, 12) ?? '?'}… it had before the job`,

@@ -76,8 +76,9 @@ export interface EngineOptions {
   onProgress?: (message: string) => void;
   /**
    * Fault injection in tests (drop, kill, edit): called before each step is journaled and run
-   * ('apply', 'undo'), and after a chmod ran on the host but before the journal records its
-   * outcome ('record': a crash there leaves the step `running` with the host already changed).
+   * ('apply', 'undo'), and after a chmod (or a container step) ran on the host but before the
+   * journal records its outcome ('record': a crash there leaves the step `running` with the host
+   * already changed).
    */
   beforeStep?: (step: StepDef, phase: StepPhase) => Promise<void> | void;
   execTimeoutMs?: number;
@@ -470,6 +471,7 @@ export class FixEngine {
           this.journal.stepFinished(jobId, step.seq, failure ? 'failed' : 'done', failure ?? `${plan.backupDir} (mode 700) with restore.sh`);
         } else if (isContainerStep(step.kind)) {
           const out = await runContainerStep(step, plan.fixes[step.fixIndex]!, { ...this.hostRunner(), journal: this.journal, jobId, progress: (m) => this.progress(m) });
+          await this.opts.beforeStep?.(step, 'record');
           if (out.failure) failure = out.failure;
           if (out.refused) refused = true;
           this.journal.stepFinished(jobId, step.seq, out.status, out.detail, out.post ?? null);
