@@ -220,7 +220,11 @@ function Preview({ d, preview }: { d: FixDialogState; preview: DesktopFixPreview
 function Result({ d, report }: { d: FixDialogState; report: FixJobReport }): React.JSX.Element {
   const close = useFixes((s) => s.closeDialog);
   const navigate = useStore((s) => s.navigate);
-  const text = RESULT_TEXT[report.status] ?? { title: report.status, tone: 'warn' };
+  // A rollback that was asked for and completed did what was asked.
+  const text =
+    d.kind === 'rollback' && report.status === 'rolled-back'
+      ? { title: 'Rolled back as asked: the host is as it was before the job', tone: 'ok' }
+      : (RESULT_TEXT[report.status] ?? { title: report.status, tone: 'warn' });
   return (
     <>
       <div className={`fix-result fr-${text.tone}`} data-testid="fix-result" data-status={report.status}>
