@@ -212,9 +212,7 @@ function implementations(s: Services): Impl {
       diff: (req) => {
         const diff = s.store.diffRun(req.runId);
         return {
-          runId: diff.runId,
-          previousRunId: diff.previousRunId,
-          previous: diff.previousRunId ? s.store.previousRun(req.runId) : null,
+          ...diff,
           new: withTriage(s, diff.new),
           resolved: withTriage(s, diff.resolved),
           unchanged: withTriage(s, diff.unchanged),

@@ -13,9 +13,12 @@ import type {
   RunDetail,
   RunError,
   RunStatus,
+  RunDiff,
   RunSummary,
   Score,
   Severity,
+  TriageLogEntry,
+  TriageRecord,
 } from '../../shared/domain';
 import { SEVERITIES } from '../../shared/domain';
 import { type Db, openDatabase, schemaVersion, type OpenOptions } from './db';
@@ -37,27 +40,8 @@ export interface NewHost {
   scanRoots?: string[] | undefined;
 }
 
-export interface TriageRecord {
-  findingKey: string;
-  hostId: number | null;
-  status: FindingStatus;
-  reason: string | null;
-  expiresAt: string | null;
-  updatedAt: string;
-}
-export interface TriageLogEntry {
-  status: FindingStatus;
-  reason: string | null;
-  expiresAt: string | null;
-  at: string;
-}
-export interface RunDiff {
-  runId: string;
-  previousRunId: string | null;
-  new: Finding[];
-  resolved: Finding[];
-  unchanged: Finding[];
-}
+// One home per concept: the shapes the IPC contract declares (src/shared/domain.ts).
+export type { RunDiff, TriageLogEntry, TriageRecord };
 interface TriageRow {
   finding_key: string;
   host_id: number | null;
@@ -532,13 +516,14 @@ export class Store {
   diffRun(runId: string): RunDiff {
     const cur = this.getRun(runId);
     const prevSummary = this.previousRun(runId);
-    if (!prevSummary) return { runId, previousRunId: null, new: cur.findings, resolved: [], unchanged: [] };
+    if (!prevSummary) return { runId, previousRunId: null, previous: null, new: cur.findings, resolved: [], unchanged: [] };
     const prev = this.getRun(prevSummary.id);
     const before = new Map(prev.findings.map((f) => [f.id, f]));
     const now = new Set(cur.findings.map((f) => f.id));
     return {
       runId,
       previousRunId: prev.id,
+      previous: prevSummary,
       new: cur.findings.filter((f) => !before.has(f.id)),
       resolved: prev.findings.filter((f) => !now.has(f.id)),
       unchanged: cur.findings.filter((f) => before.has(f.id)),
