@@ -14,7 +14,7 @@
 // Needs root for the lab and /usr/bin/chromium. Screenshots go to e2e/screenshots/remediation/.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path, { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -450,6 +450,29 @@ describe.skipIf(!labAvailable)('guided fixes in a browser: preview â†’ confirm â
     await expect.poll(() => p.getByTestId('unfinished-jobs').count()).toBe(0);
     const hist = unwrap(await app!.call<FixJobSummary[]>('remediation', 'history', { hostId }));
     expect(hist.find((j) => j.jobId === jobId)).toMatchObject({ status: 'applied', confirmedBy: `${os.userInfo().username} (--yes)` });
+  });
+
+  step('a finding already fixed outside Rampart since the audit: the preview says it is skipped and why, and offers no Confirm', async () => {
+    const p = page();
+    chmodSync(fileB, 0o600);
+    await p.getByTestId('nav-hosts').click();
+    await p.getByTestId('host-row').filter({ hasText: HOST_NAME }).click();
+    await p.getByTestId('run-row').first().click();
+    await visible(p.getByTestId('run-view'));
+    await cardOf(p, fileB).getByTestId('fix-finding').click();
+    const dialog = await visible(p.getByTestId('fix-dialog'));
+    await expect.poll(() => dialog.getAttribute('data-phase'), { timeout: 60_000 }).toBe('preview');
+    expect(await dialog.getByTestId('fix-item').count()).toBe(0);
+    const skipped = dialog.getByTestId('fix-skipped-item');
+    expect(await skipped.count()).toBe(1);
+    expect(await skipped.getAttribute('data-check-id')).toBe(CHECK);
+    expect(await text(skipped)).toContain('the host no longer has this finding');
+    expect(await dialog.getByTestId('fix-confirm').count()).toBe(0);
+    expect(await text(dialog.getByTestId('fix-nothing'))).toContain('no job is created');
+    await shotOf(p, dialog, 'nothing-to-fix');
+    await dialog.getByTestId('fix-cancel').click();
+    await expect.poll(() => p.getByTestId('fix-dialog').count()).toBe(0);
+    expect(snap(fileB).mode).toBe(0o600);
   });
 });
 

@@ -92,17 +92,23 @@ function Preview({ d, preview }: { d: FixDialogState; preview: DesktopFixPreview
   const nothing = preview.fixes.length === 0;
   return (
     <>
-      <p className="small">
-        Runs as <strong data-testid="fix-runs-as">{preview.runsAs}</strong> on{' '}
-        <span className="mono">
-          {preview.host.username}@{preview.host.address}:{preview.host.port}
-        </span>
-        . Backups (<span className="mono">restore.sh</span> with the previous modes and owners, and a copy of each file a fix edits) go to{' '}
-        <span className="mono" data-testid="fix-backup-dir">
-          {preview.backupDir}
-        </span>{' '}
-        on the host. Job <span className="mono" data-testid="fix-job-id">{preview.jobId}</span>.
-      </p>
+      {nothing ? (
+        <p className="small" data-testid="fix-nothing">
+          Nothing to change on {d.hostName}: no job is created and nothing is sent to the host.
+        </p>
+      ) : (
+        <p className="small">
+          Runs as <strong data-testid="fix-runs-as">{preview.runsAs}</strong> on{' '}
+          <span className="mono">
+            {preview.host.username}@{preview.host.address}:{preview.host.port}
+          </span>
+          . Backups (<span className="mono">restore.sh</span> with the previous modes and owners, and a copy of each file a fix edits) go to{' '}
+          <span className="mono" data-testid="fix-backup-dir">
+            {preview.backupDir}
+          </span>{' '}
+          on the host. Job <span className="mono" data-testid="fix-job-id">{preview.jobId}</span>.
+        </p>
+      )}
       {preview.skipped.length > 0 && (
         <div className="fix-skipped" data-testid="fix-skipped">
           <h3>Not fixed by this plan</h3>
