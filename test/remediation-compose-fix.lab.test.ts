@@ -23,6 +23,7 @@ import { createLabHost, destroyLabHost, labPrerequisites, type LabHost } from '.
 import { listPids, procStat } from '../lab/proc';
 import { findingKey } from '../src/main/audit/engine';
 import { composeUpAndWait, detectCompose, parseContainerIds, serviceContainersCommand, type ComposeProject, type ComposeTool, type Run, type WaitOptions } from '../src/main/remediation/compose/remote';
+import { setNoNewPrivileges } from '../src/main/remediation/compose/edit';
 import { FixEngine, type EngineOptions, type JobReport } from '../src/main/remediation/engine';
 import { BACKUP_ROOT } from '../src/main/remediation/remote';
 import { connect, type SshConnection } from '../src/main/ssh/connection';
@@ -401,6 +402,39 @@ ${healthyService('other')}`;
     expect(f.steps.find((s) => s.name === 'compose up -d')!.status).toBe('undone');
     expect(r.stderr).toMatch(/the fix was rolled back: service "owner" did not come up healthy/);
     await expectPreState(prj, 'owner', before);
+  });
+
+  it('two services of one file in one job: the second fix starts from the first one\'s file; when the second breaks its service, both are undone newest first and the file is byte-identical', async () => {
+    const text = `services:
+${healthyService('a')}  b:
+    image: lab/busybox:1.35
+    network_mode: none
+    command: ["sh", "-c", "touch /tmp/hc; trap 'exit 0' TERM; sleep 3600 & wait"]
+    healthcheck:
+      test: ["CMD-SHELL", "chown 1000 /tmp/hc"]
+      interval: 1s
+      timeout: 3s
+      retries: 2
+`;
+    const prj = await startProject('two', 'two', text, ['a', 'b']);
+    const beforeA = await pre(prj, 'a');
+    const beforeB = await service(prj.p, 'b');
+    const r = await cli(['fix', ...conn(), '--finding', await findingOf('DOCKER-NO-NEW-PRIVILEGES', prj.p, 'a'), '--finding', await findingOf('DOCKER-NO-CAP-DROP-ALL', prj.p, 'b'), '--yes', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.report!.status).toBe('rolled-back');
+    const [fa, fb] = r.report!.fixes;
+    // The first was applied and verified before the second failed; both were undone.
+    expect(fa!.steps.find((s) => s.name === 'verify')!.status).toBe('done');
+    expect(fa!.steps.find((s) => s.name === 'compose up -d')!.status).toBe('undone');
+    expect(fb!.steps.find((s) => s.name === 'wait healthy')!.status).toBe('failed');
+    expect(fb!.steps.find((s) => s.name.startsWith('write '))!.status).toBe('undone');
+    // The second fix's diff is against the first one's result (its lines are shifted by the first edit).
+    const mid = setNoNewPrivileges(text, 'a').text;
+    const at = mid.split('\n').indexOf('      retries: 2') + 1;
+    expect(at).toBeGreaterThan(text.split('\n').indexOf('      retries: 2') + 1);
+    expect(fb!.diff).toContain(`@@ -${at - 2},3 +${at - 2},4 @@`);
+    await expectPreState(prj, 'a', beforeA);
+    expect(await service(prj.p, 'b')).toEqual(beforeB);
   });
 
   describe('faults', () => {
