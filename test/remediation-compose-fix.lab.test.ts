@@ -437,6 +437,29 @@ ${healthyService('a')}  b:
     expect(await service(prj.p, 'b')).toEqual(beforeB);
   });
 
+  it('a secret moved into an existing .env: appended (mode 600, owner kept), the same value reaches the container; --rollback restores both files byte-identical', async () => {
+    const text = `services:\n${healthyService('svc', `    environment:\n      API_TOKEN: 'Qz7-fixlab-secret-token'\n`)}`;
+    const prj = await startProject('dotenv', 'dotenv', text, ['svc']);
+    const env = path.join(prj.dir, '.env');
+    fs.writeFileSync(env, '# existing\nOTHER=1', { mode: 0o644 });
+    fs.chownSync(env, 1234, 1234);
+    const envBytes = fs.readFileSync(env);
+    const before = await pre(prj, 'svc');
+    expect(before.env).toMatchObject({ mode: 0o644, uid: 1234 });
+    const r = await cli(['fix', ...conn(), '--finding', findingKey(hostKey(), 'SECRETS-COMPOSE-LITERAL', `compose:${prj.file}:svc:API_TOKEN`), '--yes', '--format', 'json']);
+    expect(r.code, r.stderr + r.stdout.slice(0, 2000)).toBe(0);
+    expect(r.report!.fixes[0]!.diff).toContain(`--- ${env}\n+++ ${env}\n@@ -2,0 +3,1 @@\n+API_TOKEN=<redacted>`);
+    expect(snap(env)).toMatchObject({ mode: 0o600, uid: 1234, gid: 1234 });
+    expect(fs.readFileSync(env, 'utf8')).toBe("# existing\nOTHER=1\nAPI_TOKEN='Qz7-fixlab-secret-token'\n");
+    const env2 = JSON.parse(await docker(d, ['inspect', '--format', '{{json .Config.Env}}', await containerId(prj.p, 'svc')])) as string[];
+    expect(env2).toContain('API_TOKEN=Qz7-fixlab-secret-token');
+    expect(r.stdout + r.stderr + journalText()).not.toMatch(SECRET_RE);
+    const back = await cli(['fix', ...conn(), '--rollback', r.report!.jobId!, '--format', 'json']);
+    expect(back.code, back.stderr).toBe(0);
+    expect(fs.readFileSync(env).equals(envBytes)).toBe(true);
+    await expectPreState(prj, 'svc', before);
+  });
+
   describe('faults', () => {
     let prj: Project;
     beforeAll(async () => {
