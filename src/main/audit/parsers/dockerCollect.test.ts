@@ -181,6 +181,7 @@ describe.each(SHELLS)('the containers sections under %s', (_name, shell) => {
     expect(envs['app/fifo.env']!.error).toMatch(/not a regular file/); // and the collector did not hang on it
     expect(envs['app/envdir']!.error).toMatch(/not a regular file/);
     expect(JSON.stringify(c)).not.toMatch(/PLANTED/);
+    expect(r.stdout).not.toMatch(/PLANTED/); // classified on the host: the values never left it
     expect(r.stdout).not.toMatch(/root:[^:]*:\d+:/); // the symlink to /etc/shadow was not followed
   });
 

@@ -22,6 +22,10 @@ export interface EnvEntry {
   secret: boolean;
   /** Set when the secret is the password part of a URL (`scheme://user:pass@host`). */
   via?: 'url-password';
+  /** Literal values classified on the host: the value's length in bytes (UTF-8). */
+  length?: number;
+  /** Literal values classified on the host: the value is shaped like a key or token (long, no blanks, letters and digits; or a known token prefix). */
+  tokenLike?: true;
 }
 
 // Words (after splitting the key on _ - . and camelCase) that make a key a secret wherever they are…
@@ -60,7 +64,7 @@ export function isSecretKey(key: string): boolean {
 }
 
 // Well-known defaults and placeholders, compared lower-case after trimming quotes and blanks.
-const DEFAULT_VALUES = new Set([
+export const DEFAULT_VALUES: ReadonlySet<string> = new Set([
   'changeme', 'change_me', 'change-me', 'changeit', 'change_it', 'changethis', 'change_this', 'changemeplease', 'changeme!',
   'password', 'password1', 'password12', 'password123', 'password!', 'passw0rd', 'p@ssw0rd', 'p@ssword', 'pass', 'pass123', 'passwd',
   'admin', 'admin1', 'admin123', 'admin1234', 'administrator', 'adminadmin', 'root', 'toor', 'rootpassword', 'rootpass',
@@ -74,7 +78,7 @@ const DEFAULT_VALUES = new Set([
   'your_secret_key', 'your-secret-key', 'your_token', 'your_api_key', 'your-api-key', 'mypassword', 'my_password', 'my-password',
   'insecure', 'unsafe', 'notsecure', 'hunter2',
 ]);
-const PLACEHOLDER_PATTERNS: readonly RegExp[] = [
+export const PLACEHOLDER_PATTERNS: readonly RegExp[] = [
   /^<[^>]*>$/, // <your-password>
   /^\[[^\]]*\]$/, // [password]
   /^\{\{.*\}\}$/, // {{ template }} left unrendered
@@ -97,10 +101,13 @@ export function isDefaultSecretValue(value: string): boolean {
   return DEFAULT_VALUES.has(v) || PLACEHOLDER_PATTERNS.some((re) => re.test(v));
 }
 
-const WHOLE_REFERENCE = /^\$(?:\{[A-Za-z_][A-Za-z0-9_]*(?:(:?\?)[^}]*)?\}|[A-Za-z_][A-Za-z0-9_]*)$/;
-const WITH_DEFAULT = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=]([^}]*)\}$/;
+export const WHOLE_REFERENCE = /^\$(?:\{[A-Za-z_][A-Za-z0-9_]*(?:(:?\?)[^}]*)?\}|[A-Za-z_][A-Za-z0-9_]*)$/;
+export const RUN_SECRETS = /^\/run\/secrets\//;
+/** Part of the value is interpolated (after removing `$$`, compose's literal $). */
+export const PARTIAL_REFERENCE = /\$(?:\{|[A-Za-z_])/;
+export const WITH_DEFAULT = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=]([^}]*)\}$/;
 
-function unquote(v: string): string {
+export function unquote(v: string): string {
   const t = v.trim();
   if (t.length >= 2 && ((t.startsWith('"') && t.endsWith('"')) || (t.startsWith("'") && t.endsWith("'")))) return t.slice(1, -1);
   return t;
@@ -114,7 +121,7 @@ export function classifyValue(raw: string | null | undefined, interpolated: bool
   if (raw === null || raw === undefined) return 'passthrough';
   const v = unquote(raw);
   if (v === '') return 'empty';
-  if (/^\/run\/secrets\//.test(v)) return 'reference';
+  if (RUN_SECRETS.test(v)) return 'reference';
   if (interpolated) {
     const withDefault = WITH_DEFAULT.exec(v);
     if (withDefault) {
@@ -124,19 +131,92 @@ export function classifyValue(raw: string | null | undefined, interpolated: bool
     }
     if (WHOLE_REFERENCE.test(v)) return 'reference';
     // Partly interpolated ("prefix-${VAR}"): the secret part comes from elsewhere. `$$` is a literal $.
-    if (/\$(?:\{|[A-Za-z_])/.test(v.replace(/\$\$/g, ''))) return 'reference';
+    if (PARTIAL_REFERENCE.test(v.replace(/\$\$/g, ''))) return 'reference';
   }
   return isDefaultSecretValue(v) ? 'default' : 'literal';
 }
 
+/** `scheme://user:password@`: the password is the first capture. */
+export const URL_PASSWORD = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/@:\s]*:([^@/\s]*)@/;
+/** Values that are switches (REQUIRE_PASSWORD=true), not secrets. */
+export const FLAG_VALUE = /^(?:true|false|yes|no|on|off|0|1|enabled?|disabled?)$/i;
+/** A literal shaped like a key or token: a known token prefix, or long, no blanks, with letters and digits. */
+export const TOKEN_PREFIX = /^(?:ghp_|gho_|ghs_|github_pat_|glpat-|sk-|sk_live_|rk_live_|xox[abpr]-|akia|asia|aiza|-----begin )/i;
+export const TOKEN_CHARSET = /^[A-Za-z0-9+/=_.~-]{20,}$/;
+
+/** Whether a literal looks like a key or token (cheap: prefix, or charset + length + letters and digits). */
+export function looksLikeToken(value: string): boolean {
+  const v = unquote(value);
+  return TOKEN_PREFIX.test(v) || (TOKEN_CHARSET.test(v) && /[0-9]/.test(v) && /[A-Za-z]/.test(v));
+}
+
 /** The password of a `scheme://user:password@host` URL, or null. */
 export function urlPassword(value: string): string | null {
-  const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/@:\s]*:([^@/\s]*)@/.exec(unquote(value));
+  const m = URL_PASSWORD.exec(unquote(value));
   return m && m[1] ? m[1] : null;
 }
 
-/** Classifies one variable: key heuristics, then the value (or the URL password it carries). */
+// ---------------------------------------------------------------------------------------------
+// Values classified on the host. The collector (sections/hostEnvClassify.ts) never sends a value:
+// it prints a class token in its place, `@rampart:KIND:LEN:URL:FLAGS` —
+//   KIND  classifyValue() of the value: empty | reference | default | literal
+//   LEN   the unquoted value's length in bytes (UTF-8)
+//   URL   classifyValue() of the password of a `scheme://user:password@` value when it is a
+//         default or literal, else `-`
+//   FLAGS `-`, or `f` (a switch: true/false/yes/…) and/or `k` (a literal shaped like a key/token)
+// Its awk is generated from the constants above, so the host and this file cannot drift; envToken()
+// is the reference the awk is tested against.
+
+export interface HostEnvClass {
+  kind: Exclude<EnvValueKind, 'passthrough'>;
+  length: number;
+  url: 'default' | 'literal' | null;
+  flag: boolean;
+  tokenLike: boolean;
+}
+
+export const ENV_TOKEN = /^@rampart:(empty|reference|default|literal):(\d{1,9}):(-|default|literal):(-|f|k|fk)$/;
+
+/** The token the host prints for a value (null: a passthrough, which has no value to replace). */
+export function envToken(raw: string, interpolated: boolean): string {
+  const kind = classifyValue(raw, interpolated) as HostEnvClass['kind'];
+  const pw = urlPassword(raw);
+  const urlKind = pw === null ? null : classifyValue(pw, interpolated);
+  const url = urlKind === 'default' || urlKind === 'literal' ? urlKind : '-';
+  const v = unquote(raw);
+  const flags = `${FLAG_VALUE.test(v) ? 'f' : ''}${kind === 'literal' && looksLikeToken(v) ? 'k' : ''}` || '-';
+  return `@rampart:${kind}:${Buffer.byteLength(v, 'utf8')}:${url}:${flags}`;
+}
+
+/** A host class token, or null when the text is not one. */
+export function parseEnvToken(text: string): HostEnvClass | null {
+  const m = ENV_TOKEN.exec(text.trim());
+  if (!m) return null;
+  return { kind: m[1] as HostEnvClass['kind'], length: Number(m[2]), url: m[3] === '-' ? null : (m[3] as 'default' | 'literal'), flag: m[4]!.includes('f'), tokenLike: m[4]!.includes('k') };
+}
+
+/** classifyEnv() for a value the host classified: the same verdicts from the class alone. */
+export function classifyHostEnv(key: string, c: HostEnvClass): EnvEntry {
+  const secretKey = isSecretKey(key);
+  if (!secretKey && c.url) return { key, kind: c.url, secret: true, via: 'url-password' };
+  let kind: EnvValueKind = c.kind;
+  const secret = secretKey && !(c.flag && kind === 'literal');
+  if (!secret && kind === 'default') kind = 'literal';
+  const e: EnvEntry = { key, kind, secret };
+  if (secret && kind === 'literal') {
+    e.length = c.length;
+    if (c.tokenLike) e.tokenLike = true;
+  }
+  return e;
+}
+
+/**
+ * Classifies one variable: key heuristics, then the value (or the URL password it carries). A
+ * value the host already classified (a class token, see above) is read from its token.
+ */
 export function classifyEnv(key: string, raw: string | null | undefined, interpolated: boolean): EnvEntry {
+  const host = typeof raw === 'string' && raw.startsWith('@rampart:') ? parseEnvToken(raw) : null;
+  if (host) return classifyHostEnv(key, host);
   const secretKey = isSecretKey(key);
   if (!secretKey && typeof raw === 'string') {
     const pw = urlPassword(raw);
@@ -147,7 +227,7 @@ export function classifyEnv(key: string, raw: string | null | undefined, interpo
   }
   let kind = classifyValue(raw, interpolated);
   // REQUIRE_PASSWORD=true, TOKEN_AUTH=off: switches, not secrets.
-  const flag = typeof raw === 'string' && /^(?:true|false|yes|no|on|off|0|1|enabled?|disabled?)$/i.test(unquote(raw));
+  const flag = typeof raw === 'string' && FLAG_VALUE.test(unquote(raw));
   const secret = secretKey && !(flag && kind === 'literal');
   // "default" only means something for secrets (APP_NAME=demo is just a value).
   if (!secret && kind === 'default') kind = 'literal';

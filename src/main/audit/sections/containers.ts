@@ -18,6 +18,7 @@ import {
 import { parseComposeDump, parseComposeFiles, type ComposeFile, type EnvFile } from '../parsers/compose';
 import type { RawSection } from '../parsers/sections';
 import { shQuote } from '../../ssh/quote';
+import { composeBatchAwk, inspectAwk } from './hostEnvClassify';
 import { defineSection, type ParseContext, type SectionSpec } from './types';
 
 export interface DockerFacts {
@@ -74,8 +75,10 @@ exec docker info --format '{{json .}}'`;
 
 // $1: the exit status of the docker_info section: when the daemon did not answer in time (124 from
 // coreutils timeout, 143 from busybox's), asking it again would only spend another section timeout.
+// $2: the awk that replaces each container's Env values by their class (hostEnvClassify.ts).
 const DOCKER_CONTAINERS_SH = `${NO_DOCKER}
 case $1 in 124|143) echo 'skipped: docker info timed out'; exit 124 ;; esac
+AWK_INSPECT=$2
 out=$(docker ps -aq --no-trunc 2>&1); rc=$?
 if [ "$rc" -ne 0 ]; then printf '%s\\n' "$out"; exit "$rc"; fi
 echo "RAMPART-NOW $(date -u +%s)"
@@ -84,7 +87,7 @@ ids=$(printf '%s\\n' "$out" | grep -E '^[0-9a-f]{12,64}$')
 n=$(printf '%s\\n' "$ids" | wc -l)
 if [ "$n" -gt ${MAX_CONTAINERS} ]; then echo "RAMPART-LIMIT $n"; fi
 set -- $(printf '%s\\n' "$ids" | head -n ${MAX_CONTAINERS})
-docker inspect --format '{{json .}}' "$@"
+docker inspect --format '{{json .}}' "$@" 2>&1 | awk "$AWK_INSPECT"
 exit 0`;
 
 const DAEMON_JSON_SH = `f=/etc/docker/daemon.json
@@ -98,47 +101,10 @@ gid=$(printf '%s\\n' "$g" | cut -d: -f3)
 if command -v getent >/dev/null 2>&1; then getent passwd; else cat /etc/passwd; fi | awk -F: -v g="$gid" '$4 == g { print "primary " $1 }' | head -n 1000
 exit 0`;
 
-// Prints the env_file targets of a compose file, resolved against its directory (path in $F).
-// Handles `env_file: x`, `env_file: [a, b]`, block lists and `- path: x` items; skips ${VAR} paths.
-const AWK_ENV_FILES = String.raw`function strip(s) {
-  sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s)
-  if (s ~ /^".*"$/ || s ~ /^\047.*\047$/) s = substr(s, 2, length(s) - 2)
-  return s
-}
-function out(s) {
-  s = strip(s)
-  if (s == "" || index(s, "$") > 0) return
-  if (substr(s, 1, 1) != "/") { while (substr(s, 1, 2) == "./") s = substr(s, 3); s = dir "/" s }
-  print s
-}
-BEGIN { dir = ENVIRON["F"]; sub(/\/[^\/]*$/, "", dir); if (dir == "") dir = "/"; inl = 0 }
-{ sub(/\r$/, "") }
-/^[ \t]*#/ { next }
-/^[ \t]*$/ { next }
-{
-  line = $0; sub(/[ \t]+#.*$/, "", line)
-  match(line, /^ */); ind = RLENGTH
-  s = substr(line, ind + 1)
-  if (inl) {
-    if (ind > base || (ind == base && s ~ /^- /)) {
-      if (s ~ /^- /) { s = substr(s, 3); sub(/^ +/, "", s) }
-      if (s ~ /^path:/) { out(substr(s, 6)); next }
-      if (s ~ /^[A-Za-z_]+:/) next
-      out(s); next
-    }
-    inl = 0
-  }
-  if (s ~ /^env_file:/) {
-    rest = substr(s, 10); sub(/^[ \t]+/, "", rest)
-    if (rest == "") { inl = 1; base = ind; next }
-    if (substr(rest, 1, 1) == "[") { gsub(/[][]/, "", rest); n = split(rest, a, ","); for (i = 1; i <= n; i++) out(a[i]); next }
-    out(rest)
-  }
-}`;
-
-// Arguments: the awk program above, the docker_info exit status, then the scan roots. Output
-// framing: see parseComposeDump.
-const COMPOSE_SH = String.raw`AWK_ENV_FILES=$1; DOCKER_RC=$2; shift 2
+// Arguments: the batch awk (hostEnvClassify.ts: classifies env values on the host, never sends
+// them), the docker_info exit status, then the scan roots. Output framing: see parseComposeDump.
+// Files are read by two awk processes in all (compose files, then env files), sized by one wc each.
+const COMPOSE_SH = String.raw`AWK_BATCH=$1; DOCKER_RC=$2; shift 2
 NL='
 '
 TAB='	'
@@ -183,43 +149,45 @@ for r in "$@"; do
 $found
 EOF
 done
-emit() {
-  k=$1; s=$2; p=$3; mx=$4; sz=0
+cands=$(printf '%s' "$cands" | awk -F "$TAB" '!seen[$2]++' | head -n ${MAX_COMPOSE_FILES})
+# Phase 1: every compose file in one awk (sizes from one wc). Its stdout is the section's framing;
+# its stderr the env_file targets and project .env files it found, then "@U TAB <bytes used>".
+meta=''
+set --
+while IFS="$TAB" read -r src p; do
+  [ -n "$p" ] || continue
   if [ ! -e "$p" ]; then st=missing
   elif [ ! -f "$p" ]; then st=not-regular
   elif [ ! -r "$p" ]; then st=unreadable
-  else
-    sz=$(wc -c < "$p" 2>/dev/null | tr -d ' '); [ -n "$sz" ] || sz=0
-    if [ "$sz" -gt "$mx" ]; then st=too-big
-    elif [ $((used + sz)) -gt ${COMPOSE_BUDGET_BYTES} ]; then st=budget
-    else st=ok; fi
-  fi
-  printf '@F %s %s %s %s\n@P %s\n' "$k" "$s" "$st" "$sz" "$p"
-  if [ "$st" = ok ]; then used=$((used + sz)); awk '{ print "|" $0 }' "$p" 2>/dev/null; fi
-  echo '@E'
-}
-cands=$(printf '%s' "$cands" | awk -F "$TAB" '!seen[$2]++' | head -n ${MAX_COMPOSE_FILES})
-while IFS="$TAB" read -r src p; do
-  [ -n "$p" ] || continue
-  emit compose "$src" "$p" ${MAX_COMPOSE_BYTES}
-  [ "$st" = ok ] || continue
-  refs=$(F="$p" awk "$AWK_ENV_FILES" "$p" 2>/dev/null | head -n 50)
-  while IFS= read -r e; do [ -n "$e" ] && envs="$envs""env$TAB$e$NL"; done <<EOF
-$refs
-EOF
-  dir=$(dirname -- "$p")
-  [ -f "$dir/.env" ] && envs="$envs""dotenv$TAB$dir/.env$NL"
+  else st=ok; set -- "$@" "$p"; fi
+  meta="$meta""compose$TAB$src$TAB$st$TAB$p$NL"
 done <<EOF
 $cands
 EOF
-envs=$(printf '%s' "$envs" | awk -F "$TAB" '!seen[$2]++' | head -n ${MAX_ENV_FILES})
+export RMP_MAX_COMPOSE=${MAX_COMPOSE_BYTES} RMP_MAX_ENV=${MAX_ENV_BYTES} RMP_BUDGET=${COMPOSE_BUDGET_BYTES}
+sizes=''; [ $# -gt 0 ] && sizes=$(wc -c "$@" 2>/dev/null)
+exec 3>&1
+envs=$(RMP_META="$meta" RMP_SIZES="$sizes" RMP_USED=0 awk "$AWK_BATCH" 2>&1 >&3)
+# Phase 2: the env files, in one more awk.
+used=0; meta=''; n=0
+set --
 while IFS="$TAB" read -r k p; do
-  [ -n "$p" ] || continue
-  case $k in dotenv) s=dotenv ;; *) s=env_file ;; esac
-  emit "$k" "$s" "$p" ${MAX_ENV_BYTES}
+  case $k in @U) used=$p; continue ;; env) s=env_file ;; dotenv) s=dotenv; [ -f "$p" ] || continue ;; *) continue ;; esac
+  case $p in /*) ;; *) continue ;; esac
+  n=$((n + 1)); [ "$n" -le ${MAX_ENV_FILES} ] || continue
+  if [ ! -e "$p" ]; then st=missing
+  elif [ ! -f "$p" ]; then st=not-regular
+  elif [ ! -r "$p" ]; then st=unreadable
+  else st=ok; set -- "$@" "$p"; fi
+  meta="$meta$k$TAB$s$TAB$st$TAB$p$NL"
 done <<EOF
 $envs
 EOF
+case $used in ''|*[!0-9]*) used=0 ;; esac
+if [ -n "$meta" ]; then
+  sizes=''; [ $# -gt 0 ] && sizes=$(wc -c "$@" 2>/dev/null)
+  RMP_META="$meta" RMP_SIZES="$sizes" RMP_USED=$used awk "$AWK_BATCH" 2>/dev/null
+fi
 exit 0`;
 
 // String.raw keeps \t, \n and \000 for awk, tr and printf; the ${…} in it are TypeScript numbers.
@@ -323,7 +291,7 @@ export const dockerSection = defineSection({
     [
       `secsh docker_info ${shQuote(DOCKER_INFO_SH)}`,
       'rampart_docker_rc=$rc',
-      `sec docker_containers $T sh -c ${shQuote(DOCKER_CONTAINERS_SH)} sh "$rampart_docker_rc"`,
+      `sec docker_containers $T sh -c ${shQuote(DOCKER_CONTAINERS_SH)} sh "$rampart_docker_rc" ${shQuote(inspectAwk())}`,
       `secsh docker_daemon_json ${shQuote(DAEMON_JSON_SH)}`,
     ].join('\n'),
   parse: parseDockerFacts,
@@ -342,7 +310,7 @@ export const composeSection = defineSection({
   laneWith: 'docker', // reads $rampart_docker_rc: no docker CLI calls after docker info timed out
   // The awk program, docker info's exit status and the scan roots travel as arguments of the section's shell.
   script: (ctx) =>
-    [`sec compose_files $T sh -c ${shQuote(COMPOSE_SH)} sh ${shQuote(AWK_ENV_FILES)} "$rampart_docker_rc"`, ...ctx.scanRoots.filter((r) => r.startsWith('/')).map((r) => shQuote(r))].join(' '),
+    [`sec compose_files $T sh -c ${shQuote(COMPOSE_SH)} sh ${shQuote(composeBatchAwk())} "$rampart_docker_rc"`, ...ctx.scanRoots.filter((r) => r.startsWith('/')).map((r) => shQuote(r))].join(' '),
   parse: parseComposeFacts,
 });
 
