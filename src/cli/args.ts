@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { HostAddress, Port, SEVERITIES, UserName, type Severity } from '../shared/domain';
+import { parseMail, type MailCommand } from './mailArgs';
 
 export const FORMATS = ['json', 'table', 'markdown'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -78,9 +79,9 @@ export interface FixCommand {
   action: { kind: 'apply'; findingIds: string[]; checkIds: string[]; dryRun: boolean; yes: boolean } | { kind: 'resume'; jobId: string } | { kind: 'rollback'; jobId: string };
 }
 
-export type HelpTopic = 'main' | 'audit' | 'fix';
+export type HelpTopic = 'main' | 'audit' | 'fix' | 'mail';
 
-export type Command = { kind: 'help'; topic: HelpTopic } | { kind: 'version' } | AuditCommand | FleetCommand | FixCommand;
+export type Command = { kind: 'help'; topic: HelpTopic } | { kind: 'version' } | AuditCommand | FleetCommand | FixCommand | MailCommand;
 
 export class UsageError extends Error {
   /** The topic whose --help explains the right usage. */
@@ -99,6 +100,8 @@ Audits servers over SSH (read-only: one login, one script, nothing written on th
 Commands:
   audit         Audit one host, or the hosts of an inventory, and print a report
                 (see: rampart audit --help)
+  mail          Audit a mail domain's DNS: SPF, DKIM, DMARC, MTA-STS, TLS-RPT, MX, DNSBL
+                (see: rampart mail --help)
   fix           Fix findings with a preview, confirmation, verification and automatic
                 rollback (see: rampart fix --help)
   help [cmd]    Show help
@@ -254,11 +257,13 @@ export function parseCommandLine(argv: readonly string[], cwd: string = process.
     if (rest.length === 0) return { kind: 'help', topic: 'main' };
     if (rest.length === 1 && rest[0] === 'audit') return { kind: 'help', topic: 'audit' };
     if (rest.length === 1 && rest[0] === 'fix') return { kind: 'help', topic: 'fix' };
-    throw new UsageError(`no help for "${rest.join(' ')}" (commands: audit, fix)`);
+    if (rest.length === 1 && rest[0] === 'mail') return { kind: 'help', topic: 'mail' };
+    throw new UsageError(`no help for "${rest.join(' ')}" (commands: audit, mail, fix)`);
   }
   if (first.startsWith('-')) throw new UsageError(`unknown option '${first}' (options go after the command, e.g. rampart audit --host …)`);
   if (first === 'fix') return parseFix(rest, cwd);
-  if (first !== 'audit') throw new UsageError(`unknown command "${first}" (commands: audit, fix)`);
+  if (first === 'mail') return parseMail(rest, cwd);
+  if (first !== 'audit') throw new UsageError(`unknown command "${first}" (commands: audit, mail, fix)`);
   return parseAudit(rest, cwd);
 }
 

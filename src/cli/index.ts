@@ -18,6 +18,8 @@ import { AUDIT_HELP, FIX_HELP, MAIN_HELP, parseCommandLine, UsageError, wantsJso
 import { CliError, EndpointLocks, hopLabel, openChain, type OpenedChain, type TrustSettings } from './connect';
 import { failureEntry, runPool } from './fleet';
 import { fixCommand, type FixIo } from './fix';
+import { mailCommand } from './mail';
+import { MAIL_HELP } from './mailArgs';
 import { parseKnownHosts } from './knownHosts';
 import { buildAuditTarget, hostRef, planFleet, planFromCommand, type HopPlan, type HostPlan } from './plan';
 import {
@@ -268,7 +270,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const cmd = parseCommandLine(argv, io.cwd);
     switch (cmd.kind) {
       case 'help':
-        io.stdout.write(cmd.topic === 'audit' ? AUDIT_HELP : cmd.topic === 'fix' ? FIX_HELP : MAIN_HELP);
+        io.stdout.write(cmd.topic === 'audit' ? AUDIT_HELP : cmd.topic === 'fix' ? FIX_HELP : cmd.topic === 'mail' ? MAIL_HELP : MAIN_HELP);
         return EXIT.ok;
       case 'version':
         io.stdout.write(`rampart ${VERSION}\n`);
@@ -282,6 +284,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'fix':
         json = cmd.format === 'json';
         return await fixCommand(cmd, io, VERSION);
+      case 'mail':
+        json = cmd.format === 'json';
+        return await mailCommand(cmd, io, VERSION);
     }
   } catch (e) {
     if (e instanceof UsageError) {

@@ -276,7 +276,7 @@ describe('app and runs', () => {
   it('app:info returns the schema version and database path', async () => {
     const info = await ok<{ version: string; dbPath: string; schemaVersion: number; platform: string }>('app:info', {});
     expect(info).toEqual({ version: services.appVersion, dbPath: dbFile, schemaVersion: SCHEMA_VERSION, platform: process.platform });
-    expect(info.schemaVersion).toBe(5);
+    expect(info.schemaVersion).toBe(SCHEMA_VERSION);
   });
 
   it('runs:get of an unknown run → NOT_FOUND', async () => {

@@ -272,6 +272,8 @@ export type RunError = z.infer<typeof RunError>;
 
 export const RunSummary = z.object({
   id: z.string(),
+  /** Present for a mail domain audit (hostName and address are the domain); absent for a host run. */
+  targetKind: z.literal('domain').optional(),
   hostId: z.number().int().nullable(),
   hostName: z.string(),
   address: z.string(),

@@ -59,6 +59,8 @@ const SECRET_COLUMN: Record<HostSecretFlag, string> = { privateKey: 'has_keychai
 
 export interface RunRecord {
   id?: string;
+  /** What was audited: a host over SSH (default) or a mail domain over DNS (hostName = address = the domain, port 0). */
+  targetKind?: RunTargetKind;
   hostId: number | null;
   hostName: string;
   address: string;
@@ -102,8 +104,11 @@ interface HostRow {
   pinned_at: string | null;
 }
 
+export type RunTargetKind = 'host' | 'domain';
+
 interface RunRow {
   id: string;
+  target_kind: RunTargetKind;
   host_id: number | null;
   host_name: string;
   address: string;
@@ -315,8 +320,8 @@ export class Store {
   saveRun(run: RunRecord): string {
     const id = run.id ?? randomUUID();
     const insertRun = this.db.prepare(
-      `INSERT INTO audit_runs (id, host_id, host_name, address, port, started_at, finished_at, status, os, score_json, errors_json, exec_count, duration_ms, timings_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO audit_runs (id, host_id, host_name, address, port, started_at, finished_at, status, os, score_json, errors_json, exec_count, duration_ms, timings_json, target_kind)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertCheck = this.db.prepare(
       'INSERT INTO check_results (run_id, check_id, category, severity, status, message) VALUES (?, ?, ?, ?, ?, ?)',
@@ -341,6 +346,7 @@ export class Store {
         run.execCount,
         run.durationMs,
         JSON.stringify(run.timings ?? {}),
+        run.targetKind ?? 'host',
       );
       for (const c of run.checks) insertCheck.run(id, c.checkId, c.category, c.severity, c.status, c.message ?? null);
       for (const f of run.findings)
@@ -349,12 +355,14 @@ export class Store {
     return id;
   }
 
-  listRuns(opts: { hostId?: number | undefined; limit?: number } = {}): RunSummary[] {
+  listRuns(opts: { hostId?: number | undefined; domain?: string | undefined; limit?: number } = {}): RunSummary[] {
     const limit = opts.limit ?? 50;
     const rows = (
-      opts.hostId === undefined
-        ? this.db.prepare('SELECT * FROM audit_runs ORDER BY started_at DESC LIMIT ?').all(limit)
-        : this.db.prepare('SELECT * FROM audit_runs WHERE host_id = ? ORDER BY started_at DESC LIMIT ?').all(opts.hostId, limit)
+      opts.domain !== undefined
+        ? this.db.prepare("SELECT * FROM audit_runs WHERE target_kind = 'domain' AND address = ? ORDER BY started_at DESC LIMIT ?").all(opts.domain, limit)
+        : opts.hostId === undefined
+          ? this.db.prepare('SELECT * FROM audit_runs ORDER BY started_at DESC LIMIT ?').all(limit)
+          : this.db.prepare('SELECT * FROM audit_runs WHERE host_id = ? ORDER BY started_at DESC LIMIT ?').all(opts.hostId, limit)
     ) as RunRow[];
     return rows.map((r) => this.toSummary(r));
   }
@@ -496,18 +504,18 @@ export class Store {
 
   // ---- diff -----------------------------------------------------------------------------
 
-  /** The run of the same host just before this one, if any. */
+  /** The run of the same host (or mail domain) just before this one, if any. */
   previousRun(runId: string): RunSummary | null {
-    const cur = this.db.prepare('SELECT host_id, address, port, started_at FROM audit_runs WHERE id = ?').get(runId) as
-      | { host_id: number | null; address: string; port: number; started_at: string }
+    const cur = this.db.prepare('SELECT host_id, address, port, started_at, target_kind FROM audit_runs WHERE id = ?').get(runId) as
+      | { host_id: number | null; address: string; port: number; started_at: string; target_kind: RunTargetKind }
       | undefined;
     if (!cur) throw new RampartError('NOT_FOUND', `No audit run with id ${runId}.`);
     const row = (
       cur.host_id !== null
         ? this.db.prepare('SELECT * FROM audit_runs WHERE host_id = ? AND started_at < ? AND id <> ? ORDER BY started_at DESC LIMIT 1').get(cur.host_id, cur.started_at, runId)
         : this.db
-            .prepare('SELECT * FROM audit_runs WHERE host_id IS NULL AND address = ? AND port = ? AND started_at < ? AND id <> ? ORDER BY started_at DESC LIMIT 1')
-            .get(cur.address, cur.port, cur.started_at, runId)
+            .prepare('SELECT * FROM audit_runs WHERE host_id IS NULL AND target_kind = ? AND address = ? AND port = ? AND started_at < ? AND id <> ? ORDER BY started_at DESC LIMIT 1')
+            .get(cur.target_kind, cur.address, cur.port, cur.started_at, runId)
     ) as RunRow | undefined;
     return row ? this.toSummary(row) : null;
   }
@@ -574,6 +582,7 @@ export class Store {
     for (const c of rows) counts[c.severity] = c.n;
     return {
       id: r.id,
+      ...(r.target_kind === 'domain' ? { targetKind: 'domain' as const } : {}),
       hostId: r.host_id,
       hostName: r.host_name,
       address: r.address,

@@ -1,0 +1,162 @@
+// `rampart mail`: the mail domain audit from a terminal or CI (same core as the app will use:
+// runMailAudit + Store). The report shapes follow `rampart audit` (report.ts).
+import { DEFAULT_DNSBL_ZONES } from '../main/mail/checks/dnsbl';
+import { normaliseDomain, ResolverUnreachableError, runMailAudit } from '../main/mail/audit';
+import { MailResolver } from '../main/mail/resolver';
+import { Store } from '../main/store/store';
+import type { RunDetail, RunError, Severity } from '../shared/domain';
+import { SEVERITIES } from '../shared/domain';
+import { CliError } from './connect';
+import type { MailCommand } from './mailArgs';
+import { countBySeverity, EXIT, exitCodeFor, sortFindings, TOOL, type JsonReport } from './report';
+
+export interface MailIo {
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): unknown; isTTY?: boolean | undefined };
+  signal?: AbortSignal;
+}
+
+/** The JSON printed by `rampart mail --format json`. Fields are only ever added, never renamed. */
+export interface JsonMailReport extends Omit<JsonReport, 'host'> {
+  domain: string;
+  /** The server every query went to, and how it was chosen. */
+  resolver: string;
+  dns: { queries: number; packets: number };
+}
+
+/** The options accepted but not implemented yet: each is said in the run's errors, never ignored. */
+export function notImplementedErrors(cmd: Pick<MailCommand, 'smtpHosts' | 'openRelayTest'>): RunError[] {
+  const out: RunError[] = [];
+  if (cmd.smtpHosts.length)
+    out.push({
+      section: 'smtp-host',
+      message: `--smtp-host ${cmd.smtpHosts.map((h) => `${h.host}:${h.port}`).join(', ')}: TLS probes of mail ports are not implemented yet; nothing was probed`,
+    });
+  if (cmd.openRelayTest) out.push({ section: 'open-relay-test', message: '--open-relay-test: the SMTP open relay test is not implemented yet; no relay test was made' });
+  return out;
+}
+
+export function toJsonMailReport(run: RunDetail, version: string, resolver: string): JsonMailReport {
+  return {
+    tool: TOOL,
+    version,
+    runId: run.id,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    status: run.status,
+    domain: run.address,
+    resolver,
+    score: run.score
+      ? {
+          overall: run.score.overall,
+          grade: run.score.grade,
+          cap: run.score.cap,
+          categories: Object.fromEntries(Object.entries(run.score.categories).map(([k, v]) => [k, { score: v.score, grade: v.grade }])),
+        }
+      : null,
+    findingCounts: countBySeverity(run.findings),
+    findings: sortFindings(run.findings).map((f) => ({
+      id: f.id,
+      checkId: f.checkId,
+      category: f.category,
+      severity: f.severity,
+      title: f.title,
+      resource: f.resource,
+      evidence: f.evidence,
+      rationale: f.rationale,
+      remediation: f.remediation,
+      references: f.references,
+      status: f.status,
+    })),
+    checks: run.checks.map((c) => ({ checkId: c.checkId, category: c.category, severity: c.severity, status: c.status, ...(c.message ? { message: c.message } : {}) })),
+    errors: run.errors,
+    dns: { queries: run.execCount, packets: 0 },
+  };
+}
+
+const oneLine = (s: string): string => s.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+const countsLine = (c: Record<Severity, number>): string => SEVERITIES.filter((s) => c[s] > 0).map((s) => `${c[s]} ${s}`).join(', ') || 'none';
+
+export function formatMailTable(r: JsonMailReport): string {
+  const out: string[] = [];
+  out.push(`Rampart ${r.version} mail audit of ${r.domain} (DNS through ${r.resolver}, ${r.dns.queries} queries)`);
+  out.push(`Run ${r.runId}  status ${r.status}  started ${r.startedAt}`, '');
+  out.push(r.score ? `Grade: ${r.score.grade}   Score: ${r.score.overall.toFixed(1)} / 100${r.score.cap ? `   (capped: ${r.score.cap})` : ''}` : 'Grade: -   Score: -   (no check could be evaluated)');
+  const by = new Map<string, number>();
+  for (const c of r.checks) by.set(c.status, (by.get(c.status) ?? 0) + 1);
+  out.push(`Checks: ${r.checks.length} (${[...by.entries()].map(([k, n]) => `${n} ${k}`).join(', ')})`, '');
+  out.push(`Findings: ${r.findings.length} (${countsLine(r.findingCounts)})`);
+  const sevW = 8;
+  const idW = Math.max(5, ...r.findings.map((f) => f.checkId.length));
+  if (r.findings.length) out.push(`${'SEVERITY'.padEnd(sevW)}  ${'CHECK'.padEnd(idW)}  TITLE`);
+  const indent = ' '.repeat(sevW + idW + 4);
+  for (const f of r.findings) {
+    out.push(`${f.severity.toUpperCase().padEnd(sevW)}  ${f.checkId.padEnd(idW)}  ${oneLine(f.title)}${f.status !== 'open' ? ` [${f.status}]` : ''}`);
+    out.push(`${indent}evidence: ${oneLine(f.evidence)}`, `${indent}resource: ${f.resource}`, `${indent}fix:      ${oneLine(f.remediation)}`);
+  }
+  if (r.errors.length) {
+    out.push('', `Errors: ${r.errors.length}`);
+    for (const e of r.errors) out.push(`  ${e.section}: ${oneLine(e.message)}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+const md = (s: string): string => oneLine(s).replace(/\|/g, '\\|');
+
+export function formatMailMarkdown(r: JsonMailReport): string {
+  const out: string[] = [];
+  out.push(`# Mail audit of ${r.domain}`, '');
+  out.push(`Rampart ${r.version}, run \`${r.runId}\`, ${r.status}, started ${r.startedAt}; DNS through ${r.resolver} (${r.dns.queries} queries).`, '');
+  out.push(r.score ? `**Grade ${r.score.grade}**, score ${r.score.overall.toFixed(1)} / 100${r.score.cap ? ` (capped: ${r.score.cap})` : ''}.` : '**No grade**: no check could be evaluated.', '');
+  out.push(`## Findings (${r.findings.length}: ${countsLine(r.findingCounts)})`, '');
+  if (r.findings.length) {
+    out.push('| Severity | Check | Finding | Evidence | Fix |', '| --- | --- | --- | --- | --- |');
+    for (const f of r.findings) out.push(`| ${f.severity} | ${f.checkId} | ${md(f.title)} | ${md(f.evidence)} | ${md(f.remediation)} |`);
+    out.push('');
+  }
+  out.push('## Checks', '', '| Check | Status | Note |', '| --- | --- | --- |');
+  for (const c of r.checks) out.push(`| ${c.checkId} | ${c.status} | ${md(c.message ?? '')} |`);
+  if (r.errors.length) {
+    out.push('', '## Errors', '');
+    for (const e of r.errors) out.push(`- ${e.section}: ${md(e.message)}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+export async function mailCommand(cmd: MailCommand, io: MailIo, version: string): Promise<number> {
+  const domain = normaliseDomain(cmd.domain);
+  let resolver: MailResolver;
+  try {
+    resolver = new MailResolver(cmd.resolver ? { server: cmd.resolver } : {});
+  } catch (e) {
+    throw new CliError('USAGE', (e as Error).message);
+  }
+  const store = new Store(cmd.db ?? ':memory:');
+  try {
+    if (io.stderr.isTTY) io.stderr.write(`rampart: auditing ${domain} through ${resolver.label}\n`);
+    let run: RunDetail;
+    try {
+      run = await runMailAudit(store, {
+        domain,
+        selectors: cmd.dkimSelectors,
+        dnsblZones: cmd.dnsblZones ?? [...DEFAULT_DNSBL_ZONES],
+        resolver,
+        extraErrors: notImplementedErrors(cmd),
+        ...(io.signal ? { signal: io.signal } : {}),
+      });
+    } catch (e) {
+      if (e instanceof ResolverUnreachableError) throw new CliError(e.code, e.message, { resolver: resolver.label });
+      throw e;
+    }
+    const report = toJsonMailReport(run, version, resolver.label);
+    report.dns.packets = resolver.packetsSent;
+    if (cmd.format === 'json') io.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    else if (cmd.format === 'markdown') io.stdout.write(formatMailMarkdown(report));
+    else io.stdout.write(formatMailTable(report));
+    const exit = exitCodeFor(run, cmd.failOn);
+    if (exit === EXIT.error) io.stderr.write(`rampart: error: the mail audit is incomplete (${run.status}); see "errors" in the report\n`);
+    return exit;
+  } finally {
+    store.close();
+  }
+}

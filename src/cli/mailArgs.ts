@@ -1,0 +1,147 @@
+// Parsing of `rampart mail` (pure, no I/O). Kept beside args.ts, which dispatches to it.
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { HostAddress, Port } from '../shared/domain';
+import { parseResolverSpec, type ResolverServer } from '../main/mail/resolver';
+import { FAIL_ON, FORMATS, UsageError, type FailOn, type Format } from './args';
+
+export interface MailCommand {
+  kind: 'mail';
+  domain: string;
+  /** --resolver: every query goes to this server only; null = the system's first resolver. */
+  resolver: ResolverServer | null;
+  dkimSelectors: string[];
+  /** --dnsbl zones; null = the default lists. */
+  dnsblZones: string[] | null;
+  /** Accepted; the TLS probes are not implemented yet (the run says so in errors). */
+  smtpHosts: Array<{ host: string; port: number }>;
+  /** Accepted; not implemented yet (the run says so in errors). */
+  openRelayTest: boolean;
+  db: string | null;
+  format: Format;
+  failOn: FailOn;
+}
+
+export const MAIL_HELP = `Usage: rampart mail --domain DOMAIN [--resolver IP[:PORT]] [--dkim-selector SEL]...
+       [--dnsbl ZONE]... [--smtp-host HOST[:PORT]]... [--open-relay-test] [--db FILE]
+       [--format json|table|markdown] [--fail-on SEVERITY|none]
+
+Audits a mail domain from its DNS records: SPF (syntax, lookup count with a per-term breakdown,
+void lookups, all, ptr, includes, MX addresses covered), DKIM keys of the selectors given, DMARC
+(tree walk, policy, pct, reporting and external report authorisation), MTA-STS and TLS-RPT
+records, MX hosts (addresses, CNAME, PTR with forward confirmation) and DNS blocklists.
+
+Options:
+  --domain DOMAIN             The domain to audit (required)
+  --resolver IP[:PORT]        Send every DNS query to this server only (default: the first
+                              nameserver of /etc/resolv.conf). Some blocklists refuse queries
+                              from large public resolvers: their answers are reported as unknown
+  --dkim-selector SEL         A DKIM selector to check (repeatable); DKIM keys cannot be listed
+                              from DNS, so without one the DKIM checks do not apply
+  --dnsbl ZONE                A DNS blocklist zone to ask about each MX address (repeatable;
+                              default: zen.spamhaus.org, bl.spamcop.net, b.barracudacentral.org)
+  --smtp-host HOST[:PORT]     TLS probes of mail ports (not implemented yet: reported in errors)
+  --open-relay-test           SMTP open relay test (not implemented yet: reported in errors)
+  --db FILE                   SQLite database that keeps the runs (history, diff, triage)
+  --format json|table|markdown  Report format (default table)
+  --fail-on SEVERITY          Exit 1 when a finding is at or above SEVERITY: critical, high,
+                              medium, low, info, or none (default high)
+  -h, --help                  Show this help
+
+Exit status:
+  0  audit complete, no finding at or above --fail-on
+  1  at least one finding at or above --fail-on
+  2  usage error, the resolver did not answer, or the audit is incomplete (a lookup failed, an
+     option not implemented yet) with no finding at or above --fail-on
+  130 interrupted
+`;
+
+const MAIL_OPTIONS = {
+  domain: { type: 'string' },
+  resolver: { type: 'string' },
+  'dkim-selector': { type: 'string', multiple: true },
+  dnsbl: { type: 'string', multiple: true },
+  'smtp-host': { type: 'string', multiple: true },
+  'open-relay-test': { type: 'boolean' },
+  db: { type: 'string' },
+  format: { type: 'string' },
+  'fail-on': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+const MAIL_REPEATABLE = new Set(['dkim-selector', 'dnsbl', 'smtp-host']);
+
+const LABEL = /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/i;
+function dnsName(raw: string, option: string, minLabels: number): string {
+  const v = raw.trim().replace(/\.$/, '').toLowerCase();
+  const labels = v.split('.');
+  if (!v || v.length > 253 || labels.length < minLabels || !labels.every((l) => LABEL.test(l)) || (option === '--domain' && /^[0-9.]+$/.test(v)))
+    throw new UsageError(`${option} must be a DNS name, got "${raw}"`, 'mail');
+  return v;
+}
+
+function smtpHost(raw: string): { host: string; port: number } {
+  const m = /^\[([^\]]+)\](?::(.*))?$/.exec(raw.trim()) ?? /^([^:]+)(?::(.*))?$/.exec(raw.trim());
+  const host = HostAddress.safeParse(m?.[1] ?? '');
+  if (!m || !host.success) throw new UsageError(`--smtp-host must be HOST[:PORT], got "${raw}"`, 'mail');
+  let port = 25;
+  if (m[2] !== undefined) {
+    const p = Port.safeParse(m[2]);
+    if (!p.success) throw new UsageError(`--smtp-host "${raw}": the port must be 1-65535`, 'mail');
+    port = p.data;
+  }
+  return { host: host.data, port };
+}
+
+export function parseMail(argv: readonly string[], cwd: string): MailCommand | { kind: 'help'; topic: 'mail' } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: MAIL_OPTIONS, strict: true, allowPositionals: true, tokens: true });
+  } catch (e) {
+    const first = (e as Error).message.split('\n')[0]!;
+    const missing = /^Option '(-\w, )?(--[\w-]+)(?: <value>)?' argument (missing|is ambiguous)/.exec(first);
+    if (missing) throw new UsageError(`option ${missing[2]} needs a value`, 'mail');
+    const unknown = /^Unknown option '([^']*)'/.exec(first);
+    throw new UsageError(unknown ? `unknown option '${unknown[1]}'` : first.replace(/\.$/, ''), 'mail');
+  }
+  const { values, positionals, tokens } = parsed;
+  if (values.help) return { kind: 'help', topic: 'mail' };
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}" (did you mean --domain ${positionals[0]}?)`, 'mail');
+  const seen = new Set<string>();
+  for (const t of tokens) {
+    if (t.kind !== 'option') continue;
+    if (seen.has(t.name) && !MAIL_REPEATABLE.has(t.name)) throw new UsageError(`option --${t.name} given more than once`, 'mail');
+    seen.add(t.name);
+  }
+  if (values.domain === undefined) throw new UsageError('--domain DOMAIN is required', 'mail');
+  const format = values.format ?? 'table';
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format}"`, 'mail');
+  const failOn = values['fail-on'] ?? 'high';
+  if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}, got "${failOn}"`, 'mail');
+  let resolver: ResolverServer | null = null;
+  if (values.resolver !== undefined) {
+    try {
+      resolver = parseResolverSpec(values.resolver);
+    } catch (e) {
+      throw new UsageError(`--resolver: ${(e as Error).message}`, 'mail');
+    }
+  }
+  const selectors = (values['dkim-selector'] ?? []).map((s) => {
+    const v = s.trim();
+    if (!v || v.length > 200 || !v.split('.').every((l) => LABEL.test(l))) throw new UsageError(`--dkim-selector must be a selector such as "mail" or "s2024", got "${s}"`, 'mail');
+    return v.toLowerCase();
+  });
+  const db = values.db;
+  if (db !== undefined && (db.trim() === '' || db.includes('\0'))) throw new UsageError('--db needs a file name', 'mail');
+  return {
+    kind: 'mail',
+    domain: dnsName(values.domain, '--domain', 2),
+    resolver,
+    dkimSelectors: [...new Set(selectors)],
+    dnsblZones: values.dnsbl === undefined ? null : [...new Set(values.dnsbl.map((z) => dnsName(z, '--dnsbl', 2)))],
+    smtpHosts: (values['smtp-host'] ?? []).map(smtpHost),
+    openRelayTest: values['open-relay-test'] === true,
+    db: db !== undefined ? path.resolve(cwd, db) : null,
+    format: format as Format,
+    failOn: failOn as FailOn,
+  };
+}

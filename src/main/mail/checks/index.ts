@@ -1,0 +1,59 @@
+// The mail domain checks, in report order. One module per check.
+import dkimKeySize from './dkimKeySize';
+import dkimRecord from './dkimRecord';
+import dkimRevoked from './dkimRevoked';
+import dkimSha1 from './dkimSha1';
+import dkimSyntax from './dkimSyntax';
+import dkimTesting from './dkimTesting';
+import dmarcPct from './dmarcPct';
+import dmarcPolicy from './dmarcPolicy';
+import dmarcRecord from './dmarcRecord';
+import dmarcReportAuth from './dmarcReportAuth';
+import dmarcReporting from './dmarcReporting';
+import dmarcSyntax from './dmarcSyntax';
+import dnsbl from './dnsbl';
+import mtaStsTxt from './mtaStsTxt';
+import mxCname from './mxCname';
+import mxPtr from './mxPtr';
+import mxRecord from './mxRecord';
+import mxResolvable from './mxResolvable';
+import spfAll from './spfAll';
+import spfIncludes from './spfIncludes';
+import spfLookups from './spfLookups';
+import spfMxCovered from './spfMxCovered';
+import spfPtr from './spfPtr';
+import spfRecord from './spfRecord';
+import spfSyntax from './spfSyntax';
+import spfVoid from './spfVoid';
+import tlsRpt from './tlsRpt';
+import type { MailCheckDef } from './types';
+
+export const MAIL_CHECKS: readonly MailCheckDef[] = [
+  spfRecord,
+  spfSyntax,
+  spfLookups,
+  spfVoid,
+  spfAll,
+  spfPtr,
+  spfIncludes,
+  spfMxCovered,
+  dkimRecord,
+  dkimSyntax,
+  dkimKeySize,
+  dkimTesting,
+  dkimSha1,
+  dkimRevoked,
+  dmarcRecord,
+  dmarcSyntax,
+  dmarcPolicy,
+  dmarcPct,
+  dmarcReporting,
+  dmarcReportAuth,
+  mtaStsTxt,
+  tlsRpt,
+  mxRecord,
+  mxResolvable,
+  mxCname,
+  mxPtr,
+  dnsbl,
+];
