@@ -718,5 +718,20 @@ ${healthyService('a')}  b:
       expect(r.stderr).toMatch(/did not come back \(unhealthy/);
       expect((await docker(d, ['inspect', '--format', '{{.Id}} {{.State.Running}}', 'sick'])).trim()).toBe(`${id} true`);
     });
+
+    it('a crash-looping container that still crashes after the restart: rolled back to how it was (kept under its restart policy), exit 1', async () => {
+      await createLabContainer(d, { name: 'looping', args: ['--restart', 'always'], cmd: ['sh', '-c', 'sleep 1; exit 4'] });
+      for (let i = 0; i < 200; i++) {
+        if (Number((await docker(d, ['inspect', '--format', '{{.RestartCount}}', 'looping'])).trim()) >= 3) break;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      const r = await cli(['fix', ...conn(), '--finding', findingKey(hostKey(), 'DOCKER-UNHEALTHY', 'container:looping'), '--yes', '--format', 'json']);
+      expect(r.code, r.stderr + r.stdout.slice(0, 2000)).toBe(1);
+      expect(r.report!.status).toBe('rolled-back');
+      expect(r.stderr).toMatch(/did not come back \(restarting/);
+      const policy = (await docker(d, ['inspect', '--format', '{{.HostConfig.RestartPolicy.Name}}', 'looping'])).trim();
+      expect(policy).toBe('always');
+      await docker(d, ['rm', '-f', 'looping']);
+    });
   });
 });
