@@ -110,6 +110,25 @@ describe.skipIf(!labAvailable)('mail DNS audit against a real Knot DNS', () => {
       bad = await audit(L.bad, { selectors: ['sel1', 'weak', 'old', 'broken', 'nosuch'] });
     }, TIMEOUT_MS);
 
+    it('the records as parsed: SPF tree with counts, DKIM key sizes, DMARC tags, MX with FCrDNS', () => {
+      const r = good.records;
+      expect(r.spf).toMatchObject({ lookups: 2, voidLookups: 0, lookupLimit: 10 });
+      expect(r.spf.tree).toEqual({
+        domain: 'good.test',
+        record: 'v=spf1 mx ip4:198.51.100.0/24 include:_spf.good.test -all',
+        problem: null,
+        lookups: 2,
+        children: [{ domain: '_spf.good.test', record: 'v=spf1 ip4:203.0.113.5 -all', problem: null, lookups: 0, children: [] }],
+      });
+      expect(r.dkim.map((k) => [k.selector, k.keyType, k.bits])).toEqual([
+        ['sel1', 'rsa', 2048],
+        ['ed', 'ed25519', 256],
+      ]);
+      expect(r.dmarc).toMatchObject({ foundAt: '_dmarc.good.test', tags: { p: 'reject', sp: 'quarantine', adkim: 's', aspf: 'r', rua: ['mailto:dmarc@good.test', `mailto:agg@${L.external}`] } });
+      expect(r.mx.hosts).toEqual([{ preference: 10, exchange: 'mx.good.test', cname: null, problem: null, addresses: [{ address: L.goodMxAddress, ptr: ['mx.good.test'], forwardConfirmed: true }] }]);
+      expect(r.dnsbl).toEqual([{ address: L.goodMxAddress, zone: L.dnsbl, verdict: 'not listed' }]);
+    });
+
     it('the good domain passes every check', () => {
       expect(good.checks.filter((c) => c.status !== 'pass').map((c) => `${c.checkId} ${c.status}`)).toEqual(['MAIL-DMARC-POLICY fail']);
       expect(good.findings.map((f) => `${f.severity} ${f.resource}`)).toEqual(['low dmarc:good.test:sp']);
@@ -260,6 +279,15 @@ describe.skipIf(!labAvailable)('mail DNS audit against a real Knot DNS', () => {
       expect(j.findings.map((f: { checkId: string }) => f.checkId)).toContain('MAIL-DNSBL');
       expect(j.checks).toHaveLength(MAIL_CHECKS.length);
       expect(j.errors).toEqual([]);
+      // The records as parsed, beside the findings.
+      expect(j.records.spf).toMatchObject({ records: ['v=spf1 ptr include:gone.bad.test +all'], lookups: 2, voidLookups: 1 });
+      expect(j.records.dkim).toEqual([expect.objectContaining({ selector: 'sel1', keyType: 'rsa', bits: 1024, flags: ['y'], hashes: ['sha1'] })]);
+      expect(j.records.mx.hosts.map((h: { exchange: string; cname: string | null }) => [h.exchange, h.cname])).toEqual([
+        ['mx.bad.test', 'host.bad.test'],
+        ['mx2.bad.test', null],
+        ['mx3.bad.test', null],
+      ]);
+      expect(j.records.dnsbl).toContainEqual({ address: L.listedAddress, zone: L.dnsbl, verdict: 'listed (127.0.0.2)' });
     }, TIMEOUT_MS);
 
     it('--fail-on: 0 when nothing reaches it; table and markdown formats', { timeout: TIMEOUT_MS }, async () => {

@@ -2,6 +2,7 @@
 // runMailAudit + Store). The report shapes follow `rampart audit` (report.ts).
 import { DEFAULT_DNSBL_ZONES } from '../main/mail/checks/dnsbl';
 import { normaliseDomain, ResolverUnreachableError, runMailAudit } from '../main/mail/audit';
+import type { MailRecords, SpfTreeNode } from '../main/mail/records';
 import { MailResolver } from '../main/mail/resolver';
 import { Store } from '../main/store/store';
 import type { RunDetail, RunError, Severity } from '../shared/domain';
@@ -22,6 +23,8 @@ export interface JsonMailReport extends Omit<JsonReport, 'host'> {
   /** The server every query went to, and how it was chosen. */
   resolver: string;
   dns: { queries: number; packets: number };
+  /** The records as parsed: SPF lookup tree with counts, DKIM keys, DMARC tags, MX hosts, DNSBL answers. */
+  records: MailRecords | null;
 }
 
 /** The options accepted but not implemented yet: each is said in the run's errors, never ignored. */
@@ -71,11 +74,39 @@ export function toJsonMailReport(run: RunDetail, version: string, resolver: stri
     checks: run.checks.map((c) => ({ checkId: c.checkId, category: c.category, severity: c.severity, status: c.status, ...(c.message ? { message: c.message } : {}) })),
     errors: run.errors,
     dns: { queries: run.execCount, packets: 0 },
+    records: (run.details as MailRecords | undefined) ?? null,
   };
 }
 
 const oneLine = (s: string): string => s.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 const countsLine = (c: Record<Severity, number>): string => SEVERITIES.filter((s) => c[s] > 0).map((s) => `${c[s]} ${s}`).join(', ') || 'none';
+
+function spfTreeLines(n: SpfTreeNode, depth: number): string[] {
+  const head = `${'  '.repeat(depth)}${n.domain}: ${n.record ?? `(${n.problem ?? 'no record'})`}${n.record ? `  [${n.lookups} lookup${n.lookups === 1 ? '' : 's'}]` : ''}`;
+  return [head, ...n.children.flatMap((c) => spfTreeLines(c, depth + 1))];
+}
+
+/** The parsed records, one block per kind, as text lines (table and markdown share them). */
+export function recordLines(rec: MailRecords): string[] {
+  const out: string[] = [];
+  out.push(`SPF: ${rec.spf.records.length === 1 ? `${rec.spf.lookups}/${rec.spf.lookupLimit} DNS lookups, ${rec.spf.voidLookups} void` : `${rec.spf.records.length} records`}`);
+  if (rec.spf.tree) out.push(...spfTreeLines(rec.spf.tree, 1));
+  const t = rec.dmarc.tags;
+  out.push(
+    `DMARC: ${rec.dmarc.foundAt ?? 'none found'}${t ? `  p=${t.p ?? '(missing)'} sp=${t.sp ?? '-'} np=${t.np ?? '-'}${t.pct !== null ? ` pct=${t.pct}` : ''} adkim=${t.adkim} aspf=${t.aspf} rua=${t.rua.join(',') || '-'} ruf=${t.ruf.join(',') || '-'}` : ''}`,
+  );
+  for (const k of rec.dkim)
+    out.push(`DKIM ${k.name}: ${k.keyType ? `${k.keyType}${k.bits ? ` ${k.bits} bits` : ''}${k.revoked ? ' revoked' : ''}${k.flags?.length ? ` t=${k.flags.join(':')}` : ''}${k.hashes ? ` h=${k.hashes.join(':')}` : ''}${k.errors?.length ? ` (invalid: ${k.errors.join('; ')})` : ''}` : k.found}`);
+  if (!rec.dkim.length) out.push('DKIM: no selector given (--dkim-selector)');
+  out.push(`MTA-STS: ${rec.mtaSts}`, `TLS-RPT: ${rec.tlsRpt}`);
+  if (rec.mx.kind !== 'hosts') out.push(`MX: ${rec.mx.kind === 'null-mx' ? 'null MX (receives no mail)' : rec.mx.kind === 'none' ? 'none' : 'unknown (lookup failed)'}`);
+  for (const h of rec.mx.hosts)
+    out.push(
+      `MX ${h.preference} ${h.exchange}${h.cname ? ` (CNAME to ${h.cname})` : ''}: ${h.addresses.map((a) => `${a.address} PTR ${a.ptr.join(',') || '-'}${a.forwardConfirmed ? ' (FCrDNS ok)' : ''}`).join('; ') || h.problem}`,
+    );
+  for (const b of rec.dnsbl) out.push(`DNSBL ${b.zone} ${b.address}: ${b.verdict}`);
+  return out;
+}
 
 export function formatMailTable(r: JsonMailReport): string {
   const out: string[] = [];
@@ -94,6 +125,8 @@ export function formatMailTable(r: JsonMailReport): string {
     out.push(`${f.severity.toUpperCase().padEnd(sevW)}  ${f.checkId.padEnd(idW)}  ${oneLine(f.title)}${f.status !== 'open' ? ` [${f.status}]` : ''}`);
     out.push(`${indent}evidence: ${oneLine(f.evidence)}`, `${indent}resource: ${f.resource}`, `${indent}fix:      ${oneLine(f.remediation)}`);
   }
+  // Record lines keep their indentation (the SPF tree); only line breaks inside values go.
+  if (r.records) out.push('', 'Records:', ...recordLines(r.records).map((l) => `  ${l.replace(/[\r\n]+/g, ' ')}`));
   if (r.errors.length) {
     out.push('', `Errors: ${r.errors.length}`);
     for (const e of r.errors) out.push(`  ${e.section}: ${oneLine(e.message)}`);
@@ -114,6 +147,7 @@ export function formatMailMarkdown(r: JsonMailReport): string {
     for (const f of r.findings) out.push(`| ${f.severity} | ${f.checkId} | ${md(f.title)} | ${md(f.evidence)} | ${md(f.remediation)} |`);
     out.push('');
   }
+  if (r.records) out.push('## Records', '', '```', ...recordLines(r.records), '```', '');
   out.push('## Checks', '', '| Check | Status | Note |', '| --- | --- | --- |');
   for (const c of r.checks) out.push(`| ${c.checkId} | ${c.status} | ${md(c.message ?? '')} |`);
   if (r.errors.length) {

@@ -295,6 +295,8 @@ export const RunDetail = RunSummary.extend({
   errors: z.array(RunError),
   /** Phase durations in ms (connectMs, collectMs, evaluateMs), when the run recorded them. */
   timings: z.record(z.string(), z.number()).optional(),
+  /** Mail domain runs: the records as parsed (SPF lookup tree, DKIM keys, DMARC tags, MX hosts, DNSBL answers). */
+  details: z.record(z.string(), z.unknown()).optional(),
 });
 export type RunDetail = z.infer<typeof RunDetail>;
 

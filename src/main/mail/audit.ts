@@ -8,6 +8,7 @@ import type { Store } from '../store/store';
 import { MAIL_CHECKS } from './checks';
 import type { MailCheckDef, MailContext, MailOutcome } from './checks/types';
 import { DnsView } from './dnsView';
+import { describeMailDomain, type MailRecords } from './records';
 import type { MailResolver, QueryType } from './resolver';
 
 /** Evaluation passes at most (each fetches what the previous one found missing, in parallel). */
@@ -29,6 +30,8 @@ export interface MailEvaluation {
   findings: Finding[];
   errors: RunError[];
   passes: number;
+  /** The records as parsed (SPF tree, DKIM keys, DMARC tags, MX hosts…), for the report and the UI. */
+  records: MailRecords;
 }
 
 /** A domain name as the mail audit accepts it: letters, digits, hyphens, dots; no address. */
@@ -83,12 +86,14 @@ export async function evaluateMailDomain(opts: MailAuditOptions): Promise<MailEv
     throw new ResolverUnreachableError(`the resolver ${resolver.label} did not answer: ${first.message}`);
 
   let outcomes: MailOutcome[] = [];
+  let records: MailRecords | null = null;
   let passes = 0;
   let missing = new Set<string>();
   for (; passes < MAX_PASSES; ) {
     if (opts.signal?.aborted) throw new RampartError('CANCELLED', 'The mail audit was interrupted.');
     const view = new DnsView(resolver);
     outcomes = runChecks(catalog, view, ctx);
+    records = describeMailDomain(view, ctx);
     passes++;
     missing = view.missing;
     if (!missing.size) break;
@@ -130,7 +135,7 @@ export async function evaluateMailDomain(opts: MailAuditOptions): Promise<MailEv
     }
     checks.push({ ...base, status: outcome.status, ...(outcome.status === 'not-applicable' ? { message: outcome.message } : {}) });
   });
-  return { checks, findings, errors, passes };
+  return { checks, findings, errors, passes, records: records! };
 }
 
 /** Runs the audit of one domain and stores it as a run (target kind "domain"). */
@@ -159,6 +164,7 @@ export async function runMailAudit(store: Store, opts: MailAuditOptions): Promis
     durationMs,
     checks: ev.checks,
     findings,
+    details: ev.records as unknown as Record<string, unknown>,
     timings: { totalMs: durationMs, dnsQueries: opts.resolver.queryCount, dnsPackets: opts.resolver.packetsSent, evaluationPasses: ev.passes },
   });
   return store.getRun(id);

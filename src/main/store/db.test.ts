@@ -154,7 +154,7 @@ describe('openDatabase: upgrading a v1 database', () => {
 
     const db = track(openDatabase(file));
     expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
-    expect(SCHEMA_VERSION).toBe(6);
+    expect(SCHEMA_VERSION).toBe(7);
     expect(tables(db)).toEqual(['audit_runs', 'check_results', 'finding_triage', 'findings', 'host_keys', 'hosts', 'remediation_jobs', 'remediation_steps', 'triage_log']);
     expect(db.prepare('SELECT name, address, port, username, sshd_config_path FROM hosts').all()).toEqual([
       { name: 'web-1', address: '192.0.2.10', port: 2222, username: 'admin', sshd_config_path: '/etc/ssh/sshd_config' },

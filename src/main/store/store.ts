@@ -77,6 +77,8 @@ export interface RunRecord {
   findings: Finding[];
   /** Phase durations (connectMs, collectMs, evaluateMs). */
   timings?: Record<string, number>;
+  /** Mail domain runs: the records as parsed (src/main/mail/records.ts MailRecords). */
+  details?: Record<string, unknown>;
 }
 
 interface HostRow {
@@ -121,6 +123,7 @@ interface RunRow {
   errors_json: string;
   exec_count: number;
   duration_ms: number | null;
+  details_json: string | null;
 }
 
 const HOST_SELECT = `
@@ -320,8 +323,8 @@ export class Store {
   saveRun(run: RunRecord): string {
     const id = run.id ?? randomUUID();
     const insertRun = this.db.prepare(
-      `INSERT INTO audit_runs (id, host_id, host_name, address, port, started_at, finished_at, status, os, score_json, errors_json, exec_count, duration_ms, timings_json, target_kind)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO audit_runs (id, host_id, host_name, address, port, started_at, finished_at, status, os, score_json, errors_json, exec_count, duration_ms, timings_json, target_kind, details_json)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertCheck = this.db.prepare(
       'INSERT INTO check_results (run_id, check_id, category, severity, status, message) VALUES (?, ?, ?, ?, ?, ?)',
@@ -347,6 +350,7 @@ export class Store {
         run.durationMs,
         JSON.stringify(run.timings ?? {}),
         run.targetKind ?? 'host',
+        run.details ? JSON.stringify(run.details) : null,
       );
       for (const c of run.checks) insertCheck.run(id, c.checkId, c.category, c.severity, c.status, c.message ?? null);
       for (const f of run.findings)
@@ -401,7 +405,13 @@ export class Store {
         status: f.status as Finding['status'],
       }),
     );
-    return { ...this.toSummary(row), findings, checks, errors: JSON.parse(row.errors_json) as RunError[] };
+    return {
+      ...this.toSummary(row),
+      findings,
+      checks,
+      errors: JSON.parse(row.errors_json) as RunError[],
+      ...(row.details_json ? { details: JSON.parse(row.details_json) as Record<string, unknown> } : {}),
+    };
   }
 
   // ---- triage ---------------------------------------------------------------------------
