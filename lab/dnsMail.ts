@@ -25,6 +25,10 @@ export const MAIL_LAB = {
   syntax: 'syntax.test',
   nomx: 'nomx.test',
   nullmx: 'nullmx.test',
+  /** Its MX is a CNAME loop. */
+  loop: 'loop.test',
+  /** A DNSBL zone whose queries the lab relay (lab/dnsDrop.ts) drops: every lookup times out. */
+  slowDnsbl: 'slow.test',
   external: 'reports.test',
   dnsbl: 'dnsbl.test',
   /** Configured without a zone file: knotd answers SERVFAIL for it. */
@@ -122,6 +126,7 @@ export function mailLabZones(): MailLabZones {
       origin: L.syntax,
       records: ['@ MX 10 mx', 'mx A 192.0.2.40', `@ TXT ${txt('v=spf1 ip4:300.1.1.1 foo:bar mx -all')}`],
     },
+    { origin: L.loop, records: ['@ MX 10 a', 'a CNAME b', 'b CNAME a', `@ TXT ${txt('v=spf1 -all')}`] },
     { origin: L.nomx, records: [`@ TXT ${txt('v=spf1 -all')}`, '@ A 192.0.2.50'] },
     { origin: L.nullmx, records: ['@ MX 0 .', `@ TXT ${txt('v=spf1 -all')}`, `_dmarc TXT ${txt('v=DMARC1; p=reject')}`] },
     {

@@ -4,7 +4,7 @@
 // passing and a failing domain, and `rampart mail --resolver` run as a process (JSON contract,
 // exit codes, not-implemented options, stored runs, diff, triage).
 // Needs root and knotd; skipped without them unless RAMPART_LAB_REQUIRED=1 (then it fails).
-// Network rule: only the lab server's address and 127.0.0.1 are ever asked.
+// Network rule: only the lab server's address and 127.0.0.1 (a relay to it, lab/dnsDrop.ts) are asked.
 import { execFile } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labDnsPrerequisites, startLabDns, type LabDns } from '../lab/dns';
+import { startDnsDropRelay } from '../lab/dnsDrop';
 import { MAIL_LAB, mailLabZones } from '../lab/dnsMail';
 import { labPrerequisites } from '../lab/lab';
 import { evaluateMailDomain, type MailEvaluation } from '../src/main/mail/audit';
@@ -228,6 +229,10 @@ describe.skipIf(!labAvailable)('mail DNS audit against a real Knot DNS', () => {
       expect(findingsOf(nomx, 'MAIL-MX-RECORD')).toEqual(['medium mx:nomx.test: MX nomx.test: no record of that type (NODATA)']);
       const nullmx = await audit(L.nullmx);
       expect(status(nullmx, 'MAIL-MX-RECORD')).toBe('pass');
+      // An MX that is a CNAME loop: reported as an alias without address, and the run ends.
+      const loop = await audit(L.loop);
+      expect(findingsOf(loop, 'MAIL-MX-CNAME')).toEqual(['medium mx:a.loop.test: MX 10 a.loop.test is a CNAME to b.loop.test']);
+      expect(findingsOf(loop, 'MAIL-MX-RESOLVABLE')).toEqual(['high mx:a.loop.test: MX 10 a.loop.test: no A or AAAA record']);
       expect(['MAIL-MX-PTR', 'MAIL-DNSBL', 'MAIL-MTA-STS-TXT', 'MAIL-TLS-RPT'].map((id) => status(nullmx, id))).toEqual(Array(4).fill('not-applicable'));
     });
 
@@ -242,6 +247,22 @@ describe.skipIf(!labAvailable)('mail DNS audit against a real Knot DNS', () => {
       expect(c.message).toContain(`unknown, not clean (asked through ${dns.resolverSpec} (--resolver))`);
       expect(c.message).toContain(`${L.goodMxAddress} in ${L.refused}: lookup failed: REFUSED`);
       expect(c.message).toContain(`${L.goodMxAddress} in ${L.servfail}: lookup failed: SERVFAIL`);
+    });
+
+    it('lookups that time out (one DNSBL zone only) leave that check unknown and the run partial', async () => {
+      const relay = await startDnsDropRelay({ address: dns.address, port: dns.port }, [L.slowDnsbl]);
+      try {
+        const resolver = new MailResolver({ server: { address: relay.address, port: relay.port }, timeoutMs: 300, attempts: 2 });
+        const ev = await evaluateMailDomain({ domain: L.good, selectors: ['sel1'], dnsblZones: [L.dnsbl, L.slowDnsbl], resolver });
+        const c = ev.checks.find((x) => x.checkId === 'MAIL-DNSBL')!;
+        expect(c.status).toBe('error');
+        expect(c.message).toContain(`${L.goodMxAddress} in ${L.slowDnsbl}: lookup failed: TIMEOUT`);
+        expect(relay.dropped).toEqual([`${L.goodMxAddress.split('.').reverse().join('.')}.${L.slowDnsbl}|A`, `${L.goodMxAddress.split('.').reverse().join('.')}.${L.slowDnsbl}|A`]);
+        expect(ev.checks.filter((x) => x.status === 'error').map((x) => x.checkId)).toEqual(['MAIL-DNSBL']);
+        expect(ev.errors.map((e) => e.section)).toEqual(['MAIL-DNSBL']);
+      } finally {
+        await relay.close();
+      }
     });
 
     it('no query is repeated within a run, and every one went to the lab server', () => {
@@ -324,6 +345,20 @@ describe.skipIf(!labAvailable)('mail DNS audit against a real Knot DNS', () => {
         silent.close();
       }
     }, TIMEOUT_MS);
+
+    it('a lookup that times out makes the run partial: exit 2 unless a finding reaches --fail-on', { timeout: TIMEOUT_MS }, async () => {
+      const relay = await startDnsDropRelay({ address: dns.address, port: dns.port }, [L.slowDnsbl]);
+      try {
+        const r = await cli(['--domain', L.good, '--resolver', relay.resolverSpec, '--dnsbl', L.slowDnsbl, '--format', 'json', '--fail-on', 'high']);
+        const j = JSON.parse(r.out);
+        expect([r.code, j.status, j.errors.map((e: { section: string }) => e.section)]).toEqual([2, 'partial', ['MAIL-DNSBL']]);
+        expect(j.records.dnsbl[0].verdict).toMatch(/^unknown: lookup failed: TIMEOUT/);
+        const low = await cli(['--domain', L.good, '--resolver', relay.resolverSpec, '--dnsbl', L.slowDnsbl, '--format', 'json', '--fail-on', 'low']);
+        expect(low.code).toBe(1);
+      } finally {
+        await relay.close();
+      }
+    });
 
     it('usage errors are exit 2', { timeout: TIMEOUT_MS }, async () => {
       expect((await cli(['--resolver', dns.resolverSpec])).code).toBe(2);
