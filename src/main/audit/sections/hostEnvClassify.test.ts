@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseComposeYaml, parseEnvFile } from '../parsers/compose';
-import { parseDockerInspect } from '../parsers/docker';
+import { parseDockerInspect, type DockerContainer } from '../parsers/docker';
 import { DEFAULT_VALUES, envToken, PLACEHOLDER_PATTERNS, type EnvEntry } from '../parsers/dockerSecrets';
 import { composeBatchAwk, envAwkLib, inspectAwk, jsRegexToEre } from './hostEnvClassify';
 
@@ -267,10 +267,51 @@ describe.each(AWKS)('compose, env and inspect classified on the host under %s', 
     expect(wire).toContain('cap_drop: [ALL]');
     expect(wire).toContain('- "127.0.0.1:8080:80"');
     expect(wire).toContain('- ./data:/data:ro');
-    expect(wire).toContain('http://admin:****@localhost/');
+    // Commands, labels and healthcheck tests carry passwords and nothing reads them: replaced too.
+    expect(wire).toMatch(/command: \["@rampart:literal:2:-:-", "@rampart:literal:2:-:-", "@rampart:literal:7:-:-"\]/);
+    expect(wire).toMatch(/test: \["CMD", "@rampart:literal:4:-:-", "@rampart:literal:2:-:-", "@rampart:literal:\d+:literal:-"\]/);
     // Host-only details for secret literals: their length, whether they look like a token.
     const web = host.find((s) => s.name === 'web')!.environment;
     expect(web.find((e) => e.key === 'DB_PASSWORD')).toEqual({ key: 'DB_PASSWORD', kind: 'literal', secret: true, length: 'Qz7-map-literal'.length });
+  });
+
+  it('compose files in flow or JSON style, merge lists, services named like secrets: same verdicts, no value', () => {
+    const json = JSON.stringify(
+      {
+        services: {
+          web: { image: 'nginx:1.27', cap_drop: ['ALL'], ports: ['80:80'], environment: { DB_PASSWORD: 'Qz7-json-map', MODE: 'prod' }, command: ['redis-server', '--requirepass', 'Qz7-json-cmd'] },
+          'token-service': { image: 't:1', environment: ['A_TOKEN=Qz7-json-list', 'PLAIN=x'] },
+        },
+        'x-env': { K_SECRET: 'Qz7-json-x' },
+      },
+      null,
+      1,
+    );
+    const flow = [
+      'x-a: &a {A_PASSWORD: Qz7-merge-a}',
+      'x-b: &b',
+      '  B_TOKEN: Qz7-merge-b',
+      'services:',
+      '  web: {image: "nginx:1", environment: {DB_PASSWORD: Qz7-flow-svc, LEVEL: debug}, ports: ["80:80"]}',
+      '  secret-store: {image: "vault:1", environment: [VAULT_TOKEN=Qz7-flow-svc2]}',
+      '  merged:',
+      '    image: m:1',
+      '    ports: [',
+      '      "80:80",',
+      '      "443:443" ]',
+      '    environment:',
+      '      <<: [*a, *b]',
+      '      C_SECRET: Qz7-merge-c',
+      '',
+    ].join('\n');
+    for (const [name, text] of [['json', json], ['flow', flow]] as const) {
+      const wire = batch(argv, [{ kind: 'compose', name: `${name}.yml`, text }]).frames[0]!.content;
+      expect(wire, name).not.toMatch(/Qz7/);
+      const raw = parseComposeYaml(text, '/srv/app/docker-compose.yml');
+      const host = parseComposeYaml(wire, '/srv/app/docker-compose.yml');
+      expect(host.map((s) => [s.name, s.image, verdicts(s.environment)]), name).toEqual(raw.map((s) => [s.name, s.image, verdicts(s.environment)]));
+      expect(raw.flatMap((s) => s.environment).filter((e) => e.secret).length, name).toBeGreaterThanOrEqual(2);
+    }
   });
 
   it('env files: KEY=TOKEN lines only, the verdicts of parseEnvFile on the raw file', () => {
@@ -325,6 +366,9 @@ describe.each(AWKS)('compose, env and inspect classified on the host under %s', 
       Name: '/hostile',
       Config: {
         Image: 'x:1',
+        Cmd: ['redis-server', '--requirepass', 'Qz7-inspect-cmd'],
+        Entrypoint: ['/bin/sh', '-c', 'echo Qz7-inspect-ep'],
+        Healthcheck: { Test: ['CMD-SHELL', 'redis-cli -a Qz7-inspect-hc ping'] },
         Labels: { Env: '"Env":["not=an array"]' },
         Env: [
           'DB_PASSWORD=Qz7-inspect "quoted" \\ back',
@@ -340,6 +384,7 @@ describe.each(AWKS)('compose, env and inspect classified on the host under %s', 
         ],
       },
       HostConfig: { CapDrop: ['ALL'] },
+      Args: ['--requirepass', 'Qz7-inspect-arg'],
     };
     // Go's encoding/json escapes <, > and & (and U+2028): as docker prints them.
     const goJson = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028');
@@ -350,7 +395,10 @@ describe.each(AWKS)('compose, env and inspect classified on the host under %s', 
     const raw = parseDockerInspect(input);
     const host = parseDockerInspect(stdout);
     expect(host.now).toBe(raw.now);
-    expect(host.containers.map((c) => ({ ...c, env: verdicts(c.env) }))).toEqual(raw.containers.map((c) => ({ ...c, env: verdicts(c.env) })));
+    // Healthcheck tests keep their first word (CMD, CMD-SHELL, NONE: what the check reads), the rest is classes.
+    const same = (c: DockerContainer): unknown => ({ ...c, env: verdicts(c.env), healthcheck: c.healthcheck && [c.healthcheck[0], c.healthcheck.length] });
+    expect(host.containers.map(same)).toEqual(raw.containers.map(same));
+    expect(host.containers.flatMap((c) => c.healthcheck?.slice(1) ?? []).every((t) => t.startsWith('@rampart:'))).toBe(true);
     const h = host.containers.find((c) => c.name === 'hostile')!;
     expect(h.env.find((e) => e.key === 'LONG_SECRET')).toMatchObject({ length: LONG.length, tokenLike: true });
     expect(h.env.find((e) => e.key === 'UNI_SECRET')).toMatchObject({ length: Buffer.byteLength('Qz7-ü-\u2028-🔑') });

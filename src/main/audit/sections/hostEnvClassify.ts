@@ -1,16 +1,17 @@
 // Secret values never leave the server: the collector classifies environment values ON THE HOST
 // and prints a class token (parsers/dockerSecrets.ts: `@rampart:KIND:LEN:URL:FLAGS`) where the
 // value was. This module builds the awk programs that do it:
-//   - ENV_AWK_LIB: the classifier (classifyValue, isDefaultSecretValue, urlPassword, the switch
+//   - envAwkLib(): the classifier (classifyValue, isDefaultSecretValue, urlPassword, the switch
 //     and token-shape tests), its word list and patterns GENERATED from the TypeScript constants of
 //     dockerSecrets.ts (jsRegexToEre), so the host and the laptop cannot drift;
-//   - COMPOSE_BATCH_AWK: one awk for a whole batch of compose files and env files: compose YAML
+//   - composeBatchAwk(): one awk for a whole batch of compose files and env files: compose YAML
 //     with every `environment:` value (mapping, list and flow forms), every `KEY=VALUE` list item,
-//     every value under a top-level `x-*` block (where env anchors live) and every value of a
-//     secret-looking key replaced by its token, comments dropped and URL passwords masked
-//     elsewhere; env files as `KEY=TOKEN` lines only;
-//   - INSPECT_AWK: `docker inspect --format '{{json .}}'` lines with each `"Env":[…]` item's value
-//     replaced by its token.
+//     every value under a top-level `x-*` block (where env anchors live), every value of a
+//     secret-looking key, and the values of command, entrypoint, labels and healthcheck test
+//     (nothing reads them, passwords hide there) replaced by its token; comments dropped and URL
+//     passwords masked elsewhere; env files as `KEY=TOKEN` lines only;
+//   - inspectAwk(): `docker inspect --format '{{json .}}'` lines with each `"Env":[…]` item's value
+//     replaced by its token (and the items of Cmd, Entrypoint, Args, healthcheck Test).
 // Portable awk (mawk, gawk, busybox): no intervals, no gensub, dynamic regexes from strings.
 import {
   DEFAULT_VALUES,
@@ -349,7 +350,9 @@ function e_line(line,   s, m, key, value, q, end) {
 // with comments dropped and URL passwords masked. Replaced by a class token: see the header.
 
 const COMPOSE_FUNCTIONS = String.raw`
-function y_reset() { ys_n = 0; y_blk = 0; y_pend = 0; y_nblank = 0 }
+function y_reset() { ys_n = 0; y_blk = 0; y_pend = 0; y_pend_keep = 0; y_nblank = 0 }
+# A flow collection outside the secret places, complete or not: kept by y_flowkeep once whole.
+function y_keepflow(pre, v, parent) { y_pend = 1; y_pend_keep = 1; y_pend_item = 0; y_pend_plain = 0; y_pend_ind = 0; y_pend_pre = pre; y_pend_val = v; y_pend_parent = parent }
 function y_ind(s) { match(s, /^ */); return RLENGTH }
 # The text before a comment: '#' at the start or after a blank, outside quoted scalars (a quote
 # opens a scalar only where one can start: line start, after ': ', '- ', '[', '{', ',').
@@ -410,7 +413,15 @@ function y_props(v) {
   }
   return v
 }
-function y_in_env(   k) { for (k = 1; k <= ys_n; k++) if (YS_KEY[k] == "environment") return 1; return 0 }
+# Stack levels: services.<name> (level 2 under services) is a service's name, never a place.
+function y_svcname(k) { return k == 2 && YS_KEY[1] == "services" }
+function y_in_env(   k) { for (k = 1; k <= ys_n; k++) if (YS_KEY[k] == "environment" && !y_svcname(k)) return 1; return 0 }
+# Values nothing on the laptop reads and that often carry a password: commands, labels, healthcheck tests.
+function y_opaque(c, parent) { return c == "command" || c == "entrypoint" || c == "labels" || (c == "test" && parent == "healthcheck") }
+function y_in_red(   k) {
+  for (k = 1; k <= ys_n; k++) if (!y_svcname(k) && (YS_KEY[k] == "environment" || y_opaque(YS_KEY[k], k > 1 ? YS_KEY[k - 1] : ""))) return 1
+  return y_in_x() || (ys_n > 0 && y_secretish(YS_KEY[ys_n]) && !y_svcname(ys_n))
+}
 function y_in_x() { return ys_n >= 1 && YS_IND[1] == 0 && YS_KEY[1] ~ /^x-/ }
 function y_secretish(key) { return tolower(key) ~ /pass(w(or)?d)?|pwd|secret|token|credential|api_?key|private_?key|access_?key|auth/ }
 function y_keyname(k) { k = y_unq(k); return k }
@@ -422,6 +433,13 @@ function y_envitem(text,   v, at, key) {
   return r_dq(y_rtrim(key) "=" r_token(substr(v, at + 1), 1))
 }
 function y_scalar_token(v) { return r_dq(r_token(y_unq(v), 1)) }
+# A list item in a secret place: KEY=VALUE keeps KEY; a bare item is a key name in an environment,
+# a healthcheck word (CMD…) or else a value.
+function y_item(text, envctx,   v) {
+  v = y_unq(text)
+  if (envctx || v ~ /^[A-Za-z_][A-Za-z0-9_.-]*=/ || v ~ /^(CMD|CMD-SHELL|NONE)$/) return y_envitem(text)
+  return y_scalar_token(text)
+}
 # Splits a flow collection "{…}" / "[…]" into top-level items (Y_IT[1..n]); returns n.
 function y_flowsplit(v,   k, c, q, d, cur, n) {
   n = 0; q = ""; d = 0; cur = ""
@@ -439,15 +457,18 @@ function y_flowsplit(v,   k, c, q, d, cur, n) {
   sub(/^[ \t]+/, "", cur); if (cur != "") Y_IT[++n] = cur
   return n
 }
-# A flow value in a secret place, rebuilt with class tokens.
-function y_flow(v,   n, k, it, out, kk, vv, at) {
+# A flow value in a secret place, rebuilt with class tokens. envctx: an environment (a list item
+# without "=" is a key name, kept); else a list item is a value (replaced), but for the healthcheck
+# words CMD, CMD-SHELL and NONE.
+function y_flow(v, envctx,   n, k, it, out, kk, vv, at) {
   n = y_flowsplit(v); out = ""
   for (k = 1; k <= n; k++) {
     it = Y_IT[k]; sub(/^[ \t]+/, "", it); it = y_rtrim(it)
     if (it == "") continue
     if (substr(v, 1, 1) == "[") {
-      if (index("[{", substr(it, 1, 1)) > 0) out = out ", " r_dq(r_token(it, 1))
-      else out = out ", " y_envitem(it)
+      if (substr(it, 1, 1) == "*") out = out ", " it
+      else if (index("[{", substr(it, 1, 1)) > 0) out = out ", " r_dq(r_token(it, 1))
+      else out = out ", " y_item(it, envctx)
       continue
     }
     at = y_keyend(it)
@@ -461,6 +482,46 @@ function y_flow(v,   n, k, it, out, kk, vv, at) {
   }
   return (substr(v, 1, 1) == "[" ? "[" : "{") substr(out, 3) (substr(v, 1, 1) == "[" ? "]" : "}")
 }
+# The flow item starting at v[k] (k just after "[", "{" or ","): Y_FK is where the next one starts,
+# Y_FDONE is set when the collection (or the text) ended after it.
+function y_fitem(v, k,   c, q, d, start) {
+  q = ""; d = 0; start = k; Y_FDONE = 0
+  for (; k <= length(v); k++) {
+    c = substr(v, k, 1)
+    if (q == "\"") { if (c == "\\") k++; else if (c == "\"") q = ""; continue }
+    if (q == "'") { if (c == "'") q = ""; continue }
+    if (c == "\"" || c == "'") { q = c; continue }
+    if (c == "[" || c == "{") { d++; continue }
+    if (c == "]" || c == "}") { if (d == 0) { Y_FDONE = 1; Y_FK = k + 1; return substr(v, start, k - start) } d--; continue }
+    if (c == "," && d == 0) { Y_FK = k + 1; return substr(v, start, k - start) }
+  }
+  Y_FDONE = 1; Y_FK = k; return substr(v, start)
+}
+# A flow collection outside the secret places (a service or a whole document written in flow or
+# JSON style): kept, but for the values of secret places inside it, which are redacted.
+function y_flowkeep(v, parent,   open, k, done, it, out, at, kk, vv, c) {
+  open = substr(v, 1, 1); out = ""; k = 2
+  while (1) {
+    it = y_fitem(v, k); k = Y_FK; done = Y_FDONE
+    sub(/^[ \t]+/, "", it); it = y_rtrim(it)
+    if (it != "") {
+      if (open == "[") out = out ", " (index("[{", substr(it, 1, 1)) > 0 ? y_flowkeep(it, parent) : y_mask(it))
+      else {
+        at = y_keyend(it)
+        if (at == 0) out = out ", " y_mask(it)
+        else {
+          kk = substr(it, 1, at - 1); vv = substr(it, at + 1); sub(/^[ \t]+/, "", vv); c = y_unq(kk)
+          if (c == "environment") out = out ", " kk ": " y_redact(vv, 1)
+          else if ((y_secretish(c) && parent != "services") || y_opaque(c, parent) || c ~ /^x-/) out = out ", " kk ": " y_redact(vv, 0)
+          else if (index("[{", substr(vv, 1, 1)) > 0) out = out ", " kk ": " y_flowkeep(vv, c)
+          else out = out ", " kk ": " y_mask(vv)
+        }
+      }
+    }
+    if (done) break
+  }
+  return open substr(out, 3) (open == "[" ? "]" : "}")
+}
 # Position of the key/value ':' of a mapping entry ("key: v", "key:", "\"k\": v"), 0 if none.
 function y_keyend(s,   q, k) {
   q = substr(s, 1, 1)
@@ -470,7 +531,7 @@ function y_keyend(s,   q, k) {
       if (substr(s, k, 1) == q) { if (q == "'" && substr(s, k + 1, 1) == "'") { k++; continue } break }
     }
     if (k > length(s)) return 0
-    s = substr(s, k + 1); if (match(s, /^[ \t]*:([ \t]|$)/)) return k + RLENGTH - (substr(s, RLENGTH, 1) ~ /[ \t]/ ? 1 : 0)
+    s = substr(s, k + 1); if (match(s, /^[ \t]*:/)) return k + RLENGTH
     return 0
   }
   if (q == "[" || q == "{" || (q == "-" && (length(s) == 1 || index(" \t", substr(s, 2, 1)) > 0))) return 0
@@ -501,26 +562,27 @@ function y_complete(v,   q, k, c, d) {
   return 0
 }
 # A value in a secret place → what replaces it (anchors kept, aliases kept, null kept).
-function y_redact(v, isenvkey) {
-  v = y_props(v)
-  if (v ~ /^\*[^ \t]+$/) return Y_PRE v
-  if (y_isnull(v)) return Y_PRE == "" ? "" : Y_PRE "null"
-  if (index("[{", substr(v, 1, 1)) > 0) return Y_PRE y_flow(v)
-  if (v ~ /^[|>]/) return Y_PRE r_dq(r_token(Y_BLOCK, 1))
-  return Y_PRE y_scalar_token(v)
+function y_redact(v, envctx,   pre) {
+  v = y_props(v); pre = Y_PRE # (awks differ in the order they evaluate a concatenation's calls)
+  if (v ~ /^\*[^ \t]+$/) return pre v
+  if (y_isnull(v)) return pre == "" ? "" : pre "null"
+  if (index("[{", substr(v, 1, 1)) > 0) return pre y_flow(v, envctx)
+  if (v ~ /^[|>]/) return pre r_dq(r_token(Y_BLOCK, 1))
+  return pre y_scalar_token(v)
 }
-function y_emit_pending(   v) {
+function y_emit_pending(   v, pre) {
   if (!y_pend) return
   y_pend = 0; v = y_pend_val
-  if (y_pend_item && index("[{&!*", substr(v, 1, 1)) == 0 && (y_pend_env || y_unq(v) ~ /^[A-Za-z_][A-Za-z0-9_.-]*=/)) print "|" y_pend_pre y_envitem(v)
-  else print "|" y_pend_pre y_redact(v)
+  if (y_pend_keep) { y_pend_keep = 0; v = y_props(v); pre = Y_PRE; print "|" y_pend_pre pre y_flowkeep(v, y_pend_parent); return }
+  if (y_pend_item) { v = y_props(v); pre = Y_PRE; if (index("[{*", substr(v, 1, 1)) == 0) { print "|" y_pend_pre pre y_item(v, y_pend_env); return } v = pre v }
+  print "|" y_pend_pre y_redact(v, y_pend_env)
 }
 function y_flush_blanks() { while (y_nblank > 0) { print "|"; y_nblank-- } }
 function y_end() { y_finish_block(); y_emit_pending(); y_flush_blanks() }
 function y_finish_block() {
   if (!y_blk) return
   y_blk = 0
-  if (y_blk_red) { Y_BLOCK = y_blk_acc; print "|" y_blk_pre y_redact(y_blk_val) }
+  if (y_blk_red) { Y_BLOCK = y_blk_acc; print "|" y_blk_pre y_redact(y_blk_val, 0) }
 }
 function y_line(line,   s, ind, c, at, key, rest, red, pre, item, col, t) {
   sub(/\r$/, "", line)
@@ -554,8 +616,7 @@ function y_line(line,   s, ind, c, at, key, rest, red, pre, item, col, t) {
   while (s ~ /^-([ \t]|$)/) {
     match(s, /^-[ \t]*/); pre = pre substr(s, 1, RLENGTH); col += RLENGTH; s = substr(s, RLENGTH + 1)
   }
-  # Under a secret-looking key (not a service named like one: services.<name> is a name).
-  red = y_in_env() || y_in_x() || (ys_n > 0 && y_secretish(YS_KEY[ys_n]) && !(ys_n == 2 && YS_KEY[1] == "services"))
+  red = y_in_red()
   if (col > ind) {
     # An item. "- key: v" opens a mapping at the key's column; otherwise a scalar/flow item.
     at = y_keyend(s)
@@ -566,9 +627,11 @@ function y_line(line,   s, ind, c, at, key, rest, red, pre, item, col, t) {
         y_pend = 1; y_pend_item = 1; y_pend_env = y_in_env(); y_pend_plain = (index("\"'[{", substr(item, 1, 1)) == 0)
         y_pend_ind = ind; y_pend_pre = pre; y_pend_val = item; return
       }
+      if (index("[{", substr(y_props(item), 1, 1)) > 0) { y_keepflow(pre, item, ys_n > 0 ? YS_KEY[ys_n] : ""); return }
       print "|" pre y_mask(item); return
     }
   } else at = y_keyend(s)
+  if (at == 0 && !red && index("[{", substr(s, 1, 1)) > 0) { y_keepflow(pre, s, ys_n > 0 ? YS_KEY[ys_n] : ""); return }
   if (at == 0) {
     # Not a key: a scalar line (e.g. a plain scalar's continuation). Dropped in a secret place.
     print "|" (red ? "" : substr(line, 1, ind) y_mask(s)); return
@@ -576,7 +639,8 @@ function y_line(line,   s, ind, c, at, key, rest, red, pre, item, col, t) {
   key = substr(s, 1, at - 1); rest = substr(s, at + 1); sub(/^[ \t]+/, "", rest)
   c = y_keyname(key)
   if (col == 0 && ind == 0) red = (c ~ /^x-/)
-  red = red || c == "environment" || y_secretish(c)
+  # A service's name is a name, whatever it looks like.
+  if (!(ys_n == 1 && YS_KEY[1] == "services")) red = red || c == "environment" || y_secretish(c) || y_opaque(c, ys_n > 0 ? YS_KEY[ys_n] : "")
   t = y_props(rest)
   if (t == "" ) {
     # Opens a block (its content follows on the next lines).
@@ -589,10 +653,10 @@ function y_line(line,   s, ind, c, at, key, rest, red, pre, item, col, t) {
     return
   }
   if (!red) {
-    if (c == "environment" || c ~ /^x-/) red = 1
-    else { print "|" pre key ": " y_mask(rest); return }
+    if (index("[{", substr(t, 1, 1)) > 0) { y_keepflow(pre key ": ", rest, c); return }
+    print "|" pre key ": " y_mask(rest); return
   }
-  y_pend = 1; y_pend_item = 0; y_pend_env = 0; y_pend_plain = (index("\"'[{", substr(t, 1, 1)) == 0); y_pend_ind = col; y_pend_pre = pre key ": "; y_pend_val = rest
+  y_pend = 1; y_pend_item = 0; y_pend_env = (c == "environment" || y_in_env()); y_pend_plain = (index("\"'[{", substr(t, 1, 1)) == 0); y_pend_ind = col; y_pend_pre = pre key ": "; y_pend_val = rest
 }
 `;
 
@@ -679,8 +743,10 @@ export function composeBatchAwk(): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// docker inspect: one JSON object per line; each "Env":[…] array's values become tokens. A line
-// whose Env array cannot be walked to its end is replaced by a notice (never passed through).
+// docker inspect: one JSON object per line; each "Env":[…] item's value becomes its token, and so
+// does each item of Cmd, Entrypoint, Args and a healthcheck's Test (but its CMD/CMD-SHELL/NONE):
+// nothing on the laptop reads them and they often carry a password. A line whose arrays cannot be
+// walked to their end is replaced by a notice (never passed through).
 
 const INSPECT_MAIN = String.raw`
 # The JSON string starting at s[k] (a quote): sets J_END (index after the closing quote), returns
@@ -709,28 +775,39 @@ function j_unesc(t,   out, k, c, n, lo) {
   }
   return out t
 }
-function j_env(line,   out, k, e, item, at, first) {
+# Every "NAME":[…] array of strings in the line: mode env (KEY=VALUE: the value becomes its
+# token), opaque (each item becomes a token), test (the same, but for a first CMD/CMD-SHELL/NONE).
+# Returns "" when an array cannot be walked to its end.
+function j_arr(line, name, mode,   out, k, item, at, first, n) {
   out = ""
-  while ((k = index(line, "\"Env\":[")) > 0) {
-    out = out substr(line, 1, k + 6); line = substr(line, k + 7); first = 1
+  while ((k = index(line, name)) > 0) {
+    out = out substr(line, 1, k + length(name) - 1); line = substr(line, k + length(name)); first = 1; n = 0
     while (1) {
       sub(/^[ \t]+/, "", line)
       if (substr(line, 1, 1) == "]") { out = out "]"; line = substr(line, 2); break }
       if (!first) { if (substr(line, 1, 1) != ",") return ""; line = substr(line, 2); sub(/^[ \t]+/, "", line) }
       if (substr(line, 1, 1) != "\"") return ""
       item = j_str(line, 1); if (J_END == 0) return ""
-      line = substr(line, J_END)
-      at = index(item, "=")
-      out = out (first ? "" : ",") "\"" (at == 0 ? item : substr(item, 1, at) r_token(j_unesc(substr(item, at + 1)), 0)) "\""
+      line = substr(line, J_END); n++
+      if (mode == "env") { at = index(item, "="); if (at > 0) item = substr(item, 1, at) r_token(j_unesc(substr(item, at + 1)), 0) }
+      else if (!(mode == "test" && n == 1 && item ~ /^(CMD|CMD-SHELL|NONE)$/)) item = r_token(j_unesc(item), 0)
+      out = out (first ? "" : ",") "\"" item "\""
       first = 0
     }
   }
   return out line
 }
+function j_line(t) {
+  t = j_arr(t, "\"Env\":[", "env"); if (t == "") return ""
+  t = j_arr(t, "\"Cmd\":[", "opaque"); if (t == "") return ""
+  t = j_arr(t, "\"Entrypoint\":[", "opaque"); if (t == "") return ""
+  t = j_arr(t, "\"Args\":[", "opaque"); if (t == "") return ""
+  return j_arr(t, "\"Test\":[", "test")
+}
 BEGIN { r_init() }
 {
   if (substr($0, 1, 1) != "{") { print; next }
-  t = j_env($0)
+  t = j_line($0)
   if (t == "") print "RAMPART-ENV-UNPARSABLE"; else print t
 }
 `;
