@@ -72,4 +72,13 @@ describe('records from the RFCs', () => {
       'pass',
     ]);
   });
+
+  it('SPF: an mx term with more than 10 MX hosts is reported (RFC 7208 §4.6.4)', () => {
+    const mx = answer.mx(...Array.from({ length: 11 }, (_, i): [number, string] => [i, `mx${i}.example.com`]));
+    const o = check('MAIL-SPF-LOOKUPS').evaluate(staticDns({ 'example.com|TXT': answer.txt('v=spf1 mx -all'), 'example.com|MX': mx }), ctx());
+    expect(o).toEqual({
+      status: 'fail',
+      findings: [{ severity: 'high', resource: 'spf:example.com:mx', title: 'SPF mx term names more than 10 MX hosts', evidence: '"mx" in the record of example.com: 11 MX hosts (more than 10 is a permerror, RFC 7208 §4.6.4)' }],
+    });
+  });
 });

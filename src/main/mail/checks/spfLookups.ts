@@ -14,13 +14,16 @@ export default defineMailCheck({
     const w = spfWalkOf(dns, domain);
     if ('outcome' in w) return w.outcome;
     const n = w.walk.lookups.length;
-    if (n <= MAX_LOOKUPS && !w.walk.capped) return { status: 'pass' };
+    // §4.6.4 also limits an mx term to 10 MX hosts (more is a permerror of its own).
+    const wideMx = w.walk.lookups.filter((l) => l.problem?.includes('MX hosts'));
+    const mxFindings = wideMx.map((l) => ({ severity: 'high' as const, resource: `spf:${l.domain}:${l.term.toLowerCase()}`, title: 'SPF mx term names more than 10 MX hosts', evidence: `"${l.term}" in the record of ${l.domain}: ${l.problem}` }));
+    if (n <= MAX_LOOKUPS && !w.walk.capped) return mxFindings.length ? { status: 'fail', findings: mxFindings } : { status: 'pass' };
     const byRecord = new Map<string, string[]>();
     for (const l of w.walk.lookups) byRecord.set(l.domain, [...(byRecord.get(l.domain) ?? []), l.term]);
     const breakdown = [...byRecord.entries()].map(([d, terms]) => `${d}: ${terms.length} (${terms.join(' ')})`).join('; ');
     return {
       status: 'fail',
-      findings: [{ severity: 'high', resource: spfResource(domain), evidence: `${w.walk.capped ? 'at least ' : ''}${n} DNS-querying terms (limit ${MAX_LOOKUPS}): ${breakdown}` }],
+      findings: [{ severity: 'high', resource: spfResource(domain), evidence: `${w.walk.capped ? 'at least ' : ''}${n} DNS-querying terms (limit ${MAX_LOOKUPS}): ${breakdown}` }, ...mxFindings],
     };
   },
 });
