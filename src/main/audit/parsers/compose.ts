@@ -1,7 +1,9 @@
 // Parsers for the compose section: the framed dump of compose files, env_file targets and project
 // `.env` files the collector found (see sections/containers.ts for the format), the compose YAML
-// itself, and env files. Pure functions. Environment values are classified (dockerSecrets.ts) and
-// dropped: no value leaves these functions.
+// itself, and env files. Pure functions. Environment values arrive already classified on the host:
+// class tokens (`@rampart:…`, dockerSecrets.ts) where the values were, env files as KEY=TOKEN lines.
+// classifyEnv reads the tokens (a raw value would be classified the same way); no value leaves
+// these functions.
 import { posix } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { classifyEnv, type EnvEntry } from './dockerSecrets';

@@ -1,7 +1,8 @@
 // Parsers for the Docker sections: `docker info --format '{{json .}}'`, `docker inspect --format
 // '{{json .}}'` of every container (one JSON object per line), /etc/docker/daemon.json and
-// `getent group docker`. Pure functions; they keep only what the checks need, and classify
-// environment values instead of keeping them (see dockerSecrets.ts).
+// `getent group docker`. Pure functions; they keep only what the checks need. Env values arrive as
+// class tokens (the collector classified them on the host, sections/hostEnvClassify.ts; so do Cmd,
+// Entrypoint, Args and healthcheck Test items), read by classifyEnv (dockerSecrets.ts).
 import { classifyEnv, splitEnvAssignment, type EnvEntry } from './dockerSecrets';
 
 export interface DockerDaemonInfo {

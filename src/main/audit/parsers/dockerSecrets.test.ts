@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyEnv, classifyValue, isDefaultSecretValue, isLiteralSecret, isSecretKey, splitEnvAssignment, urlPassword } from './dockerSecrets';
+import { classifyEnv, classifyValue, envToken, isDefaultSecretValue, isLiteralSecret, isSecretKey, looksLikeToken, parseEnvToken, splitEnvAssignment, urlPassword } from './dockerSecrets';
 
 describe('isSecretKey', () => {
   it.each([
@@ -83,5 +83,41 @@ describe('classifyEnv', () => {
     expect(splitEnvAssignment('A=b=c')).toEqual({ key: 'A', value: 'b=c' });
     expect(splitEnvAssignment('A=')).toEqual({ key: 'A', value: '' });
     expect(splitEnvAssignment('A')).toEqual({ key: 'A', value: null });
+  });
+});
+
+describe('values classified on the host (class tokens)', () => {
+  const KEYS = ['DB_PASSWORD', 'API_KEY', 'DATABASE_URL', 'REQUIRE_PASSWORD', 'APP_NAME', 'SESSION_TOKEN', 'BASIC_AUTH'];
+  const VALUES = [
+    '', '""', 'changeme', 'Zq9!vR2#kP', '${DB_PW}', '${DB_PW:-admin}', '/run/secrets/db', 'true', 'OFF', 'postgres://app:PLANTED@db/app',
+    'postgres://app:changeme@db/app', 'postgres://app:${PW}@db/app', 'ghp_0123456789abcdefABCDEF0123456789abcd', 'demo', ' "quoted value" ',
+  ];
+
+  it('classifyEnv gives the same verdict from the token as from the value, for every key and value', () => {
+    for (const key of KEYS)
+      for (const v of VALUES)
+        for (const interp of [true, false]) {
+          const direct = classifyEnv(key, v, interp);
+          const { length: _l, tokenLike: _t, ...fromToken } = classifyEnv(key, envToken(v, interp), interp);
+          expect(fromToken, `${key}=${v} interpolated=${interp}`).toEqual(direct);
+        }
+  });
+
+  it('tokens: fields, host-only details for secret literals, and what is not a token', () => {
+    expect(envToken('Zq9!vR2#kP', false)).toBe('@rampart:literal:10:-:-');
+    expect(envToken('"changeme"', true)).toBe('@rampart:default:8:-:-');
+    expect(envToken('postgres://app:PLANTED@db/app', false)).toBe('@rampart:literal:29:literal:-');
+    expect(envToken('ünï', false)).toBe('@rampart:literal:5:-:-'); // bytes, UTF-8
+    expect(envToken('true', false)).toBe('@rampart:literal:4:-:f');
+    expect(envToken('ghp_0123456789abcdefABCDEF0123456789abcd', false)).toBe('@rampart:literal:40:-:k');
+    expect(classifyEnv('DB_PASSWORD', '@rampart:literal:40:-:k', false)).toEqual({ key: 'DB_PASSWORD', kind: 'literal', secret: true, length: 40, tokenLike: true });
+    expect(classifyEnv('APP_NAME', '@rampart:literal:40:-:k', false)).toEqual({ key: 'APP_NAME', kind: 'literal', secret: false });
+    expect(parseEnvToken('@rampart:literal:12:-:x')).toBeNull();
+    expect(parseEnvToken('@rampart:passthrough:0:-:-')).toBeNull();
+    // Not a token: classified as the literal it is.
+    expect(classifyEnv('DB_PASSWORD', '@rampart:bogus', false)).toEqual({ key: 'DB_PASSWORD', kind: 'literal', secret: true });
+    expect(looksLikeToken('AKIAIOSFODNN7EXAMPLE')).toBe(true);
+    expect(looksLikeToken('correct horse battery staple')).toBe(false);
+    expect(looksLikeToken('short1')).toBe(false);
   });
 });

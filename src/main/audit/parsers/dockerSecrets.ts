@@ -1,6 +1,8 @@
 // Secret heuristics for environment variables (compose `environment:`, env_file targets, `.env`,
-// container Env). Pure functions. The parsers classify each value here and keep only the
-// classification: no secret value ever leaves the parser, so no fact, finding or report can hold one.
+// container Env). Pure functions. The collector applies them ON THE HOST (sections/hostEnvClassify.ts
+// generates its awk from the constants below) and sends a class token in place of each value; the
+// parsers turn tokens into entries here (classifyEnv), and would classify a raw value the same way.
+// Only the classification is kept: no fact, finding or report can hold a value.
 
 /** How an environment value is set, as far as secrets go. Never the value itself. */
 export type EnvValueKind =

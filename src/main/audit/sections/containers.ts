@@ -2,7 +2,9 @@
 // `docker ps -aq` + `docker inspect`, /etc/docker/daemon.json), the docker group, and compose
 // projects (files named by com.docker.compose.project.* labels and found under the scan roots,
 // their env_file targets and project .env files). All read-only, bounded in count and size, and
-// part of the one audit script. Parsers are pure (parsers/docker.ts, parsers/compose.ts).
+// part of the one audit script. Secret values never leave the host: compose files, env files and
+// inspect output pass through the awk of hostEnvClassify.ts, which prints a class token in place
+// of each environment value. Parsers are pure (parsers/docker.ts, parsers/compose.ts).
 import type { Section, SectionName } from '../facts';
 import {
   classifyDockerError,
