@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify as yamlStringify, type ToStringOptions } from 'yaml';
 import { parseComposeYaml, parseEnvFile } from '../parsers/compose';
 import { parseDockerInspect, type DockerContainer } from '../parsers/docker';
 import { DEFAULT_VALUES, envToken, PLACEHOLDER_PATTERNS, type EnvEntry } from '../parsers/dockerSecrets';
@@ -312,6 +313,68 @@ describe.each(AWKS)('compose, env and inspect classified on the host under %s', 
       expect(host.map((s) => [s.name, s.image, verdicts(s.environment)]), name).toEqual(raw.map((s) => [s.name, s.image, verdicts(s.environment)]));
       expect(raw.flatMap((s) => s.environment).filter((e) => e.secret).length, name).toBeGreaterThanOrEqual(2);
     }
+  });
+
+  it('compose files as the yaml library writes them in every style: same verdicts, no value (one awk for all)', () => {
+    // A deterministic sweep: documents built from hostile values, written block/flow, plain/quoted/
+    // literal, with anchors for shared environments; all files go through one awk run.
+    let seed = 7;
+    const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const pieces = ['', 'changeme', ' padded ', 'a "q" b', "it's", 'x: y', '- item', '# hash', 'a #b', '[x, y]', '{a: b}', '${REF}', '$$lit', 'multi\nline', 'tab\tx', '🔑ü', '*star', '&amp', '!tag', '|pipe', '>gt', '@at', '`tick`', '%pct', 'true', '123'];
+    const styles: ToStringOptions[] = [
+      {},
+      { collectionStyle: 'flow' },
+      { defaultStringType: 'QUOTE_DOUBLE' },
+      { defaultStringType: 'QUOTE_SINGLE', defaultKeyType: 'PLAIN' },
+      { defaultStringType: 'BLOCK_LITERAL' },
+      { defaultStringType: 'BLOCK_FOLDED', lineWidth: 20 },
+      { indentSeq: false, indent: 4 },
+      { lineWidth: 24, minContentWidth: 8 },
+      { collectionStyle: 'flow', lineWidth: 30 }, // multi-line flow collections
+      { collectionStyle: 'flow', defaultStringType: 'QUOTE_SINGLE', lineWidth: 40 },
+      { defaultStringType: 'QUOTE_DOUBLE', doubleQuotedAsJSON: true, lineWidth: 20, doubleQuotedMinMultiLineLength: 10 },
+      { defaultStringType: 'QUOTE_SINGLE', lineWidth: 20, minContentWidth: 5 },
+    ];
+    const docs: Array<{ text: string; canaries: string[] }> = [];
+    for (let n = 0; n < 96; n++) {
+      const canaries: string[] = [];
+      const value = (): string => {
+        const c = `Qz7c${n}x${canaries.length}`;
+        canaries.push(c);
+        const a = pieces[rand(pieces.length)]!;
+        const b = pieces[rand(pieces.length)]!;
+        return rand(3) === 0 ? `${a}${c}${b}` : rand(2) ? `${c}${b}` : `${a}${c}`;
+      };
+      const services: Record<string, unknown> = {};
+      for (let k = 0; k < 3; k++) {
+        const env: Record<string, string> = { DB_PASSWORD: value(), API_TOKEN: value(), DATABASE_URL: `postgres://u:${value()}@h/db`, PLAIN_SETTING: value() };
+        services[`svc${k}`] = {
+          image: `img${k}:1`,
+          ports: ['127.0.0.1:80:80'],
+          command: ['run', value()],
+          environment: k === 1 ? Object.entries(env).map(([kk, vv]) => `${kk}=${vv}`) : env,
+        };
+      }
+      const text = yamlStringify({ services }, styles[n % styles.length]);
+      docs.push({ text, canaries });
+    }
+    const { frames } = batch(
+      argv,
+      docs.map((d, n) => ({ kind: 'compose' as const, name: `sweep-${n}.yml`, text: d.text })),
+    );
+    expect(frames).toHaveLength(docs.length);
+    docs.forEach((d, n) => {
+      const wire = frames[n]!.content;
+      for (const c of d.canaries) expect(wire.includes(c), `doc ${n} (${JSON.stringify(styles[n % styles.length])}) leaks ${c}:\n${d.text}\n---\n${wire}`).toBe(false);
+      const raw = parseComposeYaml(d.text, '/srv/a/docker-compose.yml');
+      let host: ReturnType<typeof parseComposeYaml>;
+      try {
+        host = parseComposeYaml(wire, '/srv/a/docker-compose.yml');
+      } catch (e) {
+        throw new Error(`doc ${n}: ${(e as Error).message}\n${d.text}\n---\n${wire}`, { cause: e });
+      }
+      expect(host.map((s) => [s.name, s.image, verdicts(s.environment)]), `doc ${n}:\n${d.text}\n---\n${wire}`).toEqual(raw.map((s) => [s.name, s.image, verdicts(s.environment)]));
+    });
   });
 
   it('env files: KEY=TOKEN lines only, the verdicts of parseEnvFile on the raw file', () => {

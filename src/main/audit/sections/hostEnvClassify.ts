@@ -317,7 +317,7 @@ function r_hex(h,   n, k, c) {
   return n
 }
 # "KEY" or KEY as a double-quoted YAML/JSON string (keys are sent; values never).
-function r_dq(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); gsub(/\t/, "\\t", s); gsub(/\r/, "\\r", s); return "\"" s "\"" }
+function r_dq(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); gsub(/\t/, "\\t", s); gsub(/\r/, "\\r", s); gsub(/\n/, "\\n", s); return "\"" s "\"" }
 `;
 
 /** The classifier: generated constants (BEGIN part via r_init) and functions. */
@@ -350,7 +350,7 @@ function e_line(line,   s, m, key, value, q, end) {
 // with comments dropped and URL passwords masked. Replaced by a class token: see the header.
 
 const COMPOSE_FUNCTIONS = String.raw`
-function y_reset() { ys_n = 0; y_blk = 0; y_pend = 0; y_pend_keep = 0; y_nblank = 0 }
+function y_reset() { ys_n = 0; y_blk = 0; y_pend = 0; y_pend_keep = 0; y_nblank = 0; y_opened = 0 }
 # A flow collection outside the secret places, complete or not: kept by y_flowkeep once whole.
 function y_keepflow(pre, v, parent) { y_pend = 1; y_pend_keep = 1; y_pend_item = 0; y_pend_plain = 0; y_pend_ind = 0; y_pend_pre = pre; y_pend_val = v; y_pend_parent = parent }
 function y_ind(s) { match(s, /^ */); return RLENGTH }
@@ -426,11 +426,10 @@ function y_in_x() { return ys_n >= 1 && YS_IND[1] == 0 && YS_KEY[1] ~ /^x-/ }
 function y_secretish(key) { return tolower(key) ~ /pass(w(or)?d)?|pwd|secret|token|credential|api_?key|private_?key|access_?key|auth/ }
 function y_keyname(k) { k = y_unq(k); return k }
 # Classify one env item of a list ("KEY=VALUE" or "KEY") → the item to print.
-function y_envitem(text,   v, at, key) {
+function y_envitem(text,   v, at) {
   v = y_unq(text); at = index(v, "=")
-  if (at == 0) { sub(/^[ \t]+/, "", v); return r_dq(y_rtrim(v)) }
-  key = substr(v, 1, at - 1); sub(/^[ \t]+/, "", key)
-  return r_dq(y_rtrim(key) "=" r_token(substr(v, at + 1), 1))
+  if (at == 0) return r_dq(r_trim(v))
+  return r_dq(r_trim(substr(v, 1, at - 1)) "=" r_token(substr(v, at + 1), 1))
 }
 function y_scalar_token(v) { return r_dq(r_token(y_unq(v), 1)) }
 # A list item in a secret place: KEY=VALUE keeps KEY; a bare item is a key name in an environment,
@@ -440,30 +439,14 @@ function y_item(text, envctx,   v) {
   if (envctx || v ~ /^[A-Za-z_][A-Za-z0-9_.-]*=/ || v ~ /^(CMD|CMD-SHELL|NONE)$/) return y_envitem(text)
   return y_scalar_token(text)
 }
-# Splits a flow collection "{…}" / "[…]" into top-level items (Y_IT[1..n]); returns n.
-function y_flowsplit(v,   k, c, q, d, cur, n) {
-  n = 0; q = ""; d = 0; cur = ""
-  for (k = 2; k <= length(v); k++) {
-    c = substr(v, k, 1)
-    if (q == "\"") { cur = cur c; if (c == "\\") { k++; cur = cur substr(v, k, 1); continue } if (c == "\"") q = ""; continue }
-    if (q == "'") { cur = cur c; if (c == "'") q = ""; continue }
-    if (c == "\"" || c == "'") { q = c; cur = cur c; continue }
-    if (c == "[" || c == "{") d++
-    if ((c == "]" || c == "}") && d == 0) break
-    if (c == "]" || c == "}") d--
-    if (c == "," && d == 0) { Y_IT[++n] = cur; cur = ""; continue }
-    cur = cur c
-  }
-  sub(/^[ \t]+/, "", cur); if (cur != "") Y_IT[++n] = cur
-  return n
-}
 # A flow value in a secret place, rebuilt with class tokens. envctx: an environment (a list item
 # without "=" is a key name, kept); else a list item is a value (replaced), but for the healthcheck
 # words CMD, CMD-SHELL and NONE.
-function y_flow(v, envctx,   n, k, it, out, kk, vv, at) {
-  n = y_flowsplit(v); out = ""
-  for (k = 1; k <= n; k++) {
-    it = Y_IT[k]; sub(/^[ \t]+/, "", it); it = y_rtrim(it)
+function y_flow(v, envctx,   k, done, it, out, kk, vv, at) {
+  out = ""; k = 2; done = 0
+  while (!done) {
+    it = y_fitem(v, k); k = Y_FK; done = Y_FDONE
+    sub(/^[ \t]+/, "", it); it = y_rtrim(it)
     if (it == "") continue
     if (substr(v, 1, 1) == "[") {
       if (substr(it, 1, 1) == "*") out = out ", " it
@@ -484,13 +467,16 @@ function y_flow(v, envctx,   n, k, it, out, kk, vv, at) {
 }
 # The flow item starting at v[k] (k just after "[", "{" or ","): Y_FK is where the next one starts,
 # Y_FDONE is set when the collection (or the text) ended after it.
-function y_fitem(v, k,   c, q, d, start) {
-  q = ""; d = 0; start = k; Y_FDONE = 0
+# A quote opens a scalar only where one starts: first in the text or an item, or after ": ".
+function y_qopen(v, k, nb,   p) { p = substr(v, k - 1, 1); return k == 1 || index("[{,", p) > 0 || (index(" \t", p) > 0 && index("[{,:?-", nb) > 0) || (p != "" && nb == "" && index(" \t", p) > 0) }
+function y_fitem(v, k,   c, q, d, start, nb) {
+  q = ""; d = 0; start = k; Y_FDONE = 0; nb = substr(v, k - 1, 1)
   for (; k <= length(v); k++) {
     c = substr(v, k, 1)
     if (q == "\"") { if (c == "\\") k++; else if (c == "\"") q = ""; continue }
     if (q == "'") { if (c == "'") q = ""; continue }
-    if (c == "\"" || c == "'") { q = c; continue }
+    if ((c == "\"" || c == "'") && y_qopen(v, k, nb)) { q = c; continue }
+    if (c != " " && c != "\t") nb = c
     if (c == "[" || c == "{") { d++; continue }
     if (c == "]" || c == "}") { if (d == 0) { Y_FDONE = 1; Y_FK = k + 1; return substr(v, start, k - start) } d--; continue }
     if (c == "," && d == 0) { Y_FK = k + 1; return substr(v, start, k - start) }
@@ -539,7 +525,7 @@ function y_keyend(s,   q, k) {
   return 0
 }
 # Whether a value's quotes and brackets are complete on what we have.
-function y_complete(v,   q, k, c, d) {
+function y_complete(v,   q, k, c, d, nb) {
   q = substr(v, 1, 1)
   if (q == "\"" || q == "'") {
     for (k = 2; k <= length(v); k++) {
@@ -550,12 +536,13 @@ function y_complete(v,   q, k, c, d) {
     return 0
   }
   if (q != "[" && q != "{") return 1
-  d = 0; q = ""
+  d = 0; q = ""; nb = ""
   for (k = 1; k <= length(v); k++) {
     c = substr(v, k, 1)
     if (q == "\"") { if (c == "\\") { k++; continue } if (c == "\"") q = ""; continue }
     if (q == "'") { if (c == "'") q = ""; continue }
-    if (c == "\"" || c == "'") { q = c; continue }
+    if ((c == "\"" || c == "'") && y_qopen(v, k, nb)) { q = c; continue }
+    if (c != " " && c != "\t") nb = c
     if (c == "[" || c == "{") d++
     if (c == "]" || c == "}") { d--; if (d == 0) return 1 }
   }
@@ -582,14 +569,21 @@ function y_end() { y_finish_block(); y_emit_pending(); y_flush_blanks() }
 function y_finish_block() {
   if (!y_blk) return
   y_blk = 0
-  if (y_blk_red) { Y_BLOCK = y_blk_acc; print "|" y_blk_pre y_redact(y_blk_val, 0) }
+  if (!y_blk_red) return
+  Y_BLOCK = y_blk_acc
+  if (y_blk_item && (y_blk_env || y_unq(Y_BLOCK) ~ /^[A-Za-z_][A-Za-z0-9_.-]*=/)) print "|" y_blk_pre y_envitem(Y_BLOCK)
+  else print "|" y_blk_pre y_redact(y_blk_val, 0)
 }
-function y_line(line,   s, ind, c, at, key, rest, red, pre, item, col, t) {
+function y_line(line,   s, ind, c, at, key, rest, red, pre, item, col, t, opened) {
   sub(/\r$/, "", line)
   # Inside a block scalar (| or >): more-indented and blank lines are its content.
   if (y_blk) {
     if (line ~ /^[ \t]*$/ || y_ind(line) > y_blk_ind) {
-      if (y_blk_red) { t = line; sub(/^ +/, "", t); y_blk_acc = y_blk_acc (y_blk_acc == "" ? "" : "\n") t }
+      if (y_blk_red) {
+        if (y_blk_cind < 0 && line !~ /^[ \t]*$/) y_blk_cind = y_ind(line)
+        t = (y_blk_cind < 0) ? "" : substr(line, y_blk_cind + 1)
+        y_blk_acc = y_blk_acc (y_blk_n++ ? "\n" : "") t
+      }
       else print "|" y_mask(line)
       return
     }
@@ -609,6 +603,7 @@ function y_line(line,   s, ind, c, at, key, rest, red, pre, item, col, t) {
   if (line ~ /^[ \t]*#/) { print "|"; return }
   if (line ~ /^(---|\.\.\.|%)/) { print "|" y_mask(y_rtrim(y_nocomment(line))); return }
   s = y_rtrim(y_nocomment(line)); ind = y_ind(s); s = substr(s, ind + 1)
+  opened = y_opened; y_opened = 0
   # Close the blocks this line is not inside of (a "- " item at a key's indent belongs to it).
   while (ys_n > 0 && (YS_IND[ys_n] > ind || (YS_IND[ys_n] == ind && s !~ /^-([ \t]|$)/))) ys_n--
   pre = substr(line, 1, ind); col = ind
@@ -623,6 +618,11 @@ function y_line(line,   s, ind, c, at, key, rest, red, pre, item, col, t) {
     if (at == 0) {
       if (s == "") { print "|" pre; return }
       item = s
+      if (red && y_props(item) ~ /^[|>][-+0-9]*$/) {
+        # A block scalar item: its lines follow, more indented than the "-".
+        y_blk = 1; y_blk_ind = ind; y_blk_red = 1; y_blk_acc = ""; y_blk_n = 0; y_blk_cind = -1; y_blk_item = 1; y_blk_env = y_in_env(); y_blk_val = item; y_blk_pre = pre
+        return
+      }
       if (red || y_unq(item) ~ /^[A-Za-z_][A-Za-z0-9_.-]*=/) {
         y_pend = 1; y_pend_item = 1; y_pend_env = y_in_env(); y_pend_plain = (index("\"'[{", substr(item, 1, 1)) == 0)
         y_pend_ind = ind; y_pend_pre = pre; y_pend_val = item; return
@@ -633,7 +633,12 @@ function y_line(line,   s, ind, c, at, key, rest, red, pre, item, col, t) {
   } else at = y_keyend(s)
   if (at == 0 && !red && index("[{", substr(s, 1, 1)) > 0) { y_keepflow(pre, s, ys_n > 0 ? YS_KEY[ys_n] : ""); return }
   if (at == 0) {
-    # Not a key: a scalar line (e.g. a plain scalar's continuation). Dropped in a secret place.
+    # Not a key: the value of the key on the line before ("KEY:" then the value, indented), or a
+    # stray scalar line (dropped in a secret place).
+    if (red && opened && col == ind) {
+      y_pend = 1; y_pend_item = 0; y_pend_keep = 0; y_pend_env = y_in_env(); y_pend_plain = (index("\"'[{", substr(s, 1, 1)) == 0); y_pend_ind = ind - 1; y_pend_pre = pre; y_pend_val = s
+      return
+    }
     print "|" (red ? "" : substr(line, 1, ind) y_mask(s)); return
   }
   key = substr(s, 1, at - 1); rest = substr(s, at + 1); sub(/^[ \t]+/, "", rest)
@@ -644,11 +649,11 @@ function y_line(line,   s, ind, c, at, key, rest, red, pre, item, col, t) {
   t = y_props(rest)
   if (t == "" ) {
     # Opens a block (its content follows on the next lines).
-    YS_IND[++ys_n] = col; YS_KEY[ys_n] = c
+    YS_IND[++ys_n] = col; YS_KEY[ys_n] = c; y_opened = 1
     print "|" pre key ":" (Y_PRE == "" ? "" : " " y_rtrim(Y_PRE)); return
   }
   if (t ~ /^[|>][-+0-9]*$/) {
-    y_blk = 1; y_blk_ind = col; y_blk_red = red; y_blk_acc = ""; y_blk_val = rest; y_blk_pre = pre key ": "
+    y_blk = 1; y_blk_ind = col; y_blk_red = red; y_blk_acc = ""; y_blk_n = 0; y_blk_cind = -1; y_blk_item = 0; y_blk_val = rest; y_blk_pre = pre key ": "
     if (!red) print "|" pre key ": " rest
     return
   }
