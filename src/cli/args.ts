@@ -76,7 +76,10 @@ export interface FixCommand {
   db: string | null;
   format: 'json' | 'table';
   /** What to do: fix the selected findings, or resume / roll back a job of the journal. */
-  action: { kind: 'apply'; findingIds: string[]; checkIds: string[]; dryRun: boolean; yes: boolean } | { kind: 'resume'; jobId: string } | { kind: 'rollback'; jobId: string };
+  action:
+    | { kind: 'apply'; findingIds: string[]; checkIds: string[]; dryRun: boolean; yes: boolean; onFailure: 'rollback-all' | 'stop' | 'continue' }
+    | { kind: 'resume'; jobId: string }
+    | { kind: 'rollback'; jobId: string };
 }
 
 export type HelpTopic = 'main' | 'audit' | 'fix' | 'mail';
@@ -407,6 +410,15 @@ Selection:
 
 Options:
   --dry-run                   Show the plan and the commands; change nothing
+  --on-failure rollback-all|stop|continue
+                              What a failing fix does to the others (each fix has its own steps
+                              and its own rollback). rollback-all (default): every fix of the job
+                              is undone, the host is as before. stop: the failing fix is undone,
+                              the fixes verified before it stay applied, the rest are not run.
+                              continue: the failing fix is undone, the rest still run. With stop
+                              or continue a job with fixes applied and others not is "partial".
+                              --resume goes on under the job's own policy; --rollback undoes
+                              everything the job applied, whatever its policy
   --yes                       Apply without asking (otherwise: a "y" on a terminal; without a
                               terminal the fix is refused)
   --db FILE                   SQLite database: the journal of fix jobs, the audit runs whose
@@ -418,8 +430,10 @@ Options:
   -h, --help                  Show this help
 
 Exit status:
-  0  applied and verified (or --dry-run)
-  1  the fix failed or was refused (the file changed since the plan), and the host is as before
+  0  applied and verified (or --dry-run); --rollback: rolled back
+  1  the fix failed or was refused (the file changed since the plan), and the host is as before;
+     or partial (--on-failure stop|continue): some fixes applied and verified, the others rolled
+     back or not run (the output names each)
   2  usage, connection, authentication, host key or database error; no confirmation
   3  rollback incomplete: the output says exactly what is left and where the backups are
 `;
@@ -439,6 +453,7 @@ const FIX_OPTIONS = {
   check: { type: 'string', multiple: true },
   'dry-run': { type: 'boolean' },
   yes: { type: 'boolean' },
+  'on-failure': { type: 'string' },
   resume: { type: 'string' },
   rollback: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -475,6 +490,10 @@ function parseFix(argv: readonly string[], cwd: string): Command {
     const job = values.resume ?? values.rollback;
     if (job !== undefined && !JOB_ID.test(job)) throw new UsageError(`--${values.resume !== undefined ? 'resume' : 'rollback'} takes a job id (a UUID), got "${job}"`, 'fix');
     if (job !== undefined && (values['dry-run'] || values.yes)) throw new UsageError('--dry-run and --yes apply to new fixes, not to --resume/--rollback', 'fix');
+    const onFailure = values['on-failure'] ?? 'rollback-all';
+    if (onFailure !== 'rollback-all' && onFailure !== 'stop' && onFailure !== 'continue') throw new UsageError(`--on-failure must be rollback-all, stop or continue, got "${onFailure}"`, 'fix');
+    if (job !== undefined && values['on-failure'] !== undefined)
+      throw new UsageError("--on-failure applies to new fixes: --resume goes on under the job's own policy, --rollback undoes everything the job applied", 'fix');
     let sshdConfigPath: string | null = null;
     if (values['sshd-config'] !== undefined) {
       const p = values['sshd-config'];
@@ -499,7 +518,7 @@ function parseFix(argv: readonly string[], cwd: string): Command {
           ? { kind: 'resume', jobId: values.resume }
           : values.rollback !== undefined
             ? { kind: 'rollback', jobId: values.rollback }
-            : { kind: 'apply', findingIds: [...new Set(findingIds)], checkIds: [...new Set(checkIds)], dryRun: values['dry-run'] === true, yes: values.yes === true },
+            : { kind: 'apply', findingIds: [...new Set(findingIds)], checkIds: [...new Set(checkIds)], dryRun: values['dry-run'] === true, yes: values.yes === true, onFailure },
     };
   } catch (e) {
     // The shared host/jump/scan-root parsers point at the audit help; these are fix options.

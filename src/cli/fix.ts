@@ -5,7 +5,7 @@
 import os from 'node:os';
 import type { CommandRunner } from '../main/ssh/sudo';
 import { FixEngine, type FixReport, type JobReport, type Preview, type Skipped, type StepPhase } from '../main/remediation/engine';
-import type { FindingRef, StepDef } from '../main/remediation/types';
+import type { FailurePolicy, FindingRef, StepDef } from '../main/remediation/types';
 import { Store } from '../main/store/store';
 import { RampartError } from '../shared/errors';
 import type { FixCommand } from './args';
@@ -37,7 +37,8 @@ export interface FixIo {
   beforeStep?: ((step: StepDef, phase: StepPhase) => Promise<void> | void) | undefined;
 }
 
-export type FixRunStatus = 'applied' | 'rolled-back' | 'rollback-incomplete' | 'dry-run' | 'refused';
+/** `partial` only under --on-failure stop|continue: some fixes applied and verified, the others not. */
+export type FixRunStatus = 'applied' | 'partial' | 'rolled-back' | 'rollback-incomplete' | 'dry-run' | 'refused';
 
 export interface JsonFixReport {
   tool: 'rampart';
@@ -77,8 +78,15 @@ function previewFixes(p: Preview): FixReport[] {
 }
 
 /** What the admin reads before confirming: every change and every command as it will run. */
-export function formatPreview(p: Preview): string {
+const POLICY_TEXT: Record<FailurePolicy, string> = {
+  'rollback-all': 'rollback-all: if a fix fails, every fix of the job is undone (the host as before)',
+  stop: 'stop: if a fix fails, it is undone, the fixes verified before it stay applied, the rest are not run',
+  continue: 'continue: if a fix fails, it is undone and the rest still run',
+};
+
+export function formatPreview(p: Preview, onFailure: FailurePolicy = 'rollback-all'): string {
   const lines = [`Plan ${p.jobId} for ${p.host.username}@${p.host.address}:${p.host.port}, run as ${p.runsAs}; backups: ${p.backupDir}`];
+  if (p.fixes.length > 1) lines.push(`On failure: ${POLICY_TEXT[onFailure]}`);
   p.fixes.forEach((f, i) => {
     lines.push('', `Fix ${i + 1}: ${f.title} [${f.fixId}] risk ${f.risk}, ${f.reversible ? 'reversible' : 'NOT reversible'}`, `  finding ${f.findingId} ${f.checkId} ${JSON.stringify(f.resource)}`);
     if (!f.targets.length) lines.push('  nothing left to change (an earlier fix of this plan covers it); verified all the same');
@@ -94,8 +102,30 @@ export function formatPreview(p: Preview): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * Which fixes are applied and which are back as before, in one line each (a partial job, or any
+ * job with more than one fix); null when there is nothing to tell apart.
+ */
+export function outcomeLines(fixes: readonly FixReport[]): string[] {
+  const name = (f: FixReport): string => `${f.checkId} ${JSON.stringify(f.resource)}`;
+  const groups: Array<[string, FixReport['status'][]]> = [
+    ['applied and verified', ['applied']],
+    ['rolled back, as before the job', ['rolled-back']],
+    ['refused, nothing changed', ['refused']],
+    ['not run, nothing changed', ['not-run']],
+    ['ROLLBACK INCOMPLETE', ['rollback-incomplete']],
+  ];
+  const out: string[] = [];
+  for (const [label, statuses] of groups) {
+    const these = fixes.filter((f) => statuses.includes(f.status));
+    if (these.length) out.push(`${label} (${these.length}): ${these.map(name).join(', ')}`);
+  }
+  return out;
+}
+
 export function formatFixTable(r: JsonFixReport, leftovers: JobReport['leftovers'] = [], backupDir: string | null = null): string {
   const lines = [`rampart fix ${r.host.username}@${r.host.address}:${r.host.port}: ${r.status}${r.jobId ? ` (job ${r.jobId})` : ''}`];
+  if (r.status === 'partial') lines.push(...outcomeLines(r.fixes).map((l) => `  ${l}`), '');
   for (const f of r.fixes) {
     lines.push(`  ${f.status.padEnd(19)} ${f.checkId} ${JSON.stringify(f.resource)}${f.fixId ? ` [${f.fixId}]` : ''}`);
     for (const s of f.steps) lines.push(`      ${String(s.status).padEnd(11)} ${s.name}${s.detail && r.status !== 'dry-run' ? `: ${s.detail.replace(/\s*\n\s*/g, ' ')}` : ''}`);
@@ -115,6 +145,7 @@ function exitFor(status: FixRunStatus, refusedForConfirmation: boolean): number 
     case 'dry-run':
       return FIX_EXIT.applied;
     case 'rolled-back':
+    case 'partial':
       return FIX_EXIT.failed;
     case 'rollback-incomplete':
       return FIX_EXIT.incomplete;
@@ -194,6 +225,10 @@ export async function fixCommand(cmd: FixCommand, io: FixIo, version: string): P
       // A rollback that was asked for and completed did what was asked.
       if (requestedRollback && status === 'rolled-back') return FIX_EXIT.applied;
       if ((status === 'rolled-back' || status === 'refused') && job.message) io.stderr.write(`rampart: error: the fix was ${status === 'refused' ? 'refused' : 'rolled back'}: ${job.message}\n`);
+      if (status === 'partial') {
+        io.stderr.write(`rampart: error: not every fix of job ${job.jobId} was applied (--on-failure ${job.onFailure}): ${job.message ?? ''}\n`);
+        for (const l of outcomeLines(job.fixes)) io.stderr.write(`rampart:   ${l}\n`);
+      }
       return exitFor(status, false);
     };
 
@@ -217,14 +252,14 @@ export async function fixCommand(cmd: FixCommand, io: FixIo, version: string): P
       return FIX_EXIT.failed;
     }
     if (cmd.action.dryRun) {
-      if (cmd.format === 'table') io.stdout.write(formatPreview(preview));
+      if (cmd.format === 'table') io.stdout.write(formatPreview(preview, cmd.action.onFailure));
       else emit({ ...head, jobId: plan.jobId, status: 'dry-run', fixes: [...previewFixes(preview), ...refusedFixes] });
       return FIX_EXIT.applied;
     }
     let confirmedBy: string;
     if (cmd.action.yes) confirmedBy = `${os.userInfo().username} (--yes)`;
     else if (io.confirm) {
-      io.stderr.write(formatPreview(preview));
+      io.stderr.write(formatPreview(preview, cmd.action.onFailure));
       const ok = await io.confirm(`Apply ${plan.fixes.length} fix(es) to ${hostRef.name}? [y/N] `);
       if (!ok) {
         emit({ ...head, jobId: null, status: 'refused', fixes: [...previewFixes(preview).map((f) => ({ ...f, status: 'refused' as const })), ...refusedFixes] });
@@ -237,7 +272,7 @@ export async function fixCommand(cmd: FixCommand, io: FixIo, version: string): P
       io.stderr.write('rampart: error: a fix needs confirmation: pass --yes, or run it on a terminal to answer the prompt; nothing was changed\n');
       return FIX_EXIT.usage;
     }
-    return fromJob(await engine.apply(plan, confirmedBy), refusedFixes);
+    return fromJob(await engine.apply(plan, confirmedBy, { onFailure: cmd.action.onFailure }), refusedFixes);
   } finally {
     for (const c of opened) {
       try {

@@ -30,8 +30,10 @@ describe('rampart fix arguments', () => {
       scanRoots: ['/srv'],
       db: '/home/op/r.db',
       format: 'json',
-      action: { kind: 'apply', findingIds: [ID], checkIds: ['SECRET-FILE-READABLE'], dryRun: false, yes: true },
+      action: { kind: 'apply', findingIds: [ID], checkIds: ['SECRET-FILE-READABLE'], dryRun: false, yes: true, onFailure: 'rollback-all' },
     });
+    for (const policy of ['rollback-all', 'stop', 'continue'] as const)
+      expect(parse('--host', 'root@h', '--check', 'PERM-LOG-FILES', '--on-failure', policy, '--yes')).toMatchObject({ action: { kind: 'apply', onFailure: policy } });
     expect(parse('--host', 'root@h', '--check', 'PERM-LOG-FILES', '--dry-run')).toMatchObject({ format: 'table', action: { kind: 'apply', dryRun: true, yes: false } });
     expect(parse('--host', 'root@h', '--resume', JOB, '--db', 'r.db')).toMatchObject({ action: { kind: 'resume', jobId: JOB } });
     expect(parse('--host', 'root@h', '--rollback', JOB, '--db', 'r.db')).toMatchObject({ action: { kind: 'rollback', jobId: JOB } });
@@ -51,6 +53,11 @@ describe('rampart fix arguments', () => {
     expect(usage('--host', 'root@h', '--finding', ID, '--yes', '--yes')).toContain('more than once');
     expect(usage('--host', 'nohost', '--finding', ID)).toContain('USER@ADDRESS');
     expect(usage('--host', 'root@h', '--finding', ID, '--inventory', 'x')).toContain('unknown option');
+    expect(usage('--host', 'root@h', '--finding', ID, '--on-failure', 'keep-going')).toBe('--on-failure must be rollback-all, stop or continue, got "keep-going"');
+    expect(usage('--host', 'root@h', '--finding', ID, '--on-failure', '')).toContain('--on-failure must be');
+    expect(usage('--host', 'root@h', '--finding', ID, '--on-failure', 'stop', '--on-failure', 'continue')).toContain('more than once');
+    expect(usage('--host', 'root@h', '--resume', JOB, '--on-failure', 'stop')).toContain("the job's own policy");
+    expect(usage('--host', 'root@h', '--rollback', JOB, '--on-failure', 'continue')).toContain('--on-failure applies to new fixes');
   });
 
   it('has its own help, listed in the main help', () => {
@@ -58,6 +65,8 @@ describe('rampart fix arguments', () => {
     expect(parseCommandLine(['help', 'fix'])).toEqual({ kind: 'help', topic: 'fix' });
     expect(MAIN_HELP).toContain('fix');
     expect(FIX_HELP).toMatch(/--resume JOB/);
+    expect(FIX_HELP).toMatch(/--on-failure rollback-all\|stop\|continue/);
+    expect(FIX_HELP).toMatch(/partial/);
     expect(FIX_HELP).toMatch(/3 {2}rollback incomplete/);
   });
 });

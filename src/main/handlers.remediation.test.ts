@@ -117,7 +117,7 @@ describe('remediation channels', () => {
     expect(issuePaths(await fail('remediation:plan', { hostId, findingKeys: ['not-a-key'] }))).toContain('findingKeys.0');
     expect(issuePaths(await fail('remediation:plan', { hostId: 0, findingKeys: [KEY] }))).toContain('hostId');
     expect(issuePaths(await fail('remediation:apply', { hostId, jobId: 'x' }))).toContain('jobId');
-    // The engine rolls back the whole job on a failure; keeping verified fixes is refused, not faked.
+    // The failure policy is one of rollback-all, stop, continue; anything else is refused.
     const policy = await fail('remediation:apply', { hostId, jobId: JOB, onFailure: 'keep-verified' });
     expect(issuePaths(policy)).toContain('onFailure');
     expect(policy.message).toMatch(/rollback-all/);

@@ -241,7 +241,7 @@ function implementations(s: Services): Impl {
     remediation: {
       catalog: () => fixes.catalog(),
       plan: (req) => fixes.plan(req.hostId, req.findingKeys),
-      apply: (req) => fixes.apply({ hostId: req.hostId, jobId: req.jobId, typedHostName: req.typedHostName }),
+      apply: (req) => fixes.apply({ hostId: req.hostId, jobId: req.jobId, typedHostName: req.typedHostName, onFailure: req.onFailure }),
       rollback: (req) => fixes.rollback(req.hostId, req.jobId),
       resume: (req) => fixes.resume(req.hostId, req.jobId),
       history: (req) => fixes.history(req.hostId, req.limit),

@@ -53,7 +53,7 @@ import {
   sameState,
   setCommand,
 } from './remote';
-import { FixNotApplicable, type FileState, type FindingRef, type JobStatus, type Plan, type PlanHost, type PlannedFix, type PlannedTarget, type PresentState, type StepDef, type StepStatus } from './types';
+import { FixNotApplicable, type FailurePolicy, type FileState, type FindingRef, type FixOutcome, type JobStatus, type Plan, type PlanHost, type PlannedFix, type PlannedTarget, type PresentState, type StepDef, type StepKind, type StepStatus } from './types';
 
 export interface EngineTarget {
   host: PlanHost;
@@ -119,6 +119,8 @@ export interface Leftover {
 export interface JobReport {
   jobId: string;
   status: JobStatus | 'dry-run';
+  /** What a failing fix did to the rest of the job. */
+  onFailure: FailurePolicy;
   backupDir: string;
   fixes: FixReport[];
   /** rollback-incomplete: what is not back as it was. */
@@ -171,6 +173,15 @@ export interface Preview {
 }
 
 const sevRank = (s: Severity): number => SEVERITIES.indexOf(s);
+
+type Verification = { checksRerun: string[]; stillFailing: string[] };
+
+/** Steps that change the host (a dropped one may or may not have run). */
+const MUTATIONS: readonly StepKind[] = ['chmod', 'file-write', 'compose-up', 'restart'];
+/** Step states after which the step may have changed the host (and an undo may be due or done). */
+const TOUCHED_STATUSES: readonly StepStatus[] = ['running', 'done', 'failed', 'undoing', 'undo-failed', 'undone'];
+/** A fix in one of these states is not run again when a job goes on (resume). */
+const SETTLED: readonly FixOutcome[] = ['verified', 'rolled-back', 'rollback-incomplete', 'refused', 'not-run'];
 
 function isDrop(e: unknown): boolean {
   return e instanceof RampartError && (e.code === 'CONNECTION_DROPPED' || e.code === 'COMMAND_TIMEOUT');
@@ -442,89 +453,177 @@ export class FixEngine {
 
   // ---- apply -------------------------------------------------------------------------------
 
-  /** Runs a confirmed plan. `confirmedBy` says who confirmed and how (journaled). */
-  async apply(plan: Plan, confirmedBy: string): Promise<JobReport> {
+  /**
+   * Runs a confirmed plan. `confirmedBy` says who confirmed and how (journaled); `onFailure` what a
+   * failing fix does to the rest of the job (journaled with it; default rollback-all).
+   */
+  async apply(plan: Plan, confirmedBy: string, opts: { onFailure?: FailurePolicy } = {}): Promise<JobReport> {
     const steps = buildSteps(plan);
-    this.journal.createJob(plan, steps, confirmedBy);
+    this.journal.createJob(plan, steps, confirmedBy, 'applying', opts.onFailure ?? 'rollback-all');
     return this.forward(plan.jobId);
   }
 
-  /** Runs the job's steps that are not done yet, then verifies; any failure rolls back. */
+  /** Runs one journaled step (marked running before it reaches the host, its outcome after). */
+  private async runStep(jobId: string, plan: Plan, step: StepRow, verification: Map<number, Verification>): Promise<{ failure: string | null; refused: boolean }> {
+    let failure: string | null = null;
+    let refused = false;
+    await this.opts.beforeStep?.(step, 'apply');
+    this.journal.stepStarted(jobId, step.seq);
+    try {
+      if (step.kind === 'backup') {
+        this.progress(`Creating the backup folder ${plan.backupDir}`);
+        const targets = plan.fixes.flatMap((f) => f.targets);
+        const restore = restoreScript(jobId, targets) + restoreLines(plan).map((l) => `${l}\n`).join('');
+        const res = await this.run(step.command, { stdin: restore, readOnly: false });
+        if (res.code !== 0 || !/^OK$/m.test(res.stdout)) failure = `could not create the backup folder ${plan.backupDir}: exit ${res.code}: ${res.stderr.trim().slice(0, 200)}`;
+        this.journal.stepFinished(jobId, step.seq, failure ? 'failed' : 'done', failure ?? `${plan.backupDir} (mode 700) with restore.sh`);
+      } else if (isContainerStep(step.kind)) {
+        const out = await runContainerStep(step, plan.fixes[step.fixIndex]!, { ...this.hostRunner(), journal: this.journal, jobId, progress: (m) => this.progress(m) });
+        await this.opts.beforeStep?.(step, 'record');
+        if (out.failure) failure = out.failure;
+        if (out.refused) refused = true;
+        this.journal.stepFinished(jobId, step.seq, out.status, out.detail, out.post ?? null);
+      } else if (step.kind === 'chmod') {
+        const t = plan.fixes[step.fixIndex]!.targets.find((x) => x.path === step.target)!;
+        this.progress(`Changing ${JSON.stringify(t.path)} to ${modeOctal(t.post.mode)} ${t.post.uid}:${t.post.gid}`);
+        const out = parseSetOutput(await this.run(step.command, { readOnly: false }));
+        await this.opts.beforeStep?.(step, 'record');
+        const want = postState(t.pre, t.post);
+        if (out.kind === 'cas') {
+          failure = `${JSON.stringify(t.path)} changed since the plan: it is ${out.found ? describeState(out.found) : 'unreadable'}${out.found?.kind === 'present' && out.found.sha256 !== t.pre.sha256 ? ' with other content' : ''}, the plan saw ${describeState(t.pre)}; nothing was written`;
+          // Refused before writing: nothing of this step to undo.
+          refused = true;
+          this.journal.stepFinished(jobId, step.seq, 'skipped', `refused: ${failure}`, out.found);
+        } else if (out.kind === 'error') {
+          failure = `chmod/chown of ${JSON.stringify(t.path)} failed: ${out.message}`;
+          this.journal.stepFinished(jobId, step.seq, 'failed', failure);
+        } else if (!sameState(out.now, want)) {
+          failure = `${JSON.stringify(t.path)} is ${describeState(out.now)} after the change, expected ${describeState(want)}`;
+          this.journal.stepFinished(jobId, step.seq, 'failed', failure, out.now);
+        } else this.journal.stepFinished(jobId, step.seq, 'done', `${JSON.stringify(t.path)}: ${describeState(t.pre)} → ${describeState(want)}`, out.now);
+      } else {
+        this.journal.setJobStatus(jobId, 'verifying');
+        const fix = plan.fixes[step.fixIndex]!;
+        this.progress(`Verifying: re-running ${fix.recheck.checks.join(', ')}`);
+        const v = await this.verifyFix(plan, step.fixIndex);
+        verification.set(step.fixIndex, { checksRerun: v.checksRerun, stillFailing: v.stillFailing });
+        if (v.problem) failure = `verification failed: ${v.problem}`;
+        this.journal.stepFinished(jobId, step.seq, v.problem ? 'failed' : 'done', v.problem ?? `${fix.checkId} no longer finds ${fix.resource}; no new finding on it`);
+        this.journal.setJobStatus(jobId, 'applying');
+      }
+    } catch (e) {
+      failure = `${step.name} failed: ${(e as Error).message}`;
+      // A dropped mutation may or may not have happened: the rollback reads the host to know.
+      this.journal.stepFinished(jobId, step.seq, 'failed', `${(e as Error).message}${MUTATIONS.includes(step.kind) ? ' (it may or may not have run)' : ''}`);
+      await this.ensureConnected(e);
+    }
+    return { failure, refused };
+  }
+
+  /** Whether any step of these fixes may have changed the host (a refusal changes nothing). */
+  private touched(jobId: string, fixIndexes: ReadonlySet<number> | null): boolean {
+    return this.journal.steps(jobId).some((s) => (fixIndexes === null || fixIndexes.has(s.fixIndex)) && MUTATIONS.includes(s.kind) && s.status !== 'pending' && s.status !== 'skipped');
+  }
+
+  /**
+   * Runs the job's fixes that are not settled yet, in plan order, each fix's steps then its verify.
+   * A failing fix: under rollback-all the whole job is undone; under stop/continue only that fix is
+   * undone (its pre-state re-read), then the job stops (the rest not run) or goes on.
+   */
   private async forward(jobId: string): Promise<JobReport> {
     const job = this.journal.getJob(jobId);
     const plan = job.plan;
+    const policy = job.onFailure;
     this.journal.setJobStatus(jobId, 'applying');
-    const verification = new Map<number, { checksRerun: string[]; stillFailing: string[] }>();
-    let failure: string | null = null;
-    let refused = false;
+    const verification = new Map<number, Verification>();
+    const outcome = (i: number): FixOutcome | null => this.journal.fixes(jobId).find((f) => f.fixIndex === i)?.status ?? null;
+
+    // Job-wide steps (the backup folder, shared by every fix): a failure there ends the job.
     for (const step of this.journal.steps(jobId)) {
-      if (step.status === 'done' || step.status === 'skipped') continue;
-      await this.opts.beforeStep?.(step, 'apply');
-      this.journal.stepStarted(jobId, step.seq);
-      try {
-        if (step.kind === 'backup') {
-          this.progress(`Creating the backup folder ${plan.backupDir}`);
-          const targets = plan.fixes.flatMap((f) => f.targets);
-          const restore = restoreScript(jobId, targets) + restoreLines(plan).map((l) => `${l}\n`).join('');
-          const res = await this.run(step.command, { stdin: restore, readOnly: false });
-          if (res.code !== 0 || !/^OK$/m.test(res.stdout)) failure = `could not create the backup folder ${plan.backupDir}: exit ${res.code}: ${res.stderr.trim().slice(0, 200)}`;
-          this.journal.stepFinished(jobId, step.seq, failure ? 'failed' : 'done', failure ?? `${plan.backupDir} (mode 700) with restore.sh`);
-        } else if (isContainerStep(step.kind)) {
-          const out = await runContainerStep(step, plan.fixes[step.fixIndex]!, { ...this.hostRunner(), journal: this.journal, jobId, progress: (m) => this.progress(m) });
-          await this.opts.beforeStep?.(step, 'record');
-          if (out.failure) failure = out.failure;
-          if (out.refused) refused = true;
-          this.journal.stepFinished(jobId, step.seq, out.status, out.detail, out.post ?? null);
-        } else if (step.kind === 'chmod') {
-          const t = plan.fixes[step.fixIndex]!.targets.find((x) => x.path === step.target)!;
-          this.progress(`Changing ${JSON.stringify(t.path)} to ${modeOctal(t.post.mode)} ${t.post.uid}:${t.post.gid}`);
-          const out = parseSetOutput(await this.run(step.command, { readOnly: false }));
-          await this.opts.beforeStep?.(step, 'record');
-          const want = postState(t.pre, t.post);
-          if (out.kind === 'cas') {
-            failure = `${JSON.stringify(t.path)} changed since the plan: it is ${out.found ? describeState(out.found) : 'unreadable'}${out.found?.kind === 'present' && out.found.sha256 !== t.pre.sha256 ? ' with other content' : ''}, the plan saw ${describeState(t.pre)}; nothing was written`;
-            // Refused before writing: nothing of this step to undo.
-            refused = true;
-            this.journal.stepFinished(jobId, step.seq, 'skipped', `refused: ${failure}`, out.found);
-          } else if (out.kind === 'error') {
-            failure = `chmod/chown of ${JSON.stringify(t.path)} failed: ${out.message}`;
-            this.journal.stepFinished(jobId, step.seq, 'failed', failure);
-          } else if (!sameState(out.now, want)) {
-            failure = `${JSON.stringify(t.path)} is ${describeState(out.now)} after the change, expected ${describeState(want)}`;
-            this.journal.stepFinished(jobId, step.seq, 'failed', failure, out.now);
-          } else this.journal.stepFinished(jobId, step.seq, 'done', `${JSON.stringify(t.path)}: ${describeState(t.pre)} → ${describeState(want)}`, out.now);
-        } else {
-          this.journal.setJobStatus(jobId, 'verifying');
-          const fix = plan.fixes[step.fixIndex]!;
-          this.progress(`Verifying: re-running ${fix.recheck.checks.join(', ')}`);
-          const v = await this.verifyFix(plan, step.fixIndex);
-          verification.set(step.fixIndex, { checksRerun: v.checksRerun, stillFailing: v.stillFailing });
-          if (v.problem) failure = `verification failed: ${v.problem}`;
-          this.journal.stepFinished(jobId, step.seq, v.problem ? 'failed' : 'done', v.problem ?? `${fix.checkId} no longer finds ${fix.resource}; no new finding on it`);
-          this.journal.setJobStatus(jobId, 'applying');
+      if (step.fixIndex >= 0 || step.status === 'done' || step.status === 'skipped') continue;
+      const r = await this.runStep(jobId, plan, step, verification);
+      if (r.failure) return this.failAll(jobId, r.failure, verification, r.refused, null);
+    }
+
+    const failures: string[] = [];
+    const leftovers: Leftover[] = [];
+    let stopped = false;
+    for (let i = 0; i < plan.fixes.length; i++) {
+      const fix = plan.fixes[i]!;
+      const st = outcome(i);
+      if (stopped) {
+        if (st === 'pending' || st === 'applying') this.journal.setFixStatus(jobId, i, 'not-run', 'not run: an earlier fix failed and the job stops on failure');
+        continue;
+      }
+      if (st !== null && SETTLED.includes(st)) continue;
+      let failure: string | null = null;
+      let refused = false;
+      if (st === 'rolling-back') failure = this.journal.fixes(jobId).find((f) => f.fixIndex === i)?.detail ?? 'the fix failed before a crash';
+      else {
+        this.journal.setFixStatus(jobId, i, 'applying');
+        for (const step of this.journal.steps(jobId)) {
+          if (step.fixIndex !== i || step.status === 'done' || step.status === 'skipped') continue;
+          const r = await this.runStep(jobId, plan, step, verification);
+          if (r.failure) {
+            failure = r.failure;
+            refused = r.refused;
+            break;
+          }
         }
-      } catch (e) {
-        failure = `${step.name} failed: ${(e as Error).message}`;
-        // A dropped mutation may or may not have happened: the rollback reads the host to know.
-        this.journal.stepFinished(jobId, step.seq, 'failed', `${(e as Error).message}${step.kind === 'chmod' || step.kind === 'file-write' || step.kind === 'compose-up' || step.kind === 'restart' ? ' (it may or may not have run)' : ''}`);
-        await this.ensureConnected(e);
+        if (!failure) {
+          this.journal.setFixStatus(jobId, i, 'verified', `${fix.checkId} no longer finds ${fix.resource}`);
+          continue;
+        }
+        const mine = new Set([i]);
+        // A compare-and-swap refusal before this fix changed anything: refused, not undone.
+        if (refused && !this.touched(jobId, mine)) this.journal.setFixStatus(jobId, i, 'refused', failure);
+        if (policy === 'rollback-all') return this.failAll(jobId, failure, verification, refused, i);
+        if (outcome(i) !== 'refused') this.journal.setFixStatus(jobId, i, 'rolling-back', failure);
       }
-      if (failure) break;
-    }
-    if (failure) {
-      this.journal.setJobStatus(jobId, 'rolling-back', failure);
-      const touched = this.journal.steps(jobId).some((s) => ['chmod', 'file-write', 'compose-up', 'restart'].includes(s.kind) && s.status !== 'pending' && s.status !== 'skipped');
-      const r = await this.undo(jobId, failure, verification);
-      // A compare-and-swap refusal before anything was changed: the job was refused, not undone.
-      if (refused && !touched && r.status === 'rolled-back') {
-        this.journal.setJobStatus(jobId, 'refused', failure);
-        return { ...r, status: 'refused', fixes: r.fixes.map((f) => (f.status === 'rolled-back' ? { ...f, status: 'not-run' } : f)) };
+      failures.push(`fix ${i + 1} (${fix.checkId} ${fix.resource}): ${failure}`);
+      if (outcome(i) === 'rolling-back') {
+        this.progress(`Fix ${i + 1} failed; undoing it (${policy === 'stop' ? 'the job stops after it' : 'the job goes on with the next fix'})`);
+        const left = await this.undoFixes(jobId, new Set([i]));
+        leftovers.push(...left);
+        this.journal.setFixStatus(jobId, i, left.length ? 'rollback-incomplete' : 'rolled-back', failure);
       }
-      return r;
+      // An incomplete rollback always stops the job: the admin must look at the host first.
+      if (policy === 'stop' || outcome(i) === 'rollback-incomplete') stopped = true;
     }
-    this.journal.setJobStatus(jobId, 'applied');
-    this.markFixed(plan);
-    return this.report(jobId, null, verification);
+    return this.settle(jobId, failures.length ? failures.join('; ') : null, verification, leftovers);
+  }
+
+  /** The job's status from its fixes' outcomes; verified fixes mark their findings fixed. */
+  private settle(jobId: string, message: string | null, verification: Map<number, Verification>, leftovers: Leftover[]): JobReport {
+    const plan = this.journal.getJob(jobId).plan;
+    const rows = this.journal.fixes(jobId);
+    const verified = rows.filter((r) => r.status === 'verified').map((r) => r.fixIndex);
+    const status: JobStatus = rows.some((r) => r.status === 'rollback-incomplete')
+      ? 'rollback-incomplete'
+      : verified.length === plan.fixes.length
+        ? 'applied'
+        : verified.length
+          ? 'partial'
+          : rows.some((r) => r.status === 'refused') && !this.touched(jobId, null)
+            ? 'refused'
+            : 'rolled-back';
+    this.journal.setJobStatus(jobId, status, message);
+    this.markFixed(plan, verified);
+    return this.report(jobId, status === 'applied' ? null : message, verification, leftovers);
+  }
+
+  /** Undoes the whole job after a failure (rollback-all, or the shared backup step failed). */
+  private async failAll(jobId: string, failure: string, verification: Map<number, Verification>, refused: boolean, failed: number | null): Promise<JobReport> {
+    this.journal.setJobStatus(jobId, 'rolling-back', failure);
+    const touched = this.touched(jobId, null);
+    const r = await this.undo(jobId, failure, verification);
+    // A compare-and-swap refusal before anything was changed: the job was refused, not undone.
+    if (refused && !touched && r.status === 'rolled-back') {
+      this.journal.getJob(jobId).plan.fixes.forEach((_, i) => this.journal.setFixStatus(jobId, i, i === failed ? 'refused' : 'not-run'));
+      this.journal.setJobStatus(jobId, 'refused', failure);
+      return this.report(jobId, failure, verification);
+    }
+    return r;
   }
 
   private async verifyFix(plan: Plan, i: number): Promise<{ problem: string | null; checksRerun: string[]; stillFailing: string[] }> {
@@ -553,9 +652,10 @@ export class FixEngine {
     return { problem, checksRerun: checks, stillFailing };
   }
 
-  private markFixed(plan: Plan): void {
-    for (const f of plan.fixes) {
-      // Only findings some stored run knows can carry triage (a fix without --db has none).
+  /** Verified fixes mark their findings fixed, with the job id (only findings a stored run knows carry triage). */
+  private markFixed(plan: Plan, indexes: readonly number[]): void {
+    for (const i of indexes) {
+      const f = plan.fixes[i]!;
       try {
         this.opts.store.setTriage({ findingKey: f.findingId, status: 'fixed', reason: `fixed and verified by Rampart fix job ${plan.jobId} (${f.fixId})` });
       } catch (e) {
@@ -566,32 +666,58 @@ export class FixEngine {
 
   // ---- rollback / resume ------------------------------------------------------------------
 
-  /** Undoes a job: an unfinished one, one that failed, or an applied one (reverting the fix). */
+  /**
+   * Undoes a job: an unfinished one (whatever its policy: everything that was applied), one that
+   * failed, an applied or a partial one (reverting its fixes). Findings the job had marked fixed are
+   * reopened for every fix that is back as before (also when an earlier rollback was incomplete).
+   */
   async rollback(jobId: string): Promise<JobReport> {
     const job = this.journal.getJob(jobId);
     this.assertSameHost(job);
-    const wasApplied = job.status === 'applied';
     this.journal.setJobStatus(jobId, 'rolling-back');
     const report = await this.undo(jobId, job.error ?? 'rollback requested', new Map());
-    if (wasApplied && report.status === 'rolled-back')
-      for (const f of job.plan.fixes)
-        if (this.opts.store.getTriage(f.findingId)?.status === 'fixed')
-          this.opts.store.setTriage({ findingKey: f.findingId, status: 'open', reason: `the fix was rolled back (Rampart fix job ${jobId})` });
+    this.reopenRolledBack(jobId);
     return report;
   }
 
-  /** Finishes an unfinished job: steps whose outcome is unknown are read on the host first. */
+  /** Findings this job marked fixed whose fix is rolled back now: open again. */
+  private reopenRolledBack(jobId: string): void {
+    const plan = this.journal.getJob(jobId).plan;
+    for (const row of this.journal.fixes(jobId)) {
+      if (row.status !== 'rolled-back') continue;
+      const f = plan.fixes[row.fixIndex]!;
+      const t = this.opts.store.getTriage(f.findingId);
+      if (t?.status === 'fixed' && t.reason?.includes(jobId)) this.opts.store.setTriage({ findingKey: f.findingId, status: 'open', reason: `the fix was rolled back (Rampart fix job ${jobId})` });
+    }
+  }
+
+  /**
+   * Finishes an unfinished job under its own failure policy: steps whose outcome is unknown are
+   * read on the host first. A job whose rollback was under way (or incomplete) is undone again:
+   * the whole job, or under stop/continue only the fixes whose own rollback was.
+   */
   async resume(jobId: string): Promise<JobReport> {
     const job = this.journal.getJob(jobId);
     this.assertSameHost(job);
+    this.journal.ensureFixes(jobId, job.plan.fixes.length);
+    const perFix = job.onFailure !== 'rollback-all';
+    if (job.status === 'rollback-incomplete' && perFix && this.journal.fixes(jobId).some((f) => f.status === 'verified')) {
+      // A fix's own rollback was incomplete; the verified fixes stay.
+      for (const f of this.journal.fixes(jobId)) if (f.status === 'rollback-incomplete') this.journal.setFixStatus(jobId, f.fixIndex, 'rolling-back');
+      return this.forward(jobId);
+    }
     if (job.status === 'rolling-back' || job.status === 'rollback-incomplete') return this.undo(jobId, job.error ?? 'resumed rollback', new Map());
     if (!['planned', 'applying', 'verifying'].includes(job.status)) return this.report(jobId, `job ${jobId} is already ${job.status}; nothing to resume`, new Map());
+    const rollbackFix = (i: number, why: string): void => this.journal.setFixStatus(jobId, i, 'rolling-back', why);
     for (const step of this.journal.steps(jobId)) {
+      const settled = SETTLED.includes(this.journal.fixes(jobId).find((f) => f.fixIndex === step.fixIndex)?.status ?? 'pending');
+      if (settled) continue;
       if (isContainerStep(step.kind) && (step.status === 'running' || step.status === 'failed')) {
         // A file write is read on the host; the other container steps are simply run again.
         const v = await resumeContainerStep(step, job.plan.fixes[step.fixIndex]!, this.hostRunner());
         if (v.kind === 'done') this.journal.stepFinished(jobId, step.seq, 'done', v.detail, v.post ?? null);
         else if (v.kind === 'pending') this.journal.stepFinished(jobId, step.seq, 'pending', 'found not done (or to be run again) when resumed');
+        else if (perFix) rollbackFix(step.fixIndex, v.why);
         else {
           this.journal.setJobStatus(jobId, 'rolling-back', v.why);
           return this.undo(jobId, v.why, new Map());
@@ -605,6 +731,10 @@ export class FixEngine {
       else if (sameState(cur!, t.pre)) this.journal.stepFinished(jobId, step.seq, 'pending', `found not done on the host when resumed`, cur);
       else {
         const why = `${JSON.stringify(t.path)} is ${describeState(cur!)} when resumed: neither the planned pre-state nor the fix's result`;
+        if (perFix) {
+          rollbackFix(step.fixIndex, why);
+          continue;
+        }
         this.journal.setJobStatus(jobId, 'rolling-back', why);
         return this.undo(jobId, why, new Map());
       }
@@ -625,17 +755,41 @@ export class FixEngine {
       throw new RampartError('VALIDATION', `Job ${job.id} belongs to ${h.username}@${h.address}:${h.port}, not to ${this.target.host.address}:${this.target.host.port}.`);
   }
 
-  /** Undoes every chmod step that may have run, newest first, then re-reads the pre-state. */
-  private async undo(jobId: string, reason: string, verification: Map<number, { checksRerun: string[]; stillFailing: string[] }>): Promise<JobReport> {
-    const job = this.journal.getJob(jobId);
-    const plan = job.plan;
+  /** Undoes every step of the job that may have run, newest first, re-reads the pre-state, and records each fix's outcome. */
+  private async undo(jobId: string, reason: string, verification: Map<number, Verification>): Promise<JobReport> {
+    const plan = this.journal.getJob(jobId).plan;
+    this.journal.ensureFixes(jobId, plan.fixes.length);
+    const all = new Set(plan.fixes.map((_, i) => i));
+    const leftovers = await this.undoFixes(jobId, all);
     const steps = this.journal.steps(jobId);
-    const touched = steps.filter((s) => s.kind === 'chmod' && ['running', 'done', 'failed', 'undoing', 'undo-failed', 'undone'].includes(s.status));
+    for (const row of this.journal.fixes(jobId)) {
+      const f = plan.fixes[row.fixIndex]!;
+      const mine = steps.filter((s) => s.fixIndex === row.fixIndex);
+      const own = [...f.targets.map((t) => t.path), ...containerFixPaths(f)];
+      if (leftovers.some((l) => own.includes(l.path)) || mine.some((s) => s.status === 'undo-failed')) this.journal.setFixStatus(jobId, row.fixIndex, 'rollback-incomplete');
+      else if (row.status === 'refused' || row.status === 'not-run') continue;
+      else if (row.status === 'pending' && mine.every((s) => s.status === 'pending' || s.status === 'skipped')) this.journal.setFixStatus(jobId, row.fixIndex, 'not-run');
+      else this.journal.setFixStatus(jobId, row.fixIndex, 'rolled-back');
+    }
+    const status: JobStatus = leftovers.length ? 'rollback-incomplete' : 'rolled-back';
+    this.journal.setJobStatus(jobId, status, reason);
+    return this.report(jobId, reason, verification, leftovers);
+  }
+
+  /**
+   * Undoes the steps of these fixes that may have run, newest first (container fixes and chmods),
+   * then re-reads what they touched: returns what is not back as it was. A path two fixes change
+   * must be back as the earliest undone fix found it.
+   */
+  private async undoFixes(jobId: string, fixes: ReadonlySet<number>): Promise<Leftover[]> {
+    const plan = this.journal.getJob(jobId).plan;
+    const steps = this.journal.steps(jobId).filter((s) => fixes.has(s.fixIndex));
+    const touched = steps.filter((s) => s.kind === 'chmod' && TOUCHED_STATUSES.includes(s.status));
     let unreachable: string | null = null;
     // Container fixes first (planned after the file fixes, so newest first), each on its own files.
     const containerLeft: Leftover[] = [];
     for (let i = plan.fixes.length - 1; i >= 0; i--) {
-      if (!plan.fixes[i]!.container) continue;
+      if (!fixes.has(i) || !plan.fixes[i]!.container) continue;
       containerLeft.push(
         ...(await undoContainerFix(plan, i, this.journal.steps(jobId), {
           ...this.hostRunner(),
@@ -661,9 +815,12 @@ export class FixEngine {
         if (isDrop(e)) unreachable = (e as Error).message;
       }
     }
-    // Re-verify the pre-state of every file the job may have touched.
+    // Re-verify the pre-state of every file these fixes may have touched (for a path changed by
+    // several of them: the pre-state of the earliest, which the newest-first undo ends on).
     const leftovers: Leftover[] = [...containerLeft];
-    const targets = touched.map((s) => plan.fixes[s.fixIndex]!.targets.find((x) => x.path === s.target)!);
+    const firstTouch = new Map<string, PlannedTarget>();
+    for (const s of touched) if (!firstTouch.has(s.target!)) firstTouch.set(s.target!, plan.fixes[s.fixIndex]!.targets.find((x) => x.path === s.target)!);
+    const targets = [...firstTouch.values()];
     let states: FileState[] | null = null;
     try {
       states = await this.capture(targets.map((t) => t.path));
@@ -683,9 +840,7 @@ export class FixEngine {
             : `as root: chown ${t.pre.uid}:${t.pre.gid} -- ${shQuote(t.path)} && chmod ${modeOctal(t.pre.mode)} -- ${shQuote(t.path)}`,
       });
     });
-    const status: JobStatus = leftovers.length ? 'rollback-incomplete' : 'rolled-back';
-    this.journal.setJobStatus(jobId, status, reason);
-    return this.report(jobId, reason, verification, leftovers);
+    return leftovers;
   }
 
   /** Puts one target's pre-state mode/owner back, if its content and type are still the plan's. */
@@ -727,14 +882,18 @@ export function jobReport(
 ): JobReport {
   const job = journal.getJob(jobId);
   const steps = journal.steps(jobId);
+  const rows = journal.fixes(jobId);
   const backup = steps.find((s) => s.kind === 'backup');
   return {
     jobId,
     status: job.status,
+    onFailure: job.onFailure,
     backupDir: job.plan.backupDir,
     leftovers,
     message: message ?? job.error,
-    fixes: job.plan.fixes.map((f, i) => fixReport(job, f, [...(backup ? [backup] : []), ...steps.filter((s) => s.fixIndex === i)], verification.get(i), leftovers)),
+    fixes: job.plan.fixes.map((f, i) =>
+      fixReport(job, f, [...(backup ? [backup] : []), ...steps.filter((s) => s.fixIndex === i)], rows.find((r) => r.fixIndex === i)?.status ?? null, verification.get(i), leftovers),
+    ),
   };
 }
 
@@ -743,14 +902,32 @@ export function fixDiff(f: PlannedFix): string | null {
   return containerDiff(f);
 }
 
-function fixReport(job: JobRow, f: PlannedFix, steps: StepRow[], v: { checksRerun: string[]; stillFailing: string[] } | undefined, leftovers: Leftover[]): FixReport {
+/** A fix's reported status from its journaled outcome. */
+export function fixStatusOf(outcome: FixOutcome): FixStatus {
+  switch (outcome) {
+    case 'verified':
+      return 'applied';
+    case 'rolled-back':
+    case 'rollback-incomplete':
+    case 'refused':
+    case 'not-run':
+      return outcome;
+    default:
+      return 'planned';
+  }
+}
+
+function fixReport(job: JobRow, f: PlannedFix, steps: StepRow[], outcome: FixOutcome | null, v: Verification | undefined, leftovers: Leftover[]): FixReport {
   const mine = steps.filter((s) => s.fixIndex >= 0);
   const ownPaths = [...f.targets.map((t) => t.path), ...containerFixPaths(f)];
   const ownLeft = leftovers.some((l) => ownPaths.includes(l.path));
   let status: FixStatus;
-  if (job.status === 'applied') status = 'applied';
+  if (ownLeft) status = 'rollback-incomplete';
+  else if (outcome !== null) status = fixStatusOf(outcome);
+  // A job journaled before per-fix outcomes (schema v8): derived from its steps.
+  else if (job.status === 'applied') status = 'applied';
   else if (mine.every((s) => s.status === 'pending')) status = 'not-run';
-  else if (ownLeft || mine.some((s) => s.status === 'undo-failed')) status = 'rollback-incomplete';
+  else if (mine.some((s) => s.status === 'undo-failed')) status = 'rollback-incomplete';
   else if (mine.some((s) => s.status === 'skipped' && ['chmod', 'file-backup', 'file-write', 'restart'].includes(s.kind))) status = 'refused';
   else if (job.status === 'rolled-back' || job.status === 'rollback-incomplete') status = 'rolled-back';
   else status = 'planned';

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../store/db';
 import { Store } from '../store/store';
 import { buildSteps } from './engine';
 import { Journal } from './journal';
@@ -90,5 +91,51 @@ describe('fix journal', () => {
       store.close();
     }
     expect(readFileSync(file).length).toBeGreaterThan(0);
+  });
+
+  it('records the failure policy and each fix\'s own outcome; a job journaled before v8 keeps its rows and gets rollback-all', () => {
+    // A v7 database with a job in it (what an older Rampart left), then opened by this one.
+    const old = openDatabase(file, { targetVersion: 7 });
+    const p0 = plan('44444444-4444-4444-8444-444444444444');
+    old
+      .prepare(
+        `INSERT INTO remediation_jobs (id, host_name, address, port, username, plan_json, backup_dir, created_at, updated_at, status) VALUES (?, 'web', '192.0.2.10', 22, 'root', ?, ?, 't', 't', 'rolling-back')`,
+      )
+      .run(p0.jobId, JSON.stringify(p0), p0.backupDir);
+    old.prepare(`INSERT INTO remediation_steps (job_id, seq, fix_index, name, kind, command, status) VALUES (?, 1, 0, 'chmod-chown', 'chmod', 'x', 'done')`).run(p0.jobId);
+    old.close();
+    const store = new Store(file);
+    try {
+      const j = new Journal(store.db);
+      expect(j.getJob(p0.jobId)).toMatchObject({ status: 'rolling-back', onFailure: 'rollback-all' });
+      expect(j.steps(p0.jobId).map((s) => [s.seq, s.status])).toEqual([[1, 'done']]);
+      expect(j.fixes(p0.jobId)).toEqual([]);
+      j.ensureFixes(p0.jobId, 1);
+      expect(j.fixes(p0.jobId).map((f) => f.status)).toEqual(['pending']);
+      expect(j.unfinished().map((x) => x.id)).toEqual([p0.jobId]);
+
+      const p = plan('55555555-5555-4555-8555-555555555555');
+      p.fixes.push({ ...p.fixes[0]!, findingId: 'f2' });
+      j.createJob(p, buildSteps(p), 'bob', 'applying', 'stop');
+      expect(j.getJob(p.jobId).onFailure).toBe('stop');
+      expect(j.fixes(p.jobId).map((f) => [f.fixIndex, f.status])).toEqual([
+        [0, 'pending'],
+        [1, 'pending'],
+      ]);
+      j.setFixStatus(p.jobId, 0, 'verified', 'ok');
+      j.setFixStatus(p.jobId, 1, 'rolled-back', 'verification failed');
+      j.setJobStatus(p.jobId, 'partial');
+      expect(j.getJob(p.jobId).status).toBe('partial');
+      // partial is a finished state.
+      expect(j.unfinished().map((x) => x.id)).not.toContain(p.jobId);
+      expect(j.fixes(p.jobId).map((f) => [f.status, f.detail])).toEqual([
+        ['verified', 'ok'],
+        ['rolled-back', 'verification failed'],
+      ]);
+      expect(() => j.setFixStatus(p.jobId, 0, 'bogus' as never)).toThrow(/CHECK constraint/);
+      expect(() => j.createJob({ ...p, jobId: '66666666-6666-4666-8666-666666666666' }, buildSteps(p), null, 'applying', 'keep-going' as never)).toThrow(/CHECK constraint/);
+    } finally {
+      store.close();
+    }
   });
 });

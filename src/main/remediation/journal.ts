@@ -4,7 +4,7 @@
 // to find out. Stores paths, modes, owners and hashes only, never file contents.
 import type { Db } from '../store/db';
 import { RampartError } from '../../shared/errors';
-import type { FileState, JobStatus, Plan, StepDef, StepKind, StepStatus } from './types';
+import type { FailurePolicy, FileState, FixOutcome, JobStatus, Plan, StepDef, StepKind, StepStatus } from './types';
 
 export interface JobRow {
   id: string;
@@ -15,6 +15,16 @@ export interface JobRow {
   createdAt: string;
   updatedAt: string;
   error: string | null;
+  /** What a failing fix does to the rest of the job (journaled when confirmed). */
+  onFailure: FailurePolicy;
+}
+
+/** One fix of a job and its own outcome (migration 008). */
+export interface FixRow {
+  fixIndex: number;
+  status: FixOutcome;
+  detail: string | null;
+  updatedAt: string;
 }
 
 export interface StepRow extends StepDef {
@@ -35,13 +45,13 @@ export class Journal {
   constructor(private readonly db: Db) {}
 
   /** Records a confirmed job and all its steps (pending), in one transaction. */
-  createJob(plan: Plan, steps: readonly StepDef[], confirmedBy: string | null, status: JobStatus = 'applying'): void {
+  createJob(plan: Plan, steps: readonly StepDef[], confirmedBy: string | null, status: JobStatus = 'applying', onFailure: FailurePolicy = 'rollback-all'): void {
     const at = now();
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO remediation_jobs (id, host_id, host_name, address, port, username, finding_keys_json, plan_json, backup_dir, confirmed_by, confirmed_at, created_at, updated_at, status)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO remediation_jobs (id, host_id, host_name, address, port, username, finding_keys_json, plan_json, backup_dir, confirmed_by, confirmed_at, created_at, updated_at, status, on_failure)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           plan.jobId,
@@ -58,7 +68,10 @@ export class Journal {
           at,
           at,
           status,
+          onFailure,
         );
+      const fix = this.db.prepare(`INSERT INTO remediation_fixes (job_id, fix_index, status, updated_at) VALUES (?, ?, 'pending', ?)`);
+      plan.fixes.forEach((_, i) => fix.run(plan.jobId, i, at));
       const ins = this.db.prepare(
         `INSERT INTO remediation_steps (job_id, seq, fix_index, name, kind, target, command, status, pre_state_json) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
       );
@@ -77,6 +90,31 @@ export class Journal {
 
   setJobStatus(id: string, status: JobStatus, error: string | null = null): void {
     this.db.prepare('UPDATE remediation_jobs SET status = ?, error = COALESCE(?, error), updated_at = ? WHERE id = ?').run(status, error, now(), id);
+  }
+
+  /** A job journaled before v8 has no fix rows: adds them (pending) so its fixes get outcomes too. */
+  ensureFixes(jobId: string, count: number): void {
+    const ins = this.db.prepare(`INSERT OR IGNORE INTO remediation_fixes (job_id, fix_index, status, updated_at) VALUES (?, ?, 'pending', ?)`);
+    this.db.transaction(() => {
+      for (let i = 0; i < count; i++) ins.run(jobId, i, now());
+    })();
+  }
+
+  /** Records one fix's own outcome. */
+  setFixStatus(jobId: string, fixIndex: number, status: FixOutcome, detail: string | null = null): void {
+    this.db
+      .prepare('UPDATE remediation_fixes SET status = ?, detail = COALESCE(?, detail), updated_at = ? WHERE job_id = ? AND fix_index = ?')
+      .run(status, detail, now(), jobId, fixIndex);
+  }
+
+  /** The job's fixes and their outcomes, in plan order (none for a job journaled before v8). */
+  fixes(jobId: string): FixRow[] {
+    return (this.db.prepare('SELECT * FROM remediation_fixes WHERE job_id = ? ORDER BY fix_index').all(jobId) as Array<Record<string, string | number | null>>).map((r) => ({
+      fixIndex: r.fix_index as number,
+      status: r.status as FixOutcome,
+      detail: (r.detail as string | null) ?? null,
+      updatedAt: r.updated_at as string,
+    }));
   }
 
   /** Marks a step as started: called before the command is sent to the host. */
@@ -102,6 +140,7 @@ export class Journal {
       createdAt: r.created_at!,
       updatedAt: r.updated_at!,
       error: r.error ?? null,
+      onFailure: (r.on_failure ?? 'rollback-all') as FailurePolicy,
     };
   }
 

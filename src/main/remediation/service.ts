@@ -19,10 +19,10 @@ import { openHostConnection, type ConnectDeps } from '../ssh/hostConnect';
 import type { Db } from '../store/db';
 import type { Store } from '../store/store';
 import { FIXES } from './catalog';
-import { FixEngine, fixDiff, jobReport, type JobReport, type Preview, type Skipped } from './engine';
+import { FixEngine, fixDiff, fixStatusOf, jobReport, type JobReport, type Preview, type Skipped } from './engine';
 import { Journal, type JobRow } from './journal';
 import { describeState, postState } from './remote';
-import type { FindingRef, JobStatus, Plan, StepStatus } from './types';
+import type { FailurePolicy, FindingRef, JobStatus, Plan, StepStatus } from './types';
 
 /** How long a preview can be confirmed: after that the host must be read again. */
 export const PREVIEW_TTL_MS = 15 * 60_000;
@@ -220,8 +220,11 @@ export class RemediationService {
     };
   }
 
-  /** Applies a previewed plan, as previewed. The confirmation is journaled: who (the OS user) and when. */
-  async apply(req: { hostId: number; jobId: string; typedHostName?: string | undefined }): Promise<JobReport> {
+  /**
+   * Applies a previewed plan, as previewed, under the failure policy the user chose (default
+   * rollback-all). The confirmation is journaled: who (the OS user), when, and the policy.
+   */
+  async apply(req: { hostId: number; jobId: string; typedHostName?: string | undefined; onFailure?: FailurePolicy | undefined }): Promise<JobReport> {
     const host = this.deps.store.getHost(req.hostId);
     this.expirePending();
     const p = this.pending.get(req.jobId);
@@ -235,7 +238,7 @@ export class RemediationService {
       this.withEngine(host, { jobId: p.plan.jobId }, (engine) => {
         // Applied once: a second confirmation of the same preview is refused from here on.
         this.pending.delete(p.plan.jobId);
-        return engine.apply(p.plan, who);
+        return engine.apply(p.plan, who, { onFailure: req.onFailure ?? 'rollback-all' });
       }),
     );
   }
@@ -268,21 +271,8 @@ export class RemediationService {
     const host = this.deps.store.getHost(hostId);
     const job = this.jobOfHost(host, jobId);
     if (job.status === 'rolled-back' || job.status === 'refused') throw new RampartError('CONFLICT', `Fix job ${jobId} is already ${job.status}; there is nothing to roll back.`);
-    const report = await this.track(host, jobId, () => this.withEngine(host, { jobId }, (engine) => engine.rollback(jobId)));
-    if (report.status === 'rolled-back') this.reopenFixedBy(job);
-    return report;
-  }
-
-  /**
-   * A job rolled back after all: findings it marked fixed are open again. (The engine reopens them
-   * when it undoes an applied job; a job whose first rollback was incomplete is applied no more
-   * when it is rolled back again, but its findings still say fixed by it.)
-   */
-  private reopenFixedBy(job: JobRow): void {
-    for (const f of job.plan.fixes) {
-      const t = this.deps.store.getTriage(f.findingId);
-      if (t?.status === 'fixed' && t.reason?.includes(job.id)) this.deps.store.setTriage({ findingKey: f.findingId, status: 'open', reason: `the fix was rolled back (Rampart fix job ${job.id})` });
-    }
+    // The engine reopens the findings of every fix that is back as before (a second rollback too).
+    return this.track(host, jobId, () => this.withEngine(host, { jobId }, (engine) => engine.rollback(jobId)));
   }
 
   /** Finishes an unfinished job (steps whose outcome is unknown are read on the host first). */
@@ -296,6 +286,8 @@ export class RemediationService {
 
   summary(job: JobRow): FixJobSummary {
     const plan = job.plan;
+    const report = jobReport(this.journal, job.id, null);
+    const rows = this.journal.fixes(job.id);
     return {
       jobId: job.id,
       hostId: plan.host.hostId,
@@ -303,6 +295,7 @@ export class RemediationService {
       address: plan.host.address,
       port: plan.host.port,
       status: job.status,
+      onFailure: job.onFailure,
       confirmedBy: job.confirmedBy,
       confirmedAt: job.confirmedAt,
       createdAt: job.createdAt,
@@ -310,7 +303,7 @@ export class RemediationService {
       error: job.error,
       backupDir: plan.backupDir,
       running: this.running.has(job.id),
-      fixes: plan.fixes.map((f) => ({
+      fixes: plan.fixes.map((f, i) => ({
         fixId: f.fixId,
         title: f.title,
         risk: f.risk,
@@ -320,6 +313,8 @@ export class RemediationService {
         severity: f.severity,
         targets: f.targets.map((t) => ({ path: t.path, from: describeState(t.pre), to: describeState(postState(t.pre, t.post)) })),
         diff: fixDiff(f),
+        outcome: report.fixes[i]?.status ?? fixStatusOf(rows.find((r) => r.fixIndex === i)?.status ?? 'pending'),
+        outcomeDetail: ((r) => (r && r.status !== 'verified' ? r.detail : null))(rows.find((r) => r.fixIndex === i)),
       })),
     };
   }

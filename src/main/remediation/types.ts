@@ -194,4 +194,31 @@ export interface StepDef {
 
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'undoing' | 'undone' | 'undo-failed' | 'skipped';
 
-export type JobStatus = 'planned' | 'applying' | 'verifying' | 'rolling-back' | 'applied' | 'rolled-back' | 'rollback-incomplete' | 'refused';
+/**
+ * A finished job: `applied` (every fix applied and verified), `partial` (some fixes applied and
+ * verified, the others rolled back, refused or not run: only under the `stop`/`continue` policies),
+ * `rolled-back` (the host as before), `rollback-incomplete` (the admin must act), `refused`
+ * (a compare-and-swap refused before anything was changed).
+ */
+export type JobStatus = 'planned' | 'applying' | 'verifying' | 'rolling-back' | 'applied' | 'partial' | 'rolled-back' | 'rollback-incomplete' | 'refused';
+
+/**
+ * What a failing fix does to the rest of a multi-fix job (chosen when the plan is confirmed,
+ * journaled with the job). Each fix is a unit with its own steps and its own rollback:
+ * - `rollback-all` (default): every fix of the job is undone, verified ones included: the host is
+ *   as before the job;
+ * - `stop`: the failing fix is undone and its pre-state re-read; the fixes verified before it stay
+ *   applied (and marked fixed); the fixes after it are not run;
+ * - `continue`: the failing fix is undone; the fixes after it still run.
+ * An incomplete rollback of a fix always stops the job (the rest are not run).
+ */
+export type FailurePolicy = 'rollback-all' | 'stop' | 'continue';
+export const FAILURE_POLICIES: readonly FailurePolicy[] = ['rollback-all', 'stop', 'continue'];
+
+/**
+ * One fix of a job as journaled: `pending` (not started), `applying` (its steps or its verify are
+ * running), `verified` (applied and verified), `rolling-back` (its own rollback under stop/continue
+ * is running), `rolled-back` (undone, its pre-state re-read), `rollback-incomplete`, `refused`
+ * (its compare-and-swap refused before it changed anything), `not-run`.
+ */
+export type FixOutcome = 'pending' | 'applying' | 'verified' | 'rolling-back' | 'rolled-back' | 'rollback-incomplete' | 'refused' | 'not-run';

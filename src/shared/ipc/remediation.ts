@@ -10,7 +10,15 @@ const FindingKey = z.string().trim().regex(/^[0-9a-f]{32}$/, 'A finding key is 3
 const JobId = z.uuid({ message: 'A fix job id is a UUID' });
 
 export const FixRisk = z.enum(['low', 'medium', 'high']);
-export const FixJobStatus = z.enum(['planned', 'applying', 'verifying', 'rolling-back', 'applied', 'rolled-back', 'rollback-incomplete', 'refused']);
+/** `partial`: some fixes applied and verified, the others rolled back, refused or not run (only under stop/continue). */
+export const FixJobStatus = z.enum(['planned', 'applying', 'verifying', 'rolling-back', 'applied', 'partial', 'rolled-back', 'rollback-incomplete', 'refused']);
+/**
+ * What a failing fix does to the rest of a multi-fix job: `rollback-all` undoes every fix of the
+ * job (the host as before), `stop` undoes the failing fix, keeps the verified ones and runs no
+ * more, `continue` undoes the failing fix and runs the rest.
+ */
+export const FixFailurePolicy = z.enum(['rollback-all', 'stop', 'continue']);
+export type FixFailurePolicy = z.infer<typeof FixFailurePolicy>;
 export const FixStatus = z.enum(['planned', 'applied', 'rolled-back', 'rollback-incomplete', 'refused', 'not-run']);
 export const FixStepStatus = z.enum(['pending', 'running', 'done', 'failed', 'undoing', 'undone', 'undo-failed', 'skipped', 'planned', 'refused']);
 
@@ -73,11 +81,8 @@ export const DesktopFixPreview = FixPreview.extend({
   requiresTypedHostName: z.boolean(),
   /** The plan is applied only as previewed and only until then (ISO time); preview again after. */
   expiresAt: z.string(),
-  /**
-   * What happens when one fix fails: the engine undoes every step of the job, newest first
-   * (fixes verified before it included). Keeping the verified fixes is not supported yet.
-   */
-  onFailure: z.literal('rollback-all'),
+  /** The failure policy the dialog offers first (rollback-all); the user picks one in `apply`. */
+  onFailure: FixFailurePolicy,
 });
 export type DesktopFixPreview = z.infer<typeof DesktopFixPreview>;
 
@@ -88,13 +93,8 @@ export const FixApplyRequest = z
     jobId: JobId,
     /** High-risk fixes: the host name typed by the user. */
     typedHostName: z.string().max(255).optional(),
-    /**
-     * On a failed fix the engine rolls back the whole job (every fix, newest step first). It cannot
-     * keep the fixes verified before the failure yet, so 'rollback-all' is the only value.
-     */
-    onFailure: z
-      .literal('rollback-all', { message: 'Only rollback-all is supported: a failed fix rolls back the whole job' })
-      .default('rollback-all'),
+    /** What a failing fix does to the rest of the job (journaled with it). */
+    onFailure: z.enum(FixFailurePolicy.options, { message: 'onFailure is rollback-all, stop or continue' }).default('rollback-all'),
   })
   .strict();
 export type FixApplyRequest = z.input<typeof FixApplyRequest>;
@@ -113,6 +113,8 @@ export const FixReport = z.object({
 export const FixJobReport = z.object({
   jobId: JobId,
   status: z.union([FixJobStatus, z.literal('dry-run')]),
+  /** The job's failure policy. */
+  onFailure: FixFailurePolicy,
   backupDir: z.string(),
   fixes: z.array(FixReport),
   leftovers: z.array(z.object({ path: z.string(), expected: z.string(), found: z.string(), action: z.string() })),
@@ -129,6 +131,8 @@ export const FixJobSummary = z.object({
   address: z.string(),
   port: z.number().int(),
   status: FixJobStatus,
+  /** The failure policy it ran under. */
+  onFailure: FixFailurePolicy,
   /** Who confirmed it (the OS user name and how), and when. */
   confirmedBy: z.string().nullable(),
   confirmedAt: z.string().nullable(),
@@ -150,6 +154,10 @@ export const FixJobSummary = z.object({
       severity: Severity,
       targets: z.array(z.object({ path: z.string(), from: z.string(), to: z.string() })),
       diff: z.string().nullable(),
+      /** This fix's own outcome (applied = applied and verified; planned while the job runs). */
+      outcome: FixStatus,
+      /** Why it failed, was refused or not run (null when applied). */
+      outcomeDetail: z.string().nullable(),
     }),
   ),
 });
