@@ -422,6 +422,36 @@ describe.each(AWKS)('compose, env and inspect classified on the host under %s', 
     expect(stderr.split('\n').filter(Boolean)).toEqual([`env\t${tmp}/one.env`, 'env\t/abs/two.env', `dotenv\t${tmp}/.env`, `@U\t${c1.length}`]);
   });
 
+  it('limits: a file over its size limit, over the budget, or that wc did not size is not read', () => {
+    const a = path.join(tmp, 'limit-a.yml');
+    const b = path.join(tmp, 'limit-b.yml');
+    const e = path.join(tmp, 'limit.env');
+    const gone = path.join(tmp, 'gone.yml');
+    fs.writeFileSync(a, `services:\n  a:\n    image: a:1 # ${'x'.repeat(40)}\n`);
+    fs.writeFileSync(b, 'services:\n  b:\n    image: b:1\n');
+    fs.writeFileSync(e, 'BIG_SECRET=Qz7-too-big\n');
+    const size = (p: string): number => fs.statSync(p).size;
+    const { stdout, stderr } = runAwk(argv, composeBatchAwk(), {
+      env: {
+        RMP_META: [`compose\tscan\tok\t${a}`, `compose\tscan\tok\t${b}`, `env\tenv_file\tok\t${e}`, `compose\tlabel\tok\t${gone}`, `compose\tscan\tmissing\t${gone}`].join('\n'),
+        RMP_SIZES: [`  ${size(a)} ${a}`, `${size(b)} ${b}`, `${size(e)} ${e}`, `${size(a) + size(b) + size(e)} total`].join('\n'),
+        RMP_USED: '10',
+        RMP_MAX_COMPOSE: '1000',
+        RMP_MAX_ENV: '5',
+        RMP_BUDGET: String(10 + size(a) + 5),
+      },
+    });
+    expect(stdout.split('\n').filter((l) => l.startsWith('@F'))).toEqual([
+      `@F compose scan ok ${size(a)}`,
+      `@F compose scan budget ${size(b)}`,
+      `@F env env_file too-big ${size(e)}`,
+      '@F compose label unreadable 0',
+      '@F compose scan missing 0',
+    ]);
+    expect(stdout).not.toMatch(/Qz7|image: b:1/);
+    expect(stderr.trim().split('\n').pop()).toBe(`@U\t${10 + size(a)}`);
+  });
+
   it('docker inspect lines: Env values become tokens, the rest is untouched; verdicts as from the raw lines', () => {
     const fixtures = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '__fixtures__', 'docker');
     const hostile = {
