@@ -462,7 +462,7 @@ describe.each(AWKS)('compose, env and inspect classified on the host under %s', 
         Cmd: ['redis-server', '--requirepass', 'Qz7-inspect-cmd'],
         Entrypoint: ['/bin/sh', '-c', 'echo Qz7-inspect-ep'],
         Healthcheck: { Test: ['CMD-SHELL', 'redis-cli -a Qz7-inspect-hc ping'] },
-        Labels: { Env: '"Env":["not=an array"]' },
+        Labels: { Env: '"Env":["not=an array"]', 'traefik.http.middlewares.auth.basicauth.users': 'admin:$apr1$Qz7-label-hash', 'com.docker.compose.project': 'hostile', 'com.docker.compose.service': 'app' },
         Env: [
           'DB_PASSWORD=Qz7-inspect "quoted" \\ back',
           'API_TOKEN=changeme',
@@ -493,6 +493,7 @@ describe.each(AWKS)('compose, env and inspect classified on the host under %s', 
     expect(host.containers.map(same)).toEqual(raw.containers.map(same));
     expect(host.containers.flatMap((c) => c.healthcheck?.slice(1) ?? []).every((t) => t.startsWith('@rampart:'))).toBe(true);
     const h = host.containers.find((c) => c.name === 'hostile')!;
+    expect(h.compose).toMatchObject({ project: 'hostile', service: 'app' }); // the compose labels the parser reads stay
     expect(h.env.find((e) => e.key === 'LONG_SECRET')).toMatchObject({ length: LONG.length, tokenLike: true });
     expect(h.env.find((e) => e.key === 'UNI_SECRET')).toMatchObject({ length: Buffer.byteLength('Qz7-ü-\u2028-🔑') });
   });

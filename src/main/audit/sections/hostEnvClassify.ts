@@ -11,7 +11,8 @@
 //     (nothing reads them, passwords hide there) replaced by its token; comments dropped and URL
 //     passwords masked elsewhere; env files as `KEY=TOKEN` lines only;
 //   - inspectAwk(): `docker inspect --format '{{json .}}'` lines with each `"Env":[…]` item's value
-//     replaced by its token (and the items of Cmd, Entrypoint, Args, healthcheck Test).
+//     replaced by its token (and the items of Cmd, Entrypoint, Args, healthcheck Test, and label
+//     values but com.docker.compose.*).
 // Portable awk (mawk, gawk, busybox): no intervals, no gensub, dynamic regexes from strings.
 import {
   DEFAULT_VALUES,
@@ -749,8 +750,9 @@ export function composeBatchAwk(): string {
 
 // ---------------------------------------------------------------------------------------------
 // docker inspect: one JSON object per line; each "Env":[…] item's value becomes its token, and so
-// does each item of Cmd, Entrypoint, Args and a healthcheck's Test (but its CMD/CMD-SHELL/NONE):
-// nothing on the laptop reads them and they often carry a password. A line whose arrays cannot be
+// does each item of Cmd, Entrypoint, Args and a healthcheck's Test (but its CMD/CMD-SHELL/NONE),
+// and each label's value but the com.docker.compose.* ones the parser reads: nothing on the
+// laptop reads them and they often carry a password (or a basic-auth hash). A line whose arrays cannot be
 // walked to their end is replaced by a notice (never passed through).
 
 const INSPECT_MAIN = String.raw`
@@ -802,7 +804,31 @@ function j_arr(line, name, mode,   out, k, item, at, first, n) {
   }
   return out line
 }
+# Every "NAME":{…} object of strings: each value becomes its token, but those of keys starting
+# with KEEP (the com.docker.compose.* labels the parser reads). "" when it cannot be walked.
+function j_obj(line, name, keep,   out, k, key, val, first) {
+  out = ""
+  while ((k = index(line, name)) > 0) {
+    out = out substr(line, 1, k + length(name) - 1); line = substr(line, k + length(name)); first = 1
+    while (1) {
+      sub(/^[ \t]+/, "", line)
+      if (substr(line, 1, 1) == "}") { out = out "}"; line = substr(line, 2); break }
+      if (!first) { if (substr(line, 1, 1) != ",") return ""; line = substr(line, 2); sub(/^[ \t]+/, "", line) }
+      if (substr(line, 1, 1) != "\"") return ""
+      key = j_str(line, 1); if (J_END == 0) return ""
+      line = substr(line, J_END); sub(/^[ \t]*:[ \t]*/, "", line)
+      if (substr(line, 1, 1) != "\"") return ""
+      val = j_str(line, 1); if (J_END == 0) return ""
+      line = substr(line, J_END)
+      if (substr(key, 1, length(keep)) != keep) val = r_token(j_unesc(val), 0)
+      out = out (first ? "" : ",") "\"" key "\":\"" val "\""
+      first = 0
+    }
+  }
+  return out line
+}
 function j_line(t) {
+  t = j_obj(t, "\"Labels\":{", "com.docker.compose."); if (t == "") return ""
   t = j_arr(t, "\"Env\":[", "env"); if (t == "") return ""
   t = j_arr(t, "\"Cmd\":[", "opaque"); if (t == "") return ""
   t = j_arr(t, "\"Entrypoint\":[", "opaque"); if (t == "") return ""
