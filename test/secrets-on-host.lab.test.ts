@@ -3,7 +3,7 @@
 // the collector reads: compose `environment:` as a mapping, a list, a flow mapping, a merged
 // anchor, a block scalar, quoted and URL values; env_file targets; the project .env; a compose
 // file found only under a scan root; `docker run -e` values with quotes, HTML characters,
-// newlines and unicode. The real audit runs over SSH with the connection's exec wrapped: the
+// newlines and unicode; and where passwords hide beside them (commands, labels, healthchecks). The real audit runs over SSH with the connection's exec wrapped: the
 // collector's RAW stdout (every lane, before any parsing) must hold none of the values, while the
 // secret checks still name every key. Control: the values are really on the host (files, docker
 // inspect), so the test would fail if the collector sent them.
@@ -42,6 +42,11 @@ const C = {
   newline: canary('newline'),
   unicode: canary('unicode'),
   runUrl: canary('runurl'),
+  command: canary('command'),
+  label: canary('label'),
+  health: canary('health'),
+  runCmd: canary('runcmd'),
+  runLabel: canary('runlabel'),
 };
 
 const HOSTILE_COMPOSE = `version: "2.4"
@@ -66,7 +71,12 @@ services:
       APP_NAME: demo
   lister:
     image: lab/busybox:1.35
-    command: ["sleep", "3600"]
+    command: ["sh", "-c", "sleep 3600 # ${C.command}"]
+    labels:
+      traefik.http.middlewares.auth.basicauth.users: "admin:${C.label}"
+    healthcheck:
+      test: ["CMD-SHELL", "true # ${C.health}"]
+      interval: 5s
     network_mode: none
     environment:
       - LIST_PASSWORD=${C.list}
@@ -139,7 +149,8 @@ describe.skipIf(!available)('secret values are classified on the host: none in t
     composeDir = path.dirname(up.composeFile);
     await createLabContainer(d, {
       name: 'h-run',
-      args: ['-e', `RUN_PASSWORD=${C.run}`, '-e', `HTML_SECRET=a<${C.html}&"x">b`, '-e', `NL_PASSWORD=${C.newline}\nsecond line`, '-e', `UNI_TOKEN=${C.unicode}-ü-🔑`, '-e', `CACHE_URL=redis://:${C.runUrl}@cache:6379`, '-e', 'API_TOKEN=changeme'],
+      cmd: ['sh', '-c', `sleep 3600 # ${C.runCmd}`],
+      args: ['--label', `basicauth=admin:${C.runLabel}`, '-e', `RUN_PASSWORD=${C.run}`, '-e', `HTML_SECRET=a<${C.html}&"x">b`, '-e', `NL_PASSWORD=${C.newline}\nsecond line`, '-e', `UNI_TOKEN=${C.unicode}-ü-🔑`, '-e', `CACHE_URL=redis://:${C.runUrl}@cache:6379`, '-e', 'API_TOKEN=changeme'],
     });
     scanRoot = path.join(d.dir, 'scan');
     scanFile = path.join(scanRoot, 'stack', 'docker-compose.yml');
@@ -158,9 +169,10 @@ describe.skipIf(!available)('secret values are classified on the host: none in t
     const lab = d!;
     // Control: every value is really on the host, where the collector reads.
     const onDisk = [fs.readFileSync(path.join(composeDir, 'docker-compose.yml'), 'utf8'), fs.readFileSync(path.join(composeDir, 'app.env'), 'utf8'), fs.readFileSync(path.join(composeDir, '.env'), 'utf8'), fs.readFileSync(scanFile, 'utf8')].join('\n');
-    const inspected = await docker(lab, ['inspect', '--format', '{{json .Config.Env}}', 'hostile_app_1', 'hostile_lister_1', 'hostile_flow_1', 'h-run']);
+    const inspected = await docker(lab, ['inspect', '--format', '{{json .Config}}', 'hostile_app_1', 'hostile_lister_1', 'hostile_flow_1', 'h-run']);
     for (const k of ['anchor', 'quoted', 'block', 'url', 'map', 'list', 'eq', 'flow', 'envFile', 'spaced', 'dotenv', 'scan', 'scanList'] as const) expect(onDisk, k).toContain(C[k]);
-    for (const k of ['anchor', 'quoted', 'block', 'url', 'map', 'list', 'eq', 'flow', 'envFile', 'spaced', 'run', 'html', 'newline', 'unicode', 'runUrl'] as const) expect(inspected, k).toContain(C[k]);
+    for (const k of ['anchor', 'quoted', 'block', 'url', 'map', 'list', 'eq', 'flow', 'envFile', 'spaced', 'run', 'html', 'newline', 'unicode', 'runUrl', 'command', 'label', 'health', 'runCmd', 'runLabel'] as const)
+      expect(inspected, k).toContain(C[k]);
 
     const raw: string[] = [];
     const run = await runAudit(store!, { hostId: null, name: host!.name, address: host!.address, port: host!.port, username: host!.user, identityFile: host!.identityFile, sshdConfigPath: host!.sshdConfigPath, scanRoots: [scanRoot] }, { open: capturing(host!, raw) });
