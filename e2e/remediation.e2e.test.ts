@@ -12,7 +12,7 @@
 // database leaves an unfinished job → on restart the app offers it: "Roll back" restores the file.
 //
 // Needs root for the lab and /usr/bin/chromium. Screenshots go to e2e/screenshots/remediation/.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
@@ -21,7 +21,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { composeUp, docker, labComposeAvailable, labDockerPrerequisites, startLabDocker, stopLabDocker, type LabDocker } from '../lab/docker';
 import { createLabHost, destroyLabHost, labPrerequisites, type LabHost } from '../lab/lab';
-import { lockedShadowFor, plantDir, plantFile, plantRootOf } from '../lab/plant';
+import { canary, lockedShadowFor, plantDir, plantFile, plantRootOf } from '../lab/plant';
 import { findingKey } from '../src/main/audit/engine';
 import { backupCommand, setCommand } from '../src/main/remediation/remote';
 import type { Host, RunDetail } from '../src/shared/domain';
@@ -194,7 +194,12 @@ describe.skipIf(!labAvailable)('guided fixes in a browser: preview → confirm �
     expect(commands[1]).toContain(`chown ${OWNER}:${OWNER} -- "$p" && chmod 0600 -- "$p"`);
     expect(commands[1]).toContain(beforeA.sha256);
     expect(commands[2]).toMatch(/read-only collector/);
-    expect(await text(dialog.getByTestId('fix-failure-policy'))).toMatch(/not supported yet/);
+    // What a failure does: three choices, roll back everything by default.
+    const policy = dialog.getByTestId('fix-failure-policy');
+    expect(await policy.getAttribute('data-value')).toBe('rollback-all');
+    expect(await policy.getByTestId('fix-policy-option').evaluateAll((els) => els.map((e) => e.getAttribute('data-value')))).toEqual(['rollback-all', 'stop', 'continue']);
+    expect(await dialog.getByTestId('fix-policy-rollback-all').isChecked()).toBe(true);
+    expect(await text(policy)).toMatch(/every fix of this job is undone/);
     // A low-risk plan needs no typed host name; Confirm is enabled.
     expect(await dialog.getByTestId('fix-typed-host').count()).toBe(0);
     expect(await dialog.getByTestId('fix-confirm').isEnabled()).toBe(true);
@@ -640,5 +645,156 @@ services:
     await p.getByTestId('fix-dialog').getByTestId('fix-close').click();
     await expect.poll(() => row.getAttribute('data-status')).toBe('rolled-back');
     await shot(p, 'compose-history-rolled-back');
+  });
+});
+
+// A multi-fix plan with "Stop" chosen in the preview: three fixes (a secret, a backup folder with
+// a dump in it, another secret), the second failing for real on the host (its folder is immutable,
+// chattr +i: the dump's chmod succeeds, the folder's is refused by the kernel). The first stays
+// applied, verified and marked fixed; the second is undone (the dump back to 0644); the third is
+// not run; the job is partial, and the result and the history say so fix by fix.
+describe.skipIf(!labAvailable)('a multi-fix plan with "Stop" on failure: partial, fix by fix', () => {
+  let tmp = '';
+  let app: App | null = null;
+  let lab: LabHost | null = null;
+  let hostId = 0;
+  let a = '';
+  let bk = '';
+  let dump = '';
+  let c = '';
+  let before = new Map<string, Snap>();
+  let immutable = false;
+  const jobs = new Set<string>();
+  const NAME = 'partial-t';
+
+  const page = (): Page => pageOf(app);
+  const step = stepper(() => app);
+  const keys = (): [string, string, string] => {
+    const k = `${lab!.address}:${lab!.port}`;
+    return [findingKey(k, CHECK, `file:${a}`), findingKey(k, 'BACKUP-READABLE', `backup:${bk}`), findingKey(k, CHECK, `file:${c}`)];
+  };
+  const card = (p: Page, key: string) => p.locator(`[data-testid="finding"][data-finding-id="${key}"]`);
+  /** Mode, owner and content hash; a folder has no hash. */
+  const snapAny = (f: string): Snap => {
+    const s = statSync(f);
+    return s.isDirectory() ? { mode: s.mode & 0o7777, uid: s.uid, gid: s.gid, sha256: '-' } : snap(f);
+  };
+
+  beforeAll(async () => {
+    ensureBuilt();
+    tmp = mkdtempSync(join(tmpdir(), 'rampart-e2e-fix-partial-'));
+    lab = await createLabHost({ scenario: 'hardened' });
+    const root = plantRootOf(lab.name);
+    plantDir(path.dirname(root), { mode: 0o755 });
+    plantDir(root, { mode: 0o755 });
+    const srv = plantDir(path.join(root, 'srv'), { mode: 0o755 });
+    a = plantFile(path.join(srv, 'web', '.env'), `API_TOKEN=${canary('e2e-partial')}\n`, { mode: 0o644, uid: OWNER, gid: OWNER });
+    bk = plantDir(path.join(srv, 'db-backups'), { mode: 0o755 });
+    dump = plantFile(path.join(bk, 'db.sql.gz'), Buffer.from([0x1f, 0x8b, 8, 0, 4, 2]), { mode: 0o644 });
+    c = plantFile(path.join(srv, 'mail', '.env'), `SMTP_PASSWORD=${canary('e2e-partial')}\n`, { mode: 0o644, uid: OWNER, gid: OWNER });
+    before = new Map([a, dump, bk, c].map((f) => [f, snapAny(f)]));
+    execFileSync('chattr', ['+i', bk]);
+    immutable = true;
+    app = await openApp({ dbFile: join(tmp, 'rampart.sqlite3') });
+  }, 240_000);
+
+  afterAll(async () => {
+    try {
+      await app?.close();
+    } finally {
+      if (immutable) execFileSync('chattr', ['-i', bk]);
+      if (lab) await destroyLabHost(lab).catch(() => undefined);
+      if (lab) rmSync(plantRootOf(lab.name), { recursive: true, force: true });
+      for (const j of jobs) rmSync(path.join(BACKUP_ROOT, j), { recursive: true, force: true });
+      for (const dir of [BACKUP_ROOT, path.dirname(BACKUP_ROOT)]) {
+        try {
+          if (existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
+        } catch {
+          /* another suite's backups */
+        }
+      }
+      if (tmp) rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  step('select three findings, choose "Stop" in the preview, confirm: fix 1 applied and verified, fix 2 rolled back, fix 3 not run; partial', async () => {
+    const p = page();
+    const l = lab!;
+    const host = unwrap(
+      await app!.call<Host>('hosts', 'add', {
+        name: NAME,
+        address: l.address,
+        port: l.port,
+        username: l.user,
+        auth: 'key-file',
+        identityFile: l.identityFile,
+        sshdConfigPath: l.sshdConfigPath,
+        scanRoots: [path.join(plantRootOf(l.name), 'srv')],
+      }),
+    );
+    hostId = host.id;
+    await p.reload();
+    await p.getByTestId('host-row').filter({ hasText: NAME }).click();
+    await p.getByTestId('connect').click();
+    await visible(p.getByTestId('fingerprint-prompt'));
+    await p.getByTestId('trust-key').click();
+    await visible(p.getByTestId('key-match'));
+    await p.getByTestId('run-audit').click();
+    await visible(p.getByTestId('run-view'), 90_000);
+    const [ka, kb, kc] = keys();
+    for (const k of [ka, kb, kc]) await card(p, k).getByTestId('fix-select').check();
+    await p.getByTestId('fix-selected').click();
+    const dialog = await visible(p.getByTestId('fix-dialog'));
+    await expect.poll(() => dialog.getAttribute('data-phase'), { timeout: 60_000 }).toBe('preview');
+    const jobId = await text(dialog.getByTestId('fix-job-id'));
+    jobs.add(jobId);
+    expect(await dialog.getByTestId('fix-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-finding-id')))).toEqual([ka, kb, kc]);
+    // Roll back everything is the default; the user picks Stop.
+    expect(await dialog.getByTestId('fix-policy-rollback-all').isChecked()).toBe(true);
+    await dialog.getByTestId('fix-policy-stop').check();
+    expect(await dialog.getByTestId('fix-failure-policy').getAttribute('data-value')).toBe('stop');
+    expect(await text(dialog.locator('[data-testid="fix-policy-option"][data-value="stop"]'))).toContain('the fixes verified before it stay applied and the ones after it are not run');
+    for (const [f, s] of before) expect(snapAny(f), f).toEqual(s);
+
+    await dialog.getByTestId('fix-confirm').click();
+    const result = await visible(dialog.getByTestId('fix-result'), 120_000);
+    expect(await result.getAttribute('data-status')).toBe('partial');
+    expect(await text(dialog.getByTestId('fix-result-title'))).toMatch(/^Partly applied/);
+    expect(await text(dialog.getByTestId('fix-result-message'))).toMatch(/fix 2 \(BACKUP-READABLE .*\): chmod\/chown of .* failed: .*Operation not permitted/);
+    expect(await dialog.getByTestId('fix-result-policy').getAttribute('data-value')).toBe('stop');
+    const outcomes = await dialog.getByTestId('fix-outcome').evaluateAll((els) => els.map((e) => [e.getAttribute('data-finding-id'), e.getAttribute('data-status'), e.querySelector('[data-testid="fix-outcome-text"]')?.textContent]));
+    expect(outcomes).toEqual([
+      [ka, 'applied', 'applied and verified'],
+      [kb, 'rolled-back', 'rolled back: as before'],
+      [kc, 'not-run', 'not run: nothing changed'],
+    ]);
+    // On disk: fix 1 applied; fix 2's dump chmod undone; the folder and fix 3 untouched.
+    expect(snapAny(a)).toEqual({ ...before.get(a)!, mode: 0o600 });
+    for (const f of [dump, bk, c]) expect(snapAny(f), f).toEqual(before.get(f));
+    const dumpStep = dialog.locator('[data-testid="fix-step"]').filter({ hasText: `chmod-chown ${JSON.stringify(dump)}` });
+    expect(await dumpStep.getAttribute('data-status')).toBe('undone');
+    await shotOf(p, dialog, 'partial-stop');
+    await dialog.getByTestId('fix-close').click();
+
+    // Triage: only fix 1's finding is marked fixed.
+    const fixedCard = p.getByTestId('not-counted').locator(`[data-testid="finding"][data-finding-id="${ka}"]`);
+    await visible(fixedCard);
+    expect(await fixedCard.getAttribute('data-status')).toBe('fixed');
+    for (const k of [kb, kc]) expect(await card(p, k).getAttribute('data-status')).toBe('open');
+
+    // The history: the job is partial, and each fix says where it stands.
+    await p.getByTestId('open-fix-history').click();
+    const row = p.locator(`[data-testid="fix-job-row"][data-job-id="${jobId}"]`);
+    await visible(row);
+    expect(await row.getAttribute('data-status')).toBe('partial');
+    expect(await text(row.getByTestId('fix-job-outcome'))).toBe('partly applied');
+    expect(await row.getByTestId('fix-job-policy').getAttribute('data-value')).toBe('stop');
+    expect(await row.getByTestId('fix-job-fix').evaluateAll((els) => els.map((e) => e.getAttribute('data-outcome')))).toEqual(['applied', 'rolled-back', 'not-run']);
+    expect(await row.getByTestId('fix-job-fix-outcome').allTextContents()).toEqual(['applied and verified', 'rolled back: as before', 'not run: nothing changed']);
+    expect(await text(row.getByTestId('fix-job-fix-detail').first())).toMatch(/Operation not permitted/);
+    const hist = unwrap(await app!.call<FixJobSummary[]>('remediation', 'history', { hostId }));
+    expect(hist[0]).toMatchObject({ jobId, status: 'partial', onFailure: 'stop' });
+    expect(hist[0]!.fixes.map((f) => f.outcome)).toEqual(['applied', 'rolled-back', 'not-run']);
+    await shot(p, 'history-partial');
   });
 });

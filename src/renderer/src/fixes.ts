@@ -2,7 +2,7 @@
 // dialog (planning → preview → running with live steps → result), the jobs a crash left
 // unfinished, and each host's fix history. Everything goes through window.rampart (api.ts).
 import { create } from 'zustand';
-import type { DesktopFixPreview, FixDeclaration, FixJobDetail, FixJobReport, FixJobSummary, FixProgressEvent } from '../../shared/ipc/remediation';
+import type { DesktopFixPreview, FixDeclaration, FixFailurePolicy, FixJobDetail, FixJobReport, FixJobSummary, FixProgressEvent } from '../../shared/ipc/remediation';
 import { call, errorMessage, isApiError } from './api';
 import { useStore } from './store';
 
@@ -26,6 +26,8 @@ export interface FixDialogState {
   preview: DesktopFixPreview | null;
   /** What the user typed as the host name (high-risk plans). */
   typed: string;
+  /** What a failing fix does to the rest of the job (chosen in the preview; rollback-all by default). */
+  onFailure: FixFailurePolicy;
   jobId: string | null;
   steps: LiveStep[];
   /** The latest progress line of the running job. */
@@ -53,6 +55,7 @@ export interface FixState {
   /** Opens the dialog and plans a fix of these findings (read-only on the host). */
   startFix(hostId: number, findingKeys: string[]): Promise<void>;
   setTyped(text: string): void;
+  setOnFailure(policy: FixFailurePolicy): void;
   /** Applies the previewed plan (the confirmation). */
   confirm(): Promise<void>;
   rollbackJob(hostId: number, jobId: string): Promise<void>;
@@ -97,6 +100,7 @@ export const useFixes = create<FixState>()((set, get) => {
         findingKeys: s.dialog?.findingKeys ?? [],
         preview: s.dialog?.preview ?? null,
         typed: s.dialog?.typed ?? '',
+        onFailure: s.dialog?.onFailure ?? 'rollback-all',
         jobId,
         steps,
         message: kind === 'apply' ? 'Starting…' : kind === 'rollback' ? 'Rolling back…' : 'Finishing the job…',
@@ -193,6 +197,7 @@ export const useFixes = create<FixState>()((set, get) => {
         findingKeys,
         preview: null,
         typed: '',
+        onFailure: 'rollback-all',
         jobId: null,
         steps: [],
         message: '',
@@ -203,7 +208,7 @@ export const useFixes = create<FixState>()((set, get) => {
       set({ dialog: base });
       try {
         const preview = await call('remediation', 'plan', { hostId, findingKeys });
-        if (get().dialog?.phase === 'planning') set({ dialog: { ...base, phase: 'preview', preview, jobId: preview.fixes.length ? preview.jobId : null } });
+        if (get().dialog?.phase === 'planning') set({ dialog: { ...base, phase: 'preview', preview, onFailure: preview.onFailure, jobId: preview.fixes.length ? preview.jobId : null } });
       } catch (e) {
         if (get().dialog?.phase === 'planning') set({ dialog: { ...base, phase: 'error', error: errorOf(e) } });
       }
@@ -214,13 +219,18 @@ export const useFixes = create<FixState>()((set, get) => {
       if (d) set({ dialog: { ...d, typed: text, error: d.error?.field === 'typedHostName' ? null : d.error } });
     },
 
+    setOnFailure(policy) {
+      const d = get().dialog;
+      if (d && d.phase === 'preview') set({ dialog: { ...d, onFailure: policy } });
+    },
+
     async confirm() {
       const d = get().dialog;
       if (!d || d.phase !== 'preview' || !d.preview || !d.preview.fixes.length) return;
       const preview = d.preview;
       const steps = preview.steps.map((s) => ({ seq: s.seq, name: stepLabel(s.name, s.target), command: s.command, status: 'pending', detail: '' }));
       await runJob('apply', d.hostId, preview.jobId, steps, () =>
-        call('remediation', 'apply', { hostId: d.hostId, jobId: preview.jobId, ...(preview.requiresTypedHostName ? { typedHostName: d.typed } : {}) }),
+        call('remediation', 'apply', { hostId: d.hostId, jobId: preview.jobId, onFailure: d.onFailure, ...(preview.requiresTypedHostName ? { typedHostName: d.typed } : {}) }),
       );
     },
 

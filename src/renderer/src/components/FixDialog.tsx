@@ -6,7 +6,7 @@
 // uses the same running and result views.
 import { useEffect, useRef } from 'react';
 import type React from 'react';
-import type { DesktopFixPreview, FixJobReport } from '../../../shared/ipc/remediation';
+import type { DesktopFixPreview, FixFailurePolicy, FixJobReport } from '../../../shared/ipc/remediation';
 import { useFixes, type FixDialogState, type LiveStep } from '../fixes';
 import { useStore } from '../store';
 
@@ -23,9 +23,39 @@ const STEP_MARK: Record<string, string> = {
 
 const RESULT_TEXT: Record<string, { title: string; tone: string }> = {
   applied: { title: 'Applied and verified', tone: 'ok' },
+  partial: { title: 'Partly applied: some fixes are applied and verified, the others are back as before or were not run', tone: 'warn' },
   'rolled-back': { title: 'Rolled back: the host is as it was before the job', tone: 'warn' },
   refused: { title: 'Refused: nothing was changed', tone: 'warn' },
   'rollback-incomplete': { title: 'Rollback incomplete: the host is NOT as it was — act now', tone: 'bad' },
+};
+
+/** The failure policies the preview offers, each with what happens when a fix fails. */
+export const POLICIES: ReadonlyArray<{ value: FixFailurePolicy; label: string; text: string }> = [
+  {
+    value: 'rollback-all',
+    label: 'Roll back everything',
+    text: 'If a fix fails, every fix of this job is undone, newest first (fixes already verified included), and each change is checked to be back as it was.',
+  },
+  {
+    value: 'stop',
+    label: 'Stop',
+    text: 'If a fix fails, only that fix is undone and checked back to how it was; the fixes verified before it stay applied and the ones after it are not run.',
+  },
+  {
+    value: 'continue',
+    label: 'Continue',
+    text: 'If a fix fails, only that fix is undone and checked back to how it was; the remaining fixes still run.',
+  },
+];
+
+/** A fix's outcome in words. */
+export const OUTCOME_TEXT: Record<string, string> = {
+  applied: 'applied and verified',
+  'rolled-back': 'rolled back: as before',
+  refused: 'refused: nothing changed',
+  'not-run': 'not run: nothing changed',
+  'rollback-incomplete': 'rollback incomplete',
+  planned: 'not finished',
 };
 
 const KIND_TITLE: Record<FixDialogState['kind'], string> = { apply: 'Fix', rollback: 'Roll back fix job', resume: 'Finish fix job' };
@@ -86,6 +116,7 @@ export function StepList({ steps, showCommands }: { steps: LiveStep[]; showComma
 
 function Preview({ d, preview }: { d: FixDialogState; preview: DesktopFixPreview }): React.JSX.Element {
   const setTyped = useFixes((s) => s.setTyped);
+  const setOnFailure = useFixes((s) => s.setOnFailure);
   const confirm = useFixes((s) => s.confirm);
   const close = useFixes((s) => s.closeDialog);
   const typedOk = !preview.requiresTypedHostName || d.typed.trim() === d.hostName;
@@ -189,10 +220,18 @@ function Preview({ d, preview }: { d: FixDialogState; preview: DesktopFixPreview
               </li>
             ))}
           </ol>
-          <p className="small fix-policy" data-testid="fix-failure-policy">
-            If a step or a verification fails, Rampart undoes every step of this job, newest first — fixes already verified included — and checks that
-            each file is back as it was. Keeping the fixes verified before a failure is not supported yet. This preview can be confirmed until{' '}
-            {new Date(preview.expiresAt).toLocaleTimeString()}.
+          <fieldset className="fix-policy" data-testid="fix-failure-policy" data-value={d.onFailure}>
+            <legend className="small strong">If a fix fails (each fix has its own steps and its own rollback)</legend>
+            {POLICIES.map((p) => (
+              <label key={p.value} className="fix-policy-option small" data-testid="fix-policy-option" data-value={p.value}>
+                <input type="radio" name="fix-on-failure" value={p.value} data-testid={`fix-policy-${p.value}`} checked={d.onFailure === p.value} onChange={() => setOnFailure(p.value)} />{' '}
+                <span className="strong">{p.label}</span>
+                {p.value === 'rollback-all' && <span className="muted"> (default)</span>}: <span data-testid="fix-policy-text">{p.text}</span>
+              </label>
+            ))}
+          </fieldset>
+          <p className="small muted" data-testid="fix-expires">
+            This preview can be confirmed until {new Date(preview.expiresAt).toLocaleTimeString()}.
           </p>
         </>
       )}
@@ -272,10 +311,16 @@ function Result({ d, report }: { d: FixDialogState; report: FixJobReport }): Rea
           </p>
         </div>
       )}
+      {report.fixes.length > 1 && (
+        <p className="small" data-testid="fix-result-policy" data-value={report.onFailure}>
+          On failure: <strong>{POLICIES.find((p) => p.value === report.onFailure)?.label ?? report.onFailure}</strong>. Each fix:
+        </p>
+      )}
       <ul className="fix-outcomes">
         {report.fixes.map((f, i) => (
-          <li key={`${f.findingId}-${i}`} data-testid="fix-outcome" data-status={f.status} data-check-id={f.checkId}>
-            <span className={`fix-status fst-${f.status}`}>{f.status}</span> <span className="mono">{f.checkId}</span> <span className="mono small">{f.resource}</span>
+          <li key={`${f.findingId}-${i}`} data-testid="fix-outcome" data-status={f.status} data-check-id={f.checkId} data-finding-id={f.findingId}>
+            <span className="small muted">{i + 1}.</span> <span className={`fix-status fst-${f.status}`} data-testid="fix-outcome-text">{OUTCOME_TEXT[f.status] ?? f.status}</span>{' '}
+            <span className="mono">{f.checkId}</span> <span className="mono small">{f.resource}</span>
             {f.status === 'applied' && (
               <div className="small" data-testid="fix-verified">
                 Verified: re-ran {f.verification.checksRerun.join(', ')}; the finding is gone and nothing as severe appeared on it.

@@ -3,6 +3,7 @@
 // with one gets no new fix until it is dealt with.
 import type React from 'react';
 import { useFixes } from '../fixes';
+import { OUTCOME_TEXT } from './FixDialog';
 import { formatDate } from '../format';
 import { useStore } from '../store';
 
@@ -46,13 +47,20 @@ export function UnfinishedJobs(): React.JSX.Element | null {
                 <td>{j.confirmedBy ?? '—'}</td>
                 <td className="small">
                   {j.fixes.map((f) => (
-                    <div key={f.findingId}>
-                      {f.title} <span className="mono muted">{f.resource}</span>
+                    <div key={f.findingId} data-testid="unfinished-fix" data-outcome={f.outcome}>
+                      {j.fixes.length > 1 && <span className={`fix-status fst-${f.outcome}`}>{OUTCOME_TEXT[f.outcome] ?? f.outcome}</span>} {f.title}{' '}
+                      <span className="mono muted">{f.resource}</span>
                     </div>
                   ))}
                 </td>
                 <td>
                   <span className={`fix-status fst-${j.status}`}>{j.status}</span>
+                  {j.fixes.length > 1 && (
+                    <div className="small muted" data-testid="unfinished-policy" data-value={j.onFailure}>
+                      on failure: {j.onFailure}
+                      {j.onFailure !== 'rollback-all' ? ' (Finish goes on under it; Roll back undoes everything applied)' : ''}
+                    </div>
+                  )}
                   {j.running && <span className="small muted"> running now</span>}
                 </td>
                 <td className="mono small">{j.jobId}</td>

@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import type React from 'react';
 import type { FixJobSummary } from '../../../shared/ipc/remediation';
-import { DiffView, RiskBadge } from '../components/FixDialog';
+import { DiffView, OUTCOME_TEXT, POLICIES, RiskBadge } from '../components/FixDialog';
 import { useFixes } from '../fixes';
 import { formatDate, target } from '../format';
 import { useStore } from '../store';
@@ -14,6 +14,7 @@ const NO_JOBS: FixJobSummary[] = [];
 const UNFINISHED = ['planned', 'applying', 'verifying', 'rolling-back'];
 const OUTCOME: Record<string, string> = {
   applied: 'applied and verified',
+  partial: 'partly applied',
   'rolled-back': 'rolled back',
   refused: 'refused (nothing changed)',
   'rollback-incomplete': 'rollback incomplete',
@@ -85,7 +86,9 @@ function JobRows({ job: j, hostId, open, onToggle }: { job: FixJobSummary; hostI
   const busy = useFixes((s) => s.dialog?.phase === 'running');
   const [confirming, setConfirming] = useState(false);
   const unfinished = UNFINISHED.includes(j.status);
-  const canRollback = !j.running && (j.status === 'applied' || j.status === 'rollback-incomplete' || unfinished);
+  const canRollback = !j.running && (j.status === 'applied' || j.status === 'partial' || j.status === 'rollback-incomplete' || unfinished);
+  // Each fix's own outcome matters when the job's outcome does not say it for all (partial, several fixes).
+  const perFix = j.fixes.length > 1 || j.status === 'partial';
 
   useEffect(() => {
     if (open) void loadJob(j.jobId);
@@ -101,13 +104,25 @@ function JobRows({ job: j, hostId, open, onToggle }: { job: FixJobSummary; hostI
         </td>
         <td className="small" data-testid="fix-job-what">
           {j.fixes.map((f, i) => (
-            <div key={`${f.findingId}-${i}`}>
+            <div key={`${f.findingId}-${i}`} data-testid="fix-job-fix" data-finding-id={f.findingId} data-outcome={f.outcome}>
+              {perFix && (
+                <>
+                  <span className={`fix-status fst-${f.outcome}`} data-testid="fix-job-fix-outcome">
+                    {OUTCOME_TEXT[f.outcome] ?? f.outcome}
+                  </span>{' '}
+                </>
+              )}
               <span className="strong">{f.title}</span> <span className="mono muted">{f.checkId}</span>
               {f.targets.map((t) => (
                 <div key={t.path} className="mono">
                   {t.path}: {t.from} → {t.to}
                 </div>
               ))}
+              {perFix && f.outcomeDetail && f.outcome !== 'applied' && (
+                <div className="small muted" data-testid="fix-job-fix-detail">
+                  {f.outcomeDetail}
+                </div>
+              )}
             </div>
           ))}
         </td>
@@ -116,6 +131,11 @@ function JobRows({ job: j, hostId, open, onToggle }: { job: FixJobSummary; hostI
             {OUTCOME[j.status] ?? j.status}
           </span>
           {j.running && <div className="small muted">running now</div>}
+          {j.fixes.length > 1 && (
+            <div className="small muted" data-testid="fix-job-policy" data-value={j.onFailure}>
+              on failure: {POLICIES.find((p) => p.value === j.onFailure)?.label.toLowerCase() ?? j.onFailure}
+            </div>
+          )}
           {j.error && j.status !== 'applied' && <div className="small">{j.error}</div>}
         </td>
         <td className="mono small" data-testid="fix-job-id">

@@ -272,7 +272,7 @@ function Findings({ run, canTriage, latestRunId }: { run: RunDetail; canTriage: 
         <div className="panel note fix-bar" data-testid="fix-bar">
           <span className="small">
             {selectable.size} open finding{selectable.size === 1 ? ' has' : 's have'} an automatic fix. Select several to fix them in one job (applied in the order
-            selected, each verified; a failure rolls back the whole job).
+            selected, each verified, each with its own rollback; the preview asks what a failure does: roll back the whole job, stop, or continue).
           </span>
           <span className="spacer" />
           <button type="button" className="link small" data-testid="open-fix-history" onClick={() => navigate({ screen: 'fixes', hostId: run.hostId! })}>
