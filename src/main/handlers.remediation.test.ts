@@ -134,6 +134,8 @@ describe('remediation channels', () => {
     const a = await fail('remediation:apply', { hostId, jobId: JOB });
     expect(a.code).toBe('NOT_FOUND');
     expect(a.message).toMatch(/preview again/);
+    // Every failure policy passes validation and reaches the service (which has no such preview).
+    for (const onFailure of ['rollback-all', 'stop', 'continue']) expect((await fail('remediation:apply', { hostId, jobId: JOB, onFailure })).code).toBe('NOT_FOUND');
   });
 
   it('history, unfinished and job read the journal; rollback/resume check the job belongs to the host', async () => {
@@ -147,7 +149,8 @@ describe('remediation channels', () => {
     const hist = await ok<unknown[]>('remediation:history', { hostId });
     expect(hist).toHaveLength(1);
     const s = FixJobSummary.parse(hist[0]);
-    expect(s).toMatchObject({ jobId: JOB, hostId, status: 'applying', confirmedBy: 'alice (desktop app)', running: false, backupDir: `/var/lib/rampart/backups/${JOB}` });
+    expect(s).toMatchObject({ jobId: JOB, hostId, status: 'applying', onFailure: 'rollback-all', confirmedBy: 'alice (desktop app)', running: false, backupDir: `/var/lib/rampart/backups/${JOB}` });
+    expect(s.fixes.map((f) => [f.outcome, f.outcomeDetail])).toEqual([['planned', null]]);
     expect(s.confirmedAt).not.toBeNull();
     expect(s.fixes[0]!.targets).toEqual([{ path: '/srv/app/.env', from: '0644 uid 1000 gid 1000', to: '0600 uid 1000 gid 1000' }]);
     expect(s.fixes[0]!.diff).toBeNull();
