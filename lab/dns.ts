@@ -7,7 +7,8 @@
 //
 // Network rule: the server listens only on the lab address of its own namespace.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MailResolver } from '../src/main/mail/resolver';
 import { createLabHost, destroyLabHost, type LabHost } from './lab';
@@ -71,20 +72,24 @@ export async function startLabDns(zones: readonly LabZone[], opts: { brokenZones
   const pre = labDnsPrerequisites();
   if (!pre.ok) throw new Error(`lab DNS unavailable: ${pre.reason}`);
   const host = await createLabHost({ scenario: 'hardened' });
+  let run: string | null = null;
   try {
     const dir = join(host.stateDir, 'knot');
     mkdirSync(join(dir, 'zones'), { recursive: true });
     mkdirSync(join(dir, 'db'), { recursive: true });
     for (const z of zones) writeFileSync(join(dir, 'zones', `${z.origin}.zone`), zoneFile(z));
+    // The control socket (and pid file) go in a short folder: a unix socket path must fit 107
+    // bytes, and the state dir lives wherever the repository was cloned.
+    run = mkdtempSync(join(tmpdir(), 'rmpk-'));
     const conf = [
       'server:',
-      `    rundir: "${dir}"`,
+      `    rundir: "${run}"`,
       `    listen: ${host.address}@53`,
       '    udp-workers: 1',
       '    tcp-workers: 1',
       '    background-workers: 1',
       'control:',
-      `    listen: "${join(dir, 'knot.sock')}"`,
+      `    listen: "${join(run, 'knot.sock')}"`,
       'log:',
       `  - target: "${join(dir, 'knot.log')}"`,
       '    any: info',
@@ -115,9 +120,20 @@ export async function startLabDns(zones: readonly LabZone[], opts: { brokenZones
       if (Date.now() > deadline) throw new Error(`knotd in ${host.name} did not serve ${probeZone} within 15 s (last: ${JSON.stringify(res)}; see ${join(dir, 'knot.log')})`);
       await sleep(100);
     }
-    return { host, address: host.address, port: 53, resolverSpec: `${host.address}:53`, stop: () => destroyLabHost(host) };
+    const runDir = run;
+    return {
+      host,
+      address: host.address,
+      port: 53,
+      resolverSpec: `${host.address}:53`,
+      stop: async () => {
+        await destroyLabHost(host);
+        rmSync(runDir, { recursive: true, force: true });
+      },
+    };
   } catch (e) {
     await destroyLabHost(host);
+    if (run) rmSync(run, { recursive: true, force: true });
     throw e;
   }
 }
