@@ -75,6 +75,8 @@ export interface FixCommand {
   scanRoots: string[];
   db: string | null;
   format: 'json' | 'table';
+  /** --confirm-window: the lockout guard's dead-man window in seconds (sshd fixes); absent: 120. */
+  confirmWindowS?: number;
   /** What to do: fix the selected findings, or resume / roll back a job of the journal. */
   action:
     | { kind: 'apply'; findingIds: string[]; checkIds: string[]; dryRun: boolean; yes: boolean; onFailure: 'rollback-all' | 'stop' | 'continue' }
@@ -419,6 +421,9 @@ Options:
                               or continue a job with fixes applied and others not is "partial".
                               --resume goes on under the job's own policy; --rollback undoes
                               everything the job applied, whatever its policy
+  --confirm-window SECONDS    The lockout guard of the sshd fixes (default 120): a dead-man switch
+                              on the host puts the old config back and reloads sshd after this
+                              long unless a NEW SSH connection proved that logging in still works
   --yes                       Apply without asking (otherwise: a "y" on a terminal; without a
                               terminal the fix is refused)
   --db FILE                   SQLite database: the journal of fix jobs, the audit runs whose
@@ -454,6 +459,7 @@ const FIX_OPTIONS = {
   'dry-run': { type: 'boolean' },
   yes: { type: 'boolean' },
   'on-failure': { type: 'string' },
+  'confirm-window': { type: 'string' },
   resume: { type: 'string' },
   rollback: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -500,9 +506,16 @@ function parseFix(argv: readonly string[], cwd: string): Command {
       if (!p.startsWith('/') || p.includes('\0') || /[\r\n]/.test(p)) throw new UsageError(`--sshd-config must be an absolute path on the server, got "${p}"`, 'fix');
       sshdConfigPath = p;
     }
+    let confirmWindowS: number | undefined;
+    if (values['confirm-window'] !== undefined) {
+      const w = values['confirm-window'];
+      if (!/^\d{1,5}$/.test(w) || Number(w) < 1 || Number(w) > 3600) throw new UsageError(`--confirm-window takes seconds from 1 to 3600, got "${w}"`, 'fix');
+      confirmWindowS = Number(w);
+    }
     const host = parseHostSpec(values.host);
     return {
       kind: 'fix',
+      ...(confirmWindowS !== undefined ? { confirmWindowS } : {}),
       host,
       jump: parseJumpChain(values.jump ?? [], host),
       identityFile: values.identity !== undefined ? localPath(cwd, values.identity, '--identity') : null,

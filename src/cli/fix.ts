@@ -15,6 +15,8 @@ import { parseKnownHosts } from './knownHosts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Journal } from '../main/remediation/journal';
+import { proveAccess } from '../main/remediation/accessProof';
+import { DEFAULT_DEADMAN_SECONDS } from '../main/remediation/deadman';
 
 /**
  * The journal file when there is no --db: jobs must survive a crash whatever the options, so
@@ -198,15 +200,32 @@ export async function fixCommand(cmd: FixCommand, io: FixIo, version: string): P
     const first = await open();
     if (!cmd.db && !(cmd.action.kind === 'apply' && cmd.action.dryRun)) journalStore = new Store(defaultJournalFile());
     const hostRef = { hostId: saved?.id ?? null, name: saved?.name ?? address, address, port, username };
+    const sudo = { mode: cmd.sudo || saved?.sudo === 'sudo-n' ? ('sudo-n' as const) : ('none' as const), password: null, host: hostRef.name };
+    // The lockout guard: a NEW chain, opened as the first one (same hops, key, pinned host keys),
+    // proves access after an sshd change; Rampart's client authenticates with keys only.
+    const access = {
+      loginUser: username,
+      loginAuth: 'publickey' as const,
+      deadmanSeconds: cmd.confirmWindowS ?? DEFAULT_DEADMAN_SECONDS,
+      proveAccess: (needsRoot: boolean) =>
+        proveAccess(
+          {
+            open: async () => (await openChain(store, hops, trust, { signal: io.signal, progress })).conn,
+            sudo,
+            timeoutMs: Math.min(15_000, Math.max(2_000, ((cmd.confirmWindowS ?? DEFAULT_DEADMAN_SECONDS) * 1000) / 2)),
+          },
+          needsRoot,
+        ),
+    };
     const engine = new FixEngine(
       first,
       {
         host: hostRef,
-        sudo: { mode: cmd.sudo || saved?.sudo === 'sudo-n' ? 'sudo-n' : 'none', password: null, host: hostRef.name },
+        sudo,
         sshdConfigPath: cmd.sshdConfigPath ?? saved?.sshdConfigPath ?? '/etc/ssh/sshd_config',
         scanRoots: cmd.scanRoots.length ? cmd.scanRoots : (saved?.scanRoots ?? []),
       },
-      { store, ...(journalStore ? { journal: new Journal(journalStore.db) } : {}), reconnect: open, onProgress: progress, ...(io.beforeStep ? { beforeStep: io.beforeStep } : {}) },
+      { store, ...(journalStore ? { journal: new Journal(journalStore.db) } : {}), reconnect: open, onProgress: progress, access, ...(io.beforeStep ? { beforeStep: io.beforeStep } : {}) },
     );
     const head = { tool: 'rampart' as const, version, host: { name: hostRef.name, address, port, username } };
     const emit = (r: JsonFixReport, job?: JobReport): void => {

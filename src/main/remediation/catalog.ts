@@ -3,11 +3,12 @@
 import { CHECKS } from '../audit/checks';
 import type { CheckDef } from '../audit/checks/types';
 import type { SectionName } from '../audit/facts';
+import { ACCESS_FIXES } from './accessFixes';
 import { CONTAINER_FIXES } from './composeFixes';
 import { FILE_FIXES } from './fileFixes';
 import type { FixDef } from './types';
 
-export const FIXES: readonly FixDef[] = [...FILE_FIXES, ...CONTAINER_FIXES];
+export const FIXES: readonly FixDef[] = [...FILE_FIXES, ...CONTAINER_FIXES, ...ACCESS_FIXES];
 
 {
   const ids = new Set<string>();

@@ -40,6 +40,7 @@ import {
   type PlanContext,
 } from './composeFixes';
 import type { WaitOptions } from './compose/remote';
+import type { AccessOptions } from './accessFixes';
 import {
   BACKUP_ROOT,
   backupCommand,
@@ -84,6 +85,8 @@ export interface EngineOptions {
   execTimeoutMs?: number;
   /** The container fixes' health gate (planned into each job; DEFAULT_CONTAINER_WAIT otherwise). */
   containerWait?: Partial<WaitOptions>;
+  /** The lockout guard of the access (sshd) fixes: the new-connection proof, the dead-man window. Without proveAccess they are not planned. */
+  access?: AccessOptions;
 }
 
 export type StepPhase = 'apply' | 'undo' | 'record';
@@ -177,7 +180,7 @@ const sevRank = (s: Severity): number => SEVERITIES.indexOf(s);
 type Verification = { checksRerun: string[]; stillFailing: string[] };
 
 /** Steps that change the host (a dropped one may or may not have run). */
-const MUTATIONS: readonly StepKind[] = ['chmod', 'file-write', 'compose-up', 'restart'];
+const MUTATIONS: readonly StepKind[] = ['chmod', 'file-write', 'compose-up', 'restart', 'deadman-arm', 'sshd-write', 'sshd-reload'];
 /** Step states after which the step may have changed the host (and an undo may be due or done). */
 const TOUCHED_STATUSES: readonly StepStatus[] = ['running', 'done', 'failed', 'undoing', 'undo-failed', 'undone'];
 /** A fix in one of these states is not run again when a job goes on (resume). */
@@ -227,7 +230,7 @@ export class FixEngine {
 
   /** The engine's privileged runner for composeFixes.ts (read-only commands survive a drop). */
   private hostRunner(): HostRunner {
-    return { run: (command, opts) => this.run(command, opts) };
+    return { run: (command, opts) => this.run(command, opts), access: this.opts.access };
   }
 
   private get hostKey(): string {
@@ -641,7 +644,9 @@ export class FixEngine {
     const own = evaluation.checks.find((c) => c.checkId === fix.checkId);
     if (!own || (own.status !== 'pass' && own.status !== 'fail'))
       return { problem: `${fix.checkId} could not be re-checked: ${own?.status ?? 'missing'}${own?.message ? ` (${own.message})` : ''}`, checksRerun: checks, stillFailing: [] };
-    const still = evaluation.findings.filter((f) => f.id === fix.findingId);
+    // An sshd fix may leave its finding at a lower severity by design (PermitRootLogin
+    // prohibit-password: root with a key only, low): resolved is "not as severe as planned".
+    const still = evaluation.findings.filter((f) => f.id === fix.findingId && !(fix.container?.kind === 'sshd-setting' && sevRank(f.severity) > sevRank(fix.severity)));
     const fresh = evaluation.findings.filter((f) => f.resource === fix.resource && f.id !== fix.findingId && !plan.findingsBefore.includes(f.id) && sevRank(f.severity) <= sevRank(fix.severity));
     const stillFailing = [...still, ...fresh].map((f) => `${f.checkId} ${f.resource}`);
     const problem = still.length

@@ -5,6 +5,7 @@ import type { Severity } from '../../shared/domain';
 import type { HostFacts, SectionName } from '../audit/facts';
 import type { ComposeFixParams } from './compose/edit';
 import type { ComposeProject, PreviousState, WaitOptions } from './compose/remote';
+import type { SshdSettingPlan } from './accessFixes';
 
 export type Risk = 'low' | 'medium' | 'high';
 export type Effort = 'low' | 'medium' | 'high';
@@ -107,7 +108,7 @@ export interface PlannedFix {
 /** A file a compose fix writes (the compose file, the project's .env): states and hashes, never content. */
 export interface PlannedFile {
   path: string;
-  role: 'compose' | 'env';
+  role: 'compose' | 'env' | 'sshd';
   /** A regular file, or absent (a .env the fix creates). */
   pre: FileState;
   /** What the fix leaves: this content hash, mode and owner. */
@@ -153,7 +154,8 @@ export interface RestartPlan {
   stopTimeoutS: number;
 }
 
-export type ContainerFixPlan = ComposeEditPlan | RestartPlan;
+/** Fixes planned by a module (composeFixes.ts dispatches): compose edits, restarts, and the sshd settings of accessFixes.ts. */
+export type ContainerFixPlan = ComposeEditPlan | RestartPlan | SshdSettingPlan;
 
 export interface PlanHost {
   hostId: number | null;
@@ -177,7 +179,24 @@ export interface Plan {
   findingsBefore: string[];
 }
 
-export type StepKind = 'backup' | 'chmod' | 'verify' | 'file-backup' | 'file-write' | 'compose-config' | 'compose-up' | 'health' | 'restart';
+export type StepKind =
+  | 'backup'
+  | 'chmod'
+  | 'verify'
+  | 'file-backup'
+  | 'file-write'
+  | 'compose-config'
+  | 'compose-up'
+  | 'health'
+  | 'restart'
+  // The access fixes (accessFixes.ts): sshd settings under the lockout guard.
+  | 'sshd-backup'
+  | 'deadman-arm'
+  | 'sshd-write'
+  | 'sshd-validate'
+  | 'sshd-reload'
+  | 'access-proof'
+  | 'deadman-disarm';
 
 /** One step of a job, derived deterministically from the plan (seq = order of application). */
 export interface StepDef {
