@@ -21,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLabHost, destroyLabHost, labPrerequisites, type LabHost } from '../lab/lab';
+import { addUsers, lockedShadowFor, plantFile } from '../lab/plant';
 import { listPids, procStat } from '../lab/proc';
 import { proveAccess } from '../src/main/remediation/accessProof';
 import { armCommand, deadmanPaths, deadmanScript, disarmCommand, parseArm, parseDisarm } from '../src/main/remediation/deadman';
@@ -33,6 +34,7 @@ import { BIN, exec, type Result } from './support/cliContract';
 const pre = labPrerequisites();
 const labAvailable = pre.ok || process.env.RAMPART_LAB_REQUIRED === '1';
 const BACKUP_ROOT = '/var/lib/rampart/backups';
+const FIXER = 'fixer';
 const SSH_CHECKS = ['SSH-PERMIT-ROOT-LOGIN', 'SSH-X11-FORWARDING', 'SSH-MAX-AUTH-TRIES', 'SSH-WEAK-CIPHERS'];
 
 const sha = (p: string): string => createHash('sha256').update(readFileSync(p)).digest('hex');
@@ -55,8 +57,8 @@ describe.skipIf(!labAvailable)(`lockout guard and sshd fixes on lab hosts${pre.o
   const dropInFile = (h: LabHost): string => path.join(h.etcDir, 'ssh', 'sshd_config.d', '00-rampart.conf');
   const hupCount = (h: LabHost): number => (readFileSync(h.logFile, 'utf8').match(/Received SIGHUP; restarting/g) ?? []).length;
 
-  function cliArgs(h: LabHost, db: string): string[] {
-    return ['--host', `${h.user}@${h.address}:${h.port}`, '--identity', h.identityFile, '--accept-new-host-key', '--db', db];
+  function cliArgs(h: LabHost, db: string, user = h.user): string[] {
+    return ['--host', `${user}@${h.address}:${h.port}`, '--identity', h.identityFile, '--accept-new-host-key', '--db', db];
   }
 
   async function cli(args: readonly string[], timeoutMs = 120_000): Promise<Result & { report: JsonReport | null }> {
@@ -130,9 +132,23 @@ describe.skipIf(!labAvailable)(`lockout guard and sshd fixes on lab hosts${pre.o
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'rampart-access-lab-'));
     [plain, dropin] = await Promise.all([
-      createLabHost({ scenario: 'weak-ssh' }),
+      createLabHost({
+        scenario: 'weak-ssh',
+        network: {
+          // /etc entries are bound for sshd's sessions only if present before it starts.
+          setup: async (ctx) => {
+            const etc = path.join('/etc/netns', ctx.name);
+            plantFile(path.join(etc, 'group'), readFileSync('/etc/group', 'utf8'), { mode: 0o644 });
+            plantFile(path.join(etc, 'shadow'), lockedShadowFor(readFileSync('/etc/passwd', 'utf8')), { mode: 0o640 });
+          },
+        },
+      }),
       createLabHost({ scenario: 'weak-ssh', sshdExtraConfig: 'Include /etc/ssh/sshd_config.d/*.conf' }),
     ]);
+    // A non-root login with passwordless sudo: the fix runs through sudo -n, the proof checks sudo.
+    addUsers(plain, [{ name: FIXER, uid: 4411, gid: 4411, home: '/nonexistent', shell: '/bin/sh', password: 'disabled' }]);
+    plantFile(path.join(plain.etcDir, 'ssh', `authorized_keys_${FIXER}`), readFileSync(`${plain.identityFile}.pub`), { mode: 0o600, uid: 4411, gid: 4411 });
+    plantFile(path.join(plain.etcDir, 'sudoers.d', 'rampart-access-test'), `${FIXER} ALL=(ALL:ALL) NOPASSWD: ALL\n`, { mode: 0o440 });
   }, 120_000);
 
   afterAll(async () => {
@@ -231,6 +247,88 @@ describe.skipIf(!labAvailable)(`lockout guard and sshd fixes on lab hosts${pre.o
     expect(readFileSync(mainConfig(dropin)).equals(main)).toBe(true);
     expect(await canLogIn(dropin)).toBe(true);
     expect(timerPids(report.jobId)).toEqual([]);
+  });
+
+  it('(b2) the change locks Rampart out AND the current session drops: the dead-man switch reverts the host, the job waits for it and reports it', async () => {
+    const db = path.join(dir, 'b2.db');
+    const main = readFileSync(mainConfig(dropin));
+    const hups = hupCount(dropin);
+    const { engine, conns, store } = await engineFor(
+      dropin,
+      db,
+      {
+        beforeStep: (step, phase) => {
+          // After the reload: every SSH session to the host dies (the admin's link drops).
+          if (phase === 'apply' && step.kind === 'access-proof') for (const p of listPids()) if (procStat(p)?.ppid === dropin.pid) process.kill(p, 'SIGKILL');
+        },
+      },
+      { faultSettings: [['AllowUsers', 'nobody-rampart-test']], deadmanSeconds: 4 },
+    );
+    let report: JobReport;
+    const started = Date.now();
+    try {
+      const { plan } = await engine.plan({ checkIds: ['SSH-MAX-AUTH-TRIES'] });
+      report = await engine.apply(plan, 'test');
+      jobs.add(report.jobId);
+    } finally {
+      for (const c of conns) c.close();
+      store.close();
+    }
+    expect(report.status, JSON.stringify(report, null, 1)).toBe('rolled-back');
+    const steps = report.fixes[0]!.steps;
+    expect(steps.find((s) => s.name.startsWith('prove access'))!.status).toBe('failed');
+    expect(steps.find((s) => s.name.startsWith('arm dead-man'))!.detail).toMatch(/session is gone/);
+    expect(steps.find((s) => s.name.startsWith('write '))!.detail).toMatch(/restored by the dead-man switch/);
+    // Waited for the window (4 s), no longer than needed.
+    expect(Date.now() - started).toBeGreaterThan(4_000);
+    expect(Date.now() - started).toBeLessThan(40_000);
+    expect(existsSync(dropInFile(dropin))).toBe(false);
+    expect(readFileSync(mainConfig(dropin)).equals(main)).toBe(true);
+    expect(hupCount(dropin)).toBeGreaterThanOrEqual(hups + 2);
+    expect(await canLogIn(dropin)).toBe(true);
+    expect(timerPids(report.jobId)).toEqual([]);
+  });
+
+  it('(f) a config sshd -t rejects stops before the reload: rolled back, sshd never reloaded', async () => {
+    const db = path.join(dir, 'f.db');
+    const file = mainConfig(plain);
+    const before = readFileSync(file);
+    const hups = hupCount(plain);
+    const { engine, conns, store } = await engineFor(plain, db, {}, { faultSettings: [['LoginGraceTime', 'not-a-time']] });
+    let report: JobReport;
+    try {
+      const { plan } = await engine.plan({ checkIds: ['SSH-X11-FORWARDING'] });
+      report = await engine.apply(plan, 'test');
+      jobs.add(report.jobId);
+    } finally {
+      for (const c of conns) c.close();
+      store.close();
+    }
+    expect(report.status).toBe('rolled-back');
+    const steps = report.fixes[0]!.steps;
+    expect(steps.find((s) => s.name === 'sshd -t')).toMatchObject({ status: 'failed' });
+    expect(steps.find((s) => s.name === 'sshd -t')!.detail).toMatch(/sshd -t rejects the config/);
+    expect(steps.find((s) => s.name === 'reload sshd')!.status).toBe('pending');
+    expect(hupCount(plain)).toBe(hups);
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expect(timerPids(report.jobId)).toEqual([]);
+    expect(await canLogIn(plain)).toBe(true);
+  });
+
+  it('(g) through sudo -n as a non-root login: the proof logs in anew and checks sudo gives root; PermitRootLogin set to prohibit-password; --rollback', async () => {
+    const db = path.join(dir, 'g.db');
+    const file = mainConfig(plain);
+    const before = readFileSync(file);
+    const r = await cli(['fix', ...cliArgs(plain, db, FIXER), '--sudo', '--check', 'SSH-LOGIN-GRACE-TIME', '--check', 'SSH-PERMIT-ROOT-LOGIN', '--yes', '--format', 'json', '--confirm-window', '60']);
+    expect(r.code, `${r.stderr}\n${r.stdout}`).toBe(0);
+    expect(r.report!.status).toBe('applied');
+    for (const f of r.report!.fixes) expect(f.steps.find((s) => s.name.startsWith('prove access'))!.detail).toMatch(/a new connection logged in after [\d.]+ s: logged in \(attempt \d+\), id -u 0 through sudo-n/);
+    const after = readFileSync(file, 'utf8');
+    expect(after).toMatch(/^LoginGraceTime 60$/m);
+    expect(after).toMatch(/^PermitRootLogin prohibit-password$/m);
+    const back = await cli(['fix', ...cliArgs(plain, db, FIXER), '--sudo', '--rollback', r.report!.jobId!, '--format', 'json']);
+    expect(back.code, back.stderr).toBe(0);
+    expect(readFileSync(file).equals(before)).toBe(true);
   });
 
   it('(c) Rampart dies after the reload: the dead-man switch (setsid path, 3 s) reverts the host by itself; --rollback then finishes the job', async () => {
