@@ -190,6 +190,47 @@ export function jsRegexToEre(re: RegExp): string {
   return out;
 }
 
+/**
+ * A regex literal for awk source (`/…/`): compiled once when awk reads the program (a dynamic regex
+ * from a string is compiled again at every match by busybox awk, ~30× slower). ASCII only.
+ */
+export function awkRegex(ere: string): string {
+  let out = '/';
+  for (const ch of ere) {
+    const code = ch.codePointAt(0)!;
+    if (ch === '/') out += '\\/';
+    else if (ch === '\t') out += '\\t';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\f') out += '\\f';
+    else if (ch === '\v') out += '\\v';
+    else if (code < 0x20 || code >= 0x7f) throw new Error('a regex literal holds ASCII text only');
+    else out += ch;
+  }
+  return `${out}/`;
+}
+
+/** The regexes of dockerSecrets.ts the awk uses, by the name it uses them under (@RE(NAME) in the awk source). */
+const NAMED_REGEXES: Readonly<Record<string, RegExp>> = {
+  WHOLE_REF: WHOLE_REFERENCE,
+  WITH_DEFAULT,
+  RUN_SECRETS,
+  PARTIAL_REF: PARTIAL_REFERENCE,
+  URL: URL_PASSWORD,
+  FLAG: FLAG_VALUE,
+  TOKPFX: TOKEN_PREFIX,
+  TOKCS: TOKEN_CHARSET,
+};
+
+/** Functions over the placeholder patterns: any of them matches; which match (a 0/1 string, for tests). */
+function placeholderFunctions(): string {
+  const lits = PLACEHOLDER_PATTERNS.map((re) => awkRegex(jsRegexToEre(re)));
+  return [
+    `function r_isph(v) { return ${lits.map((l) => `v ~ ${l}`).join(' || ')} }`,
+    `function r_ph_bits(v) { return ${lits.map((l) => `(v ~ ${l} ? "1" : "0")`).join(' ')} }`,
+  ].join('\n');
+}
+
 /** A string literal for awk source: the text survives byte for byte (controls as escapes). */
 export function awkString(s: string): string {
   let out = '"';
@@ -227,19 +268,6 @@ function generatedPart(): string {
   for (const v of DEFAULT_VALUES) if (v.includes('\n')) throw new Error('a default value with a newline');
   lines.push(`R_NDEF = split(${awkString([...DEFAULT_VALUES].join('\n'))}, R_DEFA, "\\n")`);
   lines.push('for (r_i = 1; r_i <= R_NDEF; r_i++) R_DEF[R_DEFA[r_i]] = 1');
-  PLACEHOLDER_PATTERNS.forEach((re, k) => lines.push(`R_PH[${k + 1}] = ${awkString(jsRegexToEre(re))}`));
-  lines.push(`R_NPH = ${PLACEHOLDER_PATTERNS.length}`);
-  const named: Array<[string, RegExp]> = [
-    ['R_WHOLE_REF', WHOLE_REFERENCE],
-    ['R_WITH_DEFAULT', WITH_DEFAULT],
-    ['R_RUN_SECRETS', RUN_SECRETS],
-    ['R_PARTIAL_REF', PARTIAL_REFERENCE],
-    ['R_URL', URL_PASSWORD],
-    ['R_FLAG', FLAG_VALUE],
-    ['R_TOKPFX', TOKEN_PREFIX],
-    ['R_TOKCS', TOKEN_CHARSET],
-  ];
-  for (const [name, re] of named) lines.push(`${name} = ${awkString(jsRegexToEre(re))}`);
   const ws = trimEre();
   lines.push(`R_LTRIM = ${awkString(`^${ws}+`)}`, `R_RTRIM = ${awkString(`${ws}+$`)}`);
   // Bytes a blank can start / end with: the regexes above only run when a value does (busybox's
@@ -262,45 +290,44 @@ function r_unquote(v,   t, a) {
   if (length(t) >= 2) { a = substr(t, 1, 1); if ((a == "\"" || a == "'") && substr(t, length(t), 1) == a) return substr(t, 2, length(t) - 2) }
   return t
 }
-function r_isdef(value,   v, k) {
+function r_isdef(value,   v) {
   v = tolower(r_trim(value))
   if (v == "") return 0
   if (v in R_DEF) return 1
-  for (k = 1; k <= R_NPH; k++) if (v ~ R_PH[k]) return 1
-  return 0
+  return r_isph(v)
 }
 function r_class(raw, interp,   v, s, d, w) {
   v = r_unquote(raw)
   if (v == "") return "empty"
-  if (v ~ R_RUN_SECRETS) return "reference"
+  if (v ~ @RE(RUN_SECRETS)) return "reference"
   if (interp) {
-    if (v ~ R_WITH_DEFAULT) {
+    if (v ~ @RE(WITH_DEFAULT)) {
       s = substr(v, 3, length(v) - 3)
       match(s, /^[A-Za-z_][A-Za-z0-9_]*:?[-=]/)
       d = r_unquote(substr(s, RLENGTH + 1))
       if (d == "" || index(d, "$") > 0) return "reference"
       return r_isdef(d) ? "default" : "literal"
     }
-    if (v ~ R_WHOLE_REF) return "reference"
+    if (v ~ @RE(WHOLE_REF)) return "reference"
     w = v; gsub(/[$][$]/, "", w)
-    if (w ~ R_PARTIAL_REF) return "reference"
+    if (w ~ @RE(PARTIAL_REF)) return "reference"
   }
   return r_isdef(v) ? "default" : "literal"
 }
 # The password of scheme://user:password@…, or R_NULL.
 function r_urlpw(raw,   u, s) {
   u = r_unquote(raw)
-  if (!match(u, R_URL)) return R_NULL
+  if (!match(u, @RE(URL))) return R_NULL
   s = substr(u, 1, RLENGTH - 1); s = substr(s, index(s, "://") + 3); s = substr(s, index(s, ":") + 1)
   return s == "" ? R_NULL : s
 }
-function r_toklike(v) { return tolower(v) ~ R_TOKPFX || (v ~ R_TOKCS && v ~ /[0-9]/ && v ~ /[A-Za-z]/) }
+function r_toklike(v) { return tolower(v) ~ @RE(TOKPFX) || (v ~ @RE(TOKCS) && v ~ /[0-9]/ && v ~ /[A-Za-z]/) }
 function r_token(raw, interp,   k, pw, uk, url, v, f) {
   k = r_class(raw, interp)
   url = "-"; pw = r_urlpw(raw)
   if (pw != R_NULL) { uk = r_class(pw, interp); if (uk == "default" || uk == "literal") url = uk }
   v = r_unquote(raw); f = ""
-  if (tolower(v) ~ R_FLAG) f = "f"
+  if (tolower(v) ~ @RE(FLAG)) f = "f"
   if (k == "literal" && r_toklike(v)) f = f "k"
   if (f == "") f = "-"
   return "@rampart:" k ":" length(v) ":" url ":" f
@@ -323,7 +350,12 @@ function r_dq(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); gsub(/\t/, "\\t"
 
 /** The classifier: generated constants (BEGIN part via r_init) and functions. */
 export function envAwkLib(): string {
-  return `function r_init(   r_i) {\n  R_NULL = "\\001"\n${generatedPart()}\n}\n${LIB_FUNCTIONS}`;
+  const lib = LIB_FUNCTIONS.replace(/@RE\(([A-Z_]+)\)/g, (_, name: string) => {
+    const re = NAMED_REGEXES[name];
+    if (!re) throw new Error(`no regex ${name}`);
+    return awkRegex(jsRegexToEre(re));
+  });
+  return `function r_init(   r_i) {\n  R_NULL = "\\001"\n${generatedPart()}\n}\n${placeholderFunctions()}\n${lib}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -358,6 +390,7 @@ function y_ind(s) { match(s, /^ */); return RLENGTH }
 # The text before a comment: '#' at the start or after a blank, outside quoted scalars (a quote
 # opens a scalar only where one can start: line start, after ': ', '- ', '[', '{', ',').
 function y_nocomment(s,   k, c, q, prev, out) {
+  if (index(s, "#") == 0) return s
   q = ""; prev = ""
   for (k = 1; k <= length(s); k++) {
     c = substr(s, k, 1)
@@ -382,6 +415,9 @@ function y_maskone(u,   p) { p = index(u, "://"); p = p + 2 + index(substr(u, p 
 function y_unq(v,   q, k, c, out, n) {
   v = y_rtrim(v); sub(/^[ \t]+/, "", v)
   q = substr(v, 1, 1); out = ""
+  # Fast paths (busybox awk is slow char by char): no escapes inside.
+  if (q == "'" && index(substr(v, 2), "''") == 0) { k = index(substr(v, 2), "'"); return k ? substr(v, 2, k - 1) : substr(v, 2) }
+  if (q == "\"" && index(v, "\\") == 0) { k = index(substr(v, 2), "\""); return k ? substr(v, 2, k - 1) : substr(v, 2) }
   if (q == "'") {
     for (k = 2; k <= length(v); k++) { c = substr(v, k, 1); if (c == "'") { if (substr(v, k + 1, 1) == "'") { out = out "'"; k++; continue } return out } out = out c }
     return out
