@@ -16,11 +16,12 @@
 // Needs root; skipped without the lab prerequisites unless RAMPART_LAB_REQUIRED=1.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLabHost, destroyLabHost, labPrerequisites, type LabHost } from '../lab/lab';
+import { createJumpChain, type JumpChain } from '../lab/topology';
 import { addUsers, lockedShadowFor, plantFile } from '../lab/plant';
 import { listPids, procStat } from '../lab/proc';
 import { proveAccess } from '../src/main/remediation/accessProof';
@@ -49,6 +50,7 @@ interface JsonReport {
 describe.skipIf(!labAvailable)(`lockout guard and sshd fixes on lab hosts${pre.ok ? '' : ` (${pre.reason})`}`, { timeout: 240_000 }, () => {
   let plain: LabHost; // main config without Include: the main file is edited
   let dropin: LabHost; // main config Includes sshd_config.d/*.conf first: a drop-in is written
+  let chain: JumpChain; // a weak-ssh target reachable only through a bastion
   let dir: string;
   const jobs = new Set<string>();
   const spawned: number[] = [];
@@ -131,7 +133,7 @@ describe.skipIf(!labAvailable)(`lockout guard and sshd fixes on lab hosts${pre.o
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'rampart-access-lab-'));
-    [plain, dropin] = await Promise.all([
+    [plain, dropin, chain] = await Promise.all([
       createLabHost({
         scenario: 'weak-ssh',
         network: {
@@ -143,8 +145,12 @@ describe.skipIf(!labAvailable)(`lockout guard and sshd fixes on lab hosts${pre.o
           },
         },
       }),
-      createLabHost({ scenario: 'weak-ssh', sshdExtraConfig: 'Include /etc/ssh/sshd_config.d/*.conf' }),
+      // Also listening on 2222: Rampart reaches it there (not the default port).
+      createLabHost({ scenario: 'weak-ssh', sshdExtraConfig: 'Port 2222\nInclude /etc/ssh/sshd_config.d/*.conf' }),
+      createJumpChain({ hops: 2, scenario: 'weak-ssh' }),
     ]);
+    // One key for both hops (as --identity is).
+    appendFileSync(path.join(chain.bastion.etcDir, 'ssh', 'authorized_keys_root'), readFileSync(`${chain.target.identityFile}.pub`));
     // A non-root login with passwordless sudo: the fix runs through sudo -n, the proof checks sudo.
     addUsers(plain, [{ name: FIXER, uid: 4411, gid: 4411, home: '/nonexistent', shell: '/bin/sh', password: 'disabled' }]);
     plantFile(path.join(plain.etcDir, 'ssh', `authorized_keys_${FIXER}`), readFileSync(`${plain.identityFile}.pub`), { mode: 0o600, uid: 4411, gid: 4411 });
@@ -161,6 +167,7 @@ describe.skipIf(!labAvailable)(`lockout guard and sshd fixes on lab hosts${pre.o
       }
     }
     for (const h of [plain, dropin]) if (h) await destroyLabHost(h).catch(() => undefined);
+    await chain?.destroy().catch(() => undefined);
     for (const j of jobs) rmSync(path.join(BACKUP_ROOT, j), { recursive: true, force: true });
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -329,6 +336,33 @@ describe.skipIf(!labAvailable)(`lockout guard and sshd fixes on lab hosts${pre.o
     const back = await cli(['fix', ...cliArgs(plain, db, FIXER), '--sudo', '--rollback', r.report!.jobId!, '--format', 'json']);
     expect(back.code, back.stderr).toBe(0);
     expect(readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('(h) through a jump host: the proof opens a new chain through the bastion; and sshd on port 2222 with a drop-in: both applied, then rolled back', async () => {
+    const db = path.join(dir, 'h.db');
+    const t = chain.target;
+    const jump = `${chain.bastion.user}@${chain.bastion.address}:${chain.bastion.port}`;
+    const tBefore = readFileSync(mainConfig(t));
+    const viaJump = ['--host', `root@${t.address}:${t.port}`, '--jump', jump, '--identity', t.identityFile, '--accept-new-host-key', '--db', db];
+    const r = await cli(['fix', ...viaJump, '--check', 'SSH-X11-FORWARDING', '--yes', '--format', 'json', '--confirm-window', '60']);
+    expect(r.code, `${r.stderr}\n${r.stdout}`).toBe(0);
+    expect(r.report!.status).toBe('applied');
+    expect(r.report!.fixes[0]!.steps.find((s) => s.name.startsWith('prove access'))!.status).toBe('done');
+    expect(readFileSync(mainConfig(t), 'utf8')).toMatch(/^X11Forwarding no$/m);
+    const back = await cli(['fix', ...viaJump, '--rollback', r.report!.jobId!, '--format', 'json']);
+    expect(back.code, back.stderr).toBe(0);
+    expect(readFileSync(mainConfig(t)).equals(tBefore)).toBe(true);
+
+    const db2 = path.join(dir, 'h2.db');
+    const at2222 = ['--host', `root@${dropin.address}:2222`, '--identity', dropin.identityFile, '--accept-new-host-key', '--db', db2];
+    const main = readFileSync(mainConfig(dropin));
+    const d = await cli(['fix', ...at2222, '--check', 'SSH-LOGIN-GRACE-TIME', '--yes', '--format', 'json', '--confirm-window', '60']);
+    expect(d.code, `${d.stderr}\n${d.stdout}`).toBe(0);
+    expect(readFileSync(dropInFile(dropin), 'utf8')).toMatch(/^LoginGraceTime 60$/m);
+    expect(readFileSync(mainConfig(dropin)).equals(main)).toBe(true); // the main file is not touched
+    const back2 = await cli(['fix', ...at2222, '--rollback', d.report!.jobId!, '--format', 'json']);
+    expect(back2.code, back2.stderr).toBe(0);
+    expect(existsSync(dropInFile(dropin))).toBe(false);
   });
 
   it('(c) Rampart dies after the reload: the dead-man switch (setsid path, 3 s) reverts the host by itself; --rollback then finishes the job', async () => {
