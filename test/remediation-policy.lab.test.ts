@@ -5,7 +5,8 @@
 // undo its own first change. Under each policy the files (hash, mode, owner) end exactly as the
 // policy says, with the exit status, the JSON status, each fix's status, the triage and the journal.
 // Then a `rampart fix --on-failure stop` SIGKILLed mid-job: --resume goes on under stop, and
-// --rollback undoes everything the job applied.
+// --rollback undoes everything the job applied; and one SIGKILLed during the failing fix's own
+// rollback: --resume finishes that rollback and keeps the verified fix.
 // Needs root; skipped without the lab prerequisites unless RAMPART_LAB_REQUIRED=1.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -135,7 +136,7 @@ describe.skipIf(!labAvailable)(`rampart fix --on-failure on a lab host${pre.ok ?
     }
   };
 
-  let trios: Record<'all' | 'stop' | 'cont' | 'kill', Trio>;
+  let trios: Record<'all' | 'stop' | 'cont' | 'kill' | 'undo', Trio>;
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'rampart-fix-policy-'));
@@ -145,7 +146,7 @@ describe.skipIf(!labAvailable)(`rampart fix --on-failure on a lab host${pre.ok ?
     plantDir(path.dirname(root), { mode: 0o755 });
     plantDir(root, { mode: 0o755 });
     srv = plantDir(path.join(root, 'srv'), { mode: 0o755 });
-    trios = { all: trio('all'), stop: trio('stop'), cont: trio('cont'), kill: trio('kill') };
+    trios = { all: trio('all'), stop: trio('stop'), cont: trio('cont'), kill: trio('kill'), undo: trio('undo') };
     // One audit into the database: its findings are what the fixes mark fixed.
     const audit = await exec(process.execPath, [BIN, 'audit', ...conn(), '--format', 'json', '--fail-on', 'none'], 180_000);
     expect(audit.code, audit.stderr).toBe(0);
@@ -355,5 +356,39 @@ describe.skipIf(!labAvailable)(`rampart fix --on-failure on a lab host${pre.ok ?
     for (const [f, s] of t.before) expect(snap(f), f).toEqual(s);
     expect(journal(job2).status).toBe('rolled-back');
     expect(triage(t.ids[0])?.status ?? 'open').toBe('open');
+  });
+
+  it('SIGKILL during the failing fix\'s own rollback under stop: --resume finishes that rollback (fix 1 stays, fix 3 not run), then --rollback undoes the rest', async () => {
+    const t = trios.undo;
+    makeImmutable(t.bk);
+    let job: string;
+    try {
+      // Fix 2: the dump's chmod (step 3) done, the folder's (step 4) refused by the kernel; its own
+      // undo runs newest first (4, then 3): killed before the dump is put back.
+      job = await killMidJob(['fix', ...conn(), ...selection(t), '--on-failure', 'stop', '--yes', '--format', 'json'], 'chmod:undo@3');
+    } finally {
+      makeMutable(t.bk);
+    }
+    expect(snap(t.dump).mode).toBe(0o600);
+    expect(journal(job)).toEqual({
+      onFailure: 'stop',
+      status: 'applying',
+      fixes: [
+        [0, 'verified'],
+        [1, 'rolling-back'],
+        [2, 'pending'],
+      ],
+    });
+    const resumed = await cli(['fix', ...conn(), '--resume', job, '--format', 'json']);
+    expect(resumed.code, resumed.stderr).toBe(1);
+    expect(resumed.report.status).toBe('partial');
+    expect(statuses(resumed.report)).toEqual(['applied', 'rolled-back', 'not-run']);
+    expect(snap(t.a)).toEqual({ ...t.before.get(t.a)!, mode: 0o600 });
+    for (const f of [t.dump, t.bk, t.c]) expect(snap(f), f).toEqual(t.before.get(f));
+    expect(triage(t.ids[0])?.status).toBe('fixed');
+    const back = await cli(['fix', ...conn(), '--rollback', job, '--format', 'json']);
+    expect(back.code, back.stderr).toBe(0);
+    for (const [f, s] of t.before) expect(snap(f), f).toEqual(s);
+    expect(triage(t.ids[0])?.status).toBe('open');
   });
 });
