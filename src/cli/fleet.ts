@@ -2,14 +2,11 @@
 import { RampartError } from '../shared/errors';
 import { CliError } from './connect';
 import type { HostRef } from './plan';
-import type { JsonFleetFailure } from './report';
+import { oneLine, type JsonFleetFailure } from './report';
 
 // The pool lives with the audit domain (the bench uses it too).
 export { runPool } from '../main/audit/pool';
 
-function oneLine(s: string): string {
-  return s.replace(/\s*[\r\n]+\s*/g, ' ').trim();
-}
 
 /** The fleet entry of a host whose audit threw. */
 export function failureEntry(host: HostRef, e: unknown): JsonFleetFailure {

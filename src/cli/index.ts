@@ -32,6 +32,7 @@ import {
   formatMarkdown,
   formatTable,
   isFleetFailure,
+  oneLine,
   toJsonError,
   toJsonFleetReport,
   toJsonReport,
@@ -53,9 +54,6 @@ export interface CliIo {
   beforeStep?: FixIo['beforeStep'];
 }
 
-function oneLine(s: string): string {
-  return s.replace(/\s*[\r\n]+\s*/g, ' ').trim();
-}
 
 function readError(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;

@@ -9,7 +9,7 @@ import type { RunDetail, RunError, Severity } from '../shared/domain';
 import { SEVERITIES } from '../shared/domain';
 import { CliError } from './connect';
 import type { MailCommand } from './mailArgs';
-import { countBySeverity, EXIT, exitCodeFor, sortFindings, TOOL, type JsonReport } from './report';
+import { EXIT, exitCodeFor, oneLine, runReportBody, TOOL, type JsonReport } from './report';
 
 export interface MailIo {
   stdout: { write(s: string): unknown };
@@ -49,36 +49,12 @@ export function toJsonMailReport(run: RunDetail, version: string, resolver: stri
     status: run.status,
     domain: run.address,
     resolver,
-    score: run.score
-      ? {
-          overall: run.score.overall,
-          grade: run.score.grade,
-          cap: run.score.cap,
-          categories: Object.fromEntries(Object.entries(run.score.categories).map(([k, v]) => [k, { score: v.score, grade: v.grade }])),
-        }
-      : null,
-    findingCounts: countBySeverity(run.findings),
-    findings: sortFindings(run.findings).map((f) => ({
-      id: f.id,
-      checkId: f.checkId,
-      category: f.category,
-      severity: f.severity,
-      title: f.title,
-      resource: f.resource,
-      evidence: f.evidence,
-      rationale: f.rationale,
-      remediation: f.remediation,
-      references: f.references,
-      status: f.status,
-    })),
-    checks: run.checks.map((c) => ({ checkId: c.checkId, category: c.category, severity: c.severity, status: c.status, ...(c.message ? { message: c.message } : {}) })),
-    errors: run.errors,
+    ...runReportBody(run),
     dns: { queries: run.execCount, packets: 0 },
     records: (run.details as MailRecords | undefined) ?? null,
   };
 }
 
-const oneLine = (s: string): string => s.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 const countsLine = (c: Record<Severity, number>): string => SEVERITIES.filter((s) => c[s] > 0).map((s) => `${c[s]} ${s}`).join(', ') || 'none';
 
 function spfTreeLines(n: SpfTreeNode, depth: number): string[] {

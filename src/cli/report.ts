@@ -70,15 +70,9 @@ export function sortFindings<T extends Pick<Finding, 'severity' | 'checkId' | 'r
   );
 }
 
-export function toJsonReport(run: RunDetail, meta: ReportMeta): JsonReport {
+/** The part of a run's JSON report every target kind shares (hosts, mail domains): after the head. */
+export function runReportBody(run: RunDetail): Pick<JsonReport, 'score' | 'findingCounts' | 'findings' | 'checks' | 'errors'> {
   return {
-    tool: TOOL,
-    version: meta.version,
-    runId: run.id,
-    startedAt: run.startedAt,
-    finishedAt: run.finishedAt,
-    status: run.status,
-    host: { name: run.hostName, address: run.address, port: run.port, username: meta.username, os: run.os, hostKey: meta.hostKey },
     score: run.score
       ? {
           overall: run.score.overall,
@@ -112,6 +106,19 @@ export function toJsonReport(run: RunDetail, meta: ReportMeta): JsonReport {
   };
 }
 
+export function toJsonReport(run: RunDetail, meta: ReportMeta): JsonReport {
+  return {
+    tool: TOOL,
+    version: meta.version,
+    runId: run.id,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    status: run.status,
+    host: { name: run.hostName, address: run.address, port: run.port, username: meta.username, os: run.os, hostKey: meta.hostKey },
+    ...runReportBody(run),
+  };
+}
+
 export function toJsonError(version: string, code: string, message: string, details?: Record<string, unknown>): JsonErrorReport {
   return { tool: TOOL, version, status: 'failed', error: details ? { code, message, details } : { code, message } };
 }
@@ -138,7 +145,8 @@ export function exitCodeFor(run: { status: RunStatus; findings: ReadonlyArray<Pi
   return run.status === 'complete' ? EXIT.ok : EXIT.error;
 }
 
-function oneLine(s: string): string {
+/** A message on one line (remote output may hold line breaks). */
+export function oneLine(s: string): string {
   return s.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }
 
