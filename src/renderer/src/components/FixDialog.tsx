@@ -307,7 +307,9 @@ function Result({ d, report }: { d: FixDialogState; report: FixJobReport }): Rea
           </table>
           <p className="small" data-testid="fix-backups">
             The modes and owners before the job are in <span className="mono">{report.backupDir}/restore.sh</span> on the host (as root:{' '}
-            <span className="mono">sh {report.backupDir}/restore.sh</span>). Roll the job back again from the fix history once the cause is fixed.
+            <span className="mono">sh {report.backupDir}/restore.sh</span>
+            {report.onFailure !== 'rollback-all' ? ': it puts back every file of the job, those of the fixes that stayed applied too' : ''}). Roll the job back again from the fix
+            history once the cause is fixed.
           </p>
         </div>
       )}
