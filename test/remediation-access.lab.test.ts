@@ -24,6 +24,7 @@ import { createLabHost, destroyLabHost, labPrerequisites, type LabHost } from '.
 import { createJumpChain, type JumpChain } from '../lab/topology';
 import { addUsers, lockedShadowFor, plantFile } from '../lab/plant';
 import { listPids, procStat } from '../lab/proc';
+import { lockoutGuardOf, type LockoutGuard } from '../src/main/remediation/accessFixes';
 import { proveAccess } from '../src/main/remediation/accessProof';
 import { armCommand, deadmanPaths, deadmanScript, disarmCommand, parseArm, parseDisarm } from '../src/main/remediation/deadman';
 import { FixEngine, type EngineOptions, type JobReport } from '../src/main/remediation/engine';
@@ -44,6 +45,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 interface JsonReport {
   jobId: string | null;
   status: string;
+  lockoutGuard?: { armed: boolean; newSessionOk: boolean | null; restoredBy: string };
   fixes: Array<{ checkId: string; status: string; steps: Array<{ name: string; status: string; detail: string }>; verification: { checksRerun: string[]; stillFailing: string[] } }>;
 }
 
@@ -124,7 +126,11 @@ describe.skipIf(!labAvailable)(`lockout guard and sshd fixes on lab hosts${pre.o
     return listPids().filter((p) => {
       if (procStat(p)?.state === 'Z') return false;
       try {
-        return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(`${BACKUP_ROOT}/${jobId}/deadman-`);
+        // The timer's argv names its script as one argument (a session shell whose command text
+        // merely mentions the path does not count).
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8')
+          .split('\0')
+          .some((a) => a.startsWith(`${BACKUP_ROOT}/${jobId}/deadman-`) && /\/deadman-\d+\.sh$/.test(a));
       } catch {
         return false;
       }
@@ -189,6 +195,7 @@ describe.skipIf(!labAvailable)(`lockout guard and sshd fixes on lab hosts${pre.o
     const r = await cli(['fix', ...cliArgs(plain, db), ...SSH_CHECKS.flatMap((c) => ['--check', c]), '--yes', '--format', 'json', '--confirm-window', '60']);
     expect(r.code, `${r.stderr}\n${r.stdout}`).toBe(0);
     expect(r.report!.status).toBe('applied');
+    expect(r.report!.lockoutGuard).toEqual({ armed: true, newSessionOk: true, restoredBy: 'none' });
     expect(r.report!.fixes.map((f) => f.checkId).sort()).toEqual([...SSH_CHECKS].sort());
     for (const f of r.report!.fixes) {
       expect(f.status).toBe('applied');
@@ -218,6 +225,7 @@ describe.skipIf(!labAvailable)(`lockout guard and sshd fixes on lab hosts${pre.o
     const back = await cli(['fix', ...cliArgs(plain, db), '--rollback', jobId, '--format', 'json']);
     expect(back.code, back.stderr).toBe(0);
     expect(back.report!.status).toBe('rolled-back');
+    expect(back.report!.lockoutGuard).toEqual({ armed: true, newSessionOk: true, restoredBy: 'session' });
     expect(readFileSync(file).equals(before)).toBe(true);
     expect(hupCount(plain)).toBeGreaterThan(hups + 4);
     expect(sshWithCipher(plain, 'aes128-cbc')).toBe(0); // reloaded with the old config
@@ -230,6 +238,7 @@ describe.skipIf(!labAvailable)(`lockout guard and sshd fixes on lab hosts${pre.o
     expect(existsSync(dropInFile(dropin))).toBe(false);
     const { engine, conns, store } = await engineFor(dropin, db, {}, { faultSettings: [['AllowUsers', 'nobody-rampart-test']] });
     let report: JobReport;
+    let guard: LockoutGuard | null;
     try {
       const { plan, skipped } = await engine.plan({ checkIds: ['SSH-X11-FORWARDING'] });
       expect(skipped).toEqual([]);
@@ -238,11 +247,13 @@ describe.skipIf(!labAvailable)(`lockout guard and sshd fixes on lab hosts${pre.o
       expect(c.kind === 'sshd-setting' && c.where).toBe('drop-in');
       report = await engine.apply(plan, 'test');
       jobs.add(report.jobId);
+      guard = lockoutGuardOf(engine.journal.steps(report.jobId));
     } finally {
       for (const c of conns) c.close();
       store.close();
     }
     expect(report.status).toBe('rolled-back');
+    expect(guard).toEqual({ armed: true, newSessionOk: false, restoredBy: 'session' });
     const steps = report.fixes[0]!.steps;
     const proof = steps.find((s) => s.name.startsWith('prove access'))!;
     expect(proof.status).toBe('failed');
@@ -272,16 +283,19 @@ describe.skipIf(!labAvailable)(`lockout guard and sshd fixes on lab hosts${pre.o
       { faultSettings: [['AllowUsers', 'nobody-rampart-test']], deadmanSeconds: 4 },
     );
     let report: JobReport;
+    let guard: LockoutGuard | null;
     const started = Date.now();
     try {
       const { plan } = await engine.plan({ checkIds: ['SSH-MAX-AUTH-TRIES'] });
       report = await engine.apply(plan, 'test');
       jobs.add(report.jobId);
+      guard = lockoutGuardOf(engine.journal.steps(report.jobId));
     } finally {
       for (const c of conns) c.close();
       store.close();
     }
     expect(report.status, JSON.stringify(report, null, 1)).toBe('rolled-back');
+    expect(guard).toEqual({ armed: true, newSessionOk: false, restoredBy: 'timer' });
     const steps = report.fixes[0]!.steps;
     expect(steps.find((s) => s.name.startsWith('prove access'))!.status).toBe('failed');
     expect(steps.find((s) => s.name.startsWith('arm dead-man'))!.detail).toMatch(/session is gone/);
@@ -303,15 +317,19 @@ describe.skipIf(!labAvailable)(`lockout guard and sshd fixes on lab hosts${pre.o
     const hups = hupCount(plain);
     const { engine, conns, store } = await engineFor(plain, db, {}, { faultSettings: [['LoginGraceTime', 'not-a-time']] });
     let report: JobReport;
+    let guard: LockoutGuard | null;
     try {
       const { plan } = await engine.plan({ checkIds: ['SSH-X11-FORWARDING'] });
       report = await engine.apply(plan, 'test');
       jobs.add(report.jobId);
+      guard = lockoutGuardOf(engine.journal.steps(report.jobId));
     } finally {
       for (const c of conns) c.close();
       store.close();
     }
     expect(report.status).toBe('rolled-back');
+    // Armed, then disarmed by the rollback: no proof ran, the file put back through the session.
+    expect(guard).toEqual({ armed: true, newSessionOk: null, restoredBy: 'session' });
     const steps = report.fixes[0]!.steps;
     expect(steps.find((s) => s.name === 'sshd -t')).toMatchObject({ status: 'failed' });
     expect(steps.find((s) => s.name === 'sshd -t')!.detail).toMatch(/sshd -t rejects the config/);
@@ -414,6 +432,7 @@ describe.skipIf(!labAvailable)(`lockout guard and sshd fixes on lab hosts${pre.o
     const back = await cli(['fix', ...cliArgs(plain, db), '--rollback', jobId, '--format', 'json']);
     expect(back.code, back.stderr).toBe(0);
     expect(back.report!.status).toBe('rolled-back');
+    expect(back.report!.lockoutGuard).toEqual({ armed: true, newSessionOk: null, restoredBy: 'timer' });
     const arm = back.report!.fixes[0]!.steps.find((s) => s.name.startsWith('arm dead-man'))!;
     expect(arm.detail).toMatch(/had fired/);
     expect(readFileSync(file).equals(before)).toBe(true);

@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Journal } from '../main/remediation/journal';
 import { proveAccess } from '../main/remediation/accessProof';
+import { lockoutGuardOf, type LockoutGuard } from '../main/remediation/accessFixes';
 import { DEFAULT_DEADMAN_SECONDS } from '../main/remediation/deadman';
 
 /**
@@ -49,6 +50,8 @@ export interface JsonFixReport {
   host: { name: string; address: string; port: number; username: string };
   status: FixRunStatus;
   fixes: FixReport[];
+  /** Jobs with an sshd fix only: the lockout guard (armed, the new-connection proof, what restored). */
+  lockoutGuard?: LockoutGuard;
 }
 
 function skippedFix(s: Skipped): FixReport {
@@ -240,7 +243,8 @@ export async function fixCommand(cmd: FixCommand, io: FixIo, version: string): P
     };
     const fromJob = (job: JobReport, extra: FixReport[] = [], requestedRollback = false): number => {
       const status = job.status as FixRunStatus;
-      emit({ ...head, jobId: job.jobId, status, fixes: [...job.fixes, ...extra] }, job);
+      const guard = lockoutGuardOf(engine.journal.steps(job.jobId));
+      emit({ ...head, jobId: job.jobId, status, fixes: [...job.fixes, ...extra], ...(guard ? { lockoutGuard: guard } : {}) }, job);
       // A rollback that was asked for and completed did what was asked.
       if (requestedRollback && status === 'rolled-back') return FIX_EXIT.applied;
       if ((status === 'rolled-back' || status === 'refused') && job.message) io.stderr.write(`rampart: error: the fix was ${status === 'refused' ? 'refused' : 'rolled back'}: ${job.message}\n`);

@@ -3,7 +3,7 @@
 // lockout refusals at plan time.
 import { describe, expect, it } from 'vitest';
 import { parseSshdT } from '../audit/parsers/sshd';
-import { dropInFolder, planAccessFix, reloadCommand, setSshdOptions, validateCommand, type AccessPlanContext } from './accessFixes';
+import { dropInFolder, lockoutGuardOf, planAccessFix, reloadCommand, setSshdOptions, validateCommand, type AccessPlanContext } from './accessFixes';
 import { FixNotApplicable, type FindingRef } from './types';
 
 const MAIN = `# This is the sshd server system-wide configuration file.
@@ -119,5 +119,16 @@ describe('planAccessFix refusals (lockout)', () => {
 
   it('refuses any sshd change without a way to prove access with a new connection', async () => {
     await expect(planAccessFix(finding('SSH-X11-FORWARDING', 'X11Forwarding'), facts(), ctx({ loginUser: 'admin', loginAuth: 'publickey' }), 0)).rejects.toThrow(/no way to open a new connection/);
+  });
+});
+
+describe('lockoutGuardOf', () => {
+  const step = (kind: string, status: string, detail: string | null = null) => ({ kind, status, detail }) as Parameters<typeof lockoutGuardOf>[0][number];
+  it('is null without an access fix, and tells armed / proof / what restored', () => {
+    expect(lockoutGuardOf([step('chmod', 'done')])).toBeNull();
+    expect(lockoutGuardOf([step('deadman-arm', 'done'), step('access-proof', 'done'), step('sshd-write', 'done')])).toEqual({ armed: true, newSessionOk: true, restoredBy: 'none' });
+    expect(lockoutGuardOf([step('deadman-arm', 'undone'), step('access-proof', 'failed'), step('sshd-write', 'undone', 'restored through the current session: …')])).toEqual({ armed: true, newSessionOk: false, restoredBy: 'session' });
+    expect(lockoutGuardOf([step('deadman-arm', 'undone'), step('access-proof', 'pending'), step('sshd-write', 'undone', 'restored by the dead-man switch (fired …)')])).toEqual({ armed: true, newSessionOk: null, restoredBy: 'timer' });
+    expect(lockoutGuardOf([step('deadman-arm', 'pending')])).toEqual({ armed: false, newSessionOk: null, restoredBy: 'none' });
   });
 });

@@ -724,3 +724,26 @@ function deadmanPathsText(backupDir: string, fixIndex: number): string {
 export function accessFixPaths(a: SshdSettingPlan): string[] {
   return [a.file.path];
 }
+
+/** The JSON report's `lockoutGuard` (issue 11 CLI contract), from a job's journaled steps. */
+export interface LockoutGuard {
+  /** A dead-man switch was armed on the host. */
+  armed: boolean;
+  /** Every new-connection proof that ran logged in (null: none ran). */
+  newSessionOk: boolean | null;
+  /** What put an access change back: nothing needed, the current session, or the dead-man switch. */
+  restoredBy: 'none' | 'session' | 'timer';
+}
+
+/** null when the job has no access fix. */
+export function lockoutGuardOf(steps: ReadonlyArray<Pick<StepRow, 'kind' | 'status' | 'detail'>>): LockoutGuard | null {
+  const arms = steps.filter((s) => s.kind === 'deadman-arm');
+  if (!arms.length) return null;
+  const proofs = steps.filter((s) => s.kind === 'access-proof' && (s.status === 'done' || s.status === 'failed'));
+  const writes = steps.filter((s) => s.kind === 'sshd-write' && s.status === 'undone');
+  return {
+    armed: arms.some((s) => s.status !== 'pending' && s.status !== 'skipped'),
+    newSessionOk: proofs.length ? proofs.every((s) => s.status === 'done') : null,
+    restoredBy: writes.some((s) => s.detail?.startsWith('restored by the dead-man switch')) ? 'timer' : writes.length ? 'session' : 'none',
+  };
+}
