@@ -17,20 +17,10 @@ import { SessionPool } from '../src/main/ssh/pool';
 import { shQuote, shQuoteBytes } from '../src/main/ssh/quote';
 import { Store } from '../src/main/store/store';
 import { startTestKeyring, type TestKeyring } from './support/keyring';
+import { refusal } from './support/refusal';
 
 const labOk = labPrerequisites().ok && wireGuardPrerequisites().ok;
 const run = labOk || process.env.RAMPART_LAB_REQUIRED === '1';
-
-async function refusal(p: Promise<unknown>, code: string): Promise<RampartError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(RampartError);
-    expect((e as RampartError).code, (e as Error).message).toBe(code);
-    return e as RampartError;
-  }
-  throw new Error(`expected ${code}, but it succeeded`);
-}
 
 describe.runIf(run)('connection layer against lab hosts', () => {
   let dir: string;

@@ -23,8 +23,8 @@ import { shQuote } from '../src/main/ssh/quote';
 import { execPrivileged } from '../src/main/ssh/sudo';
 import { Store } from '../src/main/store/store';
 import type { RunDetail, SudoMode } from '../src/shared/domain';
-import { RampartError } from '../src/shared/errors';
 import { startTestKeyring, type TestKeyring } from './support/keyring';
+import { refusal } from './support/refusal';
 
 const labAvailable = labPrerequisites().ok || process.env.RAMPART_LAB_REQUIRED === '1';
 const TEST_TIMEOUT_MS = 120_000;
@@ -133,16 +133,6 @@ describe.runIf(labAvailable)('the sudo password never reaches a shell (test/sudo
     }
   }
 
-  async function refusedWith(p: Promise<unknown>, code: string): Promise<RampartError> {
-    try {
-      await p;
-    } catch (e) {
-      expect(e).toBeInstanceOf(RampartError);
-      expect((e as RampartError).code, (e as Error).message).toBe(code);
-      return e as RampartError;
-    }
-    throw new Error(`expected ${code}, but sudo ran the command`);
-  }
 
   /** A root audit: complete, nothing needs-sudo, no sudo error. */
   function expectRootRun(run: RunDetail): void {
@@ -199,13 +189,13 @@ describe.runIf(labAvailable)('the sudo password never reaches a shell (test/sudo
     expect(r.stderr).toBe('');
     expectRootRun(await audit('typer', 'sudo-password', hostile));
     // sudo -n (no password stored) is refused with the typed error, not a crash or a hang.
-    await refusedWith(privileged('typer', 'sudo-n', null, { noCache: true }), 'SUDO_PASSWORD_REQUIRED');
+    await refusal(privileged('typer', 'sudo-n', null, { noCache: true }), 'SUDO_PASSWORD_REQUIRED');
     expectPasswordNowhere();
   }, TEST_TIMEOUT_MS);
 
   it('(c) a wrong password: SUDO_DENIED after one attempt; the audit falls back to unprivileged with needs-sudo', async () => {
     const attemptsBefore = (existsSync(sudoLog) ? readFileSync(sudoLog, 'utf8') : '').split('incorrect password attempt').length;
-    const e = await refusedWith(privileged('typer', 'sudo-password', 'not-the-password', { noCache: true }), 'SUDO_DENIED');
+    const e = await refusal(privileged('typer', 'sudo-password', 'not-the-password', { noCache: true }), 'SUDO_DENIED');
     expect(e.message).toMatch(/rejected the stored password/);
     const run = await audit('typer', 'sudo-password', 'not-the-password');
     expect(run.errors.find((x) => x.section === 'sudo')?.message).toMatch(/rejected the stored password.*Collected without root/);
@@ -265,8 +255,8 @@ describe.runIf(labAvailable)('the sudo password never reaches a shell (test/sudo
     } finally {
       conn.close();
     }
-    await refusedWith(privileged('tipper', 'sudo-n', null), 'SUDO_PASSWORD_REQUIRED');
-    const e = await refusedWith(privileged('tipper', 'sudo-password', 'falsch', { noCache: true }), 'SUDO_DENIED');
+    await refusal(privileged('tipper', 'sudo-n', null), 'SUDO_PASSWORD_REQUIRED');
+    const e = await refusal(privileged('tipper', 'sudo-password', 'falsch', { noCache: true }), 'SUDO_DENIED');
     expect(e.message).toMatch(/rejected the stored password/);
     expect(await privileged('tipper', 'sudo-password', hostile, { noCache: true })).toMatchObject({ uid: 0, passwordUsed: true, stdout: '0\nstdin-after-start\n' });
     const denied = await audit('tipper', 'sudo-n', null);
