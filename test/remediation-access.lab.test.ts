@@ -383,6 +383,25 @@ describe.skipIf(!labAvailable)(`lockout guard and sshd fixes on lab hosts${pre.o
     expect(existsSync(dropInFile(dropin))).toBe(false);
   });
 
+  it('(i) the other sshd fixes (passwords, keyboard-interactive, empty passwords, grace time, kex, MACs, host-key algorithms) apply, are proven and verified; --rollback restores byte-identical', async () => {
+    const db = path.join(dir, 'i.db');
+    const file = mainConfig(plain);
+    const before = readFileSync(file);
+    const checks = ['SSH-PASSWORD-AUTH', 'SSH-PERMIT-EMPTY-PASSWORDS', 'SSH-LOGIN-GRACE-TIME', 'SSH-WEAK-KEX', 'SSH-WEAK-MACS', 'SSH-WEAK-HOSTKEY-ALGORITHMS'];
+    const r = await cli(['fix', ...cliArgs(plain, db), ...checks.flatMap((c) => ['--check', c]), '--yes', '--format', 'json', '--confirm-window', '60']);
+    expect(r.code, `${r.stderr}\n${r.stdout}`).toBe(0);
+    expect(r.report!.status).toBe('applied');
+    // SSH-PASSWORD-AUTH has two findings here (PasswordAuthentication and KbdInteractiveAuthentication).
+    expect(r.report!.fixes.map((f) => f.checkId).sort()).toEqual([...checks, 'SSH-PASSWORD-AUTH'].sort());
+    const after = readFileSync(file, 'utf8');
+    for (const line of ['PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'PermitEmptyPasswords no', 'LoginGraceTime 60']) expect(after).toMatch(new RegExp(`^${line}$`, 'm'));
+    expect(after).toMatch(/^KexAlgorithms (?!.*sha1)[a-z0-9@.,-]+$/m);
+    expect(await canLogIn(plain)).toBe(true);
+    const back = await cli(['fix', ...cliArgs(plain, db), '--rollback', r.report!.jobId!, '--format', 'json']);
+    expect(back.code, back.stderr).toBe(0);
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+
   it('(c) Rampart dies after the reload: the dead-man switch (setsid path, 3 s) reverts the host by itself; --rollback then finishes the job', async () => {
     const db = path.join(dir, 'c.db');
     const file = mainConfig(plain);
