@@ -550,8 +550,13 @@ export async function runAccessStep(step: StepRow, a: SshdSettingPlan, ctx: Acce
     case 'access-proof': {
       ctx.progress('Proving access: logging in with a NEW SSH connection, as Rampart reached the host');
       const started = Date.now();
+      const prove = ctx.access?.proveAccess;
+      if (!prove) {
+        const msg = 'this run has no way to open a new SSH connection to prove access: the change is not kept';
+        return { status: 'failed', detail: msg, failure: msg };
+      }
       try {
-        const detail = await ctx.access!.proveAccess!(a.needsRoot);
+        const detail = await prove(a.needsRoot);
         return { status: 'done', detail: `a new connection logged in after ${((Date.now() - started) / 1000).toFixed(1)} s: ${detail}` };
       } catch (e) {
         const msg = `a new SSH connection could not log in after the change (${oneLine((e as Error).message)}): the change would lock Rampart out`;

@@ -18,6 +18,7 @@ import type { SshConnection } from '../ssh/connection';
 import { openHostConnection, type ConnectDeps } from '../ssh/hostConnect';
 import type { Db } from '../store/db';
 import type { Store } from '../store/store';
+import { proveAccess } from './accessProof';
 import { FIXES } from './catalog';
 import { FixEngine, fixDiff, fixStatusOf, jobReport, type JobReport, type Preview, type Skipped } from './engine';
 import { Journal, type JobRow } from './journal';
@@ -146,11 +147,12 @@ export class RemediationService {
             (jobId, status) => emit({ jobId, kind: 'job', seq: null, name: 'job', status, detail: '' }),
           )
         : this.journal;
+      const sudo = { mode: host.sudo, password: sudoPassword, host: host.name };
       const engine = new FixEngine(
         first,
         {
           host: { hostId: host.id, name: host.name, address: host.address, port: host.port, username: host.username },
-          sudo: { mode: host.sudo, password: sudoPassword, host: host.name },
+          sudo,
           sshdConfigPath: host.sshdConfigPath,
           scanRoots: host.scanRoots,
           vpn: { only: host.vpnOnly, interface: host.vpnInterface, subnet: host.vpnSubnet },
@@ -159,6 +161,9 @@ export class RemediationService {
           store: this.deps.store,
           journal,
           reconnect: open,
+          // The lockout guard of the sshd fixes: a NEW connection made as this one (keys only:
+          // connection.ts offers no password), then the profile's sudo must give root.
+          access: { loginUser: host.username, loginAuth: 'publickey', proveAccess: (root: boolean) => proveAccess({ open: () => openHostConnection(this.connect, host.id), sudo }, root) },
           ...(this.deps.backupRoot ? { backupRoot: this.deps.backupRoot } : {}),
           ...(hooks?.jobId ? { onProgress: (m: string) => emit({ jobId: hooks.jobId!, kind: 'message', seq: null, name: 'progress', status: 'info', detail: m }) } : {}),
         },
