@@ -177,7 +177,8 @@ export interface Preview {
 
 const sevRank = (s: Severity): number => SEVERITIES.indexOf(s);
 
-type Verification = { checksRerun: string[]; stillFailing: string[] };
+/** `downgraded`: the finding is still there at a lower severity (an sshd fix by design): verified, but not fixed. */
+type Verification = { checksRerun: string[]; stillFailing: string[]; downgraded?: boolean };
 
 /** Steps that change the host (a dropped one may or may not have run). */
 const MUTATIONS: readonly StepKind[] = ['chmod', 'file-write', 'compose-up', 'restart', 'deadman-arm', 'sshd-write', 'sshd-reload'];
@@ -509,7 +510,7 @@ export class FixEngine {
         const fix = plan.fixes[step.fixIndex]!;
         this.progress(`Verifying: re-running ${fix.recheck.checks.join(', ')}`);
         const v = await this.verifyFix(plan, step.fixIndex);
-        verification.set(step.fixIndex, { checksRerun: v.checksRerun, stillFailing: v.stillFailing });
+        verification.set(step.fixIndex, { checksRerun: v.checksRerun, stillFailing: v.stillFailing, ...(v.downgraded ? { downgraded: true } : {}) });
         if (v.problem) failure = `verification failed: ${v.problem}`;
         this.journal.stepFinished(jobId, step.seq, v.problem ? 'failed' : 'done', v.problem ?? `${fix.checkId} no longer finds ${fix.resource}; no new finding on it`);
         this.journal.setJobStatus(jobId, 'applying');
@@ -611,7 +612,9 @@ export class FixEngine {
             ? 'refused'
             : 'rolled-back';
     this.journal.setJobStatus(jobId, status, message);
-    this.markFixed(plan, verified);
+    // A finding still present at a lower severity stays open (at its new severity): a later audit
+    // must not reopen it as a regression of something Rampart called fixed.
+    this.markFixed(plan, verified.filter((i) => !verification.get(i)?.downgraded));
     return this.report(jobId, status === 'applied' ? null : message, verification, leftovers);
   }
 
@@ -629,7 +632,7 @@ export class FixEngine {
     return r;
   }
 
-  private async verifyFix(plan: Plan, i: number): Promise<{ problem: string | null; checksRerun: string[]; stillFailing: string[] }> {
+  private async verifyFix(plan: Plan, i: number): Promise<{ problem: string | null; checksRerun: string[]; stillFailing: string[]; downgraded?: boolean }> {
     const fix = plan.fixes[i]!;
     const states = await this.capture(fix.targets.map((t) => t.path));
     for (const [k, t] of fix.targets.entries()) {
@@ -646,7 +649,9 @@ export class FixEngine {
       return { problem: `${fix.checkId} could not be re-checked: ${own?.status ?? 'missing'}${own?.message ? ` (${own.message})` : ''}`, checksRerun: checks, stillFailing: [] };
     // An sshd fix may leave its finding at a lower severity by design (PermitRootLogin
     // prohibit-password: root with a key only, low): resolved is "not as severe as planned".
-    const still = evaluation.findings.filter((f) => f.id === fix.findingId && !(fix.container?.kind === 'sshd-setting' && sevRank(f.severity) > sevRank(fix.severity)));
+    const lower = (f: { severity: Severity }): boolean => fix.container?.kind === 'sshd-setting' && sevRank(f.severity) > sevRank(fix.severity);
+    const still = evaluation.findings.filter((f) => f.id === fix.findingId && !lower(f));
+    const downgraded = evaluation.findings.some((f) => f.id === fix.findingId && lower(f));
     const fresh = evaluation.findings.filter((f) => f.resource === fix.resource && f.id !== fix.findingId && !plan.findingsBefore.includes(f.id) && sevRank(f.severity) <= sevRank(fix.severity));
     const stillFailing = [...still, ...fresh].map((f) => `${f.checkId} ${f.resource}`);
     const problem = still.length
@@ -654,7 +659,7 @@ export class FixEngine {
       : fresh.length
         ? `a new ${fresh[0]!.severity} finding on ${fix.resource}: ${fresh[0]!.checkId}: ${fresh[0]!.evidence}`
         : null;
-    return { problem, checksRerun: checks, stillFailing };
+    return { problem, checksRerun: checks, stillFailing, ...(downgraded ? { downgraded } : {}) };
   }
 
   /** Verified fixes mark their findings fixed, with the job id (only findings a stored run knows carry triage). */
