@@ -4,63 +4,21 @@
 // job already rolled back), the typed host name of a high-risk plan, and the history / unfinished
 // / job views read from the journal. Applying against a real host is the e2e suite's job
 // (e2e/remediation.e2e.test.ts).
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IpcError, RampartError, type Result } from '../shared/errors';
+import { describe, expect, it } from 'vitest';
+import { issuePaths, useHandlerHarness } from '../../test/support/handlers';
+import { RampartError } from '../shared/errors';
 import { FixJobDetail, FixJobSummary } from '../shared/ipc/remediation';
-import { createHandlers, type Handlers } from './handlers';
 import { buildSteps } from './remediation/engine';
 import { Journal } from './remediation/journal';
 import { checkTypedHostName } from './remediation/service';
 import type { Plan } from './remediation/types';
-import type { SecretStore } from './secrets/secretStore';
-import { createServices, type Services } from './services';
 
-const noSecrets: SecretStore = {
-  get: () => Promise.reject(new Error('keychain not expected')),
-  set: () => Promise.reject(new Error('keychain not expected')),
-  delete: () => Promise.reject(new Error('keychain not expected')),
-  accounts: () => Promise.reject(new Error('keychain not expected')),
-};
-
-let dir: string;
-let services: Services;
-let h: Handlers;
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-handlers-fix-'));
-  services = createServices({ dbFile: path.join(dir, 'rampart.db'), secrets: noSecrets });
-  h = createHandlers(services);
-});
-
-afterEach(() => {
-  services.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-async function ok<T = unknown>(channel: string, request: unknown): Promise<T> {
-  const res = await h.invoke(channel, request);
-  if (!res.ok) throw new Error(`${channel} failed: ${res.error.code} ${res.error.message}`);
-  return res.data as T;
-}
-
-async function fail(channel: string, request: unknown): Promise<IpcError> {
-  const res: Result<unknown> = await h.invoke(channel, request);
-  expect(res.ok, `${channel} should fail`).toBe(false);
-  if (res.ok) throw new Error('unreachable');
-  expect(IpcError.safeParse(res.error).success).toBe(true);
-  return res.error;
-}
-
-function issuePaths(e: IpcError): string[] {
-  return ((e.details?.issues ?? []) as Array<{ path: string[] }>).map((i) => i.path.join('.'));
-}
+const harness = useHandlerHarness('rampart-handlers-fix-');
+const { ok, fail } = harness;
 
 // Documentation addresses: nothing here may connect anywhere.
 function addHost(name = 'web-1', address = '192.0.2.10'): number {
-  return services.store.addHost({
+  return harness.services.store.addHost({
     name,
     address,
     port: 22,
@@ -141,7 +99,7 @@ describe('remediation channels', () => {
   it('history, unfinished and job read the journal; rollback/resume check the job belongs to the host', async () => {
     const hostId = addHost();
     const other = addHost('db-1', '192.0.2.20');
-    const journal = new Journal(services.store.db);
+    const journal = new Journal(harness.services.store.db);
     const p = plan(JOB, hostId);
     journal.createJob(p, buildSteps(p), 'alice (desktop app)');
     journal.stepStarted(JOB, 0);

@@ -1,58 +1,14 @@
 // Triage, finding history and run diff through the handler table, on a real temporary SQLite file.
 // Runs are saved the way the auditor saves them (triage applied, then scored), without SSH.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { issuePaths, useHandlerHarness } from '../../test/support/handlers';
 import { type CheckResult, type Finding, type Host, type RunDetail, RunDiff } from '../shared/domain';
-import { IpcError, type Result } from '../shared/errors';
 import { FindingHistory, TriageResult } from '../shared/ipc/findings';
 import { computeScore } from './audit/grading';
 import { findingKey } from './audit/engine';
-import { createHandlers, type Handlers } from './handlers';
-import type { SecretStore } from './secrets/secretStore';
-import { createServices, type Services } from './services';
 
-// No channel used here touches the keychain; anything that tried would fail loudly.
-const noSecrets: SecretStore = {
-  get: () => Promise.reject(new Error('keychain not expected')),
-  set: () => Promise.reject(new Error('keychain not expected')),
-  delete: () => Promise.reject(new Error('keychain not expected')),
-  accounts: () => Promise.reject(new Error('keychain not expected')),
-};
-
-let dir: string;
-let services: Services;
-let h: Handlers;
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-handlers-triage-'));
-  services = createServices({ dbFile: path.join(dir, 'rampart.db'), secrets: noSecrets });
-  h = createHandlers(services);
-});
-
-afterEach(() => {
-  services.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-async function ok<T = unknown>(channel: string, request: unknown): Promise<T> {
-  const res = await h.invoke(channel, request);
-  if (!res.ok) throw new Error(`${channel} failed: ${res.error.code} ${res.error.message}`);
-  return res.data as T;
-}
-
-async function fail(channel: string, request: unknown): Promise<IpcError> {
-  const res: Result<unknown> = await h.invoke(channel, request);
-  expect(res.ok, `${channel} should fail`).toBe(false);
-  if (res.ok) throw new Error('unreachable');
-  expect(IpcError.safeParse(res.error).success).toBe(true);
-  return res.error;
-}
-
-function issuePaths(e: IpcError): string[] {
-  return ((e.details?.issues ?? []) as Array<{ path: string[] }>).map((i) => i.path.join('.'));
-}
+const harness = useHandlerHarness('rampart-handlers-triage-');
+const { ok, fail } = harness;
 
 const HOST_KEY = '10.213.0.2:22';
 
@@ -89,8 +45,8 @@ function findingsOf(specs: Spec[]): Finding[] {
 /** Saves a run as the auditor does: triage applied to fresh findings, then scored. */
 function saveRun(host: Host, startedAt: string, specs: Spec[]): string {
   const checks = checksOf(specs);
-  const findings = services.store.applyTriage(findingsOf(specs), new Date(startedAt));
-  return services.store.saveRun({
+  const findings = harness.services.store.applyTriage(findingsOf(specs), new Date(startedAt));
+  return harness.services.store.saveRun({
     hostId: host.id,
     hostName: host.name,
     address: host.address,
@@ -247,8 +203,8 @@ describe('findings:triage', () => {
       expect(issuePaths(e)).toEqual(['expiresAt']);
       expect(e.message).toMatch(/future/);
     }
-    expect(services.store.getTriage(CRIT)).toBeNull();
-    expect(services.store.triageLog(CRIT)).toEqual([]);
+    expect(harness.services.store.getTriage(CRIT)).toBeNull();
+    expect(harness.services.store.triageLog(CRIT)).toEqual([]);
     expect((await ok<RunDetail>('runs:get', { runId })).findings.every((f) => f.status === 'open')).toBe(true);
   });
 
