@@ -7,59 +7,22 @@
 // leave the files as before (hash, mode, owner) or say rollback-incomplete with instructions.
 // Needs root; skipped without the lab prerequisites unless RAMPART_LAB_REQUIRED=1.
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { appendFileSync, chmodSync, existsSync, lstatSync, readFileSync, readdirSync, rmSync, rmdirSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, lstatSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { createLabHost, destroyLabHost, labPrerequisites, type LabHost } from '../lab/lab';
 import { addUsers, bindInHost, canary, keyPair, lockedShadowFor, plantDir, plantFile, plantRootOf } from '../lab/plant';
-import { listPids, procStat } from '../lab/proc';
 import { FixEngine, type EngineOptions, type JobReport } from '../src/main/remediation/engine';
 import { connect, type SshConnection } from '../src/main/ssh/connection';
 import { findingKey } from '../src/main/audit/engine';
 import { Store } from '../src/main/store/store';
 import { FixJobReport, FixPreview } from '../src/shared/ipc/remediation';
-import { BIN, exec, ROOT, VERSION, type Result } from './support/cliContract';
+import { BIN, exec, ROOT, type Result } from './support/cliContract';
+import { BACKUP_ROOT, dropConnections as dropHostConnections, killMidJob as killMidJobIn, removeJobBackups, snap, type Snap, FIX_REPORT as REPORT, type FixReport as Report } from './support/remediation';
 
 const pre = labPrerequisites();
 const labAvailable = pre.ok || process.env.RAMPART_LAB_REQUIRED === '1';
-
-const BACKUP_ROOT = '/var/lib/rampart/backups';
-
-const STEP = z.strictObject({ name: z.string(), status: z.string(), detail: z.string() });
-const FIX = z.strictObject({
-  findingId: z.string(),
-  checkId: z.string(),
-  fixId: z.string().nullable(),
-  resource: z.string(),
-  status: z.enum(['planned', 'applied', 'rolled-back', 'rollback-incomplete', 'refused', 'not-run']),
-  steps: z.array(STEP),
-  diff: z.string().nullable(),
-  verification: z.strictObject({ checksRerun: z.array(z.string()), stillFailing: z.array(z.string()) }),
-});
-const REPORT = z.strictObject({
-  tool: z.literal('rampart'),
-  version: z.literal(VERSION),
-  jobId: z.uuid().nullable(),
-  host: z.strictObject({ name: z.string(), address: z.string(), port: z.number().int(), username: z.string() }),
-  status: z.enum(['applied', 'rolled-back', 'rollback-incomplete', 'dry-run', 'refused']),
-  fixes: z.array(FIX),
-});
-type Report = z.infer<typeof REPORT>;
-
-interface Snap {
-  mode: number;
-  uid: number;
-  gid: number;
-  sha256: string | null;
-}
-/** What the file is on disk (lab hosts share the machine's filesystem). */
-function snap(p: string): Snap {
-  const s = lstatSync(p);
-  return { mode: s.mode & 0o7777, uid: s.uid, gid: s.gid, sha256: s.isFile() ? createHash('sha256').update(readFileSync(p)).digest('hex') : null };
-}
 
 const FIXER = 'fixer';
 const NOSUDO = 'nosudo';
@@ -121,11 +84,7 @@ describe.skipIf(!labAvailable)(`rampart fix: file fixes on a lab host${pre.ok ? 
   }
 
   /** Drops every SSH connection to the lab host (kills its sshd's per-connection children by pid). */
-  function dropConnections(): number {
-    const kids = listPids().filter((p) => procStat(p)?.ppid === host.pid);
-    for (const p of kids) process.kill(p, 'SIGKILL');
-    return kids.length;
-  }
+  const dropConnections = (): number => dropHostConnections(host);
 
   function plantSecret(rel: string, mode = 0o644, uid = 1234): { hostPath: string; resource: string; before: Snap } {
     const secret = canary('fix');
@@ -177,15 +136,7 @@ describe.skipIf(!labAvailable)(`rampart fix: file fixes on a lab host${pre.ok ? 
   afterAll(async () => {
     if (host) await destroyLabHost(host).catch(() => undefined);
     if (host) rmSync(plantRootOf(host.name), { recursive: true, force: true });
-    // Backups of this file's jobs only; the parents only if nothing else is left in them.
-    for (const j of jobs) rmSync(path.join(BACKUP_ROOT, j), { recursive: true, force: true });
-    for (const d of [BACKUP_ROOT, path.dirname(BACKUP_ROOT)]) {
-      try {
-        if (existsSync(d) && readdirSync(d).length === 0) rmdirSync(d);
-      } catch {
-        /* another job's backups */
-      }
-    }
+    removeJobBackups(jobs);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -339,35 +290,7 @@ describe.skipIf(!labAvailable)(`rampart fix: file fixes on a lab host${pre.ok ? 
   });
 
   /** Starts `rampart fix` held before a step, waits until it holds, SIGKILLs it. */
-  async function killMidJob(args: readonly string[], hold: string, journal = db): Promise<string> {
-    const env: NodeJS.ProcessEnv = { ...process.env, RAMPART_TEST_HOLD_BEFORE_STEP: hold };
-    delete env.SSH_AUTH_SOCK;
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let err = '';
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no hold: ${err}`)), 120_000);
-      child.stderr.on('data', (d: Buffer) => {
-        err += d.toString();
-        if (err.includes('test hold before step')) {
-          clearTimeout(t);
-          resolve();
-        }
-      });
-      child.on('exit', () => reject(new Error(`exited before the hold: ${err}`)));
-    });
-    const gone = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await gone;
-    const store = new Store(journal);
-    try {
-      const row = store.db.prepare("SELECT id FROM remediation_jobs WHERE status IN ('applying', 'verifying', 'rolling-back') ORDER BY created_at DESC LIMIT 1").get() as { id: string } | undefined;
-      expect(row, 'an unfinished job in the journal').toBeDefined();
-      jobs.add(row!.id);
-      return row!.id;
-    } finally {
-      store.close();
-    }
-  }
+  const killMidJob = (args: readonly string[], hold: string, journal = db): Promise<string> => killMidJobIn({ args, hold, db: journal, jobs, holdTimeoutMs: 120_000 });
 
   it('SIGKILL mid-job: an unfinished job blocks new fixes; --resume finishes it (also one killed after the chmod ran but before the journal recorded it), --rollback undoes one killed between two chmods', async () => {
     const a = plantSecret('kill/a.env');

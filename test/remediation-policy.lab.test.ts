@@ -8,55 +8,20 @@
 // --rollback undoes everything the job applied; and one SIGKILLed during the failing fix's own
 // rollback: --resume finishes that rollback and keeps the verified fix.
 // Needs root; skipped without the lab prerequisites unless RAMPART_LAB_REQUIRED=1.
-import { execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { createLabHost, destroyLabHost, labPrerequisites, type LabHost } from '../lab/lab';
 import { canary, plantDir, plantFile, plantRootOf } from '../lab/plant';
 import { findingKey } from '../src/main/audit/engine';
 import { Store } from '../src/main/store/store';
-import { BIN, exec, ROOT, VERSION, type Result } from './support/cliContract';
+import { BIN, exec, type Result } from './support/cliContract';
+import { killMidJob as killMidJobIn, removeJobBackups, snap, type Snap, POLICY_FIX_REPORT as REPORT, type PolicyFixReport as Report } from './support/remediation';
 
 const pre = labPrerequisites();
 const labAvailable = pre.ok || process.env.RAMPART_LAB_REQUIRED === '1';
-
-const BACKUP_ROOT = '/var/lib/rampart/backups';
-
-// The JSON contract, written here independently of src/cli/fix.ts.
-const FIX = z.strictObject({
-  findingId: z.string(),
-  checkId: z.string(),
-  fixId: z.string().nullable(),
-  resource: z.string(),
-  status: z.enum(['planned', 'applied', 'rolled-back', 'rollback-incomplete', 'refused', 'not-run']),
-  steps: z.array(z.strictObject({ name: z.string(), status: z.string(), detail: z.string() })),
-  diff: z.string().nullable(),
-  verification: z.strictObject({ checksRerun: z.array(z.string()), stillFailing: z.array(z.string()) }),
-});
-const REPORT = z.strictObject({
-  tool: z.literal('rampart'),
-  version: z.literal(VERSION),
-  jobId: z.uuid().nullable(),
-  host: z.strictObject({ name: z.string(), address: z.string(), port: z.number().int(), username: z.string() }),
-  status: z.enum(['applied', 'partial', 'rolled-back', 'rollback-incomplete', 'dry-run', 'refused']),
-  fixes: z.array(FIX),
-});
-type Report = z.infer<typeof REPORT>;
-
-interface Snap {
-  mode: number;
-  uid: number;
-  gid: number;
-  sha256: string | null;
-}
-function snap(p: string): Snap {
-  const s = lstatSync(p);
-  return { mode: s.mode & 0o7777, uid: s.uid, gid: s.gid, sha256: s.isFile() ? createHash('sha256').update(readFileSync(p)).digest('hex') : null };
-}
 
 /** Three fixes in this order: a secret (a.env), a backup folder (its dump, then itself), another secret (c.env). */
 interface Trio {
@@ -164,14 +129,7 @@ describe.skipIf(!labAvailable)(`rampart fix --on-failure on a lab host${pre.ok ?
     }
     if (host) await destroyLabHost(host).catch(() => undefined);
     if (host) rmSync(plantRootOf(host.name), { recursive: true, force: true });
-    for (const j of jobs) rmSync(path.join(BACKUP_ROOT, j), { recursive: true, force: true });
-    for (const d of [BACKUP_ROOT, path.dirname(BACKUP_ROOT)]) {
-      try {
-        if (existsSync(d) && readdirSync(d).length === 0) rmdirSync(d);
-      } catch {
-        /* another job's backups */
-      }
-    }
+    removeJobBackups(jobs);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -281,35 +239,7 @@ describe.skipIf(!labAvailable)(`rampart fix --on-failure on a lab host${pre.ok ?
   });
 
   /** Starts `rampart fix` held before a step, waits until it holds, SIGKILLs it; returns the job id. */
-  async function killMidJob(args: readonly string[], hold: string): Promise<string> {
-    const env: NodeJS.ProcessEnv = { ...process.env, RAMPART_TEST_HOLD_BEFORE_STEP: hold };
-    delete env.SSH_AUTH_SOCK;
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let err = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no hold: ${err}`)), 150_000);
-      child.stderr.on('data', (d: Buffer) => {
-        err += d.toString();
-        if (err.includes('test hold before step')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.on('exit', () => reject(new Error(`exited before the hold: ${err}`)));
-    });
-    const gone = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await gone;
-    const store = new Store(db);
-    try {
-      const row = store.db.prepare("SELECT id FROM remediation_jobs WHERE status IN ('applying', 'verifying', 'rolling-back') ORDER BY created_at DESC LIMIT 1").get() as { id: string } | undefined;
-      expect(row, 'an unfinished job in the journal').toBeDefined();
-      jobs.add(row!.id);
-      return row!.id;
-    } finally {
-      store.close();
-    }
-  }
+  const killMidJob = (args: readonly string[], hold: string): Promise<string> => killMidJobIn({ args, hold, db, jobs, holdTimeoutMs: 150_000 });
 
   it('SIGKILL mid-job under stop: --resume goes on under stop (fix 2 fails: undone, fix 3 not run); killed again, --rollback undoes everything applied', async () => {
     const t = trios.kill;
