@@ -5,13 +5,14 @@
 // is in any response, event or the database (with its WAL). Needs root for the lab; skipped without
 // the lab prerequisites unless RAMPART_LAB_REQUIRED=1 (then it fails).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import path, { join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labPrerequisites } from '../../../lab/lab';
 import { addUsers, createAuditLabHost, destroyAuditLabHost, plantDir, plantFile, type AuditLabHost } from '../../../lab/plant';
 import { startTestKeyring, type TestKeyring } from '../../../test/support/keyring';
+import { removeJobBackups } from '../../../test/support/remediation';
 import type { Host, RunDetail } from '../../shared/domain';
 import type { Result } from '../../shared/errors';
 import type { AppEvent } from '../../shared/ipc/events';
@@ -20,7 +21,6 @@ import { findingKey } from '../audit/engine';
 import { createHandlers, type Handlers } from '../handlers';
 import { KeytarSecretStore } from '../secrets/secretStore';
 import { createServices, type Services } from '../services';
-import { BACKUP_ROOT } from './remote';
 
 const labAvailable = labPrerequisites().ok || process.env.RAMPART_LAB_REQUIRED === '1';
 const USER = 'fixtyper';
@@ -94,14 +94,7 @@ describe.runIf(labAvailable)('desktop fixes as a login that types a sudo passwor
     if (lab) await destroyAuditLabHost(lab);
     keyring?.stop();
     for (const k of Object.keys(keyring?.env ?? {})) process.env[k] = savedEnv[k];
-    for (const j of jobs) rmSync(path.join(BACKUP_ROOT, j), { recursive: true, force: true });
-    for (const d of [BACKUP_ROOT, path.dirname(BACKUP_ROOT)]) {
-      try {
-        if (existsSync(d) && readdirSync(d).length === 0) rmdirSync(d);
-      } catch {
-        /* another test's backups */
-      }
-    }
+    removeJobBackups(jobs);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
