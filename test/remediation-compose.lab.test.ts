@@ -9,7 +9,7 @@
 // service name starts with '-'.
 // Needs root, docker.io, busybox-static and docker-compose; skipped without them unless
 // RAMPART_LAB_REQUIRED=1 (then it fails). Every service runs with network_mode: none.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -54,6 +54,7 @@ import {
   type Run,
   type WaitOptions,
 } from '../src/main/remediation/compose/remote';
+import { labDockerShell } from './support/remediation';
 
 const available = (labDockerPrerequisites().ok && labComposeAvailable()) || process.env.RAMPART_LAB_REQUIRED === '1';
 
@@ -83,20 +84,7 @@ describe.skipIf(!available)('compose and container fixes on a real dockerd', { t
     // A local stand-in for an SSH exec: one `sh -c` per command, in an empty folder (a `$(touch
     // pwned)` that escaped quoting would leave a file there). PATH without /usr/local/bin: the
     // Debian docker CLI matches the lab daemon.
-    run = (command) =>
-      new Promise((resolve) => {
-        commands.push(command);
-        const child = spawn('/bin/sh', ['-c', command], {
-          cwd: scratch,
-          env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', DOCKER_HOST: d.dockerHost, DOCKER_CONFIG: path.join(d.dir, 'cli-config'), HOME: path.join(d.dir, 'cli-config'), LC_ALL: 'C.UTF-8' },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        const out: Buffer[] = [];
-        const err: Buffer[] = [];
-        child.stdout.on('data', (b: Buffer) => out.push(b));
-        child.stderr.on('data', (b: Buffer) => err.push(b));
-        child.on('close', (code) => resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code: code ?? 1 }));
-      });
+    run = labDockerShell(d, scratch, (command) => commands.push(command));
     tool = await detectCompose(run);
   }, 120_000);
 
