@@ -11,16 +11,13 @@
 // pre-state, or the job says rollback-incomplete. No secret value in any output or in the journal.
 // Needs root, the lab prerequisites, docker.io, busybox-static and docker-compose; skipped without
 // them unless RAMPART_LAB_REQUIRED=1 (then it fails). Every service runs with network_mode: none.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { createLabContainer, docker, labComposeAvailable, labDockerPrerequisites, startLabDocker, stopLabDocker, type LabDocker } from '../lab/docker';
 import { createLabHost, destroyLabHost, labPrerequisites, type LabHost } from '../lab/lab';
-import { listPids, procStat } from '../lab/proc';
 import { findingKey } from '../src/main/audit/engine';
 import { composeUpAndWait, detectCompose, parseContainerIds, serviceContainersCommand, type ComposeProject, type ComposeTool, type Run, type WaitOptions } from '../src/main/remediation/compose/remote';
 import { setNoNewPrivileges } from '../src/main/remediation/compose/edit';
@@ -30,30 +27,10 @@ import { connect, type SshConnection } from '../src/main/ssh/connection';
 import { Store } from '../src/main/store/store';
 import { RampartError } from '../src/shared/errors';
 import { FixJobReport, FixPreview } from '../src/shared/ipc/remediation';
-import { BIN, exec, ROOT, VERSION, type Result } from './support/cliContract';
+import { BIN, exec, ROOT, type Result } from './support/cliContract';
+import { dropConnections as dropHostConnections, killMidJob as killMidJobIn, removeJobBackups, labDockerShell, FIX_REPORT as REPORT, type FixReport as Report } from './support/remediation';
 
 const available = (labPrerequisites().ok && labDockerPrerequisites().ok && labComposeAvailable()) || process.env.RAMPART_LAB_REQUIRED === '1';
-
-const STEP = z.strictObject({ name: z.string(), status: z.string(), detail: z.string() });
-const FIX = z.strictObject({
-  findingId: z.string(),
-  checkId: z.string(),
-  fixId: z.string().nullable(),
-  resource: z.string(),
-  status: z.enum(['planned', 'applied', 'rolled-back', 'rollback-incomplete', 'refused', 'not-run']),
-  steps: z.array(STEP),
-  diff: z.string().nullable(),
-  verification: z.strictObject({ checksRerun: z.array(z.string()), stillFailing: z.array(z.string()) }),
-});
-const REPORT = z.strictObject({
-  tool: z.literal('rampart'),
-  version: z.literal(VERSION),
-  jobId: z.uuid().nullable(),
-  host: z.strictObject({ name: z.string(), address: z.string(), port: z.number().int(), username: z.string() }),
-  status: z.enum(['applied', 'rolled-back', 'rollback-incomplete', 'dry-run', 'refused']),
-  fixes: z.array(FIX),
-});
-type Report = z.infer<typeof REPORT>;
 
 /** Healthchecks here run every second: a health gate answers in a few seconds. */
 const WAIT: WaitOptions = { timeoutMs: 60_000, stableForMs: 2_000, pollIntervalMs: 500 };
@@ -106,32 +83,14 @@ describe.skipIf(!available)('rampart fix: compose hardening and container restar
     d = await startLabDocker();
     host = await createLabHost({ scenario: 'hardened', sshdExtraConfig: `SetEnv DOCKER_HOST=${d.dockerHost}` });
     // The test's own hands on the lab dockerd (to set projects up and look at them): a local sh.
-    local = (command) =>
-      new Promise((resolve) => {
-        const child = spawn('/bin/sh', ['-c', command], {
-          cwd: dir,
-          env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', DOCKER_HOST: d.dockerHost, DOCKER_CONFIG: path.join(d.dir, 'cli-config'), HOME: path.join(d.dir, 'cli-config'), LC_ALL: 'C.UTF-8' },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        const out: Buffer[] = [];
-        const err: Buffer[] = [];
-        child.stdout.on('data', (b: Buffer) => out.push(b));
-        child.stderr.on('data', (b: Buffer) => err.push(b));
-        child.on('close', (code) => resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code: code ?? 1 }));
-      });
+    local = labDockerShell(d, dir);
     tool = await detectCompose(local);
   }, 180_000);
 
   afterAll(async () => {
     if (host) await destroyLabHost(host).catch(() => undefined);
     if (d) await stopLabDocker(d).catch(() => undefined);
-    for (const j of jobs) fs.rmSync(path.join(BACKUP_ROOT, j), { recursive: true, force: true });
-    for (const p of [BACKUP_ROOT, path.dirname(BACKUP_ROOT)])
-      try {
-        if (fs.existsSync(p) && fs.readdirSync(p).length === 0) fs.rmdirSync(p);
-      } catch {
-        /* another job's backups */
-      }
+    removeJobBackups(jobs);
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -252,11 +211,7 @@ describe.skipIf(!available)('rampart fix: compose hardening and container restar
   }
 
   /** Drops every SSH connection to the lab host (kills its sshd's per-connection children by pid). */
-  function dropConnections(): number {
-    const kids = listPids().filter((p) => procStat(p)?.ppid === host.pid);
-    for (const p of kids) process.kill(p, 'SIGKILL');
-    return kids.length;
-  }
+  const dropConnections = (): number => dropHostConnections(host);
 
   /** Pre-state of a project's service: the compose file (and .env), and the container's config. */
   async function pre(prj: Project, svc: string): Promise<{ file: FileSnap | null; env: FileSnap | null; bytes: Buffer; svc: ServiceSnap }> {
@@ -548,35 +503,7 @@ ${healthyService('a')}  b:
     });
 
     /** Starts `rampart fix` held before a step, waits until it holds, SIGKILLs it; returns the unfinished job. */
-    async function killMidJob(args: readonly string[], hold: string): Promise<string> {
-      const env: NodeJS.ProcessEnv = { ...process.env, RAMPART_TEST_HOLD_BEFORE_STEP: hold };
-      delete env.SSH_AUTH_SOCK;
-      const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let err = '';
-      await new Promise<void>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`no hold: ${err}`)), 180_000);
-        child.stderr.on('data', (b: Buffer) => {
-          err += b.toString();
-          if (err.includes('test hold before step')) {
-            clearTimeout(t);
-            resolve();
-          }
-        });
-        child.on('exit', () => reject(new Error(`exited before the hold: ${err}`)));
-      });
-      const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await gone;
-      const store = new Store(db);
-      try {
-        const row = store.db.prepare("SELECT id FROM remediation_jobs WHERE status IN ('applying', 'verifying', 'rolling-back') ORDER BY created_at DESC LIMIT 1").get() as { id: string } | undefined;
-        expect(row, 'an unfinished job in the journal').toBeDefined();
-        jobs.add(row!.id);
-        return row!.id;
-      } finally {
-        store.close();
-      }
-    }
+    const killMidJob = (args: readonly string[], hold: string): Promise<string> => killMidJobIn({ args, hold, db, jobs, holdTimeoutMs: 180_000 });
 
     it('SIGKILL mid-job: after the write before up -d then --rollback; in the health wait then --resume; before the write then --resume; after the write before the journal recorded it then --resume or --rollback', async () => {
       const before = await pre(prj, 'web');
