@@ -54,7 +54,6 @@ export interface CliIo {
   beforeStep?: FixIo['beforeStep'];
 }
 
-
 function readError(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;

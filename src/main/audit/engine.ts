@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { CheckResult, Finding } from '../../shared/domain';
 import type { HostFacts, SectionName } from './facts';
 import { CHECKS } from './checks';
-import type { CheckDef } from './checks/types';
+import type { CheckDef, FindingDraft } from './checks/types';
 
 export interface Evaluation {
   checks: CheckResult[];
@@ -14,6 +14,34 @@ export interface Evaluation {
 /** Stable finding identity: (host, checkId, resource). */
 export function findingKey(hostKey: string, checkId: string, resource: string): string {
   return createHash('sha256').update(`${hostKey}\0${checkId}\0${resource}`).digest('hex').slice(0, 32);
+}
+
+/** What a finding takes from the check that raised it (host checks and mail checks alike). */
+export interface FindingSource {
+  id: string;
+  category: Finding['category'];
+  title: string;
+  rationale: string;
+  remediation: string;
+  references: readonly string[];
+  cis?: string | undefined;
+}
+
+/** A check's finding draft as an open finding of the target `targetKey` (host:port, or a mail domain's key). */
+export function toFinding(targetKey: string, check: FindingSource, d: FindingDraft): Finding {
+  return {
+    id: findingKey(targetKey, check.id, d.resource),
+    checkId: check.id,
+    category: check.category,
+    severity: d.severity,
+    title: d.title ?? check.title,
+    resource: d.resource,
+    evidence: d.evidence,
+    rationale: check.rationale,
+    remediation: check.remediation,
+    references: [...(check.cis ? [check.cis] : []), ...check.references],
+    status: 'open',
+  };
 }
 
 /** Facts not present at all (not collected) make their checks error, like a failed section. */
@@ -41,21 +69,7 @@ export function evaluate(facts: Partial<HostFacts>, hostKey: string, catalog: Re
       continue;
     }
     checks.push({ ...base, status: 'fail' });
-    for (const d of outcome.findings) {
-      findings.push({
-        id: findingKey(hostKey, check.id, d.resource),
-        checkId: check.id,
-        category: check.category,
-        severity: d.severity,
-        title: d.title ?? check.title,
-        resource: d.resource,
-        evidence: d.evidence,
-        rationale: check.rationale,
-        remediation: check.remediation,
-        references: [...(check.cis ? [check.cis] : []), ...check.references],
-        status: 'open',
-      });
-    }
+    for (const d of outcome.findings) findings.push(toFinding(hostKey, check, d));
   }
   return { checks, findings };
 }

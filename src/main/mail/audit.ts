@@ -2,7 +2,7 @@
 // Plain Node (no Electron); shared by the CLI and (later) the desktop app.
 import type { CheckResult, Finding, RunDetail, RunError } from '../../shared/domain';
 import { RampartError } from '../../shared/errors';
-import { findingKey } from '../audit/engine';
+import { toFinding } from '../audit/engine';
 import { computeScore } from '../audit/grading';
 import type { Store } from '../store/store';
 import { MAIL_CHECKS } from './checks';
@@ -112,20 +112,7 @@ export async function evaluateMailDomain(opts: MailAuditOptions): Promise<MailEv
     const base = { checkId: check.id, category: check.category, severity: check.severity };
     if (outcome.status === 'fail') {
       checks.push({ ...base, status: 'fail' });
-      for (const d of outcome.findings)
-        findings.push({
-          id: findingKey(domainKey(ctx.domain), check.id, d.resource),
-          checkId: check.id,
-          category: check.category,
-          severity: d.severity,
-          title: d.title ?? check.title,
-          resource: d.resource,
-          evidence: d.evidence,
-          rationale: check.rationale,
-          remediation: check.remediation,
-          references: check.references,
-          status: 'open',
-        });
+      for (const d of outcome.findings) findings.push(toFinding(domainKey(ctx.domain), check, d));
       return;
     }
     if (outcome.status === 'error') {
