@@ -63,17 +63,10 @@ export interface FleetCommand extends AuditSettings {
 }
 
 /** `rampart fix`: apply fixes to findings, or resume / roll back a journaled job. */
-export interface FixCommand {
+export interface FixCommand extends Omit<AuditSettings, 'format' | 'failOn'> {
   kind: 'fix';
   host: HostSpec;
   jump: HostSpec[];
-  identityFile: string | null;
-  knownHosts: string | null;
-  acceptNewHostKey: boolean;
-  sshdConfigPath: string | null;
-  sudo: boolean;
-  scanRoots: string[];
-  db: string | null;
   format: 'json' | 'table';
   /** --confirm-window: the lockout guard's dead-man window in seconds (sshd fixes); absent: 120. */
   confirmWindowS?: number;
