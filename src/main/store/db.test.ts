@@ -96,6 +96,7 @@ describe('openDatabase: a fresh database', () => {
       { name: 'findings', strict: 1 },
       { name: 'host_keys', strict: 1 },
       { name: 'hosts', strict: 1 },
+      { name: 'mail_domains', strict: 1 },
       { name: 'remediation_fixes', strict: 1 },
       { name: 'remediation_jobs', strict: 1 },
       { name: 'remediation_steps', strict: 1 },
