@@ -11,11 +11,13 @@ import { runAudit } from './audit/auditor';
 import { getSudoPassword } from './ssh/auth';
 import { importKnownHostsFile } from './hostKeys/importKnownHosts';
 import { importCandidates, previewInventory } from './inventory/importHosts';
+import { MailService } from './mail/service';
 import { RemediationService } from './remediation/service';
 import type { Services } from './services';
 import { importKeyToKeychain, removeHostSecrets, setSudoPassword } from './ssh/auth';
 import { openHostConnection, probeHostKeyOf, testConnection, vpnState, type ConnectDeps } from './ssh/hostConnect';
 import { findingSightings, runTimings } from './store/findingHistory';
+import { getMailDomain, listMailDomains, removeMailDomain, saveMailDomain } from './store/mailDomains';
 import type { NewHost } from './store/store';
 
 type Impl = {
@@ -86,7 +88,8 @@ function runDetail(s: Services, run: RunDetail): RunDetail {
 
 function implementations(s: Services): Impl {
   const deps: ConnectDeps = { store: s.store, secrets: s.secrets, env: s.env };
-  const fixes = new RemediationService({ store: s.store, secrets: s.secrets, env: s.env, emit: (e) => s.emit(e) });
+  const mail = new MailService({ store: s.store, jobs: s.jobs, emit: (e) => s.emit(e) });
+  const fixes = new RemediationService({ store: s.store, secrets: s.secrets, env: s.env, emit: (e) => s.emit(e), ...(s.remediationTestHooks ? { testHooks: s.remediationTestHooks } : {}) });
   return {
     app: {
       info: () => ({ version: s.appVersion, dbPath: s.store.file, schemaVersion: s.store.schemaVersion, platform: s.platform }),
@@ -240,13 +243,45 @@ function implementations(s: Services): Impl {
     // no other job on the host, no unfinished job left) before anything reaches the host.
     remediation: {
       catalog: () => fixes.catalog(),
-      plan: (req) => fixes.plan(req.hostId, req.findingKeys),
+      plan: (req) => fixes.plan(req.hostId, req.findingKeys, { confirmWindowS: req.confirmWindowS }),
       apply: (req) => fixes.apply({ hostId: req.hostId, jobId: req.jobId, typedHostName: req.typedHostName, onFailure: req.onFailure }),
       rollback: (req) => fixes.rollback(req.hostId, req.jobId),
       resume: (req) => fixes.resume(req.hostId, req.jobId),
       history: (req) => fixes.history(req.hostId, req.limit),
       unfinished: () => fixes.unfinished(),
       job: (req) => fixes.job(req.jobId),
+    },
+    // Mail domains: the request schemas check names, selectors and the resolver; a linked host
+    // must exist. Runs, triage and diffs are the host runs' machinery (target kind "domain").
+    mail: {
+      listDomains: () => listMailDomains(s.store),
+      saveDomain: (req) => {
+        if (req.hostId != null) {
+          try {
+            s.store.getHost(req.hostId);
+          } catch {
+            throw new RampartError('VALIDATION', `hostId: There is no host with id ${req.hostId}.`, { issues: [{ path: ['hostId'], message: 'No such host' }] });
+          }
+        }
+        const fields = { domain: req.domain, dkimSelectors: req.dkimSelectors, expectedMx: req.expectedMx, resolver: req.resolver, hostId: req.hostId ?? null };
+        return saveMailDomain(s.store, req.id ?? null, fields);
+      },
+      deleteDomain: (req) => ({ removed: removeMailDomain(s.store, req.id) }),
+      run: async (req) => runDetail(s, await mail.run(req.domainId, req.jobId ?? randomUUID())),
+      cancel: (req) => {
+        const c = s.jobs.get(req.jobId);
+        c?.abort();
+        return { cancelled: Boolean(c) };
+      },
+      runs: (req) => {
+        const d = getMailDomain(s.store, req.domainId);
+        return s.store.listRuns({ domain: d.domain, limit: req.limit });
+      },
+      getRun: (req) => runDetail(s, mail.getRun(req.runId)),
+      diff: (req) => {
+        const diff = mail.diff(req.runId, req.againstRunId);
+        return { ...diff, new: withTriage(s, diff.new), resolved: withTriage(s, diff.resolved), unchanged: withTriage(s, diff.unchanged) };
+      },
     },
   };
 }

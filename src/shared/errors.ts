@@ -31,6 +31,8 @@ export const ERROR_CODES = [
   'SUDO_PASSWORD_REQUIRED',
   'SUDO_DENIED',
   'CHANNEL_LIMIT',
+  // mail audit: the resolver gave no answer at all
+  'RESOLVER_UNREACHABLE',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

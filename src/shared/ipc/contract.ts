@@ -9,6 +9,7 @@ import { findingsChannels } from './findings';
 import { hostKeysChannels } from './hostKeys';
 import { hostsChannels } from './hosts';
 import { inventoryChannels } from './inventory';
+import { mailChannels } from './mail';
 import { remediationChannels } from './remediation';
 import { type CHANNEL_METHODS, channelName } from './names';
 
@@ -21,6 +22,7 @@ export const contract = {
   runs: runsChannels,
   findings: findingsChannels,
   remediation: remediationChannels,
+  mail: mailChannels,
 } as const;
 
 export type Contract = typeof contract;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MailProgressEvent } from './mail';
 import { FixProgressEvent } from './remediation';
 
 export { EVENT_CHANNEL } from './names';
@@ -12,7 +13,7 @@ export const AuditProgressEvent = z.object({
   /** 0..1 */
   progress: z.number().min(0).max(1),
 });
-export const AppEvent = z.discriminatedUnion('type', [AuditProgressEvent, FixProgressEvent]);
-export type { FixProgressEvent };
+export const AppEvent = z.discriminatedUnion('type', [AuditProgressEvent, FixProgressEvent, MailProgressEvent]);
+export type { FixProgressEvent, MailProgressEvent };
 export type AppEvent = z.infer<typeof AppEvent>;
 export type AuditProgressEvent = z.infer<typeof AuditProgressEvent>;

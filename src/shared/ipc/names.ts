@@ -10,6 +10,7 @@ export const CHANNEL_METHODS = {
   runs: ['list', 'get', 'diff'],
   findings: ['triage', 'history'],
   remediation: ['catalog', 'plan', 'apply', 'rollback', 'resume', 'history', 'unfinished', 'job'],
+  mail: ['listDomains', 'saveDomain', 'deleteDomain', 'run', 'cancel', 'runs', 'getRun', 'diff'],
 } as const;
 
 export type ChannelDomain = keyof typeof CHANNEL_METHODS;
