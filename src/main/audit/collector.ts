@@ -8,6 +8,7 @@ import { parseSshdT } from './parsers/sshd';
 import { shQuote } from '../ssh/quote';
 import { SECTION_SPECS } from './sections';
 import type { CollectContext } from './sections/types';
+import { outputExcerpt } from './parsers/excerpt';
 
 export interface CollectOptions {
   sshdConfigPath: string;
@@ -137,7 +138,7 @@ export function parseCollectOutput(
 function section<T>(raw: RawSection | undefined, what: string, parse: (raw: RawSection) => T): Section<T> {
   if (!raw) return { ok: false, status: 'error', message: `${what}: the collector returned no output for this section` };
   if (raw.exitCode === null) return { ok: false, status: 'error', message: `${what}: output was cut off` };
-  if (raw.exitCode !== 0) return { ok: false, status: 'error', message: `${what}: exit code ${raw.exitCode}: ${raw.body.trim().slice(0, 300)}` };
+  if (raw.exitCode !== 0) return { ok: false, status: 'error', message: `${what}: exit code ${raw.exitCode}: ${outputExcerpt(raw.body, 300)}` };
   try {
     return { ok: true, value: parse(raw) };
   } catch (e) {
@@ -151,7 +152,7 @@ function sshdSection(raw: RawSection | undefined, uid: number | null, path: stri
     if (raw.exitCode === 127)
       return { ok: false, status: 'not-applicable', message: 'sshd is not installed on this host' };
     if (uid !== 0 && /permission denied|no hostkeys available|must be run as root|Privilege separation/i.test(body))
-      return { ok: false, status: 'needs-sudo', message: `sshd -T needs root to read the host keys and config: ${body.slice(0, 200)}` };
+      return { ok: false, status: 'needs-sudo', message: `sshd -T needs root to read the host keys and config: ${outputExcerpt(body, 200)}` };
     if (raw.exitCode === 124) return { ok: false, status: 'error', message: 'sshd -T did not finish in time' };
   }
   return section(raw, 'sshd -T', (s) => ({ path, config: parseSshdT(s.body) }));

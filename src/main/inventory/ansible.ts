@@ -102,7 +102,7 @@ export function parseAnsibleYaml(text: string, sourceName = 'inventory'): Model 
   const m = newModel();
   let doc: unknown;
   try {
-    doc = parseYaml(text, { maxAliasCount: 100 });
+    doc = parseYaml(text, { maxAliasCount: 100, logLevel: 'error' });
   } catch (e) {
     throw new Error(`${sourceName} is not valid YAML: ${(e as Error).message}`, { cause: e });
   }

@@ -7,6 +7,7 @@
 import { posix } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { classifyEnv, type EnvEntry } from './dockerSecrets';
+import { outputExcerpt } from './excerpt';
 
 export type ComposeFileStatus = 'ok' | 'missing' | 'unreadable' | 'too-big' | 'not-regular' | 'budget' | 'cut-off';
 
@@ -107,7 +108,7 @@ export function parseComposeDump(body: string): ComposeDump {
       finish(false);
       continue;
     }
-    if (line.trim()) dump.problems.push(line.slice(0, 200));
+    if (line.trim()) dump.problems.push(outputExcerpt(line, 200));
   }
   finish(true);
   dump.files = dump.files.filter((f) => f.path.startsWith('/')).map((f) => ({ ...f, path: posix.normalize(f.path) }));
@@ -164,7 +165,7 @@ export function resolveEnvFile(composePath: string, target: string): string | nu
 export function parseComposeYaml(text: string, composePath: string): ComposeService[] {
   let doc: unknown;
   try {
-    doc = parseYaml(text, { merge: true, maxAliasCount: 200, uniqueKeys: false, prettyErrors: false });
+    doc = parseYaml(text, { merge: true, maxAliasCount: 200, uniqueKeys: false, prettyErrors: false, logLevel: 'error' });
   } catch (e) {
     // Keep the error code and the position; never the message's source excerpt (it may hold a secret).
     const pos = (e as { pos?: unknown }).pos;

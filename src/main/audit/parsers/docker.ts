@@ -4,6 +4,7 @@
 // class tokens (the collector classified them on the host, sections/hostEnvClassify.ts; so do Cmd,
 // Entrypoint, Args and healthcheck Test items), read by classifyEnv (dockerSecrets.ts).
 import { classifyEnv, splitEnvAssignment, type EnvEntry } from './dockerSecrets';
+import { outputExcerpt } from './excerpt';
 
 export interface DockerDaemonInfo {
   serverVersion: string;
@@ -130,7 +131,7 @@ function jsonAndMessages(body: string): { json: Json | null; messages: string[] 
         /* not JSON: a message */
       }
     }
-    messages.push(t.slice(0, 300));
+    messages.push(outputExcerpt(t, 300));
   }
   return { json, messages };
 }

@@ -2,6 +2,7 @@
 // (`fail2ban-client status` and `fail2ban-client status sshd`). CrowdSec is noted as an
 // alternative. Talking to the fail2ban socket needs root.
 import { NeedsRootError } from './sectionResult';
+import { outputExcerpt } from './excerpt';
 
 export interface Fail2banJail {
   name: string;
@@ -61,7 +62,7 @@ export function parseFail2ban(text: string, uid: number | null): Fail2banFacts {
   const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
   const crowdsec = lines.some((l) => l.trim() === '@crowdsec yes');
   const installedLine = lines.find((l) => /^@installed (yes|no)$/.test(l.trim()));
-  if (!installedLine) throw new Error(`unexpected fail2ban section output: "${text.trim().slice(0, 120)}"`);
+  if (!installedLine) throw new Error(`unexpected fail2ban section output: "${outputExcerpt(text, 120)}"`);
   const installed = installedLine.trim() === '@installed yes';
   const facts: Fail2banFacts = { installed, running: false, jails: [], sshJails: [], crowdsec, note: null };
   if (!installed) return facts;

@@ -1,5 +1,6 @@
 // `ip -o addr show` and `ip -o link show` (one line per address / link): interface names, whether
 // they are administratively up, and their addresses with prefix lengths.
+import { outputExcerpt } from './excerpt';
 
 export interface NetInterface {
   name: string;
@@ -45,6 +46,6 @@ export function parseInterfaces(text: string): NetInterface[] {
     const iface = get(m[1]!);
     if (!iface.addresses.includes(m[2]!)) iface.addresses.push(m[2]!);
   }
-  if (recognized === 0 && text.trim()) throw new Error(`the output of ip does not list interfaces: "${text.trim().slice(0, 120)}"`);
+  if (recognized === 0 && text.trim()) throw new Error(`the output of ip does not list interfaces: "${outputExcerpt(text, 120)}"`);
   return [...byName.values()];
 }

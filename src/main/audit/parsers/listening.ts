@@ -1,6 +1,7 @@
 // `ss -tulpnH`: listening TCP sockets and bound UDP sockets, with the owning processes when the
 // collector may see them (root sees all; an unprivileged user only its own).
 import { addressScope, type AddressScope } from './addresses';
+import { outputExcerpt } from './excerpt';
 
 export interface ListeningSocket {
   proto: 'tcp' | 'udp';
@@ -84,7 +85,7 @@ export function parseSsListening(text: string): ListeningSocket[] {
       pids,
     });
   }
-  if (seen > 0 && out.length === 0 && unknown === seen) throw new ListeningParseError(`the output of ss does not look like a socket list: "${text.trim().slice(0, 120)}"`);
+  if (seen > 0 && out.length === 0 && unknown === seen) throw new ListeningParseError(`the output of ss does not look like a socket list: "${outputExcerpt(text, 120)}"`);
   return out;
 }
 

@@ -3,6 +3,7 @@
 // the rules of INPUT, FORWARD, DOCKER*, ufw-user-input and f2b-* chains; for `nft list ruleset`,
 // every base chain with its hook, policy, rule count, last rule and (for input chains) its rules.
 import { NeedsRootError } from './sectionResult';
+import { outputExcerpt } from './excerpt';
 
 export interface IptRule {
   table: string;
@@ -155,7 +156,7 @@ export function parseNetfilter(text: string, uid: number | null): NetfilterFacts
     }
     if (cur) cur.lines.push(line);
   }
-  if (!blocks.size && !absent.size) throw new Error(`unexpected netfilter section output: "${text.trim().slice(0, 120)}"`);
+  if (!blocks.size && !absent.size) throw new Error(`unexpected netfilter section output: "${outputExcerpt(text, 120)}"`);
   const notes: string[] = [];
   const refused: string[] = [];
   const read = <T>(name: string, parse: (lines: string[]) => T): T | null => {
@@ -170,7 +171,7 @@ export function parseNetfilter(text: string, uid: number | null): NetfilterFacts
     const errors = blk.lines.filter((l) => l.trim() && !/^[*:@]/.test(l)).join(' ').trim();
     if (blk.rc !== 0) {
       if (uid !== 0 && PERMISSION.test(errors)) refused.push(`${name}: ${errors.slice(0, 160)}`);
-      else notes.push(`${name} failed (exit ${blk.rc}): ${errors.slice(0, 200)}`);
+      else notes.push(`${name} failed (exit ${blk.rc}): ${outputExcerpt(errors, 200)}`);
       return null;
     }
     return parse(blk.lines);

@@ -2,6 +2,7 @@
 // the relay checks need) and a summary of `postqueue -j` made on the host (message count,
 // deferred count, oldest arrival): no addresses or subjects leave the host.
 import { NotApplicableError } from './sectionResult';
+import { outputExcerpt } from './excerpt';
 
 export interface PostfixQueue {
   count: number;
@@ -82,14 +83,14 @@ export function parsePostfix(text: string): PostfixFacts {
     if (cur) cur.lines.push(line);
   }
   const n = blocks.get('postconf-n');
-  if (!n) throw new Error(`unexpected postfix section output: "${text.trim().slice(0, 120)}"`);
+  if (!n) throw new Error(`unexpected postfix section output: "${outputExcerpt(text, 120)}"`);
   if (n.rc !== 0) {
     const msg = n.lines.join(' ').trim();
     if (/open \S*main\.cf: No such file/i.test(msg)) throw new NotApplicableError('Postfix is installed but has no main.cf (not configured)');
-    throw new Error(`postconf -n failed (exit ${n.rc ?? 'cut off'}): ${msg.slice(0, 200)}`);
+    throw new Error(`postconf -n failed (exit ${n.rc ?? 'cut off'}): ${outputExcerpt(msg, 200)}`);
   }
   const eff = blocks.get('effective');
-  if (!eff || eff.rc !== 0) throw new Error(`postconf -x failed: ${(eff?.lines ?? []).join(' ').trim().slice(0, 200)}`);
+  if (!eff || eff.rc !== 0) throw new Error(`postconf -x failed: ${outputExcerpt((eff?.lines ?? []).join(' '), 200)}`);
   const facts: PostfixFacts = { explicit: parsePostconf(n.lines), effective: parsePostconf(eff.lines), queue: null, queueNote: null };
 
   const q = blocks.get('queue');
@@ -104,7 +105,7 @@ export function parsePostfix(text: string): PostfixFacts {
     } else {
       facts.queueNote = /mail system is down/i.test(errors)
         ? 'the queue could not be read: Postfix is not running'
-        : `postqueue -j failed (exit ${qrc ?? '?'}): ${errors.slice(0, 200)}`;
+        : `postqueue -j failed (exit ${qrc ?? '?'}): ${outputExcerpt(errors, 200)}`;
     }
   } else facts.queueNote = 'the queue was not read';
   return facts;

@@ -4,6 +4,7 @@
 // NotApplicableError when the thing audited is not on the host.
 import type { Section } from '../facts';
 import type { RawSection } from './sections';
+import { outputExcerpt } from './excerpt';
 
 export class NeedsRootError extends Error {}
 export class NotApplicableError extends Error {}
@@ -12,7 +13,7 @@ export function sectionFrom<T>(raw: RawSection | undefined, what: string, uid: n
   if (!raw) return { ok: false, status: 'error', message: `${what}: the collector returned no output for this section` };
   if (raw.exitCode === null) return { ok: false, status: 'error', message: `${what}: output was cut off` };
   if (raw.exitCode === 124) return { ok: false, status: 'error', message: `${what}: did not finish in time` };
-  if (raw.exitCode !== 0) return { ok: false, status: 'error', message: `${what}: exit code ${raw.exitCode}: ${raw.body.trim().slice(0, 300)}` };
+  if (raw.exitCode !== 0) return { ok: false, status: 'error', message: `${what}: exit code ${raw.exitCode}: ${outputExcerpt(raw.body, 300)}` };
   try {
     return { ok: true, value: parse(raw.body) };
   } catch (e) {

@@ -1,6 +1,7 @@
 // The OpenSSH version of the server: `sshd -V` (OpenSSH >= 9.8 prints it; older ones print it in
 // their usage text), `ssh -V` (same source package on every distribution we know) and the
 // openssh-server package version (dpkg/rpm/apk), which is what tells distribution backports apart.
+import { outputExcerpt } from './excerpt';
 
 export interface OpensshVersion {
   major: number;
@@ -51,7 +52,7 @@ export function parseSshVersion(text: string): SshVersionFacts {
       if (p) pkg = { manager: p[1] as 'dpkg' | 'rpm' | 'apk', version: p[2]!.replace(/^openssh-server-/, '') };
     }
   }
-  if (!recognized) throw new Error(`unexpected ssh version section output: "${text.trim().slice(0, 120)}"`);
+  if (!recognized) throw new Error(`unexpected ssh version section output: "${outputExcerpt(text, 120)}"`);
   const fromPkg = pkg ? opensshFromPackage(pkg.version) : null;
   // The server package is authoritative; then sshd; ssh only when it carries more detail.
   const best = fromPkg ?? (sshd?.version.portable !== null && sshd ? sshd.version : (ssh?.version ?? sshd?.version ?? null));

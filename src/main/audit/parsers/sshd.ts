@@ -1,4 +1,5 @@
 // Parses `sshd -T` (the effective configuration: one lowercase `keyword value` per line).
+import { outputExcerpt } from './excerpt';
 
 export type SshdConfig = ReadonlyMap<string, readonly string[]>;
 
@@ -42,6 +43,6 @@ export function list(cfg: SshdConfig, key: string): string[] {
 }
 
 function summarize(text: string): string {
-  const t = text.trim().split('\n').slice(0, 2).join(' ').slice(0, 160);
+  const t = outputExcerpt(text.trim().split('\n').slice(0, 2).join(' '), 160);
   return t ? `"${t}"` : 'it was empty';
 }

@@ -2,6 +2,7 @@
 // files present, and `ufw status verbose` when the collector is root. ufw decides "active" from
 // ENABLED in ufw.conf, so an unprivileged audit still knows whether ufw is on and its defaults;
 // only the rule list needs root.
+import { outputExcerpt } from './excerpt';
 
 export type UfwPolicy = 'deny' | 'reject' | 'allow' | 'disabled';
 
@@ -139,7 +140,7 @@ export function parseUfw(text: string): UfwFacts {
     if (current) parts.get(current)!.push(line);
   }
   if (text.split('\n').some((l) => l.trim() === '@absent')) return absentUfw();
-  if (!parts.has('conf') && !parts.has('status')) throw new Error(`unexpected ufw section output: "${text.trim().slice(0, 120)}"`);
+  if (!parts.has('conf') && !parts.has('status')) throw new Error(`unexpected ufw section output: "${outputExcerpt(text, 120)}"`);
 
   const conf = new Map<string, string>();
   for (const l of parts.get('conf') ?? []) {

@@ -3,6 +3,7 @@
 // replaced on the host, before anything leaves it (see sections/vpn.ts); the parsers below drop
 // anything that still looks like one, as a second line of defence.
 import { NeedsRootError } from './sectionResult';
+import { outputExcerpt } from './excerpt';
 
 export interface WgConfigPeer {
   publicKey: string | null;
@@ -86,7 +87,7 @@ export function parseWireguardConfigs(text: string, uid: number | null): Wiregua
     throw new Error('/etc/wireguard could not be listed');
   }
   const dirLine = lines.map((l) => /^@dir ([0-7]{3,4}) (\S+) (\S+)$/.exec(l.trim())).find((m) => m);
-  if (!dirLine) throw new Error(`unexpected WireGuard config section output: "${text.trim().slice(0, 120)}"`);
+  if (!dirLine) throw new Error(`unexpected WireGuard config section output: "${outputExcerpt(text, 120)}"`);
   const facts: WireguardConfigFacts = { dir: { mode: parseInt(dirLine[1]!, 8), owner: dirLine[2]!, group: dirLine[3]! }, files: [] };
   let file: WgConfigFile | null = null;
   let section: 'interface' | 'peer' | null = null;
@@ -170,8 +171,8 @@ export function parseWireguardDump(text: string, uid: number | null): WireguardR
   const rc = Number(rcLine[1]);
   const errors = lines.filter((l) => l.trim() && !l.includes('\t') && !l.startsWith('@')).join(' ').trim();
   if (rc !== 0) {
-    if (uid !== 0 && /operation not permitted|permission denied/i.test(errors)) throw new NeedsRootError(`wg show needs root: ${errors.slice(0, 200)}`);
-    throw new Error(`wg show all dump failed (exit ${rc}): ${errors.slice(0, 200)}`);
+    if (uid !== 0 && /operation not permitted|permission denied/i.test(errors)) throw new NeedsRootError(`wg show needs root: ${outputExcerpt(errors, 200)}`);
+    throw new Error(`wg show all dump failed (exit ${rc}): ${outputExcerpt(errors, 200)}`);
   }
   const byName = new Map<string, WgRuntimeInterface>();
   for (const line of lines) {

@@ -22,6 +22,7 @@ import type { RawSection } from '../parsers/sections';
 import { shQuote } from '../../ssh/quote';
 import { composeBatchAwk, inspectAwk } from './hostEnvClassify';
 import { defineSection, type ParseContext, type SectionSpec } from './types';
+import { outputExcerpt } from '../parsers/excerpt';
 
 export interface DockerFacts {
   daemon: DockerDaemonInfo;
@@ -198,9 +199,9 @@ exit 0`;
 function dockerUnavailable(p: ParseContext, message: string, what: string): Section<never> {
   const reason = classifyDockerError(message);
   if (reason === 'permission' && p.uid !== 0)
-    return { ok: false, status: 'needs-sudo', message: `${what}: the audit user may not use the Docker socket (run with sudo or add the user to the docker group): ${message.slice(0, 200)}` };
-  if (reason === 'no-daemon') return { ok: false, status: 'not-applicable', message: `Docker is installed but no daemon answers: ${message.slice(0, 200)}` };
-  return { ok: false, status: 'error', message: `${what}: ${message.slice(0, 300)}` };
+    return { ok: false, status: 'needs-sudo', message: `${what}: the audit user may not use the Docker socket (run with sudo or add the user to the docker group): ${outputExcerpt(message, 200)}` };
+  if (reason === 'no-daemon') return { ok: false, status: 'not-applicable', message: `Docker is installed but no daemon answers: ${outputExcerpt(message, 200)}` };
+  return { ok: false, status: 'error', message: `${what}: ${outputExcerpt(message, 300)}` };
 }
 
 /** Exit statuses of a section stopped by its time limit: coreutils timeout (124), busybox timeout (SIGTERM, 143). */
@@ -278,7 +279,7 @@ export function parseDockerGroupFacts(p: ParseContext): Section<DockerGroupFacts
   const raw = p.raw.get('docker_group');
   if (!raw) return { ok: false, status: 'error', message: 'docker group: the collector returned no output for this section' };
   if (raw.exitCode === null) return { ok: false, status: 'error', message: 'docker group: output was cut off' };
-  if (raw.exitCode !== 0) return { ok: false, status: 'error', message: `docker group: exit code ${raw.exitCode}: ${raw.body.trim().slice(0, 200)}` };
+  if (raw.exitCode !== 0) return { ok: false, status: 'error', message: `docker group: exit code ${raw.exitCode}: ${outputExcerpt(raw.body, 200)}` };
   if (raw.body.trim() === 'RAMPART-ABSENT') return { ok: true, value: { group: null } };
   const group = parseDockerGroup(raw.body);
   if (!group) return { ok: false, status: 'error', message: 'docker group: unexpected output' };

@@ -15,6 +15,7 @@ import type { RawSection } from '../parsers/sections';
 import { shQuote } from '../../ssh/quote';
 import { parseTrivyKeyLines, type ImageScan } from '../cve/trivy';
 import { defineSection, type SectionSpec } from './types';
+import { outputExcerpt } from '../parsers/excerpt';
 
 export interface TrivyFacts {
   /** Trivy is installed on the host. */
@@ -107,7 +108,7 @@ export function parseImageSection(raw: RawSection): ImageScan {
 export function parseTrivyPresence(body: string, raw: ReadonlyMap<string, RawSection>): TrivyFacts {
   const lines = body.split('\n').map((l) => l.replace(/\r$/, ''));
   const trivyLine = lines.find((l) => /^@trivy( |-absent$)/.test(l));
-  if (!trivyLine) throw new Error(`unexpected CVE section output: "${body.trim().slice(0, 120)}"`);
+  if (!trivyLine) throw new Error(`unexpected CVE section output: "${outputExcerpt(body, 120)}"`);
   const installed = trivyLine !== '@trivy-absent';
   const version = installed ? (/Version:\s*(\S+)/.exec(trivyLine)?.[1] ?? (trivyLine.slice(7).trim() || null)) : null;
   const dockerErr = lines.findIndex((l) => /^@docker-error \d+$/.test(l));

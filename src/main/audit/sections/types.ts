@@ -3,6 +3,7 @@
 // Each domain module (system, access, containers, …) exports its specs and augments HostFacts.
 import type { HostFacts, Section, SectionName } from '../facts';
 import type { RawSection } from '../parsers/sections';
+import { outputExcerpt } from '../parsers/excerpt';
 
 export interface CollectContext {
   sshdConfigPath: string;
@@ -68,8 +69,8 @@ export function fromRaw<T>(
     if (raw.exitCode === 127 && opts.notInstalled) return { ok: false, status: 'not-applicable', message: opts.notInstalled };
     // coreutils timeout exits 124; busybox timeout kills with TERM (143).
     if (raw.exitCode === 124 || raw.exitCode === 143) return { ok: false, status: 'error', message: `${what}: did not finish in time` };
-    if (p.uid !== 0 && PERMISSION.test(body)) return { ok: false, status: 'needs-sudo', message: `${what} needs root: ${body.slice(0, 200)}` };
-    return { ok: false, status: 'error', message: `${what}: exit code ${raw.exitCode}: ${body.slice(0, 300)}` };
+    if (p.uid !== 0 && PERMISSION.test(body)) return { ok: false, status: 'needs-sudo', message: `${what} needs root: ${outputExcerpt(body, 200)}` };
+    return { ok: false, status: 'error', message: `${what}: exit code ${raw.exitCode}: ${outputExcerpt(body, 300)}` };
   }
   try {
     return { ok: true, value: parse(raw.body, raw) };
