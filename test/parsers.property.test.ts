@@ -65,7 +65,7 @@ function walk(dir: string): string[] {
 const SEEDS = new Map<string, string[]>();
 for (const file of walk(FIXTURES)) {
   const base = path.basename(file);
-  let section = ALL_NAMES.find((n) => base.startsWith(`${n}-`)) ?? PREFIX_TO_SECTION.find(([re]) => re.test(base))?.[1];
+  const section = ALL_NAMES.find((n) => base.startsWith(`${n}-`)) ?? PREFIX_TO_SECTION.find(([re]) => re.test(base))?.[1];
   if (!section) continue;
   const text = fs.readFileSync(file, 'utf8').replace(/\n@exit \d+\n?$/, '');
   SEEDS.set(section, [...(SEEDS.get(section) ?? []), text]);
@@ -157,7 +157,7 @@ function parseAll(raw: Map<string, RawSection>, uid: number | null): Partial<Hos
     try {
       s = timed(spec.fact, () => spec.parse({ uid, raw, ctx: CTX }));
     } catch (e) {
-      throw new Error(`section parser ${spec.fact} threw: ${(e as Error).stack ?? String(e)}`);
+      throw new Error(`section parser ${spec.fact} threw: ${(e as Error).stack ?? String(e)}`, { cause: e });
     }
     expectSection(spec.fact, s);
     facts[spec.fact] = s;
