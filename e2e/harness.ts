@@ -26,6 +26,7 @@ import type { Result } from '../src/shared/errors';
 import type { AppEvent } from '../src/shared/ipc/events';
 import { CHANNEL_METHODS, channelName } from '../src/shared/ipc/names';
 import { createHandlers } from '../src/main/handlers';
+import type { RemediationTestHooks } from '../src/main/remediation/service';
 import { createServices, type Services } from '../src/main/services';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -349,6 +350,11 @@ export interface App {
 
 export interface OpenOptions {
   dbFile: string;
+  /**
+   * Browser mode only: test-only fault injection for the fix service (an object the test may
+   * change between jobs). Under Electron the app's own services have none.
+   */
+  remediationTestHooks?: RemediationTestHooks;
 }
 
 function watchPage(page: Page, problems: string[]): void {
@@ -385,7 +391,10 @@ class BrowserApp implements App {
   private context: BrowserContext | null = null;
   private currentPage: Page | null = null;
 
-  constructor(readonly dbFile: string) {
+  constructor(
+    readonly dbFile: string,
+    private readonly remediationTestHooks?: RemediationTestHooks,
+  ) {
     const pipe = this.pipe;
     this.events = {
       pauseAfter: (p) => pipe.pauseAfter(p),
@@ -404,7 +413,7 @@ class BrowserApp implements App {
 
   async open(): Promise<void> {
     if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH).`);
-    this.services = createServices({ dbFile: this.dbFile, emit: (event) => this.pipe.push(event) });
+    this.services = createServices({ dbFile: this.dbFile, emit: (event) => this.pipe.push(event), ...(this.remediationTestHooks ? { remediationTestHooks: this.remediationTestHooks } : {}) });
     const handlers = createHandlers(this.services);
     this.server = await serveStatic(RENDERER_DIR);
     // A fresh, throw-away profile every launch (Playwright's default for launch()).
@@ -569,7 +578,7 @@ function callInPage<T>(page: Page, domain: string, method: string, request: unkn
 
 /** Opens the app (browser or Electron mode) on `dbFile`. On failure everything started is closed again. */
 export async function openApp(opts: OpenOptions): Promise<App> {
-  const app = ELECTRON_MODE ? new ElectronApp(opts.dbFile) : new BrowserApp(opts.dbFile);
+  const app = ELECTRON_MODE ? new ElectronApp(opts.dbFile) : new BrowserApp(opts.dbFile, opts.remediationTestHooks);
   try {
     await app.open();
   } catch (e) {

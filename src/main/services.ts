@@ -3,6 +3,7 @@
 import type { AppEvent } from '../shared/ipc/events';
 import { KeytarSecretStore, type SecretStore } from './secrets/secretStore';
 import { Store } from './store/store';
+import type { RemediationTestHooks } from './remediation/service';
 import { APP_VERSION } from '../shared/version';
 
 export interface Services {
@@ -16,6 +17,8 @@ export interface Services {
   platform: string;
   /** Running audits by job id, for cancellation. */
   jobs: Map<string, AbortController>;
+  /** Tests only: fault injection for the fix service (see RemediationTestHooks). */
+  remediationTestHooks?: RemediationTestHooks;
   close(): void;
 }
 
@@ -26,6 +29,8 @@ export interface ServicesOptions {
   nativeBinding?: string;
   secrets?: SecretStore;
   env?: NodeJS.ProcessEnv;
+  /** Tests only (the e2e harness, lab tests): never set by the app. */
+  remediationTestHooks?: RemediationTestHooks;
 }
 
 export { APP_VERSION };
@@ -41,6 +46,7 @@ export function createServices(opts: ServicesOptions): Services {
     appVersion: opts.appVersion ?? APP_VERSION,
     platform: process.platform,
     jobs,
+    ...(opts.remediationTestHooks ? { remediationTestHooks: opts.remediationTestHooks } : {}),
     close() {
       for (const c of jobs.values()) c.abort();
       store.close();

@@ -10,7 +10,7 @@
 import os from 'node:os';
 import { RampartError } from '../../shared/errors';
 import type { Host } from '../../shared/domain';
-import type { DesktopFixPreview, FixDeclaration, FixJobDetail, FixJobSummary, FixProgressEvent } from '../../shared/ipc/remediation';
+import type { DesktopFixPreview, FixDeclaration, FixJobDetail, FixJobSummary, FixProgressEvent, LockoutGuard } from '../../shared/ipc/remediation';
 import type { AppEvent } from '../../shared/ipc/events';
 import type { SecretStore } from '../secrets/secretStore';
 import { getSudoPassword } from '../ssh/auth';
@@ -18,7 +18,9 @@ import type { SshConnection } from '../ssh/connection';
 import { openHostConnection, type ConnectDeps } from '../ssh/hostConnect';
 import type { Db } from '../store/db';
 import type { Store } from '../store/store';
+import { lockoutGuardOf } from './accessFixes';
 import { proveAccess } from './accessProof';
+import { DEFAULT_DEADMAN_SECONDS } from './deadman';
 import { FIXES } from './catalog';
 import { FixEngine, fixDiff, fixStatusOf, jobReport, type JobReport, type Preview, type Skipped } from './engine';
 import { Journal, type JobRow } from './journal';
@@ -38,6 +40,17 @@ export interface RemediationDeps {
   /** Parent of the per-job backup folders on the host (default /var/lib/rampart/backups). */
   backupRoot?: string;
   now?: () => number;
+  /** Tests only (never set by the app): read when a job's engine is built, so a test can change it between jobs. */
+  testHooks?: RemediationTestHooks;
+}
+
+/**
+ * Test-only fault injection for the lockout guard, as the engine's own lab tests do: extra sshd
+ * settings planned into an access fix (e.g. an AllowUsers that excludes the login user, so the
+ * new-connection proof fails and the guard must roll the change back).
+ */
+export interface RemediationTestHooks {
+  accessFaultSettings?: ReadonlyArray<readonly [string, string]>;
 }
 
 interface PendingPlan {
@@ -89,6 +102,16 @@ class ReportingJournal extends Journal {
   }
 }
 
+/**
+ * The dead-man window the plan's lockout guard arms: what the access fixes planned (their plan
+ * records it), else the one asked for; null when no fix arms a dead-man switch.
+ */
+function confirmWindowOf(plan: Plan, steps: ReadonlyArray<{ kind: string }>, asked: number | undefined): number | null {
+  if (!steps.some((s) => s.kind === 'deadman-arm')) return null;
+  const planned = plan.fixes.map((f) => (f.container as { deadmanSeconds?: unknown } | undefined)?.deadmanSeconds).find((v): v is number => typeof v === 'number');
+  return planned ?? asked ?? DEFAULT_DEADMAN_SECONDS;
+}
+
 function stepLabel(name: string, target: string | null): string {
   return target !== null ? `${name} ${JSON.stringify(target)}` : name;
 }
@@ -124,7 +147,7 @@ export class RemediationService {
   }
 
   /** Runs `fn` with an engine connected to the host; every connection it opened is closed after. */
-  private async withEngine<T>(host: Host, hooks: { jobId?: string } | null, fn: (engine: FixEngine) => Promise<T>): Promise<T> {
+  private async withEngine<T>(host: Host, hooks: { jobId?: string } | null, fn: (engine: FixEngine) => Promise<T>, deadmanSeconds?: number): Promise<T> {
     const opened: SshConnection[] = [];
     const open = async (): Promise<SshConnection> => {
       const c = await openHostConnection(this.connect, host.id);
@@ -163,7 +186,13 @@ export class RemediationService {
           reconnect: open,
           // The lockout guard of the sshd fixes: a NEW connection made as this one (keys only:
           // connection.ts offers no password), then the profile's sudo must give root.
-          access: { loginUser: host.username, loginAuth: 'publickey', proveAccess: (root: boolean) => proveAccess({ open: () => openHostConnection(this.connect, host.id), sudo }, root) },
+          access: {
+            loginUser: host.username,
+            loginAuth: 'publickey',
+            proveAccess: (root: boolean) => proveAccess({ open: () => openHostConnection(this.connect, host.id), sudo }, root),
+            ...(deadmanSeconds !== undefined ? { deadmanSeconds } : {}),
+            ...(this.deps.testHooks?.accessFaultSettings ? { faultSettings: this.deps.testHooks.accessFaultSettings } : {}),
+          },
           ...(this.deps.backupRoot ? { backupRoot: this.deps.backupRoot } : {}),
           ...(hooks?.jobId ? { onProgress: (m: string) => emit({ jobId: hooks.jobId!, kind: 'message', seq: null, name: 'progress', status: 'info', detail: m }) } : {}),
         },
@@ -200,7 +229,7 @@ export class RemediationService {
   }
 
   /** Reads the host (read-only) and returns the preview; nothing on the host is changed. */
-  async plan(hostId: number, findingKeys: readonly string[]): Promise<DesktopFixPreview> {
+  async plan(hostId: number, findingKeys: readonly string[], opts: { confirmWindowS?: number | undefined } = {}): Promise<DesktopFixPreview> {
     const host = this.deps.store.getHost(hostId);
     this.assertIdle(host);
     this.assertNoUnfinished(host);
@@ -208,10 +237,15 @@ export class RemediationService {
     const unknown = findingKeys.filter((k) => !known.has(k));
     if (unknown.length)
       throw new RampartError('NOT_FOUND', `Not a finding of the latest audit of "${host.name}": ${unknown.join(', ')}. Audit the host again and fix from that run.`);
-    const { plan, preview, skipped } = await this.withEngine(host, null, async (engine) => {
-      const r = await engine.plan({ findingIds: findingKeys, known });
-      return { ...r, preview: engine.preview(r.plan) };
-    });
+    const { plan, preview, skipped } = await this.withEngine(
+      host,
+      null,
+      async (engine) => {
+        const r = await engine.plan({ findingIds: findingKeys, known });
+        return { ...r, preview: engine.preview(r.plan) };
+      },
+      opts.confirmWindowS,
+    );
     this.expirePending();
     const expiresAt = this.now() + PREVIEW_TTL_MS;
     if (plan.fixes.length) this.pending.set(plan.jobId, { hostId: host.id, plan, preview, skipped, expiresAt });
@@ -222,6 +256,7 @@ export class RemediationService {
       requiresTypedHostName: preview.fixes.some((f) => f.risk === 'high'),
       expiresAt: new Date(expiresAt).toISOString(),
       onFailure: 'rollback-all',
+      confirmWindowS: confirmWindowOf(plan, preview.steps, opts.confirmWindowS),
     };
   }
 
@@ -245,7 +280,7 @@ export class RemediationService {
         this.pending.delete(p.plan.jobId);
         return engine.apply(p.plan, who, { onFailure: req.onFailure ?? 'rollback-all' });
       }),
-    );
+    ).then((r) => this.withGuard(r));
   }
 
   private jobOfHost(host: Host, jobId: string): JobRow {
@@ -277,7 +312,7 @@ export class RemediationService {
     const job = this.jobOfHost(host, jobId);
     if (job.status === 'rolled-back' || job.status === 'refused') throw new RampartError('CONFLICT', `Fix job ${jobId} is already ${job.status}; there is nothing to roll back.`);
     // The engine reopens the findings of every fix that is back as before (a second rollback too).
-    return this.track(host, jobId, () => this.withEngine(host, { jobId }, (engine) => engine.rollback(jobId)));
+    return this.track(host, jobId, () => this.withEngine(host, { jobId }, (engine) => engine.rollback(jobId))).then((r) => this.withGuard(r));
   }
 
   /** Finishes an unfinished job (steps whose outcome is unknown are read on the host first). */
@@ -286,7 +321,17 @@ export class RemediationService {
     const job = this.jobOfHost(host, jobId);
     if (!['planned', 'applying', 'verifying', 'rolling-back', 'rollback-incomplete'].includes(job.status))
       throw new RampartError('CONFLICT', `Fix job ${jobId} is already ${job.status}; there is nothing to finish.`);
-    return this.track(host, jobId, () => this.withEngine(host, { jobId }, (engine) => engine.resume(jobId)));
+    return this.track(host, jobId, () => this.withEngine(host, { jobId }, (engine) => engine.resume(jobId))).then((r) => this.withGuard(r));
+  }
+
+  /** What the lockout guard did in the job (null: no access fix), from its journaled steps. */
+  private guardOf(jobId: string): LockoutGuard | null {
+    return lockoutGuardOf(this.journal.steps(jobId));
+  }
+
+  private withGuard(report: JobReport): JobReport & { lockoutGuard?: LockoutGuard } {
+    const g = this.guardOf(report.jobId);
+    return g ? { ...report, lockoutGuard: g } : report;
   }
 
   summary(job: JobRow): FixJobSummary {
@@ -308,6 +353,7 @@ export class RemediationService {
       error: job.error,
       backupDir: plan.backupDir,
       running: this.running.has(job.id),
+      lockoutGuard: this.guardOf(job.id),
       fixes: plan.fixes.map((f, i) => ({
         fixId: f.fixId,
         title: f.title,
@@ -339,7 +385,7 @@ export class RemediationService {
     const job = this.journal.getJob(jobId);
     return {
       summary: this.summary(job),
-      report: jobReport(this.journal, jobId, null),
+      report: this.withGuard(jobReport(this.journal, jobId, null)),
       steps: this.journal.steps(jobId).map((s) => ({
         seq: s.seq,
         fixIndex: s.fixIndex,

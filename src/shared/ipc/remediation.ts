@@ -35,10 +35,24 @@ export const FixDeclaration = z.object({
 });
 export type FixDeclaration = z.infer<typeof FixDeclaration>;
 
+/**
+ * The dead-man window of the lockout guard (access fixes: sshd, firewall, sudoers), in seconds:
+ * the host puts the change back by itself after this long unless a new SSH connection proved
+ * access first. At least 30 s: the proof alone may take up to 15 s.
+ */
+export const CONFIRM_WINDOW_S = { default: 120, min: 30, max: 3600 } as const;
+
 export const FixPlanRequest = z
   .object({
     hostId: HostId,
     findingKeys: z.array(FindingKey).min(1, 'Select at least one finding').max(200),
+    /** The dead-man window for the plan's access fixes (default 120 s); part of the plan and its commands. */
+    confirmWindowS: z
+      .number({ message: 'confirmWindowS is a number of seconds' })
+      .int('confirmWindowS is whole seconds')
+      .min(CONFIRM_WINDOW_S.min, `The dead-man window is at least ${CONFIRM_WINDOW_S.min} s`)
+      .max(CONFIRM_WINDOW_S.max, `The dead-man window is at most ${CONFIRM_WINDOW_S.max} s`)
+      .optional(),
   })
   .strict();
 export type FixPlanRequest = z.input<typeof FixPlanRequest>;
@@ -83,6 +97,8 @@ export const DesktopFixPreview = FixPreview.extend({
   expiresAt: z.string(),
   /** The failure policy the dialog offers first (rollback-all); the user picks one in `apply`. */
   onFailure: FixFailurePolicy,
+  /** The dead-man window (seconds) the plan's lockout guard arms; null when no step arms one. */
+  confirmWindowS: z.number().int().nullable(),
 });
 export type DesktopFixPreview = z.infer<typeof DesktopFixPreview>;
 
@@ -110,6 +126,14 @@ export const FixReport = z.object({
   verification: z.object({ checksRerun: z.array(z.string()), stillFailing: z.array(z.string()) }),
 });
 
+/**
+ * What the lockout guard did in a job with access fixes: a dead-man switch was armed, the new SSH
+ * connection(s) logged in (null: no proof ran), and what put a change back (none / the current
+ * session / the dead-man timer on the host).
+ */
+export const LockoutGuard = z.object({ armed: z.boolean(), newSessionOk: z.boolean().nullable(), restoredBy: z.enum(['none', 'session', 'timer']) });
+export type LockoutGuard = z.infer<typeof LockoutGuard>;
+
 export const FixJobReport = z.object({
   jobId: JobId,
   status: z.union([FixJobStatus, z.literal('dry-run')]),
@@ -119,6 +143,8 @@ export const FixJobReport = z.object({
   fixes: z.array(FixReport),
   leftovers: z.array(z.object({ path: z.string(), expected: z.string(), found: z.string(), action: z.string() })),
   message: z.string().nullable(),
+  /** Jobs with access fixes only (the desktop app's reports; the CLI's JSON report adds it too). */
+  lockoutGuard: LockoutGuard.optional(),
 });
 export type FixJobReport = z.infer<typeof FixJobReport>;
 
@@ -143,6 +169,8 @@ export const FixJobSummary = z.object({
   backupDir: z.string(),
   /** Running now in this app (its rollback/finish buttons are disabled). */
   running: z.boolean(),
+  /** What the lockout guard did (null: the job has no access fix). */
+  lockoutGuard: LockoutGuard.nullable(),
   fixes: z.array(
     z.object({
       fixId: z.string(),
