@@ -6,7 +6,10 @@ import { toFinding } from '../audit/engine';
 import { computeScore } from '../audit/grading';
 import type { Store } from '../store/store';
 import { MAIL_CHECKS } from './checks';
+import { wantsMtaStsPolicy } from './checks/mtaStsShared';
 import type { MailCheckDef, MailContext, MailOutcome } from './checks/types';
+import type { HostDkim } from './hostDkim';
+import { fetchMtaStsPolicy, policyUrl, type PolicyFetchOptions } from './mtaSts';
 import { DnsView } from './dnsView';
 import { describeMailDomain, type MailRecords } from './records';
 import type { MailResolver, QueryType } from './resolver';
@@ -23,6 +26,10 @@ export interface MailAuditOptions {
   catalog?: readonly MailCheckDef[];
   /** Problems found before the run (options not implemented…), kept in the run's errors. */
   extraErrors?: readonly RunError[];
+  /** How the MTA-STS policy is fetched over HTTPS (extra CA, limits); false: not fetched. */
+  mtaSts?: PolicyFetchOptions | false;
+  /** DKIM keys read over SSH from the linked mail host; their selectors are audited too. */
+  hostDkim?: HostDkim;
 }
 
 export interface MailEvaluation {
@@ -77,9 +84,10 @@ export async function evaluateMailDomain(opts: MailAuditOptions): Promise<MailEv
   const { resolver } = opts;
   const ctx: MailContext = {
     domain: opts.domain,
-    selectors: [...new Set(opts.selectors ?? [])],
+    selectors: [...new Set([...(opts.selectors ?? []), ...(opts.hostDkim?.keys.map((k) => k.selector) ?? [])])],
     dnsblZones: [...new Set((opts.dnsblZones ?? []).map((z) => z.toLowerCase().replace(/\.$/, '')))],
     resolverLabel: resolver.label,
+    hostDkim: opts.hostDkim,
   };
   const first = await resolver.query(ctx.domain, 'TXT');
   if (first.kind === 'error' && (first.code === 'TIMEOUT' || first.code === 'NETWORK'))
@@ -96,7 +104,12 @@ export async function evaluateMailDomain(opts: MailAuditOptions): Promise<MailEv
     records = describeMailDomain(view, ctx);
     passes++;
     missing = view.missing;
-    if (!missing.size) break;
+    if (!missing.size) {
+      // DNS is complete: fetch the MTA-STS policy the record announces, then evaluate again.
+      if (ctx.mtaStsPolicy || !wantsMtaStsPolicy(view, ctx.domain)) break;
+      ctx.mtaStsPolicy = opts.mtaSts === false ? { kind: 'disabled', url: policyUrl(ctx.domain) } : await fetchMtaStsPolicy(ctx.domain, resolver, opts.mtaSts);
+      continue;
+    }
     await Promise.all([...missing].map((k) => {
       const [name, type] = k.split('|') as [string, QueryType];
       return resolver.query(name, type);

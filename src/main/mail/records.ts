@@ -9,6 +9,9 @@ import type { MailContext } from './checks/types';
 import { dkimName, looksLikeDkim, parseDkimKey } from './dkim';
 import { discoverDmarc, parseDmarc } from './dmarc';
 import { describeResult, type DnsView } from './dnsView';
+import { dnssecFacts, type DnssecFacts } from './dnssec';
+import type { HostDkim } from './hostDkim';
+import { describeFetch, type MtaStsPolicy } from './mtaSts';
 import { reverseName } from './resolver';
 import { isSpfRecord, MAX_LOOKUPS, walkSpf, type SpfRecordNode } from './spf';
 
@@ -40,6 +43,12 @@ export interface MailRecords {
     notes: string[];
   };
   mtaSts: string;
+  /** The policy fetched over HTTPS (null: no _mta-sts record, or not fetched). */
+  mtaStsPolicy: { url: string; fetched: string; policy: MtaStsPolicy | null } | null;
+  /** DNSSEC as the resolver reported it (AD bit); DANE reads `validated`. */
+  dnssec: DnssecFacts;
+  /** DKIM keys read over SSH from the linked host (public keys only), null when no host is linked. */
+  hostDkim: HostDkim | null;
   tlsRpt: string;
   mx: {
     kind: 'hosts' | 'null-mx' | 'none' | 'unknown';
@@ -120,6 +129,9 @@ export function describeMailDomain(dns: DnsView, ctx: MailContext): MailRecords 
       notes: d?.notes ?? [],
     },
     mtaSts: one(`_mta-sts.${domain}`, /^v=STSv1\s*(;|$)/),
+    mtaStsPolicy: ctx.mtaStsPolicy ? { url: ctx.mtaStsPolicy.url, fetched: describeFetch(ctx.mtaStsPolicy), policy: ctx.mtaStsPolicy.kind === 'policy' ? ctx.mtaStsPolicy.policy : null } : null,
+    dnssec: dnssecFacts(dns, domain, ctx.resolverLabel),
+    hostDkim: ctx.hostDkim ?? null,
     tlsRpt: one(`_smtp._tls.${domain}`, /^v=TLSRPTv1\s*(;|$)/),
     mx: { kind: set.kind === 'problem' ? 'unknown' : set.kind, hosts },
     dnsbl,

@@ -23,8 +23,18 @@ export interface MxRecord {
 }
 
 /** What one question got. `aliases`: the CNAME chain from the name asked to the name answered. */
+/**
+ * DNSSEC as the resolver reported it (set only when true, so results compare as before):
+ * `ad` the AD bit (a validating resolver checked the answer, RFC 4035 §3.2.3 / RFC 6840 §5.7),
+ * `rrsig` signatures came back with the answer (the zone is signed, validated or not).
+ */
+export interface DnssecFlags {
+  ad?: true;
+  rrsig?: true;
+}
+
 export type DnsResult =
-  | {
+  | ({
       kind: 'answer';
       /** A/AAAA addresses, PTR/CNAME/NS targets, TXT records (strings joined), MX as "pref exchange". */
       data: string[];
@@ -32,9 +42,9 @@ export type DnsResult =
       txtStrings?: string[][];
       mx?: MxRecord[];
       aliases: string[];
-    }
-  | { kind: 'nxdomain'; aliases: string[] }
-  | { kind: 'nodata'; aliases: string[] }
+    } & DnssecFlags)
+  | ({ kind: 'nxdomain'; aliases: string[] } & DnssecFlags)
+  | ({ kind: 'nodata'; aliases: string[] } & DnssecFlags)
   | { kind: 'error'; code: DnsErrorCode; message: string }
   /** Only inside an evaluation pass: asked for, not fetched yet (see collect.ts). */
   | { kind: 'pending' };
@@ -164,7 +174,12 @@ export class MailResolver {
 
   private finish(r: Exchange, name: string, type: QueryType): DnsResult {
     if (r.kind !== 'packet') return r.kind === 'truncated' ? { kind: 'error', code: 'MALFORMED', message: 'truncated over TCP' } : { kind: 'error', code: r.code, message: r.message };
-    return interpret(r.packet, name, type, serverLabel(this.server));
+    const res = interpret(r.packet, name, type, serverLabel(this.server));
+    if (res.kind === 'answer' || res.kind === 'nxdomain' || res.kind === 'nodata') {
+      if (r.packet.flag_ad) res.ad = true;
+      if ([...(r.packet.answers ?? []), ...(r.packet.authorities ?? [])].some((a) => a.type === 'RRSIG')) res.rrsig = true;
+    }
+    return res;
   }
 
   private exchange(name: string, type: QueryType, transport: 'udp' | 'tcp'): Promise<Exchange> {
@@ -172,10 +187,12 @@ export class MailResolver {
     const query = {
       type: 'query' as const,
       id,
-      flags: dnsPacket.RECURSION_DESIRED,
+      // AD and DO ask a validating resolver to say whether it validated the answer (RFC 6840 §5.7)
+      // and to return the signatures, so an unsigned zone and a non-validating resolver differ.
+      flags: dnsPacket.RECURSION_DESIRED | dnsPacket.AUTHENTIC_DATA,
       questions: [{ type, name, class: 'IN' as const }],
       // EDNS0 so long TXT/MX answers fit in one datagram where the server agrees.
-      additionals: [{ type: 'OPT' as const, name: '.', udpPayloadSize: 1232, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }],
+      additionals: [{ type: 'OPT' as const, name: '.', udpPayloadSize: 1232, extendedRcode: 0, ednsVersion: 0, flags: dnsPacket.DNSSEC_OK, flag_do: true, options: [] }],
     };
     this.packetsSent++;
     const matches = (p: dnsPacket.Packet): boolean =>

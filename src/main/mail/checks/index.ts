@@ -1,4 +1,6 @@
 // The mail domain checks, in report order. One module per check.
+import dkimHostDns from './dkimHostDns';
+import dkimHostMatch from './dkimHostMatch';
 import dkimKeySize from './dkimKeySize';
 import dkimRecord from './dkimRecord';
 import dkimRevoked from './dkimRevoked';
@@ -12,6 +14,11 @@ import dmarcReportAuth from './dmarcReportAuth';
 import dmarcReporting from './dmarcReporting';
 import dmarcSyntax from './dmarcSyntax';
 import dnsbl from './dnsbl';
+import dnssec from './dnssec';
+import mtaStsMaxAge from './mtaStsMaxAge';
+import mtaStsMode from './mtaStsMode';
+import mtaStsMx from './mtaStsMx';
+import mtaStsPolicy from './mtaStsPolicy';
 import mtaStsTxt from './mtaStsTxt';
 import mxCname from './mxCname';
 import mxPtr from './mxPtr';
@@ -43,6 +50,8 @@ export const MAIL_CHECKS: readonly MailCheckDef[] = [
   dkimTesting,
   dkimSha1,
   dkimRevoked,
+  dkimHostDns,
+  dkimHostMatch,
   dmarcRecord,
   dmarcSyntax,
   dmarcPolicy,
@@ -50,10 +59,15 @@ export const MAIL_CHECKS: readonly MailCheckDef[] = [
   dmarcReporting,
   dmarcReportAuth,
   mtaStsTxt,
+  mtaStsPolicy,
+  mtaStsMode,
+  mtaStsMaxAge,
+  mtaStsMx,
   tlsRpt,
   mxRecord,
   mxResolvable,
   mxCname,
   mxPtr,
   dnsbl,
+  dnssec,
 ];

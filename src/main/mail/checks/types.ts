@@ -3,6 +3,8 @@
 import type { Severity } from '../../../shared/domain';
 import type { CheckOutcome } from '../../audit/checks/types';
 import type { DnsView } from '../dnsView';
+import type { HostDkim } from '../hostDkim';
+import type { MtaStsFetch } from '../mtaSts';
 
 export interface MailContext {
   domain: string;
@@ -12,6 +14,10 @@ export interface MailContext {
   dnsblZones: readonly string[];
   /** Which resolver answered ("10.213.0.2:53 (--resolver)"), for evidence that depends on it. */
   resolverLabel: string;
+  /** The MTA-STS policy fetched over HTTPS (../mtaSts.ts); undefined until the audit fetched it. */
+  mtaStsPolicy?: MtaStsFetch | undefined;
+  /** DKIM keys read over SSH from the linked mail host (../hostDkim.ts); undefined: no host linked. */
+  hostDkim?: HostDkim | undefined;
 }
 
 export type MailOutcome = CheckOutcome | { status: 'error'; message: string };
@@ -48,4 +54,6 @@ export const RFC = {
   nullMx: 'https://www.rfc-editor.org/rfc/rfc7505',
   dnsClarify: 'https://www.rfc-editor.org/rfc/rfc2181',
   dnsbl: 'https://www.rfc-editor.org/rfc/rfc5782',
+  dnssec: 'https://www.rfc-editor.org/rfc/rfc4035',
+  dane: 'https://www.rfc-editor.org/rfc/rfc7672',
 } as const;
