@@ -6,9 +6,12 @@ import { FixDialog } from './components/FixDialog';
 import { UnfinishedJobs } from './components/UnfinishedJobs';
 import { ErrorBanner } from './components/ui';
 import { useFixes } from './fixes';
+import { useMail } from './mail';
 import { FixHistoryScreen } from './screens/FixHistoryScreen';
 import { HostDetailScreen } from './screens/HostDetailScreen';
 import { HostsScreen } from './screens/HostsScreen';
+import { MailRunScreen } from './screens/MailRunScreen';
+import { MailScreen } from './screens/MailScreen';
 import { RunScreen } from './screens/RunScreen';
 import { RunsScreen } from './screens/RunsScreen';
 import { useStore, type Route } from './store';
@@ -21,6 +24,8 @@ function routeKey(route: Route): string {
       return `run:${route.runId}`;
     case 'fixes':
       return `fixes:${route.hostId}`;
+    case 'mail-run':
+      return `mail-run:${route.runId}`;
     default:
       return route.screen;
   }
@@ -38,6 +43,10 @@ function Screen({ route }: { route: Route }): React.JSX.Element {
       return <RunScreen runId={route.runId} />;
     case 'fixes':
       return <FixHistoryScreen hostId={route.hostId} />;
+    case 'mail':
+      return <MailScreen domainId={route.domainId} />;
+    case 'mail-run':
+      return <MailRunScreen runId={route.runId} />;
   }
 }
 
@@ -47,7 +56,7 @@ function TopBar(): React.JSX.Element {
   const job = useStore((s) => s.job);
   const jobHost = useStore((s) => (s.job ? s.hosts.find((h) => h.id === s.job?.hostId) : undefined));
   const version = useStore((s) => s.appInfo?.version);
-  const section = route.screen === 'runs' || route.screen === 'run' ? 'runs' : 'hosts';
+  const section = route.screen === 'runs' || route.screen === 'run' ? 'runs' : route.screen === 'mail' || route.screen === 'mail-run' ? 'mail' : 'hosts';
 
   return (
     <nav className="topbar" data-testid="topbar">
@@ -73,6 +82,15 @@ function TopBar(): React.JSX.Element {
       >
         Runs
       </button>
+      <button
+        type="button"
+        className={`nav-item${section === 'mail' ? ' active' : ''}`}
+        data-testid="nav-mail"
+        aria-current={section === 'mail' ? 'page' : undefined}
+        onClick={() => navigate({ screen: 'mail' })}
+      >
+        Mail
+      </button>
       <span className="spacer" />
       {job && (
         <button type="button" className="job-pill" data-testid="job-indicator" onClick={() => navigate({ screen: 'host', hostId: job.hostId })}>
@@ -93,6 +111,7 @@ export function App(): React.JSX.Element {
     const { init, handleEvent, showError } = useStore.getState();
     const off = subscribe((event) => {
       if (event.type === 'fix-progress') useFixes.getState().handleEvent(event);
+      else if (event.type === 'mail-progress') useMail.getState().handleEvent(event);
       else handleEvent(event);
     });
     void init();

@@ -15,7 +15,9 @@ export type Route =
   | { screen: 'host'; hostId: number }
   | { screen: 'runs' }
   | { screen: 'run'; runId: string }
-  | { screen: 'fixes'; hostId: number };
+  | { screen: 'fixes'; hostId: number }
+  | { screen: 'mail'; domainId?: number | undefined }
+  | { screen: 'mail-run'; runId: string };
 
 export interface Banner {
   id: number;

@@ -23,7 +23,6 @@ export function RunDiffPanel({ run }: { run: RunDetail }): React.JSX.Element {
   const diff = useStore((s) => (s.currentDiff?.runId === run.id ? s.currentDiff : null));
   const loading = useStore((s) => s.diffLoading);
   const loadDiff = useStore((s) => s.loadDiff);
-  const [open, setOpen] = useState<Record<Kind, boolean>>({ new: true, resolved: true, unchanged: false });
 
   useEffect(() => {
     void loadDiff(run.id);
@@ -54,6 +53,16 @@ export function RunDiffPanel({ run }: { run: RunDetail }): React.JSX.Element {
         <PreviousLink diff={diff} />
       </div>
       <ScoreChange diff={diff} run={run} />
+      <DiffLists diff={diff} />
+    </div>
+  );
+}
+
+/** The new / resolved / unchanged tiles and lists of a diff (also used by the Mail run view). */
+export function DiffLists({ diff }: { diff: RunDiff }): React.JSX.Element {
+  const [open, setOpen] = useState<Record<Kind, boolean>>({ new: true, resolved: true, unchanged: false });
+  return (
+    <>
       <div className="diff-tiles">
         {KINDS.map(({ kind, label, hint }) => (
           <button
@@ -110,7 +119,7 @@ export function RunDiffPanel({ run }: { run: RunDetail }): React.JSX.Element {
           )}
         </div>
       ))}
-    </div>
+    </>
   );
 }
 
@@ -124,7 +133,7 @@ function PreviousLink({ diff }: { diff: RunDiff }): React.JSX.Element {
   );
 }
 
-function ScoreChange({ diff, run }: { diff: RunDiff; run: RunDetail }): React.JSX.Element | null {
+export function ScoreChange({ diff, run }: { diff: RunDiff; run: RunDetail }): React.JSX.Element | null {
   const before = diff.previous?.score;
   const after = run.score;
   if (!before || !after) return null;

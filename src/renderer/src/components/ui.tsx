@@ -86,7 +86,8 @@ export function ChangeCounts({ counts }: { counts: DiffCounts | undefined }): Re
 
 export function RunTable({ runs, showHost, changes }: { runs: RunSummary[]; showHost: boolean; changes?: Record<string, DiffCounts> }): React.JSX.Element {
   const navigate = useStore((s) => s.navigate);
-  const open = (runId: string): void => navigate({ screen: 'run', runId });
+  // A mail domain's run opens in the Mail run view (its parsed records, its domain's history).
+  const open = (runId: string): void => navigate(runs.find((r) => r.id === runId)?.targetKind === 'domain' ? { screen: 'mail-run', runId } : { screen: 'run', runId });
   return (
     <table className="table clickable" data-testid="run-table">
       <thead>

@@ -123,7 +123,7 @@ function RunHeader({ run }: { run: RunDetail }): React.JSX.Element {
   );
 }
 
-function GradePanel({ run }: { run: RunDetail }): React.JSX.Element {
+export function GradePanel({ run }: { run: RunDetail }): React.JSX.Element {
   const score = run.score;
   return (
     <div className="panel grade-panel">
@@ -175,7 +175,7 @@ function NotCountedNote({ run }: { run: RunDetail }): React.JSX.Element | null {
   );
 }
 
-function CategoryPanel({ run }: { run: RunDetail }): React.JSX.Element {
+export function CategoryPanel({ run }: { run: RunDetail }): React.JSX.Element {
   const categories = Object.entries(run.score?.categories ?? {}).sort(([a], [b]) => categoryLabel(a).localeCompare(categoryLabel(b)));
   const findingsBy = new Map<string, number>();
   for (const f of run.findings) if (f.status === 'open') findingsBy.set(f.category, (findingsBy.get(f.category) ?? 0) + 1);
@@ -238,7 +238,7 @@ function fixOf(f: Finding, canTriage: boolean, fixByCheck: Record<string, FixDec
   return canTriage && f.status === 'open' ? fixByCheck[f.checkId] : undefined;
 }
 
-function Findings({ run, canTriage, latestRunId }: { run: RunDetail; canTriage: boolean; latestRunId: string | null }): React.JSX.Element {
+export function Findings({ run, canTriage, latestRunId }: { run: RunDetail; canTriage: boolean; latestRunId: string | null }): React.JSX.Element {
   const navigate = useStore((s) => s.navigate);
   const fixByCheck = useFixes((s) => s.fixByCheck);
   const startFix = useFixes((s) => s.startFix);
@@ -354,7 +354,7 @@ function GroupHeader({ category, count, score }: { category: string; count: numb
 }
 
 /** Accepted risks, false positives and fixed findings: listed, but left out of the grade. */
-function NotCounted({ run, canTriage }: { run: RunDetail; canTriage: boolean }): React.JSX.Element | null {
+export function NotCounted({ run, canTriage }: { run: RunDetail; canTriage: boolean }): React.JSX.Element | null {
   const list = run.findings.filter((f) => f.status !== 'open');
   if (list.length === 0) return null;
   const order: Record<Finding['status'], number> = { accepted: 0, 'false-positive': 1, fixed: 2, open: 3 };
@@ -485,7 +485,7 @@ function FindingCard({
 
 const CHECK_STATUS_RANK: Record<CheckResult['status'], number> = { fail: 0, error: 1, 'needs-sudo': 2, 'not-applicable': 3, pass: 4 };
 
-function Checks({ checks }: { checks: CheckResult[] }): React.JSX.Element | null {
+export function Checks({ checks }: { checks: CheckResult[] }): React.JSX.Element | null {
   const [open, setOpen] = useState(false);
   if (checks.length === 0) return null;
   const counts = new Map<string, number>();
