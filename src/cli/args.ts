@@ -72,7 +72,16 @@ export interface FixCommand extends Omit<AuditSettings, 'format' | 'failOn'> {
   confirmWindowS?: number;
   /** What to do: fix the selected findings, or resume / roll back a job of the journal. */
   action:
-    | { kind: 'apply'; findingIds: string[]; checkIds: string[]; dryRun: boolean; yes: boolean; onFailure: 'rollback-all' | 'stop' | 'continue' }
+    | {
+        kind: 'apply';
+        findingIds: string[];
+        checkIds: string[];
+        dryRun: boolean;
+        yes: boolean;
+        onFailure: 'rollback-all' | 'stop' | 'continue';
+        /** --export-ansible: write the plan as an Ansible playbook (+ inventory) here; nothing is applied. */
+        exportAnsible?: string;
+      }
     | { kind: 'resume'; jobId: string }
     | { kind: 'rollback'; jobId: string };
 }
@@ -405,6 +414,8 @@ Selection:
 
 Options:
   --dry-run                   Show the plan and the commands; change nothing
+  --export-ansible FILE       Plan (read-only), then write the plan as an Ansible playbook to FILE
+                              and its inventory to FILE's sibling NAME.inventory.yml; change nothing
   --on-failure rollback-all|stop|continue
                               What a failing fix does to the others (each fix has its own steps
                               and its own rollback). rollback-all (default): every fix of the job
@@ -428,7 +439,7 @@ Options:
   -h, --help                  Show this help
 
 Exit status:
-  0  applied and verified (or --dry-run); --rollback: rolled back
+  0  applied and verified (or --dry-run, or --export-ansible written); --rollback: rolled back
   1  the fix failed or was refused (the file changed since the plan), and the host is as before;
      or partial (--on-failure stop|continue): some fixes applied and verified, the others rolled
      back or not run (the output names each)
@@ -450,6 +461,7 @@ const FIX_OPTIONS = {
   finding: { type: 'string', multiple: true },
   check: { type: 'string', multiple: true },
   'dry-run': { type: 'boolean' },
+  'export-ansible': { type: 'string' },
   yes: { type: 'boolean' },
   'on-failure': { type: 'string' },
   'confirm-window': { type: 'string' },
@@ -489,6 +501,9 @@ function parseFix(argv: readonly string[], cwd: string): Command {
     const job = values.resume ?? values.rollback;
     if (job !== undefined && !JOB_ID.test(job)) throw new UsageError(`--${values.resume !== undefined ? 'resume' : 'rollback'} takes a job id (a UUID), got "${job}"`, 'fix');
     if (job !== undefined && (values['dry-run'] || values.yes)) throw new UsageError('--dry-run and --yes apply to new fixes, not to --resume/--rollback', 'fix');
+    const exportAnsible = values['export-ansible'];
+    if (exportAnsible !== undefined && (job !== undefined || values.yes || values['dry-run']))
+      throw new UsageError('--export-ansible writes the plan of new fixes and applies nothing: not with --yes, --dry-run, --resume or --rollback', 'fix');
     const onFailure = values['on-failure'] ?? 'rollback-all';
     if (onFailure !== 'rollback-all' && onFailure !== 'stop' && onFailure !== 'continue') throw new UsageError(`--on-failure must be rollback-all, stop or continue, got "${onFailure}"`, 'fix');
     if (job !== undefined && values['on-failure'] !== undefined)
@@ -524,7 +539,15 @@ function parseFix(argv: readonly string[], cwd: string): Command {
           ? { kind: 'resume', jobId: values.resume }
           : values.rollback !== undefined
             ? { kind: 'rollback', jobId: values.rollback }
-            : { kind: 'apply', findingIds: [...new Set(findingIds)], checkIds: [...new Set(checkIds)], dryRun: values['dry-run'] === true, yes: values.yes === true, onFailure },
+            : {
+                kind: 'apply',
+                findingIds: [...new Set(findingIds)],
+                checkIds: [...new Set(checkIds)],
+                dryRun: values['dry-run'] === true,
+                yes: values.yes === true,
+                onFailure,
+                ...(exportAnsible !== undefined ? { exportAnsible: localPath(cwd, exportAnsible, '--export-ansible') } : {}),
+              },
     };
   } catch (e) {
     // The shared host/jump/scan-root parsers point at the audit help; these are fix options.

@@ -18,6 +18,8 @@ import { Journal } from '../main/remediation/journal';
 import { proveAccess } from '../main/remediation/accessProof';
 import { lockoutGuardOf, type LockoutGuard } from '../main/remediation/accessFixes';
 import { DEFAULT_DEADMAN_SECONDS } from '../main/remediation/deadman';
+import { exportAnsible } from '../main/remediation/ansible';
+import type { Plan } from '../main/remediation/types';
 
 /**
  * The journal file when there is no --db: jobs must survive a crash whatever the options, so
@@ -201,7 +203,7 @@ export async function fixCommand(cmd: FixCommand, io: FixIo, version: string): P
     };
     progress(`Connecting to ${endpointText(cmd.host)}`);
     const first = await open();
-    if (!cmd.db && !(cmd.action.kind === 'apply' && cmd.action.dryRun)) journalStore = new Store(defaultJournalFile());
+    if (!cmd.db && !(cmd.action.kind === 'apply' && (cmd.action.dryRun || cmd.action.exportAnsible))) journalStore = new Store(defaultJournalFile());
     const hostRef = { hostId: saved?.id ?? null, name: saved?.name ?? address, address, port, username };
     const sudo = { mode: cmd.sudo || saved?.sudo === 'sudo-n' ? ('sudo-n' as const) : ('none' as const), password: null, host: hostRef.name };
     // The lockout guard: a NEW chain, opened as the first one (same hops, key, pinned host keys),
@@ -274,6 +276,7 @@ export async function fixCommand(cmd: FixCommand, io: FixIo, version: string): P
       io.stderr.write(`rampart: error: nothing to fix: ${skipped.map((s) => s.reason).join('; ') || 'no finding selected'}\n`);
       return FIX_EXIT.failed;
     }
+    if (cmd.action.exportAnsible) return writeAnsible(cmd, cmd.action.exportAnsible, plan, skipped, io, version);
     if (cmd.action.dryRun) {
       if (cmd.format === 'table') io.stdout.write(formatPreview(preview, cmd.action.onFailure));
       else emit({ ...head, jobId: plan.jobId, status: 'dry-run', fixes: [...previewFixes(preview), ...refusedFixes] });
@@ -307,4 +310,49 @@ export async function fixCommand(cmd: FixCommand, io: FixIo, version: string): P
     store.close();
     journalStore?.close();
   }
+}
+
+/** FILE's sibling for the inventory: fix.yml → fix.inventory.yml. */
+export function ansibleInventoryPath(playbook: string): string {
+  return `${playbook.replace(/\.ya?ml$/i, '')}.inventory.yml`;
+}
+
+/** --export-ansible: the plan as a playbook + inventory; nothing on the host is changed. */
+function writeAnsible(cmd: FixCommand, file: string, plan: Plan, skipped: readonly Skipped[], io: FixIo, version: string): number {
+  const inventoryFile = ansibleInventoryPath(file);
+  const hop = (h: { username: string; address: string; port: number }): string => `${h.username}@${h.address.includes(':') ? `[${h.address}]` : h.address}:${h.port}`;
+  const out = exportAnsible([plan], {
+    version,
+    playbookName: path.basename(file),
+    inventoryName: path.basename(inventoryFile),
+    connection: () => ({ identityFile: cmd.identityFile, proxyJump: cmd.jump.length ? cmd.jump.map(hop).join(',') : null, knownHostsFile: cmd.knownHosts }),
+  });
+  for (const s of skipped) io.stderr.write(`rampart: warning: not planned, so not exported: ${s.checkId} ${JSON.stringify(s.resource)}: ${s.reason}\n`);
+  for (const s of out.skipped) io.stderr.write(`rampart: warning: not exported (apply it with rampart fix): ${s.checkId} ${JSON.stringify(s.resource)}: ${s.reason}\n`);
+  if (!out.exported.length) {
+    io.stderr.write('rampart: error: no fix of the plan can be exported; nothing was written\n');
+    return FIX_EXIT.failed;
+  }
+  try {
+    fs.writeFileSync(file, out.playbook);
+    fs.writeFileSync(inventoryFile, out.inventory);
+  } catch (e) {
+    throw new CliError('USAGE', `cannot write --export-ansible ${file}: ${(e as Error).message}`);
+  }
+  if (cmd.format === 'json')
+    io.stdout.write(
+      JSON.stringify({ tool: 'rampart', version, jobId: plan.jobId, host: { name: plan.host.name, address: plan.host.address, port: plan.host.port, username: plan.host.username }, status: 'exported', playbook: file, inventory: inventoryFile, exported: out.exported, skipped: [...skipped.map((s) => ({ host: plan.host.name, findingId: s.findingId, checkId: s.checkId, fixId: s.fixId, resource: s.resource, reason: s.reason })), ...out.skipped] }, null, 2) + '\n',
+    );
+  else
+    io.stdout.write(
+      [
+        `rampart fix ${plan.host.username}@${plan.host.address}:${plan.host.port}: exported plan ${plan.jobId} (nothing was changed on the host)`,
+        `  playbook:  ${file}`,
+        `  inventory: ${inventoryFile}`,
+        ...out.exported.map((f) => `  exported            ${f.checkId} ${JSON.stringify(f.resource)} [${f.fixId}]`),
+        ...out.skipped.map((f) => `  NOT exported        ${f.checkId} ${JSON.stringify(f.resource)} [${f.fixId}]: ${f.reason}`),
+        `Run: ansible-playbook -i ${inventoryFile} ${file} --check --diff`,
+      ].join('\n') + '\n',
+    );
+  return FIX_EXIT.applied;
 }

@@ -35,6 +35,10 @@ describe('rampart fix arguments', () => {
     for (const policy of ['rollback-all', 'stop', 'continue'] as const)
       expect(parse('--host', 'root@h', '--check', 'PERM-LOG-FILES', '--on-failure', policy, '--yes')).toMatchObject({ action: { kind: 'apply', onFailure: policy } });
     expect(parse('--host', 'root@h', '--check', 'PERM-LOG-FILES', '--dry-run')).toMatchObject({ format: 'table', action: { kind: 'apply', dryRun: true, yes: false } });
+    expect(parse('--host', 'root@h', '--check', 'PERM-LOG-FILES', '--export-ansible', 'out/fix.yml')).toMatchObject({ action: { kind: 'apply', exportAnsible: '/home/op/out/fix.yml', yes: false, dryRun: false } });
+    for (const other of [['--yes'], ['--dry-run']]) expect(usage('--host', 'root@h', '--check', 'PERM-LOG-FILES', '--export-ansible', 'f.yml', ...other)).toMatch(/--export-ansible .* applies nothing/);
+    expect(usage('--host', 'root@h', '--rollback', JOB, '--export-ansible', 'f.yml')).toMatch(/--export-ansible/);
+    expect(usage('--host', 'root@h', '--check', 'PERM-LOG-FILES', '--export-ansible', '')).toMatch(/--export-ansible needs a file name/);
     expect(parse('--host', 'root@h', '--resume', JOB, '--db', 'r.db')).toMatchObject({ action: { kind: 'resume', jobId: JOB } });
     expect(parse('--host', 'root@h', '--rollback', JOB, '--db', 'r.db')).toMatchObject({ action: { kind: 'rollback', jobId: JOB } });
   });
