@@ -30,6 +30,8 @@ export interface LabDns {
   port: number;
   /** "10.213.x.y:53" as --resolver takes it. */
   resolverSpec: string;
+  /** knotd's configuration file (for keymgr, e.g. the DS of a signed zone). */
+  confFile: string;
   stop(): Promise<void>;
 }
 
@@ -68,7 +70,7 @@ function zoneFile(z: LabZone): string {
  * Starts knotd in a fresh lab host serving `zones`; `brokenZones` are configured without a zone
  * file, so knotd answers SERVFAIL for every name in them.
  */
-export async function startLabDns(zones: readonly LabZone[], opts: { brokenZones?: readonly string[] } = {}): Promise<LabDns> {
+export async function startLabDns(zones: readonly LabZone[], opts: { brokenZones?: readonly string[]; signedZones?: readonly string[] } = {}): Promise<LabDns> {
   const pre = labDnsPrerequisites();
   if (!pre.ok) throw new Error(`lab DNS unavailable: ${pre.reason}`);
   const host = await createLabHost({ scenario: 'hardened' });
@@ -103,7 +105,8 @@ export async function startLabDns(zones: readonly LabZone[], opts: { brokenZones
       '    zonefile-load: whole',
       '    journal-content: none',
       'zone:',
-      ...[...zones.map((z) => z.origin), ...(opts.brokenZones ?? [])].map((o) => `  - domain: ${o}`),
+      // signedZones: knotd signs them itself (automatic keys, default policy) when it loads them.
+      ...[...zones.map((z) => z.origin), ...(opts.brokenZones ?? [])].flatMap((o) => [`  - domain: ${o}`, ...(opts.signedZones?.includes(o) ? ['    dnssec-signing: on'] : [])]),
       '',
     ].join('\n');
     const confFile = join(dir, 'knot.conf');
@@ -126,6 +129,7 @@ export async function startLabDns(zones: readonly LabZone[], opts: { brokenZones
       address: host.address,
       port: 53,
       resolverSpec: `${host.address}:53`,
+      confFile,
       stop: async () => {
         await destroyLabHost(host);
         rmSync(runDir, { recursive: true, force: true });

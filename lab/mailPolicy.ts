@@ -1,0 +1,118 @@
+// The lab for the mail audit's HTTPS, DNSSEC and SSH facts: one lab "mail host" (real sshd, an
+// OpenDKIM configuration with keys generated per run planted in its own /etc, and the MTA-STS
+// policy server of lab/httpsPolicy.ts on its address), and the zones that point at it: MTA-STS
+// domains (good, testing/short max_age/MX not covered, redirect, bad certificate, wrong media
+// type, no policy host), a zone knotd signs and one it does not, DKIM domains whose p= matches
+// the host's keys or not. Names under .test (RFC 2606); MX addresses from 192.0.2.0/24 (RFC 5737).
+import { generateKeyPairSync } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { txt, type LabZone } from './dns';
+import { issueLabCert, makeLabCa, startLabHttps, type LabCa, type LabHttpsServer, type LabHttpsSite } from './httpsPolicy';
+import type { LabHost } from './lab';
+import { bindInHost, overlayInHost } from './plant';
+
+export const POLICY_LAB = {
+  stsGood: 'sts-good.test',
+  stsWeak: 'sts-weak.test',
+  stsRedirect: 'sts-redirect.test',
+  stsBadCert: 'sts-badcert.test',
+  stsHtml: 'sts-html.test',
+  stsNoHost: 'sts-nohost.test',
+  signed: 'signed.test',
+  unsigned: 'unsigned.test',
+  dkimOk: 'dkim-ok.test',
+  dkimBad: 'dkim-bad.test',
+  /** A key path with quotes, $( ), ; in it (no whitespace: KeyTable fields are space-separated). */
+  hostileKeyPath: "/etc/opendkim/keys/o'd$(touch${IFS}/tmp/rampart-pwned)d;x`id`.private",
+} as const;
+
+export interface DkimLabKey {
+  selector: string;
+  domain: string;
+  keyPath: string;
+  privatePem: string;
+  /** Base64 SPKI of the public key, as p= publishes it. */
+  publicB64: string;
+}
+
+function rsaKey(): { privatePem: string; publicB64: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  // PKCS#1 PEM, as opendkim-genkey writes it.
+  return { privatePem: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(), publicB64: publicKey.export({ type: 'spki', format: 'der' }).toString('base64') };
+}
+
+/** The keys planted on the mail host: dkim-ok.test's match DNS, dkim-bad.test's do not. */
+export function dkimLabKeys(): DkimLabKey[] {
+  const L = POLICY_LAB;
+  const k = (selector: string, domain: string, keyPath = `/etc/opendkim/keys/${domain}/${selector}.private`): DkimLabKey => ({ selector, domain, keyPath, ...rsaKey() });
+  return [k('s2026', L.dkimOk), k('odd', L.dkimOk, L.hostileKeyPath), k('stale', L.dkimBad), k('nodns', L.dkimBad)];
+}
+
+/** The zones; `mailHost` is the address of the policy server (mta-sts.* names). */
+export function policyLabZones(mailHost: string, keys: readonly DkimLabKey[]): LabZone[] {
+  const L = POLICY_LAB;
+  const key = (sel: string) => keys.find((x) => x.selector === sel)!.publicB64;
+  const other = rsaKey().publicB64;
+  const sts = (origin: string, extra: string[] = []): LabZone => ({
+    origin,
+    records: ['@ MX 10 mx1', '@ MX 20 mx2', 'mx1 A 192.0.2.31', 'mx2 A 192.0.2.32', `_mta-sts TXT ${txt('v=STSv1; id=20261206;')}`, `mta-sts A ${mailHost}`, ...extra],
+  });
+  return [
+    sts(L.stsGood),
+    sts(L.stsWeak),
+    sts(L.stsRedirect),
+    sts(L.stsBadCert),
+    sts(L.stsHtml),
+    { origin: L.stsNoHost, records: ['@ MX 10 mx1', 'mx1 A 192.0.2.33', `_mta-sts TXT ${txt('v=STSv1; id=1;')}`] },
+    { origin: L.signed, records: ['@ MX 10 mx', 'mx A 192.0.2.41', `@ TXT ${txt('v=spf1 mx -all')}`] },
+    { origin: L.unsigned, records: ['@ MX 10 mx', 'mx A 192.0.2.42', `@ TXT ${txt('v=spf1 mx -all')}`] },
+    { origin: L.dkimOk, records: ['@ MX 10 mx', 'mx A 192.0.2.43', `s2026._domainkey TXT ${txt(`v=DKIM1; k=rsa; p=${key('s2026')}`)}`, `odd._domainkey TXT ${txt(`v=DKIM1; k=rsa; p=${key('odd')}`)}`] },
+    // stale: DNS still publishes an older key; nodns: signs, never published.
+    { origin: L.dkimBad, records: ['@ MX 10 mx', 'mx A 192.0.2.44', `stale._domainkey TXT ${txt(`v=DKIM1; k=rsa; p=${other}`)}`] },
+  ];
+}
+
+/** The policy server's sites: `trusted` signs the good ones, `untrusted` the bad-certificate one. */
+export function policySites(trusted: LabCa, untrusted: LabCa): LabHttpsSite[] {
+  const L = POLICY_LAB;
+  const plain = { 'content-type': 'text/plain; charset=utf-8' };
+  const site = (domain: string, ca: LabCa, status: number, headers: Record<string, string>, body: string): LabHttpsSite => ({
+    name: `mta-sts.${domain}`,
+    tls: issueLabCert(ca, [`mta-sts.${domain}`]),
+    status,
+    headers,
+    body,
+  });
+  return [
+    site(L.stsGood, trusted, 200, plain, `version: STSv1\r\nmode: enforce\r\nmx: *.${L.stsGood}\r\nmax_age: 1209600\r\n`),
+    site(L.stsWeak, trusted, 200, plain, `version: STSv1\nmode: testing\nmx: mx1.${L.stsWeak}\nmax_age: 3600\n`),
+    site(L.stsRedirect, trusted, 301, { location: `https://www.${L.stsRedirect}/mta-sts.txt`, 'content-type': 'text/plain' }, ''),
+    site(L.stsBadCert, untrusted, 200, plain, `version: STSv1\nmode: enforce\nmx: *.${L.stsBadCert}\nmax_age: 1209600\n`),
+    site(L.stsHtml, trusted, 200, { 'content-type': 'text/html' }, '<html>version: STSv1</html>'),
+  ];
+}
+
+/** Makes the CAs and starts the policy server on the mail host. */
+export async function startPolicyServer(host: LabHost, caDir: string): Promise<{ server: LabHttpsServer; trusted: LabCa }> {
+  const trusted = makeLabCa(join(caDir, 'trusted'), 'Rampart Lab CA');
+  const untrusted = makeLabCa(join(caDir, 'untrusted'), 'Untrusted Lab CA');
+  return { server: await startLabHttps(host, policySites(trusted, untrusted)), trusted };
+}
+
+/**
+ * Plants an OpenDKIM configuration (opendkim.conf, KeyTable, SigningTable, the private keys)
+ * in the mail host's /etc only: an overlay on /etc inside its mount namespace, with the
+ * host's own /etc entries (ssh, passwd, sudoers.d…) bound back over it as `ip netns exec` had them.
+ */
+export async function plantOpendkim(host: LabHost, keys: readonly DkimLabKey[]): Promise<void> {
+  const files: Record<string, string> = {
+    'opendkim.conf': ['# planted by the Rampart lab', 'Syslog yes', 'Mode sv', 'KeyTable refile:/etc/opendkim/KeyTable', 'SigningTable refile:/etc/opendkim/SigningTable', ''].join('\n'),
+    'opendkim/KeyTable': keys.map((k) => `${k.selector}._domainkey.${k.domain} ${k.domain}:${k.selector}:${k.keyPath}`).join('\n') + '\n',
+    'opendkim/SigningTable': keys.map((k) => `*@${k.domain} ${k.selector}._domainkey.${k.domain}`).join('\n') + '\n',
+  };
+  for (const k of keys) files[k.keyPath.replace(/^\/etc\//, '')] = k.privatePem;
+  const etcEntries = readdirSync(host.etcDir);
+  await overlayInHost(host, '/etc', files);
+  for (const e of etcEntries) await bindInHost(host, join(host.etcDir, e), join('/etc', e));
+}
