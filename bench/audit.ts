@@ -9,10 +9,23 @@
 //    this machine's full apt lists, and `apt list --upgradable` over them costs ~1 CPU-second per
 //    audit (without writing apt's cache, as the collector must), which 16 audits at once on two
 //    cores turn into section timeouts: a cost of the machine, not of the fleet code;
+//  - hostCost: what one audit costs the AUDITED host (the goal is ≤ 1.0 CPU-second and ≤ 100
+//    processes, issue 15): the lab host's sshd listener is put in a cgroup of its own
+//    (lab/hostMeter.ts; cpuacct on cgroup v1, cpu.stat on v2), so the CPU time of every process a
+//    session starts is charged there, short-lived ones included (sampling /proc misses them), and is
+//    read before/after each audit; dockerd's CPU (/proc/<pid>/stat, its own threads) is reported
+//    apart, since the collector's Docker calls make the daemon work too. Processes started are
+//    counted in one more audit with `strace -f` attached to the listener (forks that made a
+//    process, threads excluded; and execve calls): cgroups count no forks, and strace slows the
+//    tree down too much to time it. bySection: each section alone on a fresh connection (CPU from
+//    the cgroup, processes from strace), minus a baseline exec that only runs `id -u`, to show
+//    where the cost is. The lab host's root has a home of its own (lab/lab.ts), so the build
+//    machine's ~/.bashrc is not what gets measured;
 //  - lynis: on the same machine in the same run, `lynis audit system --quick` inside an empty
 //    network namespace, and the ratio of its wall time to one Rampart audit (skipped with a reason
 //    when lynis is not installed: apt-get install --no-install-recommends lynis).
-// Needs root. Usage: npm run bench:audit [-- --hosts 50 --concurrency 16 --iterations 5 --no-lynis]
+// Needs root (and strace for the process counts). Usage:
+//   npm run bench:audit [-- --hosts 50 --concurrency 16 --iterations 5 --no-lynis --no-fleet --no-sections]
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -26,6 +39,8 @@ import { runAudit, type AuditTarget } from '../src/main/audit/auditor';
 import { buildCollectScript } from '../src/main/audit/collector';
 import { ingestTrivyReport } from '../src/main/audit/cve/trivy';
 import { runPool } from '../src/main/audit/pool';
+import { SECTION_SPECS } from '../src/main/audit/sections';
+import { countProcesses, meterCpu, processCpuMs, type ProcessCount } from '../lab/hostMeter';
 import { connect } from '../src/main/ssh/connection';
 import { Store } from '../src/main/store/store';
 
@@ -35,6 +50,8 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     iterations: { type: 'string', default: '5' },
     'no-lynis': { type: 'boolean', default: false },
+    'no-fleet': { type: 'boolean', default: false },
+    'no-sections': { type: 'boolean', default: false },
   },
 });
 const fleetSize = Math.max(1, Number(values.hosts) || 50);
@@ -57,6 +74,81 @@ function run(file: string, args: readonly string[], timeoutMs: number): Promise<
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
     });
   });
+}
+
+const SETTLE_MS = 400;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+function cpuStats(ms: number[]): { median: number; min: number; max: number } {
+  const s = [...ms].sort((a, b) => a - b);
+  return { median: Math.round(s[Math.floor(s.length / 2)]!), min: Math.round(s[0]!), max: Math.round(s[s.length - 1]!) };
+}
+
+/**
+ * Each collector section alone (with the uid line every script has), on the scenario host: CPU of
+ * the session tree (cgroup, on one connection, median of 3) and processes started (strace, one
+ * fresh connection each), minus a baseline that runs only the uid line. Sections that share a
+ * lane variable (compose reads docker's exit status) simply run without it.
+ */
+async function sectionProfile(scenario: ScenarioHost, t: AuditTarget): Promise<Record<string, { cpuMs: number; processes: number; execs: number; programs: string }>> {
+  const jobs: Array<[string, string]> = [
+    ['(baseline: id -u)', buildCollectScript({ sshdConfigPath: t.sshdConfigPath, scanRoots: t.scanRoots ?? [], only: [], lanes: 1 }).scripts[0]!],
+    ['os+sshd', buildCollectScript({ sshdConfigPath: t.sshdConfigPath, scanRoots: t.scanRoots ?? [], only: ['os', 'sshd'], lanes: 1 }).scripts[0]!],
+    ...SECTION_SPECS.map((s): [string, string] => [s.fact, buildCollectScript({ sshdConfigPath: t.sshdConfigPath, scanRoots: t.scanRoots ?? [], only: [s.fact], lanes: 1 }).scripts[0]!]),
+  ];
+  const open = () =>
+    connect({ address: t.address, port: t.port, username: t.username, identityFile: t.identityFile! }, { kind: 'accept-new', onAccept: () => undefined });
+  const cpu = new Map<string, number>();
+  const meter = meterCpu(scenario.host.pid);
+  const conn = await open();
+  try {
+    for (const [name, script] of jobs) {
+      const runs: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const a = meter.read().cpuMs;
+        await conn.exec('sh -s', { stdin: script, timeoutMs: 120_000 });
+        await sleep(50);
+        runs.push(meter.read().cpuMs - a);
+      }
+      cpu.set(name, runs.sort((x, y) => x - y)[1]!);
+    }
+  } finally {
+    conn.close();
+    meter.close();
+  }
+  const counts = new Map<string, ProcessCount>();
+  for (const [name, script] of jobs) {
+    const { count } = await countProcesses(
+      scenario.host.pid,
+      async () => {
+        const c = await open();
+        try {
+          await c.exec('sh -s', { stdin: script, timeoutMs: 120_000 });
+        } finally {
+          c.close();
+        }
+      },
+      SETTLE_MS,
+    );
+    counts.set(name, count);
+  }
+  const base = counts.get(jobs[0]![0])!;
+  const baseCpu = cpu.get(jobs[0]![0])!;
+  const out: Record<string, { cpuMs: number; processes: number; execs: number; programs: string }> = {};
+  for (const [name] of jobs) {
+    const c = counts.get(name)!;
+    const isBase = name === jobs[0]![0];
+    out[name] = {
+      cpuMs: Math.round(isBase ? baseCpu : cpu.get(name)! - baseCpu),
+      processes: isBase ? c.processes : c.processes - base.processes,
+      execs: isBase ? c.execs : c.execs - base.execs,
+      programs: c.programs
+        .map(([p, n]) => [p, n - (isBase ? 0 : (base.programs.find(([q]) => q === p)?.[1] ?? 0))] as const)
+        .filter(([, n]) => n > 0)
+        .map(([p, n]) => `${p}×${n}`)
+        .join(' '),
+    };
+  }
+  return out;
 }
 
 const LYNIS = ['/usr/sbin/lynis', '/usr/bin/lynis'].find((p) => existsSync(p));
@@ -96,19 +188,42 @@ async function main(): Promise<void> {
     const trivyReports = [{ name: 'bench', scans: ingestTrivyReport(scenario.trivyReport) }];
     await runAudit(store, t, { acceptNewHostKey: true, trivyReports }); // pins the key, warms caches
     const wall: number[] = [];
-    const cpu0 = process.cpuUsage();
+    const hostCpuMs: number[] = [];
+    const hostUserMs: number[] = [];
+    const hostSysMs: number[] = [];
+    const dockerdCpuMs: number[] = [];
+    const meter = meterCpu(scenario.host.pid);
+    let clientCpuUs = 0;
     let execCount = 0;
     let checks = 0;
     let grade: string | null = null;
-    for (let i = 0; i < iterations; i++) {
-      const t0 = performance.now();
-      const runDetail = await runAudit(store, t, { trivyReports });
-      wall.push(performance.now() - t0);
-      execCount = Math.max(execCount, runDetail.execCount);
-      checks = runDetail.checks.length;
-      grade = runDetail.score?.grade ?? null;
+    let sectionErrors: string[] = [];
+    try {
+      for (let i = 0; i < iterations; i++) {
+        const h0 = meter.read();
+        const d0 = processCpuMs(scenario.docker.pid);
+        const cpu0 = process.cpuUsage();
+        const t0 = performance.now();
+        const runDetail = await runAudit(store, t, { trivyReports });
+        wall.push(performance.now() - t0);
+        const c = process.cpuUsage(cpu0);
+        clientCpuUs += c.user + c.system;
+        await sleep(SETTLE_MS); // the session's sshd ends after the connection closes
+        const h1 = meter.read();
+        hostCpuMs.push(h1.cpuMs - h0.cpuMs);
+        hostUserMs.push(h1.userMs - h0.userMs);
+        hostSysMs.push(h1.sysMs - h0.sysMs);
+        dockerdCpuMs.push(processCpuMs(scenario.docker.pid) - d0);
+        execCount = Math.max(execCount, runDetail.execCount);
+        checks = runDetail.checks.length;
+        grade = runDetail.score?.grade ?? null;
+        sectionErrors = runDetail.errors.map((e) => `${e.section}: ${e.message.slice(0, 120)}`);
+      }
+    } finally {
+      meter.close();
     }
-    const cpu1 = process.cpuUsage(cpu0);
+    const counted = await countProcesses(scenario.host.pid, () => runAudit(store, t, { trivyReports }), SETTLE_MS);
+    const bySection = values['no-sections'] ? null : await sectionProfile(scenario, t);
     // Each lane alone, one after the other, on one connection.
     const conn = await connect(
       { address: t.address, port: t.port, username: t.username, identityFile: t.identityFile! },
@@ -132,41 +247,57 @@ async function main(): Promise<void> {
       wall: stats(wall),
       execRoundTrips: execCount,
       /** CPU of this process (SSH, parsing, checks, SQLite) per audit. */
-      clientCpuMsPerAudit: r1((cpu1.user + cpu1.system) / 1000 / iterations),
+      clientCpuMsPerAudit: r1(clientCpuUs / 1000 / iterations),
       lanesAloneMs,
+      sectionErrors,
       goal: { wallMs: 1500, execRoundTrips: 3 },
+      /** On the audited host, per audit: sshd's session tree (cgroup) and, apart, dockerd. */
+      hostCost: {
+        cpuMs: cpuStats(hostCpuMs),
+        userMs: cpuStats(hostUserMs),
+        sysMs: cpuStats(hostSysMs),
+        dockerdCpuMs: cpuStats(dockerdCpuMs),
+        processes: counted.count.processes,
+        execs: counted.count.execs,
+        programs: Object.fromEntries(counted.count.programs.slice(0, 25)),
+        goal: { cpuMs: 1000, processes: 100 },
+      },
+      bySection,
     };
     await destroyScenarioHost(scenario);
     scenario = undefined;
 
     // ---- fleet
-    const createStart = performance.now();
-    for (let i = 0; i < fleetSize; i += 8) fleet.push(...(await Promise.all(Array.from({ length: Math.min(8, fleetSize - i) }, () => createAuditLabHost('hardened')))));
-    const createLabHostsMs = performance.now() - createStart;
-    const rssBefore = process.memoryUsage().rss;
-    peakRss = rssBefore;
-    const fleetStart = performance.now();
-    const fleetCpu0 = process.cpuUsage();
-    // What `rampart audit --inventory` does: `concurrency` workers take the hosts in order.
-    const results = await runPool(fleet, concurrency, (h) => runAudit(store, targetOf(h.host, h.scanRoots), { acceptNewHostKey: true }).catch((e: Error) => e));
-    const fleetWallMs = performance.now() - fleetStart;
-    const fleetCpu = process.cpuUsage(fleetCpu0);
-    const ok = results.filter((r) => !(r instanceof Error) && r.status === 'complete').length;
-    const fleetResult = {
-      hosts: fleetSize,
-      concurrency,
-      createLabHostsMs: r1(createLabHostsMs),
-      wallMs: r1(fleetWallMs),
-      perHostMs: r1(fleetWallMs / fleetSize),
-      clientCpuMs: r1((fleetCpu.user + fleetCpu.system) / 1000),
-      complete: ok,
-      statuses: results.reduce<Record<string, number>>((n, r) => ((n[r instanceof Error ? 'threw' : r.status] = (n[r instanceof Error ? 'threw' : r.status] ?? 0) + 1), n), {}),
-      failed: results.filter((r) => r instanceof Error).map((r) => (r as Error).message).slice(0, 3),
-      errorsSeen: [...new Set(results.flatMap((r) => (r instanceof Error ? [] : r.errors.map((e) => `${e.section}: ${e.message.slice(0, 120)}`))))].slice(0, 8),
-      peakRssMiB: r1(peakRss / 1024 / 1024),
-    };
-    for (let i = 0; i < fleet.length; i += 8) await Promise.allSettled(fleet.slice(i, i + 8).map((h) => destroyAuditLabHost(h)));
-    fleet.length = 0;
+    let fleetResult: Record<string, unknown> | { skipped: string } = { skipped: '--no-fleet' };
+    if (!values['no-fleet']) {
+      const createStart = performance.now();
+      for (let i = 0; i < fleetSize; i += 8) fleet.push(...(await Promise.all(Array.from({ length: Math.min(8, fleetSize - i) }, () => createAuditLabHost('hardened')))));
+      const createLabHostsMs = performance.now() - createStart;
+      const rssBefore = process.memoryUsage().rss;
+      peakRss = rssBefore;
+      const fleetStart = performance.now();
+      const fleetCpu0 = process.cpuUsage();
+      // What `rampart audit --inventory` does: `concurrency` workers take the hosts in order.
+      const results = await runPool(fleet, concurrency, (h) => runAudit(store, targetOf(h.host, h.scanRoots), { acceptNewHostKey: true }).catch((e: Error) => e));
+      const fleetWallMs = performance.now() - fleetStart;
+      const fleetCpu = process.cpuUsage(fleetCpu0);
+      const ok = results.filter((r) => !(r instanceof Error) && r.status === 'complete').length;
+      fleetResult = {
+        hosts: fleetSize,
+        concurrency,
+        createLabHostsMs: r1(createLabHostsMs),
+        wallMs: r1(fleetWallMs),
+        perHostMs: r1(fleetWallMs / fleetSize),
+        clientCpuMs: r1((fleetCpu.user + fleetCpu.system) / 1000),
+        complete: ok,
+        statuses: results.reduce<Record<string, number>>((n, r) => ((n[r instanceof Error ? 'threw' : r.status] = (n[r instanceof Error ? 'threw' : r.status] ?? 0) + 1), n), {}),
+        failed: results.filter((r) => r instanceof Error).map((r) => (r as Error).message).slice(0, 3),
+        errorsSeen: [...new Set(results.flatMap((r) => (r instanceof Error ? [] : r.errors.map((e) => `${e.section}: ${e.message.slice(0, 120)}`))))].slice(0, 8),
+        peakRssMiB: r1(peakRss / 1024 / 1024),
+      };
+      for (let i = 0; i < fleet.length; i += 8) await Promise.allSettled(fleet.slice(i, i + 8).map((h) => destroyAuditLabHost(h)));
+      fleet.length = 0;
+    }
 
     // ---- lynis, same machine, same run
     const lynis = values['no-lynis'] ? { skipped: '--no-lynis' } : await lynisRun(dir);
