@@ -23,6 +23,8 @@ export const POLICY_LAB = {
   unsigned: 'unsigned.test',
   dkimOk: 'dkim-ok.test',
   dkimBad: 'dkim-bad.test',
+  /** An empty DNSBL zone: every address is clean. */
+  dnsbl: 'bl.test',
   /** A key path with quotes, $( ), ; in it (no whitespace: KeyTable fields are space-separated). */
   hostileKeyPath: "/etc/opendkim/keys/o'd$(touch${IFS}/tmp/rampart-pwned)d;x`id`.private",
 } as const;
@@ -70,6 +72,8 @@ export function policyLabZones(mailHost: string, keys: readonly DkimLabKey[]): L
     { origin: L.dkimOk, records: ['@ MX 10 mx', 'mx A 192.0.2.43', `s2026._domainkey TXT ${txt(`v=DKIM1; k=rsa; p=${key('s2026')}`)}`, `odd._domainkey TXT ${txt(`v=DKIM1; k=rsa; p=${key('odd')}`)}`] },
     // stale: DNS still publishes an older key; nodns: signs, never published.
     { origin: L.dkimBad, records: ['@ MX 10 mx', 'mx A 192.0.2.44', `stale._domainkey TXT ${txt(`v=DKIM1; k=rsa; p=${other}`)}`] },
+    { origin: L.dnsbl, records: [] },
+    { origin: '2.0.192.in-addr.arpa', records: [`43 PTR mx.${L.dkimOk}.`, `44 PTR mx.${L.dkimBad}.`] },
   ];
 }
 

@@ -6,9 +6,11 @@
 // Each new check has a passing and a failing domain. Needs root, knotd and unbound; skipped
 // without them unless RAMPART_LAB_REQUIRED=1 (then it fails).
 // Network rule: only lab addresses (the DNS host, the mail host) are asked.
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labDnsPrerequisites, startLabDns, type LabDns } from '../lab/dns';
 import { labHttpsRequests, type LabHttpsServer } from '../lab/httpsPolicy';
@@ -20,6 +22,7 @@ import { collectHostDkim, type HostDkim } from '../src/main/mail/hostDkim';
 import { fetchMtaStsPolicy } from '../src/main/mail/mtaSts';
 import { MailResolver } from '../src/main/mail/resolver';
 import { connect, type SshConnection } from '../src/main/ssh/connection';
+import { Store } from '../src/main/store/store';
 
 const labAvailable = (labPrerequisites().ok && labDnsPrerequisites().ok && validatingResolverPrerequisites().ok) || process.env.RAMPART_LAB_REQUIRED === '1';
 const TIMEOUT_MS = 90_000;
@@ -31,6 +34,7 @@ let unbound: LabValidatingResolver;
 let mailHost: LabHost;
 let https: LabHttpsServer;
 let caPem: string;
+let caFile: string;
 let keys: DkimLabKey[];
 let tmp: string;
 
@@ -53,6 +57,7 @@ describe.skipIf(!labAvailable)('mail audit: MTA-STS over HTTPS, DNSSEC AD bit, D
     const started = await startPolicyServer(mailHost, join(tmp, 'ca'));
     https = started.server;
     caPem = started.trusted.pem;
+    caFile = started.trusted.certFile;
     await plantOpendkim(mailHost, keys);
     const zones = policyLabZones(mailHost.address, keys);
     dns = await startLabDns(zones, { signedZones: [L.signed] });
@@ -157,6 +162,54 @@ describe.skipIf(!labAvailable)('mail audit: MTA-STS over HTTPS, DNSSEC AD bit, D
       expect(findingsOf(wrong, 'MAIL-DKIM-HOST-DNS')).toEqual([`high dkim-host:nodns._domainkey.${L.dkimBad}`]);
       expect(findingsOf(wrong, 'MAIL-DKIM-RECORD')).toEqual([`high dkim:nodns._domainkey.${L.dkimBad}`]);
       expect(wrong.records.hostDkim?.keys.map((k) => k.selector)).toEqual(['stale', 'nodns']);
+    });
+  });
+
+  describe('rampart mail --host NAME (a host profile in --db)', () => {
+    const REPO = resolve(import.meta.dirname, '..');
+    const cli = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> =>
+      promisify(execFile)(process.execPath, [join(REPO, 'bin/rampart.mjs'), 'mail', ...args], { cwd: tmp, timeout: TIMEOUT_MS, env: { ...process.env, ...env } }).then(
+        (x) => ({ code: 0, out: x.stdout, err: x.stderr }),
+        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
+      );
+    let db: string;
+    beforeAll(() => {
+      db = join(tmp, 'rampart.db');
+      const store = new Store(db);
+      store.addHost({ name: 'lab-mail', address: mailHost.address, port: mailHost.port, username: mailHost.user, identityFile: mailHost.identityFile, sshdConfigPath: mailHost.sshdConfigPath });
+      store.pinKey(mailHost.address, mailHost.port, 'ssh-ed25519', mailHost.hostKeyFingerprints['ssh-ed25519']!, false);
+      store.close();
+    });
+
+    it('reads the keys over SSH through the profile: the stale key is critical (exit 1), the records show the host keys', async () => {
+      const r = await cli(['--domain', L.dkimBad, '--resolver', dns.resolverSpec, '--dnsbl', L.dnsbl, '--db', db, '--host', 'lab-mail', '--format', 'json', '--fail-on', 'critical']);
+      expect(r.code, r.err).toBe(1);
+      const j = JSON.parse(r.out) as { findings: Array<{ checkId: string; severity: string; resource: string }>; errors: unknown[]; records: { hostDkim: HostDkim } };
+      expect(j.findings.filter((f) => f.checkId.startsWith('MAIL-DKIM-HOST')).map((f) => `${f.checkId} ${f.severity} ${f.resource}`)).toEqual([
+        `MAIL-DKIM-HOST-MATCH critical dkim-host:stale._domainkey.${L.dkimBad}`,
+        `MAIL-DKIM-HOST-DNS high dkim-host:nodns._domainkey.${L.dkimBad}`,
+      ]);
+      expect(j.errors).toEqual([]);
+      expect(j.records.hostDkim.keys.map((k) => [k.selector, k.source])).toEqual([['stale', 'opendkim'], ['nodns', 'opendkim']]);
+      expect(r.out).not.toMatch(/PRIVATE KEY/);
+    });
+
+    it('the matching domain passes; an unknown profile is a usage-level error (exit 2)', async () => {
+      const ok = await cli(['--domain', L.dkimOk, '--resolver', dns.resolverSpec, '--dnsbl', L.dnsbl, '--db', db, '--host', 'lab-mail', '--format', 'table', '--fail-on', 'critical']);
+      expect(ok.code, ok.err + ok.out.split('Errors:')[1]).toBe(0);
+      expect(ok.out).toContain(`DKIM on lab-mail: odd (opendkim, ${L.hostileKeyPath}): rsa 2048 bits`);
+      const none = await cli(['--domain', L.dkimOk, '--resolver', dns.resolverSpec, '--db', db, '--host', 'no-such-host', '--format', 'json']);
+      expect(none.code).toBe(2);
+      expect(none.err).toContain('no host profile named "no-such-host"');
+    });
+
+    it('the policy is fetched by the CLI too, trusting NODE_EXTRA_CA_CERTS (the lab CA)', async () => {
+      const r = await cli(['--domain', L.stsGood, '--resolver', dns.resolverSpec, '--dnsbl', L.dnsbl, '--format', 'json', '--fail-on', 'none'], { NODE_EXTRA_CA_CERTS: caFile });
+      const j = JSON.parse(r.out) as { checks: Array<{ checkId: string; status: string }>; records: { mtaStsPolicy: { policy: { mode: string } } } };
+      expect(j.checks.filter((c) => c.checkId.startsWith('MAIL-MTA-STS')).map((c) => c.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass']);
+      expect(j.records.mtaStsPolicy.policy.mode).toBe('enforce');
+      const untrusted = await cli(['--domain', L.stsGood, '--resolver', dns.resolverSpec, '--dnsbl', L.dnsbl, '--format', 'json', '--fail-on', 'none']);
+      expect((JSON.parse(untrusted.out) as { findings: Array<{ checkId: string }> }).findings.map((f) => f.checkId)).toContain('MAIL-MTA-STS-POLICY');
     });
   });
 });

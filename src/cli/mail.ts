@@ -9,6 +9,7 @@ import type { RunDetail, RunError, Severity } from '../shared/domain';
 import { SEVERITIES } from '../shared/domain';
 import { CliError } from './connect';
 import type { MailCommand } from './mailArgs';
+import { readHostDkim } from './mailHost';
 import { EXIT, exitCodeFor, oneLine, runReportBody, TOOL, type JsonReport } from './report';
 
 export interface MailIo {
@@ -75,6 +76,13 @@ export function recordLines(rec: MailRecords): string[] {
     out.push(`DKIM ${k.name}: ${k.keyType ? `${k.keyType}${k.bits ? ` ${k.bits} bits` : ''}${k.revoked ? ' revoked' : ''}${k.flags?.length ? ` t=${k.flags.join(':')}` : ''}${k.hashes ? ` h=${k.hashes.join(':')}` : ''}${k.errors?.length ? ` (invalid: ${k.errors.join('; ')})` : ''}` : k.found}`);
   if (!rec.dkim.length) out.push('DKIM: no selector given (--dkim-selector)');
   out.push(`MTA-STS: ${rec.mtaSts}`, `TLS-RPT: ${rec.tlsRpt}`);
+  const sts = rec.mtaStsPolicy;
+  if (sts) out.push(`MTA-STS policy: ${sts.policy ? `mode=${sts.policy.mode ?? '-'} max_age=${sts.policy.maxAge ?? '-'} mx=${sts.policy.mx.join(',') || '-'}${sts.policy.errors.length ? ` (invalid: ${sts.policy.errors.join('; ')})` : ''}` : sts.fetched}`);
+  if (rec.dnssec) out.push(`DNSSEC: ${rec.dnssec.names.map((n) => `${n.name} ${n.type} ${n.validated ? 'validated (AD)' : n.signed ? 'signed, not validated by the resolver' : n.problem ?? 'not signed'}`).join('; ')}`);
+  if (rec.hostDkim) {
+    for (const k of rec.hostDkim.keys) out.push(`DKIM on ${rec.hostDkim.host}: ${k.selector} (${k.source}, ${k.keyPath}): ${k.publicKey ? `${k.keyType ?? '?'}${k.bits ? ` ${k.bits} bits` : ''}` : k.problem}`);
+    for (const p of rec.hostDkim.problems) out.push(`DKIM on ${rec.hostDkim.host}: ${p}`);
+  }
   if (rec.mx.kind !== 'hosts') out.push(`MX: ${rec.mx.kind === 'null-mx' ? 'null MX (receives no mail)' : rec.mx.kind === 'none' ? 'none' : 'unknown (lookup failed)'}`);
   for (const h of rec.mx.hosts)
     out.push(
@@ -144,6 +152,7 @@ export async function mailCommand(cmd: MailCommand, io: MailIo, version: string)
   const store = new Store(cmd.db ?? ':memory:');
   try {
     if (io.stderr.isTTY) io.stderr.write(`rampart: auditing ${domain} through ${resolver.label}\n`);
+    const host = cmd.host ? await readHostDkim(store, cmd.host, domain, { signal: io.signal }) : null;
     let run: RunDetail;
     try {
       run = await runMailAudit(store, {
@@ -151,7 +160,8 @@ export async function mailCommand(cmd: MailCommand, io: MailIo, version: string)
         selectors: cmd.dkimSelectors,
         dnsblZones: cmd.dnsblZones ?? [...DEFAULT_DNSBL_ZONES],
         resolver,
-        extraErrors: notImplementedErrors(cmd),
+        extraErrors: [...notImplementedErrors(cmd), ...(host && 'error' in host ? [host.error] : [])],
+        ...(host && 'hostDkim' in host ? { hostDkim: host.hostDkim } : {}),
         ...(io.signal ? { signal: io.signal } : {}),
       });
     } catch (e) {

@@ -20,6 +20,7 @@ describe('rampart mail arguments', () => {
       ],
       openRelayTest: true,
       db: '/work/runs.sqlite3',
+      host: null,
       format: 'json',
       failOn: 'none',
     });
@@ -27,6 +28,12 @@ describe('rampart mail arguments', () => {
 
   it('defaults: system resolver, default lists, table, fail on high', () => {
     expect(parse('--domain', 'example.com')).toMatchObject({ resolver: null, dkimSelectors: [], dnsblZones: null, smtpHosts: [], openRelayTest: false, db: null, format: 'table', failOn: 'high' });
+  });
+
+  it('--host NAME names a host profile of --db', () => {
+    expect(parse('--domain', 'example.com', '--db', 'r.db', '--host', 'mail1')).toMatchObject({ host: 'mail1', db: '/work/r.db' });
+    expect(() => parse('--domain', 'example.com', '--host', 'mail1')).toThrow(new UsageError('--host NAME needs --db FILE, the database where the host profile is saved', 'mail'));
+    expect(() => parse('--domain', 'example.com', '--db', 'r.db', '--host', ' ')).toThrow(new UsageError('--host needs the name of a saved host profile', 'mail'));
   });
 
   it('help', () => {

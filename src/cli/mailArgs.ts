@@ -18,13 +18,15 @@ export interface MailCommand {
   /** Accepted; not implemented yet (the run says so in errors). */
   openRelayTest: boolean;
   db: string | null;
+  /** --host: the name of a host profile saved in --db (the mail server), whose DKIM keys are read over SSH. */
+  host: string | null;
   format: Format;
   failOn: FailOn;
 }
 
 export const MAIL_HELP = `Usage: rampart mail --domain DOMAIN [--resolver IP[:PORT]] [--dkim-selector SEL]...
        [--dnsbl ZONE]... [--smtp-host HOST[:PORT]]... [--open-relay-test] [--db FILE]
-       [--format json|table|markdown] [--fail-on SEVERITY|none]
+       [--host NAME] [--format json|table|markdown] [--fail-on SEVERITY|none]
 
 Audits a mail domain from its DNS records: SPF (syntax, lookup count with a per-term breakdown,
 void lookups, all, ptr, includes, MX addresses covered), DKIM keys of the selectors given, DMARC
@@ -43,6 +45,9 @@ Options:
   --smtp-host HOST[:PORT]     TLS probes of mail ports (not implemented yet: reported in errors)
   --open-relay-test           SMTP open relay test (not implemented yet: reported in errors)
   --db FILE                   SQLite database that keeps the runs (history, diff, triage)
+  --host NAME                 The mail server, by the name of its host profile in --db: its
+                              DKIM selectors and keys are read over SSH (opendkim, rspamd; the
+                              public key is computed on the server) and matched with DNS
   --format json|table|markdown  Report format (default table)
   --fail-on SEVERITY          Exit 1 when a finding is at or above SEVERITY: critical, high,
                               medium, low, info, or none (default high)
@@ -64,6 +69,7 @@ const MAIL_OPTIONS = {
   'smtp-host': { type: 'string', multiple: true },
   'open-relay-test': { type: 'boolean' },
   db: { type: 'string' },
+  host: { type: 'string' },
   format: { type: 'string' },
   'fail-on': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -132,6 +138,9 @@ export function parseMail(argv: readonly string[], cwd: string): MailCommand | {
   });
   const db = values.db;
   if (db !== undefined && (db.trim() === '' || db.includes('\0'))) throw new UsageError('--db needs a file name', 'mail');
+  const host = values.host?.trim();
+  if (host !== undefined && (host === '' || host.includes('\0'))) throw new UsageError('--host needs the name of a saved host profile', 'mail');
+  if (host !== undefined && db === undefined) throw new UsageError('--host NAME needs --db FILE, the database where the host profile is saved', 'mail');
   return {
     kind: 'mail',
     domain: dnsName(values.domain, '--domain', 2),
@@ -141,6 +150,7 @@ export function parseMail(argv: readonly string[], cwd: string): MailCommand | {
     smtpHosts: (values['smtp-host'] ?? []).map(smtpHost),
     openRelayTest: values['open-relay-test'] === true,
     db: db !== undefined ? path.resolve(cwd, db) : null,
+    host: host ?? null,
     format: format as Format,
     failOn: failOn as FailOn,
   };
