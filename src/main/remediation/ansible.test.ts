@@ -199,7 +199,7 @@ describe('exportAnsible', () => {
       ansible_python_interpreter: '/usr/bin/python3',
       ansible_become_method: 'sudo',
       ansible_ssh_private_key_file: { $unsafe: '/keys/id ed25519' },
-      ansible_ssh_common_args: { $unsafe: "'-o ProxyJump=jump@10.0.0.1:2222'" },
+      ansible_ssh_common_args: { $unsafe: '-oProxyJump=jump@10.0.0.1:2222' },
     });
     expect((ansibleLoad(sudo.playbook) as Play[])[0]!.become).toBe(true);
   });

@@ -278,13 +278,15 @@ const exportSshd: KindExporter = (fix, ctx) => {
   if (f.pre.kind === 'present') {
     block.push(
       { name: unsafe(`${fix.title}: the job's root-only backup folder ${a.backupDir}`), 'ansible.builtin.file': { path: unsafe(a.backupDir), state: 'directory', mode: '0700', owner: '0', group: '0' } },
-      { name: unsafe(`${fix.title}: back up ${f.path} to ${backup}`), 'ansible.builtin.copy': { src: unsafe(f.path), dest: unsafe(backup), remote_src: true, mode: '0600', owner: '0', group: '0' } },
+      // --check creates no folder, so there is nothing to copy into: the backup runs for real only.
+      { name: unsafe(`${fix.title}: back up ${f.path} to ${backup}`), 'ansible.builtin.copy': { src: unsafe(f.path), dest: unsafe(backup), remote_src: true, mode: '0600', owner: '0', group: '0' }, when: 'not ansible_check_mode' },
     );
     const edits = lineEditsOf(a.diff);
     for (const e of edits) block.push(lineinfileTask(f.path, e, validate, fix.title, `rampart_edit_${ctx.seq()}`));
     rescue.push({
       name: unsafe(`${fix.title}: put ${f.path} back from ${backup}`),
       'ansible.builtin.copy': { src: unsafe(backup), dest: unsafe(f.path), remote_src: true, mode: octal(f.pre.mode), owner: String(f.pre.uid), group: String(f.pre.gid) },
+      when: 'not ansible_check_mode',
     });
   } else if (f.pre.kind === 'absent') {
     // A new drop-in: its whole content is known (Rampart's header and the settings).
@@ -295,7 +297,7 @@ const exportSshd: KindExporter = (fix, ctx) => {
       'ansible.builtin.copy': { dest: unsafe(f.path), content: unsafe(content), mode: octal(f.post.mode), owner: String(f.post.uid), group: String(f.post.gid), validate: unsafe(validate) },
       notify: 'rampart reload sshd',
     });
-    rescue.push({ name: unsafe(`${fix.title}: remove the drop-in ${f.path} again`), 'ansible.builtin.file': { path: unsafe(f.path), state: 'absent' } });
+    rescue.push({ name: unsafe(`${fix.title}: remove the drop-in ${f.path} again`), 'ansible.builtin.file': { path: unsafe(f.path), state: 'absent' }, when: 'not ansible_check_mode' });
   } else throw new NotExportable(`${JSON.stringify(f.path)} is ${describe(f.pre)}`);
   const reg = `rampart_post_${ctx.seq()}`;
   block.push(
@@ -506,7 +508,7 @@ export function exportAnsible(plans: readonly Plan[], opts: AnsibleExportOptions
   const hosts: YMap = {};
   for (const [alias, p] of aliases) {
     const c = opts.connection?.(p.host) ?? {};
-    const sshArgs = [...(c.proxyJump ? [`-o ProxyJump=${c.proxyJump}`] : []), ...(c.knownHostsFile ? [`-o UserKnownHostsFile=${c.knownHostsFile}`, '-o StrictHostKeyChecking=yes'] : [])];
+    const sshArgs = [...(c.proxyJump ? [`-oProxyJump=${c.proxyJump}`] : []), ...(c.knownHostsFile ? [`-oUserKnownHostsFile=${c.knownHostsFile}`, '-oStrictHostKeyChecking=yes'] : [])];
     hosts[alias] = {
       ansible_host: unsafe(p.host.address),
       ansible_port: p.host.port,
