@@ -29,13 +29,33 @@ import type { HostFacts } from '../audit/facts';
 import { classifyCipher, classifyHostKey, classifyKex, classifyMac, type Weakness } from '../audit/checks/ssh/algorithms';
 import { offeredHostKeyAlgorithms } from '../audit/checks/ssh/weakAlgorithms';
 import { first } from '../audit/parsers/sshd';
-import { RampartError } from '../../shared/errors';
 import { shQuote } from '../ssh/quote';
-import { armCommand, deadmanScript, disarmCommand, parseArm, parseDisarm, DEFAULT_DEADMAN_SECONDS, type DeadmanSpec } from './deadman';
+import type { SudoSpec } from '../ssh/sudo';
+import { DEFAULT_DEADMAN_SECONDS } from './deadman';
 import { unifiedDiff } from './diff';
-import type { Journal, StepRow } from './journal';
-import { describeState, parseStateLine, stateLine, CAS_EXIT } from './remote';
-import { fileBackupCommand, fileRestoreCommand, fileWriteCommand, parseReadFiles, postStateOf, readFilesCommand, type HostRunner } from './composeFixes';
+import type { StepRow } from './journal';
+import { describeState, stateLine } from './remote';
+import { postStateOf, type HostRunner } from './composeFixes';
+import {
+  CasChanged,
+  describeFile,
+  guardRestoreLines,
+  guardSteps,
+  readFiles,
+  resumeGuardVerdict,
+  runCommandStep,
+  runGuardStep,
+  runWriteStep,
+  undoGuarded,
+  verifyWrittenFiles,
+  writeStepOf,
+  type GuardedChange,
+  type GuardLeftover,
+  type GuardRecipe,
+  type GuardStepContext,
+  type GuardStepOutcome,
+  type GuardUndoContext,
+} from './guard';
 import { FixNotApplicable, type FileState, type FindingRef, type FixDef, type PlannedFile, type StepDef, type StepKind } from './types';
 
 const q = shQuote;
@@ -67,6 +87,12 @@ export interface AccessOptions {
   loginAuth?: 'publickey' | 'unknown';
   /** Tests only: extra sshd settings planned into the edit (e.g. an AllowUsers that excludes the login user). */
   faultSettings?: ReadonlyArray<readonly [string, string]>;
+  /** How the session becomes root (the engine fills it in from the host profile): the sudoers fix refuses to cut that path. */
+  sudoMode?: SudoSpec['mode'];
+  /** Tests only: the firewall fix allows this port instead of the one sshd listens on (a rule that drops the admin's port). */
+  faultFirewallPort?: number;
+  /** Tests only: a line appended to the sudoers candidate (one visudo rejects). */
+  faultSudoersLine?: string;
 }
 
 export interface SshdSettingPlan {
@@ -243,16 +269,6 @@ export function reloadCommand(pidFile: string): string {
   ].join('\n');
 }
 
-function deadmanSpec(fixIndex: number, a: SshdSettingPlan): DeadmanSpec {
-  return {
-    jobId: a.jobId,
-    fixIndex,
-    backupDir: a.backupDir,
-    seconds: a.deadmanSeconds,
-    files: [{ path: a.file.path, pre: a.file.pre, backup: a.file.backup, temp: a.file.temp }],
-    reload: reloadCommand(a.pidFile),
-  };
-}
 
 const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 
@@ -330,11 +346,6 @@ function utf8(b: Buffer, path: string): string {
   return t;
 }
 
-async function readFiles(h: HostRunner, paths: readonly string[]): Promise<Array<{ state: FileState; bytes: Buffer | null }>> {
-  const res = await h.run(readFilesCommand(paths), { readOnly: true });
-  if (res.code !== 0) throw new Error(`could not read ${paths.map((p) => JSON.stringify(p)).join(', ')}: exit ${res.code}: ${res.stderr.trim().slice(0, 200)}`);
-  return parseReadFiles(res.stdout, paths.length);
-}
 
 export async function planAccessFix(finding: FindingRef, facts: Partial<HostFacts>, ctx: AccessPlanContext, fixIndex: number): Promise<SshdSettingPlan> {
   const access = ctx.access;
@@ -400,24 +411,23 @@ export async function planAccessFix(finding: FindingRef, facts: Partial<HostFact
 }
 
 // ---------------------------------------------------------------------------------------------
-// Steps, preview, restore.sh
+// Steps, preview, restore.sh (the guard's own steps and undo: guard.ts)
 
-export function accessSteps(a: SshdSettingPlan, fixIndex: number, firstSeq: number): StepDef[] {
-  const spec = deadmanSpec(fixIndex, a);
-  const out: Array<Omit<StepDef, 'seq'>> = [
-    { fixIndex, kind: 'sshd-backup', name: 'capture + backup', target: a.file.path, command: fileBackupCommand(a.file) },
-    { fixIndex, kind: 'deadman-arm', name: `arm dead-man switch (${a.deadmanSeconds} s)`, target: null, command: `${armCommand(spec)}\n# stdin: the restore script (written root-only into the backup folder)` },
-    { fixIndex, kind: 'sshd-write', name: 'write', target: a.file.path, command: `${fileWriteCommand(a.file)}\n# stdin: the new content (base64), sha256 ${a.file.post.sha256}` },
-    { fixIndex, kind: 'sshd-validate', name: 'sshd -t', target: null, command: validateCommand(a.mainConfig) },
-    { fixIndex, kind: 'sshd-reload', name: 'reload sshd', target: null, command: reloadCommand(a.pidFile) },
-    { fixIndex, kind: 'access-proof', name: 'prove access (new SSH connection)', target: null, command: `# a new SSH connection made as Rampart reached the host (same user, key, jump chain), then id -u${a.needsRoot ? ' (as root)' : ''}` },
-    { fixIndex, kind: 'deadman-disarm', name: 'disarm dead-man switch', target: null, command: disarmCommand(spec) },
-  ];
-  return out.map((s, i) => ({ ...s, seq: firstSeq + i }));
+/** The sshd fix under the guard: its one file, sshd reloaded after it (and after a restore). */
+export function sshdGuard(a: SshdSettingPlan): GuardedChange {
+  return { jobId: a.jobId, backupDir: a.backupDir, deadmanSeconds: a.deadmanSeconds, needsRoot: a.needsRoot, files: [a.file] };
 }
 
-function describeFile(s: FileState): string {
-  return s.kind === 'present' && s.type === 'f' ? `${describeState(s)} sha256 ${s.sha256.slice(0, 12)}…` : describeState(s);
+export function sshdRecipe(a: SshdSettingPlan): GuardRecipe {
+  return { subject: 'sshd', backup: 'sshd-backup', write: 'sshd-write', reload: 'sshd-reload', revert: reloadCommand(a.pidFile), revertAfterWrite: false, postKnown: true };
+}
+
+export function accessSteps(a: SshdSettingPlan, fixIndex: number, firstSeq: number): StepDef[] {
+  return guardSteps(sshdGuard(a), sshdRecipe(a), fixIndex, firstSeq, [
+    writeStepOf('sshd-write', a.file),
+    { kind: 'sshd-validate', name: 'sshd -t', target: null, command: validateCommand(a.mainConfig) },
+    { kind: 'sshd-reload', name: 'reload sshd', target: null, command: reloadCommand(a.pidFile) },
+  ]);
 }
 
 export function accessPreviewTargets(a: SshdSettingPlan): Array<{ path: string; from: string; to: string; reason: string }> {
@@ -434,48 +444,14 @@ export function accessPreviewTargets(a: SshdSettingPlan): Array<{ path: string; 
 
 /** Lines for the job's restore.sh (as root): the file back, then sshd reloaded. */
 export function accessRestoreLines(a: SshdSettingPlan): string[] {
-  const f = a.file;
-  const lines: string[] = [];
-  if (f.pre.kind === 'absent') lines.push(`rm -f -- ${q(f.path)}`);
-  else if (f.pre.kind === 'present') {
-    const p = f.pre;
-    const m = (p.mode & 0o7777).toString(8).padStart(4, '0');
-    lines.push(`cp -- ${q(f.backup!)} ${q(f.temp)} && chown ${p.uid}:${p.gid} -- ${q(f.temp)} && chmod ${m} -- ${q(f.temp)} && mv -f -- ${q(f.temp)} ${q(f.path)}`);
-  }
-  lines.push(`( ${reloadCommand(a.pidFile).replace(/\n/g, '\n  ')} )`);
-  return lines;
+  return guardRestoreLines(sshdGuard(a), sshdRecipe(a));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Running a step
 
-export interface AccessStepContext extends HostRunner {
-  journal: Journal;
-  jobId: string;
-  progress(m: string): void;
-}
-
-export interface AccessStepOutcome {
-  status: 'done' | 'failed' | 'skipped';
-  detail: string;
-  failure?: string | null;
-  refused?: boolean;
-  post?: FileState | null;
-}
-
-type CasOutcome = { kind: 'done'; now: FileState } | { kind: 'cas'; found: FileState | null } | { kind: 'error'; message: string };
-
-function parseCas(res: { code: number | null; stdout: string; stderr: string }): CasOutcome {
-  const cas = /^CAS (.*)$/m.exec(res.stdout);
-  if (res.code === CAS_EXIT && cas) return { kind: 'cas', found: parseStateLine(cas[1]!) };
-  const now = /^NOW (.*)$/m.exec(res.stdout);
-  const state = now ? parseStateLine(now[1]!) : null;
-  if (res.code === 0 && state) return { kind: 'done', now: state };
-  if (res.code === 0 && /^OK/m.test(res.stdout)) return { kind: 'done', now: { kind: 'absent' } };
-  return { kind: 'error', message: `exit ${res.code}: ${(res.stderr || res.stdout).trim().slice(0, 300) || 'no output'}` };
-}
-
-const oneLine = (s: string): string => s.trim().replace(/\s*\n\s*/g, ' ').slice(0, 300);
+export type AccessStepContext = GuardStepContext;
+export type AccessStepOutcome = GuardStepOutcome;
 
 async function newContent(h: HostRunner, a: SshdSettingPlan): Promise<Buffer> {
   const [cur] = await readFiles(h, [a.file.path]);
@@ -486,269 +462,45 @@ async function newContent(h: HostRunner, a: SshdSettingPlan): Promise<Buffer> {
   return out;
 }
 
-class CasChanged extends Error {
-  constructor(
-    message: string,
-    readonly found: FileState,
-  ) {
-    super(message);
-  }
-}
-
 export async function runAccessStep(step: StepRow, a: SshdSettingPlan, ctx: AccessStepContext): Promise<AccessStepOutcome> {
+  const guard = await runGuardStep(step, sshdGuard(a), sshdRecipe(a), ctx);
+  if (guard) return guard;
   switch (step.kind) {
-    case 'sshd-backup': {
-      ctx.progress(`Backing up ${JSON.stringify(a.file.path)} into the job's backup folder`);
-      const out = parseCas(await ctx.run(step.command, { readOnly: false }));
-      if (out.kind === 'cas') {
-        const why = `${JSON.stringify(a.file.path)} changed since the plan: it is ${out.found ? describeFile(out.found) : 'unreadable'}, the plan saw ${describeFile(a.file.pre)}; nothing was written`;
-        return { status: 'skipped', detail: `refused: ${why}`, failure: why, refused: true, post: out.found };
-      }
-      if (out.kind === 'error') return { status: 'failed', detail: `backup failed: ${out.message}`, failure: `backup of ${JSON.stringify(a.file.path)} failed: ${out.message}` };
-      return { status: 'done', detail: a.file.backup ? `${describeFile(a.file.pre)} → ${a.file.backup}` : `${JSON.stringify(a.file.path)} is absent (the fix creates it)` };
-    }
-    case 'deadman-arm': {
-      const spec = deadmanSpec(step.fixIndex, a);
-      ctx.progress(`Arming the dead-man switch: the host reverts by itself in ${a.deadmanSeconds} s unless access is proven`);
-      const r = parseArm(await ctx.run(armCommand(spec), { stdin: deadmanScript(spec), readOnly: false }));
-      if (!r.ok) return { status: 'failed', detail: `could not arm: ${r.message}`, failure: `the dead-man switch could not be armed (${r.message}); nothing was changed` };
-      return { status: 'done', detail: `armed (${r.kind} ${r.handle}): restores ${JSON.stringify(a.file.path)} and reloads sshd at ${new Date(Date.now() + a.deadmanSeconds * 1000).toISOString()} unless disarmed` };
-    }
-    case 'sshd-write': {
-      ctx.progress(`Writing ${JSON.stringify(a.file.path)} (atomic, compare-and-swap)`);
-      let bytes: Buffer;
-      try {
-        bytes = await newContent(ctx, a);
-      } catch (e) {
-        if (e instanceof CasChanged) return { status: 'skipped', detail: `refused: ${e.message}`, failure: e.message, refused: true, post: e.found };
-        throw e;
-      }
-      const out = parseCas(await ctx.run(fileWriteCommand(a.file), { stdin: bytes.toString('base64'), readOnly: false }));
-      if (out.kind === 'cas') {
-        const why = `${JSON.stringify(a.file.path)} changed since the plan: it is ${out.found ? describeFile(out.found) : 'unreadable'}; nothing was written`;
-        return { status: 'skipped', detail: `refused: ${why}`, failure: why, refused: true, post: out.found };
-      }
-      if (out.kind === 'error') return { status: 'failed', detail: out.message, failure: `writing ${JSON.stringify(a.file.path)} failed: ${out.message}` };
-      if (stateLine(out.now) !== stateLine(postStateOf(a.file)))
-        return { status: 'failed', detail: `${JSON.stringify(a.file.path)} is ${describeFile(out.now)} after the write`, failure: `${JSON.stringify(a.file.path)} is ${describeFile(out.now)} after the write, expected ${describeFile(postStateOf(a.file))}`, post: out.now };
-      return { status: 'done', detail: `${describeFile(a.file.pre)} → ${describeFile(out.now)}`, post: out.now };
-    }
+    case 'sshd-write':
+      return runWriteStep(a.file, () => newContent(ctx, a), ctx);
     case 'sshd-validate': {
-      ctx.progress(`Validating the sshd config (sshd -t -f ${a.mainConfig})`);
-      const r = await ctx.run(step.command, { readOnly: true });
-      if (r.code === 0) return { status: 'done', detail: 'sshd -t accepts the config' };
-      const msg = `sshd -t rejects the config (exit ${r.code}): ${oneLine(r.stderr || r.stdout)}; sshd was not reloaded`;
-      return { status: 'failed', detail: msg, failure: msg };
+      const r = await runCommandStep(step.command, ctx, { progress: `Validating the sshd config (sshd -t -f ${a.mainConfig})`, done: 'sshd -t accepts the config', failed: 'sshd -t rejects the config', readOnly: true });
+      return r.status === 'failed' ? { ...r, detail: `${r.detail}; sshd was not reloaded`, failure: `${r.failure}; sshd was not reloaded` } : r;
     }
-    case 'sshd-reload': {
-      ctx.progress('Reloading sshd (not restarting: open sessions stay up)');
-      const r = await ctx.run(step.command, { readOnly: false });
-      if (r.code === 0) return { status: 'done', detail: 'sshd reloaded' };
-      const msg = `reloading sshd failed (exit ${r.code}): ${oneLine(r.stderr || r.stdout)}`;
-      return { status: 'failed', detail: msg, failure: msg };
-    }
-    case 'access-proof': {
-      ctx.progress('Proving access: logging in with a NEW SSH connection, as Rampart reached the host');
-      const started = Date.now();
-      const prove = ctx.access?.proveAccess;
-      if (!prove) {
-        const msg = 'this run has no way to open a new SSH connection to prove access: the change is not kept';
-        return { status: 'failed', detail: msg, failure: msg };
-      }
-      try {
-        const detail = await prove(a.needsRoot);
-        return { status: 'done', detail: `a new connection logged in after ${((Date.now() - started) / 1000).toFixed(1)} s: ${detail}` };
-      } catch (e) {
-        const msg = `a new SSH connection could not log in after the change (${oneLine((e as Error).message)}): the change would lock Rampart out`;
-        return { status: 'failed', detail: msg, failure: msg };
-      }
-    }
-    case 'deadman-disarm': {
-      const r = parseDisarm(await ctx.run(disarmCommand(deadmanSpec(step.fixIndex, a)), { readOnly: false }));
-      if (r.kind === 'disarmed') return { status: 'done', detail: `disarmed (${r.detail}): nothing will be restored` };
-      if (r.kind === 'fired') {
-        const msg = `the dead-man switch fired before it was disarmed (${r.detail}): the host put the old config back by itself`;
-        return { status: 'failed', detail: msg, failure: msg };
-      }
-      const msg = r.kind === 'none' ? 'the dead-man switch was not armed on the host' : `the dead-man switch could not be disarmed: ${r.message}`;
-      return { status: 'failed', detail: msg, failure: msg };
-    }
+    case 'sshd-reload':
+      return runCommandStep(step.command, ctx, { progress: 'Reloading sshd (not restarting: open sessions stay up)', done: 'sshd reloaded', failed: 'reloading sshd failed', readOnly: false });
     default:
       throw new Error(`not an access step: ${step.kind}`);
   }
 }
 
 export async function verifyAccessFix(a: SshdSettingPlan, h: HostRunner): Promise<string | null> {
-  const [cur] = await readFiles(h, [a.file.path]);
-  const want = postStateOf(a.file);
-  if (stateLine(cur!.state) !== stateLine(want)) return `${JSON.stringify(a.file.path)} is ${describeFile(cur!.state)}, expected ${describeFile(want)}`;
-  return null;
+  return verifyWrittenFiles([a.file], h);
 }
 
 /** A step a crash left running or failed: an unproven access change is never carried on, it is rolled back. */
-export function resumeAccessVerdict(step: StepRow): { kind: 'pending' } | { kind: 'rollback'; why: string } {
-  if (step.status !== 'running' && step.status !== 'failed') return { kind: 'pending' };
-  if (step.kind === 'sshd-backup') return { kind: 'pending' };
-  return { kind: 'rollback', why: `the sshd change was interrupted at "${step.name}": an access change that was not proven is rolled back, never carried on` };
+export function resumeAccessVerdict(step: StepRow, a: SshdSettingPlan): { kind: 'pending' } | { kind: 'rollback'; why: string } {
+  return resumeGuardVerdict(step, sshdRecipe(a));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Undo
 
-export interface AccessUndoContext extends AccessStepContext {
-  beforeUndo?: (step: StepDef) => Promise<void> | void;
-  /** Reconnects after a drop (so the rest of the rollback can reach the host). */
-  onError(e: unknown): Promise<void>;
-}
+export type AccessUndoContext = GuardUndoContext;
+export type AccessLeftover = GuardLeftover;
 
-export interface AccessLeftover {
-  path: string;
-  expected: string;
-  found: string;
-  action: string;
-}
-
-const TOUCHED = ['running', 'done', 'failed', 'undoing', 'undo-failed', 'undone'];
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/**
- * Undoes one access fix. Through the current session when it works: the file back byte-identical
- * (compare-and-swap on the fix's result; already back when the timer fired), sshd reloaded, the
- * timer disarmed. When the session is gone and no new one can be made (the change locked Rampart
- * out), the dead-man switch reverts the host: wait out its window, then connect again and check.
- */
-export async function undoAccessFix(fixIndex: number, a: SshdSettingPlan, steps: readonly StepRow[], ctx: AccessUndoContext): Promise<AccessLeftover[]> {
-  const mine = steps.filter((s) => s.fixIndex === fixIndex);
-  const step = (k: StepKind): StepRow => mine.find((s) => s.kind === k)!;
-  const arm = step('deadman-arm');
-  const write = step('sshd-write');
-  const reload = step('sshd-reload');
-  const disarm = step('deadman-disarm');
-  const armed = TOUCHED.includes(arm.status) && arm.status !== 'undone' && disarm.status !== 'done';
-  const wrote = TOUCHED.includes(write.status) && write.status !== 'undone';
-  const spec = deadmanSpec(fixIndex, a);
-  let byTimer: string | null = null;
-  let sessionGone: string | null = null;
-
-  /** One privileged command; on a drop, one reconnect and one more try; null when the host cannot be reached. */
-  const tryRun = async (command: string): Promise<{ code: number | null; stdout: string; stderr: string } | null> => {
-    for (let i = 0; i < 2; i++) {
-      try {
-        return await ctx.run(command, { readOnly: false });
-      } catch (e) {
-        sessionGone = (e as Error).message;
-        await ctx.onError(e);
-      }
-    }
-    return null;
-  };
-
-  // 1. The timer first: once disarmed (or found fired) nothing else writes the file.
-  if (armed) {
-    await ctx.beforeUndo?.(arm);
-    ctx.journal.stepStarted(ctx.jobId, arm.seq, 'undoing');
-    const r = await tryRun(disarmCommand(spec));
-    const d = r ? parseDisarm(r) : null;
-    if (d?.kind === 'fired') byTimer = d.detail;
-    if (!d) ctx.journal.stepFinished(ctx.jobId, arm.seq, 'undone', `the current session is gone (${sessionGone}); the dead-man switch reverts the host at the end of its ${a.deadmanSeconds} s window`);
-    else ctx.journal.stepFinished(ctx.jobId, arm.seq, d.kind === 'error' ? 'undo-failed' : 'undone', d.kind === 'fired' ? `the dead-man switch had fired (${d.detail}): the host put the old config back by itself` : d.kind === 'disarmed' ? `disarmed (${d.detail})` : d.kind === 'none' ? 'not armed on the host' : d.message);
-    if (!d) {
-      // Locked out: the timer restores. Wait out its window, then reach the host again to check.
-      ctx.progress(`The current session is gone and no new one logs in: waiting ${a.deadmanSeconds} s for the dead-man switch to revert the host`);
-      const startedAt = arm.finishedAt ? Date.parse(arm.finishedAt) : Date.now();
-      await sleep(Math.max(0, startedAt + a.deadmanSeconds * 1000 + 3000 - Date.now()));
-      await ctx.onError(new RampartError('CONNECTION_DROPPED', 'reconnecting after the dead-man window'));
-      const again = await tryRun(disarmCommand(spec));
-      const d2 = again ? parseDisarm(again) : null;
-      if (d2?.kind === 'fired') byTimer = d2.detail;
-    }
-  }
-
-  // 2. The file, through the session (the timer may have done it already: then it is the pre-state).
-  if (wrote) {
-    await ctx.beforeUndo?.(write);
-    ctx.journal.stepStarted(ctx.jobId, write.seq, 'undoing');
-    const r = await tryRun(fileRestoreCommand(a.file));
-    const out = r ? parseCas(r) : null;
-    if (out?.kind === 'done' && stateLine(out.now) === stateLine(a.file.pre))
-      ctx.journal.stepFinished(
-        ctx.jobId,
-        write.seq,
-        'undone',
-        byTimer
-          ? `restored by the dead-man switch (fired ${byTimer}); ${JSON.stringify(a.file.path)} is ${describeFile(a.file.pre)} as before`
-          : `restored through the current session: ${JSON.stringify(a.file.path)} back to ${describeFile(a.file.pre)}${a.file.backup ? ` (byte-identical from ${a.file.backup})` : ' (removed: the fix created it)'}`,
-        out.now,
-      );
-    else
-      ctx.journal.stepFinished(
-        ctx.jobId,
-        write.seq,
-        'undo-failed',
-        !out ? `could not reach the host (${sessionGone})` : out.kind === 'cas' ? `${JSON.stringify(a.file.path)} is ${out.found ? describeFile(out.found) : 'unreadable'}: changed by someone else since the fix; left as is` : out.kind === 'error' ? out.message : `${JSON.stringify(a.file.path)} is ${describeFile(out.now)}`,
-        out?.kind === 'cas' ? out.found : out?.kind === 'done' ? out.now : null,
-      );
-  }
-
-  // 3. sshd reloaded with the restored config (also when the timer did it: harmless, and sure).
-  if (TOUCHED.includes(reload.status) && reload.status !== 'undone') {
-    await ctx.beforeUndo?.(reload);
-    ctx.journal.stepStarted(ctx.jobId, reload.seq, 'undoing');
-    const r = await tryRun(reloadCommand(a.pidFile));
-    ctx.journal.stepFinished(ctx.jobId, reload.seq, r && r.code === 0 ? 'undone' : 'undo-failed', r ? (r.code === 0 ? `sshd reloaded with the restored config${byTimer ? ' (the dead-man switch had reloaded it too)' : ''}` : `reload failed (exit ${r.code}): ${oneLine(r.stderr || r.stdout)}`) : `could not reach the host (${sessionGone})`);
-  }
-
-  // 4. Re-read the file.
-  if (!wrote) return [];
-  let state: FileState | null = null;
-  let err = '';
-  try {
-    state = (await readFiles(ctx, [a.file.path]))[0]!.state;
-  } catch (e) {
-    err = (e as Error).message;
-  }
-  if (state && stateLine(state) === stateLine(a.file.pre)) return [];
-  return [
-    {
-      path: a.file.path,
-      expected: describeFile(a.file.pre),
-      found: state ? describeFile(state) : `unknown (${err || sessionGone || 'not read'})`,
-      action:
-        a.file.pre.kind === 'absent'
-          ? `the fix created it: as root: rm -f -- ${q(a.file.path)}; then reload sshd`
-          : `its content before the job is in ${a.file.backup} on the host; the dead-man switch (${deadmanPathsText(a.backupDir, fixIndex)}) restores it; by hand as root: cp -p -- ${q(a.file.backup!)} ${q(a.file.path)} && reload sshd`,
-    },
-  ];
-}
-
-function deadmanPathsText(backupDir: string, fixIndex: number): string {
-  return `${backupDir}/deadman-${fixIndex}.sh`;
+/** Undoes one sshd fix (guard.ts undoGuarded): timer, file back byte-identical, sshd reloaded, file re-read. */
+export function undoAccessFix(fixIndex: number, a: SshdSettingPlan, steps: readonly StepRow[], ctx: AccessUndoContext): Promise<AccessLeftover[]> {
+  return undoGuarded(fixIndex, sshdGuard(a), sshdRecipe(a), steps, ctx);
 }
 
 export function accessFixPaths(a: SshdSettingPlan): string[] {
   return [a.file.path];
 }
 
-/** The JSON report's `lockoutGuard` (issue 11 CLI contract), from a job's journaled steps. */
-export interface LockoutGuard {
-  /** A dead-man switch was armed on the host. */
-  armed: boolean;
-  /** Every new-connection proof that ran logged in (null: none ran). */
-  newSessionOk: boolean | null;
-  /** What put an access change back: nothing needed, the current session, or the dead-man switch. */
-  restoredBy: 'none' | 'session' | 'timer';
-}
-
-/** null when the job has no access fix. */
-export function lockoutGuardOf(steps: ReadonlyArray<Pick<StepRow, 'kind' | 'status' | 'detail'>>): LockoutGuard | null {
-  const arms = steps.filter((s) => s.kind === 'deadman-arm');
-  if (!arms.length) return null;
-  const proofs = steps.filter((s) => s.kind === 'access-proof' && (s.status === 'done' || s.status === 'failed'));
-  const writes = steps.filter((s) => s.kind === 'sshd-write' && s.status === 'undone');
-  return {
-    armed: arms.some((s) => s.status !== 'pending' && s.status !== 'skipped'),
-    newSessionOk: proofs.length ? proofs.every((s) => s.status === 'done') : null,
-    restoredBy: writes.some((s) => s.detail?.startsWith('restored by the dead-man switch')) ? 'timer' : writes.length ? 'session' : 'none',
-  };
-}
+export { lockoutGuardOf, type LockoutGuard } from './guard';

@@ -7,7 +7,10 @@ import { evaluate } from '../audit/engine';
 import type { HostFacts } from '../audit/facts';
 import { hostFacts, rawScenario } from '../audit/parsers/hostFixtures';
 import { checksOver, fixForCheck, FIXES, sectionsFor } from './catalog';
+import { FIREWALL_FIX } from './firewallFixes';
+import { SUDOERS_FIX } from './sudoersFixes';
 import { FixNotApplicable, type PresentState } from './types';
+import { UPDATES_FIX } from './updatesFixes';
 
 const HOST = '192.0.2.10:22';
 
@@ -35,8 +38,11 @@ describe('fix catalog', () => {
   it('declares each fix once, for checks that exist and say file-mode (the file fixes), are container checks (compose edits, restart) or sshd-config checks (access fixes)', () => {
     for (const f of FIXES) {
       expect(f.checkIds.length).toBeGreaterThan(0);
-      // Container fixes (compose edits, restart) and the access fixes (sshd settings) are planned by a module.
-      if (f.container) for (const c of f.checkIds) expect(CHECKS.find((x) => x.id === c)?.requires.some((s) => s === 'docker' || s === 'compose') || CHECKS.find((x) => x.id === c)?.fixKind === 'sshd-config', c).toBe(true);
+      // Container fixes (compose edits, restart) and the guarded fixes (sshd settings, firewall, sudoers, updates) are planned by a module.
+      const guarded = [...FIREWALL_FIX.checkIds, ...SUDOERS_FIX.checkIds, ...UPDATES_FIX.checkIds];
+      if (f.container)
+        for (const c of f.checkIds)
+          expect(CHECKS.find((x) => x.id === c)?.requires.some((s) => s === 'docker' || s === 'compose') || CHECKS.find((x) => x.id === c)?.fixKind === 'sshd-config' || guarded.includes(c), c).toBe(true);
       else for (const c of f.checkIds) expect(CHECKS.find((x) => x.id === c)?.fixKind, c).toBe('file-mode');
       expect(['low', 'medium', 'high']).toContain(f.risk);
     }
@@ -81,7 +87,7 @@ describe('fix catalog', () => {
         throw e;
       }
     });
-    expect(ev.findings.filter((f) => fixForCheck(f.checkId) && !fixable.includes(f)).map((f) => `${f.checkId} ${f.resource}`)).toEqual(['PERM-AUTHORIZED-KEYS file:/etc/ssh/authorized_keys_alice']);
+    expect(ev.findings.filter((f) => fixForCheck(f.checkId) && !fixForCheck(f.checkId)!.container && !fixable.includes(f)).map((f) => `${f.checkId} ${f.resource}`)).toEqual(['PERM-AUTHORIZED-KEYS file:/etc/ssh/authorized_keys_alice']);
     const changes = new Map<string, { mode: number; uid: number; gid: number }>();
     for (const f of fixable)
       for (const t of fixForCheck(f.checkId)!.targets(f, facts)) {

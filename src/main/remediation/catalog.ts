@@ -6,9 +6,12 @@ import type { SectionName } from '../audit/facts';
 import { ACCESS_FIXES } from './accessFixes';
 import { CONTAINER_FIXES } from './composeFixes';
 import { FILE_FIXES } from './fileFixes';
+import { FIREWALL_FIX } from './firewallFixes';
+import { SUDOERS_FIX } from './sudoersFixes';
+import { UPDATES_FIX } from './updatesFixes';
 import type { FixDef } from './types';
 
-export const FIXES: readonly FixDef[] = [...FILE_FIXES, ...CONTAINER_FIXES, ...ACCESS_FIXES];
+export const FIXES: readonly FixDef[] = [...FILE_FIXES, ...CONTAINER_FIXES, ...ACCESS_FIXES, FIREWALL_FIX, SUDOERS_FIX, UPDATES_FIX];
 
 {
   const ids = new Set<string>();

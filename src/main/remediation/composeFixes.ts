@@ -46,20 +46,8 @@ import {
   type WaitOptions,
 } from './compose/remote';
 import type { Journal, StepRow } from './journal';
-import {
-  accessFixPaths,
-  accessPreviewTargets,
-  accessRestoreLines,
-  accessSteps,
-  isAccessCheck,
-  planAccessFix,
-  resumeAccessVerdict,
-  runAccessStep,
-  undoAccessFix,
-  verifyAccessFix,
-  isAccessStep,
-  type AccessOptions,
-} from './accessFixes';
+import type { AccessOptions } from './accessFixes';
+import { guardedHandlers, isGuardedPlan, isGuardedStep, planGuardedFix } from './guardedFixes';
 import { describeState, parseStateLine, ST_FN, stateLine, CAS_EXIT } from './remote';
 import { FixNotApplicable, type ComposeEditPlan, type ContainerFixPlan, type ContainerPre, type FileState, type FindingRef, type FixDef, type PlannedFile, type PlannedFix, type Plan, type RestartPlan, type StepDef, type StepKind } from './types';
 
@@ -69,8 +57,8 @@ export const DEFAULT_CONTAINER_WAIT: WaitOptions = { timeoutMs: 120_000, stableF
 export const CONTAINER_STEP_KINDS: readonly StepKind[] = ['file-backup', 'file-write', 'compose-config', 'compose-up', 'health', 'restart'];
 
 export function isContainerStep(kind: StepKind): boolean {
-  // The access fixes' steps (accessFixes.ts) run through the same dispatch.
-  return CONTAINER_STEP_KINDS.includes(kind) || isAccessStep(kind);
+  // The guarded fixes' steps (sshd, firewall, sudoers, updates: guardedFixes.ts) run through the same dispatch.
+  return CONTAINER_STEP_KINDS.includes(kind) || isGuardedStep(kind);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -507,7 +495,8 @@ async function planRestart(finding: FindingRef, facts: Partial<HostFacts>, ctx: 
 
 export async function planContainerFix(finding: FindingRef, facts: Partial<HostFacts>, ctx: PlanContext, fixIndex: number): Promise<ContainerFixPlan> {
   if (finding.checkId === 'DOCKER-UNHEALTHY') return planRestart(finding, facts, ctx);
-  if (isAccessCheck(finding.checkId)) return planAccessFix(finding, facts, ctx, fixIndex);
+  const guarded = planGuardedFix(finding, facts, ctx, fixIndex);
+  if (guarded) return guarded;
   return planComposeEdit(finding, facts, ctx, fixIndex);
 }
 
@@ -561,7 +550,7 @@ export const CONTAINER_FIXES: readonly FixDef[] = [
 
 export function containerSteps(f: PlannedFix, fixIndex: number, firstSeq: number): StepDef[] {
   const c = f.container!;
-  if (c.kind === 'sshd-setting') return accessSteps(c, fixIndex, firstSeq);
+  if (isGuardedPlan(c)) return guardedHandlers(c).steps(fixIndex, firstSeq);
   const out: Array<Omit<StepDef, 'seq'>> = [];
   if (c.kind === 'restart') {
     const cmds = restartCommands(c.container.id, c.stopTimeoutS);
@@ -585,7 +574,7 @@ export function containerSteps(f: PlannedFix, fixIndex: number, firstSeq: number
 /** What the preview shows as the fix's targets. */
 export function containerPreviewTargets(f: PlannedFix): Array<{ path: string; from: string; to: string; reason: string }> {
   const c = f.container!;
-  if (c.kind === 'sshd-setting') return accessPreviewTargets(c);
+  if (isGuardedPlan(c)) return guardedHandlers(c).preview();
   if (c.kind === 'restart') return [{ path: `container:${c.container.name}`, from: containerText(c.container), to: 'restarted, healthy (or back to how it was)', reason: 'DOCKER-UNHEALTHY: restart and wait for health' }];
   return c.files.map((file) => ({
     path: file.path,
@@ -601,7 +590,9 @@ function containerText(c: ContainerPre): string {
 
 /** The preview/report diff: the redacted compose diff and the .env lines as KEY=<redacted>. */
 export function containerDiff(f: PlannedFix): string | null {
-  return f.container?.kind === 'compose-edit' || f.container?.kind === 'sshd-setting' ? f.container.diff : null;
+  if (!f.container) return null;
+  if (isGuardedPlan(f.container)) return guardedHandlers(f.container).diff();
+  return f.container.kind === 'compose-edit' ? f.container.diff : null;
 }
 
 /** Lines for the job's restore.sh: the files back from the backups, then the service re-created. */
@@ -610,8 +601,8 @@ export function restoreLines(plan: Plan): string[] {
   for (const f of [...plan.fixes].reverse()) {
     const c = f.container;
     if (!c) continue;
-    if (c.kind === 'sshd-setting') {
-      out.push(...accessRestoreLines(c));
+    if (isGuardedPlan(c)) {
+      out.push(...guardedHandlers(c).restoreLines());
       continue;
     }
     if (c.kind === 'restart') {
@@ -691,7 +682,7 @@ class CasError extends Error {
 
 export async function runContainerStep(step: StepRow, f: PlannedFix, ctx: StepContext): Promise<StepOutcome> {
   const c = f.container!;
-  if (c.kind === 'sshd-setting') return runAccessStep(step, c, ctx);
+  if (isGuardedPlan(c)) return guardedHandlers(c).run(step, ctx);
   if (c.kind === 'restart') return runRestart(c, ctx);
   const file = step.target ? c.files.find((x) => x.path === step.target) : undefined;
   switch (step.kind) {
@@ -776,7 +767,7 @@ async function runRestart(c: RestartPlan, ctx: StepContext): Promise<StepOutcome
 
 export async function verifyContainerFix(f: PlannedFix, h: HostRunner): Promise<string | null> {
   const c = f.container!;
-  if (c.kind === 'sshd-setting') return verifyAccessFix(c, h);
+  if (isGuardedPlan(c)) return guardedHandlers(c).verify(h);
   if (c.kind === 'restart') return null;
   const read = await readFiles(h, c.files.map((x) => x.path));
   for (const [i, file] of c.files.entries()) {
@@ -793,7 +784,7 @@ export type ResumeVerdict = { kind: 'done'; detail: string; post?: FileState } |
 
 export async function resumeContainerStep(step: StepRow, f: PlannedFix, h: HostRunner): Promise<ResumeVerdict> {
   const c = f.container!;
-  if (c.kind === 'sshd-setting') return resumeAccessVerdict(step);
+  if (isGuardedPlan(c)) return guardedHandlers(c).resume(step);
   if (c.kind !== 'compose-edit' || step.kind !== 'file-write') return { kind: 'pending' };
   const file = c.files.find((x) => x.path === step.target)!;
   const [cur] = await readFiles(h, [file.path]);
@@ -828,7 +819,7 @@ export async function undoContainerFix(plan: Plan, fixIndex: number, steps: read
   const f = plan.fixes[fixIndex]!;
   const c = f.container!;
   const mine = steps.filter((s) => s.fixIndex === fixIndex);
-  if (c.kind === 'sshd-setting') return undoAccessFix(fixIndex, c, steps, ctx);
+  if (isGuardedPlan(c)) return guardedHandlers(c).undo(fixIndex, steps, ctx);
   if (c.kind === 'restart') return undoRestart(c, mine, ctx);
 
   const leftovers: UndoLeftover[] = [];
@@ -953,7 +944,7 @@ async function undoRestart(c: RestartPlan, mine: readonly StepRow[], ctx: UndoCo
 export function containerFixPaths(f: PlannedFix): string[] {
   const c = f.container;
   if (!c) return [];
-  if (c.kind === 'sshd-setting') return accessFixPaths(c);
+  if (isGuardedPlan(c)) return guardedHandlers(c).paths();
   if (c.kind === 'restart') return [`container:${c.container.name}`];
   return [...c.files.map((x) => x.path), `service:${c.project.projectName}/${c.service}`];
 }

@@ -231,7 +231,8 @@ export class FixEngine {
 
   /** The engine's privileged runner for composeFixes.ts (read-only commands survive a drop). */
   private hostRunner(): HostRunner {
-    return { run: (command, opts) => this.run(command, opts), access: this.opts.access };
+    // The sudoers fix needs to know how this session becomes root (sudo -n, a stored password, or none).
+    return { run: (command, opts) => this.run(command, opts), access: this.opts.access ? { ...this.opts.access, sudoMode: this.target.sudo.mode } : undefined };
   }
 
   private get hostKey(): string {
@@ -298,6 +299,7 @@ export class FixEngine {
     }
     this.progress('Reading the current state of the host (read-only)');
     const sections = sectionsFor([...wanted]);
+    for (const c of wanted) for (const x of fixForCheck(c)?.planSections ?? []) if (!sections.includes(x)) sections.push(x);
     const { facts, evaluation, uid } = await this.recheck(sections);
     const unevaluated = evaluation.checks.filter((c) => wanted.has(c.checkId) && c.status !== 'pass' && c.status !== 'fail');
     const why = unevaluated.length ? ` Not evaluated now: ${unevaluated.map((c) => `${c.checkId} (${c.status}${c.message ? `: ${c.message}` : ''})`).join('; ')}.` : '';

@@ -6,6 +6,9 @@ import type { HostFacts, SectionName } from '../audit/facts';
 import type { ComposeFixParams } from './compose/edit';
 import type { ComposeProject, PreviousState, WaitOptions } from './compose/remote';
 import type { SshdSettingPlan } from './accessFixes';
+import type { FirewallPlan } from './firewallFixes';
+import type { SudoersPlan } from './sudoersFixes';
+import type { UpdatesPlan } from './updatesFixes';
 
 export type Risk = 'low' | 'medium' | 'high';
 export type Effort = 'low' | 'medium' | 'high';
@@ -73,6 +76,8 @@ export interface FixDef {
   targets(finding: FindingRef, facts: Partial<HostFacts>): TargetSpec[];
   /** A container fix (compose edit, restart): planned by composeFixes.ts, not from targets(). */
   container?: boolean;
+  /** Collector sections the planning reads besides the checks' own (the firewall fix reads sshd -T for the SSH port). */
+  planSections?: readonly SectionName[];
 }
 
 export class FixNotApplicable extends Error {
@@ -108,7 +113,7 @@ export interface PlannedFix {
 /** A file a compose fix writes (the compose file, the project's .env): states and hashes, never content. */
 export interface PlannedFile {
   path: string;
-  role: 'compose' | 'env' | 'sshd';
+  role: 'compose' | 'env' | 'sshd' | 'ufw' | 'sudoers' | 'apt';
   /** A regular file, or absent (a .env the fix creates). */
   pre: FileState;
   /** What the fix leaves: this content hash, mode and owner. */
@@ -154,8 +159,12 @@ export interface RestartPlan {
   stopTimeoutS: number;
 }
 
-/** Fixes planned by a module (composeFixes.ts dispatches): compose edits, restarts, and the sshd settings of accessFixes.ts. */
-export type ContainerFixPlan = ComposeEditPlan | RestartPlan | SshdSettingPlan;
+/**
+ * Fixes planned by a module (composeFixes.ts dispatches): compose edits, restarts, the sshd
+ * settings of accessFixes.ts, the firewall (firewallFixes.ts), sudoers (sudoersFixes.ts) and
+ * automatic updates (updatesFixes.ts).
+ */
+export type ContainerFixPlan = ComposeEditPlan | RestartPlan | SshdSettingPlan | FirewallPlan | SudoersPlan | UpdatesPlan;
 
 export interface PlanHost {
   hostId: number | null;
@@ -196,7 +205,19 @@ export type StepKind =
   | 'sshd-validate'
   | 'sshd-reload'
   | 'access-proof'
-  | 'deadman-disarm';
+  | 'deadman-disarm'
+  // The firewall fix (firewallFixes.ts), under the same guard.
+  | 'ufw-backup'
+  | 'ufw-rules'
+  | 'ufw-enable'
+  // The sudoers fix (sudoersFixes.ts), under the same guard.
+  | 'sudoers-backup'
+  | 'sudoers-validate'
+  | 'sudoers-write'
+  | 'sudoers-check'
+  // The automatic-updates fix (updatesFixes.ts): no guard, same backup/write/restore.
+  | 'apt-backup'
+  | 'apt-write';
 
 /** One step of a job, derived deterministically from the plan (seq = order of application). */
 export interface StepDef {
