@@ -87,7 +87,7 @@ describe.skipIf(!labAvailable)('mail audit: MTA-STS over HTTPS, DNSSEC AD bit, D
 
     it('a redirect is not followed; an untrusted certificate, text/html and a missing policy host are findings', async () => {
       const [redirect, badCert, html, noHost] = await Promise.all([audit(L.stsRedirect), audit(L.stsBadCert), audit(L.stsHtml), audit(L.stsNoHost)]);
-      expect(findingsOf(redirect, 'MAIL-MTA-STS-POLICY')).toEqual([`high mta-sts:${L.stsRedirect}:policy`]);
+      expect(findingsOf(redirect, 'MAIL-MTA-STS-POLICY')).toEqual([`medium mta-sts:${L.stsRedirect}:policy`]);
       expect(evidenceOf(redirect, 'MAIL-MTA-STS-POLICY')).toContain(`HTTP 301 redirect to https://www.${L.stsRedirect}/mta-sts.txt`);
       expect(labHttpsRequests(https).filter((r) => r.host.includes('www.'))).toEqual([]);
       expect(evidenceOf(badCert, 'MAIL-MTA-STS-POLICY')).toMatch(/certificate is not valid/);

@@ -45,11 +45,11 @@ describe('MTA-STS policy checks', () => {
       { kind: 'timeout', url, address: '192.0.2.1', timeoutMs: 5000 },
     ];
     expect(fails.map((f) => sev(check('MAIL-MTA-STS-POLICY').evaluate(dns(), ctx({ mtaStsPolicy: f }))))).toEqual([
-      ['high MTA-STS policy served with an invalid certificate'],
-      ['high MTA-STS policy URL redirects (senders do not follow redirects)'],
+      ['medium MTA-STS policy served with an invalid certificate'],
+      ['medium MTA-STS policy URL redirects (senders do not follow redirects)'],
       ['medium MTA-STS policy is not served as text/plain'],
-      ['high MTA-STS policy cannot be fetched'],
-      ['high MTA-STS policy cannot be fetched'],
+      ['medium MTA-STS policy cannot be fetched'],
+      ['medium MTA-STS policy cannot be fetched'],
     ]);
     expect(check('MAIL-MTA-STS-MODE').evaluate(dns(), ctx({ mtaStsPolicy: fails[0]! })).status).toBe('not-applicable');
     expect(sev(check('MAIL-MTA-STS-POLICY').evaluate(dns(), ctx({ mtaStsPolicy: policy('version: STSv1\nmode: enforce\nmax_age: 1\n') })))).toEqual(['medium MTA-STS policy has syntax errors']);
