@@ -2,12 +2,16 @@
 // dialog (planning → preview → running with live steps → result), the jobs a crash left
 // unfinished, and each host's fix history. Everything goes through window.rampart (api.ts).
 import { create } from 'zustand';
+import { CONFIRM_WINDOW_S } from '../../shared/confirmWindow';
 import type { DesktopFixPreview, FixDeclaration, FixFailurePolicy, FixJobDetail, FixJobReport, FixJobSummary, FixProgressEvent } from '../../shared/ipc/remediation';
 import { call, errorMessage, isApiError } from './api';
 import { useStore } from './store';
 
 export interface LiveStep {
   seq: number;
+  /** The step's kind and fix (from the preview or the journal; null for a step only an event named). */
+  kind: string | null;
+  fixIndex: number | null;
   name: string;
   /** The exact command (known from the preview or the journal). */
   command: string | null;
@@ -28,6 +32,10 @@ export interface FixDialogState {
   typed: string;
   /** What a failing fix does to the rest of the job (chosen in the preview; rollback-all by default). */
   onFailure: FixFailurePolicy;
+  /** The dead-man window as typed in the preview (seconds, as text); the plan's own is preview.confirmWindowS. */
+  confirmWindow: string;
+  /** When each dead-man switch was armed (client clock, ms), by seq of its arm step: the live "reverts at". */
+  armedAt: Record<number, number>;
   jobId: string | null;
   steps: LiveStep[];
   /** The latest progress line of the running job. */
@@ -52,9 +60,12 @@ export interface FixState {
   loadUnfinished(): Promise<void>;
   loadHistory(hostId: number): Promise<void>;
   loadJob(jobId: string): Promise<void>;
-  /** Opens the dialog and plans a fix of these findings (read-only on the host). */
-  startFix(hostId: number, findingKeys: string[]): Promise<void>;
+  /** Opens the dialog and plans a fix of these findings (read-only on the host), with this dead-man window for access fixes. */
+  startFix(hostId: number, findingKeys: string[], opts?: { confirmWindowS?: number }): Promise<void>;
   setTyped(text: string): void;
+  setConfirmWindow(text: string): void;
+  /** Plans again with the dead-man window typed in the preview (its commands change, so it is a new plan). */
+  replanWithWindow(): Promise<void>;
   setOnFailure(policy: FixFailurePolicy): void;
   /** Applies the previewed plan (the confirmation). */
   confirm(): Promise<void>;
@@ -75,6 +86,18 @@ function errorOf(e: unknown): { code: string; message: string; field: string | n
 
 function stepLabel(name: string, target: string | null): string {
   return target !== null ? `${name} ${JSON.stringify(target)}` : name;
+}
+
+/**
+ * The typed dead-man window, or why it cannot be used (bounded as the plan request is: whole
+ * seconds, CONFIRM_WINDOW_S.min..max).
+ */
+export function parseConfirmWindow(text: string): { ok: true; seconds: number } | { ok: false; message: string } {
+  const t = text.trim();
+  if (!/^\d+$/.test(t)) return { ok: false, message: 'The dead-man window is a whole number of seconds.' };
+  const n = Number(t);
+  if (n < CONFIRM_WINDOW_S.min || n > CONFIRM_WINDOW_S.max) return { ok: false, message: `The dead-man window is ${CONFIRM_WINDOW_S.min} to ${CONFIRM_WINDOW_S.max} seconds.` };
+  return { ok: true, seconds: n };
 }
 
 /** After a job: the run on screen (a verified fix marks its finding fixed), grades, history, unfinished. */
@@ -101,6 +124,8 @@ export const useFixes = create<FixState>()((set, get) => {
         preview: s.dialog?.preview ?? null,
         typed: s.dialog?.typed ?? '',
         onFailure: s.dialog?.onFailure ?? 'rollback-all',
+        confirmWindow: s.dialog?.confirmWindow ?? '',
+        armedAt: {},
         jobId,
         steps,
         message: kind === 'apply' ? 'Starting…' : kind === 'rollback' ? 'Rolling back…' : 'Finishing the job…',
@@ -125,7 +150,7 @@ export const useFixes = create<FixState>()((set, get) => {
     try {
       const detail = await call('remediation', 'job', { jobId });
       set((s) => ({ details: { ...s.details, [jobId]: detail } }));
-      finalSteps = detail.steps.map((st) => ({ seq: st.seq, name: stepLabel(st.name, st.target), command: st.command, status: st.status, detail: st.detail ?? '' }));
+      finalSteps = detail.steps.map((st) => ({ seq: st.seq, kind: st.kind, fixIndex: st.fixIndex, name: stepLabel(st.name, st.target), command: st.command, status: st.status, detail: st.detail ?? '' }));
     } catch {
       /* keep the live steps */
     }
@@ -137,7 +162,7 @@ export const useFixes = create<FixState>()((set, get) => {
   const stepsOfJob = async (jobId: string): Promise<LiveStep[]> => {
     const detail = await call('remediation', 'job', { jobId });
     set((s) => ({ details: { ...s.details, [jobId]: detail } }));
-    return detail.steps.map((st) => ({ seq: st.seq, name: stepLabel(st.name, st.target), command: st.command, status: st.status, detail: st.detail ?? '' }));
+    return detail.steps.map((st) => ({ seq: st.seq, kind: st.kind, fixIndex: st.fixIndex, name: stepLabel(st.name, st.target), command: st.command, status: st.status, detail: st.detail ?? '' }));
   };
 
   return {
@@ -187,7 +212,7 @@ export const useFixes = create<FixState>()((set, get) => {
       }
     },
 
-    async startFix(hostId, findingKeys) {
+    async startFix(hostId, findingKeys, opts = {}) {
       if (get().dialog && get().dialog?.phase !== 'result' && get().dialog?.phase !== 'error' && get().dialog?.phase !== 'preview') return;
       const base: FixDialogState = {
         phase: 'planning',
@@ -198,6 +223,8 @@ export const useFixes = create<FixState>()((set, get) => {
         preview: null,
         typed: '',
         onFailure: 'rollback-all',
+        confirmWindow: String(opts.confirmWindowS ?? CONFIRM_WINDOW_S.default),
+        armedAt: {},
         jobId: null,
         steps: [],
         message: '',
@@ -207,8 +234,18 @@ export const useFixes = create<FixState>()((set, get) => {
       };
       set({ dialog: base });
       try {
-        const preview = await call('remediation', 'plan', { hostId, findingKeys });
-        if (get().dialog?.phase === 'planning') set({ dialog: { ...base, phase: 'preview', preview, onFailure: preview.onFailure, jobId: preview.fixes.length ? preview.jobId : null } });
+        const preview = await call('remediation', 'plan', { hostId, findingKeys, ...(opts.confirmWindowS !== undefined ? { confirmWindowS: opts.confirmWindowS } : {}) });
+        if (get().dialog?.phase === 'planning')
+          set({
+            dialog: {
+              ...base,
+              phase: 'preview',
+              preview,
+              onFailure: preview.onFailure,
+              confirmWindow: preview.confirmWindowS !== null ? String(preview.confirmWindowS) : base.confirmWindow,
+              jobId: preview.fixes.length ? preview.jobId : null,
+            },
+          });
       } catch (e) {
         if (get().dialog?.phase === 'planning') set({ dialog: { ...base, phase: 'error', error: errorOf(e) } });
       }
@@ -217,6 +254,19 @@ export const useFixes = create<FixState>()((set, get) => {
     setTyped(text) {
       const d = get().dialog;
       if (d) set({ dialog: { ...d, typed: text, error: d.error?.field === 'typedHostName' ? null : d.error } });
+    },
+
+    setConfirmWindow(text) {
+      const d = get().dialog;
+      if (d && d.phase === 'preview') set({ dialog: { ...d, confirmWindow: text } });
+    },
+
+    async replanWithWindow() {
+      const d = get().dialog;
+      if (!d || d.phase !== 'preview') return;
+      const w = parseConfirmWindow(d.confirmWindow);
+      if (!w.ok) return;
+      await get().startFix(d.hostId, d.findingKeys, { confirmWindowS: w.seconds });
     },
 
     setOnFailure(policy) {
@@ -228,7 +278,7 @@ export const useFixes = create<FixState>()((set, get) => {
       const d = get().dialog;
       if (!d || d.phase !== 'preview' || !d.preview || !d.preview.fixes.length) return;
       const preview = d.preview;
-      const steps = preview.steps.map((s) => ({ seq: s.seq, name: stepLabel(s.name, s.target), command: s.command, status: 'pending', detail: '' }));
+      const steps = preview.steps.map((s) => ({ seq: s.seq, kind: s.kind, fixIndex: s.fixIndex, name: stepLabel(s.name, s.target), command: s.command, status: 'pending', detail: '' }));
       await runJob('apply', d.hostId, preview.jobId, steps, () =>
         call('remediation', 'apply', { hostId: d.hostId, jobId: preview.jobId, onFailure: d.onFailure, ...(preview.requiresTypedHostName ? { typedHostName: d.typed } : {}) }),
       );
@@ -261,11 +311,13 @@ export const useFixes = create<FixState>()((set, get) => {
       if (event.kind === 'message') set({ dialog: { ...d, message: event.detail } });
       else if (event.kind === 'job') set({ dialog: { ...d, jobStatus: event.status } });
       else {
-        const known = d.steps.some((s) => s.seq === event.seq);
+        const known = d.steps.find((s) => s.seq === event.seq);
         const steps = known
           ? d.steps.map((s) => (s.seq === event.seq ? { ...s, status: event.status, detail: event.detail } : s))
-          : [...d.steps, { seq: event.seq ?? -1, name: event.name, command: null, status: event.status, detail: event.detail }].sort((a, b) => a.seq - b.seq);
-        set({ dialog: { ...d, steps } });
+          : [...d.steps, { seq: event.seq ?? -1, kind: null, fixIndex: null, name: event.name, command: null, status: event.status, detail: event.detail }].sort((a, b) => a.seq - b.seq);
+        // A dead-man switch armed now: the dialog shows when the host reverts by itself.
+        const armedAt = known?.kind === 'deadman-arm' && event.status === 'done' && event.seq !== null ? { ...d.armedAt, [event.seq]: Date.now() } : d.armedAt;
+        set({ dialog: { ...d, steps, armedAt } });
       }
     },
   };

@@ -62,6 +62,12 @@ export function UnfinishedJobs(): React.JSX.Element | null {
                     </div>
                   )}
                   {j.running && <span className="small muted"> running now</span>}
+                  {j.lockoutGuard?.armed && (
+                    <div className="small" data-testid="unfinished-guard">
+                      A dead-man switch was armed: the host puts the old access settings back by itself when its window ends. An unproven access change is
+                      never carried on: Finish rolls back a change that was not proven.
+                    </div>
+                  )}
                 </td>
                 <td className="mono small">{j.jobId}</td>
                 <td className="nowrap">

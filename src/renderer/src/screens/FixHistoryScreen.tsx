@@ -4,7 +4,7 @@
 // rolled back or finished.
 import { useEffect, useState } from 'react';
 import type React from 'react';
-import type { FixJobSummary } from '../../../shared/ipc/remediation';
+import type { FixJobSummary, LockoutGuard } from '../../../shared/ipc/remediation';
 import { DiffView, OUTCOME_TEXT, POLICIES, RiskBadge } from '../components/FixDialog';
 import { useFixes } from '../fixes';
 import { formatDate, target } from '../format';
@@ -78,6 +78,17 @@ export function FixHistoryScreen({ hostId }: { hostId: number }): React.JSX.Elem
   );
 }
 
+/** One line on what the lockout guard did in a job with access fixes. */
+function GuardSummary({ guard }: { guard: LockoutGuard }): React.JSX.Element {
+  const proof = guard.newSessionOk === true ? 'new SSH connection logged in' : guard.newSessionOk === false ? 'new SSH connection refused' : 'no access proof ran';
+  const restored = guard.restoredBy === 'session' ? 'rolled back through the session' : guard.restoredBy === 'timer' ? 'restored by the dead-man timer' : 'nothing restored';
+  return (
+    <div className="small muted" data-testid="fix-job-guard" data-new-session-ok={String(guard.newSessionOk)} data-restored-by={guard.restoredBy}>
+      lockout guard: {guard.armed ? 'armed' : 'not armed'}; {proof}; {restored}
+    </div>
+  );
+}
+
 function JobRows({ job: j, hostId, open, onToggle }: { job: FixJobSummary; hostId: number; open: boolean; onToggle: () => void }): React.JSX.Element {
   const detail = useFixes((s) => s.details[j.jobId]);
   const loadJob = useFixes((s) => s.loadJob);
@@ -136,6 +147,7 @@ function JobRows({ job: j, hostId, open, onToggle }: { job: FixJobSummary; hostI
               on failure: {POLICIES.find((p) => p.value === j.onFailure)?.label.toLowerCase() ?? j.onFailure}
             </div>
           )}
+          {j.lockoutGuard && <GuardSummary guard={j.lockoutGuard} />}
           {j.error && j.status !== 'applied' && <div className="small">{j.error}</div>}
         </td>
         <td className="mono small" data-testid="fix-job-id">
