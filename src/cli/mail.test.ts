@@ -1,7 +1,7 @@
 // `rampart mail` report shapes over a stored run (no DNS: the lab test runs the real command).
 import { describe, expect, it } from 'vitest';
 import type { RunDetail } from '../shared/domain';
-import { formatMailMarkdown, formatMailTable, notImplementedErrors, toJsonMailReport } from './mail';
+import { formatMailMarkdown, formatMailTable, toJsonMailReport } from './mail';
 
 const run: RunDetail = {
   id: 'run-1',
@@ -51,10 +51,5 @@ describe('rampart mail report', () => {
     expect(formatMailTable(j)).toContain('mail audit of example.test (DNS through 10.213.0.2:53 (--resolver), 12 queries)');
     expect(formatMailTable(j)).toMatch(/HIGH\s+MAIL-SPF-ALL\s+SPF "\+all" authorises every server/);
     expect(formatMailMarkdown(j)).toContain('| high | MAIL-SPF-ALL | SPF "+all" authorises every server | v=spf1 +all | End the record with "-all" \\| carefully |');
-  });
-
-  it('options not implemented yet are errors, never silence', () => {
-    expect(notImplementedErrors({ smtpHosts: [], openRelayTest: false })).toEqual([]);
-    expect(notImplementedErrors({ smtpHosts: [{ host: 'mx.example.test', port: 25 }], openRelayTest: true }).map((e) => e.section)).toEqual(['smtp-host', 'open-relay-test']);
   });
 });

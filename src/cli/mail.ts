@@ -3,9 +3,10 @@
 import { DEFAULT_DNSBL_ZONES } from '../main/mail/checks/dnsbl';
 import { normaliseDomain, ResolverUnreachableError, runMailAudit } from '../main/mail/audit';
 import type { MailRecords, SpfTreeNode } from '../main/mail/records';
+import { smtpRecordLines } from '../main/mail/smtpRecords';
 import { MailResolver } from '../main/mail/resolver';
 import { Store } from '../main/store/store';
-import type { RunDetail, RunError, Severity } from '../shared/domain';
+import type { RunDetail, Severity } from '../shared/domain';
 import { SEVERITIES } from '../shared/domain';
 import { CliError } from './connect';
 import type { MailCommand } from './mailArgs';
@@ -26,18 +27,6 @@ export interface JsonMailReport extends Omit<JsonReport, 'host'> {
   dns: { queries: number; packets: number };
   /** The records as parsed: SPF lookup tree with counts, DKIM keys, DMARC tags, MX hosts, DNSBL answers. */
   records: MailRecords | null;
-}
-
-/** The options accepted but not implemented yet: each is said in the run's errors, never ignored. */
-export function notImplementedErrors(cmd: Pick<MailCommand, 'smtpHosts' | 'openRelayTest'>): RunError[] {
-  const out: RunError[] = [];
-  if (cmd.smtpHosts.length)
-    out.push({
-      section: 'smtp-host',
-      message: `--smtp-host ${cmd.smtpHosts.map((h) => `${h.host}:${h.port}`).join(', ')}: TLS probes of mail ports are not implemented yet; nothing was probed`,
-    });
-  if (cmd.openRelayTest) out.push({ section: 'open-relay-test', message: '--open-relay-test: the SMTP open relay test is not implemented yet; no relay test was made' });
-  return out;
 }
 
 export function toJsonMailReport(run: RunDetail, version: string, resolver: string): JsonMailReport {
@@ -89,6 +78,7 @@ export function recordLines(rec: MailRecords): string[] {
       `MX ${h.preference} ${h.exchange}${h.cname ? ` (CNAME to ${h.cname})` : ''}: ${h.addresses.map((a) => `${a.address} PTR ${a.ptr.join(',') || '-'}${a.forwardConfirmed ? ' (FCrDNS ok)' : ''}`).join('; ') || h.problem}`,
     );
   for (const b of rec.dnsbl) out.push(`DNSBL ${b.zone} ${b.address}: ${b.verdict}`);
+  if (rec.smtp) out.push(...smtpRecordLines(rec.smtp));
   return out;
 }
 
@@ -160,7 +150,10 @@ export async function mailCommand(cmd: MailCommand, io: MailIo, version: string)
         selectors: cmd.dkimSelectors,
         dnsblZones: cmd.dnsblZones ?? [...DEFAULT_DNSBL_ZONES],
         resolver,
-        extraErrors: [...notImplementedErrors(cmd), ...(host && 'error' in host ? [host.error] : [])],
+        extraErrors: host && 'error' in host ? [host.error] : [],
+        // Extra CAs for the TLS probes come from NODE_EXTRA_CA_CERTS (Node reads it at start-up).
+        smtpHosts: cmd.smtpHosts,
+        openRelayTest: cmd.openRelayTest,
         ...(host && 'hostDkim' in host ? { hostDkim: host.hostDkim } : {}),
         ...(io.signal ? { signal: io.signal } : {}),
       });

@@ -15,7 +15,7 @@ describe('rampart mail arguments', () => {
       dkimSelectors: ['s1', 's2.sub'],
       dnsblZones: ['zen.example', 'bl.example'],
       smtpHosts: [
-        { host: 'mx.example.com', port: 25 },
+        { host: 'mx.example.com', port: null },
         { host: '2001:db8::1', port: 465 },
       ],
       openRelayTest: true,
@@ -49,6 +49,7 @@ describe('rampart mail arguments', () => {
     [['--domain', 'a.example', '--resolver', 'dns.example'], '--resolver: "dns.example" is not IP[:PORT] (a resolver is given by address, not by name)'],
     [['--domain', 'a.example', '--dkim-selector', 'bad sel'], '--dkim-selector must be a selector such as "mail" or "s2024", got "bad sel"'],
     [['--domain', 'a.example', '--smtp-host', 'mx:99999'], '--smtp-host "mx:99999": the port must be 1-65535'],
+    [['--domain', 'a.example', '--open-relay-test'], '--open-relay-test needs --smtp-host HOST: the relay test runs only against hosts you name'],
     [['--domain', 'a.example', '--format', 'xml'], '--format must be one of json, table, markdown, got "xml"'],
     [['--domain', 'a.example', '--fail-on', 'bad'], '--fail-on must be one of critical, high, medium, low, info, none, got "bad"'],
     [['--domain', 'a.example', '--bogus'], "unknown option '--bogus'"],

@@ -13,9 +13,9 @@ export interface MailCommand {
   dkimSelectors: string[];
   /** --dnsbl zones; null = the default lists. */
   dnsblZones: string[] | null;
-  /** Accepted; the TLS probes are not implemented yet (the run says so in errors). */
-  smtpHosts: Array<{ host: string; port: number }>;
-  /** Accepted; not implemented yet (the run says so in errors). */
+  /** --smtp-host: probed besides the MX hosts; port null = every mail port (25, 465, 587, 993, 995). */
+  smtpHosts: Array<{ host: string; port: number | null }>;
+  /** The open relay test against the --smtp-host hosts (never against hosts not named). */
   openRelayTest: boolean;
   db: string | null;
   /** --host: the name of a host profile saved in --db (the mail server), whose DKIM keys are read over SSH. */
@@ -31,7 +31,10 @@ export const MAIL_HELP = `Usage: rampart mail --domain DOMAIN [--resolver IP[:PO
 Audits a mail domain from its DNS records: SPF (syntax, lookup count with a per-term breakdown,
 void lookups, all, ptr, includes, MX addresses covered), DKIM keys of the selectors given, DMARC
 (tree walk, policy, pct, reporting and external report authorisation), MTA-STS and TLS-RPT
-records, MX hosts (addresses, CNAME, PTR with forward confirmation) and DNS blocklists.
+records, MX hosts (addresses, CNAME, PTR with forward confirmation) and DNS blocklists; then
+probes the mail ports of every MX address (and of --smtp-host hosts): TLS handshake, certificate
+chain, expiry, name, TLS 1.0/1.1, anonymous/null ciphers, the SMTP greeting's name, DANE TLSA.
+Extra trusted CAs for the probes: NODE_EXTRA_CA_CERTS=FILE.
 
 Options:
   --domain DOMAIN             The domain to audit (required)
@@ -42,8 +45,11 @@ Options:
                               from DNS, so without one the DKIM checks do not apply
   --dnsbl ZONE                A DNS blocklist zone to ask about each MX address (repeatable;
                               default: zen.spamhaus.org, bl.spamcop.net, b.barracudacentral.org)
-  --smtp-host HOST[:PORT]     TLS probes of mail ports (not implemented yet: reported in errors)
-  --open-relay-test           SMTP open relay test (not implemented yet: reported in errors)
+  --smtp-host HOST[:PORT]     Also probe this host (repeatable): without PORT its ports 25, 465,
+                              587, 993 and 995, with PORT that port only (465/993/995 implicit
+                              TLS, any other SMTP with STARTTLS). The MX hosts are always probed
+  --open-relay-test           Try to relay through each --smtp-host without authentication
+                              (MAIL FROM and RCPT TO outside addresses, QUIT before DATA)
   --db FILE                   SQLite database that keeps the runs (history, diff, triage)
   --host NAME                 The mail server, by the name of its host profile in --db: its
                               DKIM selectors and keys are read over SSH (opendkim, rspamd; the
@@ -85,11 +91,11 @@ function dnsName(raw: string, option: string, minLabels: number): string {
   return v;
 }
 
-function smtpHost(raw: string): { host: string; port: number } {
+function smtpHost(raw: string): { host: string; port: number | null } {
   const m = /^\[([^\]]+)\](?::(.*))?$/.exec(raw.trim()) ?? /^([^:]+)(?::(.*))?$/.exec(raw.trim());
   const host = HostAddress.safeParse(m?.[1] ?? '');
   if (!m || !host.success) throw new UsageError(`--smtp-host must be HOST[:PORT], got "${raw}"`, 'mail');
-  let port = 25;
+  let port: number | null = null;
   if (m[2] !== undefined) {
     const p = Port.safeParse(m[2]);
     if (!p.success) throw new UsageError(`--smtp-host "${raw}": the port must be 1-65535`, 'mail');
@@ -136,6 +142,7 @@ export function parseMail(argv: readonly string[], cwd: string): MailCommand | {
     if (!v || v.length > 200 || !v.split('.').every((l) => LABEL.test(l))) throw new UsageError(`--dkim-selector must be a selector such as "mail" or "s2024", got "${s}"`, 'mail');
     return v.toLowerCase();
   });
+  if (values['open-relay-test'] && !values['smtp-host']?.length) throw new UsageError('--open-relay-test needs --smtp-host HOST: the relay test runs only against hosts you name', 'mail');
   const db = values.db;
   if (db !== undefined && (db.trim() === '' || db.includes('\0'))) throw new UsageError('--db needs a file name', 'mail');
   const host = values.host?.trim();

@@ -12,6 +12,8 @@ import type { HostDkim } from './hostDkim';
 import { fetchMtaStsPolicy, policyUrl, type PolicyFetchOptions } from './mtaSts';
 import { DnsView } from './dnsView';
 import { describeMailDomain, type MailRecords } from './records';
+import { planSmtpTargets, type NamedSmtpHost } from './smtpFacts';
+import { probeSmtp, type SmtpProbeOptions } from './smtpProbe';
 import type { MailResolver, QueryType } from './resolver';
 
 /** Evaluation passes at most (each fetches what the previous one found missing, in parallel). */
@@ -26,6 +28,12 @@ export interface MailAuditOptions {
   catalog?: readonly MailCheckDef[];
   /** Problems found before the run (options not implemented…), kept in the run's errors. */
   extraErrors?: readonly RunError[];
+  /** The SMTP/TLS probes of the MX hosts and named hosts (timeouts, extra CA); false: no probe. */
+  smtp?: SmtpProbeOptions | false;
+  /** --smtp-host: hosts probed besides the MX hosts (port null = every mail port). */
+  smtpHosts?: readonly NamedSmtpHost[];
+  /** --open-relay-test against the smtpHosts. */
+  openRelayTest?: boolean;
   /** How the MTA-STS policy is fetched over HTTPS (extra CA, limits); false: not fetched. */
   mtaSts?: PolicyFetchOptions | false;
   /** DKIM keys read over SSH from the linked mail host; their selectors are audited too. */
@@ -87,6 +95,7 @@ export async function evaluateMailDomain(opts: MailAuditOptions): Promise<MailEv
     selectors: [...new Set([...(opts.selectors ?? []), ...(opts.hostDkim?.keys.map((k) => k.selector) ?? [])])],
     dnsblZones: [...new Set((opts.dnsblZones ?? []).map((z) => z.toLowerCase().replace(/\.$/, '')))],
     resolverLabel: resolver.label,
+    smtp: opts.smtp === false ? undefined : { named: opts.smtpHosts ?? [], relayTest: opts.openRelayTest ?? false, facts: null },
     hostDkim: opts.hostDkim,
   };
   const first = await resolver.query(ctx.domain, 'TXT');
@@ -105,6 +114,12 @@ export async function evaluateMailDomain(opts: MailAuditOptions): Promise<MailEv
     passes++;
     missing = view.missing;
     if (!missing.size) {
+      // DNS is complete: probe the MX and named hosts' mail ports, then evaluate again.
+      if (ctx.smtp && !ctx.smtp.facts) {
+        const plan = planSmtpTargets(view, ctx);
+        ctx.smtp.facts = await probeSmtp('plan' in plan ? plan.plan : { targets: [], skipped: [], unresolved: [] }, ctx.smtp.relayTest, opts.smtp || {}, opts.signal);
+        continue;
+      }
       // DNS is complete: fetch the MTA-STS policy the record announces, then evaluate again.
       if (ctx.mtaStsPolicy || !wantsMtaStsPolicy(view, ctx.domain)) break;
       ctx.mtaStsPolicy = opts.mtaSts === false ? { kind: 'disabled', url: policyUrl(ctx.domain) } : await fetchMtaStsPolicy(ctx.domain, resolver, opts.mtaSts);

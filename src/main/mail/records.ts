@@ -13,6 +13,7 @@ import { dnssecFacts, type DnssecFacts } from './dnssec';
 import type { HostDkim } from './hostDkim';
 import { describeFetch, type MtaStsPolicy } from './mtaSts';
 import { reverseName } from './resolver';
+import { describeSmtp, type SmtpRecords } from './smtpRecords';
 import { isSpfRecord, MAX_LOOKUPS, walkSpf, type SpfRecordNode } from './spf';
 
 export interface SpfTreeNode {
@@ -55,6 +56,8 @@ export interface MailRecords {
     hosts: Array<{ preference: number; exchange: string; cname: string | null; addresses: Array<{ address: string; ptr: string[]; forwardConfirmed: boolean }>; problem: string | null }>;
   };
   dnsbl: Array<{ address: string; zone: string; verdict: string }>;
+  /** TLS per port, SMTP greetings, DANE and the relay test (absent when the probes were off). */
+  smtp?: SmtpRecords;
 }
 
 function tree(node: SpfRecordNode): SpfTreeNode {
@@ -135,5 +138,6 @@ export function describeMailDomain(dns: DnsView, ctx: MailContext): MailRecords 
     tlsRpt: one(`_smtp._tls.${domain}`, /^v=TLSRPTv1\s*(;|$)/),
     mx: { kind: set.kind === 'problem' ? 'unknown' : set.kind, hosts },
     dnsbl,
+    ...(ctx.smtp ? { smtp: describeSmtp(dns, ctx) } : {}),
   };
 }

@@ -14,7 +14,7 @@ import net from 'node:net';
 import { randomInt } from 'node:crypto';
 import dnsPacket from 'dns-packet';
 
-export const QUERY_TYPES = ['A', 'AAAA', 'MX', 'TXT', 'CNAME', 'PTR', 'NS', 'SOA'] as const;
+export const QUERY_TYPES = ['A', 'AAAA', 'MX', 'TXT', 'CNAME', 'PTR', 'NS', 'SOA', 'TLSA'] as const;
 export type QueryType = (typeof QUERY_TYPES)[number];
 
 export interface MxRecord {
@@ -307,6 +307,9 @@ export function interpret(p: dnsPacket.DecodedPacket, name: string, type: QueryT
     }
     case 'SOA':
       return { kind: 'answer', data: rrs.map((a) => normName((a.data as { mname: string }).mname)), aliases };
+    case 'TLSA':
+      // Presentation form "usage selector matching-type hex" (RFC 6698 §2.2), parsed by ../dane.ts.
+      return { kind: 'answer', data: rrs.map((a) => { const t = a.data as { usage: number; selector: number; matchingType: number; certificate: Buffer }; return `${t.usage} ${t.selector} ${t.matchingType} ${t.certificate.toString('hex')}`; }), aliases };
     default:
       return { kind: 'answer', data: rrs.map((a) => (type === 'A' || type === 'AAAA' ? String(a.data) : normName(String(a.data)))), aliases };
   }

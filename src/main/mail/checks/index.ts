@@ -33,6 +33,16 @@ import spfRecord from './spfRecord';
 import spfSyntax from './spfSyntax';
 import spfVoid from './spfVoid';
 import tlsRpt from './tlsRpt';
+import smtpReachable from './smtpReachable';
+import tlsAvailable from './tlsAvailable';
+import tlsChain from './tlsChain';
+import tlsExpiry from './tlsExpiry';
+import tlsName from './tlsName';
+import tlsLegacy from './tlsLegacy';
+import tlsWeakCiphers from './tlsWeakCiphers';
+import smtpBanner from './smtpBanner';
+import daneTlsa from './daneTlsa';
+import smtpOpenRelay from './smtpOpenRelay';
 import type { MailCheckDef } from './types';
 
 export const MAIL_CHECKS: readonly MailCheckDef[] = [
@@ -69,5 +79,15 @@ export const MAIL_CHECKS: readonly MailCheckDef[] = [
   mxCname,
   mxPtr,
   dnsbl,
+  smtpReachable,
+  tlsAvailable,
+  tlsChain,
+  tlsExpiry,
+  tlsName,
+  tlsLegacy,
+  tlsWeakCiphers,
+  smtpBanner,
+  daneTlsa,
+  smtpOpenRelay,
   dnssec,
 ];

@@ -3,6 +3,7 @@
 import type { Severity } from '../../../shared/domain';
 import type { CheckOutcome } from '../../audit/checks/types';
 import type { DnsView } from '../dnsView';
+import type { SmtpContext } from '../smtpFacts';
 import type { HostDkim } from '../hostDkim';
 import type { MtaStsFetch } from '../mtaSts';
 
@@ -14,6 +15,8 @@ export interface MailContext {
   dnsblZones: readonly string[];
   /** Which resolver answered ("10.213.0.2:53 (--resolver)"), for evidence that depends on it. */
   resolverLabel: string;
+  /** The SMTP/TLS probes (../smtpFacts.ts): named hosts, relay test, what was found; undefined: probes off. */
+  smtp?: SmtpContext | undefined;
   /** The MTA-STS policy fetched over HTTPS (../mtaSts.ts); undefined until the audit fetched it. */
   mtaStsPolicy?: MtaStsFetch | undefined;
   /** DKIM keys read over SSH from the linked mail host (../hostDkim.ts); undefined: no host linked. */
