@@ -30,7 +30,7 @@ function normal(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(normal);
   if (v && typeof v === 'object') {
     const o: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) o[k] = VOLATILE.has(k) ? '(masked)' : normal(x);
+    for (const [k, x] of Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) o[k] = VOLATILE.has(k) || (k === 'state' && x && typeof x === 'object' && 'restarting' in x) ? '(masked)' : normal(x);
     return o;
   }
   // nft rule counters
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
           const statusB = new Map(evB.checks.map((c) => [c.checkId, c.status]));
           for (const c of evA.checks) if (statusB.get(c.checkId) !== c.status) checkDiffs.push(`${c.checkId}: ${statusB.get(c.checkId)} → ${c.status}`);
           // Identity, severity and evidence (digits masked: ages and clocks move between collections).
-          const key = (f: (typeof evA.findings)[number]): string => `${f.id} ${f.severity} ${f.resource} ${f.evidence.replace(/\d+/g, '#')}`;
+          const key = (f: (typeof evA.findings)[number]): string => `${f.id} ${f.severity} ${f.resource} ${f.evidence.replace(/\d+/g, '#').replace(/restarting, not running|running|crash-looping|restarting/g, '#state')}`;
           const fB = new Set(evB.findings.map(key));
           const fA = new Set(evA.findings.map(key));
           const findingDiffs = [...[...fB].filter((x) => !fA.has(x)).map((x) => `- ${x}`), ...[...fA].filter((x) => !fB.has(x)).map((x) => `+ ${x}`)];

@@ -87,13 +87,20 @@ export function buildCollectScript(opts: CollectOptions & { lanes?: number }): C
   const ctx = contextOf(opts);
   const t = ctx.sectionTimeoutS;
   // Each section: BEGIN line, the command's output (stderr merged), then END with its exit code.
+  // A `secsh` section runs in a subshell of the lane's shell: one fork, no exec. The section time
+  // limit ($T, coreutils/busybox timeout) is put in front of the commands that wait on a daemon or
+  // on the network (docker, fail2ban-client, postqueue, timedatectl, sshd -T, apt …), not around
+  // every section: a timeout plus an `sh -c` per section were two processes each, a quarter of
+  // all an audit started. Walks over files stay bounded by their output caps and the lane's exec
+  // time limit.
   const prelude = `
 PATH="$PATH:/usr/sbin:/sbin:/usr/local/sbin"; export PATH
 LC_ALL=C; export LC_ALL
 M=${shQuote(marker)}
 if command -v timeout >/dev/null 2>&1; then T="timeout ${t}"; else T=""; fi
 sec() { name=$1; shift; printf '%s BEGIN %s\\n' "$M" "$name"; "$@" 2>&1; rc=$?; printf '\\n%s END %s %s\\n' "$M" "$name" "$rc"; }
-secsh() { name=$1; shift; sec "$name" $T sh -c "$1"; }
+secsh() { name=$1; shift; sec "$name" rampart_sub "$1"; }
+rampart_sub() ( rampart_code=$1; set --; eval "$rampart_code" )
 `;
   const lanes = assignLanes(SECTION_SPECS.filter((s) => wanted(opts, s.fact)), opts.lanes ?? COLLECT_LANES, LANE0_BASE_COST_MS);
   const base = [

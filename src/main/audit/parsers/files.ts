@@ -217,14 +217,22 @@ export function parseDataDirs(body: string): DataDirs {
   const { records } = parseRecords(body);
   const dirs = new Map<string, DataDir>();
   const denied: string[] = [];
+  // The collector prints `E marker dir` per marker found and one `S stat` per folder (one find for
+  // all of them); older collectors printed `M marker stat` per marker.
+  const statOf = new Map<string, ReturnType<typeof parseStat>>();
+  for (const r of records) {
+    if (r[0] !== 'S') continue;
+    const st = parseStat(r.slice(1));
+    if (st && !statOf.has(st.path)) statOf.set(st.path, st);
+  }
   for (const r of records) {
     if (r[0] === 'D' && r[1]) {
       denied.push(r.slice(1).join('\t'));
       continue;
     }
-    if (r[0] !== 'M' || !r[1]) continue;
+    if ((r[0] !== 'M' && r[0] !== 'E') || !r[1]) continue;
     const engine = dataEngineOf(r[1]);
-    const stat = parseStat(r.slice(2));
+    const stat = r[0] === 'M' ? parseStat(r.slice(2)) : statOf.get(r.slice(2).join('\t'));
     if (!engine || !stat || stat.type !== 'd' || dirs.has(stat.path)) continue;
     // PostgreSQL also writes PG_VERSION into every database folder (base/OID): only the cluster's
     // data folder counts.

@@ -110,7 +110,7 @@ exit 0
 const accounts = defineSection({
   fact: 'accounts',
   costMs: 35,
-  script: () => [`sec passwd $T awk -F: ${shQuote(PASSWD_AWK)} /etc/passwd`, `sec group $T awk -F: ${shQuote(GROUP_AWK)} /etc/group`].join('\n'),
+  script: () => [`sec passwd awk -F: ${shQuote(PASSWD_AWK)} /etc/passwd`, `sec group awk -F: ${shQuote(GROUP_AWK)} /etc/group`].join('\n'),
   parse: (p): Section<Accounts> => {
     const users = fromRaw(p.raw.get('passwd'), '/etc/passwd', p, parsePasswd);
     if (!users.ok) return users;
@@ -123,7 +123,7 @@ const accounts = defineSection({
 const shadow = defineSection({
   fact: 'shadow',
   costMs: 20,
-  script: () => `sec shadow $T awk -F: ${shQuote(SHADOW_AWK)} /etc/shadow`,
+  script: () => `sec shadow awk -F: ${shQuote(SHADOW_AWK)} /etc/shadow`,
   parse: (p) => fromRaw(p.raw.get('shadow'), '/etc/shadow', p, parseShadow),
 });
 

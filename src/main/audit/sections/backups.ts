@@ -47,44 +47,58 @@ const MAGIC: ReadonlyArray<[string, string]> = [
 const MAGIC_CASES = [...MAGIC.map(([label, pattern]) => `      ${pattern.replace(/ /g, '\\ ')}*) m=${label} ;;`), `      '') m=empty ;;`, `      *) m=unknown ;;`].join('\n');
 
 function backupsScript(ctx: CollectContext): string {
+  // The locations are found first; then a fixed number of processes for all of them together: one
+  // find per source kind for the location records (L), one for the files (F), one find | sort | awk
+  // for the 6 newest files of each location (%H: the location it was found under), and one od per
+  // such file for its signature.
   return `
 printf 'N\\t%s\\0' "$(date +%s)"
 ${BLOCKED_SH}
 TAB=$(printf '\\t')
-loc() {
-  src=$1; d=$2
-  [ -d "$d" ] || return 0
-  find "$d" -maxdepth 0 -printf "L\\t$src\\t${STAT_PRINTF}\\0" 2>/dev/null
-  if [ ! -r "$d" ] || [ ! -x "$d" ]; then printf 'D\\t%s\\0' "$d"; return 0; fi
-  find "$d" -mindepth 1 -maxdepth 4 -type d \\( ! -readable -o ! -executable \\) -printf 'D\\t%p\\0' -prune -o -type f -printf 'F\\t${STAT_PRINTF}\\0' 2>/dev/null | head -c 1000000
-  find "$d" -mindepth 1 -maxdepth 4 -type f -readable -printf '%T@\\t%p\\n' 2>/dev/null | sort -rn | head -n 6 | while IFS=$TAB read -r t f; do
-    case "\${f##*/}" in dpkg.*|apt.extended_states*|alternatives.tar*|*.bak|*.bak.*|aptitude.pkgstates*) [ "$src" = var-backups ] && continue ;; esac
-    h=$(od -An -tx1 -w32 -N 32 -v "$f" 2>/dev/null)
-    case "$h" in
-${MAGIC_CASES}
-    esac
-    printf 'M\\t%s\\t%s\\0' "$m" "$f"
-  done
-}
-loc var-backups /var/backups
+NL='
+'
 # Discovery: one find over the scan roots (the roots themselves may be backup folders), one over
-# the homes; D records go straight out (fd 3 = the section's output), folder paths to the loop.
+# the homes; D records go straight out (fd 3 = the section's output), folder paths to $locs.
 exec 3>&1
-{
+locs=$(
   set -- ${ctx.scanRoots.map((r) => shQuote(r)).join(' ')}
   deny_roots "$@" >&3
   [ $# -gt 0 ] && find "$@" -maxdepth 4 -type d -iname '*backup*' -printf 'scan-root\\t%p\\n' -prune 2>/dev/null
   HOMES=$(awk -F: '$6 ~ /^\\// && $6 != "/" && $6 !~ /^\\/(proc|sys|dev|run|bin|sbin|usr|lib|boot|etc|var\\/run|var\\/spool|var\\/cache|var\\/backups|nonexistent)(\\/|$)/ { print $6 }' /etc/passwd 2>/dev/null | sort -u)
-  NL='
-'
   set -f; OIFS=$IFS; IFS=$NL; set -- $HOMES; IFS=$OIFS; set +f
   for h in "$@"; do
     if [ -d "$h" ]; then [ -x "$h" ] || printf 'D\\t%s\\0' "$h" >&3
     elif blocked "$h"; then printf 'D\\t%s\\0' "$h" >&3; fi
   done
   [ $# -gt 0 ] && find "$@" -mindepth 1 -maxdepth 3 -type d -iname '*backup*' -printf 'home\\t%p\\n' -prune 2>/dev/null
-} | while IFS=$TAB read -r src d; do loc "$src" "$d"; done
+)
 exec 3>&-
+locs="var-backups$TAB/var/backups$NL$locs"
+for src in var-backups scan-root home; do
+  set --
+  while IFS=$TAB read -r s d; do [ "$s" = "$src" ] && [ -d "$d" ] && set -- "$@" "$d"; done <<EOF
+$locs
+EOF
+  [ $# -gt 0 ] && find "$@" -maxdepth 0 -printf "L\\t$src\\t${STAT_PRINTF}\\0" 2>/dev/null
+done
+set --
+while IFS=$TAB read -r s d; do
+  [ -d "$d" ] || continue
+  if [ ! -r "$d" ] || [ ! -x "$d" ]; then printf 'D\\t%s\\0' "$d"; continue; fi
+  set -- "$@" "$d"
+done <<EOF
+$locs
+EOF
+[ $# -gt 0 ] || exit 0
+find "$@" -mindepth 1 -maxdepth 4 -type d \\( ! -readable -o ! -executable \\) -printf 'D\\t%p\\0' -prune -o -type f -printf 'F\\t${STAT_PRINTF}\\0' 2>/dev/null | head -c 3000000
+find "$@" -mindepth 1 -maxdepth 4 -type f -readable -printf '%T@\\t%H\\t%p\\n' 2>/dev/null | sort -rn | awk -F "$TAB" 'n[$2]++ < 6' | while IFS=$TAB read -r t loc f; do
+  case "\${f##*/}" in dpkg.*|apt.extended_states*|alternatives.tar*|*.bak|*.bak.*|aptitude.pkgstates*) [ "$loc" = /var/backups ] && continue ;; esac
+  h=$(od -An -tx1 -w32 -N 32 -v "$f" 2>/dev/null)
+  case "$h" in
+${MAGIC_CASES}
+  esac
+  printf 'M\\t%s\\t%s\\0' "$m" "$f"
+done
 exit 0
 `;
 }

@@ -186,12 +186,22 @@ ${BLOCKED_SH}
   for r in "$@"; do [ -e "$r" ] || { blocked "$r" && printf 'D\\t%s\\n' "$r"; }; done
   for p in /var/lib/postgresql /var/lib/pgsql /var/lib/mysql /var/lib/mariadb /var/lib/mongodb /var/lib/redis; do [ -d "$p" ] && set -- "$@" "$p"; done
   [ $# -gt 0 ] && find "$@" -maxdepth 5 ${expr} 2>/dev/null
-} | sort -u | head -n 2000 | while IFS=$TAB read -r m d; do
-  case "$m" in
-    D) printf 'D\\t%s\\0' "$d" ;;
-    PG_VERSION|ibdata1|mysql.ibd|WiredTiger|dump.rdb|appendonly.aof*) find "$d" -maxdepth 0 -printf "M\\t$m\\t${STAT_PRINTF}\\0" 2>/dev/null ;;
-  esac
-done
+} | sort -u | head -n 2000 | {
+  # E: a marker and its folder; then one find prints the stats (S) of all the folders.
+  NL='
+'
+  seen=$NL
+  set --
+  while IFS=$TAB read -r m d; do
+    case "$m" in
+      D) printf 'D\\t%s\\0' "$d" ;;
+      PG_VERSION|ibdata1|mysql.ibd|WiredTiger|dump.rdb|appendonly.aof*)
+        printf 'E\\t%s\\t%s\\0' "$m" "$d"
+        case "$seen" in *"$NL$d$NL"*) ;; *) seen="$seen$d$NL"; set -- "$@" "$d" ;; esac ;;
+    esac
+  done
+  [ $# -gt 0 ] && find "$@" -maxdepth 0 -printf 'S\\t${STAT_PRINTF}\\0' 2>/dev/null
+}
 exit 0
 `;
 }

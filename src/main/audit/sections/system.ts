@@ -26,19 +26,32 @@ declare module '../facts' {
   }
 }
 
+// Few processes: the kernel release and the clock come without uname/date (awk's srand() returns
+// the previous seed, which the first call set to the time of day; date only if that looks wrong),
+// and one awk reads both the root file system's type and PID 1's cgroup.
 const SYSTEM_INFO_SH = `
-printf 'kernel\\t%s\\n' "$(uname -r)"
-printf 'now\\t%s\\n' "$(date +%s)"
+k=
+{ read -r k < /proc/sys/kernel/osrelease; } 2>/dev/null || k=$(uname -r)
+printf 'kernel\\t%s\\n' "$k"
+set -f
+set -- $(awk 'BEGIN { srand(); now = srand(); if (now < 1000000000) { "date +%s" | getline now } }
+  FILENAME ~ /mountinfo$/ && $5 == "/" { for (i = 7; i <= NF; i++) if ($i == "-") { t = $(i + 1); break } }
+  FILENAME ~ /cgroup$/ && $0 ~ /\\/(docker|kubepods|containerd|libpod)/ { cg = "docker" }
+  FILENAME ~ /cgroup$/ && $0 ~ /\\/lxc/ && cg == "" { lx = 1 }
+  END { if (cg == "" && lx) cg = "lxc"; print now, (t == "" ? "-" : t), (cg == "" ? "-" : cg) }' /proc/self/mountinfo /proc/1/cgroup 2>/dev/null)
+set +f
+now=$1; rootfs=$2; cg=$3
+case $now in ''|*[!0-9]*) now=$(date +%s) ;; esac
+printf 'now\\t%s\\n' "$now"
 v=
 if [ -d /run/systemd/system ] && command -v systemd-detect-virt >/dev/null 2>&1; then v=$(systemd-detect-virt --container 2>/dev/null); fi
 if [ -z "$v" ] || [ "$v" = none ]; then
   # Without systemd: podman's marker, a container runtime in PID 1's cgroup, or docker's marker on
   # an overlay root (/.dockerenv alone is also left behind in VMs built from container images).
   v=none
-  rootfs=$(awk '$5 == "/" { for (i = 7; i <= NF; i++) if ($i == "-") { t = $(i + 1); break } } END { print t }' /proc/self/mountinfo 2>/dev/null)
   if [ -f /run/.containerenv ]; then v=podman
-  elif grep -qE '/(docker|kubepods|containerd|libpod)' /proc/1/cgroup 2>/dev/null; then v=docker
-  elif grep -q '/lxc' /proc/1/cgroup 2>/dev/null; then v=lxc
+  elif [ "$cg" = docker ]; then v=docker
+  elif [ "$cg" = lxc ]; then v=lxc
   elif [ -f /.dockerenv ]; then case "$rootfs" in overlay|overlayfs|aufs|fuse.fuse-overlayfs) v=docker ;; esac
   fi
 fi
@@ -65,10 +78,11 @@ printf '#rampart lists %s\\n' "$LISTS"
 if [ -d "$LISTS" ]; then
   { [ -r "$LISTS" ] && [ -x "$LISTS" ]; } || printf '#rampart denied %s\\n' "$LISTS"
 elif blocked "$LISTS"; then printf '#rampart denied %s\\n' "$LISTS"; fi
-printf '#rampart listscount %s\\n' "$(find "$LISTS" -maxdepth 1 -name '*Release' 2>/dev/null | wc -l)"
-printf '#rampart listsnewest %s\\n' "$(find "$LISTS" -maxdepth 1 -name '*Release' -printf '%T@\\n' 2>/dev/null | sort -n | tail -n 1)"
-printf '#rampart now %s\\n' "$(date +%s)"
-apt list --upgradable -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= 2>&1
+# Count and newest of the Release files, and the clock, in one find and one awk.
+find "$LISTS" -maxdepth 1 -name '*Release' -printf '%T@\\n' 2>/dev/null | awk 'BEGIN { srand(); now = srand(); if (now < 1000000000) { "date +%s" | getline now } }
+  { n++; if (n == 1 || $1 + 0 > m + 0) m = $1 }
+  END { print "#rampart listscount " n + 0; print "#rampart listsnewest " m; print "#rampart now " now }'
+$T apt list --upgradable -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= 2>&1
 `;
 
 // Only the keys that matter are dumped: apt.conf can hold proxy credentials, which must not leave
@@ -82,8 +96,8 @@ for f in /etc/apt/apt.conf.d/20auto-upgrades /etc/apt/apt.conf.d/50unattended-up
 done
 if [ -e /etc/cron.daily/apt-compat ]; then printf 'cron\\tyes\\n'; else printf 'cron\\tno\\n'; fi
 if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
-  printf 'timer\\t%s\\n' "$(systemctl is-enabled apt-daily-upgrade.timer 2>/dev/null)"
-  printf 'timeractive\\t%s\\n' "$(systemctl is-active apt-daily-upgrade.timer 2>/dev/null)"
+  printf 'timer\\t%s\\n' "$($T systemctl is-enabled apt-daily-upgrade.timer 2>/dev/null)"
+  printf 'timeractive\\t%s\\n' "$($T systemctl is-active apt-daily-upgrade.timer 2>/dev/null)"
 fi
 exit 0
 `;
@@ -92,7 +106,7 @@ exit 0
 // network namespace: a daemon in another namespace (a container) does not set this host's clock.
 const TIME_SYNC_SH = `
 if [ -d /run/systemd/system ] && command -v timedatectl >/dev/null 2>&1; then
-  timedatectl show 2>/dev/null | awk -F= '$1 == "NTP" || $1 == "NTPSynchronized" || $1 == "CanNTP" { print "td\\t" $0 }'
+  $T timedatectl show 2>/dev/null | awk -F= '$1 == "NTP" || $1 == "NTPSynchronized" || $1 == "CanNTP" { print "td\\t" $0 }'
 fi
 printf 'selfnet\\t%s\\n' "$(readlink /proc/self/ns/net 2>/dev/null)"
 # Time daemons by /proc/PID/comm, read by the shell itself (no process per PID); their network
