@@ -61,6 +61,8 @@ export interface LabHttpsSite {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** Never answer (the client's time bound is tested). */
+  hang?: boolean;
 }
 
 export interface LabHttpsServer {
@@ -83,6 +85,7 @@ const server = https.createServer({ cert: conf.sites[0].tls.cert, key: conf.site
   appendFileSync(conf.log, JSON.stringify({ host, url: req.url, sni: req.socket.servername ?? null }) + '\\n');
   const site = sites.get(host);
   if (!site || req.url !== '/.well-known/mta-sts.txt') { res.writeHead(404, { 'content-type': 'text/plain' }); res.end('not found\\n'); return; }
+  if (site.hang) return;
   res.writeHead(site.status, site.headers);
   res.end(site.body);
 });

@@ -19,10 +19,16 @@ export const POLICY_LAB = {
   stsBadCert: 'sts-badcert.test',
   stsHtml: 'sts-html.test',
   stsNoHost: 'sts-nohost.test',
+  /** Its policy is larger than 64 KiB. */
+  stsBig: 'sts-big.test',
+  /** Its policy server never answers. */
+  stsSlow: 'sts-slow.test',
   signed: 'signed.test',
   unsigned: 'unsigned.test',
   dkimOk: 'dkim-ok.test',
   dkimBad: 'dkim-bad.test',
+  /** Signed by rspamd (local.d/dkim_signing.conf), key matches DNS. */
+  dkimRspamd: 'dkim-rspamd.test',
   /** An empty DNSBL zone: every address is clean. */
   dnsbl: 'bl.test',
   /** A key path with quotes, $( ), ; in it (no whitespace: KeyTable fields are space-separated). */
@@ -48,7 +54,7 @@ function rsaKey(): { privatePem: string; publicB64: string } {
 export function dkimLabKeys(): DkimLabKey[] {
   const L = POLICY_LAB;
   const k = (selector: string, domain: string, keyPath = `/etc/opendkim/keys/${domain}/${selector}.private`): DkimLabKey => ({ selector, domain, keyPath, ...rsaKey() });
-  return [k('s2026', L.dkimOk), k('odd', L.dkimOk, L.hostileKeyPath), k('stale', L.dkimBad), k('nodns', L.dkimBad)];
+  return [k('s2026', L.dkimOk), k('odd', L.dkimOk, L.hostileKeyPath), k('stale', L.dkimBad), k('nodns', L.dkimBad), k('rs1', L.dkimRspamd, '/etc/rspamd/dkim/dkim-rspamd.test.rs1.key')];
 }
 
 /** The zones; `mailHost` is the address of the policy server (mta-sts.* names). */
@@ -66,12 +72,15 @@ export function policyLabZones(mailHost: string, keys: readonly DkimLabKey[]): L
     sts(L.stsRedirect),
     sts(L.stsBadCert),
     sts(L.stsHtml),
+    sts(L.stsBig),
+    sts(L.stsSlow),
     { origin: L.stsNoHost, records: ['@ MX 10 mx1', 'mx1 A 192.0.2.33', `_mta-sts TXT ${txt('v=STSv1; id=1;')}`] },
     { origin: L.signed, records: ['@ MX 10 mx', 'mx A 192.0.2.41', `@ TXT ${txt('v=spf1 mx -all')}`] },
     { origin: L.unsigned, records: ['@ MX 10 mx', 'mx A 192.0.2.42', `@ TXT ${txt('v=spf1 mx -all')}`] },
     { origin: L.dkimOk, records: ['@ MX 10 mx', 'mx A 192.0.2.43', `s2026._domainkey TXT ${txt(`v=DKIM1; k=rsa; p=${key('s2026')}`)}`, `odd._domainkey TXT ${txt(`v=DKIM1; k=rsa; p=${key('odd')}`)}`] },
     // stale: DNS still publishes an older key; nodns: signs, never published.
     { origin: L.dkimBad, records: ['@ MX 10 mx', 'mx A 192.0.2.44', `stale._domainkey TXT ${txt(`v=DKIM1; k=rsa; p=${other}`)}`] },
+    { origin: L.dkimRspamd, records: ['@ MX 10 mx', 'mx A 192.0.2.45', `rs1._domainkey TXT ${txt(`v=DKIM1; k=rsa; p=${key('rs1')}`)}`] },
     { origin: L.dnsbl, records: [] },
     { origin: '2.0.192.in-addr.arpa', records: [`43 PTR mx.${L.dkimOk}.`, `44 PTR mx.${L.dkimBad}.`] },
   ];
@@ -94,6 +103,8 @@ export function policySites(trusted: LabCa, untrusted: LabCa): LabHttpsSite[] {
     site(L.stsRedirect, trusted, 301, { location: `https://www.${L.stsRedirect}/mta-sts.txt`, 'content-type': 'text/plain' }, ''),
     site(L.stsBadCert, untrusted, 200, plain, `version: STSv1\nmode: enforce\nmx: *.${L.stsBadCert}\nmax_age: 1209600\n`),
     site(L.stsHtml, trusted, 200, { 'content-type': 'text/html' }, '<html>version: STSv1</html>'),
+    site(L.stsBig, trusted, 200, plain, `version: STSv1\nmode: enforce\nmax_age: 86400\n${'mx: mx1.sts-big.test\n'.repeat(4000)}`),
+    { ...site(L.stsSlow, trusted, 200, plain, ''), hang: true },
   ];
 }
 
@@ -105,15 +116,20 @@ export async function startPolicyServer(host: LabHost, caDir: string): Promise<{
 }
 
 /**
- * Plants an OpenDKIM configuration (opendkim.conf, KeyTable, SigningTable, the private keys)
+ * Plants an OpenDKIM configuration (opendkim.conf, KeyTable, SigningTable) and an rspamd one
+ * (local.d/dkim_signing.conf), with the private keys,
  * in the mail host's /etc only: an overlay on /etc inside its mount namespace, with the
  * host's own /etc entries (ssh, passwd, sudoers.d…) bound back over it as `ip netns exec` had them.
  */
-export async function plantOpendkim(host: LabHost, keys: readonly DkimLabKey[]): Promise<void> {
+export async function plantDkimSigners(host: LabHost, keys: readonly DkimLabKey[]): Promise<void> {
+  const opendkimKeys = keys.filter((k) => !k.keyPath.startsWith('/etc/rspamd/'));
+  const rspamdKeys = keys.filter((k) => k.keyPath.startsWith('/etc/rspamd/'));
   const files: Record<string, string> = {
+    // rspamd's UCL: a domain block per signed domain.
+    'rspamd/local.d/dkim_signing.conf': `allow_username_mismatch = true;\ndomain {\n${rspamdKeys.map((k) => `  ${k.domain} {\n    selector = "${k.selector}";\n    path = "${k.keyPath}";\n  }\n`).join('')}}\n`,
     'opendkim.conf': ['# planted by the Rampart lab', 'Syslog yes', 'Mode sv', 'KeyTable refile:/etc/opendkim/KeyTable', 'SigningTable refile:/etc/opendkim/SigningTable', ''].join('\n'),
-    'opendkim/KeyTable': keys.map((k) => `${k.selector}._domainkey.${k.domain} ${k.domain}:${k.selector}:${k.keyPath}`).join('\n') + '\n',
-    'opendkim/SigningTable': keys.map((k) => `*@${k.domain} ${k.selector}._domainkey.${k.domain}`).join('\n') + '\n',
+    'opendkim/KeyTable': opendkimKeys.map((k) => `${k.selector}._domainkey.${k.domain} ${k.domain}:${k.selector}:${k.keyPath}`).join('\n') + '\n',
+    'opendkim/SigningTable': opendkimKeys.map((k) => `*@${k.domain} ${k.selector}._domainkey.${k.domain}`).join('\n') + '\n',
   };
   for (const k of keys) files[k.keyPath.replace(/^\/etc\//, '')] = k.privatePem;
   const etcEntries = readdirSync(host.etcDir);

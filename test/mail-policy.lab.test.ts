@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labDnsPrerequisites, startLabDns, type LabDns } from '../lab/dns';
 import { labHttpsRequests, type LabHttpsServer } from '../lab/httpsPolicy';
 import { createLabHost, destroyLabHost, labPrerequisites, type LabHost } from '../lab/lab';
-import { dkimLabKeys, plantOpendkim, POLICY_LAB, policyLabZones, startPolicyServer, type DkimLabKey } from '../lab/mailPolicy';
+import { dkimLabKeys, plantDkimSigners, POLICY_LAB, policyLabZones, startPolicyServer, type DkimLabKey } from '../lab/mailPolicy';
 import { startValidatingResolver, validatingResolverPrerequisites, type LabValidatingResolver } from '../lab/validatingResolver';
 import { evaluateMailDomain, type MailEvaluation } from '../src/main/mail/audit';
 import { collectHostDkim, type HostDkim } from '../src/main/mail/hostDkim';
@@ -58,7 +58,7 @@ describe.skipIf(!labAvailable)('mail audit: MTA-STS over HTTPS, DNSSEC AD bit, D
     https = started.server;
     caPem = started.trusted.pem;
     caFile = started.trusted.certFile;
-    await plantOpendkim(mailHost, keys);
+    await plantDkimSigners(mailHost, keys);
     const zones = policyLabZones(mailHost.address, keys);
     dns = await startLabDns(zones, { signedZones: [L.signed] });
     unbound = await startValidatingResolver(dns, [L.signed, L.unsigned], [L.signed]);
@@ -94,6 +94,14 @@ describe.skipIf(!labAvailable)('mail audit: MTA-STS over HTTPS, DNSSEC AD bit, D
       expect(findingsOf(html, 'MAIL-MTA-STS-POLICY')).toEqual([`medium mta-sts:${L.stsHtml}:policy`]);
       expect(evidenceOf(noHost, 'MAIL-MTA-STS-POLICY')).toContain(`mta-sts.${L.stsNoHost}: NXDOMAIN`);
       for (const ev of [redirect, badCert, html, noHost]) expect(['MAIL-MTA-STS-MODE', 'MAIL-MTA-STS-MX'].map((id) => status(ev, id))).toEqual(['not-applicable', 'not-applicable']);
+    });
+
+    it('the body and the time are bounded: more than 64 KiB and a server that never answers are failures', async () => {
+      const started = Date.now();
+      const [big, slow] = await Promise.all([fetchMtaStsPolicy(L.stsBig, authoritative(), { extraCaPem: caPem, timeoutMs: 1500 }), fetchMtaStsPolicy(L.stsSlow, authoritative(), { extraCaPem: caPem, timeoutMs: 1500 })]);
+      expect(big).toMatchObject({ kind: 'too-large', limitBytes: 65536 });
+      expect(slow).toMatchObject({ kind: 'timeout', timeoutMs: 1500 });
+      expect(Date.now() - started).toBeLessThan(3000);
     });
 
     it('without the lab CA the good server is refused too (system CAs only); the policy name went through the given resolver', async () => {
@@ -137,12 +145,21 @@ describe.skipIf(!labAvailable)('mail audit: MTA-STS over HTTPS, DNSSEC AD bit, D
     afterAll(() => conn?.close());
 
     it('reads the selectors and key paths from opendkim.conf, KeyTable and SigningTable; hostile paths are quoted', () => {
-      expect(ok.configs).toEqual(['/etc/opendkim.conf', '/etc/opendkim/KeyTable', '/etc/opendkim/SigningTable']);
+      expect(ok.configs).toEqual(['/etc/opendkim.conf', '/etc/rspamd/local.d/dkim_signing.conf', '/etc/opendkim/KeyTable', '/etc/opendkim/SigningTable']);
       expect(ok.keys.map((k) => [k.selector, k.keyPath, k.keyType, k.bits, k.problem])).toEqual([
         ['s2026', `/etc/opendkim/keys/${L.dkimOk}/s2026.private`, 'rsa', 2048, null],
         ['odd', L.hostileKeyPath, 'rsa', 2048, null],
       ]);
       expect(existsSync(PWNED)).toBe(false);
+    });
+
+    it('rspamd: the selector and key path of a domain block in local.d/dkim_signing.conf', async () => {
+      const rs = await collectHostDkim(conn, { mode: mailHost.user === 'root' ? 'none' : 'sudo-n', password: null, host: 'lab-mail' }, L.dkimRspamd);
+      expect(rs.keys.map((k) => [k.selector, k.source, k.config, k.keyPath, k.publicKey === keys.find((x) => x.selector === 'rs1')!.publicB64])).toEqual([
+        ['rs1', 'rspamd', '/etc/rspamd/local.d/dkim_signing.conf', '/etc/rspamd/dkim/dkim-rspamd.test.rs1.key', true],
+      ]);
+      const ev = await audit(L.dkimRspamd, { hostDkim: rs });
+      expect([status(ev, 'MAIL-DKIM-HOST-MATCH'), status(ev, 'MAIL-DKIM-HOST-DNS'), status(ev, 'MAIL-DKIM-RECORD')]).toEqual(['pass', 'pass', 'pass']);
     });
 
     it('only public keys come back: the SPKI of each planted key, no private key material', () => {
