@@ -18,7 +18,7 @@ import { Journal } from '../main/remediation/journal';
 import { proveAccess } from '../main/remediation/accessProof';
 import { lockoutGuardOf, type LockoutGuard } from '../main/remediation/accessFixes';
 import { DEFAULT_DEADMAN_SECONDS } from '../main/remediation/deadman';
-import { exportAnsible } from '../main/remediation/ansible';
+import { ansibleInventoryPath, exportAnsible } from '../main/remediation/ansible';
 import type { Plan } from '../main/remediation/types';
 
 /**
@@ -310,11 +310,6 @@ export async function fixCommand(cmd: FixCommand, io: FixIo, version: string): P
     store.close();
     journalStore?.close();
   }
-}
-
-/** FILE's sibling for the inventory: fix.yml → fix.inventory.yml. */
-export function ansibleInventoryPath(playbook: string): string {
-  return `${playbook.replace(/\.ya?ml$/i, '')}.inventory.yml`;
 }
 
 /** --export-ansible: the plan as a playbook + inventory; nothing on the host is changed. */

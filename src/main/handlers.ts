@@ -250,6 +250,7 @@ function implementations(s: Services): Impl {
       history: (req) => fixes.history(req.hostId, req.limit),
       unfinished: () => fixes.unfinished(),
       job: (req) => fixes.job(req.jobId),
+      exportAnsible: (req) => fixes.exportAnsible({ hostId: req.hostId, jobId: req.jobId, path: req.path }),
     },
     // Mail domains: the request schemas check names, selectors and the resolver; a linked host
     // must exist. Runs, triage and diffs are the host runs' machinery (target kind "domain").

@@ -523,6 +523,11 @@ export function exportAnsible(plans: readonly Plan[], opts: AnsibleExportOptions
   return { playbook: emitYaml(plays, header), inventory, exported, skipped };
 }
 
+/** Where the inventory of playbook FILE goes: its sibling fix.yml → fix.inventory.yml. */
+export function ansibleInventoryPath(playbook: string): string {
+  return `${playbook.replace(/\.ya?ml$/i, '')}.inventory.yml`;
+}
+
 /** ansible_ssh_common_args is split like a shell line: quote each word. */
 function shellWord(s: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;

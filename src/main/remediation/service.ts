@@ -22,6 +22,10 @@ import { lockoutGuardOf } from './accessFixes';
 import { proveAccess } from './accessProof';
 import { DEFAULT_DEADMAN_SECONDS } from './deadman';
 import { FIXES } from './catalog';
+import { ansibleInventoryPath, exportAnsible as exportPlansAsAnsible } from './ansible';
+import type { FixAnsibleExport } from '../../shared/ipc/remediation';
+import fs from 'node:fs';
+import path from 'node:path';
 import { FixEngine, fixDiff, fixStatusOf, jobReport, type JobReport, type Preview, type Skipped } from './engine';
 import { Journal, type JobRow } from './journal';
 import { describeState, postState } from './remote';
@@ -379,6 +383,40 @@ export class RemediationService {
   /** Jobs that did not finish, on every host, oldest first (a job running now is flagged `running`). */
   unfinished(): FixJobSummary[] {
     return this.journal.unfinished().map((j) => this.summary(j));
+  }
+
+  /**
+   * A previewed plan as an Ansible playbook and inventory (ansible.ts): the preview must still be
+   * waiting (it is not consumed); with `path` both files are written on this computer. The host
+   * is not contacted.
+   */
+  exportAnsible(req: { hostId: number; jobId: string; path?: string | undefined }): FixAnsibleExport {
+    const host = this.deps.store.getHost(req.hostId);
+    this.expirePending();
+    const p = this.pending.get(req.jobId);
+    if (!p || p.hostId !== host.id) throw new RampartError('NOT_FOUND', `No preview ${req.jobId} of "${host.name}" to export (previews expire after ${PREVIEW_TTL_MS / 60_000} minutes): preview again.`);
+    // ProxyJump through the host's jump chain (profiles), nearest hop last.
+    const hops: string[] = [];
+    for (let h = host, n = 0; h.jumpHostId && n < 8; n++) {
+      h = this.deps.store.getHost(h.jumpHostId);
+      hops.unshift(`${h.username}@${h.address.includes(':') ? `[${h.address}]` : h.address}:${h.port}`);
+    }
+    const playbookFile = req.path ?? null;
+    const inventoryFile = playbookFile ? ansibleInventoryPath(playbookFile) : null;
+    const out = exportPlansAsAnsible([p.plan], {
+      ...(playbookFile && inventoryFile ? { playbookName: path.basename(playbookFile), inventoryName: path.basename(inventoryFile) } : {}),
+      connection: () => ({ identityFile: host.auth === 'key-file' ? host.identityFile : null, proxyJump: hops.length ? hops.join(',') : null }),
+    });
+    if (playbookFile && inventoryFile) {
+      if (!out.exported.length) throw new RampartError('VALIDATION', `No fix of this plan can be exported: ${out.skipped.map((s) => s.reason).join('; ')}`);
+      try {
+        fs.writeFileSync(playbookFile, out.playbook);
+        fs.writeFileSync(inventoryFile, out.inventory);
+      } catch (e) {
+        throw new RampartError('VALIDATION', `path: Cannot write ${playbookFile}: ${(e as Error).message}`, { issues: [{ path: ['path'], message: (e as Error).message }] });
+      }
+    }
+    return { ...out, playbookFile, inventoryFile };
   }
 
   job(jobId: string): FixJobDetail {

@@ -9,7 +9,7 @@ export const CHANNEL_METHODS = {
   audit: ['run', 'cancel'],
   runs: ['list', 'get', 'diff'],
   findings: ['triage', 'history'],
-  remediation: ['catalog', 'plan', 'apply', 'rollback', 'resume', 'history', 'unfinished', 'job'],
+  remediation: ['catalog', 'plan', 'apply', 'rollback', 'resume', 'history', 'unfinished', 'job', 'exportAnsible'],
   mail: ['listDomains', 'saveDomain', 'deleteDomain', 'run', 'cancel', 'runs', 'getRun', 'diff'],
 } as const;
 

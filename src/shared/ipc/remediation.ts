@@ -219,6 +219,38 @@ export const FixProgressEvent = z.object({
 });
 export type FixProgressEvent = z.infer<typeof FixProgressEvent>;
 
+/**
+ * Export a previewed plan as an Ansible playbook (issue 11): the text of the playbook and of its
+ * inventory, and with `path` (absolute, on this computer) both written there: the playbook to
+ * `path`, the inventory beside it as NAME.inventory.yml. Nothing on the host is changed.
+ */
+export const FixExportAnsibleRequest = z
+  .object({
+    hostId: HostId,
+    jobId: JobId,
+    path: z
+      .string()
+      .trim()
+      .max(4096)
+      .refine((p) => p.startsWith('/') && !p.includes('\0'), 'An absolute path on this computer')
+      .optional(),
+  })
+  .strict();
+export type FixExportAnsibleRequest = z.input<typeof FixExportAnsibleRequest>;
+
+const ExportedFix = z.object({ host: z.string(), findingId: z.string(), checkId: z.string(), fixId: z.string(), resource: z.string() });
+export const FixAnsibleExport = z.object({
+  playbook: z.string(),
+  inventory: z.string(),
+  /** Where they were written (null without `path`). */
+  playbookFile: z.string().nullable(),
+  inventoryFile: z.string().nullable(),
+  exported: z.array(ExportedFix),
+  /** Fixes left out of the playbook, each with why (compose edits, kinds without an exporter). */
+  skipped: z.array(ExportedFix.extend({ reason: z.string() })),
+});
+export type FixAnsibleExport = z.infer<typeof FixAnsibleExport>;
+
 export const remediationChannels = {
   /** The fixes the catalog offers (for the "Fix" button on findings). */
   catalog: channel('remediation:catalog', z.object({}).strict(), z.array(FixDeclaration)),
@@ -236,4 +268,6 @@ export const remediationChannels = {
   unfinished: channel('remediation:unfinished', z.object({}).strict(), z.array(FixJobSummary)),
   /** One job with its report and its journaled steps. */
   job: channel('remediation:job', z.object({ jobId: JobId }).strict(), FixJobDetail),
+  /** A previewed plan as an Ansible playbook + inventory (text, and written to `path` when given); the host is not touched. */
+  exportAnsible: channel('remediation:exportAnsible', FixExportAnsibleRequest, FixAnsibleExport),
 };

@@ -9,6 +9,7 @@ import type React from 'react';
 import type { DesktopFixPreview, FixFailurePolicy, FixJobReport } from '../../../shared/ipc/remediation';
 import { useFixes, type FixDialogState, type LiveStep } from '../fixes';
 import { useStore } from '../store';
+import { AnsibleExport } from './AnsibleExport';
 
 const STEP_MARK: Record<string, string> = {
   pending: '·',
@@ -258,6 +259,7 @@ function Preview({ d, preview }: { d: FixDialogState; preview: DesktopFixPreview
           </button>
         )}
       </div>
+      {!nothing && <AnsibleExport hostId={d.hostId} jobId={preview.jobId} />}
     </>
   );
 }
