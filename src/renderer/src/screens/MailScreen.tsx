@@ -24,7 +24,7 @@ const FIELDS = new Set(['domain', 'dkimSelectors', 'expectedMx', 'resolver', 'ho
 
 const list = (s: string): string[] =>
   s
-    .split(/[\s,]+/)
+    .split(/[,\n]+/)
     .map((x) => x.trim())
     .filter(Boolean);
 
@@ -306,8 +306,8 @@ export function MailDomainForm({ editing, onClose }: { editing: MailDomain | nul
       <h2>{editing ? `Edit ${editing.domain}` : 'Add mail domain'}</h2>
       <div className="form-grid">
         {field('domain', 'domain', 'Domain', 'mail-domain', 'The domain in your mail addresses.', 'example.org')}
-        {field('selectors', 'dkimSelectors', 'DKIM selectors', 'mail-selectors', 'Comma or space separated (s1, 2024._rsa); DNS cannot list them.', 's1, mail')}
-        {field('expectedMx', 'expectedMx', 'Expected MX hosts', 'mail-expected-mx', 'Optional: the run shows which are missing or unexpected.', 'mx1.example.org')}
+        {field('selectors', 'dkimSelectors', 'DKIM selectors', 'mail-selectors', 'Comma separated (s1, 2024._rsa); DNS cannot list them.', 's1, mail')}
+        {field('expectedMx', 'expectedMx', 'Expected MX hosts', 'mail-expected-mx', 'Optional, comma separated: the run shows which are missing or unexpected.', 'mx1.example.org')}
         {field('resolver', 'resolver', 'Resolver', 'mail-resolver', "IP[:PORT]; empty = the system's resolver. Every query goes to it only.", '10.0.0.53 or 10.0.0.53:5353')}
         <div className={`field wide${errors.hostId ? ' has-error' : ''}`} data-field="hostId">
           <label htmlFor={`${idp}-host`}>Linked host</label>
