@@ -3,6 +3,7 @@
 // channels (part of `contract`); `FixPreview` and `FixJobReport` are also what the engine returns.
 import { z } from 'zod';
 import { Severity } from '../domain';
+import { CONFIRM_WINDOW_S } from '../confirmWindow';
 import { channel } from './channel';
 
 const HostId = z.number().int().positive();
@@ -35,12 +36,6 @@ export const FixDeclaration = z.object({
 });
 export type FixDeclaration = z.infer<typeof FixDeclaration>;
 
-/**
- * The dead-man window of the lockout guard (access fixes: sshd, firewall, sudoers), in seconds:
- * the host puts the change back by itself after this long unless a new SSH connection proved
- * access first. At least 30 s: the proof alone may take up to 15 s.
- */
-export const CONFIRM_WINDOW_S = { default: 120, min: 30, max: 3600 } as const;
 
 export const FixPlanRequest = z
   .object({

@@ -8,6 +8,7 @@ import { useEffect, useRef } from 'react';
 import type React from 'react';
 import type { DesktopFixPreview, FixFailurePolicy, FixJobReport } from '../../../shared/ipc/remediation';
 import { useFixes, type FixDialogState, type LiveStep } from '../fixes';
+import { GuardPhases, GuardPreview, GuardResult, isGuarded, windowPending } from './LockoutGuard';
 import { useStore } from '../store';
 import { AnsibleExport } from './AnsibleExport';
 
@@ -204,6 +205,7 @@ function Preview({ d, preview }: { d: FixDialogState; preview: DesktopFixPreview
           </div>
         </section>
       ))}
+      {!nothing && <GuardPreview d={d} preview={preview} />}
       {!nothing && (
         <>
           <h3>Commands, in order</h3>
@@ -239,9 +241,15 @@ function Preview({ d, preview }: { d: FixDialogState; preview: DesktopFixPreview
       {preview.requiresTypedHostName && (
         <div className={`field${d.error?.field === 'typedHostName' ? ' has-error' : ''}`}>
           <label htmlFor="fix-typed-host">
-            A fix of this plan is high-risk. Type the host name <strong className="mono">{d.hostName}</strong> to confirm.
+            {isGuarded(preview.steps) ? 'This plan changes how you reach the host' : 'A fix of this plan is high-risk'}. Type the host name{' '}
+            <strong className="mono">{d.hostName}</strong> to confirm.
           </label>
-          <input id="fix-typed-host" data-testid="fix-typed-host" autoComplete="off" value={d.typed} onChange={(e) => setTyped(e.target.value)} />
+          <input id="fix-typed-host" data-testid="fix-typed-host" autoComplete="off" spellCheck={false} value={d.typed} onChange={(e) => setTyped(e.target.value)} />
+          {!typedOk && (
+            <div className="small muted" data-testid="fix-typed-hint">
+              Apply stays disabled until the typed name matches.
+            </div>
+          )}
         </div>
       )}
       {d.error && (
@@ -254,7 +262,7 @@ function Preview({ d, preview }: { d: FixDialogState; preview: DesktopFixPreview
           {nothing ? 'Close' : 'Cancel'}
         </button>
         {!nothing && (
-          <button type="button" className="btn primary" data-testid="fix-confirm" disabled={!typedOk} onClick={() => void confirm()}>
+          <button type="button" className="btn primary" data-testid="fix-confirm" disabled={!typedOk || windowPending(d, preview)} onClick={() => void confirm()}>
             Confirm and apply {preview.fixes.length} fix{preview.fixes.length === 1 ? '' : 'es'}
           </button>
         )}
@@ -284,6 +292,8 @@ function Result({ d, report }: { d: FixDialogState; report: FixJobReport }): Rea
           </div>
         )}
       </div>
+      {report.lockoutGuard && <GuardResult guard={report.lockoutGuard} rollbackAsked={d.kind === 'rollback'} />}
+      <GuardPhases d={d} />
       {report.leftovers.length > 0 && (
         <div className="fix-leftovers" data-testid="fix-leftovers">
           <h3>Not back as it was</h3>
@@ -407,6 +417,7 @@ export function FixDialog(): React.JSX.Element | null {
               <span data-testid="fix-progress-message">{d.message}</span>
               {d.jobStatus && <span className="muted small">job {d.jobStatus}</span>}
             </p>
+            <GuardPhases d={d} />
             <StepList steps={d.steps} showCommands={false} />
           </div>
         )}
