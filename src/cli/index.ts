@@ -7,6 +7,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { pathToFileURL } from 'node:url';
 import { runAudit } from '../main/audit/auditor';
+import type { SshConnection } from '../main/ssh/connection';
+import { SessionPool, type HostSession } from '../main/ssh/pool';
 import { ingestTrivyReport, TrivyReportError, type ImageScan } from '../main/audit/cve/trivy';
 import { importAnsibleInventory } from '../main/inventory/ansible';
 import { localUserName } from '../main/inventory/importHosts';
@@ -109,6 +111,37 @@ interface HostContext {
   progress: (m: string) => void;
   /** Parsed --trivy-report files, applied to the facts before the CVE checks run. */
   trivy?: readonly TrivyInput[];
+  /** The session pool the audits run through, and this host's key in it. */
+  sessions: CliSessions;
+  key: number;
+}
+
+/**
+ * The CLI's session pool: one connection per target (its jump chain opened by openChain), its
+ * channels bounded under sshd's MaxSessions, connects to a transiently unreachable host retried
+ * with backoff, and at most `concurrency` hosts worked on at once. Targets are keyed by their
+ * index in the run; each registers how its chain is opened before its first command.
+ */
+class CliSessions {
+  private readonly openers = new Map<number, (signal?: AbortSignal) => Promise<SshConnection>>();
+  readonly pool: SessionPool;
+  constructor(concurrency: number) {
+    this.pool = new SessionPool(
+      (key, signal) => {
+        const open = this.openers.get(key);
+        if (!open) throw new Error(`no opener for target ${key}`);
+        return open(signal);
+      },
+      { maxConcurrentHosts: Math.max(1, concurrency), idleCloseMs: 1_000 },
+    );
+  }
+  run<T>(key: number, open: (signal?: AbortSignal) => Promise<SshConnection>, signal: AbortSignal | undefined, fn: (s: HostSession) => Promise<T>): Promise<T> {
+    this.openers.set(key, open);
+    return this.pool.withHost(key, signal, fn).finally(() => this.pool.forget(key));
+  }
+  close(): void {
+    this.pool.close();
+  }
 }
 
 interface HostAudit {
@@ -128,15 +161,18 @@ async function auditHost(plan: HostPlan, ctx: HostContext): Promise<HostAudit> {
   const target = buildAuditTarget(plan, saved);
   const hops: HopPlan[] = [...plan.jump, { username, address, port, identityFile: target.identityFile ?? null }];
   let chain: OpenedChain | null = null;
-  const run = await runAudit(store, target, {
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
-    ...(ctx.trivy?.length ? { trivyReports: ctx.trivy.map((r) => ({ name: path.basename(r.file), scans: r.scans })) } : {}),
-    onProgress: (p) => ctx.progress(p.message),
-    open: async () => {
-      chain = await openChain(store, hops, ctx.trust, { signal: ctx.signal, progress: ctx.progress, locks: ctx.locks });
-      return chain.conn;
-    },
-  });
+  const open = async (signal?: AbortSignal): Promise<SshConnection> => {
+    chain = await openChain(store, hops, ctx.trust, { signal: signal ?? ctx.signal, progress: ctx.progress, locks: ctx.locks });
+    return chain.conn;
+  };
+  const run = await ctx.sessions.run(ctx.key, open, ctx.signal, (session) =>
+    runAudit(store, target, {
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      ...(ctx.trivy?.length ? { trivyReports: ctx.trivy.map((r) => ({ name: path.basename(r.file), scans: r.scans })) } : {}),
+      onProgress: (p) => ctx.progress(p.message),
+      session,
+    }),
+  );
   const trusted = (chain as OpenedChain | null)?.trust ?? [];
   const last = trusted[trusted.length - 1];
   const warnings = trusted
@@ -161,8 +197,11 @@ async function auditCommand(cmd: AuditCommand, io: CliIo): Promise<number> {
   const trust: TrustSettings = { knownHosts: readKnownHosts(cmd.knownHosts), acceptNewHostKey: cmd.acceptNewHostKey, db: cmd.db };
   const trivy = loadTrivyReports(cmd.trivyReports);
   const store = new Store(cmd.db ?? ':memory:');
+  const sessions = new CliSessions(1);
   try {
     const { run: stored, meta, warnings } = await auditHost(planFromCommand(cmd), {
+      sessions,
+      key: 0,
       store,
       db: cmd.db,
       trust,
@@ -183,6 +222,7 @@ async function auditCommand(cmd: AuditCommand, io: CliIo): Promise<number> {
     }
     return exit;
   } finally {
+    sessions.close();
     store.close();
   }
 }
@@ -215,17 +255,18 @@ async function fleetCommand(cmd: FleetCommand, io: CliIo): Promise<number> {
   });
 
   const store = new Store(cmd.db ?? ':memory:');
+  const sessions = new CliSessions(cmd.concurrency);
   try {
     const locks = new EndpointLocks();
     const startedAt = new Date().toISOString();
     let done = 0;
-    const hosts = await runPool(items, cmd.concurrency, async (item): Promise<JsonFleetEntry> => {
+    const hosts = await runPool(items, cmd.concurrency, async (item, key): Promise<JsonFleetEntry> => {
       let entry: JsonFleetEntry;
       if (item.kind === 'invalid') entry = { host: item.host, status: 'failed', error: item.error };
       else if (io.signal?.aborted) entry = failureEntry(hostRef(item.plan), new RampartError('CANCELLED', 'Not audited: interrupted.'));
       else {
         try {
-          const r = await auditHost(item.plan, { store, db: cmd.db, trust, locks, signal: io.signal, progress: () => undefined });
+          const r = await auditHost(item.plan, { sessions, key, store, db: cmd.db, trust, locks, signal: io.signal, progress: () => undefined });
           for (const w of r.warnings) io.stderr.write(`rampart: ${w}\n`);
           entry = toJsonReport(r.run, r.meta);
         } catch (e) {
@@ -251,6 +292,7 @@ async function fleetCommand(cmd: FleetCommand, io: CliIo): Promise<number> {
     }
     return exit;
   } finally {
+    sessions.close();
     store.close();
   }
 }

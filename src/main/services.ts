@@ -4,6 +4,8 @@ import type { AppEvent } from '../shared/ipc/events';
 import { KeytarSecretStore, type SecretStore } from './secrets/secretStore';
 import { Store } from './store/store';
 import type { RemediationTestHooks } from './remediation/service';
+import { openHostConnection } from './ssh/hostConnect';
+import { SessionPool } from './ssh/pool';
 import { APP_VERSION } from '../shared/version';
 
 export interface Services {
@@ -17,6 +19,12 @@ export interface Services {
   platform: string;
   /** Running audits by job id, for cancellation. */
   jobs: Map<string, AbortController>;
+  /**
+   * One SSH connection per host (jump chain, VPN preflight and pinned keys as openHostConnection
+   * does), shared by the jobs that work on it and kept open for a minute after the last one.
+   * Dropped when the host's profile, secrets or pinned key change.
+   */
+  pool: SessionPool;
   /** Tests only: fault injection for the fix service (see RemediationTestHooks). */
   remediationTestHooks?: RemediationTestHooks;
   close(): void;
@@ -38,17 +46,22 @@ export { APP_VERSION };
 export function createServices(opts: ServicesOptions): Services {
   const store = new Store(opts.dbFile, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
   const jobs = new Map<string, AbortController>();
+  const secrets = opts.secrets ?? new KeytarSecretStore();
+  const env = opts.env ?? process.env;
+  const pool = new SessionPool((hostId, signal) => openHostConnection({ store, secrets, env }, hostId, { signal }));
   return {
     store,
-    secrets: opts.secrets ?? new KeytarSecretStore(),
-    env: opts.env ?? process.env,
+    secrets,
+    env,
     emit: opts.emit ?? (() => undefined),
     appVersion: opts.appVersion ?? APP_VERSION,
     platform: process.platform,
     jobs,
+    pool,
     ...(opts.remediationTestHooks ? { remediationTestHooks: opts.remediationTestHooks } : {}),
     close() {
       for (const c of jobs.values()) c.abort();
+      pool.close();
       store.close();
     },
   };

@@ -10,6 +10,7 @@ import { buildCollectScript, parseCollectOutput } from './collector';
 import { evaluate } from './engine';
 import { computeScore } from './grading';
 import { execPrivileged, type SudoSpec } from '../ssh/sudo';
+import type { HostSession } from '../ssh/pool';
 import type { ImageScan } from './cve/trivy';
 import { applyTrivyReport } from './sections/cve';
 
@@ -45,6 +46,12 @@ export interface AuditOptions {
    * keys per hop). The host-key policy is then the opener's.
    */
   open?: () => Promise<SshConnection>;
+  /**
+   * A pooled session (SessionPool.withHost) to run the collector on instead of a connection of
+   * its own: the pool opens (or reuses) the host's one connection, bounds its channels, and keeps
+   * it for the next job; the audit does not close it.
+   */
+  session?: HostSession;
   /** Trivy JSON reports (already parsed), used for the CVE checks when the host has no trivy. */
   trivyReports?: ReadonlyArray<{ name: string; scans: readonly ImageScan[] }>;
 }
@@ -52,7 +59,7 @@ export interface AuditOptions {
 export async function runAudit(store: Store, target: AuditTarget, opts: AuditOptions = {}): Promise<RunDetail> {
   const progress = opts.onProgress ?? (() => undefined);
   let policy: HostKeyPolicy | null = null;
-  if (!opts.open) {
+  if (!opts.open && !opts.session) {
     const pin = store.getPin(target.address, target.port);
     if (pin) policy = { kind: 'pinned', pin };
     else if (opts.acceptNewHostKey)
@@ -67,7 +74,12 @@ export async function runAudit(store: Store, target: AuditTarget, opts: AuditOpt
   const startedAt = new Date();
   const timings: Record<string, number> = {};
   progress({ phase: 'connecting', message: `Connecting to ${target.username}@${target.address}:${target.port}`, progress: 0.05 });
-  const conn: SshConnection = opts.open
+  // A pooled session connects (or reuses the host's connection) here too, so a host that cannot
+  // be reached fails the audit instead of every collector lane.
+  if (opts.session) await opts.session.connection();
+  const conn: HostSession | SshConnection = opts.session
+    ? opts.session
+    : opts.open
     ? await opts.open()
     : await connect(
         { address: target.address, port: target.port, username: target.username, identityFile: target.identityFile ?? null },
@@ -133,7 +145,7 @@ export async function runAudit(store: Store, target: AuditTarget, opts: AuditOpt
     facts = parseCollectOutput(stdout, marker, target.sshdConfigPath, collectOpts).facts;
     for (const r of opts.trivyReports ?? []) facts = applyTrivyReport(facts, r.scans, r.name);
   } finally {
-    conn.close();
+    if (!opts.session) (conn as SshConnection).close();
   }
 
   progress({ phase: 'evaluating', message: 'Evaluating checks', progress: 0.7 });

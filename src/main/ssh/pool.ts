@@ -20,7 +20,9 @@ export interface PoolOptions {
 
 export interface HostSession {
   exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
-  /** The underlying connection (opened if needed), e.g. for its execCount. */
+  /** Commands run through this session (this holder's share of the connection). */
+  readonly execCount: number;
+  /** The underlying connection (opened if needed). */
   connection(): Promise<SshConnection>;
 }
 
@@ -82,6 +84,8 @@ interface Entry {
   connects: number;
   /** The fleet slot this host holds while anyone works on it (taken by the first, freed by the last). */
   slot: Promise<() => void> | null;
+  /** The host's profile changed while in use: close the connection when the last holder is done. */
+  stale: boolean;
 }
 
 export interface PoolStats {
@@ -115,8 +119,9 @@ export class SessionPool {
 
   private entry(hostId: number): Entry {
     let e = this.entries.get(hostId);
-    if (!e) {
-      e = { hostId, conn: null, connecting: null, channels: new Semaphore(this.opts.maxChannelsPerConnection), refs: 0, idleTimer: null, connects: 0, slot: null };
+    // A stale entry stays with its current holders; new jobs get a fresh one.
+    if (!e || e.stale) {
+      e = { hostId, conn: null, connecting: null, channels: new Semaphore(this.opts.maxChannelsPerConnection), refs: 0, idleTimer: null, connects: 0, slot: null, stale: false };
       this.entries.set(hostId, e);
     }
     return e;
@@ -168,11 +173,16 @@ export class SessionPool {
     e.slot = null;
     void slot?.then((free) => free());
     if (this.closed) return;
+    if (e.stale) {
+      e.conn?.close();
+      if (this.entries.get(e.hostId) === e) this.entries.delete(e.hostId);
+      return;
+    }
     e.idleTimer = setTimeout(() => {
       if (e.refs === 0) {
         e.conn?.close();
         e.conn = null;
-        this.entries.delete(e.hostId);
+        if (this.entries.get(e.hostId) === e) this.entries.delete(e.hostId);
       }
     }, this.opts.idleCloseMs);
     e.idleTimer.unref();
@@ -194,8 +204,15 @@ export class SessionPool {
   async withHost<T>(hostId: number, signal: AbortSignal | undefined, fn: (session: HostSession) => Promise<T>): Promise<T> {
     if (this.closed) throw new RampartError('CANCELLED', 'The session pool is closed.');
     const e = this.entry(hostId);
+    let execCount = 0;
     const session: HostSession = {
-      exec: (command, opts = {}) => this.execOn(e, command, opts),
+      exec: (command, opts = {}) => {
+        execCount++;
+        return this.execOn(e, command, opts);
+      },
+      get execCount() {
+        return execCount;
+      },
       connection: () => this.connection(e, signal),
     };
     this.retain(e);
@@ -228,12 +245,26 @@ export class SessionPool {
     }
   }
 
-  /** Drops a host's connection now (e.g. after its profile changed). */
+  /**
+   * Drops a host's connection because its profile (address, key, jump host, pinned key…) changed:
+   * at once when nobody holds it, else when the last holder is done (a running audit keeps the
+   * connection it started with; the next job connects with the new settings).
+   */
   forget(hostId: number): void {
     const e = this.entries.get(hostId);
     if (!e) return;
+    if (e.refs > 0) {
+      e.stale = true;
+      return;
+    }
+    if (e.idleTimer) clearTimeout(e.idleTimer);
     e.conn?.close();
-    e.conn = null;
+    this.entries.delete(hostId);
+  }
+
+  /** forget() for every host (a change that may affect any chain, e.g. a jump host's profile). */
+  forgetAll(): void {
+    for (const id of [...this.entries.keys()]) this.forget(id);
   }
 
   stats(): PoolStats {
