@@ -22,6 +22,8 @@ import { collectHostDkim, type HostDkim } from '../src/main/mail/hostDkim';
 import { fetchMtaStsPolicy } from '../src/main/mail/mtaSts';
 import { MailResolver } from '../src/main/mail/resolver';
 import { connect, type SshConnection } from '../src/main/ssh/connection';
+import { MailService } from '../src/main/mail/service';
+import { saveMailDomain } from '../src/main/store/mailDomains';
 import { Store } from '../src/main/store/store';
 
 const labAvailable = (labPrerequisites().ok && labDnsPrerequisites().ok && validatingResolverPrerequisites().ok) || process.env.RAMPART_LAB_REQUIRED === '1';
@@ -218,6 +220,21 @@ describe.skipIf(!labAvailable)('mail audit: MTA-STS over HTTPS, DNSSEC AD bit, D
       const none = await cli(['--domain', L.dkimOk, '--resolver', dns.resolverSpec, '--db', db, '--host', 'no-such-host', '--format', 'json']);
       expect(none.code).toBe(2);
       expect(none.err).toContain('no host profile named "no-such-host"');
+    });
+
+    it('the app: a domain with a linked host profile has the host keys read for its run (MailService)', async () => {
+      const store = new Store(db);
+      try {
+        const host = store.findHostByName('lab-mail')!;
+        const d = saveMailDomain(store, null, { domain: L.dkimBad, dkimSelectors: [], expectedMx: [], resolver: dns.resolverSpec, hostId: host.id });
+        const unused = { get: () => Promise.reject(new Error('no keychain in this test')), set: () => Promise.reject(new Error('no')), delete: () => Promise.resolve(false), accounts: () => Promise.resolve([]) };
+        const svc = new MailService({ store, jobs: new Map(), emit: () => undefined, connect: { store, secrets: unused } });
+        const run = await svc.run(d.id, 'job-mail-host');
+        expect(run.findings.filter((f) => f.checkId === 'MAIL-DKIM-HOST-MATCH').map((f) => `${f.severity} ${f.resource}`)).toEqual([`critical dkim-host:stale._domainkey.${L.dkimBad}`]);
+        expect((run.details as { hostDkim: HostDkim }).hostDkim.host).toBe('lab-mail');
+      } finally {
+        store.close();
+      }
     });
 
     it('the policy is fetched by the CLI too, trusting NODE_EXTRA_CA_CERTS (the lab CA)', async () => {

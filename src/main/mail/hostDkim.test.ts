@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { catFilesScript, datasetFile, dnsKeyToSpki, parseKeyTable, parseOpendkimConf, parseRspamdDkim, parseSigningTable, publicKeysScript } from './hostDkim';
+import { newMarker, catFilesScript, datasetFile, dnsKeyToSpki, parseKeyTable, parseOpendkimConf, parseRspamdDkim, parseSigningTable, publicKeysScript } from './hostDkim';
 
 describe('opendkim', () => {
   it('opendkim.conf keys (case-insensitive, comments), data sets', () => {
@@ -59,10 +59,12 @@ describe('dnsKeyToSpki', () => {
 describe('shell fragments quote hostile paths', () => {
   it('a path with quotes, $(), ; and newlines is read as one file name and runs nothing', () => {
     const hostile = `/tmp/x'; touch /tmp/rampart-pwned-$$; echo '$(id)\n"`;
-    for (const script of [catFilesScript([hostile]), publicKeysScript([hostile])]) {
+    for (const script of [catFilesScript([hostile], 'M-'), publicKeysScript([hostile], 'M-')]) {
       const out = execFileSync('sh', ['-c', script], { encoding: 'utf8' });
       expect(out).not.toContain('uid=');
     }
-    expect(execFileSync('sh', ['-c', publicKeysScript([hostile])], { encoding: 'utf8' })).toBe(`=== RAMPART-DKIM-pub ${hostile}\nmissing\n`);
+    expect(execFileSync('sh', ['-c', publicKeysScript([hostile], 'M-')], { encoding: 'utf8' })).toBe(`=== M-pub ${hostile}\nmissing\n`);
+    expect(newMarker()).toMatch(/^RAMPART-DKIM-[0-9a-f]{16}-$/);
+    expect(newMarker()).not.toBe(newMarker());
   });
 });

@@ -6,7 +6,7 @@
 // Mailcow keeps its DKIM keys in Redis, not in files: its config is reported, its keys are not read.
 //
 // Every path read from the host's files is quoted with shQuote before it goes into a command.
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, randomBytes } from 'node:crypto';
 import { shQuote } from '../ssh/quote';
 import { execPrivileged, type CommandRunner, type SudoSpec } from '../ssh/sudo';
 
@@ -157,12 +157,13 @@ export function dnsKeyToSpki(p: string, keyType: string): string | null {
 
 // ---------------------------------------------------------------- collection over SSH
 
-const SECTION = 'RAMPART-DKIM-';
+/** A section marker with a random part per run, so a file's content cannot pose as a section. */
+export const newMarker = (): string => `RAMPART-DKIM-${randomBytes(8).toString('hex')}-`;
 
-/** Splits `=== RAMPART-DKIM-<tag> <path>` sections of a script's output. */
-function sections(out: string): Array<{ tag: string; path: string; body: string }> {
+/** Splits `=== <marker><tag> <path>` sections of a script's output. */
+function sections(out: string, marker: string): Array<{ tag: string; path: string; body: string }> {
   const res: Array<{ tag: string; path: string; body: string }> = [];
-  const re = new RegExp(`^=== ${SECTION}(\\w+) (.*)$`, 'gm');
+  const re = new RegExp(`^=== ${marker}(\\w+) (.*)$`, 'gm');
   const marks = [...out.matchAll(re)];
   marks.forEach((m, i) => {
     const start = m.index + m[0].length + 1;
@@ -173,19 +174,19 @@ function sections(out: string): Array<{ tag: string; path: string; body: string 
 }
 
 /** A shell fragment printing each readable file with a section header (paths quoted). */
-export function catFilesScript(paths: readonly string[]): string {
+export function catFilesScript(paths: readonly string[], marker: string): string {
   return paths
-    .map((p) => `if [ -f ${shQuote(p)} ]; then printf '=== ${SECTION}file %s\\n' ${shQuote(p)}; head -c ${MAX_FILE_BYTES} ${shQuote(p)}; printf '\\n'; fi`)
+    .map((p) => `if [ -f ${shQuote(p)} ]; then printf '=== ${marker}file %s\\n' ${shQuote(p)}; head -c ${MAX_FILE_BYTES} ${shQuote(p)}; printf '\\n'; fi`)
     .join('\n');
 }
 
 /** A shell fragment printing each key's PUBLIC key (never the private key) with a section header. */
-export function publicKeysScript(keyPaths: readonly string[]): string {
+export function publicKeysScript(keyPaths: readonly string[], marker: string): string {
   return keyPaths
     .map((p) => {
       const q = shQuote(p);
       return [
-        `printf '=== ${SECTION}pub %s\\n' ${q}`,
+        `printf '=== ${marker}pub %s\\n' ${q}`,
         `if [ ! -e ${q} ]; then echo 'missing'`,
         `elif pub=$(openssl pkey -in ${q} -passin pass: -pubout </dev/null 2>/dev/null); then printf '%s\\n' "$pub"`,
         `else echo 'not-a-key'; fi`,
@@ -207,7 +208,8 @@ export async function collectHostDkim(conn: CommandRunner, sudo: SudoSpec, domai
     return r.stdout;
   };
   const out: HostDkim = { host: sudo.host, keys: [], configs: [], problems: [] };
-  const first = sections(await exec(catFilesScript([OPENDKIM_CONF, ...RSPAMD_CONFS, MAILCOW_CONF])));
+  const marker = newMarker();
+  const first = sections(await exec(catFilesScript([OPENDKIM_CONF, ...RSPAMD_CONFS, MAILCOW_CONF], marker)), marker);
   const found: Array<Omit<HostDkimKey, 'publicKey' | 'keyType' | 'bits' | 'problem'>> = [];
   const tables: string[] = [];
   let conf: Map<string, string> | null = null;
@@ -239,7 +241,7 @@ export async function collectHostDkim(conn: CommandRunner, sudo: SudoSpec, domai
       for (const dom of d.split(/[\s,]+/).filter(Boolean)) found.push({ domain: dom.toLowerCase(), selector: sel.toLowerCase(), keyPath: kf, source: 'opendkim', config: OPENDKIM_CONF });
   }
   if (tables.length) {
-    const files = new Map(sections(await exec(catFilesScript(tables))).map((s) => [s.path, s.body]));
+    const files = new Map(sections(await exec(catFilesScript(tables, marker)), marker).map((s) => [s.path, s.body]));
     if (keyTable && !files.has(keyTable)) out.problems.push(`${OPENDKIM_CONF}: the KeyTable ${keyTable} does not exist`);
     else if (keyTable) {
       out.configs.push(keyTable);
@@ -254,7 +256,7 @@ export async function collectHostDkim(conn: CommandRunner, sudo: SudoSpec, domai
   const mine = found.filter((k) => k.domain === domain);
   const uniquePaths = [...new Set(mine.map((k) => k.keyPath))];
   const pubs = new Map<string, string>();
-  if (uniquePaths.length) for (const s of sections(await exec(publicKeysScript(uniquePaths)))) pubs.set(s.path, s.body.trim());
+  if (uniquePaths.length) for (const s of sections(await exec(publicKeysScript(uniquePaths, marker)), marker)) pubs.set(s.path, s.body.trim());
   const seen = new Set<string>();
   for (const k of mine) {
     const id = `${k.selector}|${k.keyPath}`;

@@ -6,7 +6,9 @@ import { RampartError } from '../../shared/errors';
 import type { MailProgressEvent } from '../../shared/ipc/mail';
 import { getMailDomain } from '../store/mailDomains';
 import type { Store } from '../store/store';
+import type { ConnectDeps } from '../ssh/hostConnect';
 import { DEFAULT_DNSBL_ZONES } from './checks/dnsbl';
+import { readLinkedHostDkim } from './hostLink';
 import { ResolverUnreachableError, runMailAudit } from './audit';
 import { MailResolver, parseResolverSpec, type DnsResult, type QueryType } from './resolver';
 
@@ -20,6 +22,8 @@ export interface MailServiceDeps {
   jobs: Map<string, AbortController>;
   /** Per-attempt DNS timeout (default: the resolver's 2000 ms). */
   dnsTimeoutMs?: number;
+  /** How host profiles are connected to: a domain's linked host has its DKIM keys read over SSH. */
+  connect?: ConnectDeps;
 }
 
 /** A resolver that reports each answered question (for the progress events); asks exactly as MailResolver. */
@@ -102,8 +106,11 @@ export class MailService {
       send('querying', `${resolver.answered} DNS answers from ${resolver.label}`, Math.min(0.9, 0.05 + resolver.answered / 200));
     };
     try {
+      const linked = d.hostId != null && this.deps.connect ? await readLinkedHostDkim(this.deps.connect, d.hostId, d.domain, controller.signal) : null;
       send('querying', `Asking ${resolver.label} about ${d.domain}`, 0.02);
       const run = await runMailAudit(store, {
+        ...(linked && 'hostDkim' in linked ? { hostDkim: linked.hostDkim } : {}),
+        ...(linked && 'error' in linked ? { extraErrors: [linked.error] } : {}),
         domain: d.domain,
         selectors: d.dkimSelectors,
         dnsblZones: [...DEFAULT_DNSBL_ZONES],
