@@ -15,7 +15,7 @@ import { MailService } from './mail/service';
 import { RemediationService } from './remediation/service';
 import type { Services } from './services';
 import { importKeyToKeychain, removeHostSecrets, setSudoPassword } from './ssh/auth';
-import { openHostConnection, probeHostKeyOf, testConnection, vpnState, type ConnectDeps } from './ssh/hostConnect';
+import { probeHostKeyOf, testConnection, vpnState, type ConnectDeps } from './ssh/hostConnect';
 import { findingSightings, runTimings } from './store/findingHistory';
 import { getMailDomain, listMailDomains, removeMailDomain, saveMailDomain } from './store/mailDomains';
 import type { NewHost } from './store/store';
@@ -105,7 +105,11 @@ function implementations(s: Services): Impl {
         checkJumpHost(s, req.jumpHostId);
         if (req.jumpHostId === req.id)
           throw new RampartError('VALIDATION', 'jumpHostId: A host cannot jump through itself.', { issues: [{ path: ['jumpHostId'], message: 'A host cannot jump through itself' }] });
-        return s.store.updateHost(req.id, patchOf(req));
+        const updated = s.store.updateHost(req.id, patchOf(req));
+        // Address, user, key, jump host or VPN settings may have changed, for this host and every
+        // chain through it: pooled connections are reopened by the next job.
+        s.pool.forgetAll();
+        return updated;
       },
       remove: async (req) => {
         const host = s.store.getHost(req.hostId);
@@ -123,12 +127,20 @@ function implementations(s: Services): Impl {
           // not leave its secrets behind unnoticed.
           if (hasSecrets || !(e instanceof RampartError && e.code === 'KEYCHAIN_UNAVAILABLE')) throw e;
         }
+        s.pool.forget(host.id);
         return { removed: s.store.removeHost(host.id) };
       },
-      importKey: (req) => importKeyToKeychain(s.store, s.secrets, req.hostId, { privateKeyPath: req.privateKeyPath, passphrase: req.passphrase ?? null }),
+      importKey: async (req) => {
+        const res = await importKeyToKeychain(s.store, s.secrets, req.hostId, { privateKeyPath: req.privateKeyPath, passphrase: req.passphrase ?? null });
+        s.pool.forgetAll(); // the host's key, and the key of every chain through it
+        return res;
+      },
       setSudoPassword: (req) => setSudoPassword(s.store, s.secrets, req.hostId, req.password),
       testConnection: (req) => {
         s.store.getHost(req.hostId);
+        // The test opens its own connections, hop by hop, to say where a path breaks (a pooled
+        // connection would prove nothing new); the next job reconnects with what it tested.
+        s.pool.forget(req.hostId);
         return testConnection(deps, req.hostId);
       },
       vpnState: (req) => {
@@ -152,6 +164,7 @@ function implementations(s: Services): Impl {
       trustKey: (req) => {
         const host = s.store.getHost(req.hostId);
         s.store.pinKey(host.address, host.port, req.keyType, req.fingerprint, req.replace);
+        s.pool.forgetAll();
         return s.store.getHost(host.id);
       },
     },
@@ -172,27 +185,27 @@ function implementations(s: Services): Impl {
         const emit = (phase: 'failed' | 'cancelled', message: string): void =>
           s.emit({ type: 'audit-progress', jobId, hostId: host.id, phase, message, progress: 1 });
         try {
-          const run = await runAudit(
-            s.store,
-            {
-              hostId: host.id,
-              name: host.name,
-              address: host.address,
-              port: host.port,
-              username: host.username,
-              identityFile: host.identityFile,
-              sshdConfigPath: host.sshdConfigPath,
-              scanRoots: host.scanRoots,
-              vpn: { only: host.vpnOnly, interface: host.vpnInterface, subnet: host.vpnSubnet },
-              sudo: host.sudo,
-              sudoPassword: host.sudo === 'sudo-password' ? await getSudoPassword(host, s.secrets) : null,
-            },
-            {
+          const target = {
+            hostId: host.id,
+            name: host.name,
+            address: host.address,
+            port: host.port,
+            username: host.username,
+            identityFile: host.identityFile,
+            sshdConfigPath: host.sshdConfigPath,
+            scanRoots: host.scanRoots,
+            vpn: { only: host.vpnOnly, interface: host.vpnInterface, subnet: host.vpnSubnet },
+            sudo: host.sudo,
+            sudoPassword: host.sudo === 'sudo-password' ? await getSudoPassword(host, s.secrets) : null,
+          };
+          // Through the session pool: the host's one connection, reused by the next job on it.
+          const run = await s.pool.withHost(host.id, controller.signal, (session) =>
+            runAudit(s.store, target, {
               jobId,
               signal: controller.signal,
               onProgress: (p) => s.emit({ type: 'audit-progress', jobId, hostId: host.id, ...p }),
-              open: () => openHostConnection(deps, host.id, { signal: controller.signal }),
-            },
+              session,
+            }),
           );
           return runDetail(s, run);
         } catch (e) {
