@@ -326,14 +326,17 @@ describe.skipIf(!labAvailable)('mail DNS audit against a real Knot DNS', () => {
       expect(md.out).toContain('| high | MAIL-SPF-ALL |');
     });
 
-    it('--smtp-host and --open-relay-test are accepted and reported as not implemented (run partial, exit 2)', { timeout: TIMEOUT_MS }, async () => {
+    it('--smtp-host naming a documentation address (RFC 5737): nothing is contacted, the probe and relay test are errors (run partial, exit 2)', { timeout: TIMEOUT_MS }, async () => {
+      // The TLS probes and the relay test themselves run against real Postfix servers in test/mail-smtp.lab.test.ts.
       const r = await cli(['--domain', L.good, '--resolver', dns.resolverSpec, '--dnsbl', L.dnsbl, '--smtp-host', 'mx.good.test:587', '--open-relay-test', '--format', 'json', '--fail-on', 'none']);
       const j = JSON.parse(r.out);
       expect(j.status).toBe('partial');
-      expect(j.errors).toEqual([
-        { section: 'smtp-host', message: '--smtp-host mx.good.test:587: TLS probes of mail ports are not implemented yet; nothing was probed' },
-        { section: 'open-relay-test', message: '--open-relay-test: the SMTP open relay test is not implemented yet; no relay test was made' },
-      ]);
+      const why = `--smtp-host mx.good.test: ${L.goodMxAddress} not probed: a documentation address (RFC 5737 / RFC 3849), not a real server`;
+      expect(j.errors).toEqual(expect.arrayContaining([
+        { section: 'MAIL-TLS-AVAILABLE', message: why },
+        { section: 'MAIL-SMTP-OPEN-RELAY', message: `relay test not made: ${why}` },
+      ]));
+      expect(j.records.smtp).toMatchObject({ ports: [], relay: [], skipped: [{ host: 'mx.good.test', address: L.goodMxAddress }] });
       expect(r.code).toBe(2);
     });
 
