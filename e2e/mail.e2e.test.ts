@@ -16,14 +16,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { labDnsPrerequisites, startLabDns, type LabDns } from '../lab/dns';
 import { MAIL_LAB, mailLabZones } from '../lab/dnsMail';
 import { labPrerequisites } from '../lab/lab';
 import type { Finding, RunDetail, RunDiff } from '../src/shared/domain';
 import type { MailDomain } from '../src/shared/ipc/mail';
-import { ensureBuilt, openApp, resetScreenshots, shot, type App } from './harness';
+import { ensureBuilt, openApp, resetScreenshots, SCREENSHOT_DIR, shot, type App } from './harness';
 import { card, checkGroups, pageOf, stepper, text, unwrap, visible } from './steps';
 
 const pre = labPrerequisites();
@@ -38,6 +38,11 @@ interface SpfNodeData {
   record: string | null;
   lookups: number;
   children: SpfNodeData[];
+}
+
+/** One part of the page, readable at full size (the full-page shots of a long run are not). */
+async function shotOf(l: Locator, name: string): Promise<void> {
+  await l.screenshot({ path: join(SCREENSHOT_DIR, 'mail', `part-${name}.png`), animations: 'disabled' });
 }
 
 const flatten = (n: SpfNodeData): SpfNodeData[] => [n, ...n.children.flatMap(flatten)];
@@ -189,6 +194,8 @@ describe.skipIf(!labAvailable)('Mail screen in a browser: domains → audit thro
     expect(new Set(sections)).toEqual(new Set(keys));
     await p.getByTestId('mail-records').scrollIntoViewIfNeeded();
     await shot(p, 'good-run-records');
+    await shotOf(p.getByTestId('mail-records'), 'good-records');
+    await shotOf(p.locator('[data-testid="record-section"][data-section="spf"]'), 'good-spf-tree');
     await p.evaluate(() => window.scrollTo(0, 0));
     await shot(p, 'good-run-top');
   });
@@ -218,8 +225,10 @@ describe.skipIf(!labAvailable)('Mail screen in a browser: domains → audit thro
     expect(await text(p.locator('[data-testid="dkim-key"][data-selector="sel1"]').getByTestId('dkim-key-bits'))).toBe('1024');
     expect(await text(p.getByTestId('mx-expected'))).toMatch(/missing mx9\.bad\.test; not expected mx2\.bad\.test, mx3\.bad\.test/);
     await shot(p, 'bad-run-findings');
+    await shotOf(p.getByTestId('findings'), 'bad-findings');
     await p.getByTestId('mail-records').scrollIntoViewIfNeeded();
     await shot(p, 'bad-run-records');
+    await shotOf(p.getByTestId('mail-records'), 'bad-records');
   });
 
   step('second run after the weak selectors are dropped: the diff shows their findings resolved', async () => {
@@ -256,6 +265,7 @@ describe.skipIf(!labAvailable)('Mail screen in a browser: domains → audit thro
     expect(bad2.score!.overall).toBeGreaterThan(bad1.score!.overall);
     await panel.scrollIntoViewIfNeeded();
     await shot(p, 'bad-second-run-diff');
+    await shotOf(panel, 'bad-second-run-diff');
   });
 
   step('third run with "weak" back: compared with the run before, then with the first run', async () => {
@@ -287,6 +297,7 @@ describe.skipIf(!labAvailable)('Mail screen in a browser: domains → audit thro
     expect(await text(p.getByTestId('diff-unchanged-count'))).toBe(String(vsFirst.unchanged.length));
     await p.getByTestId('run-diff').scrollIntoViewIfNeeded();
     await shot(p, 'bad-third-run-against-first');
+    await shotOf(p.getByTestId('run-diff'), 'bad-third-run-against-first');
   });
 
   step('triage a mail finding on the latest run: a false positive leaves the grade; older runs are read-only', async () => {

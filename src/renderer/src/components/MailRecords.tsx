@@ -16,6 +16,9 @@ const LABELS: Record<string, string> = {
   dkim: 'DKIM',
   mx: 'MX hosts',
   mtaSts: 'MTA-STS',
+  mtaStsPolicy: 'MTA-STS policy',
+  hostDkim: 'DKIM keys on the linked host',
+  smtp: 'SMTP and TLS per port',
   tlsRpt: 'TLS-RPT',
   dnsbl: 'DNSBL',
   tls: 'TLS per port',
@@ -23,7 +26,7 @@ const LABELS: Record<string, string> = {
   dane: 'DANE',
 };
 /** Known sections first, in reading order; anything else follows in the order the run stored it. */
-const ORDER = ['spf', 'dmarc', 'dkim', 'mx', 'mtaSts', 'tlsRpt', 'tls', 'dane', 'dnssec', 'dnsbl'];
+const ORDER = ['spf', 'dmarc', 'dkim', 'hostDkim', 'mx', 'mtaSts', 'mtaStsPolicy', 'tlsRpt', 'smtp', 'tls', 'dane', 'dnssec', 'dnsbl'];
 /** Shown in the run header, not as sections. */
 const HEADER_KEYS = new Set(['domain', 'resolver']);
 
@@ -378,7 +381,7 @@ function Value({ v, depth }: { v: unknown; depth: number }): React.JSX.Element {
   const entries = Object.entries(v as Obj);
   if (entries.length === 0) return <span className="muted">empty</span>;
   return (
-    <dl className="facts generic-facts" data-testid="generic-facts">
+    <dl className="generic-facts" data-testid="generic-facts">
       {entries.map(([k, x]) => (
         <div key={k} className="generic-row">
           <dt>{humanize(k)}</dt>
