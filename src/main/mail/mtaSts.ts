@@ -103,7 +103,8 @@ export const policyUrl = (domain: string): string => `https://mta-sts.${domain}/
 let defaultCas: string[] | null = null;
 function trustedCas(extra?: string): string[] {
   // 'default' is Node's bundle plus NODE_EXTRA_CA_CERTS; 'system' the OS store.
-  defaultCas ??= [...new Set([...tls.getCACertificates('default'), ...tls.getCACertificates('system')])];
+  // (A runtime without getCACertificates, Node < 22.15, gets the bundled list only.)
+  defaultCas ??= typeof tls.getCACertificates === 'function' ? [...new Set([...tls.getCACertificates('default'), ...tls.getCACertificates('system')])] : [...tls.rootCertificates];
   return extra ? [...defaultCas, extra] : defaultCas;
 }
 
@@ -144,18 +145,25 @@ export async function fetchMtaStsPolicy(domain: string, resolver: MailResolver, 
       req.destroy();
       resolve(r);
     };
-    const req = https.request({
-      host: address,
-      port: 443,
-      method: 'GET',
-      path: '/.well-known/mta-sts.txt',
-      // SNI and the certificate's name are mta-sts.<domain>, not the address connected to.
-      servername: name,
-      headers: { host: name, 'user-agent': 'rampart-mail-audit', accept: 'text/plain' },
-      ca: trustedCas(opts.extraCaPem),
-      rejectUnauthorized: true,
-      agent: false,
-    });
+    let req: ReturnType<typeof https.request>;
+    try {
+      req = https.request({
+        host: address,
+        port: 443,
+        method: 'GET',
+        path: '/.well-known/mta-sts.txt',
+        // SNI and the certificate's name are mta-sts.<domain>, not the address connected to.
+        servername: name,
+        headers: { host: name, 'user-agent': 'rampart-mail-audit', accept: 'text/plain' },
+        ca: trustedCas(opts.extraCaPem),
+        rejectUnauthorized: true,
+        agent: false,
+      });
+    } catch (e) {
+      // Bad options (an unreadable extra CA…) are this fetch's failure, not the audit's.
+      resolve({ kind: 'connect', url, address, message: (e as Error).message });
+      return;
+    }
     const timer = setTimeout(() => finish({ kind: 'timeout', url, address, timeoutMs }), timeoutMs);
     req.on('error', (e: NodeJS.ErrnoException) => {
       const code = e.code ?? '';
