@@ -24,7 +24,7 @@ import { enableUfw, enableUfwAllowingDockerBypass, fillMailQueue, listenInHost, 
 import { createWireGuardLab, wireGuardPrerequisites, type WireGuardLab } from '../lab/topology';
 import { runAudit, type AuditTarget } from '../src/main/audit/auditor';
 import { CHECKS } from '../src/main/audit/checks';
-import { extraSshChecks } from '../src/main/audit/checks/ssh/extra';
+import { checks as sshChecks } from '../src/main/audit/checks/ssh';
 import type { CheckDef } from '../src/main/audit/checks/types';
 import { buildCollectScript, parseCollectOutput } from '../src/main/audit/collector';
 import { evaluate, type Evaluation } from '../src/main/audit/engine';
@@ -40,7 +40,8 @@ import type { Finding, RunDetail } from '../src/shared/domain';
 const missingTools = missingServiceTools();
 const available = (labPrerequisites().ok && wireGuardPrerequisites().ok && missingTools.length === 0) || process.env.RAMPART_LAB_REQUIRED === '1';
 
-/** The checks this suite is about: network, vpn, mail, cve and the extra ssh checks. */
+/** The checks this suite is about: network, vpn, mail, cve and the SSH checks beyond single sshd settings. */
+const extraSshChecks = sshChecks.filter((c) => ['SSH-TERRAPIN', 'SSH-REGRESSHION', 'SSH-NO-ALLOW-USERS', 'SSH-HOSTBASED-AUTH', 'SSH-PERMIT-USER-ENVIRONMENT'].includes(c.id));
 const MINE = [...CHECKS.filter((c) => ['network', 'vpn', 'mail', 'cve'].includes(c.category)), ...extraSshChecks] as ReadonlyArray<CheckDef<SectionName>>;
 const MY_FACTS = ['listening', 'interfaces', 'ufw', 'netfilter', 'fail2ban', 'sshVersion', 'wireguardConfigs', 'wireguardRuntime', 'postfix', 'trivy'];
 
@@ -184,8 +185,8 @@ AllowedIPs = ${t.second}/32
       expect(run.errors.filter((e) => MY_FACTS.includes(e.section)), run.hostName).toEqual([]);
       for (const c of MINE) {
         const r = run.checks.find((x) => x.checkId === c.id);
-        if (!r) continue; // extra ssh checks: not in the catalog until the lead registers them
-        expect(r.status, `${run.hostName} ${c.id}: ${r.message ?? ''}`).not.toMatch(/error|needs-sudo/);
+        if (!r) throw new Error(`${run.hostName}: ${c.id} is not in the run`);
+        expect(r.status, `${run.hostName} ${c.id}: ${'message' in r ? r.message : ''}`).not.toMatch(/error|needs-sudo/);
       }
     }
   });
@@ -302,7 +303,7 @@ AllowedIPs = ${t.second}/32
     expect(evaluate(v.facts, 'x', check).checks[0]!.status).toBe('not-applicable');
   });
 
-  it('extra SSH checks on the real sshd: Terrapin mitigated by Debian’s strict-KEX backport, regreSSHion fixed, AllowUsers missing on weak-ssh only', () => {
+  it('SSH version and access checks on the real sshd: Terrapin mitigated by Debian’s strict-KEX backport, regreSSHion fixed, AllowUsers missing on weak-ssh only', () => {
     const [v, h] = [vulnFacts, hardFacts];
     const ev = evaluate(v.facts, 'x', extraSshChecks);
     expect(v.facts.sshVersion.ok && v.facts.sshVersion.value.package?.manager).toBe('dpkg');

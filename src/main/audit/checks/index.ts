@@ -1,12 +1,4 @@
 // The check catalog. Every check is one module; ids are stable forever.
-import maxAuthTries from './ssh/maxAuthTries';
-import loginGraceTime from './ssh/loginGraceTime';
-import passwordAuthentication from './ssh/passwordAuthentication';
-import permitEmptyPasswords from './ssh/permitEmptyPasswords';
-import permitRootLogin from './ssh/permitRootLogin';
-import { weakCiphers, weakHostKeys, weakKex, weakMacs } from './ssh/weakAlgorithms';
-import x11Forwarding from './ssh/x11Forwarding';
-import { extraSshChecks } from './ssh/extra';
 import type { CheckDef } from './types';
 import type { SectionName } from '../facts';
 import { checks as access } from './access';
@@ -17,22 +9,9 @@ import { checks as mail } from './mail';
 import { checks as network } from './network';
 import { checks as permissions } from './permissions';
 import { checks as secrets } from './secrets';
+import { checks as ssh } from './ssh';
 import { checks as system } from './system';
 import { checks as vpn } from './vpn';
-
-const ssh = [
-  permitRootLogin,
-  passwordAuthentication,
-  permitEmptyPasswords,
-  weakKex,
-  weakCiphers,
-  weakMacs,
-  weakHostKeys,
-  maxAuthTries,
-  x11Forwarding,
-  loginGraceTime,
-  ...extraSshChecks,
-] as ReadonlyArray<CheckDef<SectionName>>;
 
 export const CHECKS: ReadonlyArray<CheckDef<SectionName>> = [
   ...ssh,

@@ -1,5 +1,5 @@
 import { defineCheck } from '../types';
-import { SUDO_REFS, sudoersResource } from './common';
+import { SUDO_REFS, sudoersResource } from './sudoersRefs';
 
 export default defineCheck({
   id: 'ACC-SUDO-NO-AUTHENTICATE',

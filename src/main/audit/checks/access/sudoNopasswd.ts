@@ -1,5 +1,5 @@
 import { defineCheck, type FindingDraft } from '../types';
-import { SUDO_REFS, sudoersResource } from './common';
+import { SUDO_REFS, sudoersResource } from './sudoersRefs';
 
 export default defineCheck({
   id: 'ACC-SUDO-NOPASSWD-ALL',

@@ -1,5 +1,5 @@
 import { defineCheck } from '../types';
-import { BACKUP_REFS, where, withBackups } from './common';
+import { BACKUP_REFS, where, withBackups } from './locations';
 
 export default defineCheck({
   id: 'BACKUP-NONE',

@@ -1,8 +1,8 @@
 import type { Severity } from '../../../../shared/domain';
 import { describeAccess, othersRead } from '../../parsers/records';
-import { worst } from '../permissions/common';
+import { worst } from '../permissions/fileFindings';
 import { defineCheck, type FindingDraft } from '../types';
-import { BACKUP_REFS, backupResource } from './common';
+import { BACKUP_REFS, backupResource } from './locations';
 
 /** Debian's copies of the password hash files. */
 const HASH_COPIES = /^(shadow|gshadow)\.bak/;

@@ -1,7 +1,7 @@
 import { backupFiles } from '../../parsers/backups';
-import { age, utc } from '../system/common';
+import { age, utc } from '../system/format';
 import { defineCheck, type FindingDraft } from '../types';
-import { BACKUP_REFS, backupResource, withBackups } from './common';
+import { BACKUP_REFS, backupResource, withBackups } from './locations';
 
 /** A backup location whose newest file is older than this is stale (medium). */
 export const STALE_AFTER_S = 48 * 3600;

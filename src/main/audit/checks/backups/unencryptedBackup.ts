@@ -1,6 +1,6 @@
 import { backupFiles } from '../../parsers/backups';
 import { defineCheck, type FindingDraft } from '../types';
-import { BACKUP_REFS, backupResource, withBackups } from './common';
+import { BACKUP_REFS, backupResource, withBackups } from './locations';
 
 export default defineCheck({
   id: 'BACKUP-UNENCRYPTED',

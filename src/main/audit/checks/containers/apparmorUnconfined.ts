@@ -1,5 +1,5 @@
 import { defineCheck } from '../types';
-import { about, cisDocker, containerResource, DOCKER_RUN_REF, eachContainer, securityOpts } from './common';
+import { about, cisDocker, containerResource, DOCKER_RUN_REF, eachContainer, securityOpts } from './eachContainer';
 
 export default defineCheck({
   id: 'DOCKER-APPARMOR-UNCONFINED',

@@ -1,6 +1,6 @@
 import type { Severity } from '../../../../shared/domain';
 import { defineCheck } from '../types';
-import { about, cisDocker, containerResource, DOCKER_RUN_REF, eachContainer, normCap } from './common';
+import { about, cisDocker, containerResource, DOCKER_RUN_REF, eachContainer, normCap } from './eachContainer';
 
 /** Capabilities that amount to root on the host (container escape with known techniques). */
 export const CRITICAL_CAPS = ['ALL', 'SYS_ADMIN', 'SYS_MODULE', 'SYS_RAWIO', 'DAC_READ_SEARCH'];

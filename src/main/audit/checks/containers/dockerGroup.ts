@@ -1,5 +1,5 @@
 import { defineCheck } from '../types';
-import { cisDocker } from './common';
+import { cisDocker } from './eachContainer';
 
 export default defineCheck({
   id: 'DOCKER-GROUP-MEMBERS',

@@ -1,5 +1,5 @@
 import { defineCheck } from '../types';
-import { about, cisDocker, containerResource, DOCKER_SECURITY_REF, eachContainer } from './common';
+import { about, cisDocker, containerResource, DOCKER_SECURITY_REF, eachContainer } from './eachContainer';
 
 const SOCKET = /(?:^|\/)(?:docker|containerd|podman|crio|dockershim)\.sock$/;
 /** Directories that hold the Docker socket: mounting them mounts it. */

@@ -1,5 +1,5 @@
 import { defineCheck } from '../types';
-import { about, cisDocker, containerResource, eachContainer } from './common';
+import { about, cisDocker, containerResource, eachContainer } from './eachContainer';
 
 export default defineCheck({
   id: 'DOCKER-NO-HEALTHCHECK',

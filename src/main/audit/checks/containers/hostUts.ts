@@ -1,5 +1,5 @@
 import { defineCheck } from '../types';
-import { about, cisDocker, containerResource, DOCKER_RUN_REF, eachContainer } from './common';
+import { about, cisDocker, containerResource, DOCKER_RUN_REF, eachContainer } from './eachContainer';
 
 export default defineCheck({
   id: 'DOCKER-HOST-UTS',

@@ -1,5 +1,5 @@
 import { defineCheck } from '../types';
-import { containerResource, eachContainer, stateText } from './common';
+import { containerResource, eachContainer, stateText } from './eachContainer';
 
 /** How an image reference is pinned: digest, tag, `latest` (explicit or implied), or a bare image ID. */
 export function imagePinning(ref: string): { kind: 'digest' | 'tag' | 'latest' | 'id'; tag: string } {

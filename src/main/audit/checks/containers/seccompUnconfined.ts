@@ -1,6 +1,6 @@
 import type { FindingDraft } from '../types';
 import { defineCheck } from '../types';
-import { about, cisDocker, containerResource, DOCKER_SECURITY_REF, eachContainer, securityOpts } from './common';
+import { about, cisDocker, containerResource, DOCKER_SECURITY_REF, eachContainer, securityOpts } from './eachContainer';
 
 export default defineCheck({
   id: 'DOCKER-SECCOMP-UNCONFINED',

@@ -1,7 +1,7 @@
 import type { Severity } from '../../../../shared/domain';
 import type { DockerMount } from '../../parsers/docker';
 import { defineCheck } from '../types';
-import { about, cisDocker, containerResource, DOCKER_RUN_REF, eachContainer } from './common';
+import { about, cisDocker, containerResource, DOCKER_RUN_REF, eachContainer } from './eachContainer';
 
 /** Host directories whose mount is dangerous as such (CIS 5.6 list plus /root and /var/run). */
 const SENSITIVE_DIRS = new Set(['/', '/boot', '/dev', '/etc', '/lib', '/lib64', '/usr', '/bin', '/sbin', '/proc', '/sys', '/root', '/var/run', '/run', '/var/lib/docker', '/home', '/var', '/var/log']);

@@ -1,6 +1,6 @@
 import type { DockerContainer } from '../../parsers/docker';
 import { defineCheck } from '../types';
-import { containerResource, eachContainer } from './common';
+import { containerResource, eachContainer } from './eachContainer';
 
 /** Restarts and a current run this young (seconds) make a crash loop even when the container is up right now. */
 export const CRASH_LOOP_RESTARTS = 3;

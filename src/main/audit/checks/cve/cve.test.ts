@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ingestTrivyReport } from '../../cve/trivy';
 import { applyTrivyReport } from '../../sections/cve';
-import { factsFrom, fixture, outcome, run } from '../network/testkit';
+import { factsFrom, fixture, outcome, run } from '../../../../../test/support/checkFacts';
 import { checks } from './index';
 
 const evalOf = (body: string, more: Record<string, string> = {}) => run(factsFrom({ cve_trivy: body, ...more }), checks);

@@ -1,6 +1,6 @@
 import { formatCounts, worstSeverity } from '../../cve/trivy';
 import { defineCheck } from '../types';
-import { imageResource, perScannedImage, SEVERITY_OF, sourceText, TRIVY_REFS, upgradesText } from './common';
+import { imageResource, perScannedImage, SEVERITY_OF, sourceText, TRIVY_REFS, upgradesText } from './imageScans';
 
 export default defineCheck({
   id: 'CVE-IMAGE-FIXABLE',

@@ -1,6 +1,6 @@
 import type { FindingDraft } from '../types';
 import { defineCheck } from '../types';
-import { imageResource, TRIVY_REFS } from './common';
+import { imageResource, TRIVY_REFS } from './imageScans';
 
 export default defineCheck({
   id: 'CVE-SCAN-UNAVAILABLE',

@@ -1,6 +1,6 @@
 import { CVE_SEVERITIES, formatCounts, type SeverityCounts } from '../../cve/trivy';
 import { defineCheck } from '../types';
-import { imageResource, perScannedImage, sourceText, TRIVY_REFS } from './common';
+import { imageResource, perScannedImage, sourceText, TRIVY_REFS } from './imageScans';
 
 export default defineCheck({
   id: 'CVE-IMAGE-UNFIXED',

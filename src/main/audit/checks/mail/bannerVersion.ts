@@ -1,5 +1,5 @@
 import { defineCheck } from '../types';
-import { loopbackOnly, POSTFIX_REFS } from './common';
+import { loopbackOnly, POSTFIX_REFS } from './postfixExposure';
 
 export default defineCheck({
   id: 'MAIL-BANNER-VERSION',

@@ -1,7 +1,7 @@
 // The mail (Postfix) checks through the collector's parser and the engine, on `postconf` output
 // captured from a lab Postfix 3.7.11 and hand-written variants.
 import { describe, expect, it } from 'vitest';
-import { factsFrom, fixture, outcome, run } from '../network/testkit';
+import { factsFrom, fixture, outcome, run } from '../../../../../test/support/checkFacts';
 import { checks } from './index';
 import { wideEntries } from './mynetworks';
 import { stopsRelay } from './relayRestrictions';

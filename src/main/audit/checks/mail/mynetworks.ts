@@ -2,7 +2,7 @@ import { addressScope, parseCidr } from '../../parsers/addresses';
 import { mynetworksEntries } from '../../parsers/postfix';
 import type { Severity } from '../../../../shared/domain';
 import { defineCheck } from '../types';
-import { exposureText, loopbackOnly, POSTFIX_REFS } from './common';
+import { exposureText, loopbackOnly, POSTFIX_REFS } from './postfixExposure';
 
 /** mynetworks entries that trust far too much: every address, or a wide public range. */
 export function wideEntries(value: string | undefined): Array<{ entry: string; severity: Severity; why: string }> {

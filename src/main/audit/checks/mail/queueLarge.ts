@@ -1,5 +1,5 @@
 import { defineCheck } from '../types';
-import { POSTFIX_REFS } from './common';
+import { POSTFIX_REFS } from './postfixExposure';
 
 /** More messages than this in the queue is worth a look. */
 export const MAIL_QUEUE_LIMIT = 100;

@@ -1,6 +1,6 @@
 import { restrictionList } from '../../parsers/postfix';
 import { defineCheck } from '../types';
-import { exposureText, loopbackOnly, POSTFIX_REFS } from './common';
+import { exposureText, loopbackOnly, POSTFIX_REFS } from './postfixExposure';
 
 /** What Postfix itself accepts as a relay guard (smtpd refuses to start without one of them). */
 const GUARDS = new Set(['reject_unauth_destination', 'defer_unauth_destination', 'reject', 'defer', 'defer_if_permit', 'check_relay_domains']);

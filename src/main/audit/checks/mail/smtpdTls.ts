@@ -1,5 +1,5 @@
 import { defineCheck } from '../types';
-import { exposureText, loopbackOnly, POSTFIX_REFS } from './common';
+import { exposureText, loopbackOnly, POSTFIX_REFS } from './postfixExposure';
 
 export default defineCheck({
   id: 'MAIL-SMTPD-NO-TLS',

@@ -1,6 +1,6 @@
 import type { FindingDraft } from '../types';
 import { defineCheck } from '../types';
-import { afterUfw, DATA_SERVICES, describeSocket, externalSockets, scopeText, serviceFor, socketResource, SS_REF, ufwVerdict } from './common';
+import { afterUfw, DATA_SERVICES, describeSocket, externalSockets, scopeText, serviceFor, socketResource, SS_REF, ufwVerdict } from './ports';
 
 export default defineCheck({
   id: 'NET-DB-PORT-PUBLIC',

@@ -1,6 +1,6 @@
 import type { FindingDraft } from '../types';
 import { defineCheck } from '../types';
-import { describeSocket, externalSockets, scopeText, socketResource } from './common';
+import { describeSocket, externalSockets, scopeText, socketResource } from './ports';
 
 export default defineCheck({
   id: 'NET-DOCKER-API-EXPOSED',

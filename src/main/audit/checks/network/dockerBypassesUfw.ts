@@ -1,7 +1,7 @@
 import { addressScope } from '../../parsers/addresses';
 import { dockerChains } from '../../parsers/netfilter';
 import { defineCheck } from '../types';
-import { UFW_REF } from './common';
+import { UFW_REF } from './ports';
 
 export default defineCheck({
   id: 'NET-DOCKER-BYPASSES-UFW',

@@ -1,6 +1,6 @@
 import { incomingFiltering } from '../../parsers/netfilter';
 import { defineCheck } from '../types';
-import { UFW_REF } from './common';
+import { UFW_REF } from './ports';
 
 export default defineCheck({
   id: 'NET-FIREWALL-INACTIVE',

@@ -1,6 +1,6 @@
 import type { FindingDraft } from '../types';
 import { defineCheck } from '../types';
-import { afterUfw, describeSocket, externalSockets, INSECURE_SERVICES, scopeText, serviceFor, socketResource, SS_REF, ufwVerdict } from './common';
+import { afterUfw, describeSocket, externalSockets, INSECURE_SERVICES, scopeText, serviceFor, socketResource, SS_REF, ufwVerdict } from './ports';
 
 export default defineCheck({
   id: 'NET-INSECURE-SERVICES',

@@ -2,7 +2,7 @@
 // lab hosts (ufw 0.36, iptables-nft 1.8.9, fail2ban 1.0.2) and hand-written variants.
 import { describe, expect, it } from 'vitest';
 import { checks } from './index';
-import { factsFrom, fixture, outcome, run, type RawSpec } from './testkit';
+import { factsFrom, fixture, outcome, run, type RawSpec } from '../../../../../test/support/checkFacts';
 
 const UFW_INACTIVE = fixture('network/ufw-disabled.txt');
 const UFW_DENY = fixture('network/ufw-active-deny.txt');

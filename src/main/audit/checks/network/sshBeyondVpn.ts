@@ -2,7 +2,7 @@ import { addressScope, cidrContains, parseCidr } from '../../parsers/addresses';
 import type { ListeningSocket } from '../../parsers/listening';
 import type { FindingDraft } from '../types';
 import { defineCheck } from '../types';
-import { describeSocket, socketResource } from './common';
+import { describeSocket, socketResource } from './ports';
 
 /** sshd's sockets: by process name when visible, else the sockets on port 22. */
 function sshdSockets(sockets: readonly ListeningSocket[]): ListeningSocket[] {

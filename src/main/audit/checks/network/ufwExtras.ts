@@ -1,7 +1,7 @@
 // ufw settings beyond on/off: IPv6 filtering and logging.
 import { addressScope } from '../../parsers/addresses';
 import { defineCheck } from '../types';
-import { describeSocket, externalSockets, UFW_REF } from './common';
+import { describeSocket, externalSockets, UFW_REF } from './ports';
 
 export const ufwIpv6Off = defineCheck({
   id: 'NET-UFW-IPV6-OFF',

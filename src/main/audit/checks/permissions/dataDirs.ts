@@ -1,7 +1,7 @@
 import { groupWrite, othersRead, othersWrite, type FileStat } from '../../parsers/records';
 import type { DataEngine } from '../../parsers/files';
 import { defineCheck, type FindingDraft } from '../types';
-import { PERM_REFS, problemsToFinding, type ModeProblem } from './common';
+import { PERM_REFS, problemsToFinding, type ModeProblem } from './fileFindings';
 
 const ENGINE: Readonly<Record<DataEngine, string>> = { postgresql: 'PostgreSQL', mysql: 'MySQL/MariaDB', mongodb: 'MongoDB', redis: 'Redis' };
 

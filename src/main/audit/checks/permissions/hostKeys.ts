@@ -1,6 +1,6 @@
 import { othersRead, othersWrite, groupRead, groupWrite } from '../../parsers/records';
 import { defineCheck, type FindingDraft } from '../types';
-import { PERM_REFS, problemsToFinding, type ModeProblem } from './common';
+import { PERM_REFS, problemsToFinding, type ModeProblem } from './fileFindings';
 
 export default defineCheck({
   id: 'PERM-SSH-HOST-KEYS',

@@ -1,7 +1,7 @@
 import type { Severity } from '../../../../shared/domain';
 import { othersRead, othersWrite, type FileStat } from '../../parsers/records';
 import { defineCheck, type FindingDraft } from '../types';
-import { fileResource, PERM_REFS, statEvidence, worst } from './common';
+import { fileResource, PERM_REFS, statEvidence, worst } from './fileFindings';
 
 /** Login records that are world-readable by design (who/last read them). */
 const PUBLIC_RECORDS = /^(wtmp|lastlog|faillog)([.-].*)?$/;

@@ -1,6 +1,6 @@
 import type { FileStat } from '../../parsers/records';
 import { defineCheck, type FindingDraft } from '../types';
-import { fileResource, PERM_REFS, statEvidence } from './common';
+import { fileResource, PERM_REFS, statEvidence } from './fileFindings';
 
 /** More world-writable entries than this in one folder are reported as one finding for the folder. */
 export const GROUP_ABOVE = 5;

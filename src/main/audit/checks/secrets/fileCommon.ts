@@ -3,7 +3,7 @@ import type { Severity } from '../../../../shared/domain';
 import type { Accounts } from '../../parsers/accounts';
 import { closedAncestor, SECRET_KIND_LABELS, type SecretFiles } from '../../parsers/files';
 import { describeAccess, listSome, type FileStat } from '../../parsers/records';
-import { fileResource } from '../permissions/common';
+import { fileResource } from '../permissions/fileFindings';
 import type { FindingDraft } from '../types';
 
 /** Groups that mean "many people" whatever their member list says. */

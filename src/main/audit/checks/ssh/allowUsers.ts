@@ -1,5 +1,5 @@
 import { defineCheck } from '../types';
-import { SSHD_REFS, sshdResource, value } from './common';
+import { SSHD_REFS, sshdResource, value } from './sshdValue';
 
 export default defineCheck({
   id: 'SSH-NO-ALLOW-USERS',

@@ -1,6 +1,6 @@
 import type { FindingDraft } from '../types';
 import { defineCheck } from '../types';
-import { SSHD_REFS, sshdResource, value } from './common';
+import { SSHD_REFS, sshdResource, value } from './sshdValue';
 
 export default defineCheck({
   id: 'SSH-HOSTBASED-AUTH',

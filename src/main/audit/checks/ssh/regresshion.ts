@@ -1,6 +1,6 @@
 import { compareOpenssh } from '../../parsers/sshVersion';
 import { defineCheck } from '../types';
-import { SSHD_REFS } from './common';
+import { SSHD_REFS } from './sshdValue';
 import { fixedIn, REGRESSHION_BACKPORTS, REGRESSHION_FIRST, REGRESSHION_FIXED_UPSTREAM, versionText } from './opensshFixes';
 
 export default defineCheck({

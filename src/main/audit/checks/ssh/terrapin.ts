@@ -1,6 +1,6 @@
 import { list } from '../../parsers/sshd';
 import { defineCheck } from '../types';
-import { SSHD_REFS, sshdResource } from './common';
+import { SSHD_REFS, sshdResource } from './sshdValue';
 import { fixedIn, TERRAPIN_BACKPORTS, TERRAPIN_FIXED_UPSTREAM } from './opensshFixes';
 
 /** The cipher/MAC combinations the Terrapin attack works against, as offered by the server. */

@@ -4,7 +4,7 @@ import type { SshdFacts } from '../../facts';
 import { list } from '../../parsers/sshd';
 import { defineCheck, type CheckDef } from '../types';
 import { classifyCipher, classifyHostKey, classifyKex, classifyMac, type Weakness } from './algorithms';
-import { SSHD_REFS, sshdResource } from './common';
+import { SSHD_REFS, sshdResource } from './sshdValue';
 
 function worst(a: Severity, b: Severity): Severity {
   return SEVERITIES.indexOf(a) < SEVERITIES.indexOf(b) ? a : b;

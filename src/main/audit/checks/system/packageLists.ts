@@ -1,5 +1,5 @@
 import { defineCheck } from '../types';
-import { age, utc } from './common';
+import { age, utc } from './format';
 
 /** Package lists older than this cannot tell which security updates exist. */
 export const MAX_LISTS_AGE_S = 7 * 24 * 3600;

@@ -1,6 +1,6 @@
 import type { UpgradablePackage } from '../../parsers/system';
 import { defineCheck } from '../types';
-import { DEBIAN_SECURITY_REFS } from './common';
+import { DEBIAN_SECURITY_REFS } from './format';
 
 /** "3 security updates pending: openssl (3.0.15 → 3.0.17), …" */
 export function describeUpdates(pkgs: readonly UpgradablePackage[], what: string, max = 8): string {

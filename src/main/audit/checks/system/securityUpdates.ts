@@ -1,5 +1,5 @@
 import { defineCheck } from '../types';
-import { DEBIAN_SECURITY_REFS } from './common';
+import { DEBIAN_SECURITY_REFS } from './format';
 import { describeUpdates } from './pendingUpdates';
 
 export default defineCheck({

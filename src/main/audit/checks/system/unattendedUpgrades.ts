@@ -1,6 +1,6 @@
 import { periodicEnabled } from '../../parsers/system';
 import { defineCheck } from '../types';
-import { UNATTENDED_REFS } from './common';
+import { UNATTENDED_REFS } from './format';
 
 export default defineCheck({
   id: 'SYS-UNATTENDED-UPGRADES',

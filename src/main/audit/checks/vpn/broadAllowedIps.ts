@@ -1,7 +1,7 @@
 import { parseCidr } from '../../parsers/addresses';
 import type { FindingDraft } from '../types';
 import { defineCheck } from '../types';
-import { peerName, WG_REFS } from './common';
+import { peerName, WG_REFS } from './wgNames';
 
 function broad(allowed: readonly string[]): string[] {
   return allowed.filter((a) => {

@@ -1,6 +1,6 @@
 import type { FindingDraft } from '../types';
 import { defineCheck } from '../types';
-import { configResource, modeText, WG_REFS } from './common';
+import { configResource, modeText, WG_REFS } from './wgNames';
 
 export default defineCheck({
   id: 'VPN-WG-CONFIG-READABLE',

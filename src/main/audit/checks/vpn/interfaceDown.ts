@@ -1,6 +1,6 @@
 import type { FindingDraft } from '../types';
 import { defineCheck } from '../types';
-import { configResource, WG_REFS } from './common';
+import { configResource, WG_REFS } from './wgNames';
 
 export default defineCheck({
   id: 'VPN-WG-INTERFACE-DOWN',

@@ -1,6 +1,6 @@
 import type { FindingDraft } from '../types';
 import { defineCheck } from '../types';
-import { peerName, WG_REFS } from './common';
+import { peerName, WG_REFS } from './wgNames';
 
 /** With PersistentKeepalive a live peer re-handshakes every 2 minutes; 5 minutes of silence means it is gone. */
 export const HANDSHAKE_STALE_S = 300;

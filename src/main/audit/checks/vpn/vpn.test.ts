@@ -1,7 +1,7 @@
 // The VPN (WireGuard) checks through the collector's parsers and the engine, on raw sections
 // captured from lab hosts (wireguard-go, wg 1.0.20210914) and hand-written client/odd-owner configs.
 import { describe, expect, it } from 'vitest';
-import { factsFrom, fixture, outcome, run, type RawSpec } from '../network/testkit';
+import { factsFrom, fixture, outcome, run, type RawSpec } from '../../../../../test/support/checkFacts';
 import { checks } from './index';
 
 const VULN: RawSpec = {

@@ -1,4 +1,4 @@
-// The extra SSH checks (extra.ts): Terrapin, regreSSHion, AllowUsers/AllowGroups, host-based
+// The SSH checks beyond single sshd settings: Terrapin, regreSSHion, AllowUsers/AllowGroups, host-based
 // authentication, PermitUserEnvironment — on real `sshd -T` fixtures and OpenSSH versions as the
 // collector reads them. Also: the algorithm names ssh-audit 2.5.0 calls "unknown" are no weakness.
 import fs from 'node:fs';
@@ -10,8 +10,11 @@ import type { HostFacts } from '../../facts';
 import { parseSshdT } from '../../parsers/sshd';
 import { parseSshVersion } from '../../parsers/sshVersion';
 import { classifyCipher, classifyHostKey, classifyKex, classifyMac } from './algorithms';
-import { extraSshChecks } from './extra';
+import { checks } from '.';
 import { terrapinModes } from './terrapin';
+
+const VERSION_AND_ACCESS = ['SSH-TERRAPIN', 'SSH-REGRESSHION', 'SSH-NO-ALLOW-USERS', 'SSH-HOSTBASED-AUTH', 'SSH-PERMIT-USER-ENVIRONMENT'];
+const extraSshChecks = checks.filter((c) => VERSION_AND_ACCESS.includes(c.id));
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '__fixtures__');
 const sshdT = (name: string): string => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
@@ -40,7 +43,7 @@ const pkg = (v: string): string => `sshd: \nssh: \npkg: dpkg ${v}\n`;
 
 describe('catalog', () => {
   it('ids, categories, no overlap with keyboard-interactive (SSH-PASSWORD-AUTH covers it)', () => {
-    expect(extraSshChecks.map((c) => c.id)).toEqual(['SSH-TERRAPIN', 'SSH-REGRESSHION', 'SSH-NO-ALLOW-USERS', 'SSH-HOSTBASED-AUTH', 'SSH-PERMIT-USER-ENVIRONMENT']);
+    expect(extraSshChecks.map((c) => c.id)).toEqual(VERSION_AND_ACCESS);
     for (const c of extraSshChecks) expect(c.category).toBe('ssh');
   });
 

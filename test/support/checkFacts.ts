@@ -1,16 +1,16 @@
 // Test helpers for the network, VPN, mail and CVE checks: facts built the way an audit builds
 // them, by running the collector's parsers over raw sections (fixture bodies), so the section
-// wiring (status lines, needs-sudo, not-applicable) is tested too. Used by *.test.ts only.
+// wiring (status lines, needs-sudo, not-applicable) is tested too.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CheckResult, Finding } from '../../../../shared/domain';
-import { parseCollectOutput } from '../../collector';
-import { evaluate, type Evaluation } from '../../engine';
-import type { HostFacts, SectionName } from '../../facts';
-import type { CheckDef } from '../types';
+import type { CheckResult, Finding } from '../../src/shared/domain';
+import { parseCollectOutput } from '../../src/main/audit/collector';
+import { evaluate, type Evaluation } from '../../src/main/audit/engine';
+import type { HostFacts, SectionName } from '../../src/main/audit/facts';
+import type { CheckDef } from '../../src/main/audit/checks/types';
 
-export const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '__fixtures__');
+export const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'main', 'audit', '__fixtures__');
 export const fixture = (name: string): string => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
 
 const MARKER = '@@RAMPART-0123456789abcdef01234567';
