@@ -96,7 +96,11 @@ awk -F: -v pats="$A" 'BEGIN { n = split(pats, P, " "); P[n + 1] = ".ssh/authoriz
     if [ -e "$f" ]; then
       printf 'P\\t%s\\t%s\\t%s\\0' "$u" "$active" "$f"
       set -- "$@" "$f"
-      if [ -r "$f" ]; then ssh-keygen -l -f "$f" 2>/dev/null | F=$f awk '{ printf "k\\t%s\\t%s%c", $0, ENVIRON["F"], 0 }'
+      if [ -r "$f" ]; then
+        kl=$(ssh-keygen -l -f "$f" 2>/dev/null)
+        [ -n "$kl" ] && while IFS= read -r l; do printf 'k\\t%s\\t%s\\0' "$l" "$f"; done <<EOF
+$kl
+EOF
       else printf 'D\\t%s\\0' "$f"; fi
     elif blocked "$f"; then printf 'D\\t%s\\0' "$f"
     fi

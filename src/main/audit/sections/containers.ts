@@ -74,7 +74,7 @@ const NO_DOCKER = `command -v docker >/dev/null 2>&1 || { echo 'docker: command 
 
 // exec: the CLI itself is what the section timeout stops (busybox timeout signals only its child).
 const DOCKER_INFO_SH = `${NO_DOCKER}
-exec docker info --format '{{json .}}'`;
+exec $T docker info --format '{{json .}}'`;
 
 // $1: the exit status of the docker_info section: when the daemon did not answer in time (124 from
 // coreutils timeout, 143 from busybox's), asking it again would only spend another section timeout.
@@ -85,11 +85,19 @@ AWK_INSPECT=$2
 out=$(docker ps -aq --no-trunc 2>&1); rc=$?
 if [ "$rc" -ne 0 ]; then printf '%s\\n' "$out"; exit "$rc"; fi
 echo "RAMPART-NOW $(date -u +%s)"
-ids=$(printf '%s\\n' "$out" | grep -E '^[0-9a-f]{12,64}$')
-[ -n "$ids" ] || exit 0
-n=$(printf '%s\\n' "$ids" | wc -l)
+# The ids (12 to 64 hex digits), counted and limited by the shell itself: no grep/wc/head.
+n=0
+set --
+set -f
+for id in $out; do
+  case $id in *[!0-9a-f]*) continue ;; esac
+  [ \${#id} -ge 12 ] && [ \${#id} -le 64 ] || continue
+  n=$((n + 1))
+  [ "$n" -le ${MAX_CONTAINERS} ] && set -- "$@" "$id"
+done
+set +f
+[ "$n" -gt 0 ] || exit 0
 if [ "$n" -gt ${MAX_CONTAINERS} ]; then echo "RAMPART-LIMIT $n"; fi
-set -- $(printf '%s\\n' "$ids" | head -n ${MAX_CONTAINERS})
 docker inspect --format '{{json .}}' "$@" 2>&1 | awk "$AWK_INSPECT"
 exit 0`;
 
@@ -97,11 +105,12 @@ const DAEMON_JSON_SH = `f=/etc/docker/daemon.json
 if [ ! -e "$f" ]; then echo RAMPART-ABSENT; exit 0; fi
 head -c 262144 "$f"`;
 
-const DOCKER_GROUP_SH = `if command -v getent >/dev/null 2>&1; then g=$(getent group docker) || g=''; else g=$(grep '^docker:' /etc/group 2>/dev/null | head -n 1); fi
+const DOCKER_GROUP_SH = `if command -v getent >/dev/null 2>&1; then g=$(getent group docker) || g=''; else g=$(awk '/^docker:/ { print; exit }' /etc/group 2>/dev/null); fi
 if [ -z "$g" ]; then echo RAMPART-ABSENT; exit 0; fi
 printf '%s\\n' "$g"
-gid=$(printf '%s\\n' "$g" | cut -d: -f3)
-if command -v getent >/dev/null 2>&1; then getent passwd; else cat /etc/passwd; fi | awk -F: -v g="$gid" '$4 == g { print "primary " $1 }' | head -n 1000
+gid=\${g#*:}; gid=\${gid#*:}; gid=\${gid%%:*}
+P='$4 == g && n++ < 1000 { print "primary " $1 }'
+if command -v getent >/dev/null 2>&1; then getent passwd | awk -F: -v g="$gid" "$P"; else awk -F: -v g="$gid" "$P" /etc/passwd; fi
 exit 0`;
 
 // Arguments: the batch awk (hostEnvClassify.ts: classifies env values on the host, never sends
@@ -143,16 +152,38 @@ EOF
 fi
 for r in "$@"; do
   [ -d "$r" ] || continue
-  found=$(find "$r" -maxdepth 3 \( -name node_modules -o -name .git \) -prune -o -type f \( -name 'docker-compose*.yml' -o -name 'docker-compose*.yaml' -o -name 'compose*.yml' -o -name 'compose*.yaml' \) -print 2>/dev/null | head -n 200)
-  other=$(find "$r" -maxdepth 3 \( -name node_modules -o -name .git \) -prune -o -type f \( -name '*.yml' -o -name '*.yaml' \) ! -name 'docker-compose*' ! -name 'compose*' -size -257k -print 2>/dev/null | head -n 300)
-  if [ -n "$other" ]; then
-    found="$found$NL$(printf '%s\n' "$other" | tr '\n' '\000' | xargs -0 grep -l -s -m 1 '^services:' 2>/dev/null)"
-  fi
+  # One find per root (-print: busybox find has no -printf): compose-named files, and the other
+  # small YAML files, which one grep then tells apart by a top-level services: key. Named by
+  # their basename, counted and limited by the shell.
+  all=$(find "$r" -maxdepth 3 \( -name node_modules -o -name .git \) -prune -o -type f \( -name 'docker-compose*.yml' -o -name 'docker-compose*.yaml' -o -name 'compose*.yml' -o -name 'compose*.yaml' -o \( -name '*.yml' -o -name '*.yaml' \) -size -257k \) -print 2>/dev/null)
+  nc=0; no=0
+  set --
+  while IFS= read -r l; do
+    [ -n "$l" ] || continue
+    case ${'${l##*/}'} in
+      docker-compose*.yml|docker-compose*.yaml|compose*.yml|compose*.yaml) [ "$nc" -lt 200 ] && { nc=$((nc + 1)); add scan "$l"; } ;;
+      *) [ "$no" -lt 300 ] && { no=$((no + 1)); set -- "$@" "$l"; } ;;
+    esac
+  done <<EOF
+$all
+EOF
+  [ $# -gt 0 ] || continue
   while IFS= read -r f; do [ -n "$f" ] && add scan "$f"; done <<EOF
-$found
+$(grep -l -s -m 1 '^services:' "$@" 2>/dev/null)
 EOF
 done
-cands=$(printf '%s' "$cands" | awk -F "$TAB" '!seen[$2]++' | head -n ${MAX_COMPOSE_FILES})
+# First of each path, at most MAX_COMPOSE_FILES, without awk/head.
+uniq=''; seen=$NL; k=0
+while IFS="$TAB" read -r src p; do
+  [ -n "$p" ] || continue
+  case $seen in *"$NL$p$NL"*) continue ;; esac
+  seen="$seen$p$NL"; k=$((k + 1))
+  [ "$k" -le ${MAX_COMPOSE_FILES} ] || break
+  uniq="$uniq$src$TAB$p$NL"
+done <<EOF
+$cands
+EOF
+cands=$uniq
 # Phase 1: every compose file in one awk (sizes from one wc). Its stdout is the section's framing;
 # its stderr the env_file targets and project .env files it found, then "@U TAB <bytes used>".
 meta=''

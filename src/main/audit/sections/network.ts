@@ -103,9 +103,15 @@ if [ "$rc" -ne 0 ] && printf '%s\\n' "$out" | grep -qi 'does not exist'; then
 fi
 exit 0`;
 
+// The first line naming OpenSSH_ (as grep -m1 would), picked by the shell: no grep processes.
 const SSH_VERSION = `SSHD=$(command -v sshd 2>/dev/null || echo /usr/sbin/sshd)
-echo "sshd: $("$SSHD" -V 2>&1 | grep -m1 OpenSSH_)"
-echo "ssh: $(ssh -V 2>&1 | grep -m1 OpenSSH_)"
+first_openssh() {
+  while IFS= read -r l; do case $l in *OpenSSH_*) printf '%s' "$l"; return 0 ;; esac; done <<EOF
+$1
+EOF
+}
+echo "sshd: $(first_openssh "$("$SSHD" -V 2>&1)")"
+echo "ssh: $(first_openssh "$(ssh -V 2>&1)")"
 if command -v dpkg-query >/dev/null 2>&1 && v=$(dpkg-query -W -f='\${Version}' openssh-server 2>/dev/null) && [ -n "$v" ]; then echo "pkg: dpkg $v"
 elif command -v rpm >/dev/null 2>&1 && v=$(rpm -q --qf '%{VERSION}-%{RELEASE}' openssh-server 2>/dev/null); then echo "pkg: rpm $v"
 elif command -v apk >/dev/null 2>&1 && v=$(apk info -v openssh-server 2>/dev/null | head -n 1) && [ -n "$v" ]; then echo "pkg: apk $v"
