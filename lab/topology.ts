@@ -167,6 +167,8 @@ export interface JumpChainOptions {
   persistent?: boolean;
   /** As in CreateLabHostOptions. */
   baseDir?: string;
+  /** More setup of the target (last hop) before its sshd starts, e.g. its own /etc/ufw. */
+  targetSetup?: (ctx: LabNetworkContext) => Promise<void>;
 }
 
 export interface JumpChain {
@@ -265,6 +267,7 @@ export async function createJumpChain(opts: JumpChainOptions): Promise<JumpChain
               setup: async (ctx) => {
                 nsReady[i]?.resolve(ctx.name);
                 const previous = await (nsReady[i - 1] as Deferred<string>).promise;
+                if (last) await opts.targetSetup?.(ctx);
                 return linkToPreviousHop(ctx, previous);
               },
             },

@@ -22,6 +22,7 @@ function plan(over: Partial<FirewallPlan> = {}): FirewallPlan {
     backupDir: '/var/lib/rampart/backups/0123abcd-0000-4000-8000-000000000000',
     files: [file('/etc/ufw/ufw.conf'), file('/etc/ufw/user.rules'), file('/etc/ufw/user6.rules', false)],
     wasActive: false,
+    chainsBefore: false,
     defaultIncomingBefore: 'allow',
     allow: { from: '10.20.0.2', port: 2222 },
     sshdPorts: [22, 2222],
@@ -91,7 +92,9 @@ describe('firewall fix: the session path', () => {
     const off = revertCommand(plan());
     expect(off).toMatch(/^ufw disable/);
     expect(off).toContain("cmp -s -- '/var/lib/rampart/backups/j/ufw-0-ufw.conf' '/etc/ufw/ufw.conf'");
+    expect(off).toContain("grep -E '^-A (INPUT|OUTPUT|FORWARD) -j ufw6?-[a-z-]+$'"); // ufw had no chains before: they go too
     expect(spawnSync('sh', ['-n', '-c', off]).status).toBe(0);
+    expect(revertCommand(plan({ chainsBefore: true }))).not.toContain('ip6tables');
     expect(revertCommand(plan({ wasActive: true }))).toBe('ufw reload >/dev/null || exit 4');
     expect(firewallDiff(plan())).toContain('+2222/tcp ALLOW IN 10.20.0.2');
   });

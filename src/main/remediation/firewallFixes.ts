@@ -96,6 +96,12 @@ export interface FirewallPlan {
   files: PlannedFile[];
   /** ufw was active before (the revert is `ufw reload`, else `ufw disable`). */
   wasActive: boolean;
+  /**
+   * iptables had ufw's chains before (a host where ufw ran once). When it had none (ufw never
+   * started since boot), the revert also removes the chains `ufw disable` leaves behind (empty,
+   * jumped to from INPUT/OUTPUT/FORWARD), so the netfilter state is as before too.
+   */
+  chainsBefore: boolean;
   defaultIncomingBefore: string | null;
   /** The SSH rule: this session's source address and the port it came in on. */
   allow: { from: string; port: number };
@@ -172,13 +178,28 @@ export function firewallGuard(p: FirewallPlan): GuardedChange {
   return { jobId: p.jobId, backupDir: p.backupDir, deadmanSeconds: p.deadmanSeconds, needsRoot: p.needsRoot, files: p.files };
 }
 
+/** Removes ufw's own chains (only the ufw- and ufw6- ones of the filter table, and only the plain jumps to them). */
+export const REMOVE_UFW_CHAINS = [
+  'for ipt in iptables ip6tables; do',
+  '  command -v "$ipt" >/dev/null 2>&1 || continue',
+  `  "$ipt" -w -S | grep -E '^-A (INPUT|OUTPUT|FORWARD) -j ufw6?-[a-z-]+$' | while read -r _a ch _j target; do "$ipt" -w -D "$ch" -j "$target"; done`,
+  `  chains=$("$ipt" -w -S | sed -n 's/^-N \\(ufw6\\{0,1\\}-[a-z-]*\\)$/\\1/p')`,
+  '  for ch in $chains; do "$ipt" -w -F "$ch"; done',
+  '  for ch in $chains; do "$ipt" -w -X "$ch"; done',
+  'done',
+].join('\n');
+
 /** After the files are back: ufw off again (it was off), or reloaded from them (it was on). */
-export function revertCommand(p: Pick<FirewallPlan, 'wasActive' | 'files'>): string {
+export function revertCommand(p: Pick<FirewallPlan, 'wasActive' | 'files' | 'chainsBefore'>): string {
   if (p.wasActive) return 'ufw reload >/dev/null || exit 4';
   // `ufw disable` rewrites ENABLED=no into ufw.conf: put the file back byte-identical after it.
   const conf = p.files.find((f) => f.path === '/etc/ufw/ufw.conf');
   const line = conf ? restoreFileLine(conf) : null;
-  return ['ufw disable >/dev/null || exit 4', ...(conf && line ? [`cmp -s -- ${q(conf.backup ?? '/dev/null')} ${q(conf.path)} || { ${line}; }`] : [])].join('\n');
+  return [
+    'ufw disable >/dev/null || exit 4',
+    ...(conf && line ? [`cmp -s -- ${q(conf.backup ?? '/dev/null')} ${q(conf.path)} || { ${line}; }`] : []),
+    ...(p.chainsBefore ? [] : [REMOVE_UFW_CHAINS]),
+  ].join('\n');
 }
 
 export function firewallRecipe(p: FirewallPlan): GuardRecipe {
@@ -241,6 +262,8 @@ export async function planFirewallFix(finding: FindingRef, facts: Partial<HostFa
   const access = ctx.access;
   if (!access?.proveAccess) throw new FixNotApplicable('a firewall change needs the lockout guard, and this run has no way to open a new connection to prove access');
   const ufw = ok(facts, 'ufw');
+  // iptables-save prints no filter table where nothing ever used it: no ufw chains either.
+  const ipt = facts.netfilter?.ok ? facts.netfilter.value.iptables : null;
   if (!ufw.installed) throw new FixNotApplicable('ufw is not installed: install it first (apt-get install ufw); this fix configures ufw, it installs no package');
   if (ufw.note && /command is missing/.test(ufw.note)) throw new FixNotApplicable(`ufw cannot run here: ${ufw.note}`);
   const sshd = ok(facts, 'sshd');
@@ -284,6 +307,8 @@ export async function planFirewallFix(finding: FindingRef, facts: Partial<HostFa
     backupDir: ctx.backupDir,
     files,
     wasActive: ufw.active,
+    // Unknown (no iptables facts): assume they were there, so nothing of someone else's is removed.
+    chainsBefore: ipt ? Object.keys(ipt.tables.filter ?? {}).some((c) => /^ufw6?-/.test(c)) : true,
     defaultIncomingBefore: ufw.defaults.incoming,
     allow: { from: session.clientAddress, port: access.faultFirewallPort ?? session.serverPort },
     sshdPorts: ports,

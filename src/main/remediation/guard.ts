@@ -257,7 +257,7 @@ export async function runCommandStep(command: string, ctx: GuardStepContext, o: 
   return { status: 'failed', detail: msg, failure: msg };
 }
 
-export async function runProofStep(g: GuardedChange, ctx: GuardStepContext): Promise<GuardStepOutcome> {
+export async function runProofStep(step: StepRow, g: GuardedChange, ctx: GuardStepContext): Promise<GuardStepOutcome> {
   ctx.progress('Proving access: logging in with a NEW SSH connection, as Rampart reached the host');
   const started = Date.now();
   const prove = ctx.access?.proveAccess;
@@ -265,9 +265,16 @@ export async function runProofStep(g: GuardedChange, ctx: GuardStepContext): Pro
     const msg = 'this run has no way to open a new SSH connection to prove access: the change is not kept';
     return { status: 'failed', detail: msg, failure: msg };
   }
+  // A login that only got through once the window had ended proves the reverted host, not the change.
+  const armedAt = Date.parse(ctx.journal.steps(ctx.jobId).find((s) => s.fixIndex === step.fixIndex && s.kind === 'deadman-arm')?.finishedAt ?? '');
   try {
     const detail = await prove(g.needsRoot);
-    return { status: 'done', detail: `a new connection logged in after ${((Date.now() - started) / 1000).toFixed(1)} s: ${detail}` };
+    const took = `${((Date.now() - started) / 1000).toFixed(1)} s`;
+    if (g.deadmanSeconds !== null && Number.isFinite(armedAt) && Date.now() > armedAt + g.deadmanSeconds * 1000) {
+      const msg = `a new connection logged in only after ${took}, when the ${g.deadmanSeconds} s dead-man window had ended (the host had reverted by itself): the change is not proven`;
+      return { status: 'failed', detail: msg, failure: msg };
+    }
+    return { status: 'done', detail: `a new connection logged in after ${took}: ${detail}` };
   } catch (e) {
     const msg = `a new SSH connection could not log in after the change (${oneLine((e as Error).message)}): the change would lock Rampart out`;
     return { status: 'failed', detail: msg, failure: msg };
@@ -289,7 +296,7 @@ export async function runDisarmStep(step: StepRow, g: GuardedChange, r: GuardRec
 export async function runGuardStep(step: StepRow, g: GuardedChange, r: GuardRecipe, ctx: GuardStepContext): Promise<GuardStepOutcome | null> {
   if (step.kind === r.backup) return runBackupStep(step, g, ctx);
   if (step.kind === 'deadman-arm') return runArmStep(step, g, r, ctx);
-  if (step.kind === 'access-proof') return runProofStep(g, ctx);
+  if (step.kind === 'access-proof') return runProofStep(step, g, ctx);
   if (step.kind === 'deadman-disarm') return runDisarmStep(step, g, r, ctx);
   return null;
 }
