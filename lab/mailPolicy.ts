@@ -75,8 +75,9 @@ export function policyLabZones(mailHost: string, keys: readonly DkimLabKey[]): L
     sts(L.stsBig),
     sts(L.stsSlow),
     { origin: L.stsNoHost, records: ['@ MX 10 mx1', 'mx1 A 192.0.2.33', `_mta-sts TXT ${txt('v=STSv1; id=1;')}`] },
-    { origin: L.signed, records: ['@ MX 10 mx', 'mx A 192.0.2.41', `@ TXT ${txt('v=spf1 mx -all')}`] },
-    { origin: L.unsigned, records: ['@ MX 10 mx', 'mx A 192.0.2.42', `@ TXT ${txt('v=spf1 mx -all')}`] },
+    // DANE records (DNS data only: nothing serves SMTP at these addresses).
+    { origin: L.signed, records: ['@ MX 10 mx', 'mx A 192.0.2.41', `@ TXT ${txt('v=spf1 mx -all')}`, `_25._tcp.mx TLSA 3 1 1 ${'ab'.repeat(32)}`] },
+    { origin: L.unsigned, records: ['@ MX 10 mx', 'mx A 192.0.2.42', `@ TXT ${txt('v=spf1 mx -all')}`, `_25._tcp.mx TLSA 3 1 1 ${'cd'.repeat(32)}`] },
     { origin: L.dkimOk, records: ['@ MX 10 mx', 'mx A 192.0.2.43', `s2026._domainkey TXT ${txt(`v=DKIM1; k=rsa; p=${key('s2026')}`)}`, `odd._domainkey TXT ${txt(`v=DKIM1; k=rsa; p=${key('odd')}`)}`] },
     // stale: DNS still publishes an older key; nodns: signs, never published.
     { origin: L.dkimBad, records: ['@ MX 10 mx', 'mx A 192.0.2.44', `stale._domainkey TXT ${txt(`v=DKIM1; k=rsa; p=${other}`)}`] },

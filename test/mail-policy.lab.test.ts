@@ -126,7 +126,9 @@ describe.skipIf(!labAvailable)('mail audit: MTA-STS over HTTPS, DNSSEC AD bit, D
       const direct = await audit(L.signed);
       expect(status(signed, 'MAIL-DNSSEC')).toBe('pass');
       expect(signed.records.dnssec).toMatchObject({ validated: true, signed: true, resolver: expect.stringContaining(unbound.resolverSpec) });
-      expect(findingsOf(unsigned, 'MAIL-DNSSEC')).toEqual([`info dnssec:${L.unsigned}`]);
+      expect(signed.records.dnssec.names.map((n) => `${n.name} ${n.type} ${n.validated}`)).toEqual([`${L.signed} TXT true`, `_25._tcp.mx.${L.signed} TLSA true`]);
+      // The unsigned zone's TLSA is published but cannot be used for DANE: low, not info.
+      expect(findingsOf(unsigned, 'MAIL-DNSSEC')).toEqual([`info dnssec:${L.unsigned}`, `low dnssec:_25._tcp.mx.${L.unsigned}`]);
       expect(unsigned.records.dnssec).toMatchObject({ validated: false, signed: false });
       expect(evidenceOf(unsigned, 'MAIL-DNSSEC')).toContain('the zone is not signed');
       expect(direct.records.dnssec).toMatchObject({ validated: false, signed: true });

@@ -3,7 +3,7 @@
 // unsigned zone and a resolver that does not validate are told apart). Pure over a DnsView.
 import { mxSet } from './checks/common';
 import type { DnsView } from './dnsView';
-import { QUERY_TYPES, type DnsResult, type QueryType } from './resolver';
+import type { DnsResult } from './resolver';
 
 export interface DnssecName {
   name: string;
@@ -24,9 +24,6 @@ export interface DnssecFacts {
   names: DnssecName[];
 }
 
-// TLSA joins the resolver's types with the DANE checks; until then only the domain is reported.
-const TLSA = (QUERY_TYPES as readonly string[]).includes('TLSA') ? ('TLSA' as QueryType) : null;
-
 function one(name: string, type: string, r: DnsResult): DnssecName {
   if (r.kind === 'answer' || r.kind === 'nodata' || r.kind === 'nxdomain') return { name, type, validated: r.ad === true, signed: r.rrsig === true, problem: null };
   return { name, type, validated: false, signed: false, problem: r.kind === 'error' ? `lookup failed: ${r.code}` : 'not looked up' };
@@ -36,10 +33,10 @@ function one(name: string, type: string, r: DnsResult): DnssecName {
 export function dnssecFacts(dns: DnsView, domain: string, resolverLabel: string): DnssecFacts {
   const names = [one(domain, 'TXT', dns.lookup(domain, 'TXT'))];
   const set = mxSet(dns, domain);
-  if (TLSA && set.kind === 'hosts')
+  if (set.kind === 'hosts')
     for (const h of set.hosts) {
       const n = `_25._tcp.${h.exchange}`;
-      const r = dns.lookup(n, TLSA);
+      const r = dns.lookup(n, 'TLSA');
       if (r.kind === 'answer') names.push(one(n, 'TLSA', r));
     }
   return { validated: names[0]!.validated, signed: names[0]!.signed, resolver: resolverLabel, names };
