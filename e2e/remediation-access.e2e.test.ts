@@ -23,7 +23,7 @@ import { listPids, procStat } from '../lab/proc';
 import type { RemediationTestHooks } from '../src/main/remediation/service';
 import type { Host, RunDetail } from '../src/shared/domain';
 import type { FixJobSummary } from '../src/shared/ipc/remediation';
-import { removeJobBackups } from '../test/support/remediation';
+import { dropConnections, removeJobBackups } from '../test/support/remediation';
 import { ELECTRON_MODE, ensureBuilt, openApp, resetScreenshots, shot, type App } from './harness';
 import { card, pageOf, stepper, text, unwrap, visible } from './steps';
 
@@ -243,6 +243,56 @@ describe.skipIf(!labAvailable || ELECTRON_MODE)('access fixes in a browser: guar
     await p.getByTestId('run-audit').click();
     await expect.poll(async () => (await p.getByTestId('run-view').getAttribute('data-run-id').catch(() => null)) ?? runBefore, { timeout: 90_000 }).not.toBe(runBefore);
     await visible(card(p, 'SSH-MAX-AUTH-TRIES'), 30_000);
+  });
+
+  step('the session drops too and no new connection logs in: the dead-man timer on the host restores it by itself; Rampart waits out the window, reconnects and checks', async () => {
+    const p = page();
+    const before = sha(config());
+    hooks.accessFaultSettings = [['AllowUsers', 'nobody-rampart-test']];
+    // Right before the proof every SSH session to the host dies (the admin's link drops).
+    hooks.beforeStep = (s, phase) => {
+      if (phase === 'apply' && s.kind === 'access-proof') dropConnections(lab!);
+    };
+    let job: string;
+    const started = Date.now();
+    try {
+      await card(p, 'SSH-MAX-AUTH-TRIES').getByTestId('fix-finding').click();
+      const dialog = await visible(p.getByTestId('fix-dialog'));
+      await expect.poll(() => dialog.getAttribute('data-phase'), { timeout: 60_000 }).toBe('preview');
+      // The shortest window the app allows, to keep the wait short.
+      await dialog.getByTestId('fix-window-input').fill('30');
+      await dialog.getByTestId('fix-window-apply').click();
+      await expect.poll(() => dialog.getByTestId('fix-guard').getAttribute('data-window'), { timeout: 60_000 }).toBe('30');
+      job = await text(dialog.getByTestId('fix-job-id'));
+      jobs.add(job);
+      await dialog.getByTestId('fix-typed-host').fill(HOST_NAME);
+      app!.events.pauseAfter((e) => e.type === 'fix-progress' && e.jobId === job && e.kind === 'message' && e.detail.startsWith('The current session is gone'));
+      await dialog.getByTestId('fix-confirm').click();
+      await app!.events.whenPaused(60_000);
+      const live = dialog.getByTestId('fix-guard-live');
+      await expect.poll(() => live.locator('[data-testid="fix-guard-phase"][data-phase="proof"]').getAttribute('data-state')).toBe('failed');
+      expect(await text(live.locator('[data-testid="fix-guard-phase"][data-phase="armed"]'))).toMatch(/the dead-man switch reverts the host at the end of its 30 s window \(at /);
+      expect(await text(dialog.getByTestId('fix-progress-message'))).toMatch(/waiting 30 s for the dead-man switch/);
+      await shotOf(p, dialog, 'session-gone-waiting-for-dead-man');
+      app!.events.resume();
+
+      const result = await visible(dialog.getByTestId('fix-result'), 120_000);
+      expect(await result.getAttribute('data-status')).toBe('rolled-back');
+      const g = dialog.getByTestId('fix-guard-result');
+      expect([await g.getAttribute('data-armed'), await g.getAttribute('data-new-session-ok'), await g.getAttribute('data-restored-by')]).toEqual(['true', 'false', 'timer']);
+      expect(await text(g.getByTestId('fix-guard-restored'))).toMatch(/^Restored by the dead-man timer/);
+      expect(await text(dialog.locator('[data-testid="fix-guard-phase"][data-phase="change"]'))).toMatch(/Change put back.*restored by the dead-man switch/);
+      await shotOf(p, dialog, 'restored-by-dead-man-timer');
+      await dialog.getByTestId('fix-close').click();
+    } finally {
+      delete hooks.accessFaultSettings;
+      delete hooks.beforeStep;
+    }
+    // It waited for the window, and not much longer.
+    expect(Date.now() - started).toBeGreaterThan(30_000);
+    expect(Date.now() - started).toBeLessThan(90_000);
+    expect(sha(config())).toBe(before);
+    expect(timerPids(job)).toEqual([]);
   });
 
   step('roll back the applied fix from the history: sshd_config as at the start', async () => {

@@ -26,7 +26,7 @@ import { ansibleInventoryPath, exportAnsible as exportPlansAsAnsible } from './a
 import type { FixAnsibleExport } from '../../shared/ipc/remediation';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FixEngine, fixDiff, fixStatusOf, jobReport, type JobReport, type Preview, type Skipped } from './engine';
+import { FixEngine, fixDiff, type EngineOptions, fixStatusOf, jobReport, type JobReport, type Preview, type Skipped } from './engine';
 import { Journal, type JobRow } from './journal';
 import { describeState, postState } from './remote';
 import type { FailurePolicy, FindingRef, JobStatus, Plan, StepStatus } from './types';
@@ -55,6 +55,8 @@ export interface RemediationDeps {
  */
 export interface RemediationTestHooks {
   accessFaultSettings?: ReadonlyArray<readonly [string, string]>;
+  /** Called before each step (e.g. to drop the host's SSH sessions right before the access proof). */
+  beforeStep?: EngineOptions['beforeStep'];
 }
 
 interface PendingPlan {
@@ -198,6 +200,7 @@ export class RemediationService {
             ...(this.deps.testHooks?.accessFaultSettings ? { faultSettings: this.deps.testHooks.accessFaultSettings } : {}),
           },
           ...(this.deps.backupRoot ? { backupRoot: this.deps.backupRoot } : {}),
+          ...(this.deps.testHooks?.beforeStep ? { beforeStep: this.deps.testHooks.beforeStep } : {}),
           ...(hooks?.jobId ? { onProgress: (m: string) => emit({ jobId: hooks.jobId!, kind: 'message', seq: null, name: 'progress', status: 'info', detail: m }) } : {}),
         },
       );

@@ -113,20 +113,26 @@ function phasesOf(fixSteps: LiveStep[], verify: LiveStep[], windowS: number | nu
   const changeState = phaseOf(change);
   const armState = phaseOf(arm);
   const disarmed = phaseOf(disarm) === 'done';
+  const revertsAt = armedAt !== null && windowS ? new Date(armedAt + windowS * 1000).toLocaleTimeString() : null;
   const reloaded = change.find((s) => /reload|enable|restart/i.test(s.name) && s.status === 'done');
   const lastDone = [...change].reverse().find((s) => s.status === 'done');
   const phases: Phase[] = [
     {
       key: 'armed',
-      label: armState === 'done' ? `Dead-man switch armed` : armState === 'undone' ? 'Dead-man switch disarmed by the rollback' : `Arm the dead-man switch${windowS ? ` (${windowS} s)` : ''}`,
+      label: armState === 'done' ? `Dead-man switch armed` : armState === 'undone' ? 'Dead-man switch: handled by the rollback' : `Arm the dead-man switch${windowS ? ` (${windowS} s)` : ''}`,
       state: armState,
-      detail: armState === 'done' && !disarmed && armedAt !== null && windowS ? `the host reverts by itself at ${new Date(armedAt + windowS * 1000).toLocaleTimeString()} unless access is proven` : (arm[0]?.detail ?? ''),
+      detail: armState === 'done' && !disarmed && revertsAt ? `the host reverts by itself at ${revertsAt} unless access is proven` : `${arm[0]?.detail ?? ''}${revertsAt && /session is gone/.test(arm[0]?.detail ?? '') && !finished ? ` (at ${revertsAt})` : ''}`,
     },
     {
       key: 'change',
       label: changeState === 'done' ? (reloaded ? `Changed and reloaded (${reloaded.name})` : 'Changed') : changeState === 'undone' ? 'Change put back' : 'Make the change, validate, reload',
       state: changeState,
-      detail: changeState === 'failed' ? (change.find((s) => s.status === 'failed' || s.status === 'undo-failed')?.detail ?? '') : (lastDone?.detail ?? ''),
+      detail:
+        changeState === 'failed'
+          ? (change.find((s) => s.status === 'failed' || s.status === 'undo-failed')?.detail ?? '')
+          : changeState === 'undone'
+            ? (change.find((s) => s.status === 'undone')?.detail ?? '')
+            : (lastDone?.detail ?? ''),
     },
     {
       key: 'proof',
