@@ -8,10 +8,12 @@
 // selectors, an expected MX that is not published) → its findings grouped and graded → edit the
 // selectors, run again → the diff (resolved DKIM findings) → a third run compared with the run
 // before and with the first run → triage a mail finding → history → a resolver that does not
-// answer → restart: domains and runs are still there.
+// answer → a run held up by an unanswered question, cancelled → restart: domains and runs are
+// still there.
 //
 // Needs root (lab namespaces), knotd and /usr/bin/chromium. Only the lab DNS address and loopback
-// are ever asked: every domain here has the lab resolver (or 127.0.0.1:9, which refuses at once).
+// are ever asked: every domain here has the lab resolver, a loopback relay to it (lab/dnsDrop.ts)
+// or 127.0.0.1:9, which refuses at once.
 // Screenshots go to e2e/screenshots/mail/.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +21,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { labDnsPrerequisites, startLabDns, type LabDns } from '../lab/dns';
+import { startDnsDropRelay } from '../lab/dnsDrop';
 import { MAIL_LAB, mailLabZones } from '../lab/dnsMail';
 import { labPrerequisites } from '../lab/lab';
 import type { Finding, RunDetail, RunDiff } from '../src/shared/domain';
@@ -342,6 +345,35 @@ describe.skipIf(!labAvailable)('Mail screen in a browser: domains → audit thro
     expect(await p.getByTestId('nav-mail').getAttribute('aria-current')).toBe('page');
   });
 
+  step('cancel: a run held up by a DKIM question that is never answered stops, and stores no run', async () => {
+    const p = page();
+    // A loopback relay to the lab server that never answers this one name: the run waits on it.
+    const slowName = `slow._domainkey.sub.${L.good}`;
+    const relay = await startDnsDropRelay({ address: dns!.address, port: dns!.port }, [slowName]);
+    try {
+      await p.getByTestId('nav-mail').click();
+      await p.getByTestId('add-mail-domain').click();
+      await fillForm(p, { domain: `sub.${L.good}`, selectors: 'slow', resolver: relay.resolverSpec });
+      await p.getByTestId('mail-save').click();
+      await visible(p.locator(`[data-testid="mail-domain-detail"][data-domain="sub.${L.good}"]`));
+      await p.getByTestId('run-mail-audit').click();
+      await visible(p.getByTestId('mail-progress'));
+      await expect.poll(() => relay.dropped.length, { timeout: 10_000 }).toBeGreaterThan(0);
+      await p.getByTestId('cancel-mail-audit').click();
+      const outcome = await visible(p.getByTestId('mail-outcome'), 30_000);
+      expect(await outcome.getAttribute('data-kind')).toBe('cancelled');
+      expect(await p.getByTestId('mail-progress').count()).toBe(0);
+      const last = app!.events.delivered.filter((e) => e.type === 'mail-progress').at(-1);
+      expect(last).toMatchObject({ phase: 'cancelled' });
+      await visible(p.getByTestId('mail-no-runs'));
+      expect((await domains()).find((d) => d.domain === `sub.${L.good}`)!.lastRun).toBeNull();
+      expect(relay.dropped).toContain(`${slowName}|TXT`);
+      await shot(p, 'cancelled');
+    } finally {
+      await relay.close();
+    }
+  });
+
   step('a resolver that does not answer: the audit fails with RESOLVER_UNREACHABLE and stores no run', async () => {
     const p = page();
     await p.getByTestId('nav-mail').click();
@@ -363,7 +395,7 @@ describe.skipIf(!labAvailable)('Mail screen in a browser: domains → audit thro
     await app!.restart();
     const p = page();
     await p.getByTestId('nav-mail').click();
-    await expect.poll(() => p.getByTestId('mail-domain-row').count()).toBe(3);
+    await expect.poll(() => p.getByTestId('mail-domain-row').count()).toBe(4);
     const badRow = p.locator(`[data-testid="mail-domain-row"][data-domain="${L.bad}"]`);
     const stored = (await domains()).find((d) => d.domain === L.bad)!;
     expect(stored.lastRun?.id).toBe(bad3.id);

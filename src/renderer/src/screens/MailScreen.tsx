@@ -188,7 +188,7 @@ function DomainDetail({ domain: d, onEdit }: { domain: MailDomain; onEdit: () =>
         <dt>Linked host</dt>
         <dd>
           {d.hostName ?? <span className="muted">none</span>}
-          {d.hostId !== null && <span className="muted small"> (shown for reference: the DKIM keys on the host are not compared with DNS yet)</span>}
+          {d.hostId !== null && <span className="muted small"> (each audit reads its DKIM keys over SSH and compares them with DNS)</span>}
         </dd>
       </dl>
       {confirmDelete && (
@@ -324,7 +324,7 @@ export function MailDomainForm({ editing, onClose }: { editing: MailDomain | nul
               {errors.hostId}
             </div>
           ) : (
-            <div className="field-hint">The server that sends this domain&apos;s mail, if it is one of your hosts.</div>
+            <div className="field-hint">The server that signs this domain&apos;s mail, if it is one of your hosts: its DKIM keys are read over SSH and compared with DNS.</div>
           )}
         </div>
       </div>
