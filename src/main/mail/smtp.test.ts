@@ -83,6 +83,18 @@ describe('SmtpConnection against scripted servers', () => {
     d.close();
   });
 
+  it('cancelling destroys the connection at once (an aborted signal never connects)', async () => {
+    const silent = await serve(() => undefined);
+    const ac = new AbortController();
+    const c = await SmtpConnection.connect({ address: '127.0.0.1', port: silent, deadline: Date.now() + 5000, signal: ac.signal });
+    const t0 = Date.now();
+    setTimeout(() => ac.abort(), 50);
+    await expect(c.readReply()).rejects.toThrow('cancelled');
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(c.socket.destroyed).toBe(true);
+    await expect(SmtpConnection.connect({ address: '127.0.0.1', port: silent, deadline: Date.now() + 5000, signal: ac.signal })).rejects.toThrow('cancelled');
+  });
+
   it('data sent after the STARTTLS reply is noticed (RFC 3207 §4.2)', async () => {
     const port = await serve((s) => {
       s.write('220 hi\r\n');

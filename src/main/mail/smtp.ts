@@ -71,6 +71,8 @@ export interface SmtpConnectOptions {
   deadline: number;
   /** Connect with TLS at once (465, 993, 995) instead of plain. */
   implicitTls?: tls.ConnectionOptions;
+  /** Cancels the connection (the socket is destroyed at once). */
+  signal?: AbortSignal | undefined;
 }
 
 /** One SMTP (or implicit-TLS) connection with bounded, line-based reads. */
@@ -82,15 +84,22 @@ export class SmtpConnection {
   private timer: NodeJS.Timeout;
   socket: net.Socket;
 
-  private constructor(socket: net.Socket, readonly deadline: number) {
+  private constructor(socket: net.Socket, readonly deadline: number, private readonly signal?: AbortSignal) {
     this.socket = socket;
     this.timer = setTimeout(() => this.fail(new SmtpError('TIMEOUT', 'no complete answer before the deadline')), Math.max(0, deadline - Date.now()));
     this.attach(socket);
+    signal?.addEventListener('abort', this.onAbort, { once: true });
   }
+
+  private readonly onAbort = (): void => {
+    this.fail(new SmtpError('CLOSED', 'cancelled'));
+    this.socket.destroy();
+  };
 
   /** Connects; resolves once TCP (and, for implicit TLS, the handshake) is done. */
   static connect(opts: SmtpConnectOptions): Promise<SmtpConnection> {
     return new Promise((resolve, reject) => {
+      if (opts.signal?.aborted) return reject(new SmtpError('CLOSED', 'cancelled'));
       const ms = Math.max(1, opts.deadline - Date.now());
       const sock = opts.implicitTls
         ? tls.connect({ ...opts.implicitTls, host: opts.address, port: opts.port })
@@ -106,11 +115,18 @@ export class SmtpConnection {
         else if (e.code === 'EHOSTUNREACH' || e.code === 'ENETUNREACH') reject(new SmtpError('UNREACHABLE', `${e.code}: no route to the host`));
         else reject(new SmtpError('NETWORK', e.code ?? e.message));
       };
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        sock.destroy();
+        reject(new SmtpError('CLOSED', 'cancelled'));
+      };
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
       sock.once('error', onError);
       sock.once(opts.implicitTls ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
+        opts.signal?.removeEventListener('abort', onAbort);
         sock.off('error', onError);
-        resolve(new SmtpConnection(sock, opts.deadline));
+        resolve(new SmtpConnection(sock, opts.deadline, opts.signal));
       });
     });
   }
@@ -213,6 +229,7 @@ export class SmtpConnection {
 
   close(): void {
     clearTimeout(this.timer);
+    this.signal?.removeEventListener('abort', this.onAbort);
     this.socket.destroy();
   }
 }

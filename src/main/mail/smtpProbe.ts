@@ -29,6 +29,8 @@ export interface SmtpProbeOptions {
   /** Per connection, from connect to the end of the dialogue. */
   timeoutMs?: number | undefined;
   concurrency?: number | undefined;
+  /** Cancels every probe in flight (sockets destroyed at once). */
+  signal?: AbortSignal | undefined;
 }
 
 let defaultCas: string[] | null = null;
@@ -108,12 +110,12 @@ function connectFailure(e: unknown): { state: Exclude<PortProbe['state'], 'tls'>
 }
 
 /** Connects and gets to an established TLS session the way the port expects (or says why not). */
-async function openTls(target: SmtpTarget, tlsOptions: tls.ConnectionOptions, timeoutMs: number): Promise<Dialogue> {
+async function openTls(target: SmtpTarget, tlsOptions: tls.ConnectionOptions, timeoutMs: number, signal?: AbortSignal): Promise<Dialogue> {
   const deadline = Date.now() + timeoutMs;
   if (portMode(target.port) === 'implicit') {
     let conn: SmtpConnection;
     try {
-      conn = await SmtpConnection.connect({ address: target.address, port: target.port, deadline, implicitTls: tlsOptions });
+      conn = await SmtpConnection.connect({ address: target.address, port: target.port, deadline, implicitTls: tlsOptions, signal });
     } catch (e) {
       // A refused TCP connection is "closed"; a connection that fails during the handshake is a TLS failure.
       const f = connectFailure(e);
@@ -124,7 +126,7 @@ async function openTls(target: SmtpTarget, tlsOptions: tls.ConnectionOptions, ti
   }
   let conn: SmtpConnection;
   try {
-    conn = await SmtpConnection.connect({ address: target.address, port: target.port, deadline });
+    conn = await SmtpConnection.connect({ address: target.address, port: target.port, deadline, signal });
   } catch (e) {
     return { ...connectFailure(e), greeting: null, ehlo: null };
   }
@@ -167,10 +169,10 @@ async function openTls(target: SmtpTarget, tlsOptions: tls.ConnectionOptions, ti
 }
 
 /** One pinned handshake: accepted, refused by the server, or not decidable (timeout, port gone). */
-async function tryHandshake(target: SmtpTarget, tlsOptions: tls.ConnectionOptions, timeoutMs: number): Promise<HandshakeTry> {
+async function tryHandshake(target: SmtpTarget, tlsOptions: tls.ConnectionOptions, timeoutMs: number, signal?: AbortSignal): Promise<HandshakeTry> {
   let d: Dialogue;
   try {
-    d = await openTls(target, tlsOptions, timeoutMs);
+    d = await openTls(target, tlsOptions, timeoutMs, signal);
   } catch (e) {
     return { result: 'error', message: (e as Error).message };
   }
@@ -230,7 +232,7 @@ export async function probePort(target: SmtpTarget, opts: SmtpProbeOptions = {},
     ...(target.byAddress ? {} : { servername: target.host }),
   };
   const out: PortProbe = { ...target, mode: portMode(target.port), state: 'error', message: null, greeting: null, ehlo: null, tls: null, legacy: null, weakCiphers: null, ms: 0 };
-  const d = await openTls(target, base, timeoutMs);
+  const d = await openTls(target, base, timeoutMs, opts.signal);
   out.greeting = d.greeting;
   out.ehlo = d.ehlo;
   if (d.state !== 'tls') {
@@ -249,9 +251,9 @@ export async function probePort(target: SmtpTarget, opts: SmtpProbeOptions = {},
   }
   if (out.state === 'tls') {
     const [v10, v11, weak] = await Promise.all([
-      tryHandshake(target, { ...base, secureContext: contexts.tls10 }, timeoutMs),
-      tryHandshake(target, { ...base, secureContext: contexts.tls11 }, timeoutMs),
-      tryHandshake(target, { ...base, secureContext: contexts.weak }, timeoutMs),
+      tryHandshake(target, { ...base, secureContext: contexts.tls10 }, timeoutMs, opts.signal),
+      tryHandshake(target, { ...base, secureContext: contexts.tls11 }, timeoutMs, opts.signal),
+      tryHandshake(target, { ...base, secureContext: contexts.weak }, timeoutMs, opts.signal),
     ]);
     out.legacy = { 'TLSv1': v10, 'TLSv1.1': v11 };
     out.weakCiphers = weak;
@@ -275,6 +277,7 @@ export async function probeRelay(target: SmtpTarget, opts: SmtpProbeOptions = {}
       address: target.address,
       port: target.port,
       deadline: Date.now() + timeoutMs,
+      signal: opts.signal,
       ...(portMode(target.port) === 'implicit' ? { implicitTls: { rejectUnauthorized: false, ...(target.byAddress ? {} : { servername: target.host }) } } : {}),
     });
   } catch (e) {
@@ -317,10 +320,11 @@ export async function probeRelay(target: SmtpTarget, opts: SmtpProbeOptions = {}
 }
 
 /** Probes every planned port (and the relay test on named hosts when asked), bounded in time and parallelism. */
-export async function probeSmtp(plan: SmtpPlan, relayTest: boolean, opts: SmtpProbeOptions = {}, signal?: AbortSignal): Promise<SmtpFacts> {
+export async function probeSmtp(plan: SmtpPlan, relayTest: boolean, probeOpts: SmtpProbeOptions = {}, signal?: AbortSignal): Promise<SmtpFacts> {
+  const opts: SmtpProbeOptions = { ...probeOpts, signal: signal ?? probeOpts.signal };
   const probedAt = new Date().toISOString();
   const limit = Math.max(1, opts.concurrency ?? DEFAULT_PROBE_CONCURRENCY);
-  const guard = <T>(fn: () => Promise<T>, aborted: () => T): (() => Promise<T>) => () => (signal?.aborted ? Promise.resolve(aborted()) : fn());
+  const guard = <T>(fn: () => Promise<T>, aborted: () => T): (() => Promise<T>) => () => (opts.signal?.aborted ? Promise.resolve(aborted()) : fn());
   const contexts = plan.targets.length ? probeContexts(opts.extraCaPem) : null;
   const portJobs = plan.targets.map((t) =>
     guard(
