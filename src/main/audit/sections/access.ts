@@ -33,16 +33,25 @@ const SHADOW_AWK =
 
 const SUDOERS_SH = `
 if [ ! -e /etc/sudoers ]; then echo '#rampart absent'; exit 0; fi
+# Read by the shell itself (no awk per file); /etc/sudoers' include lines are picked up on the way.
+dirs=; files=
 emit() {
-  if [ -r "$1" ]; then printf 'F\\t%s\\n' "$1"; awk '{ print "L\\t" $0 }' "$1"; else printf 'D\\t%s\\n' "$1"; fi
+  if [ ! -r "$1" ]; then printf 'D\\t%s\\n' "$1"; return 0; fi
+  printf 'F\\t%s\\n' "$1"
+  main=$2
+  while IFS= read -r l || [ -n "$l" ]; do
+    printf 'L\\t%s\\n' "$l"
+    if [ -n "$main" ]; then
+      case $l in
+        *include*)
+          set -f; set -- $l; set +f
+          case $1 in '#includedir'|'@includedir') dirs="$dirs $2" ;; '#include'|'@include') files="$files $2" ;; esac ;;
+      esac
+    fi
+  done < "$1"
 }
-emit /etc/sudoers
-if [ -r /etc/sudoers ]; then
-  dirs=$(awk '$1 == "#includedir" || $1 == "@includedir" { print $2 }' /etc/sudoers)
-  files=$(awk '$1 == "#include" || $1 == "@include" { print $2 }' /etc/sudoers)
-else
-  dirs=/etc/sudoers.d; files=
-fi
+emit /etc/sudoers main
+[ -r /etc/sudoers ] || dirs=/etc/sudoers.d
 for f in $files; do case "$f" in /*) emit "$f" ;; *) emit "/etc/$f" ;; esac; done
 for d in $dirs; do
   case "$d" in /*) ;; *) d="/etc/$d" ;; esac

@@ -132,19 +132,20 @@ closed_above() {
 walk() {
   d=$1; shift
   [ $# -gt 0 ] || return 0
-  deny_roots "$@"
-  closed_above "$@"
   find "$@" -maxdepth "$d" ${PRUNE} -o ${DENY} -o -type d ! -perm -0001 -printf 'X\\t%p\\0' -o -type f \\( ${names} \\) -printf 'F\\t${STAT_PRINTF}\\0' \\
     -o -type f \\( ${keys} \\) \\( -readable -exec grep -qs -e 'PRIVATE KEY' {} \\; -printf 'K\\t${STAT_PRINTF}\\0' -o ! -readable -printf 'U\\t${STAT_PRINTF}\\0' \\) 2>/dev/null
   return 0
 }
+# One find for the folders above every root, one walk of the scan roots (depth 6), one of the homes
+# and the well-known places together (depth 4).
 {
   ${scanRootsArgs(ctx)}
-  walk 6 "$@"
+  deny_roots "$@"
   ${homesSh(false)}
-  walk 4 "$@"
-  set --
+  deny_roots "$@"
   for p in /etc/ssl/private /etc/letsencrypt/archive /etc/traefik /etc/mysql /etc/postfix; do [ -e "$p" ] && set -- "$@" "$p"; done
+  closed_above ${ctx.scanRoots.map((r) => shQuote(r)).join(' ')} "$@"
+  walk 6 ${ctx.scanRoots.map((r) => shQuote(r)).join(' ')}
   walk 4 "$@"
 } | head -c ${WALK_CAP_BYTES}
 exit 0

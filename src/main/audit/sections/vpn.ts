@@ -72,9 +72,11 @@ NF == 9 { if ($3 != "(none)") $3 = "(set)"; print; next }
 NF > 1 { next }
 { print }`;
 
-const WG_DUMP = `echo "@now $(date +%s)"
-if ! command -v wg >/dev/null 2>&1; then echo "@wg-absent"; exit 0; fi
-{ wg show all dump 2>&1; rc=$?; echo; echo "@rc $rc"; } | awk ${shQuote(AWK_WG_DUMP)}
+// The clock comes from the filter's awk (srand() returns the time of day the first call set;
+// date only if that looks wrong): one process fewer.
+const WG_DUMP = `if ! command -v wg >/dev/null 2>&1; then echo "@now $(date +%s)"; echo "@wg-absent"; exit 0; fi
+{ $T wg show all dump 2>&1; rc=$?; echo; echo "@rc $rc"; } | awk ${shQuote(`BEGIN { srand(); now = srand(); if (now < 1000000000) { "date +%s" | getline now }; print "@now " now }
+${AWK_WG_DUMP}`)}
 exit 0`;
 
 export const VPN_SCRIPTS = { WG_CONF, WG_DUMP } as const;
