@@ -54,7 +54,9 @@ function rsaKey(): { privatePem: string; publicB64: string } {
 export function dkimLabKeys(): DkimLabKey[] {
   const L = POLICY_LAB;
   const k = (selector: string, domain: string, keyPath = `/etc/opendkim/keys/${domain}/${selector}.private`): DkimLabKey => ({ selector, domain, keyPath, ...rsaKey() });
-  return [k('s2026', L.dkimOk), k('odd', L.dkimOk, L.hostileKeyPath), k('stale', L.dkimBad), k('nodns', L.dkimBad), k('rs1', L.dkimRspamd, '/etc/rspamd/dkim/dkim-rspamd.test.rs1.key')];
+  // junk: the KeyTable names a file that is not a key (DNS publishes a key for it).
+  const junk = { ...k('junk', L.dkimBad), privatePem: 'this is not a key\n' };
+  return [k('s2026', L.dkimOk), k('odd', L.dkimOk, L.hostileKeyPath), k('stale', L.dkimBad), k('nodns', L.dkimBad), junk, k('rs1', L.dkimRspamd, '/etc/rspamd/dkim/dkim-rspamd.test.rs1.key')];
 }
 
 /** The zones; `mailHost` is the address of the policy server (mta-sts.* names). */
@@ -80,7 +82,7 @@ export function policyLabZones(mailHost: string, keys: readonly DkimLabKey[]): L
     { origin: L.unsigned, records: ['@ MX 10 mx', 'mx A 192.0.2.42', `@ TXT ${txt('v=spf1 mx -all')}`, `_25._tcp.mx TLSA 3 1 1 ${'cd'.repeat(32)}`] },
     { origin: L.dkimOk, records: ['@ MX 10 mx', 'mx A 192.0.2.43', `s2026._domainkey TXT ${txt(`v=DKIM1; k=rsa; p=${key('s2026')}`)}`, `odd._domainkey TXT ${txt(`v=DKIM1; k=rsa; p=${key('odd')}`)}`] },
     // stale: DNS still publishes an older key; nodns: signs, never published.
-    { origin: L.dkimBad, records: ['@ MX 10 mx', 'mx A 192.0.2.44', `stale._domainkey TXT ${txt(`v=DKIM1; k=rsa; p=${other}`)}`] },
+    { origin: L.dkimBad, records: ['@ MX 10 mx', 'mx A 192.0.2.44', `stale._domainkey TXT ${txt(`v=DKIM1; k=rsa; p=${other}`)}`, `junk._domainkey TXT ${txt(`v=DKIM1; k=rsa; p=${key('junk')}`)}`] },
     { origin: L.dkimRspamd, records: ['@ MX 10 mx', 'mx A 192.0.2.45', `rs1._domainkey TXT ${txt(`v=DKIM1; k=rsa; p=${key('rs1')}`)}`] },
     { origin: L.dnsbl, records: [] },
     { origin: '2.0.192.in-addr.arpa', records: [`43 PTR mx.${L.dkimOk}.`, `44 PTR mx.${L.dkimBad}.`] },

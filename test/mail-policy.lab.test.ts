@@ -167,10 +167,11 @@ describe.skipIf(!labAvailable)('mail audit: MTA-STS over HTTPS, DNSSEC AD bit, D
     });
 
     it('only public keys come back: the SPKI of each planted key, no private key material', () => {
-      for (const k of [...ok.keys, ...bad.keys]) expect(k.publicKey).toBe(keys.find((x) => x.selector === k.selector)!.publicB64);
+      for (const k of [...ok.keys, ...bad.keys].filter((x) => x.selector !== 'junk')) expect(k.publicKey).toBe(keys.find((x) => x.selector === k.selector)!.publicB64);
+      expect(bad.keys.find((k) => k.selector === 'junk')).toMatchObject({ publicKey: null, problem: 'the file is not a private key openssl can read (or it is encrypted)' });
       const text = JSON.stringify([ok, bad]);
       expect(text).not.toMatch(/PRIVATE KEY/);
-      for (const k of keys) expect(text).not.toContain(k.privatePem.split('\n')[1]!);
+      for (const k of keys.filter((x) => x.selector !== 'junk')) expect(text).not.toContain(k.privatePem.split('\n')[1]!);
     });
 
     it('matching DNS keys pass; a stale DNS key is critical; a selector without DNS record is found', async () => {
@@ -179,10 +180,10 @@ describe.skipIf(!labAvailable)('mail audit: MTA-STS over HTTPS, DNSSEC AD bit, D
       expect([status(good, 'MAIL-DKIM-HOST-MATCH'), status(good, 'MAIL-DKIM-HOST-DNS')]).toEqual(['pass', 'pass']);
       // The host's selectors are audited like given ones.
       expect(good.records.dkim.map((k) => [k.selector, k.bits])).toEqual([['s2026', 2048], ['odd', 2048]]);
-      expect(findingsOf(wrong, 'MAIL-DKIM-HOST-MATCH')).toEqual([`critical dkim-host:stale._domainkey.${L.dkimBad}`]);
+      expect(findingsOf(wrong, 'MAIL-DKIM-HOST-MATCH')).toEqual([`critical dkim-host:stale._domainkey.${L.dkimBad}`, `high dkim-host:junk._domainkey.${L.dkimBad}`]);
       expect(findingsOf(wrong, 'MAIL-DKIM-HOST-DNS')).toEqual([`high dkim-host:nodns._domainkey.${L.dkimBad}`]);
       expect(findingsOf(wrong, 'MAIL-DKIM-RECORD')).toEqual([`high dkim:nodns._domainkey.${L.dkimBad}`]);
-      expect(wrong.records.hostDkim?.keys.map((k) => k.selector)).toEqual(['stale', 'nodns']);
+      expect(wrong.records.hostDkim?.keys.map((k) => k.selector)).toEqual(['stale', 'nodns', 'junk']);
     });
   });
 
@@ -209,9 +210,10 @@ describe.skipIf(!labAvailable)('mail audit: MTA-STS over HTTPS, DNSSEC AD bit, D
       expect(j.findings.filter((f) => f.checkId.startsWith('MAIL-DKIM-HOST')).map((f) => `${f.checkId} ${f.severity} ${f.resource}`)).toEqual([
         `MAIL-DKIM-HOST-MATCH critical dkim-host:stale._domainkey.${L.dkimBad}`,
         `MAIL-DKIM-HOST-DNS high dkim-host:nodns._domainkey.${L.dkimBad}`,
+        `MAIL-DKIM-HOST-MATCH high dkim-host:junk._domainkey.${L.dkimBad}`,
       ]);
       expect(j.errors).toEqual([]);
-      expect(j.records.hostDkim.keys.map((k) => [k.selector, k.source])).toEqual([['stale', 'opendkim'], ['nodns', 'opendkim']]);
+      expect(j.records.hostDkim.keys.map((k) => [k.selector, k.source])).toEqual([['stale', 'opendkim'], ['nodns', 'opendkim'], ['junk', 'opendkim']]);
       expect(r.out).not.toMatch(/PRIVATE KEY/);
     });
 
@@ -232,7 +234,7 @@ describe.skipIf(!labAvailable)('mail audit: MTA-STS over HTTPS, DNSSEC AD bit, D
         const unused = { get: () => Promise.reject(new Error('no keychain in this test')), set: () => Promise.reject(new Error('no')), delete: () => Promise.resolve(false), accounts: () => Promise.resolve([]) };
         const svc = new MailService({ store, jobs: new Map(), emit: () => undefined, connect: { store, secrets: unused } });
         const run = await svc.run(d.id, 'job-mail-host');
-        expect(run.findings.filter((f) => f.checkId === 'MAIL-DKIM-HOST-MATCH').map((f) => `${f.severity} ${f.resource}`)).toEqual([`critical dkim-host:stale._domainkey.${L.dkimBad}`]);
+        expect(run.findings.filter((f) => f.checkId === 'MAIL-DKIM-HOST-MATCH').map((f) => `${f.severity} ${f.resource}`)).toEqual([`critical dkim-host:stale._domainkey.${L.dkimBad}`, `high dkim-host:junk._domainkey.${L.dkimBad}`]);
         expect((run.details as { hostDkim: HostDkim }).hostDkim.host).toBe('lab-mail');
       } finally {
         store.close();

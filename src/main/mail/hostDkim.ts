@@ -188,6 +188,7 @@ export function publicKeysScript(keyPaths: readonly string[], marker: string): s
       return [
         `printf '=== ${marker}pub %s\\n' ${q}`,
         `if [ ! -e ${q} ]; then echo 'missing'`,
+        `elif [ ! -r ${q} ]; then echo 'unreadable'`,
         `elif pub=$(openssl pkey -in ${q} -passin pass: -pubout </dev/null 2>/dev/null); then printf '%s\\n' "$pub"`,
         `else echo 'not-a-key'; fi`,
       ].join('\n');
@@ -276,7 +277,15 @@ export async function collectHostDkim(conn: CommandRunner, sudo: SudoSpec, domai
       } catch (e) {
         problem = `the public key printed by openssl is not readable: ${(e as Error).message}`;
       }
-    } else problem = body === 'missing' ? 'the key file does not exist' : 'the file is not a private key openssl can read';
+    } else
+      problem =
+        body === 'missing'
+          ? 'the key file does not exist'
+          : body === 'unreadable'
+            ? `the key file is not readable by the login user (the host profile's sudo mode is ${sudo.mode})`
+            : body === ''
+              ? 'no answer for this key file'
+              : 'the file is not a private key openssl can read (or it is encrypted)';
     out.keys.push({ ...k, publicKey, keyType, bits, problem });
   }
   return out;
