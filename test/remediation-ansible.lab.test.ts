@@ -183,7 +183,7 @@ describe.skipIf(!labAvailable)(`rampart fix --export-ansible run by ansible-play
     expect(run.stdout).toMatch(/failed=0/);
     // The handler reloaded sshd, then a new connection logged in.
     expect(run.stdout).toMatch(/RUNNING HANDLER \[rampart reload sshd \(SIGHUP\)\][^\n]*\n(ok|changed): /);
-    expect(run.stdout).toMatch(/TASK \[Prove access: a NEW SSH connection logs in after the reload\][^\n]*\nok: /);
+    expect(run.stdout).toMatch(/TASK \[Prove access: a NEW SSH connection logs in after the change\][^\n]*\nok: /);
     expect(snap(env.file)).toEqual({ ...before[0], mode: 0o600 });
     expect(snap(hostile.file)).toEqual({ ...before[1], mode: 0o600 });
     const conf = readFileSync(mainConfig(), 'utf8');

@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parse, type ScalarTag } from 'yaml';
 import { setSshdOptions, type SshdSettingPlan } from './accessFixes';
+import type { FirewallPlan } from './firewallFixes';
+import { PERIODIC_SETTINGS, setAptPeriodic, type UpdatesPlan } from './updatesFixes';
 import { exportAnsible, hostAlias, lineEditsOf, pyRegexEscape } from './ansible';
 import { emitYaml, unsafe, yamlString } from './ansibleYaml';
 import { unifiedDiff } from './diff';
@@ -227,7 +229,7 @@ describe('exportAnsible', () => {
     expect(play!.handlers!.map((h) => Object.keys(h).find((k) => k.startsWith('ansible.builtin.')))).toEqual(['ansible.builtin.systemd', 'ansible.builtin.shell']);
     const tail = play!.tasks.slice(-3).map((t) => t['ansible.builtin.meta'] ?? Object.keys(t).find((k) => k.startsWith('ansible.builtin.')));
     expect(tail).toEqual(['flush_handlers', 'reset_connection', 'ansible.builtin.wait_for_connection']);
-    expect(out.playbook).toMatch(/# sshd changes: Ansible has NO dead-man switch/);
+    expect(out.playbook).toMatch(/# sshd\/firewall changes: Ansible has NO dead-man switch/);
     expect(out.playbook).toMatch(/serial: 1/);
   });
 
@@ -277,12 +279,93 @@ describe('exportAnsible', () => {
   });
 });
 
+describe('exportAnsible: the guarded kinds of issue 11', () => {
+  const base = (): PlannedFix => fileFix('/x', present(0o644), { mode: 0o644, uid: 0, gid: 0 });
+
+  it('automatic updates: a missing 20auto-upgrades is created whole (apt-config validate), an existing one edited line by line', () => {
+    const path = '/etc/apt/apt.conf.d/20auto-upgrades';
+    const created = setAptPeriodic('', PERIODIC_SETTINGS);
+    const plan = (before: string | null): PlannedFix => {
+      const after = before === null ? created : setAptPeriodic(before, PERIODIC_SETTINGS);
+      const u: UpdatesPlan = {
+        kind: 'apt-periodic',
+        checkId: 'SYS-UNATTENDED-UPGRADES',
+        jobId: 'j',
+        backupDir: '/var/lib/rampart/backups/j',
+        file: { path, role: 'apt', pre: before === null ? { kind: 'absent' } : present(0o644, 0, 0, sha(before)), post: { sha256: sha(after), mode: 0o644, uid: 0, gid: 0 }, backup: null, temp: '/etc/apt/apt.conf.d/.t' },
+        before: {},
+        diff: unifiedDiff(before ?? '', after, path),
+      };
+      return { ...base(), fixId: 'apt-auto-upgrades', checkId: 'SYS-UNATTENDED-UPGRADES', resource: 'apt', targets: [], container: u };
+    };
+    const [absent] = ansibleLoad(exportAnsible([basePlan([plan(null)])]).playbook) as Play[];
+    const block = absent!.tasks.find((t) => t.block)!;
+    expect(block.block![0]!['ansible.builtin.copy']).toMatchObject({ dest: { $unsafe: path }, content: { $unsafe: created }, validate: { $unsafe: '/usr/bin/apt-config -c %s dump' }, mode: '0644' });
+    expect(absent!.handlers).toBeUndefined();
+    // No lockout risk: no new-connection proof.
+    expect(absent!.tasks.some((t) => t['ansible.builtin.wait_for_connection'])).toBe(false);
+    const [present_] = ansibleLoad(exportAnsible([basePlan([plan('APT::Periodic::Update-Package-Lists "0";\n')])]).playbook) as Play[];
+    const li = present_!.tasks.find((t) => t.block)!.block!.filter((t) => t['ansible.builtin.lineinfile']).map((t) => (t['ansible.builtin.lineinfile'] as { line: { $unsafe: string } }).line.$unsafe);
+    expect(li).toEqual(['APT::Periodic::Update-Package-Lists "1";', 'APT::Periodic::Unattended-Upgrade "1";']);
+  });
+
+  it('firewall: ufw files pre-checked, the Ansible connection must arrive on the SSH path the rule keeps, allow/deny/enable, rescue restores and disables, then a new connection', () => {
+    const files: FirewallPlan['files'] = ['/etc/ufw/ufw.conf', '/etc/ufw/user.rules'].map((p, i) => ({ path: p, role: 'ufw', pre: present(0o644, 0, 0, String(i).repeat(64)), post: { sha256: '-', mode: 0o644, uid: 0, gid: 0 }, backup: `/var/lib/rampart/backups/j/ufw-${i}.orig`, temp: `${p}.t` }));
+    const fw: FirewallPlan = {
+      kind: 'ufw',
+      checkId: 'NET-FIREWALL-INACTIVE',
+      jobId: '2f1c1d0e-7a40-4a8b-9f55-3f6f1b3c9a01',
+      backupDir: '/var/lib/rampart/backups/j',
+      files,
+      wasActive: false,
+      chainsBefore: true,
+      defaultIncomingBefore: 'allow',
+      allow: { from: '10.213.0.1', port: 2222 },
+      sshdPorts: [22, 2222],
+      session: { clientAddress: '10.213.0.1', clientPort: 40000, serverAddress: '10.213.0.9', serverPort: 2222 },
+      deadmanSeconds: 120,
+      needsRoot: true,
+    };
+    const out = exportAnsible([basePlan([{ ...base(), fixId: 'ufw-enable', checkId: 'NET-FIREWALL-INACTIVE', resource: 'firewall', risk: 'high', targets: [], container: fw }])]);
+    expect(out.skipped).toEqual([]);
+    const [play] = ansibleLoad(out.playbook) as Play[];
+    const asserts = play!.tasks.filter((t) => t['ansible.builtin.assert']).map((t) => (t['ansible.builtin.assert'] as { that: string[] }).that);
+    expect(asserts).toHaveLength(3);
+    expect(asserts[2]).toEqual(['rampart_path_2.rc == 0', "(rampart_path_2.stdout.split() | first) == '10.213.0.1'", "(rampart_path_2.stdout.split() | last) == '2222'"]);
+    const env = play!.tasks.find((t) => (t['ansible.builtin.command'] as { argv?: unknown[] } | undefined)?.argv?.[0] === 'printenv')!;
+    expect(env).toMatchObject({ become: false, check_mode: false });
+    const block = play!.tasks.find((t) => t.block)!;
+    const argv = block.block!.filter((t) => t['ansible.builtin.command']).map((t) => (t['ansible.builtin.command'] as { argv: Array<string | { $unsafe: string }> }).argv.map((a) => (typeof a === 'string' ? a : a.$unsafe)).join(' '));
+    expect(argv).toEqual(['ufw allow proto tcp from 10.213.0.1 to any port 2222 comment rampart: admin SSH path (job 2f1c1d0e)', 'ufw default deny incoming', 'ufw --force enable']);
+    const rescue = block.rescue!.map((t) => t.name && (t.name as { $unsafe: string }).$unsafe);
+    expect(rescue).toEqual([
+      expect.stringContaining('put /etc/ufw/ufw.conf back'),
+      expect.stringContaining('put /etc/ufw/user.rules back'),
+      expect.stringContaining('ufw disable (it was off)'),
+      expect.stringContaining('ufw.conf back byte for byte after ufw disable'),
+      expect.stringContaining('failed, put back'),
+    ]);
+    expect(play!.tasks.slice(-2).map((t) => t['ansible.builtin.meta'] ?? Object.keys(t).find((k) => k.startsWith('ansible.builtin.')))).toEqual(['reset_connection', 'ansible.builtin.wait_for_connection']);
+    expect(play!.handlers).toBeUndefined();
+  });
+
+  it('sudoers: skipped with its reason (the plan holds no text of the line)', () => {
+    const out = exportAnsible([basePlan([{ ...base(), fixId: 'sudoers-require-password', checkId: 'ACC-SUDO-NOPASSWD-ALL', targets: [], container: { kind: 'sudoers' } as unknown as PlannedFix['container'] }])]);
+    expect(out.exported).toEqual([]);
+    expect(out.skipped[0]!.reason).toMatch(/^the sudoers fix is not exported: the plan keeps no text of the sudoers line/);
+  });
+});
+
 describe('lineEditsOf / pyRegexEscape', () => {
   it('turns replacements and insertions into line edits; refuses deletions and a last line without newline', () => {
     expect(lineEditsOf(unifiedDiff('A 1\nB 2\n', 'A 1\nB 3\n', 'f'))).toEqual([{ kind: 'replace', anchor: 'B 2', line: 'B 3' }]);
     expect(lineEditsOf(unifiedDiff('# c\nA 1\n', '# c\nN 1\nA 1\n', 'f'))).toEqual([{ kind: 'insert-before', anchor: 'A 1', line: 'N 1' }]);
     expect(lineEditsOf(unifiedDiff('A 1\n', 'A 1\nN 1\n', 'f'))).toEqual([{ kind: 'insert-after', anchor: 'A 1', line: 'N 1' }]);
     expect(() => lineEditsOf(unifiedDiff('A 1\nB 2\n', 'A 1\n', 'f'))).toThrow(/removes lines/);
+    expect(lineEditsOf(unifiedDiff('A 1\nB 2\n', 'A 1\nB 3\nC 4\n', 'f'))).toEqual([
+      { kind: 'replace', anchor: 'B 2', line: 'B 3' },
+      { kind: 'insert-after', anchor: 'B 3', line: 'C 4' },
+    ]);
     expect(() => lineEditsOf(unifiedDiff('A 1', 'B 1', 'f'))).toThrow(/without a newline/);
   });
 

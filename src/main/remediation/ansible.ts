@@ -19,8 +19,10 @@
 // uids, sha256 hex, container ids, checked below) appear inside Jinja expressions (`that:`).
 import { createHash } from 'node:crypto';
 import { reloadCommand, setSshdOptions, type SshdSettingPlan } from './accessFixes';
+import { REMOVE_UFW_CHAINS, ufwAllowArgv, type FirewallPlan } from './firewallFixes';
+import { PERIODIC_SETTINGS, setAptPeriodic, type UpdatesPlan } from './updatesFixes';
 import { COMMENT_KEY, emitYaml, unsafe, type YMap, type YNode } from './ansibleYaml';
-import type { FileState, Plan, PlanHost, PlannedFix, PlannedTarget, RestartPlan } from './types';
+import type { FileState, Plan, PlanHost, PlannedFile, PlannedFix, PlannedTarget, RestartPlan } from './types';
 
 /** Why a fix was not written into the playbook. */
 export class NotExportable extends Error {
@@ -73,8 +75,10 @@ export interface AnsibleExportOptions {
 interface FixTasks {
   prechecks: YMap[];
   changes: YMap[];
-  /** The sshd reload handler (and the new-connection proof after it) is needed. */
+  /** The sshd reload handler is needed. */
   reloadSshd?: { pidFile: string };
+  /** A new SSH connection must log in after the changes (lockout-risky kinds). */
+  proveAccess?: boolean;
 }
 
 interface Ctx {
@@ -225,9 +229,15 @@ export function lineEditsOf(diff: string): LineEdit[] {
       while (k < body.length && body[k]!.kind === '-') removed.push(body[k++]!.text);
       while (k < body.length && body[k]!.kind === '+') added.push(body[k++]!.text);
       if (k < body.length && body[k]!.kind === '-') throw new NotExportable('the edit interleaves removed and added lines');
-      if (removed.length && removed.length !== added.length) throw new NotExportable('the edit removes lines, which Rampart does not export');
+      if (removed.length > added.length) throw new NotExportable('the edit removes lines, which Rampart does not export');
       if (removed.length) {
+        // Replacements, then any further added lines after the last replaced one.
         removed.forEach((old, n) => edits.push({ kind: 'replace', anchor: old, line: added[n]! }));
+        let anchor = added[removed.length - 1]!;
+        for (const line of added.slice(removed.length)) {
+          edits.push({ kind: 'insert-after', anchor, line });
+          anchor = line;
+        }
         continue;
       }
       // Insertions: before the line that follows them in the new text, else after the one before.
@@ -247,7 +257,7 @@ export function lineEditsOf(diff: string): LineEdit[] {
   return edits;
 }
 
-function lineinfileTask(path: string, e: LineEdit, validate: string, title: string, reg: string): YMap {
+function lineinfileTask(path: string, e: LineEdit, validate: string, title: string, notify: string | null): YMap {
   const common = { path: unsafe(path), line: unsafe(e.line), firstmatch: true, validate: unsafe(validate) };
   const args: YMap =
     e.kind === 'replace'
@@ -260,65 +270,108 @@ function lineinfileTask(path: string, e: LineEdit, validate: string, title: stri
   return {
     name: unsafe(`${title}: ${e.kind === 'replace' ? `${JSON.stringify(e.anchor)} -> ${JSON.stringify(e.line)}` : `add ${JSON.stringify(e.line)}`} in ${path}`),
     'ansible.builtin.lineinfile': args,
-    register: reg,
-    notify: 'rampart reload sshd',
+    ...(notify ? { notify } : {}),
   };
 }
 
-const exportSshd: KindExporter = (fix, ctx) => {
-  const a = fix.container as SshdSettingPlan;
-  const f = a.file;
-  if (!HEX64.test(f.post.sha256)) throw new NotExportable('the plan holds no sha256 of the edited sshd config');
-  const prechecks = precheck(f.path, f.pre, ctx, fix.title);
-  const validate = `${SSHD} -t -f %s`;
-  const n = ctx.fixIndex;
-  const backup = `${a.backupDir}/sshd-${n}.orig`;
-  const block: YMap[] = [];
-  const rescue: YMap[] = [];
-  if (f.pre.kind === 'present') {
-    block.push(
-      { name: unsafe(`${fix.title}: the job's root-only backup folder ${a.backupDir}`), 'ansible.builtin.file': { path: unsafe(a.backupDir), state: 'directory', mode: '0700', owner: '0', group: '0' } },
-      // --check creates no folder, so there is nothing to copy into: the backup runs for real only.
-      { name: unsafe(`${fix.title}: back up ${f.path} to ${backup}`), 'ansible.builtin.copy': { src: unsafe(f.path), dest: unsafe(backup), remote_src: true, mode: '0600', owner: '0', group: '0' }, when: 'not ansible_check_mode' },
-    );
-    const edits = lineEditsOf(a.diff);
-    for (const e of edits) block.push(lineinfileTask(f.path, e, validate, fix.title, `rampart_edit_${ctx.seq()}`));
-    rescue.push({
-      name: unsafe(`${fix.title}: put ${f.path} back from ${backup}`),
-      'ansible.builtin.copy': { src: unsafe(backup), dest: unsafe(f.path), remote_src: true, mode: octal(f.pre.mode), owner: String(f.pre.uid), group: String(f.pre.gid) },
+const sha256Of = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+/** Backup folder + copy of each present file into it (not under --check: it creates nothing). */
+function backupTasks(title: string, backupDir: string, files: ReadonlyArray<{ path: string; backup: string }>): YMap[] {
+  return [
+    { name: unsafe(`${title}: the job's root-only backup folder ${backupDir}`), 'ansible.builtin.file': { path: unsafe(backupDir), state: 'directory', mode: '0700', owner: '0', group: '0' } },
+    ...files.map((f) => ({
+      name: unsafe(`${title}: back up ${f.path} to ${f.backup}`),
+      'ansible.builtin.copy': { src: unsafe(f.path), dest: unsafe(f.backup), remote_src: true, mode: '0600', owner: '0', group: '0' },
       when: 'not ansible_check_mode',
-    });
+    })),
+  ];
+}
+
+/** Puts a file back as the plan saw it: from its backup, or removed when the fix created it. */
+function restoreTask(title: string, f: PlannedFile, backup: string): YMap {
+  if (f.pre.kind === 'absent') return { name: unsafe(`${title}: remove ${f.path} again (the fix created it)`), 'ansible.builtin.file': { path: unsafe(f.path), state: 'absent' }, when: 'not ansible_check_mode' };
+  if (f.pre.kind !== 'present') throw new NotExportable(`${JSON.stringify(f.path)} is ${describe(f.pre)}`);
+  return {
+    name: unsafe(`${title}: put ${f.path} back from ${backup}`),
+    'ansible.builtin.copy': { src: unsafe(backup), dest: unsafe(f.path), remote_src: true, mode: octal(f.pre.mode), owner: String(f.pre.uid), group: String(f.pre.gid) },
+    when: 'not ansible_check_mode',
+  };
+}
+
+interface FileEdit {
+  title: string;
+  file: PlannedFile;
+  /** The plan's unified diff of the file (for an edit of a file that exists). */
+  diff: string;
+  /** The whole new content, for a file the fix creates (checked against the planned sha256). */
+  created: () => string;
+  /** Ansible's `validate` command for the candidate (%s). */
+  validate: string;
+  /** A check of the whole configuration once the file is in place. */
+  checkArgv: YNode[];
+  checkName: string;
+  backup: string;
+  notify: string | null;
+  failMsg: string;
+}
+
+/**
+ * A validated edit of one file, as the guarded fixes make it: backup, lineinfile per changed line
+ * (or copy of a created file) validated before it replaces the file, the planned sha256 checked,
+ * the whole configuration checked; any failure puts the file back (rescue) and fails the host.
+ */
+function fileEditBlock(e: FileEdit): { block: YMap[]; rescue: YMap[] } {
+  const f = e.file;
+  if (!HEX64.test(f.post.sha256)) throw new NotExportable(`the plan holds no sha256 of ${JSON.stringify(f.path)} after the edit`);
+  const block: YMap[] = [];
+  if (f.pre.kind === 'present') {
+    block.push(...backupTasks(e.title, e.backup.replace(/\/[^/]*$/, ''), [{ path: f.path, backup: e.backup }]));
+    for (const edit of lineEditsOf(e.diff)) block.push(lineinfileTask(f.path, edit, e.validate, e.title, e.notify));
   } else if (f.pre.kind === 'absent') {
-    // A new drop-in: its whole content is known (Rampart's header and the settings).
-    const content = setSshdOptions('', a.settings, true);
-    if (createHash('sha256').update(content).digest('hex') !== f.post.sha256) throw new NotExportable(`the drop-in ${JSON.stringify(f.path)} would not be what Rampart planned`);
+    const content = e.created();
+    if (sha256Of(content) !== f.post.sha256) throw new NotExportable(`the new file ${JSON.stringify(f.path)} would not be what Rampart planned`);
     block.push({
-      name: unsafe(`${fix.title}: write the drop-in ${f.path}`),
-      'ansible.builtin.copy': { dest: unsafe(f.path), content: unsafe(content), mode: octal(f.post.mode), owner: String(f.post.uid), group: String(f.post.gid), validate: unsafe(validate) },
-      notify: 'rampart reload sshd',
+      name: unsafe(`${e.title}: create ${f.path}`),
+      'ansible.builtin.copy': { dest: unsafe(f.path), content: unsafe(content), mode: octal(f.post.mode), owner: String(f.post.uid), group: String(f.post.gid), validate: unsafe(e.validate) },
+      ...(e.notify ? { notify: e.notify } : {}),
     });
-    rescue.push({ name: unsafe(`${fix.title}: remove the drop-in ${f.path} again`), 'ansible.builtin.file': { path: unsafe(f.path), state: 'absent' }, when: 'not ansible_check_mode' });
   } else throw new NotExportable(`${JSON.stringify(f.path)} is ${describe(f.pre)}`);
-  const reg = `rampart_post_${ctx.seq()}`;
+  const reg = `rampart_post_${f.post.sha256.slice(0, 12)}`;
   block.push(
     {
-      name: unsafe(`${fix.title}: ${f.path} is exactly what Rampart planned (sha256 ${f.post.sha256})`),
+      name: unsafe(`${e.title}: ${f.path} is exactly what Rampart planned (sha256 ${f.post.sha256})`),
       'ansible.builtin.stat': { path: unsafe(f.path), follow: false, checksum_algorithm: 'sha256', get_mime: false, get_attributes: false },
       register: reg,
       when: 'not ansible_check_mode',
     },
     {
-      name: unsafe(`${fix.title}: refuse an edit that differs from the plan`),
+      name: unsafe(`${e.title}: refuse an edit that differs from the plan`),
       'ansible.builtin.assert': { that: [`${reg}.stat.checksum == '${f.post.sha256}'`], quiet: true, fail_msg: unsafe(`${f.path} is not what Rampart planned after the edit; it is put back`) },
       when: 'not ansible_check_mode',
     },
-    {
-      name: unsafe(`${fix.title}: sshd -t of the whole config (${a.mainConfig} and what it Includes)`),
-      'ansible.builtin.command': { argv: [SSHD, '-t', '-f', unsafe(a.mainConfig)] },
-      changed_when: false,
-    },
+    { name: unsafe(`${e.title}: ${e.checkName}`), 'ansible.builtin.command': { argv: e.checkArgv }, changed_when: false },
   );
-  rescue.push({ name: unsafe(`${fix.title}: failed, ${f.path} is as before and sshd was not reloaded`), 'ansible.builtin.fail': { msg: unsafe(`${fix.checkId}: the edit of ${f.path} failed its checks and was undone; sshd was not reloaded`) } });
+  return { block, rescue: [restoreTask(e.title, f, e.backup), { name: unsafe(`${e.title}: failed, put back`), 'ansible.builtin.fail': { msg: unsafe(e.failMsg) } }] };
+}
+
+const exportSshd: KindExporter = (fix, ctx) => {
+  const a = fix.container as SshdSettingPlan;
+  const f = a.file;
+  const prechecks = precheck(f.path, f.pre, ctx, fix.title);
+  const { block, rescue } = fileEditBlock({
+    title: fix.title,
+    file: f,
+    diff: a.diff,
+    // A new drop-in: Rampart's header and the settings.
+    created: () => setSshdOptions('', a.settings, true),
+    validate: `${SSHD} -t -f %s`,
+    checkArgv: [SSHD, '-t', '-f', unsafe(a.mainConfig)],
+    checkName: `sshd -t of the whole config (${a.mainConfig} and what it Includes)`,
+    backup: `${a.backupDir}/sshd-${ctx.fixIndex}.orig`,
+    notify: 'rampart reload sshd',
+    failMsg: `${fix.checkId}: the edit of ${f.path} failed its checks and was undone; sshd was not reloaded`,
+  });
   const [k, v] = a.settings[0]!;
   return {
     prechecks,
@@ -331,6 +384,99 @@ const exportSshd: KindExporter = (fix, ctx) => {
       },
     ],
     reloadSshd: { pidFile: a.pidFile },
+    proveAccess: true,
+  };
+};
+
+// ---------------------------------------------------------------------------------------------
+// apt-periodic (updatesFixes.ts): 20auto-upgrades
+
+const exportUpdates: KindExporter = (fix, ctx) => {
+  const u = fix.container as UpdatesPlan;
+  const { block, rescue } = fileEditBlock({
+    title: fix.title,
+    file: u.file,
+    diff: u.diff,
+    created: () => setAptPeriodic('', PERIODIC_SETTINGS),
+    validate: '/usr/bin/apt-config -c %s dump',
+    checkArgv: ['/usr/bin/apt-config', 'dump'],
+    checkName: 'apt-config dump reads the whole apt configuration',
+    backup: `${u.backupDir}/apt-${ctx.fixIndex}.orig`,
+    notify: null,
+    failMsg: `${fix.checkId}: the edit of ${u.file.path} failed its checks and was undone`,
+  });
+  return { prechecks: precheck(u.file.path, u.file.pre, ctx, fix.title), changes: [{ name: unsafe(fix.title), block, rescue }] };
+};
+
+// ---------------------------------------------------------------------------------------------
+// ufw (firewallFixes.ts): allow the admin's SSH path, default deny incoming, enable
+
+const exportFirewall: KindExporter = (fix, ctx) => {
+  const p = fix.container as FirewallPlan;
+  let allow: string[];
+  try {
+    allow = ufwAllowArgv(p.allow.from, p.allow.port, p.jobId);
+  } catch (e) {
+    throw new NotExportable(`the plan's SSH rule is not usable: ${(e as Error).message}`);
+  }
+  const prechecks: YMap[] = [];
+  for (const f of p.files) prechecks.push(...precheck(f.path, f.pre, ctx, fix.title));
+  // The rule allows the path Rampart's session came in on; Ansible must come in the same way, or
+  // enabling the firewall could shut this very run out.
+  const reg = `rampart_path_${ctx.seq()}`;
+  prechecks.push(
+    {
+      name: unsafe(`Pre-check: this Ansible connection comes from ${p.allow.from} to port ${p.allow.port}, the SSH path the firewall rule keeps open`),
+      'ansible.builtin.command': { argv: ['printenv', 'SSH_CONNECTION'] },
+      become: false,
+      register: reg,
+      changed_when: false,
+      failed_when: false,
+      check_mode: false,
+    },
+    {
+      name: unsafe(`Pre-check: refuse to enable the firewall for a connection it would not allow`),
+      'ansible.builtin.assert': {
+        that: [`${reg}.rc == 0`, `(${reg}.stdout.split() | first) == '${p.allow.from}'`, `(${reg}.stdout.split() | last) == '${p.allow.port}'`],
+        quiet: true,
+        fail_msg: unsafe(`Rampart planned to allow SSH only from ${p.allow.from} to port ${p.allow.port} (the path its own session used); this Ansible run arrives differently, so enabling ufw could lock it out. Nothing was changed; run from that path, or plan again from where Ansible runs.`),
+      },
+    },
+  );
+  const backups = p.files.filter((f) => f.pre.kind === 'present').map((f, i) => ({ path: f.path, backup: f.backup ?? `${p.backupDir}/ufw-${ctx.fixIndex}-${i}.orig` }));
+  const block: YMap[] = [
+    ...backupTasks(fix.title, p.backupDir, backups),
+    { name: unsafe(`${fix.title}: ${allow.join(' ')}`), 'ansible.builtin.command': { argv: allow.map((a) => unsafe(a)) }, register: `${reg}_allow`, changed_when: `'Skipping' not in ${reg}_allow.stdout` },
+    { name: unsafe(`${fix.title}: ufw default deny incoming`), 'ansible.builtin.command': { argv: ['ufw', 'default', 'deny', 'incoming'] }, changed_when: p.defaultIncomingBefore !== 'deny' },
+    { name: unsafe(`${fix.title}: ufw --force enable`), 'ansible.builtin.command': { argv: ['ufw', '--force', 'enable'] }, changed_when: !p.wasActive },
+  ];
+  const rescue: YMap[] = [
+    ...p.files.map((f) => restoreTask(fix.title, f, backups.find((b) => b.path === f.path)?.backup ?? '')),
+    {
+      name: unsafe(p.wasActive ? `${fix.title}: ufw reload (it was active)` : `${fix.title}: ufw disable (it was off)`),
+      'ansible.builtin.command': { argv: p.wasActive ? ['ufw', 'reload'] : ['ufw', 'disable'] },
+      when: 'not ansible_check_mode',
+    },
+    ...(p.wasActive
+      ? []
+      : p.files
+          .filter((f) => f.path === '/etc/ufw/ufw.conf')
+          .map((f) => ({ ...restoreTask(fix.title, f, backups.find((b) => b.path === f.path)?.backup ?? ''), name: unsafe(`${fix.title}: ufw.conf back byte for byte after ufw disable`) }))),
+    // ufw disable leaves its chains behind when ufw never ran before: removed, as Rampart does.
+    ...(p.wasActive || p.chainsBefore ? [] : [{ name: unsafe(`${fix.title}: remove the ufw chains ufw disable leaves`), 'ansible.builtin.shell': unsafe(REMOVE_UFW_CHAINS), when: 'not ansible_check_mode' }]),
+    { name: unsafe(`${fix.title}: failed, put back`), 'ansible.builtin.fail': { msg: unsafe(`${fix.checkId}: the firewall change failed and was undone (files back, ufw ${p.wasActive ? 'reloaded' : 'disabled'})`) } },
+  ];
+  return {
+    prechecks,
+    changes: [
+      {
+        [COMMENT_KEY]: `${fix.checkId}: ufw on with default deny incoming; SSH allowed on tcp port ${p.allow.port} from ${p.allow.from} only (existing rules kept).`,
+        name: unsafe(`${fix.title} (allow tcp ${p.allow.port} from ${p.allow.from})`),
+        block,
+        rescue,
+      },
+    ],
+    proveAccess: true,
   };
 };
 
@@ -390,6 +536,11 @@ export const EXPORTERS: Readonly<Record<string, KindExporter>> = {
   file: exportFile,
   'sshd-setting': exportSshd,
   restart: exportRestart,
+  'apt-periodic': exportUpdates,
+  ufw: exportFirewall,
+  sudoers: notExportable(
+    'the sudoers fix is not exported: the plan keeps no text of the sudoers line (its other commands may carry secrets), and narrowing it (NOPASSWD: ALL -> PASSWD: ALL, the other commands keeping their tags) needs that text. Apply it with Rampart (visudo -cf, lockout guard)',
+  ),
   'compose-edit':
     notExportable(
       'a compose edit is not exported: the plan keeps only hashes and a redacted diff of the compose file (an edit may move a secret value into .env), so a playbook would have to carry the file or the secret. Apply it with Rampart',
@@ -408,10 +559,10 @@ export function hostAlias(h: PlanHost): string {
 }
 
 const DEAD_MAN_NOTE = [
-  'sshd changes: Ansible has NO dead-man switch. Rampart arms a timer on the host that puts the old',
-  "config back unless a new SSH connection proves access; that guard does not carry over to this",
-  'playbook. Here each edit is validated (sshd -t) before it replaces the file and restored from the',
-  "job's backup when a check fails, sshd is reloaded (never restarted), and a NEW connection",
+  'sshd/firewall changes: Ansible has NO dead-man switch. Rampart arms a timer on the host that puts',
+  "the old config back unless a new SSH connection proves access; that guard does not carry over to",
+  'this playbook. Here each edit is validated (sshd -t) before it replaces the file and restored from',
+  "the job's backup when a check fails, sshd is reloaded (never restarted), and a NEW connection",
   '(meta: reset_connection, then wait_for_connection) must log in afterwards, but nothing reverts',
   "by itself if it cannot: keep a console at hand. For a fleet, run with --forks 1 or add `serial: 1`",
   'to each play so one host is proven before the next; a poor-man\'s guard is a task with',
@@ -426,6 +577,7 @@ function playFor(plan: Plan, exported: ExportedFix[], skipped: SkippedFix[]): YM
   const prechecks: YMap[] = [];
   const changes: YMap[] = [];
   let reload: { pidFile: string } | null = null;
+  let prove = false;
   plan.fixes.forEach((fix, fixIndex) => {
     const ref = { host: alias, findingId: fix.findingId, checkId: fix.checkId, fixId: fix.fixId, resource: fix.resource };
     const kind = fixKindOf(fix);
@@ -439,6 +591,7 @@ function playFor(plan: Plan, exported: ExportedFix[], skipped: SkippedFix[]): YM
       prechecks.push(...t.prechecks);
       changes.push(...t.changes.map((c, i) => (i === 0 && !c[COMMENT_KEY] ? { [COMMENT_KEY]: `Fix ${fixIndex + 1}: ${fix.checkId} ${fix.resource} [${fix.fixId}] risk ${fix.risk}`, ...c } : c)));
       if (t.reloadSshd) reload ??= t.reloadSshd;
+      if (t.proveAccess) prove = true;
       exported.push(ref);
     } catch (e) {
       if (!(e instanceof NotExportable)) throw e;
@@ -452,13 +605,17 @@ function playFor(plan: Plan, exported: ExportedFix[], skipped: SkippedFix[]): YM
   });
   const tasks: YNode[] = [...prechecks, ...changes];
   const handlers: YMap[] = [];
+  if (reload || prove) {
+    tasks.push(
+      reload
+        ? { [COMMENT_KEY]: DEAD_MAN_NOTE, name: 'Reload sshd now (the handler), before proving access', 'ansible.builtin.meta': 'flush_handlers' }
+        : { [COMMENT_KEY]: DEAD_MAN_NOTE, name: 'Run any notified handlers before proving access', 'ansible.builtin.meta': 'flush_handlers' },
+      { name: 'Close the SSH connection, so the next task must log in anew', 'ansible.builtin.meta': 'reset_connection' },
+      { name: 'Prove access: a NEW SSH connection logs in after the change', 'ansible.builtin.wait_for_connection': { timeout: 30, sleep: 1 } },
+    );
+  }
   if (reload) {
     const pidFile = (reload as { pidFile: string }).pidFile;
-    tasks.push(
-      { [COMMENT_KEY]: DEAD_MAN_NOTE, name: 'Reload sshd now (the handler), before proving access', 'ansible.builtin.meta': 'flush_handlers' },
-      { name: 'Close the SSH connection, so the next task must log in anew', 'ansible.builtin.meta': 'reset_connection' },
-      { name: 'Prove access: a NEW SSH connection logs in after the reload', 'ansible.builtin.wait_for_connection': { timeout: 30, sleep: 1 } },
-    );
     handlers.push(
       { name: 'rampart reload sshd (systemd)', listen: 'rampart reload sshd', 'ansible.builtin.systemd': { name: 'ssh', state: 'reloaded' }, when: "ansible_facts.service_mgr == 'systemd'" },
       {
