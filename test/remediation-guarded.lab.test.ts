@@ -28,6 +28,7 @@ import { addUsers, lockedShadowFor, plantFile } from '../lab/plant';
 import { ownServiceEtc } from '../lab/services';
 import { createJumpChain, type JumpChain } from '../lab/topology';
 import { proveAccess } from '../src/main/remediation/accessProof';
+import { REMOVE_UFW_CHAINS } from '../src/main/remediation/firewallFixes';
 import { FixEngine, type EngineOptions, type JobReport } from '../src/main/remediation/engine';
 import { lockoutGuardOf, type LockoutGuard } from '../src/main/remediation/guard';
 import { connect, type SshConnection } from '../src/main/ssh/connection';
@@ -41,7 +42,7 @@ const labAvailable = pre.ok || process.env.RAMPART_LAB_REQUIRED === '1';
 const FIXER = 'fixer';
 const SSH_PORT = 2222;
 const AUTO = '/etc/apt/apt.conf.d/20auto-upgrades';
-const UFW_FILES = ['ufw/ufw.conf', 'ufw/user.rules', 'ufw/user6.rules', 'ufw/before.rules', 'ufw/after.rules', 'default/ufw'];
+const UFW_FILES = ['ufw/ufw.conf', 'ufw/user.rules', 'ufw/user6.rules', 'ufw/before.rules', 'ufw/before6.rules', 'ufw/after.rules', 'ufw/after6.rules', 'default/ufw'];
 
 interface JsonReport {
   jobId: string | null;
@@ -91,8 +92,9 @@ describe.skipIf(!labAvailable)(`firewall, sudoers and automatic-updates fixes on
     });
   }
 
+  // A dropped SYN hangs until the ready timeout: 3 s keeps a blocked proof short.
   const openAs = (user: string, port = SSH_PORT) => (): Promise<SshConnection> =>
-    connect({ address: h.address, port, username: user, identityFile: h.identityFile }, { kind: 'accept-new', onAccept: () => undefined });
+    connect({ address: h.address, port, username: user, identityFile: h.identityFile }, { kind: 'accept-new', onAccept: () => undefined }, { readyTimeoutMs: 3_000 });
 
   async function canLogIn(port = SSH_PORT): Promise<boolean> {
     try {
@@ -217,6 +219,34 @@ describe.skipIf(!labAvailable)(`firewall, sudoers and automatic-updates fixes on
     // ufw had never run here: the chains `ufw disable` leaves are gone too (netfilter as before).
     expect((await labExec(h, ['iptables', '-S'])).stdout).not.toMatch(/ufw/);
     expect(await tcpOpens(h.address, h.port)).toBe(true);
+  });
+
+  it('(a2) ufw already on with default allow incoming, fixed through sudo -n as a non-root login (the session\'s path read through sudo): default deny, verified; --rollback reloads the old rules', async () => {
+    const saved = UFW_FILES.map((f) => [path.join(h.etcDir, f), readFileSync(path.join(h.etcDir, f))] as const);
+    await labExec(h, ['ufw', 'default', 'allow', 'incoming']);
+    await labExec(h, ['ufw', '--force', 'enable']);
+    try {
+      const before = ufwState(h);
+      const db = path.join(dir, 'a2.db');
+      const r = await cli(['fix', ...at2222(db, FIXER), '--sudo', '--check', 'NET-FIREWALL-DEFAULT-INCOMING', '--yes', '--format', 'json', '--confirm-window', '60']);
+      expect(r.code, `${r.stderr}\n${r.stdout}`).toBe(0);
+      expect(r.report!.lockoutGuard).toEqual({ armed: true, newSessionOk: true, restoredBy: 'none' });
+      expect(step(r.report!.fixes[0]!, 'prove access').detail).toMatch(/id -u 0 through sudo-n/);
+      expect((await labExec(h, ['ufw', 'status', 'verbose'])).stdout).toMatch(/Default: deny \(incoming\)/);
+      expect(await tcpOpens(h.address, h.port)).toBe(false);
+      const back = await cli(['fix', ...at2222(db, FIXER), '--sudo', '--rollback', r.report!.jobId!, '--format', 'json']);
+      expect(back.code, back.stderr).toBe(0);
+      expect(ufwState(h)).toEqual(before);
+      const status = (await labExec(h, ['ufw', 'status', 'verbose'])).stdout;
+      expect(status).toMatch(/Status: active/);
+      expect(status).toMatch(/Default: allow \(incoming\)/);
+      expect(await tcpOpens(h.address, h.port)).toBe(true);
+    } finally {
+      // Back to a host where ufw never ran: off, its files as they were, no ufw chains.
+      await labExec(h, ['ufw', 'disable']);
+      for (const [p, bytes] of saved) writeFileSync(p, bytes);
+      await labExec(h, ['sh', '-c', REMOVE_UFW_CHAINS]);
+    }
   });
 
   it('(b) a firewall change that would drop the admin\'s port: the new connection cannot get in, rolled back through the current session within the window; the host as before', async () => {
