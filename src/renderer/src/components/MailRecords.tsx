@@ -59,7 +59,8 @@ export function MailRecords({ details, expectedMx }: { details: Obj | undefined;
       </div>
     );
   }
-  const keys = Object.keys(details).filter((k) => !HEADER_KEYS.has(k));
+  // A null section is one that did not apply to this run (no linked host, no probe): left out.
+  const keys = Object.keys(details).filter((k) => !HEADER_KEYS.has(k) && details[k] !== null && details[k] !== undefined);
   const ordered = [...ORDER.filter((k) => keys.includes(k)), ...keys.filter((k) => !ORDER.includes(k))];
   return (
     <div className="mail-records" data-testid="mail-records">

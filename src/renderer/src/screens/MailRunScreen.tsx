@@ -58,7 +58,7 @@ export function MailRunScreen({ runId }: { runId: string }): React.JSX.Element {
           <dt>Duration</dt>
           <dd>{formatDuration(run.durationMs)}</dd>
           <dt>Resolver</dt>
-          <dd className="mono" data-testid="mail-run-resolver">
+          <dd className="mono nowrap" data-testid="mail-run-resolver">
             {typeof details?.resolver === 'string' ? details.resolver : '—'}
           </dd>
           <dt>DNS questions</dt>
