@@ -68,7 +68,7 @@ export interface FixCommand extends Omit<AuditSettings, 'format' | 'failOn'> {
   host: HostSpec;
   jump: HostSpec[];
   format: 'json' | 'table';
-  /** --confirm-window: the lockout guard's dead-man window in seconds (sshd fixes); absent: 120. */
+  /** --confirm-window: the lockout guard's dead-man window in seconds (sshd, firewall, sudoers fixes); absent: 120. */
   confirmWindowS?: number;
   /** What to do: fix the selected findings, or resume / roll back a job of the journal. */
   action:
@@ -425,9 +425,10 @@ Options:
                               or continue a job with fixes applied and others not is "partial".
                               --resume goes on under the job's own policy; --rollback undoes
                               everything the job applied, whatever its policy
-  --confirm-window SECONDS    The lockout guard of the sshd fixes (default 120): a dead-man switch
-                              on the host puts the old config back and reloads sshd after this
-                              long unless a NEW SSH connection proved that logging in still works
+  --confirm-window SECONDS    The lockout guard of the sshd, firewall and sudoers fixes (default
+                              120): a dead-man switch on the host puts the old config back (and
+                              reloads sshd / disables or reloads ufw) after this long unless a NEW
+                              SSH connection proved that logging in (and root) still works
   --yes                       Apply without asking (otherwise: a "y" on a terminal; without a
                               terminal the fix is refused)
   --db FILE                   SQLite database: the journal of fix jobs, the audit runs whose
