@@ -661,7 +661,7 @@ export function exportAnsible(plans: readonly Plan[], opts: AnsibleExportOptions
     'changed since fails there and nothing is changed on it. Re-audit with Rampart afterwards: the',
     "playbook checks its own edits, not the audit's findings.",
     'A failing task stops its host: the fixes before it stay applied (as rampart fix --on-failure stop),',
-    'a failed sshd edit is put back from its backup, and sshd is reloaded only when every task passed.',
+    'the failing file edit or firewall change is put back from its backup, and sshd is reloaded only when every task passed.',
     ...(skipped.length ? ['', `NOT EXPORTED (${skipped.length}): these fixes are not in the playbook; apply them with Rampart:`, ...skipped.map((s) => `- ${s.host} ${s.checkId} ${s.resource}: ${s.reason}`)] : []),
   ].join('\n');
   const hosts: YMap = {};
