@@ -146,6 +146,7 @@ describe.skipIf(!labAvailable)('Mail screen in a browser: domains → audit thro
     expect(await progress.getAttribute('data-phase')).toBe('querying');
     expect(await text(p.getByTestId('mail-progress-message'))).toContain(dns!.resolverSpec);
     expect(await p.getByTestId('run-mail-audit').isDisabled()).toBe(true);
+    expect(await text(p.getByTestId('mail-job-indicator'))).toMatch(new RegExp(`^Auditing ${L.good.replace('.', '\\.')} · \\d+ DNS answers$`));
     await shot(p, 'good-audit-in-progress');
     app!.events.resume();
 
@@ -342,6 +343,7 @@ describe.skipIf(!labAvailable)('Mail screen in a browser: domains → audit thro
     await shot(p, 'bad-history');
 
     await p.getByTestId('nav-runs').click();
+    expect(await text(p.locator(`[data-testid="run-row"][data-run-id="${good.id}"]`))).toContain(`${L.good} mail domain`);
     await p.locator(`[data-testid="run-row"][data-run-id="${good.id}"]`).click();
     await expect.poll(() => p.getByTestId('mail-run-view').getAttribute('data-run-id')).toBe(good.id);
     expect(await text(p.getByTestId('nav-mail'))).toBe('Mail');

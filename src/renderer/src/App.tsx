@@ -56,6 +56,8 @@ function TopBar(): React.JSX.Element {
   const job = useStore((s) => s.job);
   const jobHost = useStore((s) => (s.job ? s.hosts.find((h) => h.id === s.job?.hostId) : undefined));
   const version = useStore((s) => s.appInfo?.version);
+  const mailJob = useMail((s) => s.job);
+  const mailDomain = useMail((s) => (s.job ? s.domains.find((d) => d.id === s.job?.domainId) : undefined));
   const section = route.screen === 'runs' || route.screen === 'run' ? 'runs' : route.screen === 'mail' || route.screen === 'mail-run' ? 'mail' : 'hosts';
 
   return (
@@ -96,6 +98,12 @@ function TopBar(): React.JSX.Element {
         <button type="button" className="job-pill" data-testid="job-indicator" onClick={() => navigate({ screen: 'host', hostId: job.hostId })}>
           <span className="pulse" aria-hidden="true" />
           Auditing {jobHost?.name ?? 'host'} · {Math.round(job.progress * 100)}%
+        </button>
+      )}
+      {mailJob && (
+        <button type="button" className="job-pill" data-testid="mail-job-indicator" onClick={() => navigate({ screen: 'mail', domainId: mailJob.domainId })}>
+          <span className="pulse" aria-hidden="true" />
+          Auditing {mailDomain?.domain ?? 'mail domain'} · {mailJob.queries} DNS answers
         </button>
       )}
       {version && <span className="version">v{version}</span>}

@@ -120,7 +120,7 @@ export function RunTable({ runs, showHost, changes }: { runs: RunSummary[]; show
             <td className="nowrap">{formatDate(r.startedAt)}</td>
             {showHost && (
               <td>
-                <span className="strong">{r.hostName}</span> <span className="mono muted">{target(r)}</span>
+                <span className="strong">{r.hostName}</span> <span className="mono muted">{r.targetKind === 'domain' ? 'mail domain' : target(r)}</span>
               </td>
             )}
             <td>
