@@ -350,6 +350,28 @@ describe.skipIf(!labAvailable)('Mail screen in a browser: domains → audit thro
     expect(await p.getByTestId('nav-mail').getAttribute('aria-current')).toBe('page');
   });
 
+  step('a linked host: chosen in the form, shown in the list; a host that cannot be reached makes the run partial, not clean', async () => {
+    const p = page();
+    // Loopback port 1: nothing listens (the network rule: no other address is ever contacted).
+    const host = unwrap(await app!.call<{ id: number }>('hosts', 'add', { name: 'mail-1', address: '127.0.0.1', port: 1, username: 'root', identityFile: '/nonexistent/id_ed25519' }));
+    await p.getByTestId('nav-mail').click();
+    await p.getByTestId('add-mail-domain').click();
+    await fillForm(p, { domain: L.nullmx, resolver: dns!.resolverSpec });
+    await p.getByTestId('mail-host').selectOption(String(host.id));
+    await p.getByTestId('mail-save').click();
+    const row = p.locator(`[data-testid="mail-domain-row"][data-domain="${L.nullmx}"]`);
+    await visible(row);
+    expect(await text(row)).toContain('mail-1');
+    expect((await domains()).find((d) => d.domain === L.nullmx)).toMatchObject({ hostId: host.id, hostName: 'mail-1' });
+    const run = await audit(p, L.nullmx, null);
+    expect(run.status).toBe('partial');
+    const err = run.errors.find((e) => e.section === 'host-dkim');
+    expect(err?.message).toMatch(/host "mail-1": the DKIM keys could not be read/);
+    expect(await text(p.getByTestId('run-errors'))).toContain('the DKIM keys could not be read');
+    expect(await text(p.getByTestId('mx-kind'))).toMatch(/Null MX/);
+    await shot(p, 'linked-host-unreachable');
+  });
+
   step('cancel: a run held up by a DKIM question that is never answered stops, and stores no run', async () => {
     const p = page();
     // A loopback relay to the lab server that never answers this one name: the run waits on it.
@@ -400,7 +422,7 @@ describe.skipIf(!labAvailable)('Mail screen in a browser: domains → audit thro
     await app!.restart();
     const p = page();
     await p.getByTestId('nav-mail').click();
-    await expect.poll(() => p.getByTestId('mail-domain-row').count()).toBe(4);
+    await expect.poll(() => p.getByTestId('mail-domain-row').count()).toBe(5);
     const badRow = p.locator(`[data-testid="mail-domain-row"][data-domain="${L.bad}"]`);
     const stored = (await domains()).find((d) => d.domain === L.bad)!;
     expect(stored.lastRun?.id).toBe(bad3.id);
