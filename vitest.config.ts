@@ -10,6 +10,10 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.ts', 'lab/**/*.test.ts', 'test/**/*.test.ts'],
           environment: 'node',
+          // The CLI's default database is the desktop app's (src/main/store/location.ts). Tests
+          // must not read or fill the real one: each CLI test uses --db FILE, or keeps nothing.
+          // test/cli-default-db.lab.test.ts unsets this to test the default itself.
+          env: { RAMPART_DB: ':memory:' },
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

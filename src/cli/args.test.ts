@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AUDIT_HELP, MAIN_HELP, parseCommandLine, parseHostSpec, parseJumpChain, parseScanRoots, UsageError, wantsJson, type AuditCommand, type FleetCommand } from './args';
+import { AUDIT_HELP, databaseOption, MAIN_HELP, parseCommandLine, parseHostSpec, parseJumpChain, parseScanRoots, UsageError, wantsJson, type AuditCommand, type FleetCommand } from './args';
 
 const CWD = '/home/op/work';
 
@@ -283,5 +283,18 @@ describe('--inventory', () => {
     [['--inventory', 'i', '--known-hosts', 'kh', '--accept-new-host-key'], /cannot be combined/],
   ])('%j → usage error', (argv, re) => {
     expect(usage(['audit', ...argv])).toMatch(re);
+  });
+});
+
+describe('the database option (audit, fix, mail)', () => {
+  const env = { HOME: '/home/op', XDG_CONFIG_HOME: '/home/op/.cfg' };
+  it("defaults to the app's database; --db FILE wins; --no-db keeps nothing; not both", () => {
+    expect(databaseOption({}, '/w', 'audit', env)).toBe(process.platform === 'linux' ? '/home/op/.cfg/rampart/rampart.sqlite3' : expect.any(String));
+    expect(databaseOption({ db: 'x.db' }, '/w', 'audit', env)).toBe('/w/x.db');
+    expect(databaseOption({ 'no-db': true }, '/w', 'audit', env)).toBeNull();
+    expect(databaseOption({}, '/w', 'audit', { ...env, RAMPART_DB: ':memory:' })).toBeNull();
+    expect(databaseOption({}, '/w', 'audit', { ...env, RAMPART_DB: '/srv/r.sqlite3' })).toBe('/srv/r.sqlite3');
+    expect(() => databaseOption({ db: 'x.db', 'no-db': true }, '/w', 'fix', env)).toThrow('--db and --no-db cannot be combined');
+    expect(() => databaseOption({ db: ' ' }, '/w', 'mail', env)).toThrow('--db needs a file name');
   });
 });

@@ -1,5 +1,6 @@
 // Command-line parsing for `rampart`: pure functions (no I/O), so every rule is unit-tested.
 import path from 'node:path';
+import { defaultDbFile } from '../main/store/location';
 import { parseArgs } from 'node:util';
 import { HostAddress, Port, SEVERITIES, UserName, type Severity } from '../shared/domain';
 import { parseMail, type MailCommand } from './mailArgs';
@@ -151,13 +152,16 @@ Options:
                               repeatable; read and checked before connecting. Not with --inventory
   --sshd-config PATH          sshd_config path on the server (default ${DEFAULT_SSHD_CONFIG})
   --db FILE                   SQLite database: keeps the runs and the pinned host keys; a pinned key
-                              is reused and a changed key refused. Default: nothing is kept
+                              is reused and a changed key refused. Default: the desktop app's
+                              database (~/.config/rampart/rampart.sqlite3 on Linux; RAMPART_DB
+                              overrides it), so the app shows CLI runs and shares pinned keys
+  --no-db                     Keep nothing and read no pinned key
   --format json|table|markdown  Report format (default table)
   --fail-on SEVERITY          Exit 1 when a finding is at or above SEVERITY: critical, high,
                               medium, low, info, or none (default high)
   -h, --help                  Show this help
 
-Without --db, a new host needs --known-hosts or --accept-new-host-key.
+A host whose key is not pinned in the database needs --known-hosts or --accept-new-host-key.
 
 Exit status:
   0  audit complete, no finding at or above --fail-on
@@ -220,6 +224,7 @@ const AUDIT_OPTIONS = {
   'accept-new-host-key': { type: 'boolean' },
   'sshd-config': { type: 'string' },
   db: { type: 'string' },
+  'no-db': { type: 'boolean' },
   format: { type: 'string' },
   'fail-on': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -243,6 +248,23 @@ function parseOrUsage<T>(fn: () => T, topic: HelpTopic): T {
     }
     throw e;
   }
+}
+
+/**
+ * The database a command uses: --db FILE, or with --no-db none (in memory: nothing kept), or by
+ * default the desktop app's own (store/location.ts; RAMPART_DB overrides it), so CLI runs and
+ * pinned host keys are shared with the app. Null = in memory.
+ */
+export function databaseOption(values: { db?: string | undefined; 'no-db'?: boolean | undefined }, cwd: string, topic: HelpTopic, env: NodeJS.ProcessEnv = process.env): string | null {
+  if (values['no-db'] && values.db !== undefined) throw new UsageError('--db and --no-db cannot be combined', topic);
+  if (values['no-db']) return null;
+  if (values.db !== undefined) {
+    if (values.db.trim() === '') throw new UsageError('--db needs a file name', topic);
+    if (values.db.includes('\0')) throw new UsageError('--db: the path contains a NUL byte', topic);
+    return path.resolve(cwd, values.db);
+  }
+  const file = defaultDbFile({ env });
+  return file === ':memory:' ? null : file;
 }
 
 function localPath(cwd: string, p: string, option: string): string {
@@ -365,7 +387,7 @@ function parseAudit(argv: readonly string[], cwd: string): Command {
     sshdConfigPath,
     sudo: values.sudo === true,
     scanRoots: parseScanRoots(values['scan-root'] ?? []),
-    db: values.db !== undefined ? localPath(cwd, values.db, '--db') : null,
+    db: databaseOption(values, cwd, 'audit'),
     format: format as Format,
     failOn: failOn as FailOn,
   };
@@ -395,15 +417,16 @@ export function wantsJson(argv: readonly string[]): boolean {
 }
 
 export const FIX_HELP = `Usage: rampart fix --host USER@ADDRESS[:PORT] (--finding ID | --check CHECKID)... [options]
-       rampart fix --host USER@ADDRESS[:PORT] --resume JOB | --rollback JOB --db FILE [options]
+       rampart fix --host USER@ADDRESS[:PORT] --resume JOB | --rollback JOB [--db FILE] [options]
 
 Fixes findings on one host: reads the host's current state (read-only), plans small steps
 (backup, chmod/chown or an atomic compose file edit as a compare-and-swap, compose config -q,
 up -d SERVICE, wait for health, container restart, verify), shows them with the exact shell
 commands and the diff (secret values redacted), asks for confirmation, applies them, re-runs the
 checks involved, and undoes every step when anything fails (an edited file is restored
-byte-identical from its backup on the host and the service re-created). Every job is journaled before the host is changed: in --db, or else in
-$XDG_STATE_HOME/rampart/fix-journal.sqlite3 (default ~/.local/state/rampart/).
+byte-identical from its backup on the host and the service re-created). Every job is journaled before the host is changed: in the database
+(the app's, or --db), or with --no-db in $XDG_STATE_HOME/rampart/fix-journal.sqlite3 (default
+~/.local/state/rampart/).
 
 Selection:
   --finding ID                The id of a finding as \`rampart audit --format json\` prints it
@@ -432,8 +455,9 @@ Options:
   --yes                       Apply without asking (otherwise: a "y" on a terminal; without a
                               terminal the fix is refused)
   --db FILE                   SQLite database: the journal of fix jobs, the audit runs whose
-                              findings --finding names, pinned host keys. Without it host keys
-                              are not kept (as for audit) and jobs go to the default journal
+                              findings --finding names, pinned host keys (default: the desktop
+                              app's database, as for audit)
+  --no-db                     Keep no host key; jobs go to the fix journal named above
   --format json|table         Output format (default table)
   --jump, --identity, --known-hosts, --accept-new-host-key, --sudo, --scan-root DIR,
   --sshd-config PATH          As for rampart audit (--sudo: run the fix as root with sudo -n)
@@ -458,6 +482,7 @@ const FIX_OPTIONS = {
   'accept-new-host-key': { type: 'boolean' },
   'sshd-config': { type: 'string' },
   db: { type: 'string' },
+  'no-db': { type: 'boolean' },
   format: { type: 'string' },
   finding: { type: 'string', multiple: true },
   check: { type: 'string', multiple: true },
@@ -533,7 +558,7 @@ function parseFix(argv: readonly string[], cwd: string): Command {
       sshdConfigPath,
       sudo: values.sudo === true,
       scanRoots: parseScanRoots(values['scan-root'] ?? []),
-      db: values.db !== undefined ? localPath(cwd, values.db, '--db') : null,
+      db: databaseOption(values, cwd, 'fix'),
       format,
       action:
         values.resume !== undefined

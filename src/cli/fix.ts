@@ -7,6 +7,7 @@ import type { CommandRunner } from '../main/ssh/sudo';
 import { FixEngine, type FixReport, type JobReport, type Preview, type Skipped, type StepPhase } from '../main/remediation/engine';
 import type { FailurePolicy, FindingRef, StepDef } from '../main/remediation/types';
 import { Store } from '../main/store/store';
+import { openDatabase } from './db';
 import { RampartError } from '../shared/errors';
 import type { FixCommand } from './args';
 import { CliError, openChain, type TrustSettings } from './connect';
@@ -185,7 +186,7 @@ export async function fixCommand(cmd: FixCommand, io: FixIo, version: string): P
     knownHosts = { file: cmd.knownHosts, entries: parseKnownHosts(text).entries };
   }
   const trust: TrustSettings = { knownHosts, acceptNewHostKey: cmd.acceptNewHostKey, db: cmd.db };
-  const store = new Store(cmd.db ?? ':memory:');
+  const store = openDatabase(cmd.db);
   // Host keys and runs stay in memory without --db (as for audit); the journal never does.
   let journalStore: Store | null = null;
   const opened: Array<{ close(): void }> = [];

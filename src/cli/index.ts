@@ -13,7 +13,8 @@ import { ingestTrivyReport, TrivyReportError, type ImageScan } from '../main/aud
 import { importAnsibleInventory } from '../main/inventory/ansible';
 import { localUserName } from '../main/inventory/importHosts';
 import { APP_VERSION } from '../main/services';
-import { Store } from '../main/store/store';
+import type { Store } from '../main/store/store';
+import { openDatabase } from './db';
 import type { RunDetail } from '../shared/domain';
 import { RampartError } from '../shared/errors';
 import { AUDIT_HELP, FIX_HELP, MAIN_HELP, parseCommandLine, UsageError, wantsJson, type AuditCommand, type FleetCommand } from './args';
@@ -196,7 +197,7 @@ async function auditCommand(cmd: AuditCommand, io: CliIo): Promise<number> {
   };
   const trust: TrustSettings = { knownHosts: readKnownHosts(cmd.knownHosts), acceptNewHostKey: cmd.acceptNewHostKey, db: cmd.db };
   const trivy = loadTrivyReports(cmd.trivyReports);
-  const store = new Store(cmd.db ?? ':memory:');
+  const store = openDatabase(cmd.db);
   const sessions = new CliSessions(1);
   try {
     const { run: stored, meta, warnings } = await auditHost(planFromCommand(cmd), {
@@ -254,7 +255,7 @@ async function fleetCommand(cmd: FleetCommand, io: CliIo): Promise<number> {
     localUser: localUserName(),
   });
 
-  const store = new Store(cmd.db ?? ':memory:');
+  const store = openDatabase(cmd.db);
   const sessions = new CliSessions(cmd.concurrency);
   try {
     const locks = new EndpointLocks();

@@ -5,7 +5,7 @@ import { normaliseDomain, ResolverUnreachableError, runMailAudit } from '../main
 import type { MailRecords, SpfTreeNode } from '../main/mail/records';
 import { smtpRecordLines } from '../main/mail/smtpRecords';
 import { MailResolver } from '../main/mail/resolver';
-import { Store } from '../main/store/store';
+import { openDatabase } from './db';
 import type { RunDetail, Severity } from '../shared/domain';
 import { SEVERITIES } from '../shared/domain';
 import { CliError } from './connect';
@@ -139,7 +139,7 @@ export async function mailCommand(cmd: MailCommand, io: MailIo, version: string)
   } catch (e) {
     throw new CliError('USAGE', (e as Error).message);
   }
-  const store = new Store(cmd.db ?? ':memory:');
+  const store = openDatabase(cmd.db);
   try {
     if (io.stderr.isTTY) io.stderr.write(`rampart: auditing ${domain} through ${resolver.label}\n`);
     const host = cmd.host ? await readHostDkim(store, cmd.host, domain, { signal: io.signal }) : null;

@@ -30,9 +30,12 @@ describe('rampart mail arguments', () => {
     expect(parse('--domain', 'example.com')).toMatchObject({ resolver: null, dkimSelectors: [], dnsblZones: null, smtpHosts: [], openRelayTest: false, db: null, format: 'table', failOn: 'high' });
   });
 
-  it('--host NAME names a host profile of --db', () => {
+  it('--host NAME names a host profile of the database (--db, or the app default; not --no-db)', () => {
     expect(parse('--domain', 'example.com', '--db', 'r.db', '--host', 'mail1')).toMatchObject({ host: 'mail1', db: '/work/r.db' });
-    expect(() => parse('--domain', 'example.com', '--host', 'mail1')).toThrow(new UsageError('--host NAME needs --db FILE, the database where the host profile is saved', 'mail'));
+    expect(() => parse('--domain', 'example.com', '--host', 'mail1', '--no-db')).toThrow(
+      new UsageError("--host NAME needs a database where the host profile is saved: the app's (the default) or --db FILE, not --no-db", 'mail'),
+    );
+    expect(() => parse('--domain', 'example.com', '--db', 'r.db', '--no-db')).toThrow(new UsageError('--db and --no-db cannot be combined', 'mail'));
     expect(() => parse('--domain', 'example.com', '--db', 'r.db', '--host', ' ')).toThrow(new UsageError('--host needs the name of a saved host profile', 'mail'));
   });
 

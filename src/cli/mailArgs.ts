@@ -1,9 +1,8 @@
 // Parsing of `rampart mail` (pure, no I/O). Kept beside args.ts, which dispatches to it.
 import { parseArgs } from 'node:util';
-import path from 'node:path';
 import { HostAddress, Port } from '../shared/domain';
 import { parseResolverSpec, type ResolverServer } from '../main/mail/resolver';
-import { FAIL_ON, FORMATS, UsageError, type FailOn, type Format } from './args';
+import { databaseOption, FAIL_ON, FORMATS, UsageError, type FailOn, type Format } from './args';
 
 export interface MailCommand {
   kind: 'mail';
@@ -18,14 +17,14 @@ export interface MailCommand {
   /** The open relay test against the --smtp-host hosts (never against hosts not named). */
   openRelayTest: boolean;
   db: string | null;
-  /** --host: the name of a host profile saved in --db (the mail server), whose DKIM keys are read over SSH. */
+  /** --host: the name of a host profile saved in the database (the mail server), whose DKIM keys are read over SSH. */
   host: string | null;
   format: Format;
   failOn: FailOn;
 }
 
 export const MAIL_HELP = `Usage: rampart mail --domain DOMAIN [--resolver IP[:PORT]] [--dkim-selector SEL]...
-       [--dnsbl ZONE]... [--smtp-host HOST[:PORT]]... [--open-relay-test] [--db FILE]
+       [--dnsbl ZONE]... [--smtp-host HOST[:PORT]]... [--open-relay-test] [--db FILE | --no-db]
        [--host NAME] [--format json|table|markdown] [--fail-on SEVERITY|none]
 
 Audits a mail domain from its DNS records: SPF (syntax, lookup count with a per-term breakdown,
@@ -50,8 +49,10 @@ Options:
                               TLS, any other SMTP with STARTTLS). The MX hosts are always probed
   --open-relay-test           Try to relay through each --smtp-host without authentication
                               (MAIL FROM and RCPT TO outside addresses, QUIT before DATA)
-  --db FILE                   SQLite database that keeps the runs (history, diff, triage)
-  --host NAME                 The mail server, by the name of its host profile in --db: its
+  --db FILE                   SQLite database that keeps the runs (history, diff, triage);
+                              default: the desktop app's database (as for audit)
+  --no-db                     Keep nothing
+  --host NAME                 The mail server, by the name of its host profile in the database: its
                               DKIM selectors and keys are read over SSH (opendkim, rspamd; the
                               public key is computed on the server) and matched with DNS
   --format json|table|markdown  Report format (default table)
@@ -75,6 +76,7 @@ const MAIL_OPTIONS = {
   'smtp-host': { type: 'string', multiple: true },
   'open-relay-test': { type: 'boolean' },
   db: { type: 'string' },
+  'no-db': { type: 'boolean' },
   host: { type: 'string' },
   format: { type: 'string' },
   'fail-on': { type: 'string' },
@@ -143,11 +145,10 @@ export function parseMail(argv: readonly string[], cwd: string): MailCommand | {
     return v.toLowerCase();
   });
   if (values['open-relay-test'] && !values['smtp-host']?.length) throw new UsageError('--open-relay-test needs --smtp-host HOST: the relay test runs only against hosts you name', 'mail');
-  const db = values.db;
-  if (db !== undefined && (db.trim() === '' || db.includes('\0'))) throw new UsageError('--db needs a file name', 'mail');
+  const db = databaseOption(values, cwd, 'mail');
   const host = values.host?.trim();
   if (host !== undefined && (host === '' || host.includes('\0'))) throw new UsageError('--host needs the name of a saved host profile', 'mail');
-  if (host !== undefined && db === undefined) throw new UsageError('--host NAME needs --db FILE, the database where the host profile is saved', 'mail');
+  if (host !== undefined && db === null) throw new UsageError('--host NAME needs a database where the host profile is saved: the app\'s (the default) or --db FILE, not --no-db', 'mail');
   return {
     kind: 'mail',
     domain: dnsName(values.domain, '--domain', 2),
@@ -156,7 +157,7 @@ export function parseMail(argv: readonly string[], cwd: string): MailCommand | {
     dnsblZones: values.dnsbl === undefined ? null : [...new Set(values.dnsbl.map((z) => dnsName(z, '--dnsbl', 2)))],
     smtpHosts: (values['smtp-host'] ?? []).map(smtpHost),
     openRelayTest: values['open-relay-test'] === true,
-    db: db !== undefined ? path.resolve(cwd, db) : null,
+    db,
     host: host ?? null,
     format: format as Format,
     failOn: failOn as FailOn,

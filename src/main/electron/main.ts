@@ -1,5 +1,6 @@
 // Electron entry: the only place (with preload) that imports 'electron'. It builds the plain
 // Node services, the handler table, and wires them to one locked-down window.
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, type BrowserWindow, dialog } from 'electron';
@@ -7,6 +8,7 @@ import { RampartError } from '../../shared/errors';
 import { EVENT_CHANNEL } from '../../shared/ipc/events';
 import { createHandlers } from '../handlers';
 import { createServices, type Services } from '../services';
+import { defaultDbFile } from '../store/location';
 import { wireIpc } from './ipc';
 import { createMainWindow } from './window';
 
@@ -23,7 +25,9 @@ let services: Services | null = null;
 
 async function start(): Promise<void> {
   await app.whenReady();
-  const dbFile = process.env.RAMPART_DB ?? path.join(app.getPath('userData'), 'rampart.sqlite3');
+  // The same file the CLI uses by default (store/location.ts: Electron's userData for "rampart").
+  const dbFile = defaultDbFile();
+  if (dbFile !== ':memory:') fs.mkdirSync(path.dirname(dbFile), { recursive: true, mode: 0o700 });
   let win: BrowserWindow | null = null;
   try {
     services = createServices({
