@@ -17,6 +17,7 @@ import { X509Certificate } from 'node:crypto';
 import tls from 'node:tls';
 import { addressLiteral, ehloKeywords, SmtpConnection, SmtpError, type SmtpReply } from './smtp';
 import { portMode, RELAY_FROM, RELAY_TO, type CertInfo, type HandshakeTry, type PortProbe, type RelayProbe, type SmtpFacts, type SmtpPlan, type SmtpTarget, type TlsInfo } from './smtpFacts';
+import { runPool } from '../audit/pool';
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 5000;
 export const DEFAULT_PROBE_CONCURRENCY = 24;
@@ -38,20 +39,6 @@ function trustedCas(extra?: string): string[] {
   // 'default' is Node's bundle plus NODE_EXTRA_CA_CERTS; 'system' the OS store.
   defaultCas ??= [...new Set([...tls.getCACertificates('default'), ...tls.getCACertificates('system')])];
   return extra ? [...defaultCas, extra] : defaultCas;
-}
-
-/** Runs `fns` at most `limit` at a time. */
-async function pool<T>(fns: Array<() => Promise<T>>, limit: number): Promise<T[]> {
-  const out: T[] = new Array(fns.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < fns.length) {
-      const i = next++;
-      out[i] = await fns[i]!();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, fns.length) }, worker));
-  return out;
 }
 
 function certInfo(der: Buffer): CertInfo {
@@ -336,6 +323,6 @@ export async function probeSmtp(plan: SmtpPlan, relayTest: boolean, probeOpts: S
   const relayJobs = (relayTest ? plan.targets.filter((t) => t.relay) : []).map((t) =>
     guard(() => probeRelay(t, opts), (): RelayProbe => ({ host: t.host, address: t.address, port: t.port, verdict: 'inconclusive', message: 'cancelled', transcript: [] })),
   );
-  const [ports, relay] = await Promise.all([pool(portJobs, limit), pool(relayJobs, Math.max(1, Math.floor(limit / 4)))]);
+  const [ports, relay] = await Promise.all([runPool(portJobs, limit, (job) => job()), runPool(relayJobs, Math.max(1, Math.floor(limit / 4)), (job) => job())]);
   return { probedAt, ports, relay, skipped: plan.skipped, unresolved: plan.unresolved };
 }
