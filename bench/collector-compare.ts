@@ -26,11 +26,14 @@ type Collector = Pick<typeof current, 'buildCollectScript' | 'parseCollectOutput
 /** Keys whose values change between two collections of an unchanged host. */
 const VOLATILE = new Set(['now', 'collectedAt', 'ageS', 'ageSeconds', 'mtime', 'atime', 'ctime', 'pid', 'listsNewest', 'uptimeS', 'startedAt', 'lastHandshake', 'latestHandshake', 'rxBytes', 'txBytes', 'transferRx', 'transferTx', 'packets', 'bytes', 'counters', 'State', 'Pid', 'StartedAt', 'FinishedAt', 'health', 'restartCount']);
 
-function normal(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(normal);
+/** Arrays that are sets (the parsers dedupe them; their order is the order the walks met them). */
+const SETS = new Set(['closedDirs', 'denied']);
+
+function normal(v: unknown, key = ''): unknown {
+  if (Array.isArray(v)) return SETS.has(key) ? v.map((x) => normal(x)).sort() : v.map((x) => normal(x));
   if (v && typeof v === 'object') {
     const o: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) o[k] = VOLATILE.has(k) || (k === 'state' && x && typeof x === 'object' && 'restarting' in x) ? '(masked)' : normal(x);
+    for (const [k, x] of Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) o[k] = VOLATILE.has(k) || (k === 'state' && x && typeof x === 'object' && 'restarting' in x) ? '(masked)' : normal(x, k);
     return o;
   }
   // nft rule counters

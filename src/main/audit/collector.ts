@@ -60,7 +60,13 @@ const DEFAULT_COST_MS = 20;
  * processing time first). A spec with `laneWith` goes where the spec of that fact goes (it reads a
  * shell variable that one sets). Within a lane the specs keep their registry order.
  */
-export function assignLanes<T extends { costMs?: number; fact?: string; laneWith?: string }>(specs: readonly T[], lanes: number, lane0BaseMs = 0): T[][] {
+export function assignLanes<T extends { costMs?: number; fact?: string; laneWith?: string }>(
+  specs: readonly T[],
+  lanes: number,
+  lane0BaseMs = 0,
+  /** Facts of lane 0's base (not specs): a spec with laneWith one of these goes to lane 0. */
+  lane0Facts: readonly string[] = [],
+): T[][] {
   const n = Math.max(1, Math.floor(lanes));
   const load = Array.from({ length: n }, (_, i) => (i === 0 ? lane0BaseMs : 0));
   const leaderOf = (spec: T): T => (spec.laneWith !== undefined ? (specs.find((x) => x.fact === spec.laneWith) ?? spec) : spec);
@@ -73,9 +79,10 @@ export function assignLanes<T extends { costMs?: number; fact?: string; laneWith
     units.set(leader, u);
   });
   const laneOfLeader = new Map<T, number>();
-  for (const [leader, { cost }] of [...units].sort((x, y) => y[1].cost - x[1].cost || x[1].i - y[1].i)) {
+  const pinned = (leader: T): boolean => leader.laneWith !== undefined && lane0Facts.includes(leader.laneWith);
+  for (const [leader, { cost }] of [...units].sort((x, y) => Number(pinned(y[0])) - Number(pinned(x[0])) || y[1].cost - x[1].cost || x[1].i - y[1].i)) {
     let best = 0;
-    for (let l = 1; l < n; l++) if (load[l]! < load[best]!) best = l;
+    if (!pinned(leader)) for (let l = 1; l < n; l++) if (load[l]! < load[best]!) best = l;
     load[best]! += cost;
     laneOfLeader.set(leader, best);
   }
@@ -102,11 +109,20 @@ sec() { name=$1; shift; printf '%s BEGIN %s\\n' "$M" "$name"; "$@" 2>&1; rc=$?; 
 secsh() { name=$1; shift; sec "$name" rampart_sub "$1"; }
 rampart_sub() ( rampart_code=$1; set --; eval "$rampart_code" )
 `;
-  const lanes = assignLanes(SECTION_SPECS.filter((s) => wanted(opts, s.fact)), opts.lanes ?? COLLECT_LANES, LANE0_BASE_COST_MS);
+  const lanes = assignLanes(SECTION_SPECS.filter((s) => wanted(opts, s.fact)), opts.lanes ?? COLLECT_LANES, LANE0_BASE_COST_MS, ['sshd']);
+  // sshd -T's output is kept in SSHD_T (and its status in SSHD_T_RC) for the lane-0 sections that
+  // read it too (laneWith 'sshd': the users' SSH keys), so sshd -T runs once per audit.
   const base = [
     'sec id id -u',
     ...(wanted(opts, 'os') ? ['sec os cat /etc/os-release'] : []),
-    ...(wanted(opts, 'sshd') ? ['SSHD=$(command -v sshd 2>/dev/null || echo /usr/sbin/sshd)', `sec sshd_t $T "$SSHD" -T -f ${shQuote(opts.sshdConfigPath)}`] : []),
+    ...(wanted(opts, 'sshd')
+      ? [
+          'SSHD=$(command -v sshd 2>/dev/null || echo /usr/sbin/sshd)',
+          `SSHD_T=$($T "$SSHD" -T -f ${shQuote(opts.sshdConfigPath)} 2>&1); SSHD_T_RC=$?`,
+          "rampart_sshd_t() { printf '%s\\n' \"$SSHD_T\"; return \"$SSHD_T_RC\"; }",
+          'sec sshd_t rampart_sshd_t',
+        ]
+      : []),
     '',
   ].join('\n');
   const scripts = lanes

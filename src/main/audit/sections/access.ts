@@ -72,7 +72,12 @@ ${BLOCKED_SH}
 CFG=${shQuote(sshdConfigPath)}
 SSHD=$(command -v sshd 2>/dev/null || echo /usr/sbin/sshd)
 src=sshd-T
-A=$("$SSHD" -T -f "$CFG" 2>/dev/null | awk '$1 == "authorizedkeysfile" { $1 = ""; sub(/^ +/, ""); print; exit }')
+# sshd -T's output from lane 0 when it ran there (collector.ts), else its own run.
+if [ "\${SSHD_T_RC-x}" = 0 ]; then TOUT=$SSHD_T; else TOUT=$("$SSHD" -T -f "$CFG" 2>/dev/null); fi
+A=
+while read -r k v; do [ "$k" = authorizedkeysfile ] && { A=$v; break; }; done <<EOF
+$TOUT
+EOF
 if [ -z "$A" ]; then
   src=config
   A=$(awk 'tolower($1) == "match" { exit } tolower($1) == "authorizedkeysfile" { $1 = ""; sub(/^ +/, ""); print; exit }' "$CFG" 2>/dev/null)
@@ -154,6 +159,7 @@ const sudoers = defineSection({
 const sshKeys = defineSection({
   fact: 'sshKeys',
   costMs: 165,
+  laneWith: 'sshd', // reads sshd -T's output from lane 0 (collector.ts) instead of running it again
   script: (ctx) => `secsh ssh_keys ${shQuote(sshKeysScript(ctx.sshdConfigPath))}`,
   parse: (p) => needsSudoIfDenied(fromRaw(p.raw.get('ssh_keys'), "users' SSH keys", p, parseSshKeys), p.uid, "Reading every user's ~/.ssh"),
 });

@@ -6,7 +6,7 @@ import type { Section, SectionName } from '../facts';
 import { parseBackups, type Backups } from '../parsers/backups';
 import { needsSudoIfDenied, STAT_PRINTF } from '../parsers/records';
 import { shQuote } from '../../ssh/quote';
-import { BLOCKED_SH } from './files';
+import { BLOCKED_SH, HOMES_AWK_ACTION } from './files';
 import { defineSection, fromRaw, type CollectContext, type SectionSpec } from './types';
 
 declare module '../facts' {
@@ -64,7 +64,7 @@ locs=$(
   set -- ${ctx.scanRoots.map((r) => shQuote(r)).join(' ')}
   deny_roots "$@" >&3
   [ $# -gt 0 ] && find "$@" -maxdepth 4 -type d -iname '*backup*' -printf 'scan-root\\t%p\\n' -prune 2>/dev/null
-  HOMES=$(awk -F: '$6 ~ /^\\// && $6 != "/" && $6 !~ /^\\/(proc|sys|dev|run|bin|sbin|usr|lib|boot|etc|var\\/run|var\\/spool|var\\/cache|var\\/backups|nonexistent)(\\/|$)/ { print $6 }' /etc/passwd 2>/dev/null | sort -u)
+  HOMES=$(awk -F: '$6 ~ /^\\// && $6 != "/" && $6 !~ /^\\/(proc|sys|dev|run|bin|sbin|usr|lib|boot|etc|var\\/run|var\\/spool|var\\/cache|var\\/backups|nonexistent)(\\/|$)/ ${HOMES_AWK_ACTION}' /etc/passwd 2>/dev/null)
   set -f; OIFS=$IFS; IFS=$NL; set -- $HOMES; IFS=$OIFS; set +f
   for h in "$@"; do
     if [ -d "$h" ]; then [ -x "$h" ] || printf 'D\\t%s\\0' "$h" >&3

@@ -36,14 +36,34 @@ const LISTENING = `if command -v ss >/dev/null 2>&1; then ss -tulpnH 2>/dev/null
 
 const INTERFACES = `if command -v ip >/dev/null 2>&1; then ip -o addr show; echo "@links"; ip -o link show; else echo "@ip-absent"; fi`;
 
+// The config lines are picked by the shell (what grep -E "^[[:space:]]*(KEY)[[:space:]]*=" did) and
+// the rule files by a glob: no grep or ls processes. \`ufw status verbose\` (python, and the
+// iptables/sysctl calls it makes) runs only as root with ufw enabled.
 const UFW = `if ! command -v ufw >/dev/null 2>&1 && [ ! -e /etc/ufw/ufw.conf ]; then echo "@absent"; exit 0; fi
-echo "@conf"; grep -E "^[[:space:]]*(ENABLED|LOGLEVEL)[[:space:]]*=" /etc/ufw/ufw.conf 2>/dev/null
-echo "@default"; grep -E "^[[:space:]]*(IPV6|DEFAULT_[A-Z]+_POLICY)[[:space:]]*=" /etc/default/ufw 2>/dev/null
-echo "@files"; ls -1d /etc/ufw/*.rules 2>/dev/null
+enabled=no
+# $1: file; prints the lines "KEY =" for the keys keyok accepts (the key after leading blanks).
+keylines() {
+  [ -r "$1" ] || return 0
+  while IFS= read -r l || [ -n "$l" ]; do
+    t=\${l#"\${l%%[![:space:]]*}"}
+    k=\${t%%[!A-Z0-9_]*}
+    [ -n "$k" ] || continue
+    r=\${t#"$k"}; r=\${r#"\${r%%[![:space:]]*}"}
+    case $r in =*) ;; *) continue ;; esac
+    keyok "$k" || continue
+    printf '%s\\n' "$l"
+    if [ "$k" = ENABLED ]; then v=\${r#=}; v=\${v#"\${v%%[![:space:]]*}"}; v=\${v#\\"}; case $v in yes*) enabled=yes ;; esac; fi
+  done < "$1"
+}
+keyok() { case $1 in ENABLED|LOGLEVEL) return 0 ;; esac; return 1; }
+echo "@conf"; keylines /etc/ufw/ufw.conf
+keyok() { case $1 in IPV6) return 0 ;; DEFAULT_*_POLICY) m=\${1#DEFAULT_}; m=\${m%_POLICY}; case $m in ''|*[!A-Z]*) return 1 ;; esac; return 0 ;; esac; return 1; }
+echo "@default"; keylines /etc/default/ufw
+echo "@files"; for f in /etc/ufw/*.rules; do [ -e "$f" ] && printf '%s\\n' "$f"; done
 if ! command -v ufw >/dev/null 2>&1; then echo "@status-skipped the ufw command is missing; state read from /etc/ufw/ufw.conf"
 elif [ "$(id -u)" != 0 ]; then echo "@status-skipped ufw status needs root; state and defaults read from /etc/ufw/ufw.conf and /etc/default/ufw"
-elif ! grep -qE "^[[:space:]]*ENABLED[[:space:]]*=[[:space:]]*\\"?yes" /etc/ufw/ufw.conf 2>/dev/null; then echo "@status-skipped ufw is disabled in /etc/ufw/ufw.conf"
-else echo "@status"; ufw status verbose 2>&1; rc=$?; echo; echo "@rc $rc"; fi
+elif [ "$enabled" != yes ]; then echo "@status-skipped ufw is disabled in /etc/ufw/ufw.conf"
+else echo "@status"; $T ufw status verbose 2>&1; rc=$?; echo; echo "@rc $rc"; fi
 exit 0`;
 
 // Summaries made on the host (see parsers/netfilter.ts). The rc line is held back and printed
