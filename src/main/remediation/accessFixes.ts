@@ -36,26 +36,7 @@ import { unifiedDiff } from './diff';
 import type { StepRow } from './journal';
 import { describeState, stateLine } from './remote';
 import { postStateOf, type HostRunner } from './composeFixes';
-import {
-  CasChanged,
-  describeFile,
-  guardRestoreLines,
-  guardSteps,
-  readFiles,
-  resumeGuardVerdict,
-  runCommandStep,
-  runGuardStep,
-  runWriteStep,
-  undoGuarded,
-  verifyWrittenFiles,
-  writeStepOf,
-  type GuardedChange,
-  type GuardLeftover,
-  type GuardRecipe,
-  type GuardStepContext,
-  type GuardStepOutcome,
-  type GuardUndoContext,
-} from './guard';
+import { moduleFix, CasChanged, describeFile, guardRestoreLines, guardSteps, readFiles, resumeGuardVerdict, runCommandStep, runGuardStep, runWriteStep, undoGuarded, verifyWrittenFiles, writeStepOf, type GuardedChange, type GuardLeftover, type GuardRecipe, type GuardStepContext, type GuardStepOutcome, type GuardUndoContext } from './guard';
 import { FixNotApplicable, type FileState, type FindingRef, type FixDef, type PlannedFile, type StepDef, type StepKind } from './types';
 
 const q = shQuote;
@@ -155,18 +136,13 @@ const FIX_TABLE: Array<{ id: string; checkId: string; title: string; changes: st
   { id: 'sshd-modern-hostkey-algorithms', checkId: 'SSH-WEAK-HOSTKEY-ALGORITHMS', title: 'Offer only modern SSH host-key algorithms', changes: 'sets HostKeyAlgorithms to the modern ones this sshd supports and has keys for' },
 ];
 
-export const ACCESS_FIXES: readonly FixDef[] = FIX_TABLE.map(
-  (f): FixDef => ({
+export const ACCESS_FIXES: readonly FixDef[] = FIX_TABLE.map((f) =>
+  moduleFix({
     id: f.id,
     checkIds: [f.checkId],
     title: f.title,
     changes: `${f.changes}; sshd -t, reload (never restart), then a new SSH connection must log in before the dead-man switch (default ${DEFAULT_DEADMAN_SECONDS} s) is disarmed, else the change is rolled back`,
     risk: 'high',
-    reversible: true,
-    needsRoot: true,
-    effort: 'low',
-    targets: () => [],
-    container: true,
   }),
 );
 

@@ -47,6 +47,7 @@ import {
 } from './compose/remote';
 import type { Journal, StepRow } from './journal';
 import type { AccessOptions } from './accessFixes';
+import { describeFile, parseCas as parseCasOutput } from './guard';
 import { guardedHandlers, isGuardedPlan, isGuardedStep, planGuardedFix } from './guardedFixes';
 import { describeState, parseStateLine, ST_FN, stateLine, CAS_EXIT } from './remote';
 import { FixNotApplicable, type ComposeEditPlan, type ContainerFixPlan, type ContainerPre, type FileState, type FindingRef, type FixDef, type PlannedFile, type PlannedFix, type Plan, type RestartPlan, type StepDef, type StepKind } from './types';
@@ -212,21 +213,6 @@ export function postStateOf(f: PlannedFile): FileState {
   return { kind: 'present', type: 'f', mode: f.post.mode, uid: f.post.uid, gid: f.post.gid, sha256: f.post.sha256 };
 }
 
-type CasOutcome = { kind: 'done'; now: FileState } | { kind: 'cas'; found: FileState | null } | { kind: 'error'; message: string };
-
-function parseCasOutput(res: RunResult): CasOutcome {
-  const cas = /^CAS (.*)$/m.exec(res.stdout);
-  if (res.code === CAS_EXIT && cas) return { kind: 'cas', found: parseStateLine(cas[1]!) };
-  const now = /^NOW (.*)$/m.exec(res.stdout);
-  const state = now ? parseStateLine(now[1]!) : null;
-  if (res.code === 0 && state) return { kind: 'done', now: state };
-  if (res.code === 0 && /^OK/m.test(res.stdout)) return { kind: 'done', now: { kind: 'absent' } };
-  return { kind: 'error', message: `exit ${res.code}: ${(res.stderr || res.stdout).trim().slice(0, 300) || 'no output'}` };
-}
-
-function describeFile(s: FileState): string {
-  return s.kind === 'present' && s.type === 'f' ? `${describeState(s)} sha256 ${s.sha256.slice(0, 12)}…` : describeState(s);
-}
 
 /** Labels (JSON) and state (JSON) of containers: "L <labels>" then the state line, per container. */
 function containerInfoCommand(ids: readonly string[]): string {

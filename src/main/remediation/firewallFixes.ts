@@ -31,25 +31,7 @@ import { shJoin, shQuote } from '../ssh/quote';
 import { DEFAULT_DEADMAN_SECONDS } from './deadman';
 import type { StepRow } from './journal';
 import type { HostRunner } from './composeFixes';
-import {
-  casAllLines,
-  describeFile,
-  guardRestoreLines,
-  guardSteps,
-  oneLine,
-  readFiles,
-  restoreFileLine,
-  resumeGuardVerdict,
-  runCommandStep,
-  runGuardStep,
-  undoGuarded,
-  type GuardedChange,
-  type GuardLeftover,
-  type GuardRecipe,
-  type GuardStepContext,
-  type GuardStepOutcome,
-  type GuardUndoContext,
-} from './guard';
+import { moduleFix, casAllLines, describeFile, guardRestoreLines, guardSteps, oneLine, readFiles, restoreFileLine, resumeGuardVerdict, runCommandStep, runGuardStep, undoGuarded, type GuardedChange, type GuardLeftover, type GuardRecipe, type GuardStepContext, type GuardStepOutcome, type GuardUndoContext } from './guard';
 import { FixNotApplicable, type FileState, type FindingRef, type FixDef, type PlannedFile, type StepDef } from './types';
 import type { AccessPlanContext } from './accessFixes';
 
@@ -73,19 +55,14 @@ export const UFW_FILES = [
   '/etc/default/ufw',
 ] as const;
 
-export const FIREWALL_FIX: FixDef = {
+export const FIREWALL_FIX: FixDef = moduleFix({
   id: 'ufw-enable-default-deny',
   checkIds: [...FIREWALL_CHECKS],
   title: 'Turn on the firewall (ufw) with default deny incoming, SSH allowed from your path',
   changes: `ufw allow of the port sshd listens on from the address this session comes from (existing rules kept), ufw default deny incoming, ufw --force enable; a new SSH connection must log in before the dead-man switch (default ${DEFAULT_DEADMAN_SECONDS} s) is disarmed, else the files are put back and ufw disabled/reloaded`,
   risk: 'high',
-  reversible: true,
-  needsRoot: true,
-  effort: 'low',
-  targets: () => [],
-  container: true,
   planSections: ['sshd'],
-};
+});
 
 export interface FirewallPlan {
   kind: 'ufw';

@@ -18,7 +18,7 @@ import { armCommand, deadmanScript, disarmCommand, parseArm, parseDisarm, type D
 import type { Journal, StepRow } from './journal';
 import { describeState, parseStateLine, stateLine, ST_FN, CAS_EXIT } from './remote';
 import { fileBackupCommand, fileRestoreCommand, fileWriteCommand, parseReadFiles, postStateOf, readFilesCommand, type HostRunner } from './composeFixes';
-import type { FileState, PlannedFile, StepDef, StepKind } from './types';
+import type { FileState, FixDef, PlannedFile, StepDef, StepKind } from './types';
 
 const q = shQuote;
 
@@ -55,6 +55,11 @@ export interface GuardRecipe {
    * false when a tool writes the files (ufw): the restore puts the backup back over whatever is there.
    */
   postKnown: boolean;
+}
+
+/** The declaration of a fix planned by a module (targets come from its plan, not from targets()): reversible, as root. */
+export function moduleFix(d: Pick<FixDef, 'id' | 'checkIds' | 'title' | 'changes' | 'risk'> & Partial<Pick<FixDef, 'planSections'>>): FixDef {
+  return { ...d, reversible: true, needsRoot: true, effort: 'low', targets: () => [], container: true };
 }
 
 export const oneLine = (s: string): string => s.trim().replace(/\s*\n\s*/g, ' ').slice(0, 300);

@@ -4,32 +4,8 @@
 import type { HostFacts } from '../audit/facts';
 import type { StepRow } from './journal';
 import type { HostRunner } from './composeFixes';
-import {
-  accessFixPaths,
-  accessPreviewTargets,
-  accessRestoreLines,
-  accessSteps,
-  isAccessCheck,
-  planAccessFix,
-  resumeAccessVerdict,
-  runAccessStep,
-  undoAccessFix,
-  verifyAccessFix,
-  type AccessPlanContext,
-} from './accessFixes';
-import {
-  firewallDiff,
-  firewallFixPaths,
-  firewallPreviewTargets,
-  firewallRestoreLines,
-  firewallSteps,
-  isFirewallCheck,
-  planFirewallFix,
-  resumeFirewallVerdict,
-  runFirewallStep,
-  undoFirewallFix,
-  verifyFirewallFix,
-} from './firewallFixes';
+import { accessFixPaths, accessPreviewTargets, accessRestoreLines, accessSteps, isAccessCheck, planAccessFix, resumeAccessVerdict, runAccessStep, undoAccessFix, verifyAccessFix, type AccessPlanContext } from './accessFixes';
+import { firewallDiff, firewallFixPaths, firewallPreviewTargets, firewallRestoreLines, firewallSteps, isFirewallCheck, planFirewallFix, resumeFirewallVerdict, runFirewallStep, undoFirewallFix, verifyFirewallFix } from './firewallFixes';
 import type { GuardLeftover, GuardStepContext, GuardStepOutcome, GuardUndoContext } from './guard';
 import { isSudoersCheck, planSudoersFix, resumeSudoersVerdict, runSudoersStep, sudoersDiff, sudoersPreviewTargets, sudoersRestoreLines, sudoersSteps, undoSudoersFix, verifySudoersFix } from './sudoersFixes';
 import { isUpdatesCheck, planUpdatesFix, resumeUpdatesVerdict, runUpdatesStep, undoUpdatesFix, updatesPreviewTargets, updatesRestoreLines, updatesSteps, verifyUpdatesFix } from './updatesFixes';

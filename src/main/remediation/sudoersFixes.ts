@@ -32,44 +32,20 @@ import { DEFAULT_DEADMAN_SECONDS } from './deadman';
 import type { StepRow } from './journal';
 import { stateLine } from './remote';
 import { postStateOf, type HostRunner } from './composeFixes';
-import {
-  CasChanged,
-  describeFile,
-  guardRestoreLines,
-  guardSteps,
-  readFiles,
-  resumeGuardVerdict,
-  runCommandStep,
-  runGuardStep,
-  runWriteStep,
-  undoGuarded,
-  verifyWrittenFiles,
-  writeStepOf,
-  type GuardedChange,
-  type GuardLeftover,
-  type GuardRecipe,
-  type GuardStepContext,
-  type GuardStepOutcome,
-  type GuardUndoContext,
-} from './guard';
+import { moduleFix, CasChanged, describeFile, guardRestoreLines, guardSteps, readFiles, resumeGuardVerdict, runCommandStep, runGuardStep, runWriteStep, undoGuarded, verifyWrittenFiles, writeStepOf, type GuardedChange, type GuardLeftover, type GuardRecipe, type GuardStepContext, type GuardStepOutcome, type GuardUndoContext } from './guard';
 import { FixNotApplicable, type FindingRef, type FixDef, type PlannedFile, type StepDef } from './types';
 import type { AccessPlanContext } from './accessFixes';
 
 const q = shQuote;
 const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 
-export const SUDOERS_FIX: FixDef = {
+export const SUDOERS_FIX: FixDef = moduleFix({
   id: 'sudoers-require-password',
   checkIds: ['ACC-SUDO-NOPASSWD-ALL'],
   title: 'Make sudo ask for the password for ALL (NOPASSWD removed from the ALL entry)',
   changes: `edits the one sudoers line the finding names (NOPASSWD: ALL → PASSWD: ALL, other commands keep their tags), checked with visudo -cf before it is installed; a new SSH connection must become root before the dead-man switch (default ${DEFAULT_DEADMAN_SECONDS} s) is disarmed; refused when that line may be the login user's only verified way to root`,
   risk: 'high',
-  reversible: true,
-  needsRoot: true,
-  effort: 'low',
-  targets: () => [],
-  container: true,
-};
+});
 
 export function isSudoersCheck(checkId: string): boolean {
   return SUDOERS_FIX.checkIds.includes(checkId);

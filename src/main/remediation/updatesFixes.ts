@@ -21,25 +21,7 @@ import type { StepRow } from './journal';
 import { stateLine } from './remote';
 import { postStateOf, type HostRunner } from './composeFixes';
 import { unifiedDiff } from './diff';
-import {
-  CasChanged,
-  describeFile,
-  guardRestoreLines,
-  guardSteps,
-  readFiles,
-  resumeGuardVerdict,
-  runGuardStep,
-  runWriteStep,
-  undoGuarded,
-  verifyWrittenFiles,
-  writeStepOf,
-  type GuardedChange,
-  type GuardLeftover,
-  type GuardRecipe,
-  type GuardStepContext,
-  type GuardStepOutcome,
-  type GuardUndoContext,
-} from './guard';
+import { moduleFix, CasChanged, describeFile, guardRestoreLines, guardSteps, readFiles, resumeGuardVerdict, runGuardStep, runWriteStep, undoGuarded, verifyWrittenFiles, writeStepOf, type GuardedChange, type GuardLeftover, type GuardRecipe, type GuardStepContext, type GuardStepOutcome, type GuardUndoContext } from './guard';
 import { FixNotApplicable, type FileState, type FindingRef, type FixDef, type PlannedFile, type StepDef } from './types';
 import type { AccessPlanContext } from './accessFixes';
 
@@ -51,18 +33,13 @@ export const PERIODIC_SETTINGS: ReadonlyArray<readonly [string, string]> = [
   ['Unattended-Upgrade', '1'],
 ];
 
-export const UPDATES_FIX: FixDef = {
+export const UPDATES_FIX: FixDef = moduleFix({
   id: 'apt-auto-upgrades',
   checkIds: ['SYS-UNATTENDED-UPGRADES'],
   title: 'Install security updates automatically (20auto-upgrades)',
   changes: `sets APT::Periodic::Update-Package-Lists "1" and APT::Periodic::Unattended-Upgrade "1" in ${AUTO_UPGRADES_PATH} (created when absent); rolled back byte-identical, or removed when the fix created it`,
   risk: 'low',
-  reversible: true,
-  needsRoot: true,
-  effort: 'low',
-  targets: () => [],
-  container: true,
-};
+});
 
 export function isUpdatesCheck(checkId: string): boolean {
   return UPDATES_FIX.checkIds.includes(checkId);
