@@ -203,7 +203,7 @@ describe.skipIf(!labAvailable)('Mail screen in a browser: domains → audit thro
     await shot(p, 'good-run-records');
     await shotOf(p.getByTestId('mail-records'), 'good-records');
     await shotOf(p.locator('[data-testid="record-section"][data-section="spf"]'), 'good-spf-tree');
-    await p.evaluate(() => window.scrollTo(0, 0));
+    await p.evaluate('window.scrollTo(0, 0)');
     await shot(p, 'good-run-top');
   });
 

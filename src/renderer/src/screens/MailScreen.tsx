@@ -115,7 +115,7 @@ function DomainTable({ domains, selectedId }: { domains: MailDomain[]; selectedI
               <td>
                 {d.lastRun ? (
                   <span className="last-run">
-                    <GradeChip grade={d.lastRun.grade as never} testId="mail-domain-grade" /> <span className="mono">{formatScore(d.lastRun.score)}</span>{' '}
+                    <GradeChip grade={d.lastRun.grade} testId="mail-domain-grade" /> <span className="mono">{formatScore(d.lastRun.score)}</span>{' '}
                     <span className="muted small">{formatDate(d.lastRun.startedAt)}</span>
                   </span>
                 ) : (
