@@ -120,7 +120,9 @@ export async function runAudit(store: Store, target: AuditTarget, opts: AuditOpt
           if (!errors.some((x) => x.section === 'sudo')) errors.push({ section: 'sudo', message: `${e.message} Collected without root.` });
         }
       }
-      return keep(await conn.exec('sh -s', { ...execOpts, stdin: text }));
+      // exec: the login shell becomes the collector's sh (same pid, so the same process group to
+      // kill on a timeout) instead of forking it: one process fewer per lane.
+      return keep(await conn.exec('exec sh -s', { ...execOpts, stdin: text }));
     };
     try {
       // The collector's lanes run side by side, one channel each, on the one connection.
