@@ -291,7 +291,10 @@ describe.skipIf(!labAvailable)(`firewall, sudoers and automatic-updates fixes on
     expect(step({ steps }, 'allow tcp port').detail).toMatch(/restored by the dead-man switch/);
     const fired = readFileSync(path.join('/var/lib/rampart/backups', r.report!.jobId, 'deadman-0.fired'), 'utf8');
     expect(fired).toMatch(/exit=0/);
-    figures.push(`ufw (b2): dead-man window 5 s; the job reported the host restored ${((Date.now() - droppedAt) / 1000).toFixed(1)} s after the session dropped (timer fired ${fired.trim()})`);
+    const firedAt = Date.parse(/^(\S+)/.exec(fired)![1]!);
+    figures.push(
+      `ufw (b2): dead-man window 5 s; the timer restored the files and disabled ufw ${((firedAt - droppedAt) / 1000).toFixed(0)} s (±1 s) after the session dropped; the job reported the host restored ${((Date.now() - droppedAt) / 1000).toFixed(1)} s after it`,
+    );
     expect(ufwState(h)).toEqual(before);
     expect(await ufwStatus(h)).toMatch(/Status: inactive/);
     expect(await canLogIn()).toBe(true);
@@ -336,6 +339,7 @@ describe.skipIf(!labAvailable)(`firewall, sudoers and automatic-updates fixes on
     // The rule's text never leaves the host in the report: only the changed entry.
     expect(fix.diff).toContain('-NOPASSWD: ALL');
     expect(fix.diff).not.toContain(FIXER);
+    figures.push(`sudoers (d): ${step(fix, 'prove access').detail.replace(/:.*$/, '')} after the write`);
     expect(readFileSync(file, 'utf8')).toBe(`# the admin's automation account\n${FIXER} ALL=(ALL:ALL) PASSWD: ALL\n`);
     const st = statSync(file);
     expect([st.mode & 0o7777, st.uid, st.gid]).toEqual([0o440, 0, 0]);
