@@ -58,7 +58,8 @@ const checked = (problem: (raw: string) => string | null) =>
     .string()
     .max(300, 'Too long')
     .superRefine((v, ctx) => {
-      const p = problem(v);
+      // Too long is said once (max above); the value is not echoed back in a second message.
+      const p = v.length <= 300 ? problem(v) : null;
       if (p) ctx.addIssue({ code: 'custom', message: p });
     })
     .transform((v) => v.trim().replace(/\.$/, '').toLowerCase());
@@ -83,7 +84,7 @@ export const MailDomainInput = z
       .max(60, 'Too long')
       .nullish()
       .superRefine((v, ctx) => {
-        const p = v && v.trim() ? resolverProblem(v) : null;
+        const p = v && v.trim() && v.length <= 60 ? resolverProblem(v) : null;
         if (p) ctx.addIssue({ code: 'custom', message: p });
       })
       .transform((v) => (v && v.trim() ? v.trim() : null)),
