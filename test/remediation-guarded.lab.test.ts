@@ -42,6 +42,8 @@ const labAvailable = pre.ok || process.env.RAMPART_LAB_REQUIRED === '1';
 const FIXER = 'fixer';
 const SSH_PORT = 2222;
 const AUTO = '/etc/apt/apt.conf.d/20auto-upgrades';
+// A hostile file name sudo still reads (no dot, no ~): spaces, quotes, $( ), ;.
+const SUDOERS_NAME = `rampart guarded 'test' "$(id)"; x`;
 const UFW_FILES = ['ufw/ufw.conf', 'ufw/user.rules', 'ufw/user6.rules', 'ufw/before.rules', 'ufw/before6.rules', 'ufw/after.rules', 'ufw/after6.rules', 'default/ufw'];
 
 interface JsonReport {
@@ -165,7 +167,7 @@ describe.skipIf(!labAvailable)(`firewall, sudoers and automatic-updates fixes on
     // A non-root login with passwordless sudo (the sudoers finding, and the refusal case).
     addUsers(h, [{ name: FIXER, uid: 4412, gid: 4412, home: '/nonexistent', shell: '/bin/sh', password: 'disabled' }]);
     plantFile(path.join(h.etcDir, 'ssh', `authorized_keys_${FIXER}`), readFileSync(`${h.identityFile}.pub`), { mode: 0o600, uid: 4412, gid: 4412 });
-    plantFile(path.join(h.etcDir, 'sudoers.d', 'rampart-guarded-test'), `# the admin's automation account\n${FIXER} ALL=(ALL:ALL) NOPASSWD: ALL\n`, { mode: 0o440 });
+    plantFile(path.join(h.etcDir, 'sudoers.d', SUDOERS_NAME), `# the admin's automation account\n${FIXER} ALL=(ALL:ALL) NOPASSWD: ALL\n`, { mode: 0o440 });
   }, 180_000);
 
   afterAll(async () => {
@@ -323,7 +325,7 @@ describe.skipIf(!labAvailable)(`firewall, sudoers and automatic-updates fixes on
   });
 
   it('(d) sudoers: NOPASSWD: ALL narrowed to PASSWD: ALL in the file the finding names (0440 root:root kept), verified; sudo -n now refuses; --rollback byte-identical', async () => {
-    const file = path.join(h.etcDir, 'sudoers.d', 'rampart-guarded-test');
+    const file = path.join(h.etcDir, 'sudoers.d', SUDOERS_NAME);
     const before = readFileSync(file);
     const sudoN = async (): Promise<number> => (await labExec(h, ['setpriv', `--reuid=${4412}`, `--regid=${4412}`, '--clear-groups', 'sudo', '-n', 'true'])).code;
     expect(await sudoN()).toBe(0);
@@ -351,7 +353,7 @@ describe.skipIf(!labAvailable)(`firewall, sudoers and automatic-updates fixes on
   });
 
   it('(e) a candidate visudo -cf rejects stops before it is installed: rolled back, the file untouched', async () => {
-    const file = path.join(h.etcDir, 'sudoers.d', 'rampart-guarded-test');
+    const file = path.join(h.etcDir, 'sudoers.d', SUDOERS_NAME);
     const before = readFileSync(file);
     const r = await run({ checkIds: ['ACC-SUDO-NOPASSWD-ALL'], access: { faultSudoersLine: 'this is ( not sudoers' } });
     expect(r.report!.status).toBe('rolled-back');
@@ -365,7 +367,7 @@ describe.skipIf(!labAvailable)(`firewall, sudoers and automatic-updates fixes on
   });
 
   it('(f) refused when the NOPASSWD line is the login user\'s only way to root Rampart could verify (non-root login, sudo -n, no stored password)', async () => {
-    const file = path.join(h.etcDir, 'sudoers.d', 'rampart-guarded-test');
+    const file = path.join(h.etcDir, 'sudoers.d', SUDOERS_NAME);
     const before = readFileSync(file);
     const r = await run({ checkIds: ['ACC-SUDO-NOPASSWD-ALL'], user: FIXER, sudo: 'sudo-n', apply: false });
     expect(r.report).toBeNull();
@@ -381,6 +383,14 @@ describe.skipIf(!labAvailable)(`firewall, sudoers and automatic-updates fixes on
     const file = path.join(h.etcDir, 'apt', 'apt.conf.d', '20auto-upgrades');
     expect(existsSync(file)).toBe(false);
     const db = path.join(dir, 'g.db');
+    // --finding with the id an audit printed plans the same fix.
+    const audited = await exec(process.execPath, [BIN, 'audit', ...at2222(db), '--format', 'json', '--fail-on', 'none'], 120_000);
+    const id = (JSON.parse(audited.stdout) as { findings: Array<{ id: string; checkId: string }> }).findings.find((f) => f.checkId === 'SYS-UNATTENDED-UPGRADES')!.id;
+    const dry = await cli(['fix', ...at2222(db), '--finding', id, '--dry-run', '--format', 'json']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.report!.fixes.map((f) => [f.checkId, f.status])).toEqual([['SYS-UNATTENDED-UPGRADES', 'planned']]);
+    expect(dry.report!.fixes[0]!.diff).toContain('+APT::Periodic::Unattended-Upgrade "1";');
+    expect(existsSync(file)).toBe(false);
     const r = await cli(['fix', ...at2222(db), '--check', 'SYS-UNATTENDED-UPGRADES', '--yes', '--format', 'json']);
     expect(r.code, `${r.stderr}\n${r.stdout}`).toBe(0);
     expect(r.report!.status).toBe('applied');
