@@ -105,7 +105,7 @@ async function sectionProfile(scenario: ScenarioHost, t: AuditTarget): Promise<R
       const runs: number[] = [];
       for (let i = 0; i < 3; i++) {
         const a = meter.read().cpuMs;
-        await conn.exec('sh -s', { stdin: script, timeoutMs: 120_000 });
+        await conn.exec('exec sh -s', { stdin: script, timeoutMs: 120_000 });
         await sleep(50);
         runs.push(meter.read().cpuMs - a);
       }
@@ -122,7 +122,7 @@ async function sectionProfile(scenario: ScenarioHost, t: AuditTarget): Promise<R
       async () => {
         const c = await open();
         try {
-          await c.exec('sh -s', { stdin: script, timeoutMs: 120_000 });
+          await c.exec('exec sh -s', { stdin: script, timeoutMs: 120_000 });
         } finally {
           c.close();
         }
@@ -234,7 +234,7 @@ async function main(): Promise<void> {
       const { scripts } = buildCollectScript({ sshdConfigPath: t.sshdConfigPath, scanRoots: t.scanRoots ?? [] });
       for (const script of scripts) {
         const t0 = performance.now();
-        await conn.exec('sh -s', { stdin: script, timeoutMs: 120_000 });
+        await conn.exec('exec sh -s', { stdin: script, timeoutMs: 120_000 });
         lanesAloneMs.push(r1(performance.now() - t0));
       }
     } finally {

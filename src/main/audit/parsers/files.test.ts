@@ -145,6 +145,20 @@ describe('parseDataDirs', () => {
     expect(parseDataDirs(body('data_dirs', 'hardened-unprivileged')).denied).toContain('/var/lib/postgresql/15/main');
   });
 
+  it('E (marker, folder) + S (one stat per folder) records, as the collector prints them since one find stats all folders', () => {
+    const st = (p: string, mode = '700') => `S\t${mode}\t999\t999\tpg\tpg\td\t1\t1\t${p}\0`;
+    const e = (m: string, p: string) => `E\t${m}\t${p}\0`;
+    const body =
+      e('PG_VERSION', '/srv/pg/data') + e('PG_VERSION', '/srv/pg/data/base/16384') + e('dump.rdb', '/srv/cache') + e('appendonly.aof.1.base.rdb', '/srv/cache') +
+      e('ibdata1', '/srv/gone') + e('README', '/srv/other') + st('/srv/pg/data') + st('/srv/pg/data/base/16384') + st('/srv/cache', '755') + st('/srv/other');
+    const d = parseDataDirs(body);
+    // The first marker of a folder wins; a folder whose stat is missing (removed meanwhile) is skipped.
+    expect(d.dirs.map((x) => `${x.engine} ${x.stat.path} ${x.stat.mode.toString(8)}`)).toEqual(['postgresql /srv/pg/data 700', 'redis /srv/cache 755']);
+    // Same result as the older one-M-record-per-marker form.
+    const m = (mk: string, p: string, mode = '700') => `M\t${mk}\t${mode}\t999\t999\tpg\tpg\td\t1\t1\t${p}\0`;
+    expect(parseDataDirs(m('PG_VERSION', '/srv/pg/data') + m('dump.rdb', '/srv/cache', '755')).dirs).toEqual(d.dirs);
+  });
+
   it('unknown markers and files are ignored', () => {
     expect(parseDataDirs('M\tREADME\t755\t0\t0\troot\troot\td\t1\t1\t/srv\0M\tPG_VERSION\t755\t0\t0\troot\troot\tf\t1\t1\t/srv/x\0').dirs).toEqual([]);
   });

@@ -135,7 +135,7 @@ add() {
   cands="$cands$1$TAB$2$NL"
 }
 if [ "$DOCKER_RC" != 124 ] && [ "$DOCKER_RC" != 143 ] && command -v docker >/dev/null 2>&1; then
-  labels=$(docker ps -a --filter label=com.docker.compose.project --format '{{.Label "com.docker.compose.project.working_dir"}}{{"\t"}}{{.Label "com.docker.compose.project.config_files"}}' 2>/dev/null | sort -u | head -n 200)
+  labels=$(docker ps -a --filter label=com.docker.compose.project --format '{{.Label "com.docker.compose.project.working_dir"}}{{"\t"}}{{.Label "com.docker.compose.project.config_files"}}' 2>/dev/null | awk '{ if (!($0 in s)) { s[$0] = 1; h[++n] = $0 } } END { for (i = 2; i <= n; i++) { v = h[i]; for (j = i - 1; j >= 1 && h[j] > v; j--) h[j + 1] = h[j]; h[j + 1] = v } for (i = 1; i <= n && i <= 200; i++) print h[i] }')
   while IFS="$TAB" read -r wd files; do
     case $wd in /*) ;; *) continue ;; esac
     echo "@D $wd"

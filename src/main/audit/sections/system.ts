@@ -108,7 +108,6 @@ const TIME_SYNC_SH = `
 if [ -d /run/systemd/system ] && command -v timedatectl >/dev/null 2>&1; then
   $T timedatectl show 2>/dev/null | awk -F= '$1 == "NTP" || $1 == "NTPSynchronized" || $1 == "CanNTP" { print "td\\t" $0 }'
 fi
-printf 'selfnet\\t%s\\n' "$(readlink /proc/self/ns/net 2>/dev/null)"
 # Time daemons by /proc/PID/comm, read by the shell itself (no process per PID); their network
 # namespaces with one \`ls -l\` for all of them, not a readlink each: a host (or a lab machine)
 # can show dozens of them, and forks are what a loaded host is slow at.
@@ -129,11 +128,12 @@ for p in /proc/[0-9]*; do
       set -- "$@" "$p/ns/net" ;;
   esac
 done
-[ $# -gt 0 ] || exit 0
-ls -l "$@" 2>/dev/null | FOUND="$found" awk '
+# This shell's own namespace (selfnet) comes from the same ls when there are daemons.
+if [ $# -eq 0 ]; then printf 'selfnet\\t%s\\n' "$(readlink /proc/self/ns/net 2>/dev/null)"; exit 0; fi
+ls -l "/proc/$$/ns/net" "$@" 2>/dev/null | FOUND="$found" SELF=$$ awk '
 BEGIN { n = split(ENVIRON["FOUND"], L, "\\n"); for (i = 1; i <= n; i++) if (L[i] != "") { split(L[i], f, " "); comm[f[1]] = f[2]; order[++k] = f[1] } }
 $(NF - 1) == "->" { split($(NF - 2), parts, "/"); ns[parts[3]] = $NF }
-END { for (i = 1; i <= k; i++) { pid = order[i]; printf "proc\\t%s\\t%s\\t%s\\n", comm[pid], pid, ns[pid] } }'
+END { printf "selfnet\\t%s\\n", ns[ENVIRON["SELF"]]; for (i = 1; i <= k; i++) { pid = order[i]; printf "proc\\t%s\\t%s\\t%s\\n", comm[pid], pid, ns[pid] } }'
 exit 0
 `;
 
