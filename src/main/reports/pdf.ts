@@ -1,0 +1,69 @@
+// HTML → PDF outside Electron (CLI, tests, bench): Chromium headless's --print-to-pdf on a
+// temporary copy of the page, with its own throwaway profile. The app uses Electron's
+// webContents.printToPDF instead (src/main/electron/reportPdf.ts).
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/snap/bin/chromium'];
+
+/** Thrown when no Chromium can print (the CLI's exit 2, with this message). */
+export class NoChromiumError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NoChromiumError';
+  }
+}
+
+/** RAMPART_CHROMIUM, else the first usual Chromium/Chrome path that exists; null when none. */
+export function findChromium(env: NodeJS.ProcessEnv = process.env): string | null {
+  const given = env.RAMPART_CHROMIUM;
+  if (given) return fs.existsSync(given) ? given : null;
+  return CANDIDATES.find((p) => fs.existsSync(p)) ?? null;
+}
+
+export interface PdfOptions {
+  chromium?: string | null;
+  timeoutMs?: number;
+}
+
+/** Prints the HTML page to a PDF file. Throws NoChromiumError, or Error with Chromium's words. */
+export async function htmlToPdfFile(html: string, outFile: string, opts: PdfOptions = {}): Promise<void> {
+  const chromium = opts.chromium === undefined ? findChromium() : opts.chromium;
+  if (!chromium)
+    throw new NoChromiumError(
+      'PDF needs Chromium or Chrome: none found (looked for RAMPART_CHROMIUM, ' + CANDIDATES.join(', ') + '). Install it (Debian: apt-get install chromium) or write --format html.',
+    );
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-pdf-'));
+  try {
+    const page = path.join(dir, 'report.html');
+    fs.writeFileSync(page, html, { mode: 0o600 });
+    const tmpOut = path.join(dir, 'report.pdf');
+    const args = [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-extensions',
+      '--no-first-run',
+      '--no-default-browser-check',
+      '--disable-dev-shm-usage',
+      '--no-pdf-header-footer',
+      `--user-data-dir=${path.join(dir, 'profile')}`,
+      `--print-to-pdf=${tmpOut}`,
+      pathToFileURL(page).href,
+    ];
+    await new Promise<void>((resolve, reject) => {
+      execFile(chromium, args, { timeout: opts.timeoutMs ?? 60_000, killSignal: 'SIGKILL', maxBuffer: 4 * 1024 * 1024 }, (err, _stdout, stderr) => {
+        if (err) reject(new Error(`Chromium could not print the report (${err.message.split('\n')[0]}): ${String(stderr).trim().split('\n').slice(-2).join(' ')}`));
+        else resolve();
+      });
+    });
+    const st = fs.statSync(tmpOut, { throwIfNoEntry: false });
+    if (!st || st.size === 0) throw new Error('Chromium exited without writing the PDF.');
+    fs.copyFileSync(tmpOut, outFile);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
