@@ -7,6 +7,7 @@ export default defineCheck({
   title: 'SSH trusts other hosts (host-based / rhosts authentication)',
   category: 'ssh',
   severity: 'medium',
+  cis: 'CIS Debian Linux 12 v1.1.0 5.1.10, 5.1.11',
   references: [...SSHD_REFS, 'Lynis SSH-7408'],
   rationale: 'Host-based authentication and .rhosts/.shosts files let users of another machine in without a key or password of their own: compromising that machine is enough.',
   remediation: 'Set `HostbasedAuthentication no` and `IgnoreRhosts yes` in sshd_config (both are the defaults), check with `sshd -t`, then reload sshd.',
