@@ -73,7 +73,7 @@ function header(doc: ReportDocument): string {
 <p class="meta">Generated ${esc(doc.provenance.generatedAt)} by Rampart ${esc(doc.provenance.version)}${
     r ? ` · ${esc(r.target)} (${code(`${r.address}:${r.port}`)}) · OS ${esc(r.os ?? 'unknown')} · audit ${esc(r.startedAt)} → ${esc(r.finishedAt ?? '—')}, ${esc(r.status)}` : ` · ${runs.length} targets (latest run of each)`
   }</p>
-<div class="hero"><span class="grade" style="color:${gradeColour}" aria-label="grade">${esc(doc.summary.grade ?? '—')}</span><div><div><strong>${esc(scoreText(doc.summary.score, doc.summary.grade))}</strong>${
+<div class="hero"><span class="grade" style="color:${gradeColour}" aria-label="grade">${esc(doc.summary.grade ?? '—')}</span><div><div>Grade <strong>${esc(scoreText(doc.summary.score, doc.summary.grade))}</strong>${
     r?.cap ? ` <span class="muted">(${esc(r.cap)})</span>` : ''
   }</div><div class="muted">Trend: ${esc(trendText(doc))}</div></div></div></header>`;
 }
