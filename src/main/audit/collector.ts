@@ -94,7 +94,12 @@ export function buildCollectScript(opts: CollectOptions & { lanes?: number }): C
   const ctx = contextOf(opts);
   const t = ctx.sectionTimeoutS;
   // Each section: BEGIN line, the command's output (stderr merged), then END with its exit code.
-  // A `secsh` section runs in a subshell of the lane's shell: one fork, no exec. The section time
+  // A `secsh` section runs as a function of the lane's shell: no process at all. Its `exit`s
+  // (all at the top level of the section scripts) become `return`s through an alias, which the
+  // parser applies when eval defines the function; a shell where the probe shows that does not
+  // work (aliases off) runs each section in a subshell instead (one fork each). Sections never
+  // assign the prelude's variables (M, T, name, rc, SSHD…) and restore IFS and set -f themselves.
+  // The section time
   // limit ($T, coreutils/busybox timeout) is put in front of the commands that wait on a daemon or
   // on the network (docker, fail2ban-client, postqueue, timedatectl, sshd -T, apt …), not around
   // every section: a timeout plus an `sh -c` per section were two processes each, a quarter of
@@ -106,8 +111,16 @@ LC_ALL=C; export LC_ALL
 M=${shQuote(marker)}
 if command -v timeout >/dev/null 2>&1; then T="timeout ${t}"; else T=""; fi
 sec() { name=$1; shift; printf '%s BEGIN %s\\n' "$M" "$name"; "$@" 2>&1; rc=$?; printf '\\n%s END %s %s\\n' "$M" "$name" "$rc"; }
-secsh() { name=$1; shift; sec "$name" rampart_sub "$1"; }
 rampart_sub() ( rampart_code=$1; set --; eval "$rampart_code" )
+alias exit=return 2>/dev/null
+if [ "$(eval 'rampart_t() { exit 7
+}'; rampart_t; echo "$?")" = 7 ]; then
+  secsh() { name=$1; shift; eval "rampart_fn() {
+$1
+}"; sec "$name" rampart_fn; }
+else
+  secsh() { name=$1; shift; sec "$name" rampart_sub "$1"; }
+fi
 `;
   const lanes = assignLanes(SECTION_SPECS.filter((s) => wanted(opts, s.fact)), opts.lanes ?? COLLECT_LANES, LANE0_BASE_COST_MS, ['sshd']);
   // sshd -T's output is kept in SSHD_T (and its status in SSHD_T_RC) for the lane-0 sections that

@@ -72,9 +72,10 @@ export const COMPOSE_BUDGET_BYTES = 2 * 1024 * 1024;
 
 const NO_DOCKER = `command -v docker >/dev/null 2>&1 || { echo 'docker: command not found'; exit 127; }`;
 
-// exec: the CLI itself is what the section timeout stops (busybox timeout signals only its child).
+// The section limit on the CLI itself (busybox timeout signals only its child). No exec: the
+// section runs inside the lane's shell (collector.ts).
 const DOCKER_INFO_SH = `${NO_DOCKER}
-exec $T docker info --format '{{json .}}'`;
+$T docker info --format '{{json .}}'`;
 
 // $1: the exit status of the docker_info section: when the daemon did not answer in time (124 from
 // coreutils timeout, 143 from busybox's), asking it again would only spend another section timeout.
