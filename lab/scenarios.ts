@@ -2,7 +2,7 @@
 //
 // Data only: a scenario is the sshd_config text for its settings, the host keys to generate, and
 // the values `sshd -T` is expected to print for it. Everything host-specific (host key paths,
-// PidFile, AuthorizedKeysFile, UsePAM) is added by `renderSshdConfig` in front of the scenario
+// PidFile, AuthorizedKeysFile, UsePAM from `usePam`) is added by `renderSshdConfig` in front of the scenario
 // text, so new scenarios (e.g. docker-backed "vulnerable" hosts) only add an entry here.
 //
 // All algorithms below were checked against Debian 12's OpenSSH 9.2p1 (`ssh -Q kex|cipher|mac|
@@ -32,6 +32,8 @@ export interface LabScenarioSpec {
   hostKeys: readonly LabHostKeySpec[];
   /** Scenario settings, appended after the host-specific lines of the generated sshd_config. */
   sshdConfig: string;
+  /** UsePAM (a host-specific line: sshd keeps its first value). Debian's PAM stack for sshd works in a lab namespace. */
+  usePam: boolean;
   /** Lower-case `sshd -T` keyword -> the exact value `sshd -T` prints for this scenario. */
   expectedEffective: Readonly<Record<string, string>>;
 }
@@ -97,6 +99,7 @@ export const scenarios: Readonly<Record<LabScenario, LabScenarioSpec>> = {
   hardened: {
     description: 'Modern, locked-down sshd: key-only root login, modern algorithms only.',
     hostKeys: [{ type: 'ed25519' }],
+    usePam: true,
     sshdConfig: `# Scenario: hardened
 PermitRootLogin prohibit-password
 PasswordAuthentication no
@@ -112,6 +115,13 @@ X11Forwarding no
 LoginGraceTime 30
 AllowUsers root
 ClientAliveInterval 300
+# CIS Debian 12 5.1: forwarding off (jump-chain hops turn TCP forwarding back on in front of this,
+# so not DisableForwarding, which would win), MaxStartups, a pre-login banner.
+AllowTcpForwarding no
+AllowStreamLocalForwarding no
+AllowAgentForwarding no
+MaxStartups 10:30:60
+Banner /etc/issue.net
 `,
     expectedEffective: {
       permitrootlogin: 'without-password',
@@ -128,13 +138,19 @@ ClientAliveInterval 300
       logingracetime: '30',
       allowusers: 'root',
       clientaliveinterval: '300',
-      usepam: 'no',
+      allowtcpforwarding: 'no',
+      allowstreamlocalforwarding: 'no',
+      allowagentforwarding: 'no',
+      maxstartups: '10:30:60',
+      banner: '/etc/issue.net',
+      usepam: 'yes',
       port: '22',
     },
   },
   'weak-ssh': {
-    description: 'Legacy, permissive sshd: root + password logins, SHA-1/CBC/MD5 algorithms, RSA host key.',
+    description: 'Legacy, permissive sshd: root + password logins, SHA-1/CBC/MD5 algorithms, RSA host key, GatewayPorts, tunnels, no StrictModes, no PAM.',
     hostKeys: [{ type: 'ed25519' }, { type: 'rsa', bits: 3072 }, { type: 'ecdsa', bits: 256 }],
+    usePam: false,
     sshdConfig: `# Scenario: weak-ssh
 PermitRootLogin yes
 PasswordAuthentication yes
@@ -149,6 +165,11 @@ HostKeyAlgorithms ${WEAK_HOSTKEY_ALGS}
 MaxAuthTries 10
 X11Forwarding yes
 LoginGraceTime 2m
+GatewayPorts yes
+PermitTunnel yes
+StrictModes no
+GSSAPIAuthentication yes
+MaxSessions 20
 `,
     expectedEffective: {
       permitrootlogin: 'yes',
@@ -163,6 +184,11 @@ LoginGraceTime 2m
       maxauthtries: '10',
       x11forwarding: 'yes',
       logingracetime: '120',
+      gatewayports: 'yes',
+      permittunnel: 'yes',
+      strictmodes: 'no',
+      gssapiauthentication: 'yes',
+      maxsessions: '20',
       usepam: 'no',
       port: '22',
     },
@@ -207,7 +233,7 @@ Port ${opts.port ?? 22}
 ${hostKeys}
 PidFile ${quoteConfigPath(opts.pidFile)}
 AuthorizedKeysFile /etc/ssh/authorized_keys_%u
-UsePAM no
+UsePAM ${spec.usePam ? 'yes' : 'no'}
 
 ${spec.sshdConfig.trimEnd()}
 

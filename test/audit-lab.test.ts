@@ -9,11 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLabHost, destroyLabHost, labPrerequisites, regenerateHostKeys, type LabHost } from '../lab/lab';
 import { scenarios } from '../lab/scenarios';
 import { runAudit, type AuditTarget } from '../src/main/audit/auditor';
+import { GLOBAL_CONTEXT } from '../src/main/audit/checks/ssh/sshdValue';
 import { connect, probeHostKey } from '../src/main/ssh/connection';
 import { Store } from '../src/main/store/store';
 import type { Finding, RunDetail } from '../src/shared/domain';
 import { RampartError } from '../src/shared/errors';
 import { SLICE_CHECKS } from './support/sliceChecks';
+
+/** The CIS Debian 12 5.1 / Lynis SSH-7408 checks added beside the first slice, in catalog order. */
+const CIS_5_1_IDS = ['SSH-LOG-LEVEL', 'SSH-STRICT-MODES', 'SSH-GATEWAY-PORTS', 'SSH-TCP-FORWARDING', 'SSH-AGENT-FORWARDING', 'SSH-PERMIT-TUNNEL', 'SSH-CLIENT-ALIVE', 'SSH-MAX-SESSIONS', 'SSH-MAX-STARTUPS', 'SSH-USE-PAM', 'SSH-GSSAPI-AUTH', 'SSH-BANNER'];
 
 const labAvailable = labPrerequisites().ok || process.env.RAMPART_LAB_REQUIRED === '1';
 
@@ -105,6 +109,27 @@ describe.skipIf(!labAvailable)('runAudit against lab hosts', () => {
     expect(evidence('SSH-MAX-AUTH-TRIES')).toEqual(['medium: MaxAuthTries 10 (at most 4 recommended)']);
     expect(evidence('SSH-X11-FORWARDING')).toEqual(['low: X11Forwarding yes']);
     expect(evidence('SSH-LOGIN-GRACE-TIME')).toEqual(['low: LoginGraceTime 120 s']);
+    // CIS Debian 12 5.1 / Lynis SSH-7408 settings: the scenario's and sshd's defaults, judged on the
+    // global values (the collector runs sshd -T without -C).
+    const g = (s: string): string => `${s} (${GLOBAL_CONTEXT})`;
+    const cis: Record<string, string[]> = Object.fromEntries(CIS_5_1_IDS.map((id) => [id, evidence(id).sort()]));
+    expect(cis).toEqual({
+      'SSH-LOG-LEVEL': [],
+      'SSH-STRICT-MODES': [`medium: ${g('StrictModes no — group- or world-writable authorized_keys are accepted')}`],
+      'SSH-GATEWAY-PORTS': [`medium: ${g('GatewayPorts yes — remote forwards may listen on all addresses (AllowTcpForwarding yes)')}`],
+      'SSH-TCP-FORWARDING': [
+        `low: ${g('AllowStreamLocalForwarding yes — users may reach the server’s Unix sockets they can open')}`,
+        `low: ${g('AllowTcpForwarding yes — users may tunnel to any address the server reaches and listen on its ports')}`,
+      ],
+      'SSH-AGENT-FORWARDING': [`low: ${g('AllowAgentForwarding yes')}`],
+      'SSH-PERMIT-TUNNEL': [`low: ${g('PermitTunnel yes')}`],
+      'SSH-CLIENT-ALIVE': [`low: ${g('ClientAliveInterval 0 — sshd never checks that an idle client is still there')}`],
+      'SSH-MAX-SESSIONS': [`low: ${g('MaxSessions 20 — at most 10 recommended')}`],
+      'SSH-MAX-STARTUPS': [`low: ${g('MaxStartups 10:30:100 — 10:30:60 or stricter recommended')}`],
+      'SSH-USE-PAM': [`low: ${g('UsePAM no')}`],
+      'SSH-GSSAPI-AUTH': [`low: ${g('GSSAPIAuthentication yes')}`],
+      'SSH-BANNER': [`info: ${g('Banner none — no notice is shown before login')}`],
+    });
 
     // The weak algorithms of lab/scenarios.ts, and none of the modern ones listed beside them.
     const eff = scenarios['weak-ssh'].expectedEffective;
@@ -152,6 +177,8 @@ describe.skipIf(!labAvailable)('runAudit against lab hosts', () => {
       'SSH-PERMIT-ROOT-LOGIN:low:PermitRootLogin without-password',
     ]);
     expect(hardenedRun.checks.filter((c) => SLICE_CHECKS.has(c.checkId) && c.status !== 'pass').map((c) => c.checkId)).toEqual(['SSH-PERMIT-ROOT-LOGIN']);
+    // The hardened scenario is written to CIS Debian 12 5.1 (with PAM on): every one of those checks passes.
+    expect(hardenedRun.checks.filter((c) => CIS_5_1_IDS.includes(c.checkId)).map((c) => `${c.checkId}:${c.status}`).sort()).toEqual(CIS_5_1_IDS.map((id) => `${id}:pass`).sort());
     expect(hardenedRun.score!.overall).toBeGreaterThan(weakRun.score!.overall);
     expect(hardenedRun.score!.categories.ssh!.score).toBeGreaterThan(weakRun.score!.categories.ssh!.score);
     expect(store.getPin(hardened.address, hardened.port)?.fingerprint).toBe(hardened.hostKeyFingerprints['ssh-ed25519']);

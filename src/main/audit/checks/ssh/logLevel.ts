@@ -9,7 +9,7 @@ export default defineCheck({
   cis: CIS_DEBIAN12('5.1.14'),
   references: [...SSHD_REFS, CIS_DEBIAN12('5.1.14 Ensure sshd LogLevel is configured'), 'Lynis SSH-7408 (LogLevel)'],
   rationale:
-    'At QUIET (printed as SILENT by sshd -T), FATAL or ERROR sshd does not log logins and failed attempts: there is no record of who came in, and fail2ban and similar tools see nothing to ban. DEBUG levels log data that sshd_config(5) calls a violation of users’ privacy. INFO logs logins; VERBOSE adds the key fingerprint used, which helps to tell keys apart in an investigation.',
+    'At QUIET (printed as SILENT by sshd -T), FATAL or ERROR sshd does not log logins and failed attempts: there is no record of who came in, and fail2ban and similar tools see nothing to ban. DEBUG levels log data that sshd_config(5) calls a violation of users’ privacy. INFO logs each login with the fingerprint of the key used; VERBOSE adds the keys offered and refused (Lynis prefers it; CIS accepts either).',
   remediation: 'Set `LogLevel VERBOSE` (or INFO) in sshd_config, check with `sshd -t`, then reload sshd.',
   fixKind: 'sshd-config',
   requires: ['sshd'],
