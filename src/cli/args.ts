@@ -4,6 +4,7 @@ import { defaultDbFile } from '../main/store/location';
 import { parseArgs } from 'node:util';
 import { HostAddress, Port, SEVERITIES, UserName, type Severity } from '../shared/domain';
 import { parseMail, type MailCommand } from './mailArgs';
+import { parseReport, type ReportCommand } from './reportArgs';
 
 export const FORMATS = ['json', 'table', 'markdown'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -87,9 +88,9 @@ export interface FixCommand extends Omit<AuditSettings, 'format' | 'failOn'> {
     | { kind: 'rollback'; jobId: string };
 }
 
-export type HelpTopic = 'main' | 'audit' | 'fix' | 'mail';
+export type HelpTopic = 'main' | 'audit' | 'fix' | 'mail' | 'report';
 
-export type Command = { kind: 'help'; topic: HelpTopic } | { kind: 'version' } | AuditCommand | FleetCommand | FixCommand | MailCommand;
+export type Command = { kind: 'help'; topic: HelpTopic } | { kind: 'version' } | AuditCommand | FleetCommand | FixCommand | MailCommand | ReportCommand;
 
 export class UsageError extends Error {
   /** The topic whose --help explains the right usage. */
@@ -112,6 +113,8 @@ Commands:
                 (see: rampart mail --help)
   fix           Fix findings with a preview, confirmation, verification and automatic
                 rollback (see: rampart fix --help)
+  report        Write a report of stored runs: executive, full, action plan or findings, as
+                Markdown, HTML, PDF, JSON or CSV (see: rampart report --help)
   help [cmd]    Show help
 
 Options:
@@ -287,12 +290,14 @@ export function parseCommandLine(argv: readonly string[], cwd: string = process.
     if (rest.length === 1 && rest[0] === 'audit') return { kind: 'help', topic: 'audit' };
     if (rest.length === 1 && rest[0] === 'fix') return { kind: 'help', topic: 'fix' };
     if (rest.length === 1 && rest[0] === 'mail') return { kind: 'help', topic: 'mail' };
-    throw new UsageError(`no help for "${rest.join(' ')}" (commands: audit, mail, fix)`);
+    if (rest.length === 1 && rest[0] === 'report') return { kind: 'help', topic: 'report' };
+    throw new UsageError(`no help for "${rest.join(' ')}" (commands: audit, mail, fix, report)`);
   }
   if (first.startsWith('-')) throw new UsageError(`unknown option '${first}' (options go after the command, e.g. rampart audit --host …)`);
   if (first === 'fix') return parseFix(rest, cwd);
   if (first === 'mail') return parseMail(rest, cwd);
-  if (first !== 'audit') throw new UsageError(`unknown command "${first}" (commands: audit, mail, fix)`);
+  if (first === 'report') return parseReport(rest, cwd);
+  if (first !== 'audit') throw new UsageError(`unknown command "${first}" (commands: audit, mail, fix, report)`);
   return parseAudit(rest, cwd);
 }
 

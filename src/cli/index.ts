@@ -23,6 +23,8 @@ import { failureEntry, runPool } from './fleet';
 import { fixCommand, type FixIo } from './fix';
 import { mailCommand } from './mail';
 import { MAIL_HELP } from './mailArgs';
+import { reportCommand } from './reportCommand';
+import { REPORT_HELP } from './reportArgs';
 import { parseKnownHosts } from './knownHosts';
 import { buildAuditTarget, hostRef, planFleet, planFromCommand, type HopPlan, type HostPlan } from './plan';
 import {
@@ -305,12 +307,13 @@ function reportError(io: CliIo, json: boolean, code: string, message: string, de
 
 /** Runs one command line; returns the exit status. Never throws. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  let json = wantsJson(argv);
+  // A report's --format json is the file's format; its errors stay plain text on stderr.
+  let json = wantsJson(argv) && argv[0] !== 'report';
   try {
     const cmd = parseCommandLine(argv, io.cwd);
     switch (cmd.kind) {
       case 'help':
-        io.stdout.write(cmd.topic === 'audit' ? AUDIT_HELP : cmd.topic === 'fix' ? FIX_HELP : cmd.topic === 'mail' ? MAIL_HELP : MAIN_HELP);
+        io.stdout.write(cmd.topic === 'audit' ? AUDIT_HELP : cmd.topic === 'fix' ? FIX_HELP : cmd.topic === 'mail' ? MAIL_HELP : cmd.topic === 'report' ? REPORT_HELP : MAIN_HELP);
         return EXIT.ok;
       case 'version':
         io.stdout.write(`rampart ${VERSION}\n`);
@@ -327,6 +330,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'mail':
         json = cmd.format === 'json';
         return await mailCommand(cmd, io, VERSION);
+      case 'report':
+        return await reportCommand(cmd, io);
     }
   } catch (e) {
     if (e instanceof UsageError) {

@@ -38,8 +38,8 @@ h3{font-size:16px;margin:18px 0 6px;break-after:avoid}h4{font-size:14px;margin:1
 .grade{display:inline-block;font-size:40px;font-weight:700;padding:4px 18px;border-radius:8px;border:2px solid currentColor;margin-right:16px}
 .hero{display:flex;align-items:center;margin:16px 0}
 table{border-collapse:collapse;width:100%;margin:8px 0 12px;font-size:13px}
-th,td{border:1px solid #d0d7de;padding:4px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-th{background:#f6f8fa}
+th,td{border:1px solid #d0d7de;padding:4px 6px;text-align:left;vertical-align:top;overflow-wrap:break-word}
+th{background:#f6f8fa;white-space:nowrap}
 tr{break-inside:avoid}
 code,pre{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,monospace;font-size:12px}
 code{background:#f6f8fa;padding:0 3px;border-radius:3px;overflow-wrap:anywhere}
