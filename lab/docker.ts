@@ -17,7 +17,7 @@
 // Network rule: containers are created with `--network none` (or `--network host` only with
 // `docker create`, never started); compose services must say `network_mode: none`. No bridge,
 // no NAT, no traffic.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
@@ -37,7 +37,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { firstExisting, listPids, onProcessExit, procAlive, procCmdline, procStartTime, procStat, sleep, waitGone } from './proc';
+import { firstExisting, listPids, runCommand, type RunOptions, type RunResult, onProcessExit, procAlive, procCmdline, procStartTime, procStat, sleep, waitGone } from './proc';
 
 export interface LabDocker {
   /** rmpd-<6 hex> */
@@ -84,6 +84,7 @@ export const LAB_IMAGE_LATEST = 'lab/busybox:latest';
 const NAME_RE = /^rmpd-[0-9a-f]{6}$/;
 const REGISTRY_DIR = '/run/rampart-lab/docker';
 const CMD_TIMEOUT_MS = 60_000;
+const run = (file: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> => runCommand(file, args, { timeoutMs: CMD_TIMEOUT_MS, ...opts });
 
 const DOCKERD = firstExisting(['/usr/sbin/dockerd', '/usr/bin/dockerd']);
 // Prefer Debian's CLI (the daemon's version) over a newer static one in /usr/local/bin.
@@ -96,47 +97,7 @@ const TAR = firstExisting(['/usr/bin/tar', '/bin/tar']) ?? 'tar';
 // ---------------------------------------------------------------------------------------------
 // Commands
 
-export interface RunResult {
-  stdout: string;
-  stderr: string;
-  code: number;
-}
-
-/** Runs a command (never through a shell) with a bounded time. Never rejects. */
-function run(file: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; input?: string } = {}): Promise<RunResult> {
-  return new Promise((resolvePromise) => {
-    let child: ChildProcess;
-    try {
-      child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env, cwd: opts.cwd });
-    } catch (err) {
-      resolvePromise({ stdout: '', stderr: (err as Error).message, code: 127 });
-      return;
-    }
-    const out: Buffer[] = [];
-    const errOut: Buffer[] = [];
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, opts.timeoutMs ?? CMD_TIMEOUT_MS);
-    child.stdout?.on('data', (d: Buffer) => out.push(d));
-    child.stderr?.on('data', (d: Buffer) => errOut.push(d));
-    let settled = false;
-    const finish = (code: number, extra = ''): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolvePromise({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errOut).toString('utf8') + extra, code });
-    };
-    child.on('error', (err) => finish(127, err.message));
-    child.on('close', (code, signal) => {
-      if (timedOut) finish(124, `\n[timed out: ${file} ${args.join(' ')}]`);
-      else finish(code ?? (signal ? 128 : 1), signal ? `\n[killed by ${signal}]` : '');
-    });
-    child.stdin?.on('error', () => {});
-    child.stdin?.end(opts.input ?? '');
-  });
-}
+export type { RunResult } from './proc';
 
 function dockerEnv(d: Pick<LabDocker, 'dockerHost' | 'dir'>): NodeJS.ProcessEnv {
   // The CLI's config dir inside the engine dir: nothing is written to the machine's ~/.docker.

@@ -23,7 +23,7 @@
 // of hosts it created; the sshd banner probe only to 10.213 addresses behind the host's own veth.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   closeSync,
   copyFileSync,
@@ -38,14 +38,13 @@ import {
   statSync,
   unlinkSync,
   writeFileSync,
-  writeSync,
 } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { endianness } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { firstExisting, listPids, onProcessExit, procAlive, procCmdline, procStartTime, sleep, waitGone } from './proc';
+import { errorMessage, firstExisting, listPids, mustRun as must, runCommand as run, onProcessExit, procAlive, procCmdline, procStartTime, sleep, waitGone } from './proc';
 import {
   hostKeyFileName,
   isLabScenario,
@@ -55,8 +54,11 @@ import {
   type LabHostKeySpec,
   type LabScenario,
 } from './scenarios';
+import { attachedPids, linkExists, mergeAttachments, removeAttachments, removeAttachmentsSync, type HostAttachmentsRecord, type LabHostAttachments } from './attachments';
+import { allocateSubnet, isLabPoolAddress, POOL_BASES, releaseSubnetLocks, RUN_DIR, SUBNETS_DIR, type LabSubnetPool } from './subnets';
 
 export { scenarioNames, scenarios, isLabScenario, type LabScenario } from './scenarios';
+export type { LabHostAttachments, LabRootRoute } from './attachments';
 
 export interface LabHost {
   /** e.g. 'rmp-3fa9c1'; also the network namespace name. */
@@ -103,7 +105,7 @@ export interface CreateLabHostOptions {
 }
 
 /** The lab's address pools, each split into /30s: see reserveSubnet in LabNetworkContext. */
-export type LabSubnetPool = 'host' | 'link' | 'tunnel';
+export type { LabSubnetPool } from './subnets';
 
 /** A reserved /30. */
 export interface LabSubnet {
@@ -147,41 +149,6 @@ export interface LabNetworkContext {
 }
 
 /** Things outside a host's namespace that belong to it; destroyed with the host. */
-export interface LabHostAttachments {
-  /** Root-namespace interfaces, /^rmp[a-z0-9]{2,12}$/: deleted if still present. */
-  rootLinks?: string[];
-  /** Root-namespace routes to lab prefixes (10.213/16, 10.215/16, 10.216/16), deleted. */
-  rootRoutes?: LabRootRoute[];
-  /**
-   * Processes (anywhere, e.g. the root namespace). Killed only while /proc/PID still shows the same
-   * start time as when attached and its cmdline contains `cmdline`. Unlike other processes in the
-   * host's namespace, these are not stopped by regenerateHostKeys' sshd restart.
-   */
-  processes?: Array<{ pid: number; cmdline: string }>;
-  /** wireguard-go interface names (/^rmp[a-z0-9]{2,12}$/): their /run/wireguard/NAME.sock is removed. */
-  wireguardInterfaces?: string[];
-}
-
-export interface LabRootRoute {
-  type: 'unreachable' | 'blackhole' | 'prohibit';
-  /** e.g. '10.215.7.12/30' */
-  prefix: string;
-  metric?: number;
-}
-
-interface AttachedProcess {
-  pid: number;
-  startTime: string;
-  cmdline: string;
-}
-
-interface HostAttachmentsRecord {
-  rootLinks: string[];
-  rootRoutes: LabRootRoute[];
-  processes: AttachedProcess[];
-  wireguardInterfaces: string[];
-}
-
 /** What host.json / the registry entry hold: the public LabHost plus bookkeeping. */
 interface HostRecord extends LabHost {
   version: 1;
@@ -208,32 +175,18 @@ interface HostRecord extends LabHost {
 const LAB_NET_PREFIX = '10.213.';
 const NAME_RE = /^rmp-[a-z0-9][a-z0-9-]{0,23}$/;
 const VETH_RE = /^r[vn][0-9a-f]{6}$/;
-const ATTACHED_LINK_RE = /^rmp[a-z0-9]{2,12}$/;
-const WIREGUARD_RUN_DIR = '/run/wireguard';
-const POOL_BASES: Readonly<Record<LabSubnetPool, string>> = {
-  host: '10.213.0.0',
-  link: '10.215.0.0',
-  tunnel: '10.216.0.0',
-};
-const RUN_DIR = '/run/rampart-lab';
 const HOSTS_DIR = join(RUN_DIR, 'hosts');
-const SUBNETS_DIR = join(RUN_DIR, 'subnets');
 const NETNS_RUN_DIR = '/run/netns';
 const ETC_NETNS_DIR = '/etc/netns';
 const SSHD = '/usr/sbin/sshd';
 const SSHD_PORT = 22;
 const SSHD_START_TIMEOUT_MS = 8_000;
-const CMD_TIMEOUT_MS = 30_000;
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_LAB_BASE_DIR = join(REPO_ROOT, '.lab');
 
 const IP = firstExisting(['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip']) ?? 'ip';
 const SSH_KEYGEN = firstExisting(['/usr/bin/ssh-keygen', '/usr/local/bin/ssh-keygen']) ?? 'ssh-keygen';
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /** Lab host names: 'rmp-' + lower-case letters, digits and '-' (at most 28 chars). */
 export function isLabHostName(name: string): boolean {
@@ -246,65 +199,6 @@ function assertName(name: string): void {
       `invalid lab host name ${JSON.stringify(name)}: must match ${NAME_RE.source} (the 'rmp-' prefix is required)`,
     );
   }
-}
-
-interface RunResult {
-  stdout: string;
-  stderr: string;
-  code: number;
-}
-
-/** Run a command to completion (never via a shell), with a bounded time. Never rejects. */
-function run(
-  file: string,
-  args: readonly string[],
-  opts: { input?: string; timeoutMs?: number } = {},
-): Promise<RunResult> {
-  return new Promise((resolvePromise) => {
-    let child: ChildProcess;
-    try {
-      child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    } catch (err) {
-      resolvePromise({ stdout: '', stderr: errorMessage(err), code: 127 });
-      return;
-    }
-    const out: Buffer[] = [];
-    const errOut: Buffer[] = [];
-    let timedOut = false;
-    let settled = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, opts.timeoutMs ?? CMD_TIMEOUT_MS);
-    child.stdout?.on('data', (d: Buffer) => out.push(d));
-    child.stderr?.on('data', (d: Buffer) => errOut.push(d));
-    const finish = (code: number, extra = ''): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolvePromise({
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(errOut).toString('utf8') + extra,
-        code,
-      });
-    };
-    child.on('error', (err) => finish(127, errorMessage(err)));
-    child.on('close', (code, signal) => {
-      if (timedOut) finish(124, `\n[timed out after ${opts.timeoutMs ?? CMD_TIMEOUT_MS} ms: ${file} ${args.join(' ')}]`);
-      else finish(code ?? (signal ? 128 : 1), signal ? `\n[killed by ${signal}]` : '');
-    });
-    child.stdin?.on('error', () => {});
-    child.stdin?.end(opts.input ?? '');
-  });
-}
-
-/** Like run() but throws with the command's stderr when it fails. */
-async function must(file: string, args: readonly string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<string> {
-  const r = await run(file, args, opts);
-  if (r.code !== 0) {
-    throw new Error(`${file} ${args.join(' ')} failed (exit ${r.code}): ${r.stderr.trim() || r.stdout.trim()}`);
-  }
-  return r.stdout;
 }
 
 function writeFileAtomicSync(path: string, data: string, mode = 0o644): void {
@@ -337,10 +231,6 @@ function netnsExists(name: string): boolean {
   return existsSync(join(NETNS_RUN_DIR, name));
 }
 
-function linkExists(ifname: string): boolean {
-  return existsSync(join('/sys/class/net', ifname));
-}
-
 /** All live processes whose network namespace has this inode. */
 function pidsInNetns(inode: number): number[] {
   if (!inode) return [];
@@ -365,93 +255,6 @@ function ownPids(rec: HostRecord): number[] {
   for (const ino of inodes) for (const pid of pidsInNetns(ino)) pids.add(pid);
   pids.delete(process.pid);
   return [...pids];
-}
-
-// ---------------------------------------------------------------------------------------------
-// Attachments: resources outside the host's namespace that belong to the host
-
-const ROUTE_TYPES: ReadonlySet<string> = new Set(['unreachable', 'blackhole', 'prohibit']);
-
-function validRoute(r: LabRootRoute): boolean {
-  return (
-    ROUTE_TYPES.has(r.type) &&
-    isLabPoolPrefix(r.prefix) &&
-    (r.metric === undefined || (Number.isInteger(r.metric) && r.metric >= 0 && r.metric < 2 ** 31))
-  );
-}
-
-/** Record entries, re-validated (records are files; never act on anything outside the lab's names). */
-function attachmentsOf(rec: HostRecord): HostAttachmentsRecord {
-  const a = rec.attachments;
-  return {
-    rootLinks: (a?.rootLinks ?? []).filter((l) => typeof l === 'string' && ATTACHED_LINK_RE.test(l)),
-    rootRoutes: (a?.rootRoutes ?? []).filter((r) => r && validRoute(r)),
-    processes: (a?.processes ?? []).filter(
-      (p) => p && Number.isInteger(p.pid) && p.pid > 1 && typeof p.startTime === 'string' && p.startTime !== '' && typeof p.cmdline === 'string' && p.cmdline.length >= 3,
-    ),
-    wireguardInterfaces: (a?.wireguardInterfaces ?? []).filter((l) => typeof l === 'string' && ATTACHED_LINK_RE.test(l)),
-  };
-}
-
-function addAttachments(rec: HostRecord, add: LabHostAttachments): void {
-  const cur = attachmentsOf(rec);
-  for (const l of [...(add.rootLinks ?? []), ...(add.wireguardInterfaces ?? [])]) {
-    if (!ATTACHED_LINK_RE.test(l)) throw new Error(`attachment interface name ${JSON.stringify(l)} must match ${ATTACHED_LINK_RE.source}`);
-  }
-  for (const r of add.rootRoutes ?? []) {
-    if (!validRoute(r)) throw new Error(`attachment route ${JSON.stringify(r)}: only unreachable/blackhole/prohibit routes to lab prefixes`);
-  }
-  const procs: AttachedProcess[] = [];
-  for (const p of add.processes ?? []) {
-    const startTime = procStartTime(p.pid);
-    if (!startTime) throw new Error(`attachment process ${p.pid} does not exist`);
-    if (p.cmdline.length < 3) throw new Error('attachment process: cmdline marker too short');
-    procs.push({ pid: p.pid, startTime, cmdline: p.cmdline });
-  }
-  rec.attachments = {
-    rootLinks: [...new Set([...cur.rootLinks, ...(add.rootLinks ?? [])])],
-    rootRoutes: [...cur.rootRoutes, ...(add.rootRoutes ?? [])],
-    processes: [...cur.processes, ...procs],
-    wireguardInterfaces: [...new Set([...cur.wireguardInterfaces, ...(add.wireguardInterfaces ?? [])])],
-  };
-  saveRecordSync(rec);
-}
-
-/** Attached processes that still are the processes that were attached (same start time and cmdline). */
-function attachedPids(rec: HostRecord): number[] {
-  return attachmentsOf(rec)
-    .processes.filter((p) => procAlive(p.pid) && procStartTime(p.pid) === p.startTime && procCmdline(p.pid).includes(p.cmdline))
-    .map((p) => p.pid);
-}
-
-function routeArgs(r: LabRootRoute): string[] {
-  return [r.type, r.prefix, ...(r.metric === undefined ? [] : ['metric', String(r.metric)])];
-}
-
-/** Removes attached links, routes and sockets (after the processes were stopped). */
-async function removeAttachments(rec: HostRecord): Promise<void> {
-  const a = attachmentsOf(rec);
-  const errors: string[] = [];
-  for (const link of a.rootLinks) {
-    if (!linkExists(link)) continue;
-    const r = await run(IP, ['link', 'del', link], { timeoutMs: 10_000 });
-    if (r.code !== 0 && linkExists(link)) errors.push(`ip link del ${link}: ${r.stderr.trim()}`);
-  }
-  for (const route of a.rootRoutes) {
-    const r = await run(IP, ['route', 'del', ...routeArgs(route)], { timeoutMs: 10_000 });
-    if (r.code !== 0 && !/No such process|not found/i.test(r.stderr)) errors.push(`ip route del ${routeArgs(route).join(' ')}: ${r.stderr.trim()}`);
-  }
-  for (const wg of a.wireguardInterfaces) rmSync(join(WIREGUARD_RUN_DIR, `${wg}.sock`), { force: true });
-  if (errors.length > 0) throw new Error(`lab host ${rec.name}: ${errors.join('; ')}`);
-}
-
-function removeAttachmentsSync(rec: HostRecord): void {
-  const a = attachmentsOf(rec);
-  for (const link of a.rootLinks) {
-    if (linkExists(link)) spawnSync(IP, ['link', 'del', link], { stdio: 'ignore', timeout: 5_000 });
-  }
-  for (const route of a.rootRoutes) spawnSync(IP, ['route', 'del', ...routeArgs(route)], { stdio: 'ignore', timeout: 5_000 });
-  for (const wg of a.wireguardInterfaces) rmSync(join(WIREGUARD_RUN_DIR, `${wg}.sock`), { force: true });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -609,7 +412,7 @@ function cleanupOwnedSync(): void {
 /** Synchronous teardown for exit handlers: SIGKILL, no waiting. */
 function destroySync(rec: HostRecord): void {
   assertName(rec.name);
-  for (const pid of new Set([...ownPids(rec), ...attachedPids(rec)])) {
+  for (const pid of new Set([...ownPids(rec), ...attachedPids(rec.attachments)])) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
@@ -619,7 +422,7 @@ function destroySync(rec: HostRecord): void {
   const ipSync = (args: string[]): void => {
     spawnSync(IP, args, { stdio: 'ignore', timeout: 5_000 });
   };
-  removeAttachmentsSync(rec);
+  removeAttachmentsSync(rec.attachments);
   if (VETH_RE.test(rec.vethRoot) && linkExists(rec.vethRoot)) ipSync(['link', 'del', rec.vethRoot]);
   if (netnsExists(rec.name)) ipSync(['netns', 'del', rec.name]);
   removeFilesSync(rec);
@@ -630,115 +433,6 @@ function removeFilesSync(rec: HostRecord): void {
   releaseSubnetLocks(rec.name);
   if (rec.stateDir && basename(rec.stateDir) === rec.name) rmSync(rec.stateDir, { recursive: true, force: true });
   rmSync(registryPath(rec.name), { force: true });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Subnet allocation: one /30 per host, reserved with an O_EXCL lock file.
-
-interface Subnet {
-  network: string; // 10.213.a.b (multiple of 4)
-  rootAddress: string; // .1
-  hostAddress: string; // .2
-  lockPath: string;
-}
-
-function ipToInt(ip: string): number {
-  const p = ip.split('.').map(Number);
-  return (((p[0] ?? 0) << 24) | ((p[1] ?? 0) << 16) | ((p[2] ?? 0) << 8) | (p[3] ?? 0)) >>> 0;
-}
-
-function intToIp(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
-
-/** Prefixes (network int, prefix length) the root namespace already uses, from addresses and routes. */
-async function usedPrefixes(): Promise<Array<[number, number]>> {
-  const [addrs, routes] = await Promise.all([
-    run(IP, ['-4', '-o', 'addr', 'show'], { timeoutMs: 5_000 }),
-    run(IP, ['-4', 'route', 'show', 'table', 'all'], { timeoutMs: 5_000 }),
-  ]);
-  const out: Array<[number, number]> = [];
-  const add = (cidr: string): void => {
-    const m = /^(\d+\.\d+\.\d+\.\d+)(?:\/(\d+))?$/.exec(cidr);
-    if (!m?.[1]) return;
-    const len = m[2] === undefined ? 32 : Number(m[2]);
-    const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
-    out.push([(ipToInt(m[1]) & mask) >>> 0, len]);
-  };
-  for (const m of addrs.stdout.matchAll(/\binet (\S+)/g)) if (m[1]) add(m[1]);
-  for (const line of routes.stdout.split('\n')) {
-    const first = line.trim().split(/\s+/)[0] ?? '';
-    const dst = ['unicast', 'local', 'broadcast', 'blackhole', 'unreachable', 'prohibit'].includes(first)
-      ? (line.trim().split(/\s+/)[1] ?? '')
-      : first;
-    if (dst && dst !== 'default') add(dst);
-  }
-  return out;
-}
-
-function overlaps(aNet: number, aLen: number, bNet: number, bLen: number): boolean {
-  const len = Math.min(aLen, bLen);
-  const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
-  return ((aNet & mask) >>> 0) === ((bNet & mask) >>> 0);
-}
-
-const IPV4_RE = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
-/** Whether `ip` is an IPv4 address inside one of the lab pools (10.213/16, 10.215/16, 10.216/16). */
-function isLabPoolAddress(ip: string): boolean {
-  if (!IPV4_RE.test(ip)) return false;
-  const n = ipToInt(ip);
-  return Object.values(POOL_BASES).some((b) => overlaps(n, 32, ipToInt(b), 16));
-}
-
-/** 'a.b.c.d/len' inside a lab pool, with len 16..32. */
-function isLabPoolPrefix(prefix: string): boolean {
-  const m = /^([\d.]+)\/(\d{1,2})$/.exec(prefix);
-  return m?.[1] !== undefined && isLabPoolAddress(m[1]) && Number(m[2]) >= 16 && Number(m[2]) <= 32;
-}
-
-async function allocateSubnet(name: string, pool: LabSubnetPool = 'host'): Promise<Subnet> {
-  const used = (await usedPrefixes()).filter(([, len]) => len > 0); // ignore 0.0.0.0/0
-  const baseIp = POOL_BASES[pool];
-  const base = ipToInt(baseIp);
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const index = randomInt(1, 16383); // /30 number inside the /16, skipping the first and last
-    const net = (base + index * 4) >>> 0;
-    if (used.some(([n, len]) => overlaps(net, 30, n, len))) continue;
-    const network = intToIp(net);
-    const lockPath = join(SUBNETS_DIR, network);
-    let fd: number;
-    try {
-      fd = openSync(lockPath, 'wx', 0o644);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
-      throw err;
-    }
-    try {
-      writeSync(fd, name);
-    } finally {
-      closeSync(fd);
-    }
-    return { network, rootAddress: intToIp(net + 1), hostAddress: intToIp(net + 2), lockPath };
-  }
-  throw new Error(`could not find a free /30 in ${baseIp}/16 after 200 attempts`);
-}
-
-function releaseSubnetLocks(name: string): void {
-  let entries: string[];
-  try {
-    entries = readdirSync(SUBNETS_DIR);
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    const p = join(SUBNETS_DIR, e);
-    try {
-      if (readFileSync(p, 'utf8') === name) unlinkSync(p);
-    } catch {
-      /* raced with another cleanup */
-    }
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -907,7 +601,7 @@ async function startSshd(rec: HostRecord): Promise<number> {
  * (sshd restarts) the attached processes keep running; otherwise they are stopped too.
  */
 async function killOwnProcesses(rec: HostRecord, opts: { keepAttached?: boolean } = {}): Promise<void> {
-  const attached = attachedPids(rec);
+  const attached = attachedPids(rec.attachments);
   const pids = opts.keepAttached
     ? ownPids(rec).filter((p) => !attached.includes(p))
     : [...new Set([...ownPids(rec), ...attached])];
@@ -1060,7 +754,10 @@ export async function createLabHost(opts: CreateLabHostOptions): Promise<LabHost
           const sub = await allocateSubnet(name, pool);
           return { cidr: `${sub.network}/30`, network: sub.network, first: sub.rootAddress, second: sub.hostAddress };
         },
-        attach: (a) => addAttachments(rec, a),
+        attach: (a) => {
+          rec.attachments = mergeAttachments(rec.attachments, a);
+          saveRecordSync(rec);
+        },
       };
       const res = await opts.network.setup(ctx);
       if (res) {
@@ -1123,7 +820,7 @@ function withExtraSshdConfig(config: string, extra: string): string {
 async function destroyRecord(rec: HostRecord): Promise<void> {
   assertName(rec.name);
   await killOwnProcesses(rec);
-  await removeAttachments(rec);
+  await removeAttachments(rec.name, rec.attachments);
   // Deleting the root end removes the pair at once; `ip netns del` alone frees it asynchronously.
   if (VETH_RE.test(rec.vethRoot) && linkExists(rec.vethRoot)) {
     const r = await run(IP, ['link', 'del', rec.vethRoot], { timeoutMs: 10_000 });

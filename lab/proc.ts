@@ -1,7 +1,71 @@
-// Process helpers shared by the lab's hosts (lab.ts) and its Docker engines (docker.ts): /proc
-// readings, bounded waits, and cleanup when the owning process exits.
+// Process helpers shared by the lab's hosts (lab.ts), topologies (topology.ts) and Docker engines
+// (docker.ts): running a command with a bounded time, /proc readings, bounded waits, and cleanup
+// when the owning process exits.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+export interface RunOptions {
+  input?: string;
+  /** Killed (SIGKILL) after this long; the result's code is then 124. Default 30 s. */
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Runs a command to completion (never through a shell), with a bounded time. Never rejects. */
+export function runCommand(file: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  return new Promise((resolvePromise) => {
+    let child: ChildProcess;
+    try {
+      child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+    } catch (err) {
+      resolvePromise({ stdout: '', stderr: errorMessage(err), code: 127 });
+      return;
+    }
+    const out: Buffer[] = [];
+    const errOut: Buffer[] = [];
+    let timedOut = false;
+    let settled = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.stdout?.on('data', (d: Buffer) => out.push(d));
+    child.stderr?.on('data', (d: Buffer) => errOut.push(d));
+    const finish = (code: number, extra = ''): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolvePromise({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errOut).toString('utf8') + extra, code });
+    };
+    child.on('error', (err) => finish(127, errorMessage(err)));
+    child.on('close', (code, signal) => {
+      if (timedOut) finish(124, `\n[timed out after ${timeoutMs} ms: ${file} ${args.join(' ')}]`);
+      else finish(code ?? (signal ? 128 : 1), signal ? `\n[killed by ${signal}]` : '');
+    });
+    child.stdin?.on('error', () => {});
+    child.stdin?.end(opts.input ?? '');
+  });
+}
+
+/** Like runCommand() but throws with the command's stderr when it fails. */
+export async function mustRun(file: string, args: readonly string[], opts: RunOptions = {}): Promise<string> {
+  const r = await runCommand(file, args, opts);
+  if (r.code !== 0) throw new Error(`${file} ${args.join(' ')} failed (exit ${r.code}): ${r.stderr.trim() || r.stdout.trim()}`);
+  return r.stdout;
+}
 
 export function firstExisting(paths: readonly string[]): string | undefined {
   return paths.find((p) => existsSync(p));

@@ -50,13 +50,11 @@ import {
   type LabNetworkContext,
   type LabScenario,
 } from './lab';
+import { errorMessage, firstExisting, mustRun, runCommand, sleep, type RunOptions, type RunResult } from './proc';
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-function firstExisting(paths: readonly string[]): string | undefined {
-  return paths.find((p) => existsSync(p));
-}
 const IP = firstExisting(['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip']) ?? 'ip';
 const WG = firstExisting(['/usr/bin/wg', '/usr/local/bin/wg']) ?? 'wg';
 const WIREGUARD_GO = firstExisting(['/usr/bin/wireguard-go', '/usr/local/bin/wireguard-go']) ?? 'wireguard-go';
@@ -66,49 +64,10 @@ const WG_SERVER_PORT = 51820;
 const TUNNEL_GUARD_METRIC = 4096;
 const MAX_HOPS = 8;
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
 
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-interface RunResult {
-  stdout: string;
-  stderr: string;
-  code: number;
-}
-
-/** Runs a command (never via a shell) with a bounded time. Never rejects. */
-function run(file: string, args: readonly string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
-  return new Promise((resolveRun) => {
-    const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const errOut: Buffer[] = [];
-    let settled = false;
-    const timeoutMs = opts.timeoutMs ?? 15_000;
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    const finish = (code: number, extra = ''): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolveRun({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errOut).toString('utf8') + extra, code });
-    };
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => errOut.push(d));
-    child.on('error', (err) => finish(127, err.message));
-    child.on('close', (code, signal) => finish(code ?? 128, signal ? `\n[killed by ${signal} (timeout ${timeoutMs} ms?)]` : ''));
-    child.stdin.on('error', () => {});
-    child.stdin.end(opts.input ?? '');
-  });
-}
-
-async function must(file: string, args: readonly string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<string> {
-  const r = await run(file, args, opts);
-  if (r.code !== 0) throw new Error(`${file} ${args.join(' ')} failed (exit ${r.code}): ${r.stderr.trim() || r.stdout.trim()}`);
-  return r.stdout;
-}
+// Commands here are short (ip, wg): 15 s is plenty.
+const run = (file: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> => runCommand(file, args, { timeoutMs: 15_000, ...opts });
+const must = (file: string, args: readonly string[], opts: RunOptions = {}): Promise<string> => mustRun(file, args, { timeoutMs: 15_000, ...opts });
 
 interface Deferred<T> {
   promise: Promise<T>;
