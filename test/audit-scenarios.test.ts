@@ -42,6 +42,9 @@ const MUST_DETECT = [
   'NET-FIREWALL-DEFAULT-INCOMING', 'NET-DB-PORT-PUBLIC', 'NET-DOCKER-BYPASSES-UFW', 'NET-SSH-BEYOND-VPN', 'NET-FAIL2BAN-INACTIVE',
   'SSH-PERMIT-ROOT-LOGIN', 'SSH-PASSWORD-AUTH', 'SSH-PERMIT-EMPTY-PASSWORDS', 'SSH-WEAK-KEX', 'SSH-WEAK-CIPHERS', 'SSH-WEAK-MACS', 'SSH-WEAK-HOSTKEY-ALGORITHMS',
   'SSH-MAX-AUTH-TRIES', 'SSH-X11-FORWARDING', 'SSH-NO-ALLOW-USERS', 'SSH-LOGIN-GRACE-TIME',
+  // CIS Debian 12 5.1 and Lynis SSH-7408 (SSH-LOG-LEVEL: the scenario keeps sshd's logs; fixture-tested).
+  'SSH-STRICT-MODES', 'SSH-GATEWAY-PORTS', 'SSH-TCP-FORWARDING', 'SSH-AGENT-FORWARDING', 'SSH-PERMIT-TUNNEL', 'SSH-CLIENT-ALIVE',
+  'SSH-MAX-SESSIONS', 'SSH-MAX-STARTUPS', 'SSH-USE-PAM', 'SSH-GSSAPI-AUTH', 'SSH-BANNER',
   'ACC-UID0', 'ACC-EMPTY-PASSWORD', 'ACC-SUDO-NOPASSWD-ALL', 'ACC-WEAK-AUTHORIZED-KEYS',
   'SYS-UNATTENDED-UPGRADES', 'SYS-SECURITY-UPDATES', 'SYS-REBOOT-REQUIRED', 'SYS-OS-EOL', 'SYS-TIME-SYNC',
   'BACKUP-STALE', 'BACKUP-UNENCRYPTED', 'BACKUP-READABLE',
@@ -113,6 +116,10 @@ describe.skipIf(!available)(`whole-server lab scenarios${ready ? '' : ` (missing
     // Every category of the catalog has checks that applied here (nothing graded by default).
     expect(Object.keys(hardRun.score!.categories).sort()).toEqual(['access', 'backups', 'containers', 'cve', 'mail', 'network', 'permissions', 'secrets', 'ssh', 'system', 'vpn']);
     for (const [cat, s] of Object.entries(hardRun.score!.categories)) expect(s.score, cat).toBeGreaterThanOrEqual(80);
+  });
+
+  it('hardened: every SSH check but key-only root login passes (CIS Debian 12 5.1 with PAM on)', () => {
+    expect(hardRun.checks.filter((c) => c.category === 'ssh' && c.status !== 'pass').map((c) => `${c.checkId}:${c.status}`)).toEqual(['SSH-PERMIT-ROOT-LOGIN:fail']);
   });
 
   it('vulnerable: each must-have misconfiguration is detected', () => {
