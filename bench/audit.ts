@@ -151,6 +151,32 @@ async function sectionProfile(scenario: ScenarioHost, t: AuditTarget): Promise<R
   return out;
 }
 
+/** An SSH connection running three empty lanes ('exec sh -s' reading ':'), as the audit opens them. */
+async function sessionBaseline(scenario: ScenarioHost, t: AuditTarget): Promise<{ cpuMs: number; processes: number; execs: number; programs: string }> {
+  const once = async (): Promise<void> => {
+    const c = await connect({ address: t.address, port: t.port, username: t.username, identityFile: t.identityFile! }, { kind: 'accept-new', onAccept: () => undefined });
+    try {
+      await Promise.all([0, 1, 2].map(() => c.exec('exec sh -s', { stdin: ':\n', timeoutMs: 30_000 })));
+    } finally {
+      c.close();
+    }
+  };
+  const meter = meterCpu(scenario.host.pid);
+  const cpu: number[] = [];
+  try {
+    for (let i = 0; i < 3; i++) {
+      const a = meter.read().cpuMs;
+      await once();
+      await sleep(SETTLE_MS);
+      cpu.push(meter.read().cpuMs - a);
+    }
+  } finally {
+    meter.close();
+  }
+  const { count } = await countProcesses(scenario.host.pid, once, SETTLE_MS);
+  return { cpuMs: cpuStats(cpu).median, processes: count.processes, execs: count.execs, programs: count.programs.map(([p, n]) => `${p}×${n}`).join(' ') };
+}
+
 const LYNIS = ['/usr/sbin/lynis', '/usr/bin/lynis'].find((p) => existsSync(p));
 
 /** `lynis audit system --quick` in a fresh, empty network namespace; its log and report go to `dir`. */
@@ -223,6 +249,7 @@ async function main(): Promise<void> {
       meter.close();
     }
     const counted = await countProcesses(scenario.host.pid, () => runAudit(store, t, { trivyReports }), SETTLE_MS);
+    const session = await sessionBaseline(scenario, t);
     const bySection = values['no-sections'] ? null : await sectionProfile(scenario, t);
     // Each lane alone, one after the other, on one connection.
     const conn = await connect(
@@ -259,8 +286,15 @@ async function main(): Promise<void> {
         dockerdCpuMs: cpuStats(dockerdCpuMs),
         processes: counted.count.processes,
         execs: counted.count.execs,
-        programs: Object.fromEntries(counted.count.programs.slice(0, 25)),
+        programs: Object.fromEntries(counted.count.programs.slice(0, 40)),
         goal: { cpuMs: 1000, processes: 100 },
+        /**
+         * What any SSH login with three exec channels costs this host without the collector (sshd's
+         * per-connection processes, PAM — the lab's hardened sshd has UsePAM yes, so pam_motd runs
+         * update-motd — and the login shells); `collector` = the audit minus that.
+         */
+        sessionOnly: session,
+        collector: { cpuMs: Math.round(cpuStats(hostCpuMs).median - session.cpuMs), processes: counted.count.processes - session.processes },
       },
       bySection,
     };

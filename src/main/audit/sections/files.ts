@@ -90,14 +90,27 @@ set --
 for f in /etc/passwd /etc/passwd- /etc/group /etc/group- /etc/shadow /etc/shadow- /etc/gshadow /etc/gshadow- "$CFG" /etc/sudoers; do
   [ -e "$f" ] && set -- "$@" "$f"
 done
-incs=$(awk 'tolower($1) == "include" { for (i = 2; i <= NF; i++) print $i }' "$CFG" 2>/dev/null)
-cfgs=$CFG
+# Include (only the main config's) and HostKey lines, keywords in any case, read by the shell
+# (no awk): $1 the file, $2 "inc" to collect Include words too.
+incs=; hks=
+cfgscan() {
+  [ -r "$1" ] || return 0
+  want=$2
+  while IFS= read -r l || [ -n "$l" ]; do
+    set -f; set -- $l; set +f
+    case $1 in
+      [Ii][Nn][Cc][Ll][Uu][Dd][Ee]) if [ "$want" = inc ]; then shift; incs="$incs $*"; fi ;;
+      [Hh][Oo][Ss][Tt][Kk][Ee][Yy]) hks="$hks $2" ;;
+    esac
+  done < "$1"
+}
+cfgscan "$CFG" inc
 for pat in $incs; do
   case "$pat" in /*) ;; *) pat="/etc/ssh/$pat" ;; esac
-  for f in $pat; do [ -f "$f" ] && printf 'R\\tsshd_config\\t%s\\0' "$f" && set -- "$@" "$f" && cfgs="$cfgs $f"; done
+  for f in $pat; do [ -f "$f" ] && printf 'R\\tsshd_config\\t%s\\0' "$f" && set -- "$@" "$f" && cfgscan "$f"; done
 done
 # Host keys: HostKey lines of the config and its drop-ins (no second sshd -T), and the usual names.
-for k in $(awk 'tolower($1) == "hostkey" { print $2 }' $cfgs 2>/dev/null) /etc/ssh/ssh_host_*_key; do
+for k in $hks /etc/ssh/ssh_host_*_key; do
   [ -e "$k" ] && printf 'R\\thostkey\\t%s\\0' "$k" && set -- "$@" "$k"
 done
 printf 'R\\tsshd_config\\t%s\\0' "$CFG"

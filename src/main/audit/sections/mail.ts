@@ -32,7 +32,7 @@ echo "@postconf-n"; out=$(postconf -n 2>&1); rc=$?; printf '%s\\n' "$out"; echo 
 # Not configured (no main.cf): stop here; each further fatal would wait a second for syslog.
 [ "$rc" -eq 0 ] || exit 0
 echo "@effective"; { postconf -x ${PARAMS} 2>/dev/null || postconf ${PARAMS}; } 2>&1; rc=$?; echo; echo "@rc $rc"
-echo "@queue"; { postqueue -j 2>&1; rc=$?; echo; echo "@qrc $rc"; } | awk ${shQuote(AWK_QUEUE)}; echo "@rc 0"
+echo "@queue"; { $T postqueue -j 2>&1; rc=$?; echo; echo "@qrc $rc"; } | awk ${shQuote(AWK_QUEUE)}; echo "@rc 0"
 exit 0`;
 
 export const MAIL_SCRIPTS = { POSTFIX } as const;

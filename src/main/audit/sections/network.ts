@@ -112,12 +112,12 @@ exit 0`;
 const FAIL2BAN = `if command -v crowdsec >/dev/null 2>&1 || command -v cscli >/dev/null 2>&1; then echo "@crowdsec yes"; else echo "@crowdsec no"; fi
 if ! command -v fail2ban-client >/dev/null 2>&1; then echo "@installed no"; exit 0; fi
 echo "@installed yes"
-echo "@jail sshd"; out=$(fail2ban-client status sshd 2>&1); rc=$?; printf '%s\\n' "$out"; echo "@rc $rc"
+echo "@jail sshd"; out=$($T fail2ban-client status sshd 2>&1); rc=$?; printf '%s\\n' "$out"; echo "@rc $rc"
 if [ "$rc" -ne 0 ] && printf '%s\\n' "$out" | grep -qi 'does not exist'; then
-  echo "@status"; out=$(fail2ban-client status 2>&1); rc=$?; printf '%s\\n' "$out"; echo "@rc $rc"
+  echo "@status"; out=$($T fail2ban-client status 2>&1); rc=$?; printf '%s\\n' "$out"; echo "@rc $rc"
   if [ "$rc" -eq 0 ]; then
     for j in $(printf '%s\\n' "$out" | sed -n 's/.*Jail list:[[:space:]]*//p' | tr ',' ' '); do
-      case "$j" in ssh|sshd-ddos|sshd-aggressive|dropbear|openssh) echo "@jail $j"; fail2ban-client status "$j" 2>&1; rc=$?; echo; echo "@rc $rc";; esac
+      case "$j" in ssh|sshd-ddos|sshd-aggressive|dropbear|openssh) echo "@jail $j"; $T fail2ban-client status "$j" 2>&1; rc=$?; echo; echo "@rc $rc";; esac
     done
   fi
 fi
