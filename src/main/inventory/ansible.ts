@@ -4,6 +4,7 @@
 // groups' vars from the most specific group up to `all`.
 import { parse as parseYaml } from 'yaml';
 import { jumpFromSshArgs, type ImportCandidate, type ImportPreview } from './types';
+import { unquoteShell as unquote } from '../audit/parsers/quoting';
 
 type Vars = Record<string, unknown>;
 
@@ -54,10 +55,6 @@ function parseInlineVars(text: string): Vars {
   return vars;
 }
 
-function unquote(v: string): string {
-  if ((v.startsWith("'") && v.endsWith("'")) || (v.startsWith('"') && v.endsWith('"'))) return v.slice(1, -1).replace(/\\(.)/g, '$1');
-  return v;
-}
 
 export function parseAnsibleIni(text: string, sourceName = 'inventory'): Model {
   const m = newModel();

@@ -3,6 +3,7 @@
 // generates its awk from the constants below) and sends a class token in place of each value; the
 // parsers turn tokens into entries here (classifyEnv), and would classify a raw value the same way.
 // Only the classification is kept: no fact, finding or report can hold a value.
+import { unquote } from './quoting';
 
 /** How an environment value is set, as far as secrets go. Never the value itself. */
 export type EnvValueKind =
@@ -109,11 +110,6 @@ export const RUN_SECRETS = /^\/run\/secrets\//;
 export const PARTIAL_REFERENCE = /\$(?:\{|[A-Za-z_])/;
 export const WITH_DEFAULT = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=]([^}]*)\}$/;
 
-export function unquote(v: string): string {
-  const t = v.trim();
-  if (t.length >= 2 && ((t.startsWith('"') && t.endsWith('"')) || (t.startsWith("'") && t.endsWith("'")))) return t.slice(1, -1);
-  return t;
-}
 
 /**
  * Classifies a value. `interpolated` says whether compose-style `${VAR}` references are resolved

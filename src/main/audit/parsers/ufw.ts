@@ -3,6 +3,7 @@
 // ENABLED in ufw.conf, so an unprivileged audit still knows whether ufw is on and its defaults;
 // only the rule list needs root.
 import { outputExcerpt } from './excerpt';
+import { unquote } from './quoting';
 
 export type UfwPolicy = 'deny' | 'reject' | 'allow' | 'disabled';
 
@@ -51,10 +52,6 @@ export interface UfwFacts {
 
 const POLICY_FROM_DEFAULT: Record<string, UfwPolicy> = { DROP: 'deny', REJECT: 'reject', ACCEPT: 'allow' };
 
-function unquote(v: string): string {
-  const t = v.trim();
-  return /^(["']).*\1$/.test(t) ? t.slice(1, -1) : t;
-}
 
 function policyWord(w: string | undefined): UfwPolicy | null {
   if (!w) return null;
