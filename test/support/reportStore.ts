@@ -44,7 +44,7 @@ function checksFor(findings: readonly Finding[], passing: readonly string[]): Ch
   const failing = [...new Set(findings.map((f) => f.checkId))];
   return [
     ...failing.map((id): CheckResult => ({ checkId: id, category: checkOf(id).category, severity: checkOf(id).severity, status: 'fail' })),
-    ...passing.map((id): CheckResult => ({ checkId: id, category: checkOf(id).category, severity: checkOf(id).severity, status: 'pass' })),
+    ...passing.filter((id) => !failing.includes(id)).map((id): CheckResult => ({ checkId: id, category: checkOf(id).category, severity: checkOf(id).severity, status: 'pass' })),
   ];
 }
 

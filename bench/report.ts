@@ -1,0 +1,91 @@
+// Bench for reports (issue 14 "Measure"): a stored run of 100 findings (test/support/reportStore.ts,
+// spread over the check catalog) reported as the full report: build the document from SQLite and
+// render HTML (goal ≤ 200 ms), and print it to PDF with Chromium headless as `rampart report
+// --format pdf` does (goal ≤ 2 s, one Chromium process per PDF). Each figure is the median over
+// the iterations, with min and max. For comparison, the PDF from a browser kept open (playwright-core
+// page.pdf), which is closer to the app printing inside its running Electron. Prints one JSON object.
+// Needs Chromium (RAMPART_CHROMIUM or /usr/bin/chromium). Usage: npm run bench:report [-- --iterations 5]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildReport, findChromium, renderHtml, writeReport } from '../src/main/reports';
+import { storeWithRun } from '../test/support/reportStore';
+
+const { values } = parseArgs({ options: { iterations: { type: 'string', default: '5' }, findings: { type: 'string', default: '100' } } });
+const iterations = Math.max(1, Number(values.iterations) || 5);
+const findingCount = Math.max(1, Number(values.findings) || 100);
+
+const stats = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const r = (n: number) => Math.round(n * 10) / 10;
+  return { medianMs: r(s[Math.floor(s.length / 2)]!), minMs: r(s[0]!), maxMs: r(s[s.length - 1]!) };
+};
+
+const { store, runId } = storeWithRun(findingCount);
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-bench-report-'));
+try {
+  // Warm-up: module loading and SQLite statement preparation are not what is measured.
+  renderHtml(buildReport(store, { kind: 'full', scope: { kind: 'run', runId } }));
+  const html: number[] = [];
+  let htmlBytes = 0;
+  for (let i = 0; i < Math.max(iterations, 10); i++) {
+    const t0 = performance.now();
+    const page = renderHtml(buildReport(store, { kind: 'full', scope: { kind: 'run', runId } }));
+    html.push(performance.now() - t0);
+    htmlBytes = Buffer.byteLength(page);
+  }
+  const chromium = findChromium();
+  const pdf: number[] = [];
+  let pdfBytes = 0;
+  if (chromium) {
+    for (let i = 0; i < iterations; i++) {
+      const out = path.join(dir, `r${i}.pdf`);
+      const t0 = performance.now();
+      await writeReport(buildReport(store, { kind: 'full', scope: { kind: 'run', runId } }), 'pdf', out, { chromium });
+      pdf.push(performance.now() - t0);
+      pdfBytes = fs.statSync(out).size;
+    }
+  }
+  // Warm: one browser kept open, page.pdf per report (as the app prints in its running Electron).
+  const warm: number[] = [];
+  if (chromium) {
+    const { chromium: pw } = await import('playwright-core');
+    const browser = await pw.launch({ executablePath: chromium, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    try {
+      const page = await browser.newPage();
+      for (let i = 0; i <= iterations; i++) {
+        const t0 = performance.now();
+        await page.setContent(renderHtml(buildReport(store, { kind: 'full', scope: { kind: 'run', runId } })));
+        await page.pdf({ path: path.join(dir, `w${i}.pdf`), format: 'A4', printBackground: true });
+        if (i > 0) warm.push(performance.now() - t0); // the first print loads fonts: warm-up
+      }
+    } finally {
+      await browser.close();
+    }
+  }
+  const htmlStats = stats(html);
+  const pdfStats = pdf.length ? stats(pdf) : null;
+  console.log(
+    JSON.stringify(
+      {
+        bench: 'report',
+        findings: findingCount,
+        kind: 'full',
+        iterations,
+        html: { ...htmlStats, bytes: htmlBytes, goalMs: 200, ok: htmlStats.medianMs <= 200 },
+        pdf: pdfStats
+          ? { ...pdfStats, bytes: pdfBytes, chromium, goalMs: 2000, ok: pdfStats.medianMs <= 2000 }
+          : { skipped: 'no Chromium found (set RAMPART_CHROMIUM)' },
+        pdfWarmBrowser: warm.length ? { ...stats(warm), note: 'one Chromium kept open (playwright-core page.pdf); not what the CLI does' } : null,
+        cpus: os.cpus().length,
+        loadavg1: Math.round(os.loadavg()[0]! * 100) / 100,
+      },
+      null,
+      2,
+    ),
+  );
+} finally {
+  store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
