@@ -26,11 +26,14 @@ type Collector = Pick<typeof current, 'buildCollectScript' | 'parseCollectOutput
 /** Keys whose values change between two collections of an unchanged host. */
 const VOLATILE = new Set(['now', 'collectedAt', 'ageS', 'ageSeconds', 'mtime', 'atime', 'ctime', 'pid', 'listsNewest', 'uptimeS', 'startedAt', 'lastHandshake', 'latestHandshake', 'rxBytes', 'txBytes', 'transferRx', 'transferTx', 'packets', 'bytes', 'counters', 'State', 'Pid', 'StartedAt', 'FinishedAt', 'health', 'restartCount']);
 
-/** Arrays that are sets (the parsers dedupe them; their order is the order the walks met them). */
-const SETS = new Set(['closedDirs', 'denied']);
+/**
+ * Arrays that are sets: the parsers dedupe them and their order is the order the walks met them;
+ * dockerd lists a container's Mounts in map order, which changes between two inspects.
+ */
+const SETS = new Set(['closedDirs', 'denied', 'mounts']);
 
 function normal(v: unknown, key = ''): unknown {
-  if (Array.isArray(v)) return SETS.has(key) ? v.map((x) => normal(x)).sort() : v.map((x) => normal(x));
+  if (Array.isArray(v)) return SETS.has(key) ? v.map((x) => normal(x)).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))) : v.map((x) => normal(x));
   if (v && typeof v === 'object') {
     const o: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) o[k] = VOLATILE.has(k) || (k === 'state' && x && typeof x === 'object' && 'restarting' in x) ? '(masked)' : normal(x, k);
@@ -81,7 +84,7 @@ async function main(): Promise<void> {
           const statusB = new Map(evB.checks.map((c) => [c.checkId, c.status]));
           for (const c of evA.checks) if (statusB.get(c.checkId) !== c.status) checkDiffs.push(`${c.checkId}: ${statusB.get(c.checkId)} → ${c.status}`);
           // Identity, severity and evidence (digits masked: ages and clocks move between collections).
-          const key = (f: (typeof evA.findings)[number]): string => `${f.id} ${f.severity} ${f.resource} ${f.evidence.replace(/\d+/g, '#').replace(/restarting, not running|running|crash-looping|restarting/g, '#state')}`;
+          const key = (f: (typeof evA.findings)[number]): string => `${f.id} ${f.severity} ${f.resource} ${f.evidence.split(', ').sort().join(', ').replace(/\d+/g, '#').replace(/restarting, not running|running|crash-looping|restarting/g, '#state')}`;
           const fB = new Set(evB.findings.map(key));
           const fA = new Set(evA.findings.map(key));
           const findingDiffs = [...[...fB].filter((x) => !fA.has(x)).map((x) => `- ${x}`), ...[...fA].filter((x) => !fB.has(x)).map((x) => `+ ${x}`)];
