@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../src/main/audit/checks';
 import { evaluate } from '../src/main/audit/engine';
 import type { HostFacts } from '../src/main/audit/facts';
-import { FIXTURES, LAB_CTX } from '../src/main/audit/parsers/hostFixtures';
+import { FIXTURES, LAB_CTX } from './support/hostFixtures';
 import { parseOsRelease } from '../src/main/audit/parsers/osRelease';
 import type { RawSection } from '../src/main/audit/parsers/sections';
 import { parseSshdT } from '../src/main/audit/parsers/sshd';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../audit/checks';
 import { evaluate } from '../audit/engine';
 import type { HostFacts } from '../audit/facts';
-import { hostFacts, rawScenario } from '../audit/parsers/hostFixtures';
+import { hostFacts, rawScenario } from '../../../test/support/hostFixtures';
 import { checksOver, fixForCheck, FIXES, sectionsFor } from './catalog';
 import { FIREWALL_FIX } from './firewallFixes';
 import { SUDOERS_FIX } from './sudoersFixes';

@@ -1,7 +1,7 @@
 // passwd / group / shadow as the collector reports them: states only, never a hash.
 import { describe, expect, it } from 'vitest';
 import { accountPasswordState, isLoginShell, parseGroup, parsePasswd, parseShadow } from './accounts';
-import { rawFixture } from './hostFixtures';
+import { rawFixture } from '../../../../test/support/hostFixtures';
 
 const body = (name: string, scenario: string): string => rawFixture(name, scenario).body;
 

@@ -2,7 +2,7 @@
 // housekeeping copies; plus edge inputs.
 import { describe, expect, it } from 'vitest';
 import { backupFiles, encryptionOf, isHousekeeping, parseBackups } from './backups';
-import { rawFixture } from './hostFixtures';
+import { rawFixture } from '../../../../test/support/hostFixtures';
 
 describe('parseBackups', () => {
   it('vulnerable lab host: /var/backups housekeeping, alice\'s and the scan root\'s backups', () => {

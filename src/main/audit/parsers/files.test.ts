@@ -2,7 +2,7 @@
 // header), world-writable files, logs, data folders; plus edge inputs.
 import { describe, expect, it } from 'vitest';
 import { classifySecretPath, parseCriticalFiles, parseDataDirs, parseSecretFiles, parseStatList } from './files';
-import { rawFixture } from './hostFixtures';
+import { rawFixture } from '../../../../test/support/hostFixtures';
 
 const body = (name: string, scenario: string): string => rawFixture(name, scenario).body;
 

@@ -10,7 +10,7 @@ import { buildCollectScript } from '../collector';
 import type { HostFacts } from '../facts';
 import { SECTION_SPECS } from '../sections';
 import type { CollectContext } from '../sections/types';
-import { HOST_FACTS, hostFacts, LAB_CTX, rawScenario } from './hostFixtures';
+import { HOST_FACTS, hostFacts, LAB_CTX, rawScenario } from '../../../../test/support/hostFixtures';
 import { parseSections, type RawSection } from './sections';
 
 const HOST_SPECS = SECTION_SPECS.filter((s) => HOST_FACTS.includes(s.fact));

@@ -1,6 +1,6 @@
 // Users' ~/.ssh and authorized keys from recorded lab output, and the record framing.
 import { describe, expect, it } from 'vitest';
-import { rawFixture } from './hostFixtures';
+import { rawFixture } from '../../../../test/support/hostFixtures';
 import { parseKeygenLine, parseSshKeys } from './sshKeys';
 
 describe('parseSshKeys', () => {

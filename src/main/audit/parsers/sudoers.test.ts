@@ -1,7 +1,7 @@
 // sudoers rules: tags carried over a command list, aliases, host segments, comments vs #uid,
 // continuation lines, Defaults !authenticate, and the framing of the collector's output.
 import { describe, expect, it } from 'vitest';
-import { rawFixture } from './hostFixtures';
+import { rawFixture } from '../../../../test/support/hostFixtures';
 import { parseSudoers, parseSudoersOutput } from './sudoers';
 
 const passwordless = (s: ReturnType<typeof parseSudoers>): string[] =>

@@ -1,7 +1,7 @@
 // System parsers on recorded lab output and hand-made variants (Ubuntu, systemd hosts), plus
 // truncated, empty, garbage and huge inputs.
 import { describe, expect, it } from 'vitest';
-import { rawFixture } from './hostFixtures';
+import { rawFixture } from '../../../../test/support/hostFixtures';
 import {
   compareKernelVersions,
   isSecuritySuite,

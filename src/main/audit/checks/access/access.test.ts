@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../../../shared/domain';
 import { evaluate } from '../../engine';
 import type { HostFacts } from '../../facts';
-import { hostFacts, rawScenario } from '../../parsers/hostFixtures';
+import { hostFacts, rawScenario } from '../../../../../test/support/hostFixtures';
 import { parseSudoers } from '../../parsers/sudoers';
 import { checks } from './index';
 import { keyWeakness } from './weakAuthorizedKeys';

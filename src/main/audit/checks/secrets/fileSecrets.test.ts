@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../engine';
 import type { HostFacts } from '../../facts';
 import type { SecretKind } from '../../parsers/files';
-import { hostFacts, rawScenario } from '../../parsers/hostFixtures';
+import { hostFacts, rawScenario } from '../../../../../test/support/hostFixtures';
 import type { FileStat } from '../../parsers/records';
 import { checks } from './fileSecrets';
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CheckResult, Finding } from '../../../../shared/domain';
 import { evaluate } from '../../engine';
 import type { HostFacts } from '../../facts';
-import { hostFacts, rawScenario } from '../../parsers/hostFixtures';
+import { hostFacts, rawScenario } from '../../../../../test/support/hostFixtures';
 import type { OsRelease } from '../../parsers/osRelease';
 import type { SystemInfo, TimeSync, AutoUpgrades, AptUpdates } from '../../parsers/system';
 import { checks } from './index';

@@ -4,12 +4,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { HostFacts } from '../facts';
-import { SECTION_SPECS } from '../sections';
-import type { CollectContext } from '../sections/types';
-import type { RawSection } from './sections';
+import type { HostFacts } from '../../src/main/audit/facts';
+import { SECTION_SPECS } from '../../src/main/audit/sections';
+import type { CollectContext } from '../../src/main/audit/sections/types';
+import type { RawSection } from '../../src/main/audit/parsers/sections';
 
-export const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '__fixtures__');
+export const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'main', 'audit', '__fixtures__');
 
 /** Which fixture folder each raw section of the host audit lives in. */
 export const HOST_SECTIONS: Readonly<Record<string, 'system' | 'access' | 'files' | 'backups'>> = {
