@@ -1,7 +1,7 @@
 // The DNSSEC status of the domain (and of the MX hosts' DANE names) as the audit's resolver reports
 // it: the AD bit set by a validating resolver, and whether signatures came back at all (so an
 // unsigned zone and a resolver that does not validate are told apart). Pure over a DnsView.
-import { mxSet } from './checks/common';
+import { mxSet } from './checks/lookups';
 import type { DnsView } from './dnsView';
 import type { DnsResult } from './resolver';
 

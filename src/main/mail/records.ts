@@ -4,7 +4,7 @@
 // over a DnsView like the checks; evaluated in the same passes, so it asks nothing the checks
 // do not (only what they share).
 import { dnsblName, dnsblVerdict } from './checks/dnsbl';
-import { mxAddresses, mxSet } from './checks/common';
+import { mxAddresses, mxSet } from './checks/lookups';
 import type { MailContext } from './checks/types';
 import { dkimName, looksLikeDkim, parseDkimKey } from './dkim';
 import { discoverDmarc, parseDmarc } from './dmarc';

@@ -3,7 +3,7 @@
 // fetch the MX hosts, their addresses and the named hosts' addresses before anything connects.
 import net from 'node:net';
 import type { MailContext, MailOutcome } from './checks/types';
-import { mxSet } from './checks/common';
+import { mxSet } from './checks/lookups';
 import type { DnsView } from './dnsView';
 import { describeResult } from './dnsView';
 

@@ -2,7 +2,7 @@ import type { FindingDraft } from '../../audit/checks/types';
 import { describeResult } from '../dnsView';
 import type { DnsResult } from '../resolver';
 import { expandIpv6 } from '../resolver';
-import { mxAddresses } from './common';
+import { mxAddresses } from './lookups';
 import { mxHostsOf } from './mxShared';
 import { defineMailCheck, RFC } from './types';
 

@@ -1,5 +1,5 @@
 import { dnssecFacts } from '../dnssec';
-import { lookupProblem } from './common';
+import { lookupProblem } from './lookups';
 import { defineMailCheck, RFC } from './types';
 
 export default defineMailCheck({

@@ -1,5 +1,5 @@
 import { mxPatternMatches } from '../mtaSts';
-import { mxSet } from './common';
+import { mxSet } from './lookups';
 import { stsPolicy, stsResource } from './mtaStsShared';
 import { defineMailCheck, RFC } from './types';
 

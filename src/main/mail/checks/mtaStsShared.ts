@@ -2,7 +2,7 @@
 // and the fetched policy (the audit fetches it over HTTPS once the record is seen, see ../audit.ts).
 import type { DnsView } from '../dnsView';
 import { describeFetch, type MtaStsFetch, type MtaStsPolicy } from '../mtaSts';
-import { lookupProblem, mxSet } from './common';
+import { lookupProblem, mxSet } from './lookups';
 import type { MailContext, MailOutcome } from './types';
 
 export const stsResource = (domain: string, what: string): string => `mta-sts:${domain}:${what}`;

@@ -1,6 +1,6 @@
 import { describeResult } from '../dnsView';
 import { parseTagList } from '../tags';
-import { lookupProblem, mxSet } from './common';
+import { lookupProblem, mxSet } from './lookups';
 import { defineMailCheck, RFC } from './types';
 
 /** RFC 8461 §3.1: "v=STSv1; id=<1-32 letters/digits>;" — v first. Returns the problems. */

@@ -1,7 +1,7 @@
 import type { FindingDraft } from '../../audit/checks/types';
 import { describeResult } from '../dnsView';
 import { reverseName } from '../resolver';
-import { mxAddresses } from './common';
+import { mxAddresses } from './lookups';
 import { mxHostsOf } from './mxShared';
 import { defineMailCheck, RFC } from './types';
 

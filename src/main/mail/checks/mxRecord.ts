@@ -1,5 +1,5 @@
 import { describeResult } from '../dnsView';
-import { mxSet } from './common';
+import { mxSet } from './lookups';
 import { defineMailCheck, RFC } from './types';
 
 export default defineMailCheck({

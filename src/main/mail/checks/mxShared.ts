@@ -1,5 +1,5 @@
 import type { DnsView } from '../dnsView';
-import { mxSet, type MxHost } from './common';
+import { mxSet, type MxHost } from './lookups';
 import type { MailOutcome } from './types';
 
 /** The MX hosts, or why MX host checks do not apply. */

@@ -1,5 +1,5 @@
 import { evaluateSpf } from '../spf';
-import { mxAddresses, mxSet } from './common';
+import { mxAddresses, mxSet } from './lookups';
 import { spfWalkOf } from './spfShared';
 import { defineMailCheck, RFC } from './types';
 

@@ -1,4 +1,4 @@
-import { spfRecords } from './common';
+import { spfRecords } from './lookups';
 import { defineMailCheck, RFC } from './types';
 
 export default defineMailCheck({

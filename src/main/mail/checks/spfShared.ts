@@ -1,7 +1,7 @@
 // What the SPF checks share: the domain's single record (or why there is none) and its walk.
 import type { DnsView } from '../dnsView';
 import { walkSpf, type SpfWalk } from '../spf';
-import { spfRecords } from './common';
+import { spfRecords } from './lookups';
 import type { MailOutcome } from './types';
 
 export const SPF_NONE = (domain: string): MailOutcome => ({ status: 'not-applicable', message: `${domain} has no single SPF record (see MAIL-SPF-RECORD)` });

@@ -1,6 +1,6 @@
 import { describeResult } from '../dnsView';
 import { parseTagList } from '../tags';
-import { lookupProblem, mxSet } from './common';
+import { lookupProblem, mxSet } from './lookups';
 import { defineMailCheck, RFC } from './types';
 
 /** RFC 8460 §3: "v=TLSRPTv1; rua=mailto:…|https://…[,…]" — v first. Returns the problems. */

@@ -1,6 +1,6 @@
 import { groupRead, othersRead } from '../../parsers/records';
 import { defineCheck } from '../types';
-import { SECRET_FILE_REFS, secretAccessFindings } from './fileCommon';
+import { SECRET_FILE_REFS, secretAccessFindings } from './groupAccess';
 
 export default defineCheck({
   id: 'SECRET-FILE-READABLE',

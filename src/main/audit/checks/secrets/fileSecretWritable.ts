@@ -1,6 +1,6 @@
 import { groupWrite, othersWrite } from '../../parsers/records';
 import { defineCheck } from '../types';
-import { SECRET_FILE_REFS, secretAccessFindings } from './fileCommon';
+import { SECRET_FILE_REFS, secretAccessFindings } from './groupAccess';
 
 export default defineCheck({
   id: 'SECRET-FILE-WRITABLE',

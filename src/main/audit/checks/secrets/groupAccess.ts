@@ -1,4 +1,4 @@
-// Shared bits of the secret-file checks: who besides the owner can reach a file through its group.
+// Who besides a secret file's owner can reach it through its group, and the findings of the secret-file checks.
 import type { Severity } from '../../../../shared/domain';
 import type { Accounts } from '../../parsers/accounts';
 import { closedAncestor, SECRET_KIND_LABELS, type SecretFiles } from '../../parsers/files';
