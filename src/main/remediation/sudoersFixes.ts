@@ -35,6 +35,7 @@ import { postStateOf, type HostRunner } from './composeFixes';
 import { moduleFix, CasChanged, describeFile, guardRestoreLines, guardSteps, readFiles, resumeGuardVerdict, runCommandStep, runGuardStep, runWriteStep, undoGuarded, verifyWrittenFiles, writeStepOf, type GuardedChange, type GuardLeftover, type GuardRecipe, type GuardStepContext, type GuardStepOutcome, type GuardUndoContext } from './guard';
 import { FixNotApplicable, type FindingRef, type FixDef, type PlannedFile, type StepDef } from './types';
 import type { AccessPlanContext } from './accessFixes';
+import { splitSudoersTop, sudoersCommentAt } from '../audit/parsers/sudoers';
 
 const q = shQuote;
 const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
@@ -78,46 +79,6 @@ const TAGS = new Set(['NOPASSWD', 'PASSWD', 'NOEXEC', 'EXEC', 'SETENV', 'NOSETEN
 const OPTIONS = '(?:(?:ROLE|TYPE|CWD|CHROOT|NOTBEFORE|NOTAFTER|TIMEOUT|APPARMOR_PROFILE|PRIVS|LIMITPRIVS)=(?:"[^"]*"|\\S+)\\s*)*';
 const ELEMENT = new RegExp(`^(\\s*)(\\([^)]*\\)\\s*)?(${OPTIONS})((?:[A-Z_]+\\s*:\\s*)*)([\\s\\S]*)$`);
 
-/** Splits at top-level `sep` (outside parentheses and quotes, backslash escapes kept); positions preserved. */
-function splitTop(s: string, sep: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let cur = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (c === '\\' && i + 1 < s.length) {
-      cur += c + s[i + 1];
-      i++;
-      continue;
-    }
-    if (c === '"') quoted = !quoted;
-    else if (!quoted && c === '(') depth++;
-    else if (!quoted && c === ')') depth = Math.max(0, depth - 1);
-    if (c === sep && depth === 0 && !quoted) {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
-}
-
-/** Index of the comment's '#' (not a #uid, not quoted, not escaped), or -1. */
-function commentAt(s: string): number {
-  let quoted = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (c === '"') quoted = !quoted;
-    if (c === '#' && !quoted && !/\d/.test(s[i + 1] ?? '')) return i;
-  }
-  return -1;
-}
-
 export type NarrowResult = { ok: true; line: string; changed: number } | { ok: false; reason: string };
 
 /**
@@ -127,17 +88,17 @@ export type NarrowResult = { ok: true; line: string; changed: number } | { ok: f
  */
 export function requirePasswordForAll(line: string, allCommands: ReadonlySet<string>): NarrowResult {
   if (/(^|[^\\])(\\\\)*\\\s*$/.test(line)) return { ok: false, reason: 'the rule continues on the next line (backslash): edit it by hand with visudo' };
-  const hash = commentAt(line);
+  const hash = sudoersCommentAt(line);
   const body = hash < 0 ? line : line.slice(0, hash);
   const comment = hash < 0 ? '' : line.slice(hash);
-  const parts = splitTop(body, '=');
+  const parts = splitSudoersTop(body, '=');
   if (parts.length < 2) return { ok: false, reason: 'not a sudoers rule (no "=")' };
   const head = parts[0]!;
   const cmdText = parts.slice(1).join('=');
   // Options (ROLE=…) put '=' into the command part; any other '=' is a second host specification.
   const withoutOptions = cmdText.replace(new RegExp(`(?:ROLE|TYPE|CWD|CHROOT|NOTBEFORE|NOTAFTER|TIMEOUT|APPARMOR_PROFILE|PRIVS|LIMITPRIVS)=(?:"[^"]*"|\\S+)`, 'g'), '');
-  if (splitTop(withoutOptions, '=').length > 1) return { ok: false, reason: 'the line has several host specifications (":" … "="): edit it by hand with visudo' };
-  const elements = splitTop(cmdText, ',');
+  if (splitSudoersTop(withoutOptions, '=').length > 1) return { ok: false, reason: 'the line has several host specifications (":" … "="): edit it by hand with visudo' };
+  const elements = splitSudoersTop(cmdText, ',');
   type El = { lead: string; runas: string; options: string; tags: string[]; tagsText: string; command: string };
   const els: El[] = [];
   for (const e of elements) {

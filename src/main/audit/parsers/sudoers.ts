@@ -113,9 +113,11 @@ function logicalLines(lines: readonly string[]): Array<{ line: number; text: str
   return out.filter((l) => l.text !== '');
 }
 
-/** '#' starts a comment unless it begins a uid/gid (#1000) or an include directive; quotes protect it. */
-function stripComment(s: string): string {
-  if (/^\s*#include(dir)?\s/.test(s)) return '';
+/**
+ * Where a comment starts: '#' unless it begins a uid/gid (#1000); quotes and backslashes protect
+ * it. -1 when the line has none. (Also used by the sudoers fix, which edits lines in place.)
+ */
+export function sudoersCommentAt(s: string): number {
   let quoted = false;
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
@@ -124,13 +126,23 @@ function stripComment(s: string): string {
       continue;
     }
     if (c === '"') quoted = !quoted;
-    if (c === '#' && !quoted && !/\d/.test(s[i + 1] ?? '')) return s.slice(0, i);
+    if (c === '#' && !quoted && !/\d/.test(s[i + 1] ?? '')) return i;
   }
-  return s;
+  return -1;
 }
 
-/** Splits at `sep` outside parentheses and quotes, honouring backslash escapes. */
-function splitTop(s: string, sep: string): string[] {
+/** The line without its comment; an #include(dir) directive is no rule at all. */
+function stripComment(s: string): string {
+  if (/^\s*#include(dir)?\s/.test(s)) return '';
+  const at = sudoersCommentAt(s);
+  return at < 0 ? s : s.slice(0, at);
+}
+
+/**
+ * Splits at `sep` outside parentheses and quotes, honouring backslash escapes; the pieces as they
+ * stand (positions preserved, so the sudoers fix can rebuild a line from them).
+ */
+export function splitSudoersTop(s: string, sep: string): string[] {
   const out: string[] = [];
   let depth = 0;
   let quoted = false;
@@ -151,7 +163,14 @@ function splitTop(s: string, sep: string): string[] {
     } else cur += c;
   }
   out.push(cur);
-  return out.map((x) => x.trim()).filter((x) => x !== '');
+  return out;
+}
+
+/** splitSudoersTop, trimmed, empty pieces dropped. */
+function splitTop(s: string, sep: string): string[] {
+  return splitSudoersTop(s, sep)
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
 }
 
 /**
