@@ -19,6 +19,7 @@ import { probeHostKeyOf, testConnection, vpnState, type ConnectDeps } from './ss
 import { findingSightings, runTimings } from './store/findingHistory';
 import { getMailDomain, listMailDomains, removeMailDomain, saveMailDomain } from './store/mailDomains';
 import type { NewHost } from './store/store';
+import { saveRunReport } from './reports/save';
 
 type Impl = {
   [D in keyof Contract]: {
@@ -295,6 +296,12 @@ function implementations(s: Services): Impl {
       diff: (req) => {
         const diff = mail.diff(req.runId, req.againstRunId);
         return { ...diff, new: withTriage(s, diff.new), resolved: withTriage(s, diff.resolved), unchanged: withTriage(s, diff.unchanged) };
+      },
+    },
+    reports: {
+      save: async (req) => {
+        const saved = await saveRunReport(s.store, { runId: req.runId, kind: req.kind, format: req.format, dir: s.reportsDir, printPdf: s.printPdf });
+        return { ...saved, kind: req.kind, format: req.format };
       },
     },
   };

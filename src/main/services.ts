@@ -1,5 +1,7 @@
 // The main process's services, built from plain Node modules. Electron's ipcMain, the e2e
 // bridge and the CLI all sit on top of these.
+import os from 'node:os';
+import path from 'node:path';
 import type { AppEvent } from '../shared/ipc/events';
 import { KeytarSecretStore, type SecretStore } from './secrets/secretStore';
 import { Store } from './store/store';
@@ -27,6 +29,10 @@ export interface Services {
   pool: SessionPool;
   /** Tests only: fault injection for the fix service (see RemediationTestHooks). */
   remediationTestHooks?: RemediationTestHooks;
+  /** Where the app writes reports (beside the database by default). */
+  reportsDir: string;
+  /** HTML → PDF for reports: Electron's printToPDF in the app; absent: Chromium headless. */
+  printPdf?: (html: string) => Promise<Buffer>;
   close(): void;
 }
 
@@ -39,6 +45,8 @@ export interface ServicesOptions {
   env?: NodeJS.ProcessEnv;
   /** Tests only (the e2e harness, lab tests): never set by the app. */
   remediationTestHooks?: RemediationTestHooks;
+  reportsDir?: string;
+  printPdf?: (html: string) => Promise<Buffer>;
 }
 
 export { APP_VERSION };
@@ -59,6 +67,8 @@ export function createServices(opts: ServicesOptions): Services {
     jobs,
     pool,
     ...(opts.remediationTestHooks ? { remediationTestHooks: opts.remediationTestHooks } : {}),
+    reportsDir: opts.reportsDir ?? (opts.dbFile === ':memory:' ? path.join(os.tmpdir(), 'rampart-reports') : path.join(path.dirname(path.resolve(opts.dbFile)), 'reports')),
+    ...(opts.printPdf ? { printPdf: opts.printPdf } : {}),
     close() {
       for (const c of jobs.values()) c.abort();
       pool.close();

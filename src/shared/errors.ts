@@ -33,6 +33,8 @@ export const ERROR_CODES = [
   'CHANNEL_LIMIT',
   // mail audit: the resolver gave no answer at all
   'RESOLVER_UNREACHABLE',
+  // reports: no Chromium/Electron to print a PDF with
+  'PDF_UNAVAILABLE',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -10,6 +10,7 @@ import { createHandlers } from '../handlers';
 import { createServices, type Services } from '../services';
 import { defaultDbFile } from '../store/location';
 import { wireIpc } from './ipc';
+import { printReportPdf } from './reportPdf';
 import { createMainWindow } from './window';
 
 const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,6 +35,7 @@ async function start(): Promise<void> {
       dbFile,
       appVersion: app.getVersion(),
       emit: (event) => win?.webContents.send(EVENT_CHANNEL, event),
+      printPdf: printReportPdf,
     });
   } catch (e) {
     const msg = e instanceof RampartError ? e.message : `Rampart could not open its database ${dbFile}: ${(e as Error).message}`;

@@ -11,6 +11,7 @@ import { hostsChannels } from './hosts';
 import { inventoryChannels } from './inventory';
 import { mailChannels } from './mail';
 import { remediationChannels } from './remediation';
+import { reportsChannels } from './reports';
 import { type CHANNEL_METHODS, channelName } from './names';
 
 export const contract = {
@@ -23,6 +24,7 @@ export const contract = {
   findings: findingsChannels,
   remediation: remediationChannels,
   mail: mailChannels,
+  reports: reportsChannels,
 } as const;
 
 export type Contract = typeof contract;

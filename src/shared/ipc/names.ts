@@ -11,6 +11,7 @@ export const CHANNEL_METHODS = {
   findings: ['triage', 'history'],
   remediation: ['catalog', 'plan', 'apply', 'rollback', 'resume', 'history', 'unfinished', 'job', 'exportAnsible'],
   mail: ['listDomains', 'saveDomain', 'deleteDomain', 'run', 'cancel', 'runs', 'getRun', 'diff'],
+  reports: ['save'],
 } as const;
 
 export type ChannelDomain = keyof typeof CHANNEL_METHODS;
