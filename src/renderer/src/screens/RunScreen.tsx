@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type React from 'react';
 import type { CheckResult, Finding, RunDetail, Score, Severity } from '../../../shared/domain';
 import { GRADING_FORMULA } from '../../../shared/grading';
+import { ReportButton } from '../components/ReportButton';
 import { RunDiffPanel } from '../components/RunDiffPanel';
 import { TRIAGE_LABEL, TriageBar } from '../components/Triage';
 import { FindingCounts, GradeChip, SeverityBadge, StatusBadge } from '../components/ui';
@@ -119,6 +120,7 @@ function RunHeader({ run }: { run: RunDetail }): React.JSX.Element {
         <dt>Run</dt>
         <dd className="mono small">{run.id}</dd>
       </dl>
+      <ReportButton runId={run.id} />
     </header>
   );
 }
