@@ -66,8 +66,8 @@ describe('Report from the run screen', () => {
     await page().getByTestId('report-kind').selectOption('action-plan');
     await page().getByTestId('report-format').selectOption('md');
     await page().getByTestId('report-save').click();
-    await page().waitForFunction(() => /ACTION_PLAN_TODO-\S+\.md/.test(document.querySelector('[data-testid="report-saved"]')?.textContent ?? ''));
-    const file = /Saved (\S+\.md)/.exec(await text(page().getByTestId('report-saved')))![1]!;
+    const saved = await visible(page().getByTestId('report-saved').filter({ hasText: /ACTION_PLAN_TODO-\S+\.md/ }));
+    const file = /Saved (\S+\.md)/.exec(await text(saved))![1]!;
     const md = readFileSync(file, 'utf8');
     expect(md.split('\n').filter((l) => l.startsWith('- [ ] '))).toHaveLength(6);
     await shot(page(), 'run-report-action-plan');

@@ -37,9 +37,14 @@ export async function reportCommand(cmd: ReportCommand, io: ReportIo): Promise<n
     } else if (cmd.run) {
       scope = { kind: 'run', runId: cmd.run };
       if (cmd.host) {
-        const r = store.db.prepare('SELECT host_name FROM audit_runs WHERE id = ?').get(cmd.run) as { host_name: string } | undefined;
-        const named = latestRunOf(store, cmd.host);
-        if (r && r.host_name !== named.hostName) return fail(io, `run ${cmd.run} is a run of ${r.host_name}, not of ${cmd.host}`);
+        // --host with --run: the run must be one of that target's (a profile's id, else the name it was stored under).
+        const r = store.db.prepare('SELECT host_id, host_name, address FROM audit_runs WHERE id = ?').get(cmd.run) as
+          | { host_id: number | null; host_name: string; address: string }
+          | undefined;
+        const profile = store.findHostByName(cmd.host);
+        const lower = cmd.host.toLowerCase();
+        const belongs = !r || (profile ? r.host_id === profile.id : r.host_name.toLowerCase() === lower || r.address.toLowerCase() === lower);
+        if (!belongs) return fail(io, `run ${cmd.run} is a run of ${r!.host_name}, not of ${cmd.host}`);
       }
     } else if (cmd.host) scope = { kind: 'host', name: cmd.host };
     else scope = { kind: 'fleet' };
