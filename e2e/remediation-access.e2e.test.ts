@@ -25,7 +25,7 @@ import type { Host, RunDetail } from '../src/shared/domain';
 import type { FixJobSummary } from '../src/shared/ipc/remediation';
 import { dropConnections, removeJobBackups } from '../test/support/remediation';
 import { ELECTRON_MODE, ensureBuilt, openApp, resetScreenshots, shot, type App } from './harness';
-import { card, pageOf, stepper, text, unwrap, visible } from './steps';
+import { card, pageOf, stepper, text, unwrap, visible, addLabHostInUi } from './steps';
 
 const pre = labPrerequisites();
 const labAvailable = pre.ok || process.env.RAMPART_LAB_REQUIRED === '1';
@@ -93,15 +93,7 @@ describe.skipIf(!labAvailable || ELECTRON_MODE)('access fixes in a browser: guar
   step('audit a weak-ssh lab host: its sshd findings offer a Fix', async () => {
     const p = page();
     const l = lab!;
-    await p.getByTestId('add-host').click();
-    await p.getByTestId('host-name').fill(HOST_NAME);
-    await p.getByTestId('host-address').fill(l.address);
-    await p.getByTestId('host-port').fill(String(l.port));
-    await p.getByTestId('host-user').fill(l.user);
-    await p.getByTestId('host-identity').fill(l.identityFile);
-    await p.getByTestId('host-sshd-config').fill(l.sshdConfigPath);
-    await p.getByTestId('host-save').click();
-    await p.getByTestId('host-row').filter({ hasText: HOST_NAME }).click();
+    await addLabHostInUi(p, l, HOST_NAME);
     hostId = unwrap(await app!.call<Host[]>('hosts', 'list')).find((h) => h.name === HOST_NAME)!.id;
     await p.getByTestId('connect').click();
     await visible(p.getByTestId('fingerprint-prompt'));

@@ -10,7 +10,7 @@ import path, { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { createLabHost, destroyLabHost, labPrerequisites, type LabHost } from '../lab/lab';
-import { lockedShadowFor, plantDir, plantFile, plantRootOf } from '../lab/plant';
+import { plantDir, plantFile, plantRootOf, plantOwnAccounts } from '../lab/plant';
 import { findingKey } from '../src/main/audit/engine';
 import type { Host } from '../src/shared/domain';
 import { ensureBuilt, openApp, resetScreenshots, shot, type App } from './harness';
@@ -36,9 +36,7 @@ describe.skipIf(!labAvailable)('Export as Ansible from the fix preview', () => {
       scenario: 'hardened',
       network: {
         setup: async (ctx) => {
-          const etc = path.join('/etc/netns', ctx.name);
-          plantFile(path.join(etc, 'group'), readFileSync('/etc/group', 'utf8'), { mode: 0o644 });
-          plantFile(path.join(etc, 'shadow'), lockedShadowFor(readFileSync('/etc/passwd', 'utf8')), { mode: 0o640 });
+          plantOwnAccounts(ctx.name);
         },
       },
     });

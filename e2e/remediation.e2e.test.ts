@@ -21,14 +21,14 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { composeUp, docker, labComposeAvailable, labDockerPrerequisites, startLabDocker, stopLabDocker, type LabDocker } from '../lab/docker';
 import { createLabHost, destroyLabHost, labPrerequisites, type LabHost } from '../lab/lab';
-import { canary, lockedShadowFor, plantDir, plantFile, plantRootOf } from '../lab/plant';
+import { canary, plantDir, plantFile, plantRootOf, plantOwnAccounts } from '../lab/plant';
 import { findingKey } from '../src/main/audit/engine';
 import { backupCommand, setCommand } from '../src/main/remediation/remote';
 import type { Host, RunDetail } from '../src/shared/domain';
 import type { FixJobSummary } from '../src/shared/ipc/remediation';
 import { BIN, ROOT } from '../test/support/cliContract';
 import { ensureBuilt, openApp, resetScreenshots, shot, type App } from './harness';
-import { pageOf, stepper, text, unwrap, visible } from './steps';
+import { pageOf, stepper, text, unwrap, visible, addLabHostInUi } from './steps';
 
 const pre = labPrerequisites();
 const labAvailable = pre.ok || process.env.RAMPART_LAB_REQUIRED === '1';
@@ -85,9 +85,7 @@ describe.skipIf(!labAvailable)('guided fixes in a browser: preview â†’ confirm â
       network: {
         // The host's own group and shadow files (entries are bound for sshd's sessions only if present when it starts).
         setup: async (ctx) => {
-          const etc = path.join('/etc/netns', ctx.name);
-          plantFile(path.join(etc, 'group'), readFileSync('/etc/group', 'utf8'), { mode: 0o644 });
-          plantFile(path.join(etc, 'shadow'), lockedShadowFor(readFileSync('/etc/passwd', 'utf8')), { mode: 0o640 });
+          plantOwnAccounts(ctx.name);
         },
       },
     });
@@ -123,16 +121,7 @@ describe.skipIf(!labAvailable)('guided fixes in a browser: preview â†’ confirm â
   step('audit a lab host with planted world-readable secret files: each finding offers a Fix', async () => {
     const p = page();
     const l = lab!;
-    await p.getByTestId('add-host').click();
-    await p.getByTestId('host-name').fill(HOST_NAME);
-    await p.getByTestId('host-address').fill(l.address);
-    await p.getByTestId('host-port').fill(String(l.port));
-    await p.getByTestId('host-user').fill(l.user);
-    await p.getByTestId('host-identity').fill(l.identityFile);
-    await p.getByTestId('host-sshd-config').fill(l.sshdConfigPath);
-    await p.getByTestId('host-scan-roots').fill(path.join(plantRootOf(l.name), 'srv'));
-    await p.getByTestId('host-save').click();
-    await p.getByTestId('host-row').filter({ hasText: HOST_NAME }).click();
+    await addLabHostInUi(p, l, HOST_NAME, [path.join(plantRootOf(l.name), 'srv')]);
     hostId = unwrap(await app!.call<Host[]>('hosts', 'list')).find((h) => h.name === HOST_NAME)!.id;
     await p.getByTestId('connect').click();
     await visible(p.getByTestId('fingerprint-prompt'));

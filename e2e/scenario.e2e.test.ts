@@ -15,7 +15,7 @@ import { createScenarioHost, destroyScenarioHost, type ScenarioHost } from '../l
 import { missingServiceTools } from '../lab/services';
 import type { RunDetail } from '../src/shared/domain';
 import { ensureBuilt, openApp, resetScreenshots, shot, type App } from './harness';
-import { card, checkGroups, pageOf, stepper, text, unwrap, visible } from './steps';
+import { card, checkGroups, pageOf, stepper, text, unwrap, visible, addLabHostInUi } from './steps';
 
 const ready = labPrerequisites().ok && labDockerPrerequisites().ok && labComposeAvailable() && missingServiceTools().length === 0;
 const available = ready || process.env.RAMPART_LAB_REQUIRED === '1';
@@ -49,16 +49,7 @@ describe.skipIf(!available)('the whole-server vulnerable scenario, audited from 
   step('add the host with its scan root, trust its key, audit: a complete run graded F', async () => {
     const p = page();
     const h = lab!.host;
-    await p.getByTestId('add-host').click();
-    await p.getByTestId('host-name').fill('vuln-server');
-    await p.getByTestId('host-address').fill(h.address);
-    await p.getByTestId('host-port').fill(String(h.port));
-    await p.getByTestId('host-user').fill(h.user);
-    await p.getByTestId('host-identity').fill(h.identityFile);
-    await p.getByTestId('host-sshd-config').fill(h.sshdConfigPath);
-    await p.getByTestId('host-scan-roots').fill(lab!.scanRoots.join('\n'));
-    await p.getByTestId('host-save').click();
-    await p.getByTestId('host-row').filter({ hasText: 'vuln-server' }).click();
+    await addLabHostInUi(p, h, 'vuln-server', lab!.scanRoots);
     await p.getByTestId('connect').click();
     await visible(p.getByTestId('fingerprint-prompt'));
     await p.getByTestId('trust-key').click();

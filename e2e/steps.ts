@@ -1,5 +1,6 @@
 // Helpers every e2e suite uses: result unwrapping, locator text and waits, finding cards, the
 // category groups check, and test steps that screenshot a failure and fail on any page problem.
+import type { LabHost } from '../lab/lab';
 import type { Locator, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import type { RunDetail } from '../src/shared/domain';
@@ -68,3 +69,18 @@ export async function checkGroups(page: Page, run: RunDetail): Promise<void> {
     for (const c of cards) expect(await c.getAttribute('data-status')).toBe('open');
   }
 }
+
+/** Adds a lab host through the host form (name, address, port, user, key file, sshd_config, scan roots) and opens it. */
+export async function addLabHostInUi(page: Page, host: Pick<LabHost, 'address' | 'port' | 'user' | 'identityFile' | 'sshdConfigPath'>, name: string, scanRoots: readonly string[] = []): Promise<void> {
+  await page.getByTestId('add-host').click();
+  await page.getByTestId('host-name').fill(name);
+  await page.getByTestId('host-address').fill(host.address);
+  await page.getByTestId('host-port').fill(String(host.port));
+  await page.getByTestId('host-user').fill(host.user);
+  await page.getByTestId('host-identity').fill(host.identityFile);
+  await page.getByTestId('host-sshd-config').fill(host.sshdConfigPath);
+  if (scanRoots.length) await page.getByTestId('host-scan-roots').fill(scanRoots.join('\n'));
+  await page.getByTestId('host-save').click();
+  await page.getByTestId('host-row').filter({ hasText: name }).click();
+}
+

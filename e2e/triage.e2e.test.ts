@@ -21,7 +21,7 @@ import { createLabHost, destroyLabHost, labExec, labPrerequisites, type LabHost 
 import type { Host, RunDetail, RunDiff } from '../src/shared/domain';
 import type { FindingHistory } from '../src/shared/ipc/findings';
 import { ensureBuilt, openApp, resetScreenshots, shot, type App } from './harness';
-import { card, checkGroups, pageOf, stepper, text, unwrap, visible } from './steps';
+import { card, checkGroups, pageOf, stepper, text, unwrap, visible, addLabHostInUi } from './steps';
 
 const pre = labPrerequisites();
 const labAvailable = pre.ok || process.env.RAMPART_LAB_REQUIRED === '1';
@@ -94,15 +94,7 @@ describe.skipIf(!labAvailable)('triage and run history in a browser: accept / fa
   step('first audit: findings grouped by category with each category’s grade and score; no earlier run to compare', async () => {
     const p = page();
     const l = lab!;
-    await p.getByTestId('add-host').click();
-    await p.getByTestId('host-name').fill('weak-t');
-    await p.getByTestId('host-address').fill(l.address);
-    await p.getByTestId('host-port').fill(String(l.port));
-    await p.getByTestId('host-user').fill(l.user);
-    await p.getByTestId('host-identity').fill(l.identityFile);
-    await p.getByTestId('host-sshd-config').fill(l.sshdConfigPath);
-    await p.getByTestId('host-save').click();
-    await p.getByTestId('host-row').filter({ hasText: 'weak-t' }).click();
+    await addLabHostInUi(p, l, 'weak-t');
     hostId = unwrap(await app!.call<Host[]>('hosts', 'list')).find((h) => h.name === 'weak-t')!.id;
     await p.getByTestId('connect').click();
     await visible(p.getByTestId('fingerprint-prompt'));

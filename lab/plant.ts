@@ -160,6 +160,16 @@ export function lockedShadowFor(passwd: string): string {
 }
 
 /**
+ * The host's own group file and a shadow file with every account locked, in `etc` (default
+ * /etc/netns/NAME). Call from the network setup hook: /etc entries are bound for sshd's sessions
+ * only if present before it starts.
+ */
+export function plantOwnAccounts(name: string, etc = join('/etc/netns', name)): void {
+  plantFile(join(etc, 'group'), readFileSync('/etc/group', 'utf8'), { mode: 0o644 });
+  plantFile(join(etc, 'shadow'), lockedShadowFor(readFileSync('/etc/passwd', 'utf8')), { mode: 0o640 });
+}
+
+/**
  * Adds users to a host's passwd, shadow and group files (in place). The files must be in the
  * host's etcDir since before sshd started (passwd is, from lab.ts; plant shadow and group from
  * the setup hook).

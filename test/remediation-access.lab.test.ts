@@ -22,7 +22,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLabHost, destroyLabHost, labPrerequisites, type LabHost } from '../lab/lab';
 import { createJumpChain, type JumpChain } from '../lab/topology';
-import { addUsers, lockedShadowFor, plantFile } from '../lab/plant';
+import { addUsers, plantFile, plantOwnAccounts } from '../lab/plant';
 import { listPids, procStat } from '../lab/proc';
 import { lockoutGuardOf, type LockoutGuard } from '../src/main/remediation/accessFixes';
 import { proveAccess } from '../src/main/remediation/accessProof';
@@ -145,9 +145,7 @@ describe.skipIf(!labAvailable)(`lockout guard and sshd fixes on lab hosts${pre.o
         network: {
           // /etc entries are bound for sshd's sessions only if present before it starts.
           setup: async (ctx) => {
-            const etc = path.join('/etc/netns', ctx.name);
-            plantFile(path.join(etc, 'group'), readFileSync('/etc/group', 'utf8'), { mode: 0o644 });
-            plantFile(path.join(etc, 'shadow'), lockedShadowFor(readFileSync('/etc/passwd', 'utf8')), { mode: 0o640 });
+            plantOwnAccounts(ctx.name);
           },
         },
       }),

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLabHost, destroyLabHost, labExec, labPrerequisites, type LabHost } from '../lab/lab';
-import { lockedShadowFor, plantFile } from '../lab/plant';
+import { plantOwnAccounts } from '../lab/plant';
 import { ownServiceEtc } from '../lab/services';
 import { runPlaybook, type Finding } from './support/ansible';
 import { BIN, exec } from './support/cliContract';
@@ -34,8 +34,7 @@ describe.skipIf(!labAvailable)(`rampart fix --export-ansible: ufw and automatic 
       network: {
         setup: async (ctx) => {
           const etc = ownServiceEtc(ctx.name, 0o700);
-          plantFile(path.join(etc, 'group'), readFileSync('/etc/group', 'utf8'), { mode: 0o644 });
-          plantFile(path.join(etc, 'shadow'), lockedShadowFor(readFileSync('/etc/passwd', 'utf8')), { mode: 0o640 });
+          plantOwnAccounts(ctx.name, etc);
           const apt = path.join(etc, 'apt');
           await exec('cp', ['-a', '/etc/apt', apt], 30_000);
           rmSync(path.join(apt, 'apt.conf.d', '20auto-upgrades'), { force: true });

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLabHost, destroyLabHost, labPrerequisites, type LabHost } from '../lab/lab';
-import { canary, lockedShadowFor, plantDir, plantFile, plantRootOf } from '../lab/plant';
+import { canary, plantDir, plantFile, plantRootOf, plantOwnAccounts } from '../lab/plant';
 import { BIN, exec, ROOT, type Result } from './support/cliContract';
 import { runPlaybook, type Finding } from './support/ansible';
 import { removeJobBackups, snap, type Snap } from './support/remediation';
@@ -52,9 +52,7 @@ describe.skipIf(!labAvailable)(`rampart fix --export-ansible run by ansible-play
       network: {
         // /etc entries are bound for sshd's sessions only if present before it starts.
         setup: async (ctx) => {
-          const etc = path.join('/etc/netns', ctx.name);
-          plantFile(path.join(etc, 'group'), readFileSync('/etc/group', 'utf8'), { mode: 0o644 });
-          plantFile(path.join(etc, 'shadow'), lockedShadowFor(readFileSync('/etc/passwd', 'utf8')), { mode: 0o640 });
+          plantOwnAccounts(ctx.name);
         },
       },
     });

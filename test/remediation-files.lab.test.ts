@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLabHost, destroyLabHost, labPrerequisites, type LabHost } from '../lab/lab';
-import { addUsers, bindInHost, canary, keyPair, lockedShadowFor, plantDir, plantFile, plantRootOf } from '../lab/plant';
+import { addUsers, bindInHost, canary, keyPair, plantDir, plantFile, plantRootOf, plantOwnAccounts } from '../lab/plant';
 import { FixEngine, type EngineOptions, type JobReport } from '../src/main/remediation/engine';
 import { connect, type SshConnection } from '../src/main/ssh/connection';
 import { findingKey } from '../src/main/audit/engine';
@@ -105,9 +105,7 @@ describe.skipIf(!labAvailable)(`rampart fix: file fixes on a lab host${pre.ok ? 
       network: {
         // /etc entries are bound for sshd's sessions only if present before it starts.
         setup: async (ctx) => {
-          const etc = path.join('/etc/netns', ctx.name);
-          plantFile(path.join(etc, 'group'), readFileSync('/etc/group', 'utf8'), { mode: 0o644 });
-          plantFile(path.join(etc, 'shadow'), lockedShadowFor(readFileSync('/etc/passwd', 'utf8')), { mode: 0o640 });
+          plantOwnAccounts(ctx.name);
           const wg = plantDir(path.join('/etc/netns', ctx.name, 'wireguard'), { mode: 0o755 });
           plantFile(path.join(wg, 'wg0.conf'), `[Interface]\nAddress = 10.9.0.1/24\nPrivateKey = ${wgKey}\n`, { mode: 0o644, uid: 1234, gid: 1234 });
         },

@@ -24,7 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLabHost, destroyLabHost, labExec, labPrerequisites, type LabHost, type LabNetworkContext } from '../lab/lab';
-import { addUsers, lockedShadowFor, plantFile } from '../lab/plant';
+import { addUsers, plantFile, plantOwnAccounts } from '../lab/plant';
 import { ownServiceEtc } from '../lab/services';
 import { createJumpChain, type JumpChain } from '../lab/topology';
 import { proveAccess } from '../src/main/remediation/accessProof';
@@ -58,8 +58,7 @@ const sha = (p: string): string => (existsSync(p) ? createHash('sha256').update(
 /** The host's own copies (before sshd starts): ufw and /etc/default, /etc/apt, group and shadow for sudo. */
 async function ownEtc(ctx: LabNetworkContext): Promise<void> {
   const etc = ownServiceEtc(ctx.name, 0o700);
-  plantFile(path.join(etc, 'group'), readFileSync('/etc/group', 'utf8'), { mode: 0o644 });
-  plantFile(path.join(etc, 'shadow'), lockedShadowFor(readFileSync('/etc/passwd', 'utf8')), { mode: 0o640 });
+  plantOwnAccounts(ctx.name, etc);
 }
 
 describe.skipIf(!labAvailable)(`firewall, sudoers and automatic-updates fixes on lab hosts${pre.ok ? '' : ` (${pre.reason})`}`, { timeout: 240_000 }, () => {
