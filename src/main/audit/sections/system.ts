@@ -1,5 +1,6 @@
 // Collector sections for the system facts: kernel, clock and reboot marker; pending package
-// updates; unattended-upgrades; time synchronisation. Read-only and time-bounded ($T); apt runs
+// updates; unattended-upgrades; time synchronisation. Read-only; apt, systemctl and timedatectl
+// run under the section time limit ($T); apt runs
 // with its binary caches disabled so that even as root it writes nothing.
 import type { Section, SectionName } from '../facts';
 import {
