@@ -99,12 +99,12 @@ export function buildCollectScript(opts: CollectOptions & { lanes?: number }): C
   // parser applies when eval defines the function; a shell where the probe shows that does not
   // work (aliases off) runs each section in a subshell instead (one fork each). Sections never
   // assign the prelude's variables (M, T, name, rc, SSHD…) and restore IFS and set -f themselves.
-  // The section time
-  // limit ($T, coreutils/busybox timeout) is put in front of the commands that wait on a daemon or
-  // on the network (docker, fail2ban-client, postqueue, timedatectl, sshd -T, apt …), not around
-  // every section: a timeout plus an `sh -c` per section were two processes each, a quarter of
-  // all an audit started. Walks over files stay bounded by their output caps and the lane's exec
-  // time limit.
+  // The section time limit ($T, coreutils/busybox timeout) is put in front of the commands that
+  // wait on a daemon or on the network (docker, fail2ban-client, postqueue, timedatectl, getent,
+  // sshd -T, apt …), not around every section: a timeout plus an `sh -c` per section were two
+  // processes each, a quarter of all an audit started. The walks over file trees keep the
+  // whole-section limit (`sec NAME $T sh -c CODE`), so that a huge or hung tree costs that section
+  // an honest "did not finish in time" (exit 124), never a walk cut short that looks complete.
   const prelude = `
 PATH="$PATH:/usr/sbin:/sbin:/usr/local/sbin"; export PATH
 LC_ALL=C; export LC_ALL

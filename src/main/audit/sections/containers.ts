@@ -106,12 +106,13 @@ const DAEMON_JSON_SH = `f=/etc/docker/daemon.json
 if [ ! -e "$f" ]; then echo RAMPART-ABSENT; exit 0; fi
 head -c 262144 "$f"`;
 
-const DOCKER_GROUP_SH = `if command -v getent >/dev/null 2>&1; then g=$(getent group docker) || g=''; else g=$(awk '/^docker:/ { print; exit }' /etc/group 2>/dev/null); fi
+// getent may ask a directory service (LDAP, sssd): under the section limit.
+const DOCKER_GROUP_SH = `if command -v getent >/dev/null 2>&1; then g=$($T getent group docker) || g=''; else g=$(awk '/^docker:/ { print; exit }' /etc/group 2>/dev/null); fi
 if [ -z "$g" ]; then echo RAMPART-ABSENT; exit 0; fi
 printf '%s\\n' "$g"
 gid=\${g#*:}; gid=\${gid#*:}; gid=\${gid%%:*}
 P='$4 == g && n++ < 1000 { print "primary " $1 }'
-if command -v getent >/dev/null 2>&1; then getent passwd | awk -F: -v g="$gid" "$P"; else awk -F: -v g="$gid" "$P" /etc/passwd; fi
+if command -v getent >/dev/null 2>&1; then $T getent passwd | awk -F: -v g="$gid" "$P"; else awk -F: -v g="$gid" "$P" /etc/passwd; fi
 exit 0`;
 
 // Arguments: the batch awk (hostEnvClassify.ts: classifies env values on the host, never sends

@@ -238,14 +238,14 @@ const criticalFiles = defineSection({
 const secretFiles = defineSection({
   fact: 'secretFiles',
   costMs: 100,
-  script: (ctx) => `secsh secret_files ${shQuote(secretFilesScript(ctx))}`,
+  script: (ctx) => `sec secret_files $T sh -c ${shQuote(secretFilesScript(ctx))}`,
   parse: (p) => needsSudoIfDenied(fromRaw(p.raw.get('secret_files'), 'secret file scan', p, parseSecretFiles), p.uid, 'The secret file scan'),
 });
 
 const writableFiles = defineSection({
   fact: 'writableFiles',
   costMs: 80,
-  script: (ctx) => `secsh writable_files ${shQuote(writableFilesScript(ctx))}`,
+  script: (ctx) => `sec writable_files $T sh -c ${shQuote(writableFilesScript(ctx))}`,
   parse: (p) =>
     needsSudoIfDenied(fromRaw(p.raw.get('writable_files'), 'world-writable file scan', p, (b) => parseStatList(b, 'W')), p.uid, 'The world-writable file scan'),
 });
@@ -253,14 +253,14 @@ const writableFiles = defineSection({
 const logFiles = defineSection({
   fact: 'logFiles',
   costMs: 30,
-  script: () => `secsh log_files ${shQuote(LOG_FILES_SH)}`,
+  script: () => `sec log_files $T sh -c ${shQuote(LOG_FILES_SH)}`,
   parse: (p) => needsSudoIfDenied(fromRaw(p.raw.get('log_files'), '/var/log scan', p, (b) => parseStatList(b, 'F')), p.uid, 'The /var/log scan'),
 });
 
 const dataDirs = defineSection({
   fact: 'dataDirs',
   costMs: 170,
-  script: (ctx) => `secsh data_dirs ${shQuote(dataDirsScript(ctx))}`,
+  script: (ctx) => `sec data_dirs $T sh -c ${shQuote(dataDirsScript(ctx))}`,
   parse: (p) => needsSudoIfDenied(fromRaw(p.raw.get('data_dirs'), 'database data folder scan', p, parseDataDirs), p.uid, 'The data folder scan'),
 });
 

@@ -28,8 +28,9 @@ export interface SectionSpec<K extends SectionName = SectionName> {
   fact: K;
   /**
    * Shell lines for the script. Use `sec NAME cmd args…` for one command, or
-   * `secsh NAME 'sh code'` (quote with shQuote) for a small script; both merge stderr and record
-   * the exit status. A `secsh` script runs as a function of the lane's shell (collector.ts): its
+   * `secsh NAME 'sh code'` (quote with shQuote) for a small script, or `sec NAME $T sh -c 'code'`
+   * for a walk over file trees (the whole section under the time limit, in its own shell); all
+   * merge stderr and record the exit status. A `secsh` script runs as a function of the lane's shell (collector.ts): its
    * `exit`s must be at its top level (they become `return`), it must not assign the prelude's
    * variables (M, T, name, rc, SSHD, SSHD_T…) and must restore IFS and `set -f`. Put the section
    * time limit `$T` in front of every command that may wait on a daemon or the network. Raw
