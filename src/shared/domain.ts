@@ -42,21 +42,27 @@ const hostName = z
   .max(64, 'Name is at most 64 characters')
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Name may contain letters, digits, ".", "_" and "-"');
 
+// One home for address syntax: the IPC schemas, the mail settings and the host-side parsers
+// (src/main/audit/parsers/addresses.ts) all use these.
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** Dotted-quad IPv4, no leading zeros (01.2.3.4 is ambiguous: octal to some resolvers). */
+export function isIpv4(s: string): boolean {
+  return IPV4.test(s);
+}
+
+/** An IPv6 address (zod's parser: compressed forms and embedded IPv4 included). */
+export function isIpv6(s: string): boolean {
+  return z.ipv6().safeParse(s).success;
+}
+
 function isDnsNameOrIpv4(s: string): boolean {
   if (!/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(s)) return false;
   // All-numeric dotted names must be a valid IPv4 address (no 999.1.1.1).
-  if (/^[0-9.]+$/.test(s)) return /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(s);
+  if (/^[0-9.]+$/.test(s)) return isIpv4(s);
   return s.split('.').every((label) => label.length > 0 && label.length <= 63 && !label.startsWith('-') && !label.endsWith('-'));
 }
 
-function isIpv6(s: string): boolean {
-  if (!/^[0-9A-Fa-f:]+$/.test(s) || (s.match(/:/g) ?? []).length < 2) return false;
-  const halves = s.split('::');
-  if (halves.length > 2) return false;
-  const groups = halves.flatMap((h) => (h === '' ? [] : h.split(':')));
-  if (groups.some((g) => g.length < 1 || g.length > 4)) return false;
-  return halves.length === 2 ? groups.length < 8 : groups.length === 8;
-}
 
 /** IPv4, IPv6 or a DNS name. No spaces, no shell metacharacters, no leading dash. */
 export const HostAddress = z

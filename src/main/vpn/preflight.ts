@@ -4,6 +4,7 @@
 // reached over the open internet is exactly what the profile's flag exists to prevent.
 import { execFile } from 'node:child_process';
 import { RampartError } from '../../shared/errors';
+import { cidrContains, isIpv4, parseCidr } from '../audit/parsers/addresses';
 
 /** WireGuard re-handshakes every 2 minutes while traffic flows; older than this means stale. */
 export const HANDSHAKE_FRESH_S = 180;
@@ -73,20 +74,10 @@ export function parseLatestHandshakes(text: string): number[] {
     .map((p) => Number(p[1]));
 }
 
+/** Whether an IPv4 address lies in an IPv4 `a.b.c.d/n` (the VPN subnet of a host profile). */
 export function ipv4InCidr(address: string, cidr: string): boolean {
-  const m = /^(\d+\.\d+\.\d+\.\d+)\/(\d{1,2})$/.exec(cidr.trim());
-  const toInt = (ip: string): number | null => {
-    const parts = ip.split('.').map(Number);
-    if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return null;
-    return ((parts[0]! << 24) >>> 0) + (parts[1]! << 16) + (parts[2]! << 8) + parts[3]!;
-  };
-  if (!m) return false;
-  const bits = Number(m[2]);
-  const a = toInt(address);
-  const n = toInt(m[1]!);
-  if (a === null || n === null || bits > 32) return false;
-  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return ((a & mask) >>> 0) === ((n & mask) >>> 0);
+  const c = /\//.test(cidr) ? parseCidr(cidr) : null;
+  return c !== null && c.family === 4 && isIpv4(address) && cidrContains(c, address);
 }
 
 export interface PreflightOptions {

@@ -3,7 +3,7 @@
 // `mail-progress` events, cancellation by job id), its runs, one run, and the diff of two runs.
 // Runs are ordinary audit runs (target kind "domain"): findings, triage and grading are shared.
 import { z } from 'zod';
-import { Grade, RunDetail, RunDiff, RunStatus, RunSummary } from '../domain';
+import { Grade, isIpv4, isIpv6, RunDetail, RunDiff, RunStatus, RunSummary } from '../domain';
 import { channel } from './channel';
 
 const LABEL = /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/;
@@ -28,8 +28,6 @@ export function selectorProblem(raw: string): string | null {
   return null;
 }
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const isIpv6 = (s: string): boolean => z.ipv6().safeParse(s).success;
 
 /** `IP`, `IP:PORT`, `[IPv6]:PORT` or a bare IPv6 address, as `rampart mail --resolver` takes it. */
 export function resolverProblem(raw: string): string | null {
@@ -41,7 +39,7 @@ export function resolverProblem(raw: string): string | null {
     address = bracket[1]!;
     port = bracket[2] ?? '53';
   } else if ((s.match(/:/g) ?? []).length === 1) [address, port] = s.split(':') as [string, string];
-  if (!IPV4.test(address) && !isIpv6(address)) return `"${raw}" is not IP[:PORT]: a resolver is given by address (e.g. 10.0.0.53 or 10.0.0.53:5353), not by name`;
+  if (!isIpv4(address) && !isIpv6(address)) return `"${raw}" is not IP[:PORT]: a resolver is given by address (e.g. 10.0.0.53 or 10.0.0.53:5353), not by name`;
   if (!/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) return `The port of "${raw}" must be a number between 1 and 65535`;
   return null;
 }

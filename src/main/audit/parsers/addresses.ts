@@ -3,11 +3,9 @@
 
 export type AddressScope = 'any' | 'loopback' | 'private' | 'link-local' | 'public' | 'unknown';
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+import { isIpv4 } from '../../../shared/domain';
 
-export function isIpv4(s: string): boolean {
-  return IPV4.test(s);
-}
+export { isIpv4 };
 
 export function ipv4ToInt(ip: string): number {
   const p = ip.split('.').map(Number);
