@@ -14,6 +14,10 @@ export default defineConfig({
           // must not read or fill the real one: each CLI test uses --db FILE, or keeps nothing.
           // test/cli-default-db.lab.test.ts unsets this to test the default itself.
           env: { RAMPART_DB: ':memory:' },
+          // Vitest's default is one worker per core minus one: a single worker on the two-core CI
+          // machines. Most of these files wait on lab hosts (sshd, dockerd, health checks,
+          // dead-man windows), so three at a time finish much sooner without starving each other.
+          maxWorkers: 3,
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
