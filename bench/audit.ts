@@ -39,6 +39,7 @@ import { runAudit, type AuditTarget } from '../src/main/audit/auditor';
 import { buildCollectScript } from '../src/main/audit/collector';
 import { ingestTrivyReport } from '../src/main/audit/cve/trivy';
 import { runPool } from '../src/main/audit/pool';
+import { SessionPool } from '../src/main/ssh/pool';
 import { SECTION_SPECS } from '../src/main/audit/sections';
 import { countProcesses, meterCpu, processCpuMs, type ProcessCount } from '../lab/hostMeter';
 import { connect } from '../src/main/ssh/connection';
@@ -311,8 +312,20 @@ async function main(): Promise<void> {
       peakRss = rssBefore;
       const fleetStart = performance.now();
       const fleetCpu0 = process.cpuUsage();
-      // What `rampart audit --inventory` does: `concurrency` workers take the hosts in order.
-      const results = await runPool(fleet, concurrency, (h) => runAudit(store, targetOf(h.host, h.scanRoots), { acceptNewHostKey: true }).catch((e: Error) => e));
+      // What `rampart audit --inventory` does: `concurrency` workers take the hosts in order, each
+      // audit on the session pool (one connection per host, at most `concurrency` hosts at once).
+      const sessions = new SessionPool(
+        (i, signal) => {
+          const t = fleet[i]!.host;
+          return connect({ address: t.address, port: t.port, username: t.user, identityFile: t.identityFile }, { kind: 'accept-new', onAccept: (k) => store.pinKey(t.address, t.port, k.keyType, k.fingerprint, false) }, signal ? { signal } : {});
+        },
+        { maxConcurrentHosts: concurrency },
+      );
+      const results = await runPool(fleet, concurrency, (h, i) =>
+        sessions.withHost(i, undefined, (session) => runAudit(store, targetOf(h.host, h.scanRoots), { session })).catch((e: Error) => e),
+      );
+      const connectionsOpened = sessions.stats().connectsTotal;
+      sessions.close();
       const fleetWallMs = performance.now() - fleetStart;
       const fleetCpu = process.cpuUsage(fleetCpu0);
       const ok = results.filter((r) => !(r instanceof Error) && r.status === 'complete').length;
@@ -324,6 +337,8 @@ async function main(): Promise<void> {
         perHostMs: r1(fleetWallMs / fleetSize),
         clientCpuMs: r1((fleetCpu.user + fleetCpu.system) / 1000),
         complete: ok,
+        /** SSH connections the pool opened for the whole fleet (one per host). */
+        connectionsOpened,
         statuses: results.reduce<Record<string, number>>((n, r) => ((n[r instanceof Error ? 'threw' : r.status] = (n[r instanceof Error ? 'threw' : r.status] ?? 0) + 1), n), {}),
         failed: results.filter((r) => r instanceof Error).map((r) => (r as Error).message).slice(0, 3),
         errorsSeen: [...new Set(results.flatMap((r) => (r instanceof Error ? [] : r.errors.map((e) => `${e.section}: ${e.message.slice(0, 120)}`))))].slice(0, 8),
