@@ -1,6 +1,7 @@
 // App audits go through the session pool (issue 15, item 4): one SSH connection per host, reused
 // by the next audit, dropped when the host's profile or pinned key changes, and a profile change
-// during a running audit does not cut it. Real lab host (sshd in a namespace); the connection
+// during a running audit does not cut it; the connection a connection test proved is kept for
+// the next audit. Real lab host (sshd in a namespace); the connection
 // count is read from the pool and cross-checked against sshd's own log of accepted logins.
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,9 +60,13 @@ describe.runIf(run)('app audits through the session pool', () => {
     expect((await running).status).toBe('complete');
     await t.ok<RunDetail>('audit:run', { hostId: host.id });
     expect(t.services.pool.stats().connectsTotal).toBe(2);
-    // The connection test opens its own connections and leaves the pool to reconnect.
+    // The connection test opens its own connection (hop by hop); the one it proved becomes the
+    // host's pooled connection: the next audit logs in no more.
     await t.ok('hosts:testConnection', { hostId: host.id });
-    await t.ok<RunDetail>('audit:run', { hostId: host.id });
-    expect(t.services.pool.stats().connectsTotal).toBe(3);
+    expect(t.services.pool.stats()).toMatchObject({ connectsTotal: 2, adopted: 1, openConnections: 1 });
+    const logins = acceptedLogins();
+    expect((await t.ok<RunDetail>('audit:run', { hostId: host.id })).status).toBe('complete');
+    expect(t.services.pool.stats()).toMatchObject({ connectsTotal: 2, adopted: 1 });
+    expect(acceptedLogins()).toBe(logins);
   });
 });

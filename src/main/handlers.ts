@@ -140,9 +140,10 @@ function implementations(s: Services): Impl {
       testConnection: (req) => {
         s.store.getHost(req.hostId);
         // The test opens its own connections, hop by hop, to say where a path breaks (a pooled
-        // connection would prove nothing new); the next job reconnects with what it tested.
+        // connection would prove nothing new); the one it proved becomes the host's pooled
+        // connection, so the next audit starts without a new login.
         s.pool.forget(req.hostId);
-        return testConnection(deps, req.hostId);
+        return testConnection(deps, req.hostId, { keep: (conn) => s.pool.adopt(req.hostId, conn) });
       },
       vpnState: (req) => {
         s.store.getHost(req.hostId);

@@ -148,7 +148,16 @@ function tcpProbe(address: string, port: number, timeoutMs: number): Promise<voi
  * Step by step, stopping at the first failure: route (VPN preflight) → TCP → host key → auth for
  * each hop, then sudo on the target. Never pins anything: an unknown key is a failed step.
  */
-export async function testConnection(deps: ConnectDeps, hostId: number, opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<ConnectionTest> {
+export async function testConnection(
+  deps: ConnectDeps,
+  hostId: number,
+  opts: {
+    signal?: AbortSignal;
+    timeoutMs?: number;
+    /** After a test that passed: offered the target's connection (with its jump chain); true = kept (closing it later closes the chain). */
+    keep?: (conn: SshConnection) => boolean;
+  } = {},
+): Promise<ConnectionTest> {
   const steps: TestStep[] = [];
   const timeoutMs = opts.timeoutMs ?? 8_000;
   const chain = deps.store.jumpChain(hostId);
@@ -225,6 +234,15 @@ export async function testConnection(deps: ConnectDeps, hostId: number, opts: { 
           ? 'sudo asked for the password and accepted the stored one: root.'
           : 'sudo gave root without asking for a password (a NOPASSWD rule, or the login is root), so the stored password was not checked.';
       });
+    const last = opened[opened.length - 1];
+    if (last && opts.keep) {
+      const hops = opened.slice(0, -1).reverse();
+      // The jump hops carry the target's connection: they close with it.
+      last.onClose(() => {
+        for (const c of hops) c.close();
+      });
+      if (opts.keep(last)) opened.length = 0;
+    }
     return { ok: true, steps, error: null };
   } catch (e) {
     const err = e instanceof RampartError ? e : new RampartError('INTERNAL', (e as Error).message);

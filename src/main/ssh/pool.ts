@@ -91,7 +91,10 @@ interface Entry {
 export interface PoolStats {
   hosts: number;
   openConnections: number;
+  /** Connections the pool opened itself. */
   connectsTotal: number;
+  /** Connections it took over from the connection test (adopt). */
+  adopted: number;
   channelsInUse: number;
   channelsQueued: number;
 }
@@ -102,6 +105,7 @@ export class SessionPool {
   private readonly opts: Required<PoolOptions>;
   private closed = false;
   private connectsTotal = 0;
+  private adopted = 0;
 
   constructor(
     private readonly factory: ConnectionFactory,
@@ -178,6 +182,11 @@ export class SessionPool {
       if (this.entries.get(e.hostId) === e) this.entries.delete(e.hostId);
       return;
     }
+    this.closeWhenIdle(e);
+  }
+
+  private closeWhenIdle(e: Entry): void {
+    if (e.idleTimer) clearTimeout(e.idleTimer);
     e.idleTimer = setTimeout(() => {
       if (e.refs === 0) {
         e.conn?.close();
@@ -186,6 +195,24 @@ export class SessionPool {
       }
     }, this.opts.idleCloseMs);
     e.idleTimer.unref();
+  }
+
+  /**
+   * Takes over a live connection opened elsewhere — the connection test's, just proven hop by
+   * hop — as the host's pooled connection, so the next job needs no new login. Refused (false:
+   * the caller closes it) when the host already has a connection or one is being opened.
+   */
+  adopt(hostId: number, conn: SshConnection): boolean {
+    if (this.closed || conn.isClosed) return false;
+    const e = this.entry(hostId);
+    if ((e.conn && !e.conn.isClosed) || e.connecting) return false;
+    e.conn = conn;
+    this.adopted++;
+    conn.onClose(() => {
+      if (e.conn === conn) e.conn = null;
+    });
+    if (e.refs === 0) this.closeWhenIdle(e);
+    return true;
   }
 
   /**
@@ -276,7 +303,7 @@ export class SessionPool {
       inUse += e.channels.inUse;
       queued += e.channels.queued;
     }
-    return { hosts: this.entries.size, openConnections: open, connectsTotal: this.connectsTotal, channelsInUse: inUse, channelsQueued: queued };
+    return { hosts: this.entries.size, openConnections: open, connectsTotal: this.connectsTotal, adopted: this.adopted, channelsInUse: inUse, channelsQueued: queued };
   }
 
   close(): void {
