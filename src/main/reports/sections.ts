@@ -1,7 +1,10 @@
 // What each report kind contains, shared by the Markdown and HTML renderers: the audit plan's
 // report set as sections over categories, labels, and the orderings both renderers follow.
-import { CATEGORIES, SEVERITIES, type Category, type Severity } from '../../shared/domain';
+import { CATEGORIES, SEVERITIES, type Category } from '../../shared/domain';
 import type { Effort, ReportDocument, ReportFinding } from '../../shared/report';
+import { CATEGORY_LABEL, SEVERITY_LABEL } from '../../shared/labels';
+
+export { CATEGORY_LABEL, SEVERITY_LABEL };
 
 /** The full report's sections (the audit plan's deliverables); every category is in exactly one. */
 export const FULL_SECTIONS: ReadonlyArray<{ id: string; title: string; categories: readonly Category[] }> = [
@@ -20,21 +23,7 @@ export const FULL_SECTIONS: ReadonlyArray<{ id: string; title: string; categorie
   for (const c of CATEGORIES) if (seen.filter((x) => x === c).length !== 1) throw new Error(`report sections must cover category ${c} exactly once`);
 }
 
-export const CATEGORY_LABEL: Record<Category, string> = {
-  secrets: 'Secrets',
-  permissions: 'Permissions',
-  containers: 'Containers',
-  network: 'Network',
-  ssh: 'SSH',
-  access: 'Access',
-  system: 'System',
-  backups: 'Backups',
-  vpn: 'VPN',
-  mail: 'Mail',
-  cve: 'CVE',
-};
 
-export const SEVERITY_LABEL: Record<Severity, string> = { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low', info: 'Info' };
 export const EFFORT_LABEL: Record<Effort, string> = { low: 'Low effort', medium: 'Medium effort', high: 'High effort' };
 export const STATUS_LABEL: Record<ReportFinding['status'], string> = { open: 'open', accepted: 'accepted risk', 'false-positive': 'false positive', fixed: 'fixed' };
 

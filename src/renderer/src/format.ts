@@ -1,25 +1,13 @@
 // Display helpers: ordering and labels for the shared vocabulary, dates, numbers.
-import type { Category, CheckStatus, Grade, RunStatus, Severity } from '../../shared/domain';
+import type { CheckStatus, Grade, RunStatus, Severity } from '../../shared/domain';
+import { CATEGORY_LABEL, SEVERITY_RANK } from '../../shared/labels';
+
+export { CATEGORY_LABEL, SEVERITY_RANK };
 
 /** Worst first. Typed against the shared Severity so a new level fails the build here. */
-export const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 export const SEVERITY_ORDER = (Object.keys(SEVERITY_RANK) as Severity[]).sort((a, b) => SEVERITY_RANK[a] - SEVERITY_RANK[b]);
 
 export const SEVERITY_SHORT: Record<Severity, string> = { critical: 'C', high: 'H', medium: 'M', low: 'L', info: 'I' };
-
-export const CATEGORY_LABEL: Record<Category, string> = {
-  secrets: 'Secrets',
-  permissions: 'Permissions',
-  containers: 'Containers',
-  network: 'Network',
-  ssh: 'SSH',
-  access: 'Access',
-  system: 'System',
-  backups: 'Backups',
-  vpn: 'VPN',
-  mail: 'Mail',
-  cve: 'CVEs',
-};
 
 export function categoryLabel(category: string): string {
   return (CATEGORY_LABEL as Record<string, string | undefined>)[category] ?? category;
