@@ -16,6 +16,7 @@ import { RemediationService } from './remediation/service';
 import type { Services } from './services';
 import { importKeyToKeychain, removeHostSecrets, setSudoPassword } from './ssh/auth';
 import { probeHostKeyOf, testConnection, vpnState, type ConnectDeps } from './ssh/hostConnect';
+import { fleetDashboard } from './store/dashboard';
 import { findingSightings, runTimings } from './store/findingHistory';
 import { getMailDomain, listMailDomains, removeMailDomain, saveMailDomain } from './store/mailDomains';
 import type { NewHost } from './store/store';
@@ -304,6 +305,9 @@ function implementations(s: Services): Impl {
         const saved = await saveRunReport(s.store, { runId: req.runId, kind: req.kind, format: req.format, dir: s.reportsDir, printPdf: s.printPdf });
         return { ...saved, kind: req.kind, format: req.format };
       },
+    },
+    dashboard: {
+      fleet: () => fleetDashboard(s.store),
     },
   };
 }

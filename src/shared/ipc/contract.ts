@@ -4,6 +4,7 @@ import type { Result } from '../errors';
 import type { AppEvent } from './events';
 import { appChannels } from './app';
 import { auditChannels, runsChannels } from './audit';
+import { dashboardChannels } from './dashboard';
 import type { Channel, RequestOf, ResponseOf } from './channel';
 import { findingsChannels } from './findings';
 import { hostKeysChannels } from './hostKeys';
@@ -25,6 +26,7 @@ export const contract = {
   remediation: remediationChannels,
   mail: mailChannels,
   reports: reportsChannels,
+  dashboard: dashboardChannels,
 } as const;
 
 export type Contract = typeof contract;

@@ -12,6 +12,7 @@ export const CHANNEL_METHODS = {
   remediation: ['catalog', 'plan', 'apply', 'rollback', 'resume', 'history', 'unfinished', 'job', 'exportAnsible'],
   mail: ['listDomains', 'saveDomain', 'deleteDomain', 'run', 'cancel', 'runs', 'getRun', 'diff'],
   reports: ['save'],
+  dashboard: ['fleet'],
 } as const;
 
 export type ChannelDomain = keyof typeof CHANNEL_METHODS;

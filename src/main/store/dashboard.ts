@@ -1,0 +1,79 @@
+// The fleet dashboard's data (dashboard:fleet), read from the store: every host profile (and
+// every target audited without one) with its newest run, that run's findings by severity ×
+// status, its category grades and its diff against the run before it (runs.ts diffRun, the same
+// diff the run screen shows). Read-only.
+import { CATEGORIES, SEVERITIES } from '../../shared/domain';
+import type { Category, FindingStatus, RunSummary, Severity } from '../../shared/domain';
+import { FindingStatus as FindingStatusSchema } from '../../shared/domain';
+import type { Fleet, FleetHost, SeverityStatusCounts } from '../../shared/ipc/dashboard';
+import type { Store } from './store';
+
+const STATUSES = FindingStatusSchema.options;
+
+export function emptyCounts(): SeverityStatusCounts {
+  return Object.fromEntries(SEVERITIES.map((s) => [s, Object.fromEntries(STATUSES.map((st) => [st, 0]))])) as SeverityStatusCounts;
+}
+
+function countsOfRun(store: Store, runId: string): SeverityStatusCounts {
+  const counts = emptyCounts();
+  const rows = store.db.prepare('SELECT severity, status, COUNT(*) AS n FROM findings WHERE run_id = ? GROUP BY severity, status').all(runId) as Array<{
+    severity: Severity;
+    status: FindingStatus;
+    n: number;
+  }>;
+  for (const r of rows) {
+    const bySeverity = counts[r.severity];
+    // A severity or status this build does not know (a newer database) is left out, not invented.
+    if (bySeverity && r.status in bySeverity) bySeverity[r.status] = r.n;
+  }
+  return counts;
+}
+
+function fleetHost(store: Store, ident: { hostId: number | null; name: string; address: string; port: number }, latest: RunSummary | null, now: Date): FleetHost {
+  if (!latest) return { ...ident, latestRun: null, ageMs: null, findings: emptyCounts(), sinceLast: null };
+  const categories: Partial<Record<Category, { score: number; grade: NonNullable<RunSummary['score']>['grade'] }>> = {};
+  for (const [cat, c] of Object.entries(latest.score?.categories ?? {}))
+    if ((CATEGORIES as readonly string[]).includes(cat)) categories[cat as Category] = { score: c.score, grade: c.grade };
+  // A failed or cancelled run found nothing, so a diff would call every earlier finding resolved.
+  const compared = latest.status === 'complete' || latest.status === 'partial';
+  const diff = compared ? store.diffRun(latest.id) : null;
+  return {
+    ...ident,
+    latestRun: {
+      id: latest.id,
+      startedAt: latest.startedAt,
+      status: latest.status,
+      score: latest.score?.overall ?? null,
+      grade: latest.score?.grade ?? null,
+      categories,
+    },
+    ageMs: Math.max(0, now.getTime() - Date.parse(latest.startedAt)),
+    findings: countsOfRun(store, latest.id),
+    sinceLast: diff && { previousRunId: diff.previousRunId, new: diff.new.length, resolved: diff.resolved.length, unchanged: diff.unchanged.length },
+  };
+}
+
+/** The dashboard as of `now`: host profiles by name, then targets without a profile by name. */
+export function fleetDashboard(store: Store, now: Date = new Date()): Fleet {
+  const hosts: FleetHost[] = store.listHosts().map((h) => {
+    const latest = store.listRuns({ hostId: h.id, limit: 1 })[0] ?? null;
+    return fleetHost(store, { hostId: h.id, name: h.name, address: h.address, port: h.port }, latest, now);
+  });
+  // Host runs saved without a profile, one target per address and port (as previousRun pairs them).
+  const loose = store.db
+    .prepare(
+      `SELECT r.id FROM audit_runs r
+       WHERE r.host_id IS NULL AND r.target_kind = 'host'
+         AND r.id = (SELECT r2.id FROM audit_runs r2 WHERE r2.host_id IS NULL AND r2.target_kind = 'host' AND r2.address = r.address AND r2.port = r.port ORDER BY r2.started_at DESC LIMIT 1)
+       ORDER BY r.host_name, r.address, r.port`,
+    )
+    .all() as Array<{ id: string }>;
+  for (const { id } of loose) {
+    const run = store.getRun(id);
+    hosts.push(fleetHost(store, { hostId: null, name: run.hostName, address: run.address, port: run.port }, run, now));
+  }
+  const totals = emptyCounts();
+  for (const h of hosts) for (const s of SEVERITIES) for (const st of STATUSES) totals[s]![st]! += h.findings[s]![st]!;
+  const graded = new Set(hosts.flatMap((h) => Object.keys(h.latestRun?.categories ?? {})));
+  return { generatedAt: now.toISOString(), hosts, totals, categories: CATEGORIES.filter((c) => graded.has(c)) };
+}
