@@ -5,6 +5,7 @@ import { checks as access } from './access';
 import { checks as backups } from './backups';
 import { checks as containers } from './containers';
 import { checks as cve } from './cve';
+import { checks as kernel } from './kernel';
 import { checks as mail } from './mail';
 import { checks as network } from './network';
 import { checks as permissions } from './permissions';
@@ -21,6 +22,7 @@ export const CHECKS: ReadonlyArray<CheckDef<SectionName>> = [
   ...network,
   ...access,
   ...system,
+  ...kernel,
   ...backups,
   ...vpn,
   ...mail,

@@ -5,13 +5,14 @@ import { specs as backups } from './backups';
 import { specs as containers } from './containers';
 import { specs as cve } from './cve';
 import { specs as files } from './files';
+import { specs as kernel } from './kernel';
 import { specs as mail } from './mail';
 import { specs as network } from './network';
 import { specs as system } from './system';
 import type { SectionSpec } from './types';
 import { specs as vpn } from './vpn';
 
-export const SECTION_SPECS: ReadonlyArray<SectionSpec<SectionName>> = [...system, ...access, ...files, ...network, ...vpn, ...containers, ...backups, ...mail, ...cve];
+export const SECTION_SPECS: ReadonlyArray<SectionSpec<SectionName>> = [...system, ...kernel, ...access, ...files, ...network, ...vpn, ...containers, ...backups, ...mail, ...cve];
 
 const facts = new Set<string>();
 for (const s of SECTION_SPECS) {
