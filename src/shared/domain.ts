@@ -197,6 +197,10 @@ export const HostKeyPin = z.object({
 });
 export type HostKeyPin = z.infer<typeof HostKeyPin>;
 
+/** The latest run of an audit target (a host, a mail domain), as lists show it. */
+export const LastRun = z.object({ id: z.string(), startedAt: z.string(), status: RunStatus, score: z.number().nullable(), grade: Grade.nullable() });
+export type LastRun = z.infer<typeof LastRun>;
+
 export const Host = z.object({
   id: z.number().int(),
   name: z.string(),
@@ -217,9 +221,7 @@ export const Host = z.object({
   secrets: z.object({ privateKey: z.boolean(), passphrase: z.boolean(), sudoPassword: z.boolean() }),
   createdAt: z.string(),
   hostKey: HostKeyPin.nullable(),
-  lastRun: z
-    .object({ id: z.string(), startedAt: z.string(), status: RunStatus, score: z.number().nullable(), grade: Grade.nullable() })
-    .nullable(),
+  lastRun: LastRun.nullable(),
 });
 export type Host = z.infer<typeof Host>;
 

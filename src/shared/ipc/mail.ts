@@ -3,7 +3,7 @@
 // `mail-progress` events, cancellation by job id), its runs, one run, and the diff of two runs.
 // Runs are ordinary audit runs (target kind "domain"): findings, triage and grading are shared.
 import { z } from 'zod';
-import { Grade, isIpv4, isIpv6, RunDetail, RunDiff, RunStatus, RunSummary } from '../domain';
+import { isIpv4, isIpv6, LastRun, RunDetail, RunDiff, RunSummary } from '../domain';
 import { channel } from './channel';
 
 const LABEL = /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/;
@@ -103,9 +103,7 @@ export const MailDomain = z.object({
   hostName: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
-  lastRun: z
-    .object({ id: z.string(), startedAt: z.string(), status: RunStatus, score: z.number().nullable(), grade: Grade.nullable() })
-    .nullable(),
+  lastRun: LastRun.nullable(),
 });
 export type MailDomain = z.infer<typeof MailDomain>;
 

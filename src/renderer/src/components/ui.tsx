@@ -1,6 +1,6 @@
 // Small shared pieces: badges, the error banner, the run table.
 import type React from 'react';
-import type { Grade, RunStatus, RunSummary, Severity } from '../../../shared/domain';
+import type { Grade, LastRun, RunStatus, RunSummary, Severity } from '../../../shared/domain';
 import { useStore, type DiffCounts } from '../store';
 import { SEVERITY_ORDER, SEVERITY_SHORT, formatDate, formatDuration, formatScore, gradeClass, target } from '../format';
 
@@ -145,5 +145,18 @@ export function RunTable({ runs, showHost, changes }: { runs: RunSummary[]; show
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** A target's latest run in a list row: grade, score, status when not complete, date; or "never audited". */
+export function LastRunCell({ lastRun, gradeTestId }: { lastRun: LastRun | null; gradeTestId: string }): React.JSX.Element {
+  if (!lastRun) return <span className="muted">never audited</span>;
+  return (
+    <span className="last-run">
+      <GradeChip grade={lastRun.grade} testId={gradeTestId} />
+      <span className="mono">{formatScore(lastRun.score)}</span>
+      {lastRun.status !== 'complete' && <StatusBadge status={lastRun.status} />}
+      <span className="muted small">{formatDate(lastRun.startedAt)}</span>
+    </span>
   );
 }

@@ -4,8 +4,8 @@ import type { Host } from '../../../shared/domain';
 import { HostForm } from '../components/HostForm';
 import { ImportDialog, KnownHostsDialog } from '../components/ImportDialog';
 import { Reachability, VpnBadge } from '../components/Reachability';
-import { GradeChip, StatusBadge } from '../components/ui';
-import { formatDate, formatScore, target } from '../format';
+import { LastRunCell } from '../components/ui';
+import { formatDate, target } from '../format';
 import { useStore } from '../store';
 
 type Panel = 'add' | 'import' | 'known-hosts' | null;
@@ -125,16 +125,7 @@ function HostTable({ hosts }: { hosts: Host[] }): React.JSX.Element {
                 )}
               </td>
               <td data-testid="host-last-run">
-                {h.lastRun ? (
-                  <span className="last-run">
-                    <GradeChip grade={h.lastRun.grade} testId="host-grade" />
-                    <span className="mono">{formatScore(h.lastRun.score)}</span>
-                    {h.lastRun.status !== 'complete' && <StatusBadge status={h.lastRun.status} />}
-                    <span className="muted small">{formatDate(h.lastRun.startedAt)}</span>
-                  </span>
-                ) : (
-                  <span className="muted">never audited</span>
-                )}
+                <LastRunCell lastRun={h.lastRun} gradeTestId="host-grade" />
               </td>
             </tr>
           ))}

@@ -11,7 +11,7 @@ import { formatDate, formatDuration } from '../format';
 import { useMail } from '../mail';
 import { useStore } from '../store';
 import '../mail.css';
-import { CategoryPanel, Checks, Findings, GradePanel, NotCounted } from './RunScreen';
+import { CategoryPanel, Checks, Findings, GradePanel, NotCounted, RunErrors } from './RunScreen';
 
 export function MailRunScreen({ runId }: { runId: string }): React.JSX.Element {
   const run = useStore((s) => (s.currentRun?.id === runId ? s.currentRun : null));
@@ -77,18 +77,7 @@ export function MailRunScreen({ runId }: { runId: string }): React.JSX.Element {
         <GradePanel run={run} />
         <CategoryPanel run={run} />
       </div>
-      {run.errors.length > 0 && (
-        <div className="panel run-errors" data-testid="run-errors">
-          <h2>Errors during this run</h2>
-          <ul>
-            {run.errors.map((e, i) => (
-              <li key={i} data-testid="run-error">
-                <span className="mono strong">{e.section}</span>: {e.message}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <RunErrors run={run} />
       {!canTriage && latestRunId && (
         <div className="panel note small" data-testid="triage-readonly">
           An older run: statuses are shown as this run was scored. Triage findings from the{' '}

@@ -5,8 +5,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import type React from 'react';
 import type { MailDomain } from '../../../shared/ipc/mail';
 import { isApiError } from '../api';
-import { GradeChip, RunTable } from '../components/ui';
-import { formatDate, formatScore } from '../format';
+import { LastRunCell, RunTable } from '../components/ui';
 import { useMail } from '../mail';
 import { useStore } from '../store';
 import '../mail.css';
@@ -113,14 +112,7 @@ function DomainTable({ domains, selectedId }: { domains: MailDomain[]; selectedI
               <td className="mono small">{d.resolver ?? <span className="muted">system</span>}</td>
               <td className="small">{d.hostName ?? <span className="muted">—</span>}</td>
               <td>
-                {d.lastRun ? (
-                  <span className="last-run">
-                    <GradeChip grade={d.lastRun.grade} testId="mail-domain-grade" /> <span className="mono">{formatScore(d.lastRun.score)}</span>{' '}
-                    <span className="muted small">{formatDate(d.lastRun.startedAt)}</span>
-                  </span>
-                ) : (
-                  <span className="muted">never audited</span>
-                )}
+                <LastRunCell lastRun={d.lastRun} gradeTestId="mail-domain-grade" />
               </td>
             </tr>
           ))}

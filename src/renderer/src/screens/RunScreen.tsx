@@ -42,18 +42,7 @@ export function RunScreen({ runId }: { runId: string }): React.JSX.Element {
         <GradePanel run={run} />
         <CategoryPanel run={run} />
       </div>
-      {run.errors.length > 0 && (
-        <div className="panel run-errors" data-testid="run-errors">
-          <h2>Errors during this run</h2>
-          <ul>
-            {run.errors.map((e, i) => (
-              <li key={i} data-testid="run-error">
-                <span className="mono strong">{e.section}</span>: {e.message}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <RunErrors run={run} />
       <RunDiffPanel run={run} />
       <Findings run={run} canTriage={latestRunId === run.id} latestRunId={latestRunId} />
       <NotCounted run={run} canTriage={latestRunId === run.id} />
@@ -539,6 +528,23 @@ export function Checks({ checks }: { checks: CheckResult[] }): React.JSX.Element
           </tbody>
         </table>
       )}
+    </div>
+  );
+}
+
+/** What could not be collected or evaluated in a run (shown above its findings). */
+export function RunErrors({ run }: { run: Pick<RunDetail, 'errors'> }): React.JSX.Element | null {
+  if (run.errors.length === 0) return null;
+  return (
+    <div className="panel run-errors" data-testid="run-errors">
+      <h2>Errors during this run</h2>
+      <ul>
+        {run.errors.map((e, i) => (
+          <li key={i} data-testid="run-error">
+            <span className="mono strong">{e.section}</span>: {e.message}
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }
