@@ -104,12 +104,14 @@ export class UsageError extends Error {
 
 export const MAIN_HELP = `Usage: rampart <command> [options]
 
-Audits servers over SSH (read-only: one login, one script, nothing written on the server).
+Audits servers over SSH (read-only: one login, one script, nothing written on the server),
+fixes findings under confirmation and rollback, audits mail domains, and reports on stored runs.
 
 Commands:
   audit         Audit one host, or the hosts of an inventory, and print a report
                 (see: rampart audit --help)
-  mail          Audit a mail domain's DNS: SPF, DKIM, DMARC, MTA-STS, TLS-RPT, MX, DNSBL
+  mail          Audit a mail domain: SPF, DKIM, DMARC, MTA-STS, TLS-RPT, MX, DNSBL, DNSSEC,
+                TLS on the mail ports, DANE, the SMTP banner, an opt-in open-relay test
                 (see: rampart mail --help)
   fix           Fix findings with a preview, confirmation, verification and automatic
                 rollback (see: rampart fix --help)
