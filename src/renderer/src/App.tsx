@@ -7,6 +7,7 @@ import { UnfinishedJobs } from './components/UnfinishedJobs';
 import { ErrorBanner } from './components/ui';
 import { useFixes } from './fixes';
 import { useMail } from './mail';
+import { DashboardScreen } from './screens/DashboardScreen';
 import { FixHistoryScreen } from './screens/FixHistoryScreen';
 import { HostDetailScreen } from './screens/HostDetailScreen';
 import { HostsScreen } from './screens/HostsScreen';
@@ -35,6 +36,8 @@ function Screen({ route }: { route: Route }): React.JSX.Element {
   switch (route.screen) {
     case 'hosts':
       return <HostsScreen />;
+    case 'dashboard':
+      return <DashboardScreen />;
     case 'host':
       return <HostDetailScreen hostId={route.hostId} />;
     case 'runs':
@@ -58,7 +61,8 @@ function TopBar(): React.JSX.Element {
   const version = useStore((s) => s.appInfo?.version);
   const mailJob = useMail((s) => s.job);
   const mailDomain = useMail((s) => (s.job ? s.domains.find((d) => d.id === s.job?.domainId) : undefined));
-  const section = route.screen === 'runs' || route.screen === 'run' ? 'runs' : route.screen === 'mail' || route.screen === 'mail-run' ? 'mail' : 'hosts';
+  const section =
+    route.screen === 'runs' || route.screen === 'run' ? 'runs' : route.screen === 'mail' || route.screen === 'mail-run' ? 'mail' : route.screen === 'dashboard' ? 'dashboard' : 'hosts';
 
   return (
     <nav className="topbar" data-testid="topbar">
@@ -66,6 +70,15 @@ function TopBar(): React.JSX.Element {
         <span className="brand-mark" aria-hidden="true" />
         Rampart
       </span>
+      <button
+        type="button"
+        className={`nav-item${section === 'dashboard' ? ' active' : ''}`}
+        data-testid="nav-dashboard"
+        aria-current={section === 'dashboard' ? 'page' : undefined}
+        onClick={() => navigate({ screen: 'dashboard' })}
+      >
+        Fleet
+      </button>
       <button
         type="button"
         className={`nav-item${section === 'hosts' ? ' active' : ''}`}

@@ -6,11 +6,13 @@ import type { AppEvent, AuditProgressEvent } from '../../shared/ipc/events';
 import type { ConnectionTest, VpnState } from '../../shared/ipc/hosts';
 import { call, errorMessage, isApiError, type RequestFor } from './api';
 import { createAuditSlice, type AuditSlice } from './state/audit';
+import { createDashboardSlice, type DashboardSlice } from './state/dashboard';
 import { createHostsSlice, type HostsSlice } from './state/hosts';
 import { createRunsSlice, type RunsSlice } from './state/runs';
 
 export type Route =
   | { screen: 'hosts' }
+  | { screen: 'dashboard' }
   | { screen: 'host'; hostId: number }
   | { screen: 'runs' }
   | { screen: 'run'; runId: string }
@@ -83,7 +85,7 @@ export interface CoreSlice {
   init(): Promise<void>;
 }
 
-export type State = CoreSlice & HostsSlice & RunsSlice & AuditSlice;
+export type State = CoreSlice & HostsSlice & RunsSlice & AuditSlice & DashboardSlice;
 
 let bannerSeq = 0;
 
@@ -127,4 +129,5 @@ export const useStore = create<State>()((set, get) => ({
   ...createHostsSlice(set, get),
   ...createRunsSlice(set, get),
   ...createAuditSlice(set, get),
+  ...createDashboardSlice(set, get),
 }));

@@ -1,0 +1,148 @@
+// The fleet dashboard (issue 14 item 1) in the built renderer over the real handler table: a
+// database filled through the Store API (test/support/reportStore.ts: web-1 with three runs and
+// triage, a target without a profile) plus a host audited recently (two runs: one new, one
+// resolved) and a host never audited. Every number on screen is checked against the stored runs,
+// and each click target opens the run behind it. Screenshots in e2e/screenshots/dashboard/.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { fillStore, finding, saveRun } from '../test/support/reportStore';
+import { Store } from '../src/main/store/store';
+import type { RunDetail } from '../src/shared/domain';
+import { ensureBuilt, openApp, resetScreenshots, shot, type App } from './harness';
+import { pageOf, stepper, text, visible } from './steps';
+
+describe('Fleet dashboard', () => {
+  let tmp = '';
+  let app: App | null = null;
+  let dbFile = '';
+  let web: RunDetail;
+  let mx: RunDetail;
+  const page = (): Page => pageOf(app);
+  const step = stepper(() => app);
+  const row = (host: string) => page().locator(`[data-testid="fleet-host"][data-host="${host}"]`);
+
+  beforeAll(async () => {
+    ensureBuilt();
+    resetScreenshots('dashboard');
+    tmp = mkdtempSync(join(tmpdir(), 'rampart-e2e-dashboard-'));
+    dbFile = join(tmp, 'rampart.sqlite3');
+    const { store } = fillStore(dbFile);
+    store.addHost({ name: 'db-1', address: '10.9.0.4', port: 22, username: 'admin', sshdConfigPath: '/etc/ssh/sshd_config' });
+    const h = store.addHost({ name: 'mx-1', address: '10.9.0.5', port: 22, username: 'admin', sshdConfigPath: '/etc/ssh/sshd_config' });
+    const pw = finding('SSH-PASSWORD-AUTH', 'sshd:PasswordAuthentication', {}, 'mx-1');
+    const fw = finding('NET-FIREWALL-INACTIVE', 'ufw', {}, 'mx-1');
+    const reboot = finding('SYS-REBOOT-REQUIRED', '/var/run/reboot-required', {}, 'mx-1');
+    const ago = (ms: number): string => new Date(Date.now() - ms).toISOString();
+    saveRun(store, { id: 'mx-run-1', hostId: h.id, name: 'mx-1', address: '10.9.0.5', startedAt: ago(3 * 86_400_000), findings: [pw, fw], passing: ['SSH-WEAK-KEX', 'BACKUP-NONE'] });
+    saveRun(store, { id: 'mx-run-2', hostId: h.id, name: 'mx-1', address: '10.9.0.5', startedAt: ago(2 * 3_600_000), findings: [fw, reboot], passing: ['SSH-WEAK-KEX', 'SSH-PASSWORD-AUTH', 'BACKUP-NONE'] });
+    store.close();
+    const read = new Store(dbFile);
+    web = read.getRun('run-latest');
+    mx = read.getRun('mx-run-2');
+    read.close();
+    app = await openApp({ dbFile });
+  });
+
+  afterAll(async () => {
+    try {
+      await app?.close();
+    } finally {
+      if (tmp) rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  step('Fleet lists every host with its latest grade, score, age and change since the run before', async () => {
+    await page().getByTestId('nav-dashboard').click();
+    await visible(page().getByTestId('dashboard-screen'));
+    await visible(row('web-1'));
+    const names = await page().getByTestId('fleet-host').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-host')));
+    expect(names).toEqual(['db-1', 'mx-1', 'web-1', '10.9.0.3']);
+    expect(await text(page().getByTestId('dashboard-summary'))).toMatch(/^4 hosts · 3 audited · 2 stale · 9 open findings · as of /);
+
+    expect(await text(row('web-1').getByTestId('fleet-grade'))).toBe(web.score!.grade);
+    expect(await text(row('web-1').getByTestId('fleet-score'))).toBe(web.score!.overall.toFixed(1));
+    expect(await text(row('web-1').getByTestId('fleet-freshness'))).toBe('stale');
+    expect(await row('web-1').locator('[data-testid="fleet-since"] .changes').getAttribute('data-new')).toBe('6');
+    expect(await text(row('web-1').getByTestId('fleet-new'))).toBe('+6 new');
+    expect(await text(row('web-1').getByTestId('fleet-resolved'))).toBe('−0 resolved');
+    // No click target behind a zero.
+    expect(await row('web-1').locator('button[data-testid="fleet-resolved"]').count()).toBe(0);
+    const webOpen = await row('web-1').getByTestId('fleet-open-count').evaluateAll((b) => b.map((x) => `${x.getAttribute('data-severity')}:${x.textContent}`));
+    expect(webOpen).toEqual(['critical:◆ 2 critical', 'high:▲ 4 high']);
+
+    expect(await text(row('mx-1').getByTestId('fleet-grade'))).toBe(mx.score!.grade);
+    expect(await text(row('mx-1').getByTestId('fleet-freshness'))).toBe('fresh');
+    expect(await text(row('mx-1').getByTestId('fleet-age'))).toContain('2 h ago');
+    expect(await text(row('mx-1').getByTestId('fleet-new'))).toBe('+1 new');
+    expect(await text(row('mx-1').getByTestId('fleet-resolved'))).toBe('−1 resolved');
+
+    expect(await text(row('db-1'))).toContain('never audited');
+    expect(await row('db-1').locator('button[data-testid="fleet-grade"]').count()).toBe(0);
+    expect(await text(row('10.9.0.3'))).toContain('no profile');
+    expect(await text(row('10.9.0.3').getByTestId('fleet-since'))).toBe('first audit');
+    await shot(page(), 'fleet');
+  });
+
+  step('findings by severity × status add up over the latest runs; a count lists its hosts and opens the run', async () => {
+    const cell = (sev: string, st: string) => page().locator(`[data-testid="matrix-row"][data-severity="${sev}"] [data-testid="matrix-cell"][data-status="${st}"]`);
+    // web-1: 2 critical + 4 high open, one medium accepted, one false positive; mx-1: high (firewall) and medium (reboot) open; 10.9.0.3: one high.
+    const expected = (sev: string, st: string): number =>
+      [web, mx].flatMap((r) => r.findings).filter((f) => f.severity === sev && f.status === st).length + (sev === 'high' && st === 'open' ? 1 : 0);
+    for (const sev of ['critical', 'high', 'medium', 'low', 'info'])
+      for (const st of ['open', 'accepted', 'false-positive', 'fixed']) expect(await cell(sev, st).getAttribute('data-count'), `${sev} ${st}`).toBe(String(expected(sev, st)));
+    expect(await cell('high', 'open').getAttribute('data-count')).toBe('6');
+    expect(await cell('low', 'open').locator('button').count()).toBe(0);
+    // Severity reads as shape and word, not colour alone.
+    expect(await text(page().locator('[data-testid="matrix-row"][data-severity="critical"] th'))).toBe('◆critical');
+
+    await cell('high', 'open').locator('button').click();
+    const list = await visible(page().getByTestId('matrix-hosts'));
+    expect(await list.getByTestId('matrix-host').evaluateAll((b) => b.map((x) => x.textContent))).toEqual([
+      'mx-1: 1 in its latest run',
+      'web-1: 4 in its latest run',
+      '10.9.0.3: 1 in its latest run',
+    ]);
+    await shot(page(), 'matrix-high-open');
+    await list.locator('[data-host="web-1"]').click();
+    await visible(page().getByTestId('run-view'));
+    expect(await page().locator('[data-testid="run-diff"]').getAttribute('data-state', { timeout: 10_000 })).toBeTruthy();
+  });
+
+  step('the heat map shows each host’s category grades from its latest run; a cell opens that run', async () => {
+    await page().getByTestId('nav-dashboard').click();
+    const heat = await visible(page().getByTestId('fleet-heatmap'));
+    for (const run of [web, mx]) {
+      const host = run.hostName;
+      for (const [cat, c] of Object.entries(run.score!.categories))
+        expect(await heat.locator(`[data-testid="heat-row"][data-host="${host}"] [data-testid="heat-cell"][data-category="${cat}"]`).getAttribute('data-grade'), `${host} ${cat}`).toBe(c.grade);
+    }
+    // A category mx-1's run did not grade is "n/a", not a button.
+    const notGraded = Object.keys(web.score!.categories).find((c) => !(c in mx.score!.categories));
+    expect(notGraded).toBeTruthy();
+    const naCell = heat.locator(`[data-testid="heat-row"][data-host="mx-1"] [data-testid="heat-cell"][data-category="${notGraded}"]`);
+    expect(await text(naCell)).toBe('n/a');
+    expect(await naCell.locator('button').count()).toBe(0);
+    await heat.locator('[data-testid="heat-row"][data-host="mx-1"] [data-testid="heat-cell"][data-category="ssh"] button').scrollIntoViewIfNeeded();
+    await shot(page(), 'heatmap');
+    await heat.locator('[data-testid="heat-row"][data-host="mx-1"] [data-testid="heat-cell"][data-category="ssh"] button').click();
+    await visible(page().getByTestId('run-view'));
+    expect(await text(page().getByTestId('run-view'))).toContain('mx-1');
+  });
+
+  step('a host’s grade opens its latest run; "+1 new" opens the run whose diff lists it', async () => {
+    await page().getByTestId('nav-dashboard').click();
+    await row('web-1').getByTestId('fleet-grade').click();
+    await visible(page().getByTestId('run-view'));
+    expect(await page().getByTestId('run-view').getAttribute('data-run-id')).toBe('run-latest');
+
+    await page().getByTestId('nav-dashboard').click();
+    await row('mx-1').getByTestId('fleet-new').click();
+    await visible(page().locator('[data-testid="run-diff"][data-state="ready"]'));
+    expect(await page().locator('[data-testid="diff-item"][data-kind="new"]').evaluateAll((r) => r.map((x) => x.getAttribute('data-check-id')))).toEqual(['SYS-REBOOT-REQUIRED']);
+    expect(await page().locator('[data-testid="diff-item"][data-kind="resolved"]').evaluateAll((r) => r.map((x) => x.getAttribute('data-check-id')))).toEqual(['SSH-PASSWORD-AUTH']);
+    await shot(page(), 'mx-1-run-from-dashboard');
+  });
+});

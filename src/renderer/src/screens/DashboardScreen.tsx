@@ -1,0 +1,401 @@
+// The fleet dashboard: every host's latest grade and the age of its last audit, findings by
+// severity × status, a category heat map and what changed since the run before. A number that
+// has a screen behind it is a button that opens it; the rest is plain text.
+import { useEffect, useState } from 'react';
+import type React from 'react';
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { Category, FindingStatus, Severity } from '../../../shared/domain';
+import type { Fleet, FleetHost } from '../../../shared/ipc/dashboard';
+import { GradeChip } from '../components/ui';
+import { SEVERITY_ORDER, categoryLabel, formatDate, formatScore, gradeClass } from '../format';
+import { useStore } from '../store';
+import '../dashboard.css';
+
+/** A shape per severity, so it reads without colour too (the text says it as well). */
+const SEVERITY_ICON: Record<Severity, string> = { critical: '◆', high: '▲', medium: '■', low: '●', info: 'ℹ' };
+const STATUS_ORDER: readonly FindingStatus[] = ['open', 'accepted', 'false-positive', 'fixed'];
+const STATUS_LABEL: Record<FindingStatus, string> = { open: 'Open', accepted: 'Accepted risk', 'false-positive': 'False positive', fixed: 'Fixed' };
+/** Bar colours of the chart: the severity palette (var(--sev-*) in styles.css). */
+const SEVERITY_FILL: Record<Severity, string> = { critical: '#7f1d1d', high: '#dc2626', medium: '#ea7a0c', low: '#e5b800', info: '#8a94a3' };
+
+const HOUR_MS = 3600_000;
+const DAY_MS = 24 * HOUR_MS;
+/** Older than this, an audit says little about the host today. */
+const FRESH_MS = 7 * DAY_MS;
+const STALE_MS = 30 * DAY_MS;
+
+export function formatAge(ms: number): string {
+  if (ms < HOUR_MS) return `${Math.max(1, Math.round(ms / 60_000))} min ago`;
+  if (ms < 2 * DAY_MS) return `${Math.round(ms / HOUR_MS)} h ago`;
+  return `${Math.round(ms / DAY_MS)} d ago`;
+}
+
+function freshness(ms: number): 'fresh' | 'aging' | 'stale' {
+  return ms <= FRESH_MS ? 'fresh' : ms <= STALE_MS ? 'aging' : 'stale';
+}
+
+function SeverityLabel({ severity }: { severity: Severity }): React.JSX.Element {
+  return (
+    <span className={`sev-label sev-text-${severity}`}>
+      <span className={`sev-icon sev-${severity}`} aria-hidden="true">
+        {SEVERITY_ICON[severity]}
+      </span>
+      {severity}
+    </span>
+  );
+}
+
+function openCount(h: FleetHost, s: Severity): number {
+  return h.findings[s].open;
+}
+
+export function DashboardScreen(): React.JSX.Element {
+  const fleet = useStore((s) => s.fleet);
+  const loading = useStore((s) => s.fleetLoading);
+  const loadFleet = useStore((s) => s.loadFleet);
+
+  useEffect(() => {
+    void loadFleet();
+  }, [loadFleet]);
+
+  return (
+    <section className="screen dashboard" data-testid="dashboard-screen">
+      <header className="screen-header">
+        <h1>Fleet</h1>
+        <span className="muted" data-testid="dashboard-summary">
+          {fleet ? summary(fleet) : loading ? 'loading…' : ''}
+        </span>
+        <span className="spacer" />
+        <button type="button" className="btn" data-testid="dashboard-refresh" onClick={() => void loadFleet()} disabled={loading}>
+          Refresh
+        </button>
+      </header>
+      {fleet && fleet.hosts.length === 0 && <div className="panel empty">No hosts yet. Add one on the Hosts screen and audit it.</div>}
+      {fleet && fleet.hosts.length > 0 && (
+        <>
+          <HostsPanel fleet={fleet} />
+          <div className="dash-row">
+            <MatrixPanel fleet={fleet} />
+            <OpenChart fleet={fleet} />
+          </div>
+          <HeatMap fleet={fleet} />
+        </>
+      )}
+    </section>
+  );
+}
+
+function summary(fleet: Fleet): string {
+  const audited = fleet.hosts.filter((h) => h.latestRun).length;
+  const stale = fleet.hosts.filter((h) => h.ageMs !== null && freshness(h.ageMs) === 'stale').length;
+  const open = SEVERITY_ORDER.reduce((n, s) => n + fleet.totals[s].open, 0);
+  return `${fleet.hosts.length} host${fleet.hosts.length === 1 ? '' : 's'} · ${audited} audited · ${stale} stale · ${open} open finding${open === 1 ? '' : 's'} · as of ${formatDate(fleet.generatedAt)}`;
+}
+
+function HostsPanel({ fleet }: { fleet: Fleet }): React.JSX.Element {
+  const navigate = useStore((s) => s.navigate);
+  const openRun = (runId: string): void => navigate({ screen: 'run', runId });
+  return (
+    <div className="panel flush">
+      <table className="table" data-testid="fleet-hosts" aria-labelledby="fleet-hosts-title">
+        <caption id="fleet-hosts-title" className="table-caption">
+          Hosts: latest audit
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Host</th>
+            <th scope="col">Grade</th>
+            <th scope="col" className="num">
+              Score
+            </th>
+            <th scope="col">Last audit</th>
+            <th scope="col" title="The latest run against the run before it">
+              Since last audit
+            </th>
+            <th scope="col">Open findings</th>
+          </tr>
+        </thead>
+        <tbody>
+          {fleet.hosts.map((h) => {
+            const run = h.latestRun;
+            return (
+              <tr key={`${h.hostId ?? 'x'}:${h.address}:${h.port}`} data-testid="fleet-host" data-host={h.name} data-run-id={run?.id ?? ''}>
+                <th scope="row" className="strong">
+                  {h.hostId !== null ? (
+                    <button type="button" className="link strong" data-testid="fleet-host-open" onClick={() => navigate({ screen: 'host', hostId: h.hostId! })}>
+                      {h.name}
+                    </button>
+                  ) : (
+                    <>
+                      {h.name} <span className="muted small">no profile</span>
+                    </>
+                  )}
+                </th>
+                <td>
+                  {run ? (
+                    <button type="button" className="link" data-testid="fleet-grade" aria-label={`Grade ${run.grade ?? 'none'} of ${h.name}: open its latest run`} onClick={() => openRun(run.id)}>
+                      <GradeChip grade={run.grade} />
+                    </button>
+                  ) : (
+                    <span className="muted">never audited</span>
+                  )}
+                </td>
+                <td className="num mono">
+                  {run && run.score !== null ? (
+                    <button type="button" className="link mono" data-testid="fleet-score" onClick={() => openRun(run.id)}>
+                      {formatScore(run.score)}
+                    </button>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+                <td className="nowrap" data-testid="fleet-age">
+                  {run && h.ageMs !== null ? (
+                    <span title={formatDate(run.startedAt)}>
+                      <span className={`fresh fresh-${freshness(h.ageMs)}`} data-testid="fleet-freshness">
+                        {freshness(h.ageMs)}
+                      </span>{' '}
+                      {formatAge(h.ageMs)}
+                      {run.status !== 'complete' && <span className={`status status-${run.status}`}>{run.status}</span>}
+                    </span>
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
+                </td>
+                <td className="nowrap" data-testid="fleet-since">
+                  <SinceLast h={h} openRun={openRun} />
+                </td>
+                <td className="nowrap">
+                  <OpenCounts h={h} openRun={openRun} />
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function SinceLast({ h, openRun }: { h: FleetHost; openRun: (id: string) => void }): React.JSX.Element {
+  const d = h.sinceLast;
+  const run = h.latestRun;
+  if (!run) return <span className="muted">—</span>;
+  if (!d) return <span className="muted">no comparison ({run.status} run)</span>;
+  if (d.previousRunId === null) return <span className="muted" data-first="true">first audit</span>;
+  // Both numbers are the run screen's "changes since the previous run" lists.
+  const part = (n: number, sign: string, kind: 'new' | 'resolved'): React.JSX.Element =>
+    n > 0 ? (
+      <button type="button" className={`link chg-${kind}`} data-testid={`fleet-${kind}`} aria-label={`${n} ${kind} on ${h.name}: open the run`} onClick={() => openRun(run.id)}>
+        {sign}
+        {n} {kind}
+      </button>
+    ) : (
+      <span className="muted" data-testid={`fleet-${kind}`}>
+        {sign}0 {kind}
+      </span>
+    );
+  return (
+    <span className="changes" data-new={d.new} data-resolved={d.resolved}>
+      {part(d.new, '+', 'new')} {part(d.resolved, '−', 'resolved')}
+    </span>
+  );
+}
+
+function OpenCounts({ h, openRun }: { h: FleetHost; openRun: (id: string) => void }): React.JSX.Element {
+  const run = h.latestRun;
+  const nonZero = SEVERITY_ORDER.filter((s) => openCount(h, s) > 0);
+  if (!run) return <span className="muted">—</span>;
+  if (nonZero.length === 0) return <span className="muted">none</span>;
+  return (
+    <span className="counts">
+      {nonZero.map((s) => (
+        <button
+          key={s}
+          type="button"
+          className={`count-btn sev-${s}`}
+          data-testid="fleet-open-count"
+          data-severity={s}
+          aria-label={`${openCount(h, s)} open ${s} on ${h.name}: open the run`}
+          onClick={() => openRun(run.id)}
+        >
+          <span aria-hidden="true">{SEVERITY_ICON[s]}</span> {openCount(h, s)} {s}
+        </button>
+      ))}
+    </span>
+  );
+}
+
+function MatrixPanel({ fleet }: { fleet: Fleet }): React.JSX.Element {
+  const navigate = useStore((s) => s.navigate);
+  const [cell, setCell] = useState<{ severity: Severity; status: FindingStatus } | null>(null);
+  const hostsIn = cell ? fleet.hosts.filter((h) => h.findings[cell.severity][cell.status] > 0) : [];
+  return (
+    <div className="panel dash-matrix">
+      <table className="table matrix" data-testid="fleet-matrix" aria-labelledby="fleet-matrix-title">
+        <caption id="fleet-matrix-title" className="table-caption">
+          Findings in the latest runs, by severity and status
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Severity</th>
+            {STATUS_ORDER.map((st) => (
+              <th scope="col" key={st} className="num">
+                {STATUS_LABEL[st]}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {SEVERITY_ORDER.map((s) => (
+            <tr key={s} data-testid="matrix-row" data-severity={s}>
+              <th scope="row">
+                <SeverityLabel severity={s} />
+              </th>
+              {STATUS_ORDER.map((st) => {
+                const n = fleet.totals[s][st];
+                const selected = cell?.severity === s && cell.status === st;
+                return (
+                  <td key={st} className="num mono" data-testid="matrix-cell" data-status={st} data-count={n}>
+                    {n > 0 ? (
+                      <button
+                        type="button"
+                        className={`link mono${selected ? ' selected' : ''}`}
+                        aria-pressed={selected}
+                        aria-label={`${n} ${s} ${STATUS_LABEL[st].toLowerCase()}: list the hosts`}
+                        onClick={() => setCell(selected ? null : { severity: s, status: st })}
+                      >
+                        {n}
+                      </button>
+                    ) : (
+                      <span className="muted">0</span>
+                    )}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {cell && (
+        <div className="matrix-hosts" data-testid="matrix-hosts" aria-live="polite">
+          <h3>
+            <SeverityLabel severity={cell.severity} /> · {STATUS_LABEL[cell.status]}: by host
+          </h3>
+          <ul>
+            {hostsIn.map((h) => (
+              <li key={`${h.hostId ?? 'x'}:${h.address}:${h.port}`}>
+                <button type="button" className="link" data-testid="matrix-host" data-host={h.name} onClick={() => h.latestRun && navigate({ screen: 'run', runId: h.latestRun.id })}>
+                  {h.name}: {h.findings[cell.severity][cell.status]} in its latest run
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}
+
+interface BarRow {
+  name: string;
+  runId: string;
+  critical: number;
+  high: number;
+  medium: number;
+  low: number;
+  info: number;
+}
+
+/** Open findings per host, stacked by severity (the table above says the same in numbers). */
+function OpenChart({ fleet }: { fleet: Fleet }): React.JSX.Element | null {
+  const navigate = useStore((s) => s.navigate);
+  const data: BarRow[] = fleet.hosts
+    .filter((h) => h.latestRun)
+    .map((h) => ({ name: h.name, runId: h.latestRun!.id, ...(Object.fromEntries(SEVERITY_ORDER.map((s) => [s, openCount(h, s)])) as Record<Severity, number>) }));
+  if (data.length === 0) return null;
+  return (
+    <div className="panel dash-chart" data-testid="fleet-chart" role="img" aria-label="Open findings per host, stacked by severity">
+      <h2 className="chart-title">Open findings per host</h2>
+      <ResponsiveContainer width="100%" height={Math.max(140, 34 * data.length + 40)}>
+        <BarChart data={data} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 8 }}>
+          <CartesianGrid stroke="#e3e7ed" horizontal={false} />
+          <XAxis type="number" allowDecimals={false} tick={{ fontSize: 11, fill: '#5f6b7a' }} tickLine={false} />
+          <YAxis type="category" dataKey="name" width={90} tick={{ fontSize: 11, fill: '#1b2330' }} tickLine={false} />
+          <Tooltip />
+          {SEVERITY_ORDER.map((s) => (
+            <Bar
+              key={s}
+              dataKey={s}
+              stackId="open"
+              fill={SEVERITY_FILL[s]}
+              isAnimationActive={false}
+              cursor="pointer"
+              onClick={(entry: { payload?: BarRow }) => entry.payload && navigate({ screen: 'run', runId: entry.payload.runId })}
+            />
+          ))}
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
+
+function HeatMap({ fleet }: { fleet: Fleet }): React.JSX.Element {
+  const navigate = useStore((s) => s.navigate);
+  const graded = fleet.hosts.filter((h) => h.latestRun && Object.keys(h.latestRun.categories).length > 0);
+  return (
+    <div className="panel flush heat">
+      <table className="table heatmap" data-testid="fleet-heatmap" aria-labelledby="fleet-heatmap-title">
+        <caption id="fleet-heatmap-title" className="table-caption">
+          Category grades in each host&apos;s latest run
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Host</th>
+            {fleet.categories.map((c) => (
+              <th scope="col" key={c} className="center">
+                {categoryLabel(c)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {graded.length === 0 && (
+            <tr>
+              <td colSpan={fleet.categories.length + 1} className="muted">
+                No graded runs yet.
+              </td>
+            </tr>
+          )}
+          {graded.map((h) => (
+            <tr key={`${h.hostId ?? 'x'}:${h.address}:${h.port}`} data-testid="heat-row" data-host={h.name}>
+              <th scope="row">{h.name}</th>
+              {fleet.categories.map((c: Category) => {
+                const g = h.latestRun!.categories[c];
+                return (
+                  <td key={c} className="center" data-testid="heat-cell" data-category={c} data-grade={g?.grade ?? ''}>
+                    {g ? (
+                      <button
+                        type="button"
+                        className={`heat-cell ${gradeClass(g.grade)}`}
+                        aria-label={`${categoryLabel(c)} on ${h.name}: grade ${g.grade}, score ${formatScore(g.score)}; open the run`}
+                        title={`${categoryLabel(c)}: ${g.grade} (${formatScore(g.score)})`}
+                        onClick={() => navigate({ screen: 'run', runId: h.latestRun!.id })}
+                      >
+                        {g.grade}
+                      </button>
+                    ) : (
+                      <span className="muted" title="Not graded in this run (nothing applicable)">
+                        n/a
+                      </span>
+                    )}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
