@@ -8,9 +8,10 @@
 //     weak sshd, ufw with default allow and Docker's DNAT bypass, database and cache on 0.0.0.0,
 //     fail2ban installed but stopped, world-readable WireGuard configs with a 0.0.0.0/0 peer and a
 //     down interface, Postfix as an open relay with a large queue, the vulnerable container set on
-//     its own dockerd, docker group members).
+//     its own dockerd, docker group members, weak network sysctls in its namespace).
 // Each scenario host gets a dockerd of its own (DOCKER_HOST set by sshd_config SetEnv), so the two
 // hosts' container sets do not mix. Network rule: loopback and lab addresses only.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -52,6 +53,43 @@ function sloppyWgPlan(ifname: string, serverKey: WgKeyPair, peerAll: WgKeyPair, 
     config: (t, root) =>
       `[Interface]\nAddress = ${t.first}/30\nListenPort = 51820\nPrivateKey = ${serverKey.priv}\nSaveConfig = true\n\n[Peer]\nPublicKey = ${peerAll.pub}\nAllowedIPs = 0.0.0.0/0\n\n[Peer]\nPublicKey = ${peerAlways.pub}\nEndpoint = ${root}:51999\nPersistentKeepalive = 25\nAllowedIPs = ${t.second}/32\n`,
   };
+}
+
+/**
+ * The host's network parameters (CIS Debian 12 3.3). Network sysctls belong to a network namespace,
+ * so these change the scenario host only; kernel-wide ones (ASLR, Yama, fs.protected_*…) are the
+ * machine's and are left alone (fixture-tested in src/main/audit/checks/kernel). Forwarding is on in
+ * the vulnerable host: its WireGuard configuration explains it, which KRNL-IP-FORWARD must say.
+ */
+const NET_SYSCTLS: Record<ScenarioKind, Record<string, number>> = {
+  hardened: {
+    'net.ipv4.conf.all.accept_redirects': 0, 'net.ipv4.conf.default.accept_redirects': 0,
+    'net.ipv4.conf.all.secure_redirects': 0, 'net.ipv4.conf.default.secure_redirects': 0,
+    'net.ipv4.conf.all.send_redirects': 0, 'net.ipv4.conf.default.send_redirects': 0,
+    'net.ipv4.conf.all.accept_source_route': 0, 'net.ipv4.conf.default.accept_source_route': 0,
+    'net.ipv4.conf.all.rp_filter': 1, 'net.ipv4.conf.default.rp_filter': 1,
+    'net.ipv4.conf.all.log_martians': 1, 'net.ipv4.conf.default.log_martians': 1,
+    'net.ipv4.tcp_syncookies': 1, 'net.ipv4.icmp_echo_ignore_broadcasts': 1, 'net.ipv4.icmp_ignore_bogus_error_responses': 1,
+    'net.ipv6.conf.all.accept_ra': 0, 'net.ipv6.conf.default.accept_ra': 0,
+    'net.ipv6.conf.all.accept_redirects': 0, 'net.ipv6.conf.default.accept_redirects': 0,
+  },
+  vulnerable: {
+    'net.ipv4.ip_forward': 1,
+    'net.ipv4.conf.all.accept_redirects': 1, 'net.ipv4.conf.default.accept_redirects': 1,
+    'net.ipv4.conf.all.send_redirects': 1,
+    'net.ipv4.conf.all.accept_source_route': 1, 'net.ipv4.conf.default.accept_source_route': 1,
+    'net.ipv4.conf.all.rp_filter': 0, 'net.ipv4.conf.default.rp_filter': 0,
+    'net.ipv4.conf.all.log_martians': 0,
+    'net.ipv4.tcp_syncookies': 0, 'net.ipv4.icmp_echo_ignore_broadcasts': 0,
+    'net.ipv6.conf.all.accept_ra': 1, 'net.ipv6.conf.all.accept_redirects': 1,
+  },
+};
+
+/** Sets the scenario's network sysctls inside the host's own namespace (never the machine's). */
+function setNetSysctls(netns: string, kind: ScenarioKind): void {
+  const pairs = Object.entries(NET_SYSCTLS[kind]);
+  if (pairs.some(([k]) => !k.startsWith('net.'))) throw new Error('only network (per-namespace) sysctls may be set in a lab host');
+  execFileSync('ip', ['netns', 'exec', netns, 'sysctl', '-q', '-w', ...pairs.map(([k, v]) => `${k}=${v}`)], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 /**
@@ -116,6 +154,8 @@ export async function createScenarioHost(kind: ScenarioKind, serviceParent: stri
         { VulnerabilityID: 'CVE-2023-42366', PkgName: 'busybox', InstalledVersion: '1.35.0-r0', FixedVersion: '', Severity: 'MEDIUM' },
       ]);
     }
+    // After ufw: starting it applies /etc/ufw/sysctl.conf (log_martians=0, icmp_echo_ignore_broadcasts=1…).
+    setNetSysctls(host.name, kind);
     return {
       ...audit,
       scenario: kind,

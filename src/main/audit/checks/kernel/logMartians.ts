@@ -12,7 +12,7 @@ export default defineCheck({
   references: ['https://docs.kernel.org/networking/ip-sysctl.html', 'Lynis KRNL-6000'],
   rationale:
     '"Martian" packets (source addresses that cannot be valid on the interface) are a sign of spoofing or a misconfigured network. Logging them leaves a trace for an investigation. Low: it only adds visibility.',
-  remediation: sysctlFix(KEYS.map((k) => `${k} = 1`)),
+  remediation: sysctlFix(KEYS.map((k) => `${k} = 1`)) + ' With ufw, also set `net/ipv4/conf/all/log_martians=1` in /etc/ufw/sysctl.conf: ufw applies that file when it starts, after sysctl.d.',
   fixKind: 'manual',
   requires: ['kernelParams'],
   evaluate: ({ kernelParams }) =>
