@@ -3,7 +3,7 @@
 // has a screen behind it is a button that opens it; the rest is plain text.
 import { useEffect, useState } from 'react';
 import type React from 'react';
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Category, FindingStatus, Severity } from '../../../shared/domain';
 import type { Fleet, FleetHost } from '../../../shared/ipc/dashboard';
 import { GradeChip } from '../components/ui';
@@ -317,12 +317,13 @@ function OpenChart({ fleet }: { fleet: Fleet }): React.JSX.Element | null {
   return (
     <div className="panel dash-chart" data-testid="fleet-chart" role="img" aria-label="Open findings per host, stacked by severity">
       <h2 className="chart-title">Open findings per host</h2>
-      <ResponsiveContainer width="100%" height={Math.max(140, 34 * data.length + 40)}>
+      <ResponsiveContainer width="100%" height={Math.max(170, 34 * data.length + 70)}>
         <BarChart data={data} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 8 }}>
           <CartesianGrid stroke="#e3e7ed" horizontal={false} />
           <XAxis type="number" allowDecimals={false} tick={{ fontSize: 11, fill: '#5f6b7a' }} tickLine={false} />
           <YAxis type="category" dataKey="name" width={90} tick={{ fontSize: 11, fill: '#1b2330' }} tickLine={false} />
           <Tooltip />
+          <Legend iconType="square" itemSorter={null} wrapperStyle={{ fontSize: 11 }} />
           {SEVERITY_ORDER.map((s) => (
             <Bar
               key={s}
