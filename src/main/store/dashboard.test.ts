@@ -106,6 +106,12 @@ describe('fleetDashboard', () => {
       expect(other).toMatchObject({ address: '10.9.0.3', port: 22, latestRun: { id: 'run-other' }, sinceLast: { previousRunId: null, new: 1, resolved: 0, unchanged: 0 } });
       expect(nonZero(other.findings)).toEqual({ high: { open: 1 } });
 
+      // Every host's strip counts what the run screen's diff lists.
+      for (const h of fleet.hosts.filter((x) => x.latestRun)) {
+        const d = reopened.diffRun(h.latestRun!.id);
+        expect(h.sinceLast, h.name).toEqual({ previousRunId: d.previousRunId, new: d.new.length, resolved: d.resolved.length, unchanged: d.unchanged.length });
+      }
+
       // Totals are the sum over hosts, every cell present.
       expect(nonZero(fleet.totals)).toEqual({ critical: { open: 2 }, high: { open: 5, fixed: 1 }, medium: { open: 1, accepted: 1, 'false-positive': 1 } });
       for (const s of SEVERITIES) expect(Object.keys(fleet.totals[s])).toEqual(['open', 'accepted', 'false-positive', 'fixed']);

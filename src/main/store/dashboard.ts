@@ -1,7 +1,8 @@
 // The fleet dashboard's data (dashboard:fleet), read from the store: every host profile (and
 // every target audited without one) with its newest run, that run's findings by severity ×
-// status, its category grades and its diff against the run before it (runs.ts diffRun, the same
-// diff the run screen shows). Read-only.
+// status, its category grades and the counts of its diff against the run before it (the run
+// screen's diff: the same previous run and identity match as runs.ts diffRun, counted in SQL).
+// Read-only.
 import { CATEGORIES, SEVERITIES } from '../../shared/domain';
 import type { Category, FindingStatus, RunSummary, Severity } from '../../shared/domain';
 import { FindingStatus as FindingStatusSchema } from '../../shared/domain';
@@ -29,6 +30,22 @@ function countsOfRun(store: Store, runId: string): SeverityStatusCounts {
   return counts;
 }
 
+/**
+ * What diffRun (runs.ts) would count for the run, without reading both runs' findings: the same
+ * previous run, and findings matched by identity (unique per run: the table's primary key).
+ */
+function diffCounts(store: Store, runId: string): NonNullable<FleetHost['sinceLast']> {
+  const prev = store.previousRun(runId);
+  const total = (store.db.prepare('SELECT COUNT(*) AS n FROM findings WHERE run_id = ?').get(runId) as { n: number }).n;
+  if (!prev) return { previousRunId: null, new: total, resolved: 0, unchanged: 0 };
+  const onlyIn = store.db.prepare(
+    'SELECT COUNT(*) AS n FROM findings a WHERE a.run_id = ? AND NOT EXISTS (SELECT 1 FROM findings b WHERE b.run_id = ? AND b.finding_key = a.finding_key)',
+  );
+  const added = (onlyIn.get(runId, prev.id) as { n: number }).n;
+  const resolved = (onlyIn.get(prev.id, runId) as { n: number }).n;
+  return { previousRunId: prev.id, new: added, resolved, unchanged: total - added };
+}
+
 function fleetHost(store: Store, ident: { hostId: number | null; name: string; address: string; port: number }, latest: RunSummary | null, now: Date): FleetHost {
   if (!latest) return { ...ident, latestRun: null, ageMs: null, findings: emptyCounts(), sinceLast: null };
   const categories: Partial<Record<Category, { score: number; grade: NonNullable<RunSummary['score']>['grade'] }>> = {};
@@ -36,7 +53,7 @@ function fleetHost(store: Store, ident: { hostId: number | null; name: string; a
     if ((CATEGORIES as readonly string[]).includes(cat)) categories[cat as Category] = { score: c.score, grade: c.grade };
   // A failed or cancelled run found nothing, so a diff would call every earlier finding resolved.
   const compared = latest.status === 'complete' || latest.status === 'partial';
-  const diff = compared ? store.diffRun(latest.id) : null;
+  const sinceLast = compared ? diffCounts(store, latest.id) : null;
   return {
     ...ident,
     latestRun: {
@@ -49,7 +66,7 @@ function fleetHost(store: Store, ident: { hostId: number | null; name: string; a
     },
     ageMs: Math.max(0, now.getTime() - Date.parse(latest.startedAt)),
     findings: countsOfRun(store, latest.id),
-    sinceLast: diff && { previousRunId: diff.previousRunId, new: diff.new.length, resolved: diff.resolved.length, unchanged: diff.unchanged.length },
+    sinceLast,
   };
 }
 
