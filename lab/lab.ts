@@ -559,8 +559,14 @@ async function startSshd(rec: HostRecord): Promise<number> {
 
   // -D: stay a child of this process (detached into its own session), so that Node reaps it when
   // it is stopped; a daemonized sshd would be re-parented to PID 1, which does not reap zombies in
-  // some containers. `ip netns exec` execs sshd directly, so child.pid is sshd's pid.
-  const child = spawn(IP, ['netns', 'exec', rec.name, SSHD, '-D', '-f', rec.sshdConfigPath, '-E', rec.logFile], {
+  // some containers. `ip netns exec` runs a shell that execs sshd, so child.pid is sshd's pid.
+  // Every lab host's own /etc lives under /etc/netns/<name>/ (its entries are already bound over
+  // /etc/* in this mount namespace): a tmpfs over /etc/netns hides the other hosts' files from
+  // this sshd's sessions, so an audit sees one server, as on a real one (parallel test files
+  // otherwise found each other's planted files). `ip netns exec` gives sshd a private mount
+  // namespace, so the tmpfs is seen by nothing else.
+  const hideOtherHosts = 'mount -t tmpfs -o mode=0755,size=64k rampart-lab-hide /etc/netns || exit 97; exec "$0" "$@"';
+  const child = spawn(IP, ['netns', 'exec', rec.name, '/bin/sh', '-c', hideOtherHosts, SSHD, '-D', '-f', rec.sshdConfigPath, '-E', rec.logFile], {
     detached: true,
     stdio: 'ignore',
   });
