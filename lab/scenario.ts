@@ -86,7 +86,7 @@ const NET_SYSCTLS: Record<ScenarioKind, Record<string, number>> = {
 };
 
 /** Sets the scenario's network sysctls inside the host's own namespace (never the machine's). */
-function setNetSysctls(netns: string, kind: ScenarioKind): void {
+export function setNetSysctls(netns: string, kind: ScenarioKind): void {
   const pairs = Object.entries(NET_SYSCTLS[kind]);
   if (pairs.some(([k]) => !k.startsWith('net.'))) throw new Error('only network (per-namespace) sysctls may be set in a lab host');
   execFileSync('ip', ['netns', 'exec', netns, 'sysctl', '-q', '-w', ...pairs.map(([k, v]) => `${k}=${v}`)], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -36,6 +36,7 @@ import { specs as networkSpecs } from '../src/main/audit/sections/network';
 import { specs as vpnSpecs, vpnProfileFrom } from '../src/main/audit/sections/vpn';
 import { Store } from '../src/main/store/store';
 import type { Finding, RunDetail } from '../src/shared/domain';
+import { setNetSysctls } from '../lab/scenario';
 
 const missingTools = missingServiceTools();
 const available = (labPrerequisites().ok && wireGuardPrerequisites().ok && missingTools.length === 0) || process.env.RAMPART_LAB_REQUIRED === '1';
@@ -165,6 +166,9 @@ AllowedIPs = ${t.second}/32
       startFail2ban(hardened, dir, 'sshd'),
       startPostfix(hardened, dir, 'inet_interfaces = loopback-only\nmynetworks = 127.0.0.0/8\ndisable_vrfy_command = yes'),
     ]);
+    // The hardened host's network parameters (CIS 3.3) in its own namespace, after ufw (starting
+    // it applies /etc/ufw/sysctl.conf), as the whole-server scenario does.
+    setNetSysctls(hardened.name, 'hardened');
 
     [vulnRun, hardRun, wgRun] = await Promise.all([
       runAudit(store, target(vulnerable), { acceptNewHostKey: true }),
