@@ -24,7 +24,7 @@ import { KeytarSecretStore } from '../src/main/secrets/secretStore';
 import type { Host } from '../src/shared/domain';
 import { startTestKeyring, type TestKeyring } from '../test/support/keyring';
 import { ensureBuilt, openApp, resetScreenshots, shot, type App } from './harness';
-import { pageOf, stepper, text, unwrap, visible } from './steps';
+import { pageOf, stepper, text, unwrap, visible, trustKeyInUi } from './steps';
 
 const pre = labPrerequisites();
 const labAvailable = pre.ok || process.env.RAMPART_LAB_REQUIRED === '1';
@@ -160,11 +160,7 @@ describe.skipIf(!labAvailable)('connections in a browser: profile form, keychain
 
   step('after trusting the key, "Test connection" shows every step ok: route → TCP → host key → auth → sudo', async () => {
     const p = page();
-    await p.getByTestId('connect').click();
-    await visible(p.getByTestId('fingerprint-prompt'));
-    expect(await text(p.getByTestId('fingerprint'))).toBe(lab.hostKeyFingerprints[await text(p.getByTestId('key-type'))]);
-    await p.getByTestId('trust-key').click();
-    await visible(p.getByTestId('key-match'));
+    await trustKeyInUi(p, lab.hostKeyFingerprints);
     const panel = await runTest(p);
     expect(await panel.getAttribute('data-state')).toBe('ok');
     expect(await steps(p)).toEqual([

@@ -19,19 +19,17 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { createLabHost, destroyLabHost, labPrerequisites, type LabHost } from '../lab/lab';
-import { listPids, procStat } from '../lab/proc';
 import type { RemediationTestHooks } from '../src/main/remediation/service';
 import type { Host, RunDetail } from '../src/shared/domain';
 import type { FixJobSummary } from '../src/shared/ipc/remediation';
-import { dropConnections, removeJobBackups } from '../test/support/remediation';
+import { deadmanTimerPids, dropConnections, removeJobBackups } from '../test/support/remediation';
 import { ELECTRON_MODE, ensureBuilt, openApp, resetScreenshots, shot, type App } from './harness';
-import { card, pageOf, stepper, text, unwrap, visible, addLabHostInUi } from './steps';
+import { card, pageOf, stepper, text, unwrap, visible, addLabHostInUi, trustKeyInUi } from './steps';
 
 const pre = labPrerequisites();
 const labAvailable = pre.ok || process.env.RAMPART_LAB_REQUIRED === '1';
 if (!pre.ok) console.warn(`[e2e] lab hosts unavailable (${pre.reason}); ${labAvailable ? 'RAMPART_LAB_REQUIRED=1, failing' : 'skipping the access-fix e2e suite'}.`);
 
-const BACKUP_ROOT = '/var/lib/rampart/backups';
 const HOST_NAME = 'guard-t';
 const sha = (p: string): string => createHash('sha256').update(readFileSync(p)).digest('hex');
 
@@ -56,19 +54,6 @@ describe.skipIf(!labAvailable || ELECTRON_MODE)('access fixes in a browser: guar
   const step = stepper(() => app);
   const config = (): string => join(lab!.etcDir, 'ssh', 'sshd_config');
 
-  /** Processes of a job's dead-man timer still running (none after a disarm; killed at the end if a step failed midway). */
-  function timerPids(jobId: string): number[] {
-    return listPids().filter((p) => {
-      if (procStat(p)?.state === 'Z') return false;
-      try {
-        return readFileSync(`/proc/${p}/cmdline`, 'utf8')
-          .split('\0')
-          .some((a) => a.startsWith(`${BACKUP_ROOT}/${jobId}/deadman-`) && /\/deadman-\d+\.sh$/.test(a));
-      } catch {
-        return false;
-      }
-    });
-  }
 
   beforeAll(async () => {
     ensureBuilt();
@@ -83,7 +68,7 @@ describe.skipIf(!labAvailable || ELECTRON_MODE)('access fixes in a browser: guar
     try {
       await app?.close();
     } finally {
-      for (const j of jobs) for (const p of timerPids(j)) process.kill(p, 'SIGKILL');
+      for (const j of jobs) for (const p of deadmanTimerPids(j)) process.kill(p, 'SIGKILL');
       if (lab) await destroyLabHost(lab).catch(() => undefined);
       removeJobBackups(jobs);
       if (tmp) rmSync(tmp, { recursive: true, force: true });
@@ -95,12 +80,7 @@ describe.skipIf(!labAvailable || ELECTRON_MODE)('access fixes in a browser: guar
     const l = lab!;
     await addLabHostInUi(p, l, HOST_NAME);
     hostId = unwrap(await app!.call<Host[]>('hosts', 'list')).find((h) => h.name === HOST_NAME)!.id;
-    await p.getByTestId('connect').click();
-    await visible(p.getByTestId('fingerprint-prompt'));
-    const keyType = await text(p.getByTestId('key-type'));
-    expect(await text(p.getByTestId('fingerprint'))).toBe(l.hostKeyFingerprints[keyType]);
-    await p.getByTestId('trust-key').click();
-    await visible(p.getByTestId('key-match'));
+    await trustKeyInUi(p, l.hostKeyFingerprints);
     await p.getByTestId('run-audit').click();
     const view = await visible(p.getByTestId('run-view'), 90_000);
     const run = unwrap(await app!.call<RunDetail>('runs', 'get', { runId: (await view.getAttribute('data-run-id'))! }));
@@ -184,7 +164,7 @@ describe.skipIf(!labAvailable || ELECTRON_MODE)('access fixes in a browser: guar
     expect(await text(done.locator('[data-testid="fix-guard-phase"][data-phase="proof"]'))).toMatch(/a new connection logged in after [\d.]+ s/);
     expect(await text(dialog.getByTestId('fix-verified'))).toContain('SSH-X11-FORWARDING');
     expect(readFileSync(config(), 'utf8')).toMatch(/^X11Forwarding no$/m);
-    expect(timerPids(jobFix)).toEqual([]);
+    expect(deadmanTimerPids(jobFix)).toEqual([]);
     await shotOf(p, dialog, 'applied-verified');
 
     await dialog.getByTestId('fix-open-history').click();
@@ -229,7 +209,7 @@ describe.skipIf(!labAvailable || ELECTRON_MODE)('access fixes in a browser: guar
       delete hooks.accessFaultSettings;
     }
     expect(sha(config())).toBe(before);
-    expect(timerPids(job)).toEqual([]);
+    expect(deadmanTimerPids(job)).toEqual([]);
     // Reachable as before: a new audit connects and still finds the setting.
     await p.getByTestId('back-to-host').click();
     await p.getByTestId('run-audit').click();
@@ -284,7 +264,7 @@ describe.skipIf(!labAvailable || ELECTRON_MODE)('access fixes in a browser: guar
     expect(Date.now() - started).toBeGreaterThan(30_000);
     expect(Date.now() - started).toBeLessThan(90_000);
     expect(sha(config())).toBe(before);
-    expect(timerPids(job)).toEqual([]);
+    expect(deadmanTimerPids(job)).toEqual([]);
   });
 
   step('roll back the applied fix from the history: sshd_config as at the start', async () => {

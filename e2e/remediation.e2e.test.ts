@@ -14,7 +14,7 @@
 // Needs root for the lab and /usr/bin/chromium. Screenshots go to e2e/screenshots/remediation/.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path, { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -27,14 +27,14 @@ import { backupCommand, setCommand } from '../src/main/remediation/remote';
 import type { Host, RunDetail } from '../src/shared/domain';
 import type { FixJobSummary } from '../src/shared/ipc/remediation';
 import { BIN, ROOT } from '../test/support/cliContract';
+import { BACKUP_ROOT, removeJobBackups } from '../test/support/remediation';
 import { ensureBuilt, openApp, resetScreenshots, shot, type App } from './harness';
-import { pageOf, stepper, text, unwrap, visible, addLabHostInUi } from './steps';
+import { pageOf, stepper, text, unwrap, visible, addLabHostInUi, trustKeyInUi } from './steps';
 
 const pre = labPrerequisites();
 const labAvailable = pre.ok || process.env.RAMPART_LAB_REQUIRED === '1';
 if (!pre.ok) console.warn(`[e2e] lab hosts unavailable (${pre.reason}); ${labAvailable ? 'RAMPART_LAB_REQUIRED=1, failing' : 'skipping the remediation e2e suite'}.`);
 
-const BACKUP_ROOT = '/var/lib/rampart/backups';
 const CHECK = 'SECRET-FILE-READABLE';
 const OWNER = 1234;
 const HOST_NAME = 'fix-t';
@@ -105,15 +105,7 @@ describe.skipIf(!labAvailable)('guided fixes in a browser: preview â†’ confirm â
     } finally {
       if (lab) await destroyLabHost(lab).catch(() => undefined);
       if (lab) rmSync(plantRootOf(lab.name), { recursive: true, force: true });
-      // Backups of this suite's jobs only; the parents only if nothing else is left in them.
-      for (const j of jobs) rmSync(path.join(BACKUP_ROOT, j), { recursive: true, force: true });
-      for (const d of [BACKUP_ROOT, path.dirname(BACKUP_ROOT)]) {
-        try {
-          if (existsSync(d) && readdirSync(d).length === 0) rmdirSync(d);
-        } catch {
-          /* another suite's backups */
-        }
-      }
+      removeJobBackups(jobs);
       if (tmp) rmSync(tmp, { recursive: true, force: true });
     }
   });
@@ -123,12 +115,7 @@ describe.skipIf(!labAvailable)('guided fixes in a browser: preview â†’ confirm â
     const l = lab!;
     await addLabHostInUi(p, l, HOST_NAME, [path.join(plantRootOf(l.name), 'srv')]);
     hostId = unwrap(await app!.call<Host[]>('hosts', 'list')).find((h) => h.name === HOST_NAME)!.id;
-    await p.getByTestId('connect').click();
-    await visible(p.getByTestId('fingerprint-prompt'));
-    const keyType = await text(p.getByTestId('key-type'));
-    expect(await text(p.getByTestId('fingerprint'))).toBe(l.hostKeyFingerprints[keyType]);
-    await p.getByTestId('trust-key').click();
-    await visible(p.getByTestId('key-match'));
+    await trustKeyInUi(p, l.hostKeyFingerprints);
     // No fix job yet: the history is empty.
     await p.getByTestId('host-fix-history').click();
     await visible(p.getByTestId('fix-history-empty'));
@@ -534,14 +521,7 @@ services:
     } finally {
       if (lab) await destroyLabHost(lab).catch(() => undefined);
       if (d) await stopLabDocker(d).catch(() => undefined);
-      for (const j of jobs) rmSync(path.join(BACKUP_ROOT, j), { recursive: true, force: true });
-      for (const dir of [BACKUP_ROOT, path.dirname(BACKUP_ROOT)]) {
-        try {
-          if (existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
-        } catch {
-          /* another suite's backups */
-        }
-      }
+      removeJobBackups(jobs);
       if (tmp) rmSync(tmp, { recursive: true, force: true });
     }
   });
@@ -555,10 +535,7 @@ services:
     hostId = host.id;
     await p.reload();
     await p.getByTestId('host-row').filter({ hasText: NAME }).click();
-    await p.getByTestId('connect').click();
-    await visible(p.getByTestId('fingerprint-prompt'));
-    await p.getByTestId('trust-key').click();
-    await visible(p.getByTestId('key-match'));
+    await trustKeyInUi(p);
     await p.getByTestId('run-audit').click();
     await visible(p.getByTestId('run-view'), 90_000);
     const c = p.locator(`[data-testid="finding"][data-finding-id="${capKey()}"]`);
@@ -694,14 +671,7 @@ describe.skipIf(!labAvailable)('a multi-fix plan with "Stop" on failure: partial
       if (immutable) execFileSync('chattr', ['-i', bk]);
       if (lab) await destroyLabHost(lab).catch(() => undefined);
       if (lab) rmSync(plantRootOf(lab.name), { recursive: true, force: true });
-      for (const j of jobs) rmSync(path.join(BACKUP_ROOT, j), { recursive: true, force: true });
-      for (const dir of [BACKUP_ROOT, path.dirname(BACKUP_ROOT)]) {
-        try {
-          if (existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
-        } catch {
-          /* another suite's backups */
-        }
-      }
+      removeJobBackups(jobs);
       if (tmp) rmSync(tmp, { recursive: true, force: true });
     }
   });
@@ -724,10 +694,7 @@ describe.skipIf(!labAvailable)('a multi-fix plan with "Stop" on failure: partial
     hostId = host.id;
     await p.reload();
     await p.getByTestId('host-row').filter({ hasText: NAME }).click();
-    await p.getByTestId('connect').click();
-    await visible(p.getByTestId('fingerprint-prompt'));
-    await p.getByTestId('trust-key').click();
-    await visible(p.getByTestId('key-match'));
+    await trustKeyInUi(p);
     await p.getByTestId('run-audit').click();
     await visible(p.getByTestId('run-view'), 90_000);
     const [ka, kb, kc] = keys();

@@ -15,7 +15,7 @@ import { createScenarioHost, destroyScenarioHost, type ScenarioHost } from '../l
 import { missingServiceTools } from '../lab/services';
 import type { RunDetail } from '../src/shared/domain';
 import { ensureBuilt, openApp, resetScreenshots, shot, type App } from './harness';
-import { card, checkGroups, pageOf, stepper, text, unwrap, visible, addLabHostInUi } from './steps';
+import { card, checkGroups, pageOf, stepper, text, unwrap, visible, addLabHostInUi, trustKeyInUi } from './steps';
 
 const ready = labPrerequisites().ok && labDockerPrerequisites().ok && labComposeAvailable() && missingServiceTools().length === 0;
 const available = ready || process.env.RAMPART_LAB_REQUIRED === '1';
@@ -50,10 +50,7 @@ describe.skipIf(!available)('the whole-server vulnerable scenario, audited from 
     const p = page();
     const h = lab!.host;
     await addLabHostInUi(p, h, 'vuln-server', lab!.scanRoots);
-    await p.getByTestId('connect').click();
-    await visible(p.getByTestId('fingerprint-prompt'));
-    await p.getByTestId('trust-key').click();
-    await visible(p.getByTestId('key-match'));
+    await trustKeyInUi(p);
     await p.getByTestId('run-audit').click();
     const view = await visible(p.getByTestId('run-view'), 110_000);
     await visible(p.getByTestId('finding').first());

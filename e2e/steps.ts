@@ -84,3 +84,15 @@ export async function addLabHostInUi(page: Page, host: Pick<LabHost, 'address' |
   await page.getByTestId('host-row').filter({ hasText: name }).click();
 }
 
+/**
+ * Connect → the fingerprint prompt → Trust, until the key shows as pinned. With `fingerprints`
+ * (the lab host's, by key type) the shown fingerprint must be the one the host presents.
+ */
+export async function trustKeyInUi(page: Page, fingerprints?: Record<string, string>): Promise<void> {
+  await page.getByTestId('connect').click();
+  await visible(page.getByTestId('fingerprint-prompt'));
+  if (fingerprints) expect(await text(page.getByTestId('fingerprint'))).toBe(fingerprints[await text(page.getByTestId('key-type'))]);
+  await page.getByTestId('trust-key').click();
+  await visible(page.getByTestId('key-match'));
+}
+

@@ -21,7 +21,7 @@ import { createLabHost, destroyLabHost, labExec, labPrerequisites, type LabHost 
 import type { Host, RunDetail, RunDiff } from '../src/shared/domain';
 import type { FindingHistory } from '../src/shared/ipc/findings';
 import { ensureBuilt, openApp, resetScreenshots, shot, type App } from './harness';
-import { card, checkGroups, pageOf, stepper, text, unwrap, visible, addLabHostInUi } from './steps';
+import { card, checkGroups, pageOf, stepper, text, unwrap, visible, addLabHostInUi, trustKeyInUi } from './steps';
 
 const pre = labPrerequisites();
 const labAvailable = pre.ok || process.env.RAMPART_LAB_REQUIRED === '1';
@@ -96,12 +96,7 @@ describe.skipIf(!labAvailable)('triage and run history in a browser: accept / fa
     const l = lab!;
     await addLabHostInUi(p, l, 'weak-t');
     hostId = unwrap(await app!.call<Host[]>('hosts', 'list')).find((h) => h.name === 'weak-t')!.id;
-    await p.getByTestId('connect').click();
-    await visible(p.getByTestId('fingerprint-prompt'));
-    const keyType = await text(p.getByTestId('key-type'));
-    expect(await text(p.getByTestId('fingerprint'))).toBe(l.hostKeyFingerprints[keyType]);
-    await p.getByTestId('trust-key').click();
-    await visible(p.getByTestId('key-match'));
+    await trustKeyInUi(p, l.hostKeyFingerprints);
 
     run1 = await runAudit(p, null);
     before = await gradeAndScore(p);

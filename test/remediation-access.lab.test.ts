@@ -32,10 +32,10 @@ import { connect, type SshConnection } from '../src/main/ssh/connection';
 import { execPrivileged } from '../src/main/ssh/sudo';
 import { Store } from '../src/main/store/store';
 import { BIN, exec, type Result } from './support/cliContract';
+import { BACKUP_ROOT, deadmanTimerPids } from './support/remediation';
 
 const pre = labPrerequisites();
 const labAvailable = pre.ok || process.env.RAMPART_LAB_REQUIRED === '1';
-const BACKUP_ROOT = '/var/lib/rampart/backups';
 const FIXER = 'fixer';
 const SSH_CHECKS = ['SSH-PERMIT-ROOT-LOGIN', 'SSH-X11-FORWARDING', 'SSH-MAX-AUTH-TRIES', 'SSH-WEAK-CIPHERS'];
 
@@ -121,21 +121,6 @@ describe.skipIf(!labAvailable)(`lockout guard and sshd fixes on lab hosts${pre.o
     return { engine, conns, store };
   }
 
-  /** Processes of a job's dead-man timers still running (a zombie waiting for PID 1 to reap it is not). */
-  function timerPids(jobId: string): number[] {
-    return listPids().filter((p) => {
-      if (procStat(p)?.state === 'Z') return false;
-      try {
-        // The timer's argv names its script as one argument (a session shell whose command text
-        // merely mentions the path does not count).
-        return readFileSync(`/proc/${p}/cmdline`, 'utf8')
-          .split('\0')
-          .some((a) => a.startsWith(`${BACKUP_ROOT}/${jobId}/deadman-`) && /\/deadman-\d+\.sh$/.test(a));
-      } catch {
-        return false;
-      }
-    });
-  }
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'rampart-access-lab-'));
@@ -162,7 +147,7 @@ describe.skipIf(!labAvailable)(`lockout guard and sshd fixes on lab hosts${pre.o
   }, 120_000);
 
   afterAll(async () => {
-    for (const j of jobs) for (const p of timerPids(j)) process.kill(p, 'SIGKILL');
+    for (const j of jobs) for (const p of deadmanTimerPids(j)) process.kill(p, 'SIGKILL');
     for (const p of spawned) {
       try {
         process.kill(p, 'SIGKILL');
@@ -208,7 +193,7 @@ describe.skipIf(!labAvailable)(`lockout guard and sshd fixes on lab hosts${pre.o
     }
     const jobId = r.report!.jobId!;
     // Disarmed: no timer left, nothing fired.
-    expect(timerPids(jobId)).toEqual([]);
+    expect(deadmanTimerPids(jobId)).toEqual([]);
     expect(readdirSync(path.join(BACKUP_ROOT, jobId)).filter((n) => n.endsWith('.fired'))).toEqual([]);
     // The main file edited in place, its comments kept; the running sshd reloaded (4 fixes).
     const after = readFileSync(file, 'utf8');
@@ -276,7 +261,7 @@ describe.skipIf(!labAvailable)(`lockout guard and sshd fixes on lab hosts${pre.o
     expect(existsSync(dropInFile(dropin))).toBe(false);
     expect(readFileSync(mainConfig(dropin)).equals(main)).toBe(true);
     expect(await canLogIn(dropin)).toBe(true);
-    expect(timerPids(report.jobId)).toEqual([]);
+    expect(deadmanTimerPids(report.jobId)).toEqual([]);
   });
 
   it('(b2) the change locks Rampart out AND the current session drops: the dead-man switch reverts the host, the job waits for it and reports it', async () => {
@@ -319,7 +304,7 @@ describe.skipIf(!labAvailable)(`lockout guard and sshd fixes on lab hosts${pre.o
     expect(readFileSync(mainConfig(dropin)).equals(main)).toBe(true);
     expect(hupCount(dropin)).toBeGreaterThanOrEqual(hups + 2);
     expect(await canLogIn(dropin)).toBe(true);
-    expect(timerPids(report.jobId)).toEqual([]);
+    expect(deadmanTimerPids(report.jobId)).toEqual([]);
   });
 
   it('(f) a config sshd -t rejects stops before the reload: rolled back, sshd never reloaded', async () => {
@@ -348,7 +333,7 @@ describe.skipIf(!labAvailable)(`lockout guard and sshd fixes on lab hosts${pre.o
     expect(steps.find((s) => s.name === 'reload sshd')!.status).toBe('pending');
     expect(hupCount(plain)).toBe(hups);
     expect(readFileSync(file).equals(before)).toBe(true);
-    expect(timerPids(report.jobId)).toEqual([]);
+    expect(deadmanTimerPids(report.jobId)).toEqual([]);
     expect(await canLogIn(plain)).toBe(true);
   });
 
@@ -447,7 +432,7 @@ describe.skipIf(!labAvailable)(`lockout guard and sshd fixes on lab hosts${pre.o
     // Changed and reloaded: CBC refused by the running sshd, a timer waiting on the host.
     expect(sha(file)).not.toBe(createHash('sha256').update(before).digest('hex'));
     expect(hupCount(plain)).toBe(hups + 1);
-    expect(timerPids(jobId).length).toBeGreaterThan(0);
+    expect(deadmanTimerPids(jobId).length).toBeGreaterThan(0);
     // Wait for the window (3 s) and a little more.
     const fired = path.join(BACKUP_ROOT, jobId, 'deadman-0.fired');
     while (!existsSync(fired) && Date.now() - armedAt < 15_000) await sleep(200);
@@ -456,7 +441,7 @@ describe.skipIf(!labAvailable)(`lockout guard and sshd fixes on lab hosts${pre.o
     expect(readFileSync(fired, 'utf8')).toMatch(/exit=0/);
     expect(readFileSync(file).equals(before)).toBe(true);
     expect(hupCount(plain)).toBe(hups + 2);
-    expect(timerPids(jobId)).toEqual([]);
+    expect(deadmanTimerPids(jobId)).toEqual([]);
     expect(await canLogIn(plain)).toBe(true);
     expect(sshWithCipher(plain, 'aes128-cbc')).toBe(0);
     // The journal still says applying: --rollback finishes it (the file is already back).
@@ -487,11 +472,11 @@ describe.skipIf(!labAvailable)(`lockout guard and sshd fixes on lab hosts${pre.o
       expect(arm).toMatchObject({ ok: true, kind: 'setsid' });
       const paths = deadmanPaths(backupDir, 0);
       const pid = Number(readFileSync(paths.pid, 'utf8'));
-      expect(timerPids(jobId)).toEqual([pid]);
+      expect(deadmanTimerPids(jobId)).toEqual([pid]);
       writeFileSync(file, 'changed by the fix\n');
       const d = parseDisarm(await execPrivileged(conn, sudo, disarmCommand(spec)));
       expect(d).toEqual({ kind: 'disarmed', detail: `setsid ${pid}` });
-      expect(timerPids(jobId)).toEqual([]);
+      expect(deadmanTimerPids(jobId)).toEqual([]);
       await sleep(4_500);
       expect(readFileSync(file, 'utf8')).toBe('changed by the fix\n');
       expect(existsSync(marker)).toBe(false);

@@ -60,6 +60,24 @@ export function dropConnections(host: Pick<LabHost, 'pid'>): number {
   return kids.length;
 }
 
+/**
+ * Processes of a job's dead-man timers still running (a zombie waiting for PID 1 to reap it is
+ * not). The timer's argv names its script as one argument: a session shell whose command text
+ * merely mentions the path does not count.
+ */
+export function deadmanTimerPids(jobId: string): number[] {
+  return listPids().filter((p) => {
+    if (procStat(p)?.state === 'Z') return false;
+    try {
+      return readFileSync(`/proc/${p}/cmdline`, 'utf8')
+        .split('\0')
+        .some((a) => a.startsWith(`${BACKUP_ROOT}/${jobId}/deadman-`) && /\/deadman-\d+\.sh$/.test(a));
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** Backups of these jobs only; the parents only if nothing else is left in them. */
 export function removeJobBackups(jobs: Iterable<string>): void {
   for (const j of jobs) rmSync(path.join(BACKUP_ROOT, j), { recursive: true, force: true });
