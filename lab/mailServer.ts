@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startLabDns, txt, type LabDns, type LabZone } from './dns';
 import { createLabHost, destroyLabHost, type LabHost } from './lab';
-import { mustInHost } from './services';
+import { mustInHost, startPostfix } from './services';
 
 export const SMTP_LAB = {
   good: 'tls.test',
@@ -105,46 +105,25 @@ export interface TlsPostfixOptions {
   cert465?: LabCert;
 }
 
-/** Postfix in `host` with TLS on 25 (STARTTLS), 465 (implicit) and 587, its own config, queue and log under `dir` (the approach of lab/services.ts startPostfix). */
+/** Postfix in `host` (lab/services.ts startPostfix) with TLS on 25 (STARTTLS), 465 (implicit) and 587. */
 export async function startTlsPostfix(host: LabHost, dir: string, o: TlsPostfixOptions): Promise<void> {
-  const base = path.join(dir, `postfix-${host.name}`);
-  fs.mkdirSync(path.join(base, 'queue'), { recursive: true, mode: 0o755 });
-  fs.mkdirSync(path.join(base, 'data'), { recursive: true, mode: 0o755 });
-  execFileSync('chown', ['postfix', path.join(base, 'data')]);
-  const etc = `/etc/netns/${host.name}/postfix`;
-  fs.cpSync('/etc/postfix', etc, { recursive: true });
-  // chroot column "n": the queue lives outside /var/spool/postfix.
-  const proto = fs.readFileSync('/etc/postfix/master.cf.proto', 'utf8').replace(/^(\S+\s+(?:inet|unix|fifo|pass|unix-dgram)\s+[-yn]\s+[-yn]\s+)[-yn]/gm, '$1n');
-  fs.writeFileSync(
-    path.join(etc, 'master.cf'),
-    `${proto}\n465 inet n - n - - smtpd\n  -o smtpd_tls_wrappermode=yes\n${o.cert465 ? `  -o smtpd_tls_cert_file=${o.cert465.cert}\n  -o smtpd_tls_key_file=${o.cert465.key}\n` : ''}587 inet n - n - - smtpd\n  -o smtpd_tls_security_level=${o.submissionTls ? 'encrypt' : 'none'}\n`,
-  );
-  fs.writeFileSync(
-    path.join(etc, 'main.cf'),
-    `compatibility_level = 3.6
-queue_directory = ${base}/queue
-data_directory = ${base}/data
-maillog_file = ${base}/maillog
-maillog_file_prefixes = ${base}
-myhostname = ${o.hostname}
-mydestination =
-alias_maps =
-alias_database =
-inet_interfaces = all
-inet_protocols = ipv4
-default_transport = smtp
-defer_transports = smtp
-disable_dns_lookups = yes
-smtp_dns_support_level = disabled
+  const cert465 = o.cert465 ? `  -o smtpd_tls_cert_file=${o.cert465.cert}\n  -o smtpd_tls_key_file=${o.cert465.key}\n` : '';
+  await startPostfix(
+    host,
+    dir,
+    `inet_interfaces = all
 smtpd_tls_cert_file = ${o.cert.cert}
 smtpd_tls_key_file = ${o.cert.key}
 smtpd_tls_security_level = may
 mynetworks = ${o.openRelay ? '0.0.0.0/0' : '127.0.0.0/8'}
 smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
-${o.extra ?? ''}
-`,
+${o.extra ?? ''}`,
+    {
+      hostname: o.hostname,
+      copyEtc: true,
+      masterExtra: `465 inet n - n - - smtpd\n  -o smtpd_tls_wrappermode=yes\n${cert465}587 inet n - n - - smtpd\n  -o smtpd_tls_security_level=${o.submissionTls ? 'encrypt' : 'none'}\n`,
+    },
   );
-  await mustInHost(host, ['postfix', 'start']);
   await waitListening(host, [25, 465, 587]);
 }
 

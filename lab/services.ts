@@ -101,15 +101,22 @@ export async function listenInHost(host: LabHost, addr: string, port: number): P
 }
 
 /** Postfix with its own main.cf (etc copy), queue and data dirs under `dir` (must be reachable by postfix), logging to a file. */
-export async function startPostfix(host: LabHost, dir: string, settings: string): Promise<string> {
+export async function startPostfix(
+  host: LabHost,
+  dir: string,
+  settings: string,
+  opts: { hostname?: string; masterExtra?: string; copyEtc?: boolean } = {},
+): Promise<string> {
   const base = path.join(dir, `postfix-${host.name}`);
   fs.mkdirSync(path.join(base, 'queue'), { recursive: true, mode: 0o755 });
   fs.mkdirSync(path.join(base, 'data'), { recursive: true, mode: 0o755 });
   execFileSync('chown', ['postfix', path.join(base, 'data')]);
   const etc = `/etc/netns/${host.name}/postfix`;
+  // Hosts made without ownServiceEtc() get their own copy of /etc/postfix here.
+  if (opts.copyEtc) fs.cpSync('/etc/postfix', etc, { recursive: true });
   // chroot column "n": the queue lives outside /var/spool/postfix.
   const master = fs.readFileSync('/etc/postfix/master.cf.proto', 'utf8').replace(/^(\S+\s+(?:inet|unix|fifo|pass|unix-dgram)\s+[-yn]\s+[-yn]\s+)[-yn]/gm, '$1n');
-  fs.writeFileSync(path.join(etc, 'master.cf'), master);
+  fs.writeFileSync(path.join(etc, 'master.cf'), opts.masterExtra ? `${master}\n${opts.masterExtra}` : master);
   fs.writeFileSync(
     path.join(etc, 'main.cf'),
     `compatibility_level = 3.6
@@ -117,7 +124,7 @@ queue_directory = ${base}/queue
 data_directory = ${base}/data
 maillog_file = ${base}/maillog
 maillog_file_prefixes = ${base}
-myhostname = lab.invalid
+myhostname = ${opts.hostname ?? 'lab.invalid'}
 mydestination =
 alias_maps =
 alias_database =
