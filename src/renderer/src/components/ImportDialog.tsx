@@ -49,13 +49,14 @@ export function ImportDialog({ onClose }: { onClose: () => void }): React.JSX.El
     setError(null);
     try {
       const r = await importInventory(chosen);
-      setResult(r);
-      // What was imported is no longer importable: refresh the preview's duplicate marks.
+      // What was imported is no longer importable: refresh the preview's duplicate marks, and
+      // show the result with them (never a result beside rows that still offer the import).
       const p = await previewInventory(preview.kind, preview.path).catch(() => null);
       if (p) {
         setPreview(p);
         setSelected(new Set());
       }
+      setResult(r);
     } catch (err) {
       setError(errorMessage(err));
     } finally {
