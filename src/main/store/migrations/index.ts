@@ -8,7 +8,8 @@ import { sql as v7 } from './007_run_details';
 import { sql as v8 } from './008_fix_policy';
 import { sql as v9 } from './009_mail_domain_settings';
 import { sql as v10 } from './010_probe';
+import { sql as v11 } from './011_checklists';
 
 /** Index i holds the SQL that takes the schema from version i to i + 1. Append only. */
-export const MIGRATIONS: readonly string[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10];
+export const MIGRATIONS: readonly string[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11];
 export const SCHEMA_VERSION = MIGRATIONS.length;
