@@ -7,6 +7,7 @@ import { sql as v6 } from './006_mail_domains';
 import { sql as v7 } from './007_run_details';
 import { sql as v8 } from './008_fix_policy';
 import { sql as v9 } from './009_mail_domain_settings';
+import { sql as v10 } from './010_settings';
 import { sql as v10 } from './010_probe';
 import { sql as v11 } from './011_checklists';
 
