@@ -7,10 +7,10 @@ import { sql as v6 } from './006_mail_domains';
 import { sql as v7 } from './007_run_details';
 import { sql as v8 } from './008_fix_policy';
 import { sql as v9 } from './009_mail_domain_settings';
-import { sql as v10 } from './010_settings';
 import { sql as v10 } from './010_probe';
 import { sql as v11 } from './011_checklists';
+import { sql as v12 } from './012_settings';
 
 /** Index i holds the SQL that takes the schema from version i to i + 1. Append only. */
-export const MIGRATIONS: readonly string[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11];
+export const MIGRATIONS: readonly string[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12];
 export const SCHEMA_VERSION = MIGRATIONS.length;
