@@ -275,7 +275,7 @@ describe('hosts:trustKey', () => {
 describe('app and runs', () => {
   it('app:info returns the schema version and database path', async () => {
     const info = await ok<{ version: string; dbPath: string; schemaVersion: number; platform: string }>('app:info', {});
-    expect(info).toEqual({ version: services.appVersion, dbPath: dbFile, schemaVersion: SCHEMA_VERSION, platform: process.platform });
+    expect(info).toEqual({ version: services.appVersion, dbPath: dbFile, schemaVersion: SCHEMA_VERSION, platform: process.platform, nativeDialogs: false });
     expect(info.schemaVersion).toBe(SCHEMA_VERSION);
   });
 

@@ -94,7 +94,7 @@ function implementations(s: Services): Impl {
   const fixes = new RemediationService({ store: s.store, secrets: s.secrets, env: s.env, emit: (e) => s.emit(e), ...(s.remediationTestHooks ? { testHooks: s.remediationTestHooks } : {}) });
   return {
     app: {
-      info: () => ({ version: s.appVersion, dbPath: s.store.file, schemaVersion: s.store.schemaVersion, platform: s.platform }),
+      info: () => ({ version: s.appVersion, dbPath: s.store.file, schemaVersion: s.store.schemaVersion, platform: s.platform, nativeDialogs: Boolean(s.dialogs) }),
     },
     hosts: {
       list: () => s.store.listHosts(),

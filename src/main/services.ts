@@ -3,6 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { AppEvent } from '../shared/ipc/events';
+import type { DialogService } from './dialogs';
 import { KeytarSecretStore, type SecretStore } from './secrets/secretStore';
 import { Store } from './store/store';
 import type { RemediationTestHooks } from './remediation/service';
@@ -33,6 +34,8 @@ export interface Services {
   reportsDir: string;
   /** HTML → PDF for reports: Electron's printToPDF in the app; absent: Chromium headless. */
   printPdf?: (html: string) => Promise<Buffer>;
+  /** Native file dialogs (the app); absent in the browser bridge, where paths are typed. */
+  dialogs?: DialogService;
   close(): void;
 }
 
@@ -47,6 +50,7 @@ export interface ServicesOptions {
   remediationTestHooks?: RemediationTestHooks;
   reportsDir?: string;
   printPdf?: (html: string) => Promise<Buffer>;
+  dialogs?: DialogService;
 }
 
 export { APP_VERSION };
@@ -69,6 +73,7 @@ export function createServices(opts: ServicesOptions): Services {
     ...(opts.remediationTestHooks ? { remediationTestHooks: opts.remediationTestHooks } : {}),
     reportsDir: opts.reportsDir ?? (opts.dbFile === ':memory:' ? path.join(os.tmpdir(), 'rampart-reports') : path.join(path.dirname(path.resolve(opts.dbFile)), 'reports')),
     ...(opts.printPdf ? { printPdf: opts.printPdf } : {}),
+    ...(opts.dialogs ? { dialogs: opts.dialogs } : {}),
     close() {
       for (const c of jobs.values()) c.abort();
       pool.close();

@@ -9,6 +9,7 @@ import { EVENT_CHANNEL } from '../../shared/ipc/events';
 import { createHandlers } from '../handlers';
 import { createServices, type Services } from '../services';
 import { defaultDbFile } from '../store/location';
+import { electronDialogs } from './dialogs';
 import { wireIpc } from './ipc';
 import { printReportPdf } from './reportPdf';
 import { createMainWindow } from './window';
@@ -36,6 +37,7 @@ async function start(): Promise<void> {
       appVersion: app.getVersion(),
       emit: (event) => win?.webContents.send(EVENT_CHANNEL, event),
       printPdf: printReportPdf,
+      dialogs: electronDialogs(() => win),
     });
   } catch (e) {
     const msg = e instanceof RampartError ? e.message : `Rampart could not open its database ${dbFile}: ${(e as Error).message}`;

@@ -6,6 +6,8 @@ export const AppInfo = z.object({
   dbPath: z.string(),
   schemaVersion: z.number().int(),
   platform: z.string(),
+  /** True in the app (native file dialogs); false in the browser bridge, where paths are typed. */
+  nativeDialogs: z.boolean(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
