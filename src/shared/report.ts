@@ -60,8 +60,8 @@ export const ReportFinding = z.strictObject({
   remediation: z.string(),
   references: z.array(z.string()),
   effort: Effort,
-  /** fix: the guided fix's declared effort; estimate: no guided fix, estimated from the check. */
-  effortSource: z.enum(['fix', 'estimate']),
+  /** fix: the guided fix's declared effort; check: the check's declared effort; estimate: neither, estimated from the check. */
+  effortSource: z.enum(['fix', 'check', 'estimate']),
   fix: z.strictObject({ id: z.string(), title: z.string() }).nullable(),
   /** 1 = first in the priority order (severity, then effort, then check). Open findings only; null otherwise. */
   priority: z.number().int().positive().nullable(),

@@ -5,15 +5,13 @@
 import { createHash } from 'node:crypto';
 import { CHECKS } from '../audit/checks';
 import { computeScore } from '../audit/grading';
-import { fixForCheck } from '../remediation/catalog';
+import { comparePriority, effortFor, priorityMatrix } from '../priority/matrix';
 import type { Store } from '../store/store';
 import { RampartError } from '../../shared/errors';
-import { CATEGORIES, SEVERITIES, type Finding, type FindingStatus, type Grade, type RunDetail, type RunSummary, type Severity } from '../../shared/domain';
+import { CATEGORIES, type Finding, type FindingStatus, type Grade, type RunDetail, type RunSummary } from '../../shared/domain';
 import { letterFor } from '../../shared/grading';
 import {
-  EFFORTS,
   REPORT_SCHEMA_ID,
-  type Effort,
   type ReportDocument,
   type ReportFinding,
   type ReportKind,
@@ -46,28 +44,13 @@ const TOP_RISKS = 10;
 const DEFAULT_TREND_RUNS = 20;
 const ALL_RUNS = 1_000_000;
 
-const sevRank = (s: Severity): number => SEVERITIES.indexOf(s);
-const effortRank = (e: Effort): number => EFFORTS.indexOf(e);
+// One order for every list of findings (src/main/priority/matrix.ts), re-exported for the reports' callers.
+export { effortFor };
 
 /** sha256 over the catalog's sorted "id severity" lines. */
 export function checkCatalogHash(): string {
   const lines = CHECKS.map((c) => `${c.id} ${c.severity}`).sort();
   return `sha256:${createHash('sha256').update(lines.join('\n')).digest('hex')}`;
-}
-
-/**
- * The effort of fixing a finding of this check: the guided fix's declared effort, or else an
- * estimate from the check (a file mode or an sshd setting is quick; CVEs mean image or package
- * upgrades and backups mean setting up a process: high; anything else manual: medium).
- */
-export function effortFor(checkId: string): { effort: Effort; source: 'fix' | 'estimate'; fix: { id: string; title: string } | null } {
-  const fix = fixForCheck(checkId);
-  if (fix) return { effort: fix.effort, source: 'fix', fix: { id: fix.id, title: fix.title } };
-  const check = CHECKS.find((c) => c.id === checkId);
-  if (!check) return { effort: 'medium', source: 'estimate', fix: null };
-  if (check.fixKind === 'file-mode' || check.fixKind === 'sshd-config') return { effort: 'low', source: 'estimate', fix: null };
-  if (check.category === 'cve' || check.category === 'backups') return { effort: 'high', source: 'estimate', fix: null };
-  return { effort: 'medium', source: 'estimate', fix: null };
 }
 
 function zeroCounts(): SeverityCounts {
@@ -240,15 +223,7 @@ export function buildReport(store: Store, opts: BuildOptions): ReportDocument {
       };
     }),
   );
-  findings.sort(
-    (a, b) =>
-      Number(a.status !== 'open') - Number(b.status !== 'open') ||
-      sevRank(a.severity) - sevRank(b.severity) ||
-      effortRank(a.effort) - effortRank(b.effort) ||
-      a.checkId.localeCompare(b.checkId) ||
-      a.target.localeCompare(b.target) ||
-      a.resource.localeCompare(b.resource),
-  );
+  findings.sort(comparePriority);
   let rank = 0;
   for (const f of findings) if (f.status === 'open') f.priority = ++rank;
   const open = findings.filter((f) => f.status === 'open');
@@ -277,9 +252,7 @@ export function buildReport(store: Store, opts: BuildOptions): ReportDocument {
     }
   }
 
-  const matrix = SEVERITIES.flatMap((severity) =>
-    EFFORTS.map((effort) => ({ severity, effort, findingIds: open.filter((f) => f.severity === severity && f.effort === effort).map((f) => f.id) })),
-  );
+  const matrix = priorityMatrix(open).map((c) => ({ severity: c.severity, effort: c.effort, findingIds: c.items.map((f) => f.id) }));
 
   const acceptedRisks: ReportDocument['acceptedRisks'] = [];
   const falsePositives: ReportDocument['falsePositives'] = [];

@@ -102,10 +102,10 @@ describe('report model', () => {
     expect(after.summary.score!).toBeLessThan(before.summary.score!);
   });
 
-  it('effort: the guided fix declares it, otherwise an estimate', () => {
+  it('effort: the guided fix declares it, else the check, otherwise an estimate', () => {
     expect(effortFor('SSH-PERMIT-ROOT-LOGIN')).toEqual({ effort: 'low', source: 'fix', fix: { id: 'sshd-permit-root-login', title: expect.any(String) } });
     expect(effortFor('SECRETS-COMPOSE-LITERAL')).toMatchObject({ effort: 'medium', source: 'fix' });
-    expect(effortFor('CVE-IMAGE-FIXABLE')).toEqual({ effort: 'high', source: 'estimate', fix: null });
+    expect(effortFor('CVE-IMAGE-FIXABLE')).toEqual({ effort: 'medium', source: 'check', fix: null });
     expect(effortFor('DOCKER-PRIVILEGED')).toEqual({ effort: 'medium', source: 'estimate', fix: null });
   });
 

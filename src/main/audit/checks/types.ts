@@ -32,6 +32,11 @@ export interface CheckDef<S extends SectionName = SectionName> {
   remediation: string;
   /** How the remediation issue will fix it (config-edit, file-mode, …); informative for now. */
   fixKind?: 'sshd-config' | 'file-mode' | 'manual';
+  /**
+   * The admin's effort to fix it by hand (priority matrix), when the check knows better than the
+   * default (src/main/priority/matrix.ts effortFor). A guided fix's own effort wins over this.
+   */
+  effort?: 'low' | 'medium' | 'high';
   /** Sections the check reads; if any is missing the check is error/needs-sudo, never evaluated. */
   requires: readonly S[];
   evaluate(facts: Ready<S>): CheckOutcome;

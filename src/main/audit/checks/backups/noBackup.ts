@@ -12,6 +12,7 @@ export default defineCheck({
   remediation:
     'Set up scheduled, encrypted backups (restic, borg, pg_dump | age …) to a folder named backups under a scan root and to off-site storage. If backups go only off-site (provider snapshots, a backup server pulling), accept this finding with that as the reason.',
   fixKind: 'manual',
+  effort: 'high',
   requires: ['backups'],
   evaluate: ({ backups }) => {
     if (withBackups(backups).length) return { status: 'pass' };

@@ -17,6 +17,7 @@ export default defineCheck({
   rationale: 'A backup job that silently stopped is only noticed when a restore is needed. Everything written since the newest backup would be lost.',
   remediation: 'Check the backup job (cron / systemd timer logs, `journalctl -u JOB`), run it by hand, and add monitoring that alerts when no new backup appears for a day.',
   fixKind: 'manual',
+  effort: 'medium',
   requires: ['backups'],
   evaluate: ({ backups }) => {
     const locs = withBackups(backups);

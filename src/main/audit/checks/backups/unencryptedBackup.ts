@@ -13,6 +13,7 @@ export default defineCheck({
   remediation:
     'Encrypt before the backup leaves the job: `pg_dump … | age -r RECIPIENT > db.sql.age`, `gpg --encrypt`, or a tool that encrypts by default (restic, borg with repokey). Keep the private key off the host.',
   fixKind: 'manual',
+  effort: 'high',
   requires: ['backups'],
   evaluate: ({ backups }) => {
     const locs = withBackups(backups);

@@ -13,6 +13,7 @@ export default defineCheck({
   remediation:
     'Pull or rebuild the image on an updated base (`docker compose pull && docker compose up -d`, or rebuild with `--pull`), or bump the packages listed; re-scan with `trivy image IMAGE`. Pin image versions so updates are deliberate.',
   fixKind: 'manual',
+  effort: 'medium',
   requires: ['trivy'],
   evaluate: ({ trivy }) =>
     perScannedImage(trivy, (s, sum) => {

@@ -12,6 +12,7 @@ export default defineCheck({
   remediation:
     'Install Trivy on the host and let it download its database once (`trivy image --download-db-only`), or scan elsewhere and pass the report: `trivy image --format json -o report.json IMAGE` then `rampart audit … --trivy-report report.json`.',
   fixKind: 'manual',
+  effort: 'low',
   requires: ['trivy'],
   evaluate: ({ trivy }) => {
     const findings: FindingDraft[] = [];

@@ -12,6 +12,7 @@ export default defineCheck({
     'No fixed version exists yet for these CVEs, so updating does not help; they are the residual risk of the image. Critical ones deserve a look at mitigations (a slimmer or different base image, not exposing the service).',
   remediation: 'Prefer minimal base images (distroless, alpine, -slim) that ship fewer packages, check whether the vulnerable package is used at all, and re-scan regularly to pick up fixes.',
   fixKind: 'manual',
+  effort: 'high',
   requires: ['trivy'],
   evaluate: ({ trivy }) =>
     perScannedImage(trivy, (s, sum) => {

@@ -15,6 +15,7 @@ export default defineCheck({
   remediation:
     'Upgrade to a supported release (Debian: follow the release notes, e.g. `apt full-upgrade` after switching the sources to the next codename; Ubuntu: `do-release-upgrade`), or migrate the services to a freshly installed host. For Ubuntu LTS under an Ubuntu Pro (ESM) subscription, accept this finding with the subscription as the reason.',
   fixKind: 'manual',
+  effort: 'high',
   requires: ['os', 'systemInfo'],
   evaluate: ({ os, systemInfo }) => {
     const entry = eolEntry(os.id, os.versionId);

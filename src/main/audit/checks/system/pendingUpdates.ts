@@ -20,6 +20,7 @@ export default defineCheck({
     'Point-release updates carry bug fixes and, now and then, security fixes that were not published through the security suite. A host that lags behind also makes the next upgrade bigger and riskier.',
   remediation: 'Review and install them in a maintenance window: `apt-get update && apt-get upgrade`, then restart affected services.',
   fixKind: 'manual',
+  effort: 'low',
   requires: ['aptUpdates'],
   evaluate: ({ aptUpdates }) => {
     if (aptUpdates.listsCount === 0)

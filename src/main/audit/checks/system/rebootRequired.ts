@@ -13,6 +13,7 @@ export default defineCheck({
   remediation:
     'Reboot the host in a maintenance window (`systemctl reboot`), then check that `uname -r` shows the newest installed kernel and that /var/run/reboot-required is gone.',
   fixKind: 'manual',
+  effort: 'low',
   requires: ['systemInfo'],
   evaluate: ({ systemInfo }) => {
     const findings: FindingDraft[] = [];

@@ -14,6 +14,7 @@ export default defineCheck({
   remediation:
     'Install them: `apt-get update && apt-get upgrade` (or only the security ones with `unattended-upgrade -v`), restart the affected services (`needrestart`) and reboot if a kernel or libc was updated. Turn on unattended-upgrades so this does not pile up again.',
   fixKind: 'manual',
+  effort: 'low',
   requires: ['aptUpdates'],
   evaluate: ({ aptUpdates }) => {
     if (aptUpdates.listsCount === 0)
