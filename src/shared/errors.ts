@@ -35,6 +35,11 @@ export const ERROR_CODES = [
   'RESOLVER_UNREACHABLE',
   // reports: no Chromium/Electron to print a PDF with
   'PDF_UNAVAILABLE',
+  // data ownership: a file that is not a Rampart backup / bundle; a backup or restore that failed
+  'BACKUP_INVALID',
+  'BACKUP_FAILED',
+  'RESTORE_FAILED',
+  'BUNDLE_INVALID',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
