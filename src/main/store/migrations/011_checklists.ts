@@ -26,6 +26,7 @@ CREATE TABLE checklist_items (
   manual_done INTEGER NOT NULL DEFAULT 0,
   manual_done_at TEXT,
   auto_state TEXT,
+  auto_prev_state TEXT,
   auto_run_id TEXT,
   auto_changed_at TEXT
 ) STRICT;
