@@ -23,6 +23,7 @@ import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { _electron, chromium, type Browser, type BrowserContext, type ElectronApplication, type Page } from 'playwright-core';
 import type { Result } from '../src/shared/errors';
+import { APP_CSP } from '../src/shared/csp';
 import type { AppEvent } from '../src/shared/ipc/events';
 import { CHANNEL_METHODS, channelName } from '../src/shared/ipc/names';
 import { createHandlers } from '../src/main/handlers';
@@ -47,8 +48,7 @@ export const CHROMIUM_ARGS = [
 ];
 
 /** The CSP the Electron window sets as a response header (src/main/electron/window.ts), so the page runs under the same policy. */
-export const CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const CSP = APP_CSP;
 
 const VIEWPORT = { width: 1280, height: 820 };
 

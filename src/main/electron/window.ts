@@ -2,9 +2,9 @@
 // no navigation, no new windows, no permissions.
 import path from 'node:path';
 import { BrowserWindow, session, shell } from 'electron';
+import { APP_CSP } from '../../shared/csp';
 
-export const CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const CSP = APP_CSP;
 
 export function createMainWindow(outDir: string): { win: BrowserWindow; appUrlPrefix: string } {
   const ses = session.defaultSession;

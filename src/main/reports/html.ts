@@ -28,7 +28,10 @@ export function esc(s: string): string {
 // Okabe-Ito based, colour-blind-safe; severity is always written out as text too.
 const SEV_COLOUR: Record<Severity, string> = { critical: '#a0003c', high: '#d55e00', medium: '#b58900', low: '#0072b2', info: '#6b7280' };
 
-const CSS = `
+// One constant style sheet and no style attribute: the app's own CSP allows exactly this sheet by
+// its hash (REPORT_CSS_HASH), so the report preview (a sandboxed srcdoc iframe, which inherits
+// the app's policy) is styled without allowing inline styles in general.
+export const REPORT_CSS = `
 :root{color-scheme:light}
 *{box-sizing:border-box}
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#1f2328;margin:0 auto;max-width:1000px;padding:24px}
@@ -54,9 +57,11 @@ ul.todo li::before{content:"\\2610";margin-right:6px}
 .muted{color:#57606a}
 .cell0{color:#8c959f}
 @media print{body{padding:0;max-width:none}a{color:inherit}}
+${SEVERITIES.map((v) => `.sev-${v}{color:${SEV_COLOUR[v]}}.bl-${v}{border-left-color:${SEV_COLOUR[v]}}`).join('')}
+.g-none{color:#6b7280}.g-a{color:#007a5a}.g-b{color:#0072b2}.g-c{color:#b58900}.g-low{color:#a0003c}
 `;
 
-const sev = (s: Severity): string => `<span class="sev" style="color:${SEV_COLOUR[s]}">${SEVERITY_LABEL[s]}</span>`;
+const sev = (s: Severity): string => `<span class="sev sev-${s}">${SEVERITY_LABEL[s]}</span>`;
 const code = (s: string): string => `<code>${esc(s)}</code>`;
 
 function table(head: string[], rows: string[][], cls = ''): string {
@@ -68,12 +73,12 @@ function table(head: string[], rows: string[][], cls = ''): string {
 function header(doc: ReportDocument): string {
   const runs = doc.provenance.runs;
   const r = runs.length === 1 ? runs[0]! : null;
-  const gradeColour = doc.summary.grade === null ? '#6b7280' : /^A/.test(doc.summary.grade) ? '#007a5a' : doc.summary.grade === 'B' ? '#0072b2' : doc.summary.grade === 'C' ? '#b58900' : '#a0003c';
+  const gradeClass = doc.summary.grade === null ? 'g-none' : /^A/.test(doc.summary.grade) ? 'g-a' : doc.summary.grade === 'B' ? 'g-b' : doc.summary.grade === 'C' ? 'g-c' : 'g-low';
   return `<header><h1>${esc(KIND_HEADINGS[doc.kind])}: ${esc(doc.scope.label)}</h1>
 <p class="meta">Generated ${esc(doc.provenance.generatedAt)} by Rampart ${esc(doc.provenance.version)}${
     r ? ` · ${esc(r.target)} (${code(`${r.address}:${r.port}`)}) · OS ${esc(r.os ?? 'unknown')} · audit ${esc(r.startedAt)} → ${esc(r.finishedAt ?? '—')}, ${esc(r.status)}` : ` · ${runs.length} targets (latest run of each)`
   }</p>
-<div class="hero"><span class="grade" style="color:${gradeColour}" aria-label="grade">${esc(doc.summary.grade ?? '—')}</span><div><div>Grade <strong>${esc(scoreText(doc.summary.score, doc.summary.grade))}</strong>${
+<div class="hero"><span class="grade ${gradeClass}" aria-label="grade">${esc(doc.summary.grade ?? '—')}</span><div><div>Grade <strong>${esc(scoreText(doc.summary.score, doc.summary.grade))}</strong>${
     r?.cap ? ` <span class="muted">(${esc(r.cap)})</span>` : ''
   }</div><div class="muted">Trend: ${esc(trendText(doc))}</div></div></div></header>`;
 }
@@ -146,7 +151,7 @@ const findingRow = (f: ReportFinding): string[] => [sev(f.severity), esc(f.title
 
 function findingDetail(f: ReportFinding): string {
   const fix = fixLine(f);
-  return `<article class="finding" style="border-left-color:${SEV_COLOUR[f.severity]}"><h4>${esc(f.title)}</h4><dl>
+  return `<article class="finding bl-${f.severity}"><h4>${esc(f.title)}</h4><dl>
 <dt>Severity</dt><dd>${sev(f.severity)} · ${esc(STATUS_LABEL[f.status])} · ${esc(EFFORT_LABEL[f.effort])}${f.effortSource === 'estimate' ? ' (estimated)' : ''}</dd>
 <dt>Target</dt><dd>${esc(f.target)} · ${code(f.resource)}</dd>
 <dt>Check</dt><dd>${code(f.checkId)}</dd>
@@ -232,7 +237,7 @@ export function renderHtml(doc: ReportDocument): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="Rampart ${esc(doc.provenance.version)}">
 <title>${esc(doc.title)}</title>
-<style>${CSS}</style></head>
+<style>${REPORT_CSS}</style></head>
 <body>
 ${body.filter(Boolean).join('\n')}
 </body></html>
