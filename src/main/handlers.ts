@@ -8,19 +8,28 @@ import { channelEntries, type Contract } from '../shared/ipc/contract';
 import type { Channel, ParsedRequestOf, ResponseOf } from '../shared/ipc/channel';
 import type { Finding, HostInputParsed, HostUpdate, RunDetail } from '../shared/domain';
 import { runAudit } from './audit/auditor';
+import type { ImageScan } from './audit/cve/trivy';
+import { readTrivyReportFile, TrivyReportFileError, trivyReportName } from './audit/cve/trivyFiles';
 import { getSudoPassword } from './ssh/auth';
 import { importKnownHostsFile } from './hostKeys/importKnownHosts';
 import { importCandidates, previewInventory } from './inventory/importHosts';
 import { MailService } from './mail/service';
+import { ProbeService } from './probe/service';
+import { listProbeProfiles } from './store/probes';
 import { RemediationService } from './remediation/service';
 import type { Services } from './services';
 import { importKeyToKeychain, removeHostSecrets, setSudoPassword } from './ssh/auth';
 import { probeHostKeyOf, testConnection, vpnState, type ConnectDeps } from './ssh/hostConnect';
 import { fleetDashboard } from './store/dashboard';
+import { hostTrend } from './store/scoreHistory';
+import { priorityOf } from './priority/scope';
+import * as checklists from './checklists/checklists';
 import { findingSightings, runTimings } from './store/findingHistory';
 import { getMailDomain, listMailDomains, removeMailDomain, saveMailDomain } from './store/mailDomains';
 import type { NewHost } from './store/store';
 import { saveRunReport } from './reports/save';
+import { bulkTriageApply, bulkTriagePreview, deleteView, findingDetail, listViews, queryWorkbench, saveView } from './store/workbench';
+import { localActor } from './store/actor';
 
 type Impl = {
   [D in keyof Contract]: {
@@ -84,6 +93,19 @@ function withTriage(s: Services, findings: readonly Finding[]): Finding[] {
 }
 
 /** A stored run as the renderer gets it: findings with their triage, and the phase timings. */
+/** The user's Trivy reports for an audit, all read and checked before anything connects. */
+function readTrivyReports(files: readonly string[]): Array<{ name: string; scans: ImageScan[] }> {
+  return [...new Set(files)].map((file) => {
+    try {
+      const r = readTrivyReportFile(file);
+      return { name: trivyReportName(r.file), scans: r.scans };
+    } catch (e) {
+      if (e instanceof TrivyReportFileError) throw new RampartError('VALIDATION', e.message);
+      throw e;
+    }
+  });
+}
+
 function runDetail(s: Services, run: RunDetail): RunDetail {
   return { ...run, findings: withTriage(s, run.findings), timings: runTimings(s.store, run.id) };
 }
@@ -91,6 +113,7 @@ function runDetail(s: Services, run: RunDetail): RunDetail {
 function implementations(s: Services): Impl {
   const deps: ConnectDeps = { store: s.store, secrets: s.secrets, env: s.env };
   const mail = new MailService({ store: s.store, jobs: s.jobs, emit: (e) => s.emit(e), connect: deps });
+  const probes = new ProbeService({ store: s.store, secrets: s.secrets, jobs: s.jobs, emit: (e) => s.emit(e), ...(s.probeRunOptions ? { runOptions: s.probeRunOptions } : {}) });
   const fixes = new RemediationService({ store: s.store, secrets: s.secrets, env: s.env, emit: (e) => s.emit(e), ...(s.remediationTestHooks ? { testHooks: s.remediationTestHooks } : {}) });
   return {
     app: {
@@ -181,6 +204,7 @@ function implementations(s: Services): Impl {
     audit: {
       run: async (req) => {
         const host = s.store.getHost(req.hostId);
+        const trivyReports = readTrivyReports(req.trivyReports ?? []);
         const jobId = req.jobId ?? randomUUID();
         if (s.jobs.has(jobId)) throw new RampartError('CONFLICT', `Job ${jobId} is already running.`);
         const controller = new AbortController();
@@ -208,6 +232,7 @@ function implementations(s: Services): Impl {
               signal: controller.signal,
               onProgress: (p) => s.emit({ type: 'audit-progress', jobId, hostId: host.id, ...p }),
               session,
+              ...(trivyReports.length ? { trivyReports } : {}),
             }),
           );
           return runDetail(s, run);
@@ -242,7 +267,7 @@ function implementations(s: Services): Impl {
       triage: (req) => {
         // The store checks the rest (an unknown finding is NOT_FOUND; an expiry in the past is a
         // VALIDATION error on expiresAt) and re-scores the latest run that has the finding.
-        const triage = s.store.setTriage({ findingKey: req.findingKey, status: req.status, reason: req.reason ?? null, expiresAt: req.expiresAt ?? null });
+        const triage = s.store.setTriage({ findingKey: req.findingKey, status: req.status, reason: req.reason ?? null, expiresAt: req.expiresAt ?? null, actor: localActor() });
         const latest = findingSightings(s.store, req.findingKey, 1)[0];
         if (!latest) throw new RampartError('NOT_FOUND', `No finding ${req.findingKey} in any run.`);
         return { triage, run: runDetail(s, s.store.getRun(latest.runId)) };
@@ -300,14 +325,52 @@ function implementations(s: Services): Impl {
         return { ...diff, new: withTriage(s, diff.new), resolved: withTriage(s, diff.resolved), unchanged: withTriage(s, diff.unchanged) };
       },
     },
+    // Deliverability probe: passwords go to the keychain in the service; runs are stored with
+    // their findings whatever their outcome.
+    probe: {
+      listProfiles: (req) => listProbeProfiles(s.store, req.domain),
+      saveProfile: (req) => probes.saveProfile(req),
+      deleteProfile: async (req) => ({ removed: await probes.deleteProfile(req.id) }),
+      run: (req) => probes.run(req.profileId, req.jobId ?? randomUUID()),
+      cancel: (req) => {
+        const c = s.jobs.get(req.jobId);
+        c?.abort();
+        return { cancelled: Boolean(c) };
+      },
+      history: (req) => probes.history(req.profileId, req.limit),
+      rate: (req) => probes.rate(req.profileId, req.windowDays),
+    },
     reports: {
       save: async (req) => {
         const saved = await saveRunReport(s.store, { runId: req.runId, kind: req.kind, format: req.format, dir: s.reportsDir, printPdf: s.printPdf });
         return { ...saved, kind: req.kind, format: req.format };
       },
     },
+    // The findings workbench: every filter, sort and page in SQL (store/workbench.ts). Triage
+    // changes are logged with the local user as who made them.
+    workbench: {
+      query: (req) => queryWorkbench(s.store.db, req),
+      finding: (req) => findingDetail(s.store.db, req.findingKey, req.runId),
+      bulkPreview: (req) => bulkTriagePreview(s.store.db, { ...req, actor: localActor() }),
+      bulkApply: (req) => bulkTriageApply(s.store.db, { ...req, actor: localActor() }),
+      views: () => listViews(s.store.db),
+      saveView: (req) => saveView(s.store.db, req),
+      deleteView: (req) => ({ removed: deleteView(s.store.db, req.id) }),
+    },
     dashboard: {
       fleet: () => fleetDashboard(s.store),
+      trend: (req) => hostTrend(s.store, req.runId, req.limit),
+      priority: (req) => priorityOf(s.store, { hostId: req.hostId }),
+    },
+    checklists: {
+      templates: () => checklists.listTemplates(),
+      list: () => checklists.listChecklists(s.store),
+      get: (req) => checklists.getChecklist(s.store, req.id),
+      create: (req) => checklists.createChecklist(s.store, req),
+      remove: (req) => ({ removed: checklists.removeChecklist(s.store, req.id) }),
+      addItem: (req) => checklists.addItem(s.store, req),
+      updateItem: (req) => checklists.updateItem(s.store, req),
+      removeItem: (req) => checklists.removeItem(s.store, req.id),
     },
   };
 }

@@ -7,6 +7,9 @@ import type { DialogService } from './dialogs';
 import { KeytarSecretStore, type SecretStore } from './secrets/secretStore';
 import { Store } from './store/store';
 import type { RemediationTestHooks } from './remediation/service';
+import type { ProbeRunOptions } from './probe/run';
+
+type ProbeRunOptionsForTests = Pick<ProbeRunOptions, 'pollIntervalMs' | 'connectTimeoutMs'>;
 import { openHostConnection } from './ssh/hostConnect';
 import { SessionPool } from './ssh/pool';
 import { APP_VERSION } from '../shared/version';
@@ -30,6 +33,8 @@ export interface Services {
   pool: SessionPool;
   /** Tests only: fault injection for the fix service (see RemediationTestHooks). */
   remediationTestHooks?: RemediationTestHooks;
+  /** Tests only: the deliverability probe's poll interval and client timeouts. */
+  probeRunOptions?: ProbeRunOptionsForTests;
   /** Where the app writes reports (beside the database by default). */
   reportsDir: string;
   /** HTML → PDF for reports: Electron's printToPDF in the app; absent: Chromium headless. */
@@ -48,6 +53,7 @@ export interface ServicesOptions {
   env?: NodeJS.ProcessEnv;
   /** Tests only (the e2e harness, lab tests): never set by the app. */
   remediationTestHooks?: RemediationTestHooks;
+  probeRunOptions?: ProbeRunOptionsForTests;
   reportsDir?: string;
   printPdf?: (html: string) => Promise<Buffer>;
   dialogs?: DialogService;
@@ -71,6 +77,7 @@ export function createServices(opts: ServicesOptions): Services {
     jobs,
     pool,
     ...(opts.remediationTestHooks ? { remediationTestHooks: opts.remediationTestHooks } : {}),
+    ...(opts.probeRunOptions ? { probeRunOptions: opts.probeRunOptions } : {}),
     reportsDir: opts.reportsDir ?? (opts.dbFile === ':memory:' ? path.join(os.tmpdir(), 'rampart-reports') : path.join(path.dirname(path.resolve(opts.dbFile)), 'reports')),
     ...(opts.printPdf ? { printPdf: opts.printPdf } : {}),
     ...(opts.dialogs ? { dialogs: opts.dialogs } : {}),

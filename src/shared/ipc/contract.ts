@@ -4,6 +4,7 @@ import type { Result } from '../errors';
 import type { AppEvent } from './events';
 import { appChannels } from './app';
 import { auditChannels, runsChannels } from './audit';
+import { checklistsChannels } from './checklists';
 import { dashboardChannels } from './dashboard';
 import type { Channel, RequestOf, ResponseOf } from './channel';
 import { findingsChannels } from './findings';
@@ -11,8 +12,10 @@ import { hostKeysChannels } from './hostKeys';
 import { hostsChannels } from './hosts';
 import { inventoryChannels } from './inventory';
 import { mailChannels } from './mail';
+import { probeChannels } from './probe';
 import { remediationChannels } from './remediation';
 import { reportsChannels } from './reports';
+import { workbenchChannels } from './workbench';
 import { type CHANNEL_METHODS, channelName } from './names';
 
 export const contract = {
@@ -25,8 +28,11 @@ export const contract = {
   findings: findingsChannels,
   remediation: remediationChannels,
   mail: mailChannels,
+  probe: probeChannels,
   reports: reportsChannels,
   dashboard: dashboardChannels,
+  checklists: checklistsChannels,
+  workbench: workbenchChannels,
 } as const;
 
 export type Contract = typeof contract;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MailProgressEvent } from './mail';
+import { ProbeProgressEvent } from './probe';
 import { FixProgressEvent } from './remediation';
 
 export { EVENT_CHANNEL } from './names';
@@ -13,7 +14,7 @@ export const AuditProgressEvent = z.object({
   /** 0..1 */
   progress: z.number().min(0).max(1),
 });
-export const AppEvent = z.discriminatedUnion('type', [AuditProgressEvent, FixProgressEvent, MailProgressEvent]);
-export type { FixProgressEvent, MailProgressEvent };
+export const AppEvent = z.discriminatedUnion('type', [AuditProgressEvent, FixProgressEvent, MailProgressEvent, ProbeProgressEvent]);
+export type { FixProgressEvent, MailProgressEvent, ProbeProgressEvent };
 export type AppEvent = z.infer<typeof AppEvent>;
 export type AuditProgressEvent = z.infer<typeof AuditProgressEvent>;

@@ -11,8 +11,11 @@ export const CHANNEL_METHODS = {
   findings: ['triage', 'history'],
   remediation: ['catalog', 'plan', 'apply', 'rollback', 'resume', 'history', 'unfinished', 'job', 'exportAnsible'],
   mail: ['listDomains', 'saveDomain', 'deleteDomain', 'run', 'cancel', 'runs', 'getRun', 'diff'],
+  probe: ['listProfiles', 'saveProfile', 'deleteProfile', 'run', 'cancel', 'history', 'rate'],
   reports: ['save'],
-  dashboard: ['fleet'],
+  dashboard: ['fleet', 'trend', 'priority'],
+  checklists: ['templates', 'list', 'get', 'create', 'remove', 'addItem', 'updateItem', 'removeItem'],
+  workbench: ['query', 'finding', 'bulkPreview', 'bulkApply', 'views', 'saveView', 'deleteView'],
 } as const;
 
 export type ChannelDomain = keyof typeof CHANNEL_METHODS;
