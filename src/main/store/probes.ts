@@ -148,7 +148,7 @@ export function saveProbeProfile(store: Store, id: number | null, f: ProbeProfil
           .run(...vals, sid);
       } else {
         store.db
-          .prepare('INSERT INTO probe_seeds (profile_id, position, label, to_address, imap_host, imap_port, imap_tls, imap_username, inbox_folders_json, junk_folders_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+          .prepare('INSERT INTO probe_seeds (profile_id, position, label, to_address, imap_host, imap_port, imap_tls, imap_username, inbox_folders_json, junk_folders_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
           .run(pid, ...vals);
       }
     });
