@@ -324,6 +324,8 @@ export const TriageLogEntry = z.object({
   reason: z.string().nullable(),
   expiresAt: z.string().nullable(),
   at: z.string(),
+  /** Who made the change (the local user, a fix job, the audit); null for changes logged before schema v13. */
+  actor: z.string().nullable().optional(),
 });
 export type TriageLogEntry = z.infer<typeof TriageLogEntry>;
 

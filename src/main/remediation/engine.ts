@@ -669,7 +669,7 @@ export class FixEngine {
     for (const i of indexes) {
       const f = plan.fixes[i]!;
       try {
-        this.opts.store.setTriage({ findingKey: f.findingId, status: 'fixed', reason: `fixed and verified by Rampart fix job ${plan.jobId} (${f.fixId})` });
+        this.opts.store.setTriage({ findingKey: f.findingId, status: 'fixed', reason: `fixed and verified by Rampart fix job ${plan.jobId} (${f.fixId})`, actor: 'Rampart fix job' });
       } catch (e) {
         if (!(e instanceof RampartError && e.code === 'NOT_FOUND')) throw e;
       }
@@ -699,7 +699,7 @@ export class FixEngine {
       if (row.status !== 'rolled-back') continue;
       const f = plan.fixes[row.fixIndex]!;
       const t = this.opts.store.getTriage(f.findingId);
-      if (t?.status === 'fixed' && t.reason?.includes(jobId)) this.opts.store.setTriage({ findingKey: f.findingId, status: 'open', reason: `the fix was rolled back (Rampart fix job ${jobId})` });
+      if (t?.status === 'fixed' && t.reason?.includes(jobId)) this.opts.store.setTriage({ findingKey: f.findingId, status: 'open', reason: `the fix was rolled back (Rampart fix job ${jobId})`, actor: 'Rampart fix job' });
     }
   }
 

@@ -60,10 +60,11 @@ export function saveRun(db: Db, run: RunRecord): string {
     'INSERT INTO check_results (run_id, check_id, category, severity, status, message) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const insertFinding = db.prepare(
-    `INSERT INTO findings (run_id, finding_key, check_id, category, severity, title, resource, evidence, rationale, remediation, references_json, status)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO findings (run_id, finding_key, check_id, category, severity, title, resource, evidence, rationale, remediation, references_json, status, first_seen, regressed, regressed_in)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   db.transaction(() => {
+    const history = findingHistoryOf(db, run, id);
     insertRun.run(
       id,
       run.hostId,
@@ -83,10 +84,57 @@ export function saveRun(db: Db, run: RunRecord): string {
       run.details ? JSON.stringify(run.details) : null,
     );
     for (const c of run.checks) insertCheck.run(id, c.checkId, c.category, c.severity, c.status, c.message ?? null);
-    for (const f of run.findings)
-      insertFinding.run(id, f.id, f.checkId, f.category, f.severity, f.title, f.resource, f.evidence, f.rationale, f.remediation, JSON.stringify(f.references), f.status);
+    for (const f of run.findings) {
+      const h = history(f);
+      insertFinding.run(
+        id, f.id, f.checkId, f.category, f.severity, f.title, f.resource, f.evidence, f.rationale, f.remediation, JSON.stringify(f.references), f.status,
+        h.firstSeen, h.regressed ? 1 : 0, h.regressedIn,
+      );
+    }
   })();
   return id;
+}
+
+/** The target's latest complete or partial run started before `startedAt` (a failed or cancelled run saw nothing, so it cannot show a finding resolved). */
+export function previousCompletedRun(db: Db, target: { id: string; targetKind: RunTargetKind; hostId: number | null; address: string; port: number; startedAt: string }): { id: string; started_at: string } | null {
+  const row = (
+    target.hostId !== null
+      ? db
+          .prepare("SELECT id, started_at FROM audit_runs WHERE target_kind = ? AND host_id = ? AND status IN ('complete', 'partial') AND started_at < ? AND id <> ? ORDER BY started_at DESC LIMIT 1")
+          .get(target.targetKind, target.hostId, target.startedAt, target.id)
+      : db
+          .prepare(
+            "SELECT id, started_at FROM audit_runs WHERE target_kind = ? AND host_id IS NULL AND address = ? AND port = ? AND status IN ('complete', 'partial') AND started_at < ? AND id <> ? ORDER BY started_at DESC LIMIT 1",
+          )
+          .get(target.targetKind, target.address, target.port, target.startedAt, target.id)
+  ) as { id: string; started_at: string } | undefined;
+  return row ?? null;
+}
+
+/**
+ * What the store keeps about a finding's history when a run is saved: when its identity was first
+ * seen, and whether it regressed. It came back in this run when the target's run before (complete
+ * or partial) did not have it although an earlier run did (resolved, then found again: a "new"
+ * finding of the run diff that is not new), or had it marked fixed. The regressed overlay carries
+ * to later runs while the finding stays open, until someone triages it (setTriage clears it).
+ */
+function findingHistoryOf(db: Db, run: RunRecord, id: string): (f: Finding) => { firstSeen: string; regressed: boolean; regressedIn: string | null } {
+  const prev = previousCompletedRun(db, { id, targetKind: run.targetKind ?? 'host', hostId: run.hostId, address: run.address, port: run.port, startedAt: run.startedAt });
+  const firstSeen = db.prepare(
+    'SELECT MIN(r.started_at) AS at FROM findings f JOIN audit_runs r ON r.id = f.run_id WHERE f.finding_key = ? AND r.started_at <= ? AND r.id <> ?',
+  );
+  const inPrev = db.prepare('SELECT status, regressed, regressed_in FROM findings WHERE run_id = ? AND finding_key = ?');
+  const seenBefore = db.prepare('SELECT 1 FROM findings f JOIN audit_runs r ON r.id = f.run_id WHERE f.finding_key = ? AND r.started_at < ? LIMIT 1');
+  return (f) => {
+    const first = (firstSeen.get(f.id, run.startedAt, id) as { at: string | null }).at ?? run.startedAt;
+    if (!prev) return { firstSeen: first, regressed: false, regressedIn: null };
+    const before = inPrev.get(prev.id, f.id) as { status: string; regressed: number; regressed_in: string | null } | undefined;
+    const cameBack = before ? before.status === 'fixed' : seenBefore.get(f.id, prev.started_at) !== undefined;
+    const open = f.status === 'open';
+    if (cameBack) return { firstSeen: first, regressed: open, regressedIn: id };
+    const carried = open && before?.regressed === 1;
+    return { firstSeen: first, regressed: carried, regressedIn: carried ? (before?.regressed_in ?? null) : null };
+  };
 }
 
 export function listRuns(db: Db, opts: { hostId?: number | undefined; domain?: string | undefined; limit?: number } = {}): RunSummary[] {

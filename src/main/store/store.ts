@@ -98,7 +98,7 @@ export class Store {
     return triage.triageLog(this.db, findingKey);
   }
   /** Sets a finding's triage (rules in triage.ts); every change is logged and the run re-scored. */
-  setTriage(input: { findingKey: string; status: FindingStatus; reason?: string | null; expiresAt?: string | null }, now: Date = new Date()): TriageRecord {
+  setTriage(input: { findingKey: string; status: FindingStatus; reason?: string | null; expiresAt?: string | null; actor?: string | null }, now: Date = new Date()): TriageRecord {
     return triage.setTriage(this.db, input, now);
   }
   /** The status a finding has in a run observed at `now` (expiry, regression). */

@@ -25,12 +25,13 @@ export function getTriage(db: Db, findingKey: string): TriageRecord | null {
 }
 
 export function triageLog(db: Db, findingKey: string): TriageLogEntry[] {
-  return (db.prepare('SELECT status, reason, expires_at, at FROM triage_log WHERE finding_key = ? ORDER BY id').all(findingKey) as Array<{
+  return (db.prepare('SELECT status, reason, expires_at, at, actor FROM triage_log WHERE finding_key = ? ORDER BY id').all(findingKey) as Array<{
     status: FindingStatus;
     reason: string | null;
     expires_at: string | null;
     at: string;
-  }>).map((r) => ({ status: r.status, reason: r.reason, expiresAt: r.expires_at, at: r.at }));
+    actor: string | null;
+  }>).map((r) => ({ status: r.status, reason: r.reason, expiresAt: r.expires_at, at: r.at, actor: r.actor }));
 }
 
 /**
@@ -38,7 +39,11 @@ export function triageLog(db: Db, findingKey: string): TriageLogEntry[] {
  * needs a reason. Every change is logged. The latest run of the host is re-scored, since
  * accepted risks and false positives do not count while valid.
  */
-export function setTriage(db: Db, input: { findingKey: string; status: FindingStatus; reason?: string | null; expiresAt?: string | null }, now: Date = new Date()): TriageRecord {
+export function setTriage(
+  db: Db,
+  input: { findingKey: string; status: FindingStatus; reason?: string | null; expiresAt?: string | null; actor?: string | null },
+  now: Date = new Date(),
+): TriageRecord {
   const owner = db
     .prepare('SELECT r.host_id AS host_id, r.id AS run_id FROM findings f JOIN audit_runs r ON r.id = f.run_id WHERE f.finding_key = ? ORDER BY r.started_at DESC LIMIT 1')
     .get(input.findingKey) as { host_id: number | null; run_id: string } | undefined;
@@ -64,7 +69,9 @@ export function setTriage(db: Db, input: { findingKey: string; status: FindingSt
          ON CONFLICT(finding_key) DO UPDATE SET status = excluded.status, reason = excluded.reason, expires_at = excluded.expires_at, updated_at = excluded.updated_at`,
       )
       .run(input.findingKey, owner.host_id, input.status, reason, expiresAt, at);
-    db.prepare('INSERT INTO triage_log (finding_key, status, reason, expires_at, at) VALUES (?, ?, ?, ?, ?)').run(input.findingKey, input.status, reason, expiresAt, at);
+    db.prepare('INSERT INTO triage_log (finding_key, status, reason, expires_at, at, actor) VALUES (?, ?, ?, ?, ?, ?)').run(input.findingKey, input.status, reason, expiresAt, at, input.actor ?? null);
+    // Someone decided about the finding: a regression is no longer news.
+    db.prepare('UPDATE findings SET regressed = 0 WHERE finding_key = ? AND regressed = 1').run(input.findingKey);
     refreshRun(db, owner.run_id, now);
   })();
   return getTriage(db, input.findingKey)!;
@@ -95,7 +102,7 @@ export function applyTriage<F extends { id: string; status: FindingStatus }>(db:
     if (t?.status === 'fixed') {
       db.transaction(() => {
         db.prepare("UPDATE finding_triage SET status = 'open', reason = NULL, expires_at = NULL, updated_at = ? WHERE finding_key = ?").run(at, f.id);
-        db.prepare("INSERT INTO triage_log (finding_key, status, reason, expires_at, at) VALUES (?, 'open', 'found again after it was marked fixed', NULL, ?)").run(f.id, at);
+        db.prepare("INSERT INTO triage_log (finding_key, status, reason, expires_at, at, actor) VALUES (?, 'open', 'found again after it was marked fixed', NULL, ?, 'Rampart audit')").run(f.id, at);
       })();
       return { ...f, status: 'open' as const };
     }
@@ -104,7 +111,7 @@ export function applyTriage<F extends { id: string; status: FindingStatus }>(db:
 }
 
 /** Re-derives finding statuses and the score of a stored run (after triage changed). */
-function refreshRun(db: Db, runId: string, now: Date): void {
+export function refreshRun(db: Db, runId: string, now: Date): void {
   const run = getRun(db, runId);
   const update = db.prepare('UPDATE findings SET status = ? WHERE run_id = ? AND finding_key = ?');
   const findings = run.findings.map((f) => ({ ...f, status: effectiveStatus(db, f.id, now, run.startedAt) }));
