@@ -150,7 +150,7 @@ export function queryWorkbench(db: Db, q: WorkbenchQueryParsed, now: Date = new 
   const dir = q.sort.dir === 'desc' ? 'DESC' : 'ASC';
   let rows: WorkbenchRow[] = [];
   let groups: WorkbenchGroup[] = [];
-  let total = 0;
+  let total: number;
   if (q.groupBy === 'check') {
     const order = GROUP_ORDER[q.sort.column] ?? 'sev_rank';
     const result = db
@@ -289,7 +289,7 @@ export function findingDetail(db: Db, findingKey: string, runId?: string, now: D
   for (const l of log) events.push({ at: l.at, kind: 'triage', runId: null, status: l.status, reason: l.reason, expiresAt: l.expires_at, actor: l.actor });
   // Stable: sightings and log entries keep their own order among equal timestamps.
   const timeline = events.map((e, i) => ({ e, i })).sort((a, b) => (a.e.at < b.e.at ? -1 : a.e.at > b.e.at ? 1 : a.i - b.i)).map((x) => x.e);
-  let references: string[] = [];
+  let references: string[];
   try {
     references = JSON.parse(row.references_json) as string[];
   } catch {
