@@ -3,6 +3,7 @@
 // deferred count, oldest arrival): no addresses or subjects leave the host.
 import { NotApplicableError } from './sectionResult';
 import { outputExcerpt } from './excerpt';
+import { parseCerts, parseConfigProblems, parseMasterOverrides, parseQueueDetail, postconfWarnings, type PostfixHealth } from './postfixHealth';
 
 export interface PostfixQueue {
   count: number;
@@ -11,7 +12,7 @@ export interface PostfixQueue {
   oldestArrival: number | null;
 }
 
-export interface PostfixFacts {
+export interface PostfixFacts extends PostfixHealth {
   /** `postconf -n`: parameters set explicitly in main.cf. */
   explicit: Record<string, string>;
   /** `postconf -x` of the parameters the checks read (defaults included, $names expanded). */
@@ -38,6 +39,24 @@ export const POSTFIX_PARAMETERS = [
   'smtpd_banner',
   'smtpd_use_tls',
   'relayhost',
+  // TLS in use, certificates, and what the server sends for (mail stack health, issue 13).
+  'smtpd_tls_protocols',
+  'smtpd_tls_mandatory_protocols',
+  'smtp_tls_protocols',
+  'smtp_tls_mandatory_protocols',
+  'smtpd_tls_eccert_file',
+  'smtpd_tls_dcert_file',
+  'smtp_tls_cert_file',
+  'smtp_tls_chain_files',
+  'config_directory',
+  'myhostname',
+  'mydomain',
+  'myorigin',
+  'mydestination',
+  'virtual_mailbox_domains',
+  'virtual_alias_domains',
+  'smtpd_milters',
+  'non_smtpd_milters',
 ] as const;
 
 function parsePostconf(lines: readonly string[]): Record<string, string> {
@@ -68,7 +87,7 @@ export function parsePostfix(text: string): PostfixFacts {
   const blocks = new Map<string, Block>();
   let cur: Block | null = null;
   for (const line of lines) {
-    const b = /^@(postconf-n|effective|queue)$/.exec(line.trim());
+    const b = /^@(postconf-n|effective|queue|master|perm|certs)$/.exec(line.trim());
     if (b) {
       cur = { lines: [], rc: null };
       blocks.set(b[1]!, cur);
@@ -91,17 +110,31 @@ export function parsePostfix(text: string): PostfixFacts {
   }
   const eff = blocks.get('effective');
   if (!eff || eff.rc !== 0) throw new Error(`postconf -x failed: ${outputExcerpt((eff?.lines ?? []).join(' '), 200)}`);
-  const facts: PostfixFacts = { explicit: parsePostconf(n.lines), effective: parsePostconf(eff.lines), queue: null, queueNote: null };
+  const facts: PostfixFacts = {
+    explicit: parsePostconf(n.lines),
+    effective: parsePostconf(eff.lines),
+    queue: null,
+    queueNote: null,
+    queueDetail: null,
+    now: null,
+    warnings: postconfWarnings(n.lines),
+    configProblems: blocks.has('perm') ? parseConfigProblems(blocks.get('perm')!.lines) : null,
+    masterOverrides: parseMasterOverrides(blocks.get('master')?.lines ?? []),
+    certs: parseCerts(blocks.get('certs')?.lines ?? []),
+  };
 
   const q = blocks.get('queue');
+  const now = q?.lines.map((l) => /^@now (\d+)$/.exec(l.trim())).find((m) => m)?.[1];
+  if (now) facts.now = Number(now);
   if (q) {
     const get = (k: string): string | undefined => q.lines.map((l) => new RegExp(`^@${k} (\\S+)$`).exec(l.trim())).find((m) => m)?.[1];
     const qrc = get('qrc');
     const count = get('count');
-    const errors = q.lines.filter((l) => l.trim() && !l.startsWith('@')).join(' ').trim();
+    const errors = q.lines.filter((l) => l.trim() && !l.startsWith('@') && !/: warning: /.test(l)).join(' ').trim();
     if (qrc === '0' && count !== undefined) {
       const oldest = get('oldest');
       facts.queue = { count: Number(count), deferred: Number(get('deferred') ?? 0), oldestArrival: oldest && /^\d+$/.test(oldest) ? Number(oldest) : null };
+      facts.queueDetail = parseQueueDetail(q.lines);
     } else {
       facts.queueNote = /mail system is down/i.test(errors)
         ? 'the queue could not be read: Postfix is not running'

@@ -3,10 +3,16 @@
 import type { SectionName } from '../../facts';
 import type { CheckDef } from '../types';
 import bannerVersion from './bannerVersion';
+import certExpiry from './certExpiry';
+import deferralReasons from './deferralReasons';
 import mynetworks from './mynetworks';
+import postfixCheck from './postfixCheck';
 import queueLarge from './queueLarge';
+import queueStale from './queueStale';
 import relayRestrictions from './relayRestrictions';
+import smtpClientTls from './smtpClientTls';
 import smtpdTls from './smtpdTls';
+import tlsProtocols from './tlsProtocols';
 import vrfy from './vrfy';
 
 export const checks: ReadonlyArray<CheckDef<SectionName>> = [
@@ -16,4 +22,11 @@ export const checks: ReadonlyArray<CheckDef<SectionName>> = [
   smtpdTls,
   vrfy,
   bannerVersion,
+  // Mail stack health (issue 13): queue age and deferral reasons, postfix check, TLS in use.
+  queueStale,
+  deferralReasons,
+  postfixCheck,
+  tlsProtocols,
+  smtpClientTls,
+  certExpiry,
 ] as ReadonlyArray<CheckDef<SectionName>>;

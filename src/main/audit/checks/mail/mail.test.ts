@@ -7,6 +7,7 @@ import { wideEntries } from './mynetworks';
 import { stopsRelay } from './relayRestrictions';
 
 const OPEN = fixture('mail/postfix-open-relay.txt');
+const HEALTH_IDS = new Set(['MAIL-QUEUE-STALE', 'MAIL-QUEUE-DEFERRALS', 'MAIL-POSTFIX-CHECK', 'MAIL-TLS-PROTOCOLS', 'MAIL-SMTP-CLIENT-NO-TLS', 'MAIL-TLS-CERT-FILE']);
 const evalOf = (body: string) => run(factsFrom({ mail_postfix: body }), checks);
 /** The open-relay fixture with one effective value replaced. */
 const withEffective = (name: string, value: string, base = OPEN): string => base.replace(new RegExp(`^(@effective[\\s\\S]*?\\n)${name} =.*$`, 'm'), `$1${name} = ${value}`);
@@ -28,7 +29,8 @@ describe('catalog', () => {
 describe('lab open relay', () => {
   const ev = evalOf(OPEN);
   it('every mail weakness is found', () => {
-    expect(Object.fromEntries(checks.map((c) => [c.id, outcome(ev, c.id).lines]))).toEqual({
+    // The mail stack health checks (health.test.ts) find nothing more in this fixture's older output.
+    expect(Object.fromEntries(checks.filter((c) => !HEALTH_IDS.has(c.id)).map((c) => [c.id, outcome(ev, c.id).lines]))).toEqual({
       'MAIL-OPEN-RELAY-MYNETWORKS': ['critical: mynetworks = 0.0.0.0/0: 0.0.0.0/0 (every address on the internet); smtpd listens on inet_interfaces = all'],
       'MAIL-RELAY-RESTRICTIONS': [
         'critical: smtpd_relay_restrictions = permit_mynetworks, check_client_access static:OK, reject_unauth_destination; smtpd_recipient_restrictions = (empty): neither rejects unauthorized destinations; smtpd listens on inet_interfaces = all',
