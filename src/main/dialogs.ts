@@ -14,7 +14,7 @@ export interface FileFilter {
 
 export interface SaveDialogOptions {
   title: string;
-  /** A file name (no folder) proposed in the dialog. */
+  /** The file name (or full path) the dialog proposes. */
   defaultName: string;
   filters: FileFilter[];
 }

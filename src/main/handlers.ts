@@ -28,6 +28,7 @@ import { findingSightings, runTimings } from './store/findingHistory';
 import { getMailDomain, listMailDomains, removeMailDomain, saveMailDomain } from './store/mailDomains';
 import type { NewHost } from './store/store';
 import { saveRunReport } from './reports/save';
+import { reportScreenHandlers, settingsHandlers } from './settingsHandlers';
 import { bulkTriageApply, bulkTriagePreview, deleteView, findingDetail, listViews, queryWorkbench, saveView } from './store/workbench';
 import { localActor } from './store/actor';
 
@@ -345,7 +346,9 @@ function implementations(s: Services): Impl {
         const saved = await saveRunReport(s.store, { runId: req.runId, kind: req.kind, format: req.format, dir: s.reportsDir, printPdf: s.printPdf });
         return { ...saved, kind: req.kind, format: req.format };
       },
+      ...reportScreenHandlers(s),
     },
+    settings: settingsHandlers(s),
     // The findings workbench: every filter, sort and page in SQL (store/workbench.ts). Triage
     // changes are logged with the local user as who made them.
     workbench: {

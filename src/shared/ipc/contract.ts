@@ -15,6 +15,7 @@ import { mailChannels } from './mail';
 import { probeChannels } from './probe';
 import { remediationChannels } from './remediation';
 import { reportsChannels } from './reports';
+import { settingsChannels } from './settings';
 import { workbenchChannels } from './workbench';
 import { type CHANNEL_METHODS, channelName } from './names';
 
@@ -30,6 +31,7 @@ export const contract = {
   mail: mailChannels,
   probe: probeChannels,
   reports: reportsChannels,
+  settings: settingsChannels,
   dashboard: dashboardChannels,
   checklists: checklistsChannels,
   workbench: workbenchChannels,
