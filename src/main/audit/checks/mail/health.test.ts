@@ -55,11 +55,8 @@ describe('lab Postfix with a deferred queue, bad certificates and a writable mai
         'high: /etc/postfix/main.cf (mode 666) is writable by everyone',
         'low: postconf warns: /etc/postfix/main.cf, line 17: overriding earlier entry: defer_transports=smtp; /etc/postfix/main.cf: unused parameter: foo_unused=1',
       ],
-      'MAIL-TLS-PROTOCOLS': [
-        'low: smtpd_tls_protocols = >=TLSv1 allows TLSv1, TLSv1.1 (opportunistic TLS)',
-        'medium: smtp_tls_mandatory_protocols = >=TLSv1 allows TLSv1, TLSv1.1 where TLS is mandatory',
-        'medium: smtpd_tls_mandatory_protocols = >=TLSv1 allows TLSv1, TLSv1.1 where TLS is mandatory',
-      ],
+      // loopback-only smtpd, no service enforcing TLS, the client at no TLS level: nothing applies.
+      'MAIL-TLS-PROTOCOLS': [],
       'MAIL-SMTP-CLIENT-NO-TLS': ['medium: smtp_tls_security_level is empty: outgoing mail never uses STARTTLS'],
       'MAIL-TLS-CERT-FILE': [
         'high: /etc/ssl/lab/expired.pem (smtpd_tls_cert_file): the certificate for CN=mx.lab.test expired 1 d ago',
@@ -103,6 +100,17 @@ describe('details', () => {
     for (const id of ['MAIL-QUEUE-STALE', 'MAIL-QUEUE-DEFERRALS', 'MAIL-POSTFIX-CHECK', 'MAIL-TLS-PROTOCOLS', 'MAIL-SMTP-CLIENT-NO-TLS']) expect(outcome(ev, id).status, id).toBe('pass');
     // 300 days earlier the lab certificates were not issued yet; they are not expired then.
     expect(outcome(ev, 'MAIL-TLS-CERT-FILE').status).toBe('pass');
+  });
+
+  it('TLS protocols: judged where they apply (smtpd on the network, a service enforcing TLS, a verifying client)', () => {
+    const exposed = HEALTH.replace(/^inet_interfaces = loopback-only$/gm, 'inet_interfaces = all')
+      .replace(/^@master$/m, '@master\n587/inet/smtpd_tls_security_level = encrypt')
+      .replace(/^smtp_tls_security_level =.*$/m, 'smtp_tls_security_level = dane');
+    expect(outcome(evalOf(exposed), 'MAIL-TLS-PROTOCOLS').lines).toEqual([
+      'low: smtpd_tls_protocols = >=TLSv1 allows TLSv1, TLSv1.1 (opportunistic TLS)',
+      'medium: smtp_tls_mandatory_protocols = >=TLSv1 allows TLSv1, TLSv1.1 where TLS is mandatory',
+      'medium: smtpd_tls_mandatory_protocols = >=TLSv1 allows TLSv1, TLSv1.1 where TLS is mandatory',
+    ]);
   });
 
   it('protocol lists in both Postfix syntaxes', () => {

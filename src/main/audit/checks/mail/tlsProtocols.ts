@@ -1,7 +1,7 @@
 import type { FindingDraft } from '../types';
 import { defineCheck } from '../types';
-import { allowedProtocols, legacyOf } from './health';
-import { POSTFIX_REFS } from './postfixExposure';
+import { allowedProtocols, legacyOf, notSendingReason } from './health';
+import { loopbackOnly, POSTFIX_REFS } from './postfixExposure';
 
 export default defineCheck({
   id: 'MAIL-TLS-PROTOCOLS',
@@ -15,20 +15,27 @@ export default defineCheck({
   fixKind: 'manual',
   requires: ['postfix'],
   evaluate: ({ postfix }) => {
-    const findings: FindingDraft[] = [];
-    const settings: Array<[string, string | undefined]> = [
-      ...['smtpd_tls_mandatory_protocols', 'smtpd_tls_protocols', 'smtp_tls_mandatory_protocols'].map((k): [string, string | undefined] => [k, postfix.effective[k]]),
-      ...Object.entries(postfix.masterOverrides).filter(([k]) => /\/(smtpd_tls_mandatory_protocols|smtpd_tls_protocols|smtp_tls_mandatory_protocols)$/.test(k)),
+    const e = postfix.effective;
+    const overrides = Object.entries(postfix.masterOverrides);
+    const level = (v: string | undefined): string => (v ?? '').trim() || 'none';
+    // Mandatory protocols only apply where TLS is enforced: smtpd at level encrypt (main.cf or a
+    // master.cf service such as submission/smtps), the client at a verifying or encrypting level.
+    const smtpdEnforced =
+      level(e.smtpd_tls_security_level) === 'encrypt' || overrides.some(([k, v]) => (/\/smtpd_tls_security_level$/.test(k) && v.trim() === 'encrypt') || (/\/smtpd_tls_wrappermode$/.test(k) && v.trim() === 'yes'));
+    const smtpEnforced = !notSendingReason(postfix) && ['encrypt', 'dane', 'dane-only', 'fingerprint', 'verify', 'secure'].includes(level(e.smtp_tls_security_level));
+    const smtpdOffers = level(e.smtpd_tls_security_level) !== 'none' && !loopbackOnly(postfix);
+    const settings: Array<[string, string | undefined, boolean]> = [
+      ['smtpd_tls_mandatory_protocols', e.smtpd_tls_mandatory_protocols, smtpdEnforced],
+      ['smtpd_tls_protocols', e.smtpd_tls_protocols, smtpdOffers],
+      ['smtp_tls_mandatory_protocols', e.smtp_tls_mandatory_protocols, smtpEnforced],
+      ...overrides.filter(([k]) => /\/(smtpd_tls_mandatory_protocols|smtpd_tls_protocols)$/.test(k)).map(([k, v]): [string, string, boolean] => [k, v, true]),
     ];
-    const tlsOn = (postfix.effective.smtpd_tls_security_level ?? '').trim() !== '' && postfix.effective.smtpd_tls_security_level !== 'none';
-    for (const [name, value] of settings) {
-      if (value === undefined) continue;
+    const findings: FindingDraft[] = [];
+    for (const [name, value, applies] of settings) {
+      if (value === undefined || !applies) continue;
       const legacy = legacyOf(allowedProtocols(value));
       if (!legacy.length) continue;
-      const param = name.split('/').pop()!;
-      // The server side only matters when smtpd offers TLS at all (another check says when it does not).
-      if (param.startsWith('smtpd_') && !tlsOn && !name.includes('/')) continue;
-      const mandatory = param.includes('mandatory');
+      const mandatory = name.includes('mandatory');
       findings.push({
         severity: mandatory ? 'medium' : 'low',
         resource: `postfix:${name.includes('/') ? 'master.cf' : 'main.cf'}:${name}`,
