@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { HostAddress, Port, SEVERITIES, UserName, type Severity } from '../shared/domain';
 import { parseMail, type MailCommand } from './mailArgs';
 import { parseReport, type ReportCommand } from './reportArgs';
+import { parseProbe, parseProbeProfile, type ProbeCommand } from './probeArgs';
 
 export const FORMATS = ['json', 'table', 'markdown'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -88,9 +89,9 @@ export interface FixCommand extends Omit<AuditSettings, 'format' | 'failOn'> {
     | { kind: 'rollback'; jobId: string };
 }
 
-export type HelpTopic = 'main' | 'audit' | 'fix' | 'mail' | 'report';
+export type HelpTopic = 'main' | 'audit' | 'fix' | 'mail' | 'report' | 'probe' | 'probe-profile';
 
-export type Command = { kind: 'help'; topic: HelpTopic } | { kind: 'version' } | AuditCommand | FleetCommand | FixCommand | MailCommand | ReportCommand;
+export type Command = { kind: 'help'; topic: HelpTopic } | { kind: 'version' } | AuditCommand | FleetCommand | FixCommand | MailCommand | ReportCommand | ProbeCommand;
 
 export class UsageError extends Error {
   /** The topic whose --help explains the right usage. */
@@ -117,6 +118,9 @@ Commands:
                 rollback (see: rampart fix --help)
   report        Write a report of stored runs: executive, full, action plan or findings, as
                 Markdown, HTML, PDF, JSON or CSV (see: rampart report --help)
+  probe         Deliverability probe: send to seed mailboxes you own, read where it landed and
+                its Authentication-Results (see: rampart probe --help)
+  probe-profile Add, list or remove probe profiles (see: rampart probe-profile --help)
   help [cmd]    Show help
 
 Options:
@@ -293,12 +297,15 @@ export function parseCommandLine(argv: readonly string[], cwd: string = process.
     if (rest.length === 1 && rest[0] === 'fix') return { kind: 'help', topic: 'fix' };
     if (rest.length === 1 && rest[0] === 'mail') return { kind: 'help', topic: 'mail' };
     if (rest.length === 1 && rest[0] === 'report') return { kind: 'help', topic: 'report' };
+    if (rest.length === 1 && (rest[0] === 'probe' || rest[0] === 'probe-profile')) return { kind: 'help', topic: rest[0] };
     throw new UsageError(`no help for "${rest.join(' ')}" (commands: audit, mail, fix, report)`);
   }
   if (first.startsWith('-')) throw new UsageError(`unknown option '${first}' (options go after the command, e.g. rampart audit --host …)`);
   if (first === 'fix') return parseFix(rest, cwd);
   if (first === 'mail') return parseMail(rest, cwd);
   if (first === 'report') return parseReport(rest, cwd);
+  if (first === 'probe') return parseProbe(rest, cwd);
+  if (first === 'probe-profile') return parseProbeProfile(rest, cwd);
   if (first !== 'audit') throw new UsageError(`unknown command "${first}" (commands: audit, mail, fix, report)`);
   return parseAudit(rest, cwd);
 }

@@ -9,7 +9,8 @@ import { pathToFileURL } from 'node:url';
 import { runAudit } from '../main/audit/auditor';
 import type { SshConnection } from '../main/ssh/connection';
 import { SessionPool, type HostSession } from '../main/ssh/pool';
-import { ingestTrivyReport, TrivyReportError, type ImageScan } from '../main/audit/cve/trivy';
+import type { ImageScan } from '../main/audit/cve/trivy';
+import { readTrivyReportFile, TrivyReportFileError } from '../main/audit/cve/trivyFiles';
 import { importAnsibleInventory } from '../main/inventory/ansible';
 import { localUserName } from '../main/inventory/importHosts';
 import { APP_VERSION } from '../main/services';
@@ -24,6 +25,8 @@ import { fixCommand, type FixIo } from './fix';
 import { mailCommand } from './mail';
 import { MAIL_HELP } from './mailArgs';
 import { reportCommand } from './reportCommand';
+import { probeCommand } from './probe';
+import { PROBE_HELP, PROBE_PROFILE_HELP } from './probeArgs';
 import { REPORT_HELP } from './reportArgs';
 import { parseKnownHosts } from './knownHosts';
 import { buildAuditTarget, hostRef, planFleet, planFromCommand, type HopPlan, type HostPlan } from './plan';
@@ -57,6 +60,8 @@ export interface CliIo {
   confirm?: FixIo['confirm'];
   /** `rampart fix`: runs before each step (fault injection in tests). */
   beforeStep?: FixIo['beforeStep'];
+  /** `rampart probe-profile add --passwords-stdin`: the whole of stdin. */
+  readStdin?: () => Promise<string>;
 }
 
 function readError(e: unknown): string {
@@ -85,17 +90,12 @@ export interface TrivyInput {
 /** Reads and checks every --trivy-report before anything connects. */
 export function loadTrivyReports(files: readonly string[]): TrivyInput[] {
   return files.map((file) => {
-    let text: Buffer;
     try {
-      text = fs.readFileSync(file);
+      return readTrivyReportFile(file);
     } catch (e) {
-      throw new CliError('USAGE', `cannot read --trivy-report ${file}: ${readError(e)}`);
-    }
-    try {
-      return { file, scans: ingestTrivyReport(text) };
-    } catch (e) {
-      if (e instanceof TrivyReportError) throw new CliError('TRIVY_REPORT_INVALID', `--trivy-report ${file} is not a Trivy JSON report: ${e.message}`);
-      throw e;
+      if (!(e instanceof TrivyReportFileError)) throw e;
+      if (e.reason === 'unreadable') throw new CliError('USAGE', `cannot read --trivy-report ${file}: ${e.detail}`);
+      throw new CliError('TRIVY_REPORT_INVALID', `--trivy-report ${file} is not a Trivy JSON report: ${e.detail}`);
     }
   });
 }
@@ -313,7 +313,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const cmd = parseCommandLine(argv, io.cwd);
     switch (cmd.kind) {
       case 'help':
-        io.stdout.write(cmd.topic === 'audit' ? AUDIT_HELP : cmd.topic === 'fix' ? FIX_HELP : cmd.topic === 'mail' ? MAIL_HELP : cmd.topic === 'report' ? REPORT_HELP : MAIN_HELP);
+        io.stdout.write(cmd.topic === 'audit' ? AUDIT_HELP : cmd.topic === 'fix' ? FIX_HELP : cmd.topic === 'mail' ? MAIL_HELP : cmd.topic === 'report' ? REPORT_HELP : cmd.topic === 'probe' ? PROBE_HELP : cmd.topic === 'probe-profile' ? PROBE_PROFILE_HELP : MAIN_HELP);
         return EXIT.ok;
       case 'version':
         io.stdout.write(`rampart ${VERSION}\n`);
@@ -332,6 +332,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await mailCommand(cmd, io, VERSION);
       case 'report':
         return await reportCommand(cmd, io);
+      case 'probe':
+      case 'probe-history':
+      case 'probe-profile-add':
+      case 'probe-profile-list':
+      case 'probe-profile-remove':
+        json = cmd.format === 'json';
+        return await probeCommand(cmd, { ...io, ...(io.readStdin ? { readStdin: io.readStdin } : {}) }, VERSION);
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -351,6 +358,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (process.env.RAMPART_DEBUG) io.stderr.write(`${err?.stack ?? ''}\n`);
     return EXIT.error;
   }
+}
+
+/** All of stdin as text (passwords for `probe-profile add --passwords-stdin`). */
+async function readAllStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** A "y"/"yes" typed on the terminal confirms; anything else refuses. */
@@ -397,6 +411,7 @@ export async function run(argv: readonly string[]): Promise<void> {
       cwd: process.cwd(),
       signal: controller.signal,
       ...(process.stdin.isTTY && process.stderr.isTTY ? { confirm: askOnTerminal } : {}),
+      readStdin: readAllStdin,
       ...(process.env.RAMPART_TEST_HOLD_BEFORE_STEP ? { beforeStep: holdBeforeStep(process.env.RAMPART_TEST_HOLD_BEFORE_STEP) } : {}),
     });
   } finally {

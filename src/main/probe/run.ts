@@ -11,6 +11,13 @@ import type { ProbeFolder, ProbeProfile, ProbeSeed, ProbeSeedResult } from '../.
 import { analyseMessage } from './message';
 
 export const PROBE_HEADER = 'X-Rampart-Probe';
+/** How a seed result's error starts when the seed's IMAP server could not be used (connection, TLS, login). */
+const IMAP_FAILURE = 'IMAP: ';
+
+/** The seed's IMAP server could not be used, so the result says nothing about delivery. */
+export function isImapFailure(r: ProbeSeedResult): boolean {
+  return !r.delivered && (r.error ?? '').startsWith(IMAP_FAILURE);
+}
 
 export interface ProbeProgress {
   phase: 'sending' | 'polling' | 'cleaning';
@@ -180,7 +187,7 @@ export async function runProbe(opts: ProbeRunOptions): Promise<ProbeRunOutcome> 
   async function pollSeed(seed: ProbeSeed, r: ProbeSeedResult, sent: number): Promise<void> {
     const password = opts.imapPasswords.get(seed.id);
     if (password === undefined) {
-      r.error = `No IMAP password for seed ${seed.label} in the keychain.`;
+      r.error = `${IMAP_FAILURE}no password for seed ${seed.label} in the keychain.`;
       return;
     }
     const deadline = sent + profile.timeoutMs;
@@ -226,7 +233,9 @@ export async function runProbe(opts: ProbeRunOptions): Promise<ProbeRunOutcome> 
         await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())), signal);
       }
       if (!r.delivered && !signal?.aborted)
-        r.error = `Not found in ${seed.label} within ${Math.round(profile.timeoutMs / 1000)} s${lastError ? ` (IMAP: ${lastError})` : ''}.`;
+        r.error = lastError
+          ? `${IMAP_FAILURE}${seed.imapHost}:${seed.imapPort} could not be used: ${lastError} (gave up after ${Math.round(profile.timeoutMs / 1000)} s).`
+          : `Not found in ${seed.label} within ${Math.round(profile.timeoutMs / 1000)} s.`;
       if (signal?.aborted && !r.delivered) r.error = 'Cancelled before the message was found.';
     } finally {
       if (client) await (client as ImapFlow).logout().catch(() => undefined);
