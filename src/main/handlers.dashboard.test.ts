@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { finding, saveRun } from '../../test/support/reportStore';
 import { useHandlerHarness } from '../../test/support/handlers';
-import { Fleet } from '../shared/ipc/dashboard';
+import { Fleet, HostTrend, PriorityMatrix } from '../shared/ipc/dashboard';
+import { Checklist, ChecklistList } from '../shared/ipc/checklists';
 
 const harness = useHandlerHarness('rampart-handlers-dashboard-');
 const { ok, fail } = harness;
@@ -28,7 +29,8 @@ describe('dashboard:fleet', () => {
     expect(w.latestRun).toMatchObject({ id: 'r2', grade: run.score!.grade, score: run.score!.overall });
     expect(w.ageMs).toBeGreaterThanOrEqual(2 * 3600_000);
     expect(w.ageMs).toBeLessThan(2 * 3600_000 + 60_000);
-    expect(w.sinceLast).toEqual({ previousRunId: 'r1', new: 1, resolved: 1, unchanged: 0 });
+    expect(w.sinceLast).toEqual({ previousRunId: 'r1', new: 1, resolved: 1, unchanged: 0, regressed: 0 });
+    expect(w.scoreChange!.parts.map((p) => p.text.replace(/^[−+±][\d.]+/, 'N'))).toEqual(expect.arrayContaining(['N: 1 new Containers finding', 'N: 1 SSH finding resolved']));
     expect(w.findings.critical.open).toBe(1);
     expect(fleet.totals.critical.open).toBe(1);
     expect(fleet.totals.high.open).toBe(0);
@@ -41,5 +43,48 @@ describe('dashboard:fleet', () => {
     expect((await fail('dashboard:fleet', 'all')).code).toBe('VALIDATION');
     // An empty store is an empty fleet, not an error.
     expect(Fleet.parse(await ok('dashboard:fleet', undefined))).toMatchObject({ hosts: [], categories: [] });
+  });
+});
+
+describe('dashboard:trend and dashboard:priority', () => {
+  it('answer for a host run and the fleet; bad requests are VALIDATION or NOT_FOUND', async () => {
+    const store = harness.services.store;
+    const web = store.addHost({ name: 'web-1', address: '10.9.0.2', port: 22, username: 'admin', sshdConfigPath: '/etc/ssh/sshd_config' });
+    saveRun(store, { id: 'r1', hostId: web.id, name: 'web-1', address: '10.9.0.2', startedAt: '2026-03-01T09:00:00.000Z', findings: [finding('SSH-PERMIT-ROOT-LOGIN', 'sshd:PermitRootLogin')] });
+    saveRun(store, { id: 'r2', hostId: web.id, name: 'web-1', address: '10.9.0.2', startedAt: '2026-03-02T09:00:00.000Z', findings: [finding('DOCKER-PRIVILEGED', 'container:app')] });
+    const trend = HostTrend.parse(await ok('dashboard:trend', { runId: 'r2' }));
+    expect(trend.points.map((p) => p.runId)).toEqual(['r1', 'r2']);
+    expect(trend.scoreChange?.previousRunId).toBe('r1');
+    expect((await fail('dashboard:trend', { runId: 'nope' })).code).toBe('NOT_FOUND');
+    expect((await fail('dashboard:trend', {})).code).toBe('VALIDATION');
+    const m = PriorityMatrix.parse(await ok('dashboard:priority', { hostId: web.id }));
+    expect(m.items.map((i) => [i.priority, i.checkId])).toEqual([[1, 'DOCKER-PRIVILEGED']]);
+    expect(PriorityMatrix.parse(await ok('dashboard:priority', {})).scope.runIds).toEqual(['r2']);
+    expect((await fail('dashboard:priority', { hostId: 999 })).code).toBe('VALIDATION');
+    expect((await fail('dashboard:priority', { hostId: 'web-1' })).code).toBe('VALIDATION');
+  });
+});
+
+describe('checklists:*', () => {
+  it('creates from a template, adds and updates items, lists progress; bad input is VALIDATION', async () => {
+    const store = harness.services.store;
+    const web = store.addHost({ name: 'web-1', address: '10.9.0.2', port: 22, username: 'admin', sshdConfigPath: '/etc/ssh/sshd_config' });
+    const templates = (await ok('checklists:templates', {})) as Array<{ id: string }>;
+    expect(templates.map((t) => t.id)).toContain('pre-production');
+    const c = Checklist.parse(await ok('checklists:create', { templateId: 'hardening-tracker', hostId: web.id }));
+    expect(c.items.length).toBeGreaterThan(10);
+    const added = Checklist.parse(await ok('checklists:addItem', { checklistId: c.id, text: 'Rotate the deploy key', owner: 'ops', dueDate: '2026-04-01' }));
+    const item = added.items[added.items.length - 1]!;
+    expect(item).toMatchObject({ text: 'Rotate the deploy key', owner: 'ops', dueDate: '2026-04-01', checkIds: [] });
+    const ticked = Checklist.parse(await ok('checklists:updateItem', { id: item.id, manualDone: true, evidence: 'ticket OPS-12' }));
+    expect(ticked.items.find((i) => i.id === item.id)).toMatchObject({ done: true, evidence: 'ticket OPS-12' });
+    const list = ChecklistList.parse(await ok('checklists:list', {}));
+    expect(list.hosts).toEqual([{ hostId: web.id, hostName: 'web-1', checklists: 1, total: added.items.length, done: 1 }]);
+    expect((await fail('checklists:addItem', { checklistId: c.id, text: 'x', dueDate: '1 April' })).code).toBe('VALIDATION');
+    expect((await fail('checklists:addItem', { checklistId: c.id, text: '   ' })).code).toBe('VALIDATION');
+    expect((await fail('checklists:create', { hostId: web.id })).code).toBe('VALIDATION');
+    expect((await fail('checklists:get', { id: 999 })).code).toBe('NOT_FOUND');
+    expect(Checklist.parse(await ok('checklists:removeItem', { id: item.id })).items.length).toBe(added.items.length - 1);
+    expect(await ok('checklists:remove', { id: c.id })).toEqual({ removed: true });
   });
 });

@@ -89,8 +89,13 @@ describe('fleetDashboard', () => {
         expect(web.latestRun!.categories[cat as Category]).toEqual({ score: c.score, grade: c.grade });
       // Against run-mid (the two triaged findings): six new, none resolved, two unchanged.
       const diff = reopened.diffRun('run-latest');
-      expect(web.sinceLast).toEqual({ previousRunId: 'run-mid', new: 6, resolved: 0, unchanged: 2 });
-      expect(web.sinceLast).toEqual({ previousRunId: diff.previousRunId, new: diff.new.length, resolved: diff.resolved.length, unchanged: diff.unchanged.length });
+      // Three of the six came back: run-prev had them, run-mid did not (the workbench's regressed overlay).
+      expect(web.sinceLast).toEqual({ previousRunId: 'run-mid', new: 6, resolved: 0, unchanged: 2, regressed: 3 });
+      expect(web.sinceLast).toMatchObject({ previousRunId: diff.previousRunId, new: diff.new.length, resolved: diff.resolved.length, unchanged: diff.unchanged.length });
+      // What moved the score since run-mid: one line per category with the new findings behind it.
+      expect(web.scoreChange).toMatchObject({ runId: 'run-latest', previousRunId: 'run-mid', score: latest.score!.overall });
+      expect(web.scoreChange!.parts.map((p) => p.text)).toContain(`${web.scoreChange!.parts.find((p) => p.category === 'ssh')!.text.split(':')[0]}: 1 new SSH finding`);
+      expect(web.scoreChange!.parts.every((p) => p.delta <= 0 && p.newFindings === 1)).toBe(true);
 
       // mx-1: one new (reboot), one resolved (password auth), one unchanged; the stale backup
       // marked fixed after the run counts as fixed, not open.
@@ -98,18 +103,19 @@ describe('fleetDashboard', () => {
       expect(m.latestRun?.id).toBe('mx-run-2');
       expect(m.port).toBe(2222);
       expect(m.ageMs).toBe(Date.parse(NOW.toISOString()) - Date.parse('2026-02-25T08:00:00.000Z'));
-      expect(m.sinceLast).toEqual({ previousRunId: 'mx-run-1', new: 1, resolved: 1, unchanged: 1 });
+      expect(m.sinceLast).toEqual({ previousRunId: 'mx-run-1', new: 1, resolved: 1, unchanged: 1, regressed: 0 });
+      expect(m.scoreChange!.parts.map((p) => p.text.replace(/^[−+±][\d.]+/, 'N'))).toEqual(expect.arrayContaining(['N: 1 SSH finding resolved', 'N: 1 new System finding']));
       expect(nonZero(m.findings)).toEqual({ high: { fixed: 1 }, medium: { open: 1 } });
 
       // A target without a profile: its own first run.
       const other = by['10.9.0.3']!;
-      expect(other).toMatchObject({ address: '10.9.0.3', port: 22, latestRun: { id: 'run-other' }, sinceLast: { previousRunId: null, new: 1, resolved: 0, unchanged: 0 } });
+      expect(other).toMatchObject({ address: '10.9.0.3', port: 22, latestRun: { id: 'run-other' }, sinceLast: { previousRunId: null, new: 1, resolved: 0, unchanged: 0, regressed: 0 }, scoreChange: null });
       expect(nonZero(other.findings)).toEqual({ high: { open: 1 } });
 
       // Every host's strip counts what the run screen's diff lists.
       for (const h of fleet.hosts.filter((x) => x.latestRun)) {
         const d = reopened.diffRun(h.latestRun!.id);
-        expect(h.sinceLast, h.name).toEqual({ previousRunId: d.previousRunId, new: d.new.length, resolved: d.resolved.length, unchanged: d.unchanged.length });
+        expect(h.sinceLast, h.name).toMatchObject({ previousRunId: d.previousRunId, new: d.new.length, resolved: d.resolved.length, unchanged: d.unchanged.length });
       }
 
       // Totals are the sum over hosts, every cell present.

@@ -1,12 +1,14 @@
 // The fleet dashboard's data (dashboard:fleet), read from the store: every host profile (and
 // every target audited without one) with its newest run, that run's findings by severity ×
 // status, its category grades and the counts of its diff against the run before it (the run
-// screen's diff: the same previous run and identity match as runs.ts diffRun, counted in SQL).
+// screen's diff: the same previous run and identity match as runs.ts diffRun, counted in SQL),
+// how many came back (regressed) and what moved the score since the graded run before.
 // Read-only.
 import { CATEGORIES, SEVERITIES } from '../../shared/domain';
 import type { Category, FindingStatus, RunSummary, Severity } from '../../shared/domain';
 import { FindingStatus as FindingStatusSchema } from '../../shared/domain';
 import type { Fleet, FleetHost, SeverityStatusCounts } from '../../shared/ipc/dashboard';
+import { scoreChangeOf } from './scoreHistory';
 import type { Store } from './store';
 
 const STATUSES = FindingStatusSchema.options;
@@ -37,17 +39,19 @@ function countsOfRun(store: Store, runId: string): SeverityStatusCounts {
 function diffCounts(store: Store, runId: string): NonNullable<FleetHost['sinceLast']> {
   const prev = store.previousRun(runId);
   const total = (store.db.prepare('SELECT COUNT(*) AS n FROM findings WHERE run_id = ?').get(runId) as { n: number }).n;
-  if (!prev) return { previousRunId: null, new: total, resolved: 0, unchanged: 0 };
+  // Came back in this run (the workbench's overlay, migration 13: resolved before, or marked fixed).
+  const regressed = (store.db.prepare('SELECT COUNT(*) AS n FROM findings WHERE run_id = ? AND regressed_in = ?').get(runId, runId) as { n: number }).n;
+  if (!prev) return { previousRunId: null, new: total, resolved: 0, unchanged: 0, regressed };
   const onlyIn = store.db.prepare(
     'SELECT COUNT(*) AS n FROM findings a WHERE a.run_id = ? AND NOT EXISTS (SELECT 1 FROM findings b WHERE b.run_id = ? AND b.finding_key = a.finding_key)',
   );
   const added = (onlyIn.get(runId, prev.id) as { n: number }).n;
   const resolved = (onlyIn.get(prev.id, runId) as { n: number }).n;
-  return { previousRunId: prev.id, new: added, resolved, unchanged: total - added };
+  return { previousRunId: prev.id, new: added, resolved, unchanged: total - added, regressed };
 }
 
 function fleetHost(store: Store, ident: { hostId: number | null; name: string; address: string; port: number }, latest: RunSummary | null, now: Date): FleetHost {
-  if (!latest) return { ...ident, latestRun: null, ageMs: null, findings: emptyCounts(), sinceLast: null };
+  if (!latest) return { ...ident, latestRun: null, ageMs: null, findings: emptyCounts(), sinceLast: null, scoreChange: null };
   const categories: Partial<Record<Category, { score: number; grade: NonNullable<RunSummary['score']>['grade'] }>> = {};
   for (const [cat, c] of Object.entries(latest.score?.categories ?? {}))
     if ((CATEGORIES as readonly string[]).includes(cat)) categories[cat as Category] = { score: c.score, grade: c.grade };
@@ -67,6 +71,7 @@ function fleetHost(store: Store, ident: { hostId: number | null; name: string; a
     ageMs: Math.max(0, now.getTime() - Date.parse(latest.startedAt)),
     findings: countsOfRun(store, latest.id),
     sinceLast,
+    scoreChange: scoreChangeOf(store, latest.id),
   };
 }
 

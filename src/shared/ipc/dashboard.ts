@@ -3,11 +3,41 @@
 // against the run before it). Nothing here contacts a host.
 import { z } from 'zod';
 import { Category, FindingStatus, Grade, RunStatus, Severity } from '../domain';
+import { Effort } from '../report';
 import { channel } from './channel';
 
 /** Counts of a run's findings: severity → status → n (every severity and status present, zeros included). */
 export const SeverityStatusCounts = z.record(Severity, z.record(FindingStatus, z.number().int().nonnegative()));
 export type SeverityStatusCounts = z.infer<typeof SeverityStatusCounts>;
+
+/** One category's share of a score change and the finding changes behind it. */
+export const ScoreChangePart = z.object({
+  category: Category,
+  /** This category's share of the overall change: the points it lost before minus those it loses now (the shares add up to `delta` up to rounding). */
+  delta: z.number(),
+  /** Open findings in the newer run that the older one did not have. */
+  newFindings: z.number().int(),
+  /** Findings of the older run that the newer one did not find. */
+  resolvedFindings: z.number().int(),
+  /** Findings open in the older run and accepted or false positive in the newer one (out of the grade). */
+  triaged: z.number().int(),
+  /** Open findings in the newer run that were accepted, false positive or fixed in the older one. */
+  reopened: z.number().int(),
+  /** e.g. "−4.0: 3 new SSH findings". */
+  text: z.string(),
+});
+export type ScoreChangePart = z.infer<typeof ScoreChangePart>;
+
+export const ScoreChange = z.object({
+  runId: z.string(),
+  previousRunId: z.string(),
+  score: z.number(),
+  previousScore: z.number(),
+  delta: z.number(),
+  /** Categories whose share is not zero or whose findings changed, largest share first. */
+  parts: z.array(ScoreChangePart),
+});
+export type ScoreChange = z.infer<typeof ScoreChange>;
 
 export const FleetCategory = z.object({ score: z.number(), grade: Grade });
 
@@ -34,7 +64,18 @@ export const FleetHost = z.object({
   /** The latest run's findings, as stored with that run (triage applied). */
   findings: SeverityStatusCounts,
   /** The latest run against the run before it: null when never audited or the latest run failed or was cancelled; previousRunId null for a first run. */
-  sinceLast: z.object({ previousRunId: z.string().nullable(), new: z.number().int(), resolved: z.number().int(), unchanged: z.number().int() }).nullable(),
+  sinceLast: z
+    .object({
+      previousRunId: z.string().nullable(),
+      new: z.number().int(),
+      resolved: z.number().int(),
+      unchanged: z.number().int(),
+      /** Findings of the latest run that came back in it (resolved before, or marked fixed): the workbench's regressed overlay. */
+      regressed: z.number().int(),
+    })
+    .nullable(),
+  /** The score's change between the host's last two graded runs, by category; null without two graded runs. */
+  scoreChange: ScoreChange.nullable(),
 });
 export type FleetHost = z.infer<typeof FleetHost>;
 
@@ -48,7 +89,60 @@ export const Fleet = z.object({
 });
 export type Fleet = z.infer<typeof Fleet>;
 
+export const TrendPoint = z.object({ runId: z.string(), startedAt: z.string(), status: RunStatus, score: z.number(), grade: Grade });
+export const TrendEvent = z.object({
+  at: z.string(),
+  kind: z.enum(['fix', 'accepted', 'false-positive']),
+  /** A fix job's id, or the finding identity that was triaged. */
+  ref: z.string(),
+  /** One line, e.g. "2 fixes verified: SSH-PERMIT-ROOT-LOGIN, SSH-X11-FORWARDING" or "Accepted risk: … — reason". */
+  text: z.string(),
+});
+export type TrendEvent = z.infer<typeof TrendEvent>;
+export const HostTrend = z.object({
+  target: z.string(),
+  hostId: z.number().int().nullable(),
+  /** Graded runs, oldest first. */
+  points: z.array(TrendPoint),
+  /** Verified fixes and accepted risks / false positives of this host, oldest first, within the points' time span and after. */
+  events: z.array(TrendEvent),
+  scoreChange: ScoreChange.nullable(),
+});
+export type HostTrend = z.infer<typeof HostTrend>;
+
+export const PriorityItem = z.object({
+  findingId: z.string(),
+  runId: z.string(),
+  target: z.string(),
+  hostId: z.number().int().nullable(),
+  checkId: z.string(),
+  category: Category,
+  severity: Severity,
+  title: z.string(),
+  resource: z.string(),
+  effort: Effort,
+  effortSource: z.enum(['fix', 'check', 'estimate']),
+  fix: z.object({ id: z.string(), title: z.string() }).nullable(),
+  /** 1 = first in the priority order (the order of ACTION_PLAN_TODO.md). */
+  priority: z.number().int().positive(),
+});
+export type PriorityItem = z.infer<typeof PriorityItem>;
+export const PriorityMatrix = z.object({
+  generatedAt: z.string(),
+  /** The host's latest run, or every target's latest run (the fleet, as the reports' fleet scope). */
+  scope: z.object({ hostId: z.number().int().nullable(), label: z.string(), runIds: z.array(z.string()) }),
+  /** 15 cells, severity order then effort order. */
+  cells: z.array(z.object({ severity: Severity, effort: Effort, count: z.number().int() })),
+  /** Every open finding in the scope, in priority order. */
+  items: z.array(PriorityItem),
+});
+export type PriorityMatrix = z.infer<typeof PriorityMatrix>;
+
 export const dashboardChannels = {
   /** Every host's latest grade, freshness, findings by severity × status, category grades and change since the run before. */
   fleet: channel('dashboard:fleet', z.object({}).strict(), Fleet),
+  /** A host's score over its graded runs with verified fixes and triage decisions, and what its last score change came from (runId: any run of the host). */
+  trend: channel('dashboard:trend', z.object({ runId: z.string().min(1).max(200), limit: z.number().int().min(2).max(200).optional() }).strict(), HostTrend),
+  /** Open findings by severity × effort in a host's latest run (hostId) or every target's latest run, in priority order. */
+  priority: channel('dashboard:priority', z.object({ hostId: z.number().int().positive().optional() }).strict(), PriorityMatrix),
 };

@@ -1,0 +1,60 @@
+// The priority matrix of a host's latest run or of the fleet (every target's latest run, as the
+// reports' fleet scope), for dashboard:priority. Statuses are evaluated now, as the reports do
+// (an acceptance past its expiry is open again), and the order is the reports' order.
+import type { PriorityItem, PriorityMatrix } from '../../shared/ipc/dashboard';
+import { RampartError } from '../../shared/errors';
+import { latestRunPerTarget } from '../reports/model';
+import type { Store } from '../store/store';
+import { effortFor, orderByPriority, priorityMatrix } from './matrix';
+
+export function priorityOf(store: Store, opts: { hostId?: number | undefined }, now: Date = new Date()): PriorityMatrix {
+  let runIds: string[];
+  let label: string;
+  if (opts.hostId !== undefined) {
+    assertHost(store, opts.hostId);
+    const host = store.getHost(opts.hostId);
+    const latest = store.listRuns({ hostId: host.id, limit: 1 })[0];
+    runIds = latest ? [latest.id] : [];
+    label = host.name;
+  } else {
+    runIds = latestRunPerTarget(store).map((r) => r.id);
+    label = 'fleet';
+  }
+  type Draft = Omit<PriorityItem, 'priority'> & { status: string };
+  const drafts: Draft[] = [];
+  for (const id of runIds) {
+    const run = store.getRun(id);
+    for (const f of run.findings) {
+      const status = store.effectiveStatus(f.id, now, run.startedAt);
+      if (status !== 'open') continue;
+      const eff = effortFor(f.checkId);
+      drafts.push({
+        status,
+        findingId: f.id,
+        runId: run.id,
+        target: run.hostName,
+        hostId: run.hostId,
+        checkId: f.checkId,
+        category: f.category,
+        severity: f.severity,
+        title: f.title,
+        resource: f.resource,
+        effort: eff.effort,
+        effortSource: eff.source,
+        fix: eff.fix,
+      });
+    }
+  }
+  const items: PriorityItem[] = orderByPriority(drafts).map(({ status: _status, ...d }, i) => ({ ...d, priority: i + 1 }));
+  const cells = priorityMatrix(drafts).map((c) => ({ severity: c.severity, effort: c.effort, count: c.items.length }));
+  return { generatedAt: now.toISOString(), scope: { hostId: opts.hostId ?? null, label, runIds }, cells, items };
+}
+
+function assertHost(store: Store, hostId: number): void {
+  try {
+    store.getHost(hostId);
+  } catch (e) {
+    if (e instanceof RampartError && e.code === 'NOT_FOUND') throw new RampartError('VALIDATION', `hostId: There is no host with id ${hostId}.`, { issues: [{ path: ['hostId'], message: 'No such host' }] });
+    throw e;
+  }
+}
