@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import type React from 'react';
 import { subscribe } from './api';
+import { AuditJobsPill } from './components/AuditJobs';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { FixDialog } from './components/FixDialog';
 import { UnfinishedJobs } from './components/UnfinishedJobs';
@@ -15,6 +16,7 @@ import { MailRunScreen } from './screens/MailRunScreen';
 import { MailScreen } from './screens/MailScreen';
 import { RunScreen } from './screens/RunScreen';
 import { RunsScreen } from './screens/RunsScreen';
+import { WorkbenchScreen } from './screens/WorkbenchScreen';
 import { useStore, type Route } from './store';
 
 function routeKey(route: Route): string {
@@ -50,19 +52,19 @@ function Screen({ route }: { route: Route }): React.JSX.Element {
       return <MailScreen domainId={route.domainId} />;
     case 'mail-run':
       return <MailRunScreen runId={route.runId} />;
+    case 'workbench':
+      return <WorkbenchScreen filter={route.filter} />;
   }
 }
 
 function TopBar(): React.JSX.Element {
   const route = useStore((s) => s.route);
   const navigate = useStore((s) => s.navigate);
-  const job = useStore((s) => s.job);
-  const jobHost = useStore((s) => (s.job ? s.hosts.find((h) => h.id === s.job?.hostId) : undefined));
   const version = useStore((s) => s.appInfo?.version);
   const mailJob = useMail((s) => s.job);
   const mailDomain = useMail((s) => (s.job ? s.domains.find((d) => d.id === s.job?.domainId) : undefined));
   const section =
-    route.screen === 'runs' || route.screen === 'run' ? 'runs' : route.screen === 'mail' || route.screen === 'mail-run' ? 'mail' : route.screen === 'dashboard' ? 'dashboard' : 'hosts';
+    route.screen === 'runs' || route.screen === 'run' ? 'runs' : route.screen === 'mail' || route.screen === 'mail-run' ? 'mail' : route.screen === 'dashboard' ? 'dashboard' : route.screen === 'workbench' ? 'workbench' : 'hosts';
 
   return (
     <nav className="topbar" data-testid="topbar">
@@ -78,6 +80,15 @@ function TopBar(): React.JSX.Element {
         onClick={() => navigate({ screen: 'dashboard' })}
       >
         Fleet
+      </button>
+      <button
+        type="button"
+        className={`nav-item${section === 'workbench' ? ' active' : ''}`}
+        data-testid="nav-workbench"
+        aria-current={section === 'workbench' ? 'page' : undefined}
+        onClick={() => navigate({ screen: 'workbench' })}
+      >
+        Findings
       </button>
       <button
         type="button"
@@ -107,12 +118,7 @@ function TopBar(): React.JSX.Element {
         Mail
       </button>
       <span className="spacer" />
-      {job && (
-        <button type="button" className="job-pill" data-testid="job-indicator" onClick={() => navigate({ screen: 'host', hostId: job.hostId })}>
-          <span className="pulse" aria-hidden="true" />
-          Auditing {jobHost?.name ?? 'host'} · {Math.round(job.progress * 100)}%
-        </button>
-      )}
+      <AuditJobsPill />
       {mailJob && (
         <button type="button" className="job-pill" data-testid="mail-job-indicator" onClick={() => navigate({ screen: 'mail', domainId: mailJob.domainId })}>
           <span className="pulse" aria-hidden="true" />

@@ -1,7 +1,8 @@
-// App state: where the user is, the banner, and the slices in state/ (hosts, runs, the running
-// audit). Every API call goes through the actions there; screens stay thin.
+// App state: where the user is, the banner, and the slices in state/ (hosts, runs, the audits
+// running in the background). Every API call goes through the actions there; screens stay thin.
 import { create } from 'zustand';
 import type { AppInfo } from '../../shared/ipc/app';
+import type { WorkbenchFilter } from '../../shared/ipc/workbench';
 import type { AppEvent, AuditProgressEvent } from '../../shared/ipc/events';
 import type { ConnectionTest, VpnState } from '../../shared/ipc/hosts';
 import { call, errorMessage, isApiError, type RequestFor } from './api';
@@ -18,7 +19,8 @@ export type Route =
   | { screen: 'run'; runId: string }
   | { screen: 'fixes'; hostId: number }
   | { screen: 'mail'; domainId?: number | undefined }
-  | { screen: 'mail-run'; runId: string };
+  | { screen: 'mail-run'; runId: string }
+  | { screen: 'workbench'; filter?: WorkbenchFilter | undefined };
 
 export interface Banner {
   id: number;
@@ -26,7 +28,8 @@ export interface Banner {
   message: string;
 }
 
-export type JobPhase = AuditProgressEvent['phase'] | 'starting';
+/** `queued`: waiting in the renderer for a free slot, not yet sent to the main process. */
+export type JobPhase = AuditProgressEvent['phase'] | 'starting' | 'queued';
 
 export interface Job {
   jobId: string;
@@ -36,6 +39,8 @@ export interface Job {
   /** 0..1 */
   progress: number;
   cancelling: boolean;
+  /** Started as part of a fleet audit: a failure is reported on the host, never as a banner. */
+  fleet: boolean;
 }
 
 /** How the last audit of a host ended when it did not produce a run. */
@@ -111,9 +116,8 @@ export const useStore = create<State>()((set, get) => ({
 
   handleEvent(event) {
     if (event.type !== 'audit-progress') return;
-    const { job } = get();
-    if (!job || job.jobId !== event.jobId) return;
-    set({ job: { ...job, phase: event.phase, message: event.message, progress: event.progress } });
+    if (!get().jobs.some((j) => j.jobId === event.jobId)) return;
+    set((s) => ({ jobs: s.jobs.map((j) => (j.jobId === event.jobId ? { ...j, phase: event.phase, message: event.message, progress: event.progress } : j)) }));
   },
 
   async init() {

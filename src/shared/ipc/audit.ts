@@ -6,7 +6,26 @@ export const auditChannels = {
   /** Runs a full audit; progress arrives as `audit-progress` events carrying the same jobId. */
   run: channel(
     'audit:run',
-    z.object({ hostId: z.number().int().positive(), jobId: z.string().min(1).max(64).optional() }).strict(),
+    z
+      .object({
+        hostId: z.number().int().positive(),
+        jobId: z.string().min(1).max(64).optional(),
+        /**
+         * Trivy JSON reports on this computer (absolute paths) for the CVE checks, for hosts
+         * without Trivy. Read before connecting: an unreadable or foreign file fails the request.
+         */
+        trivyReports: z
+          .array(
+            z
+              .string()
+              .min(1)
+              .max(4096)
+              .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'Give the full path of the report file'),
+          )
+          .max(16, 'At most 16 Trivy reports')
+          .optional(),
+      })
+      .strict(),
     RunDetail,
   ),
   cancel: channel('audit:cancel', z.object({ jobId: z.string().min(1).max(64) }).strict(), z.object({ cancelled: z.boolean() })),

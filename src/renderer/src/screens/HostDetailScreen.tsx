@@ -6,8 +6,10 @@ import { isApiError } from '../api';
 import { HostForm } from '../components/HostForm';
 import { ConnectionTestPanel, VpnBadge } from '../components/Reachability';
 import { ScoreTrend } from '../components/ScoreTrend';
+import { TrivyReports } from '../components/TrivyReports';
 import { RunTable } from '../components/ui';
 import { formatDate, target } from '../format';
+import { jobOfHost } from '../state/audit';
 import { useStore, type Job } from '../store';
 
 const NO_RUNS: RunSummary[] = [];
@@ -106,7 +108,7 @@ function HostHeader({ host, onEdit }: { host: Host; onEdit: () => void }): React
   const testing = useStore((s) => s.tests[host.id]?.running ?? false);
   const jumpHost = useStore((s) => (host.jumpHostId === null ? undefined : s.hosts.find((h) => h.id === host.jumpHostId)));
   const navigate = useStore((s) => s.navigate);
-  const job = useStore((s) => s.job);
+  const job = useStore((s) => jobOfHost(s, host.id));
   const runAudit = useStore((s) => s.runAudit);
   const keyChanged = useStore((s) => s.probe?.hostId === host.id && s.probe.state === 'changed');
   const pinned = host.hostKey !== null;
@@ -194,7 +196,7 @@ function HostHeader({ host, onEdit }: { host: Host; onEdit: () => void }): React
           className="btn primary"
           data-testid="run-audit"
           onClick={() => void runAudit(host.id)}
-          disabled={!pinned || keyChanged || job !== null}
+          disabled={!pinned || keyChanged || job !== undefined}
           title={
             !pinned
               ? 'Connect and trust the host key first'
@@ -208,6 +210,7 @@ function HostHeader({ host, onEdit }: { host: Host; onEdit: () => void }): React
         <button type="button" className="btn" data-testid="host-fix-history" onClick={() => navigate({ screen: 'fixes', hostId: host.id })}>
           Fix history
         </button>
+        <TrivyReports hostId={host.id} />
         <div className="spacer" />
         <RemoveHost host={host} />
       </div>
@@ -218,7 +221,7 @@ function HostHeader({ host, onEdit }: { host: Host; onEdit: () => void }): React
 function RemoveHost({ host }: { host: Host }): React.JSX.Element {
   const removeHost = useStore((s) => s.removeHost);
   const navigate = useStore((s) => s.navigate);
-  const job = useStore((s) => s.job);
+  const job = useStore((s) => jobOfHost(s, host.id));
   const allHosts = useStore((s) => s.hosts);
   const dependents = allHosts.filter((h) => h.jumpHostId === host.id);
   const [confirming, setConfirming] = useState(false);
@@ -235,7 +238,7 @@ function RemoveHost({ host }: { host: Host }): React.JSX.Element {
           setRefusal(null);
           setConfirming(true);
         }}
-        disabled={job?.hostId === host.id}
+        disabled={job !== undefined}
       >
         Remove host
       </button>
@@ -402,6 +405,7 @@ function ChangedKey({ probe }: { probe: HostKeyProbe }): React.JSX.Element {
 }
 
 const PHASE_LABEL: Record<Job['phase'], string> = {
+  queued: 'Queued',
   starting: 'Starting',
   connecting: 'Connecting',
   collecting: 'Collecting',
@@ -413,11 +417,11 @@ const PHASE_LABEL: Record<Job['phase'], string> = {
 };
 
 function AuditPanel({ host }: { host: Host }): React.JSX.Element | null {
-  const job = useStore((s) => s.job);
-  const outcome = useStore((s) => (s.jobOutcome?.hostId === host.id ? s.jobOutcome : null));
+  const job = useStore((s) => jobOfHost(s, host.id));
+  const outcome = useStore((s) => s.jobOutcomes[host.id] ?? null);
   const cancelAudit = useStore((s) => s.cancelAudit);
 
-  if (job && job.hostId === host.id) {
+  if (job) {
     const pct = Math.round(job.progress * 100);
     return (
       <div className="panel audit-progress" data-testid="audit-progress" data-phase={job.phase}>
@@ -430,16 +434,13 @@ function AuditPanel({ host }: { host: Host }): React.JSX.Element | null {
           </span>
           <span className="spacer" />
           <span className="mono muted">{pct}%</span>
-          <button type="button" className="btn small" data-testid="cancel-audit" onClick={() => void cancelAudit()} disabled={job.cancelling}>
+          <button type="button" className="btn small" data-testid="cancel-audit" onClick={() => void cancelAudit(job.jobId)} disabled={job.cancelling}>
             {job.cancelling ? 'Cancelling…' : 'Cancel'}
           </button>
         </div>
         <progress max={1} value={job.progress} aria-label="Audit progress" />
       </div>
     );
-  }
-  if (job) {
-    return <div className="panel note muted">Another audit is running ({job.message}). One audit at a time.</div>;
   }
   if (outcome) {
     return (

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type React from 'react';
 import type { Host } from '../../../shared/domain';
+import { FleetAuditDialog } from '../components/FleetAuditDialog';
 import { HostForm } from '../components/HostForm';
 import { ImportDialog, KnownHostsDialog } from '../components/ImportDialog';
 import { Reachability, VpnBadge } from '../components/Reachability';
@@ -8,7 +9,7 @@ import { LastRunCell } from '../components/ui';
 import { formatDate, target } from '../format';
 import { useStore } from '../store';
 
-type Panel = 'add' | 'import' | 'known-hosts' | null;
+type Panel = 'add' | 'import' | 'known-hosts' | 'fleet-audit' | null;
 
 export function HostsScreen(): React.JSX.Element {
   const hosts = useStore((s) => s.hosts);
@@ -33,6 +34,16 @@ export function HostsScreen(): React.JSX.Element {
         <button type="button" className="btn" data-testid="test-all" onClick={() => void testAll()} disabled={testing || hosts.length === 0} title="Run the connection test for every host">
           {testing ? 'Testing…' : 'Test all connections'}
         </button>
+        <button
+          type="button"
+          className="btn"
+          data-testid="fleet-audit"
+          onClick={() => setPanel('fleet-audit')}
+          disabled={panel === 'fleet-audit' || hosts.length === 0}
+          title="Audit every host, the hosts with a tag, or a chosen set, in the background"
+        >
+          Audit hosts…
+        </button>
         <button type="button" className="btn" data-testid="import-known-hosts" onClick={() => setPanel('known-hosts')} disabled={panel === 'known-hosts' || hosts.length === 0}>
           Import known_hosts…
         </button>
@@ -47,6 +58,7 @@ export function HostsScreen(): React.JSX.Element {
       {adding && <HostForm mode={{ kind: 'add' }} onClose={() => setPanel(null)} />}
       {panel === 'import' && <ImportDialog onClose={() => setPanel(null)} />}
       {panel === 'known-hosts' && <KnownHostsDialog onClose={() => setPanel(null)} />}
+      {panel === 'fleet-audit' && <FleetAuditDialog onClose={() => setPanel(null)} />}
 
       {loaded && hosts.length === 0 && panel === null ? (
         <div className="panel empty" data-testid="hosts-empty">

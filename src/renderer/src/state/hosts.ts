@@ -225,7 +225,7 @@ export function createHostsSlice(set: Set, get: Get): HostsSlice {
         // refused because the key had changed) is no longer the current state of affairs.
         set((s) => ({
           probe: { ...probe, state: 'match', pinned: host.hostKey },
-          jobOutcome: s.jobOutcome?.hostId === probe.hostId ? null : s.jobOutcome,
+          jobOutcomes: Object.fromEntries(Object.entries(s.jobOutcomes).filter(([id]) => Number(id) !== probe.hostId)),
         }));
       } catch (e) {
         get().showError(e);
