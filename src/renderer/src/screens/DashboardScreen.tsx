@@ -6,6 +6,8 @@ import type React from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Category, FindingStatus, Severity } from '../../../shared/domain';
 import type { Fleet, FleetHost } from '../../../shared/ipc/dashboard';
+import { Attribution, HostTrendPanel, signed } from '../components/HostTrendPanel';
+import { PriorityMatrixPanel } from '../components/PriorityMatrix';
 import { GradeChip } from '../components/ui';
 import { SEVERITY_ORDER, categoryLabel, formatDate, formatScore, gradeClass } from '../format';
 import { useStore } from '../store';
@@ -78,6 +80,10 @@ export function DashboardScreen(): React.JSX.Element {
             <MatrixPanel fleet={fleet} />
             <OpenChart fleet={fleet} />
           </div>
+          <div className="dash-row">
+            <HostTrendPanel hosts={trendHosts(fleet)} />
+            <PriorityMatrixPanel hosts={fleet.hosts} />
+          </div>
           <HeatMap fleet={fleet} />
         </>
       )}
@@ -111,6 +117,9 @@ function HostsPanel({ fleet }: { fleet: Fleet }): React.JSX.Element {
             <th scope="col">Last audit</th>
             <th scope="col" title="The latest run against the run before it">
               Since last audit
+            </th>
+            <th scope="col" title="What moved the score since the graded run before, by category">
+              Score change
             </th>
             <th scope="col">Open findings</th>
           </tr>
@@ -165,6 +174,9 @@ function HostsPanel({ fleet }: { fleet: Fleet }): React.JSX.Element {
                 <td className="nowrap" data-testid="fleet-since">
                   <SinceLast h={h} openRun={openRun} />
                 </td>
+                <td data-testid="fleet-score-change">
+                  <ScoreChangeCell h={h} />
+                </td>
                 <td className="nowrap">
                   <OpenCounts h={h} openRun={openRun} />
                 </td>
@@ -196,8 +208,16 @@ function SinceLast({ h, openRun }: { h: FleetHost; openRun: (id: string) => void
       </span>
     );
   return (
-    <span className="changes" data-new={d.new} data-resolved={d.resolved}>
+    <span className="changes" data-new={d.new} data-resolved={d.resolved} data-regressed={d.regressed}>
       {part(d.new, '+', 'new')} {part(d.resolved, '−', 'resolved')}
+      {d.regressed > 0 && (
+        <>
+          {' '}
+          <button type="button" className="link chg-regressed" data-testid="fleet-regressed" aria-label={`${d.regressed} regressed on ${h.name}: list them in the workbench`} onClick={() => navigate({ screen: 'workbench', filter: { hosts: [h.name], statuses: ['regressed'] } })}>
+            ↺{d.regressed} regressed
+          </button>
+        </>
+      )}
     </span>
   );
 }
@@ -282,6 +302,17 @@ function MatrixPanel({ fleet }: { fleet: Fleet }): React.JSX.Element {
           <h3>
             <SeverityLabel severity={cell.severity} /> · {STATUS_LABEL[cell.status]}: by host
           </h3>
+          <button
+            type="button"
+            className="btn small"
+            data-testid="matrix-open-workbench"
+            onClick={() =>
+              // The workbench splits "open" into open and regressed (found again after it was resolved or fixed).
+              navigate({ screen: 'workbench', filter: { severities: [cell.severity], statuses: cell.status === 'open' ? ['open', 'regressed'] : [cell.status] } })
+            }
+          >
+            Open these {fleet.totals[cell.severity][cell.status]} findings in the workbench
+          </button>
           <ul>
             {hostsIn.map((h) => (
               <li key={`${h.hostId ?? 'x'}:${h.address}:${h.port}`}>
@@ -379,9 +410,9 @@ function HeatMap({ fleet }: { fleet: Fleet }): React.JSX.Element {
                       <button
                         type="button"
                         className={`heat-cell ${gradeClass(g.grade)}`}
-                        aria-label={`${categoryLabel(c)} on ${h.name}: grade ${g.grade}, score ${formatScore(g.score)}; open the run`}
+                        aria-label={`${categoryLabel(c)} on ${h.name}: grade ${g.grade}, score ${formatScore(g.score)}; list its findings in the workbench`}
                         title={`${categoryLabel(c)}: ${g.grade} (${formatScore(g.score)})`}
-                        onClick={() => navigate({ screen: 'run', runId: h.latestRun!.id })}
+                        onClick={() => navigate({ screen: 'workbench', filter: { hosts: [h.name], categories: [c] } })}
                       >
                         {g.grade}
                       </button>
@@ -398,5 +429,30 @@ function HeatMap({ fleet }: { fleet: Fleet }): React.JSX.Element {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** Hosts with a run, for the trend's host picker (each keyed by its profile or address:port). */
+function trendHosts(fleet: Fleet): Array<{ key: string; name: string; runId: string }> {
+  return fleet.hosts.filter((h) => h.latestRun).map((h) => ({ key: `${h.hostId ?? 'x'}:${h.address}:${h.port}`, name: h.name, runId: h.latestRun!.id }));
+}
+
+/** "−4.0: 3 new SSH findings" (the largest share), the other categories behind a disclosure. */
+function ScoreChangeCell({ h }: { h: FleetHost }): React.JSX.Element {
+  const navigate = useStore((s) => s.navigate);
+  const c = h.scoreChange;
+  if (!c) return <span className="muted">—</span>;
+  const first = c.parts[0];
+  return (
+    <details className="score-change" data-delta={c.delta}>
+      <summary>
+        <span className={c.delta < 0 ? 'chg-down' : c.delta > 0 ? 'chg-up' : 'muted'} data-testid="fleet-score-delta">
+          {signed(c.delta)}
+        </span>{' '}
+        {first && <span data-testid="fleet-score-reason">{first.text.replace(/^[^:]*: /, '')}</span>}
+        {c.parts.length > 1 && <span className="muted small"> +{c.parts.length - 1} more</span>}
+      </summary>
+      <Attribution change={c} onOpen={() => navigate({ screen: 'run', runId: c.runId })} />
+    </details>
   );
 }

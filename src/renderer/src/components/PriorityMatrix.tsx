@@ -1,0 +1,135 @@
+// The remediation priority matrix (dashboard:priority): open findings of a host's latest run or
+// of the fleet by severity × effort. Each count lists its findings in the priority order — the
+// order ACTION_PLAN_TODO.md follows — and each finding opens its run.
+import { useEffect, useState } from 'react';
+import type React from 'react';
+import type { Severity } from '../../../shared/domain';
+import type { PriorityItem, PriorityMatrix as Matrix } from '../../../shared/ipc/dashboard';
+import { call } from '../api';
+import { SEVERITY_ORDER } from '../format';
+import { useStore } from '../store';
+
+const EFFORTS = ['low', 'medium', 'high'] as const;
+type Effort = (typeof EFFORTS)[number];
+const EFFORT_LABEL: Record<Effort, string> = { low: 'Low effort', medium: 'Medium effort', high: 'High effort' };
+const SOURCE_LABEL: Record<PriorityItem['effortSource'], string> = { fix: 'guided fix', check: 'declared by the check', estimate: 'estimated' };
+const SEVERITY_ICON: Record<Severity, string> = { critical: '◆', high: '▲', medium: '■', low: '●', info: 'ℹ' };
+
+export function PriorityMatrixPanel({ hosts }: { hosts: ReadonlyArray<{ hostId: number | null; name: string }> }): React.JSX.Element {
+  const navigate = useStore((s) => s.navigate);
+  const showError = useStore((s) => s.showError);
+  const [hostId, setHostId] = useState<number | null>(null);
+  const [matrix, setMatrix] = useState<Matrix | null>(null);
+  const [cell, setCell] = useState<{ severity: Severity; effort: Effort } | 'all' | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    setCell(null);
+    call('dashboard', 'priority', hostId === null ? {} : { hostId }).then(
+      (m) => live && setMatrix(m),
+      (e: unknown) => live && showError(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [hostId, showError]);
+
+  const items = matrix ? (cell === 'all' ? matrix.items : cell ? matrix.items.filter((i) => i.severity === cell.severity && i.effort === cell.effort) : []) : [];
+  const profiles = hosts.filter((h) => h.hostId !== null);
+  return (
+    <div className="panel prio" data-testid="priority-matrix">
+      <div className="panel-title">
+        <h2 className="chart-title">Remediation priority</h2>
+        <span className="muted small">open findings by severity × effort; work from the top left (the order of ACTION_PLAN_TODO.md)</span>
+        <span className="spacer" />
+        <label className="muted small" htmlFor="prio-scope">
+          Scope
+        </label>
+        <select id="prio-scope" data-testid="priority-scope" value={hostId ?? ''} onChange={(e) => setHostId(e.target.value === '' ? null : Number(e.target.value))}>
+          <option value="">Fleet (every latest run)</option>
+          {profiles.map((h) => (
+            <option key={h.hostId} value={h.hostId!}>
+              {h.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      {matrix && (
+        <table className="table matrix prio-table" aria-label={`Priority matrix: ${matrix.scope.label}`}>
+          <thead>
+            <tr>
+              <th scope="col">Severity</th>
+              {EFFORTS.map((e) => (
+                <th scope="col" key={e} className="num">
+                  {EFFORT_LABEL[e]}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {SEVERITY_ORDER.map((s) => (
+              <tr key={s} data-testid="prio-row" data-severity={s}>
+                <th scope="row">
+                  <span className={`sev-label sev-text-${s}`}>
+                    <span className={`sev-icon sev-${s}`} aria-hidden="true">
+                      {SEVERITY_ICON[s]}
+                    </span>
+                    {s}
+                  </span>
+                </th>
+                {EFFORTS.map((e) => {
+                  const n = matrix.cells.find((c) => c.severity === s && c.effort === e)?.count ?? 0;
+                  const selected = cell !== 'all' && cell?.severity === s && cell.effort === e;
+                  return (
+                    <td key={e} className="num mono" data-testid="prio-cell" data-severity={s} data-effort={e} data-count={n}>
+                      {n > 0 ? (
+                        <button
+                          type="button"
+                          className={`link mono${selected ? ' selected' : ''}`}
+                          aria-pressed={selected}
+                          aria-label={`${n} open ${s}, ${e} effort: list them`}
+                          onClick={() => setCell(selected ? null : { severity: s, effort: e })}
+                        >
+                          {n}
+                        </button>
+                      ) : (
+                        <span className="muted">0</span>
+                      )}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {matrix && (
+        <div className="prio-actions">
+          <button type="button" className="link small" data-testid="priority-all" aria-pressed={cell === 'all'} onClick={() => setCell(cell === 'all' ? null : 'all')}>
+            {matrix.items.length} open finding{matrix.items.length === 1 ? '' : 's'} in priority order
+          </button>
+        </div>
+      )}
+      {cell && (
+        <ol className="prio-list" data-testid="priority-list" aria-live="polite">
+          {items.map((i) => (
+            <li key={`${i.runId}:${i.findingId}`} data-testid="priority-item" data-priority={i.priority} data-check={i.checkId} data-severity={i.severity} data-effort={i.effort}>
+              <span className="mono muted">#{i.priority}</span>{' '}
+              <button type="button" className="link" onClick={() => navigate({ screen: 'run', runId: i.runId })}>
+                {i.title}
+              </button>{' '}
+              <span className="muted small">
+                {i.target} · <span className="mono">{i.resource}</span> · {i.severity}, {i.effort} effort ({SOURCE_LABEL[i.effortSource]})
+              </span>
+              {i.fix && (
+                <span className="fix-tag small" title={`Guided fix: ${i.fix.title}`}>
+                  guided fix
+                </span>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}
