@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHardenedSet, createVulnerableSet, type PlantedContainerSecrets } from './containerSets';
 import { startLabDocker, stopLabDocker, type LabDocker } from './docker';
+import { plantHostConfig, plantHostHardening } from './hostHardening';
 import { canary, createAuditLabHost, destroyAuditLabHost, type AuditLabHost } from './plant';
 import { enableUfw, enableUfwAllowingDockerBypass, fillMailQueue, listenInHost, ownServiceEtc, setupWireGuard, startFail2ban, startPostfix, tidyWgPlan, wgKeyPair, type WgKeyPair, type WgPlan } from './services';
 
@@ -109,6 +110,7 @@ export async function createScenarioHost(kind: ScenarioKind, serviceParent: stri
     audit = await createAuditLabHost(kind, {
       sshdExtraConfig: `SetEnv DOCKER_HOST=${docker.dockerHost}`,
       setup: async (ctx) => {
+        plantHostConfig(ctx, kind);
         if (kind === 'hardened') {
           await setupWireGuard(ctx, ownServiceEtc(ctx.name, 0o700), tidyWgPlan(wgInterface, serverKey, peerA));
           return;
@@ -156,6 +158,7 @@ export async function createScenarioHost(kind: ScenarioKind, serviceParent: stri
     }
     // After ufw: starting it applies /etc/ufw/sysctl.conf (log_martians=0, icmp_echo_ignore_broadcasts=1…).
     setNetSysctls(host.name, kind);
+    audit.canaries.push(...(await plantHostHardening(audit, kind, serviceDir)));
     return {
       ...audit,
       scenario: kind,

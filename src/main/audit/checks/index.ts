@@ -5,11 +5,14 @@ import { checks as access } from './access';
 import { checks as backups } from './backups';
 import { checks as containers } from './containers';
 import { checks as cve } from './cve';
+import { checks as hardening } from './hardening';
 import { checks as kernel } from './kernel';
 import { checks as mail } from './mail';
 import { checks as network } from './network';
 import { checks as permissions } from './permissions';
+import { checks as proxy } from './proxy';
 import { checks as secrets } from './secrets';
+import { checks as segmentation } from './segmentation';
 import { checks as ssh } from './ssh';
 import { checks as system } from './system';
 import { checks as vpn } from './vpn';
@@ -20,9 +23,12 @@ export const CHECKS: ReadonlyArray<CheckDef<SectionName>> = [
   ...permissions,
   ...containers,
   ...network,
+  ...segmentation,
+  ...proxy,
   ...access,
   ...system,
   ...kernel,
+  ...hardening,
   ...backups,
   ...vpn,
   ...mail,

@@ -1,0 +1,167 @@
+// Collector sections for the host-hardening facts (issue 16 items 3, 7, 8; CIS Debian 12 1.1.2,
+// 1.3.1, 1.5.3, 2.4, 5.1.3, 5.4, 6.1, 6.2, 7.1.13, 7.2.9):
+//  - hostHardening: one awk over the mount table, AppArmor's sysfs files, auditd rule files and the
+//    few configuration lines that matter (login.defs keys, journald/coredump Storage, `core` limit
+//    lines, pam_unix lines; nothing else of those files is printed), then builtins for auditd,
+//    cron and journald, ONE find for the stats of cron files, home folders, SSH host keys,
+//    WireGuard configs and restore logs, one more only where DKIM key folders exist, `auditctl -l`
+//    only where auditd is installed, and `lsblk -J`.
+//  - ownership: SUID/SGID files under the program folders, the temporary folders and the scan
+//    roots (one find, depth ≤ 3, one file system each), the programs behind listening sockets (ss,
+//    one ls for their /proc exe links, one awk with their cgroups), and ONE grep over dpkg's file
+//    lists for all those paths (dpkg -S per file would cost a process and a full read each).
+// Read-only; no file content leaves the host beyond the configuration lines named above.
+import type { Section, SectionName } from '../facts';
+import { DEFAULT_KEY_MAX_AGE_DAYS, parseHostHardening, parseOwnership, type HostHardening, type Ownership } from '../parsers/hardening';
+import { STAT_PRINTF } from '../parsers/records';
+import { shQuote } from '../../ssh/quote';
+import { defineSection, fromRaw, type CollectContext, type SectionSpec } from './types';
+
+declare module '../facts' {
+  interface HostFacts {
+    hostHardening: Section<HostHardening>;
+    ownership: Section<Ownership>;
+  }
+}
+
+const CONFIG_AWK = String.raw`BEGIN { srand(); now = srand(); if (now < 1000000000) { "date +%s" | getline now }; print "N\t" now }
+FILENAME == "/proc/self/mounts" { if ($2 ~ /^\/(tmp|dev\/shm|var\/tmp|home|var|var\/log|var\/log\/audit)$/) print "M\t" $2 "\t" $3 "\t" $4; next }
+FILENAME ~ /apparmor\/parameters\/enabled$/ { print "AA\tenabled\t" $1; next }
+FILENAME ~ /apparmor\/profiles$/ { aa = 1; if ($NF == "(enforce)") e++; else if ($NF == "(complain)") c++; next }
+FILENAME ~ /^\/etc\/audit\/rules\.d\// { if (FNR == 1) arf++; if ($0 ~ /^[ \t]*-[aw][ \t]/) ar++; next }
+FILENAME == "/proc/sys/kernel/core_pattern" { print "C\t" FILENAME "\t" $0; next }
+{ sub(/^[ \t]+/, ""); sub(/[ \t\r]+$/, "") }
+/^#/ || $0 == "" { next }
+FILENAME == "/etc/login.defs" { if ($1 ~ /^(PASS_MAX_DAYS|PASS_MIN_DAYS|PASS_WARN_AGE|ENCRYPT_METHOD|SHA_CRYPT_MIN_ROUNDS|YESCRYPT_COST_FACTOR|UID_MIN|SYS_UID_MAX)$/) print "C\t" FILENAME "\t" $1 " " $2; next }
+FILENAME ~ /journald\.conf/ { if ($0 ~ /^Storage[ \t]*=/) print "C\t" FILENAME "\t" $0; next }
+FILENAME ~ /coredump\.conf/ { if ($0 ~ /^(Storage|ProcessSizeMax)[ \t]*=/) print "C\t" FILENAME "\t" $0; next }
+FILENAME ~ /^\/etc\/security\/limits/ { if ($3 == "core") print "C\t" FILENAME "\t" $1 " " $2 " " $3 " " $4; next }
+FILENAME ~ /^\/etc\/pam\.d\// { if ($0 ~ /pam_unix\.so/) print "C\t" FILENAME "\t" $0; next }
+END { if (aa) { print "AA\tenforce\t" e + 0; print "AA\tcomplain\t" c + 0 }; print "AU\trulefiles\t" arf + 0; print "AU\trulelines\t" ar + 0 }`;
+
+const HARDENING_SH = `
+set --
+for rh_f in /proc/self/mounts /sys/module/apparmor/parameters/enabled /sys/kernel/security/apparmor/profiles /proc/sys/kernel/core_pattern \\
+  /etc/login.defs /etc/systemd/journald.conf /etc/systemd/journald.conf.d/*.conf /etc/systemd/coredump.conf /etc/systemd/coredump.conf.d/*.conf \\
+  /etc/security/limits.conf /etc/security/limits.d/*.conf /etc/pam.d/common-password /etc/pam.d/common-auth /etc/audit/rules.d/*.rules; do
+  if [ -r "$rh_f" ]; then [ -f "$rh_f" ] && set -- "$@" "$rh_f"
+  elif [ -e "$rh_f" ]; then case $rh_f in */apparmor/profiles) printf 'AA\\tprofiles\\tdenied\\0' ;; esac; fi
+done
+# awk prints lines (it cannot print NUL); tr makes them records like the rest.
+awk ${shQuote(CONFIG_AWK)} "$@" 2>/dev/null | tr '\\n' '\\0'
+rh_a=no
+for rh_f in /sbin/auditd /usr/sbin/auditd; do [ -x "$rh_f" ] && rh_a=yes; done
+printf 'AU\\tinstalled\\t%s\\0' "$rh_a"
+rh_p=
+[ -r /run/auditd.pid ] && { read -r rh_p < /run/auditd.pid; } 2>/dev/null
+rh_c=
+[ -n "$rh_p" ] && { read -r rh_c < "/proc/$rh_p/comm"; } 2>/dev/null
+if [ "$rh_c" = auditd ]; then printf 'AU\\trunning\\tyes\\0'; else printf 'AU\\trunning\\tno\\0'; fi
+if [ "$rh_a" = yes ] && command -v auditctl >/dev/null 2>&1; then
+  if rh_c=$($T auditctl -l 2>&1); then
+    rh_n=0
+    while IFS= read -r rh_f; do case $rh_f in -*) rh_n=$((rh_n + 1)) ;; esac; done <<EOF
+$rh_c
+EOF
+    printf 'AU\\trules\\t%s\\0' "$rh_n"
+  else
+    case $rh_c in *ermission*|*root*|*ot\\ permitted*) printf 'AU\\trules\\tdenied\\0' ;; esac
+  fi
+fi
+if [ -d /var/log/journal ]; then printf 'J\\tdir\\tyes\\0'; else printf 'J\\tdir\\tno\\0'; fi
+for rh_f in /lib/systemd/systemd-journald /usr/lib/systemd/systemd-journald; do [ -x "$rh_f" ] && { printf 'J\\tjournald\\tyes\\0'; break; }; done
+for rh_f in /lib/systemd/systemd-coredump /usr/lib/systemd/systemd-coredump; do [ -x "$rh_f" ] && { printf 'CD\\tsystemd-coredump\\tyes\\0'; break; }; done
+for rh_f in cron crond cronie atd anacron; do command -v "$rh_f" >/dev/null 2>&1 && printf 'CRON\\t%s\\0' "$rh_f"; done
+# One find for the stats: cron and at files, home folders (H: whose), keys, restore logs.
+set --
+for rh_f in /etc/crontab /etc/cron.hourly /etc/cron.daily /etc/cron.weekly /etc/cron.monthly /etc/cron.yearly /etc/cron.d /etc/cron.allow /etc/cron.deny /etc/at.allow /etc/at.deny \\
+  /etc/ssh/ssh_host_*_key /etc/ssh/ssh_host_*_key.pub /etc/wireguard/*.conf \\
+  /var/log/*restic* /var/log/*borg* /var/log/*restore* /var/log/*/*restic* /var/log/*/*borg* /var/log/*/*restore*; do
+  [ -e "$rh_f" ] && set -- "$@" "$rh_f"
+done
+if [ -r /etc/passwd ]; then
+  while IFS=: read -r rh_u rh_x rh_x rh_x rh_x rh_h rh_x; do
+    case $rh_h in ''|/|/proc|/proc/*|/sys|/sys/*|/dev|/dev/*|/run|/run/*|/bin|/sbin|/usr|/usr/*|/var/run|/var/run/*|/nonexistent|/var/empty) continue ;; esac
+    [ -d "$rh_h" ] && { printf 'H\\t%s\\t%s\\0' "$rh_u" "$rh_h"; set -- "$@" "$rh_h"; }
+  done < /etc/passwd
+fi
+[ $# -gt 0 ] && find "$@" -maxdepth 0 -printf 'S\\t${STAT_PRINTF}\\0' 2>/dev/null
+set --
+for rh_f in /etc/opendkim/keys /etc/dkimkeys /var/lib/rspamd/dkim /etc/rspamd/dkim /etc/exim4/dkim; do [ -d "$rh_f" ] && set -- "$@" "$rh_f"; done
+[ $# -gt 0 ] && find "$@" -maxdepth 3 -type f \\( -name '*.private' -o -name '*.key' -o -name '*.pem' \\) -printf 'S\\t${STAT_PRINTF}\\0' 2>/dev/null
+if command -v lsblk >/dev/null 2>&1; then
+  printf 'B\\t'
+  $T lsblk -J -o NAME,TYPE,FSTYPE,MOUNTPOINTS 2>/dev/null || $T lsblk -J -o NAME,TYPE,FSTYPE,MOUNTPOINT 2>/dev/null
+  printf '\\0'
+fi
+exit 0
+`;
+
+// The listening PIDs from ss; one ls for their exe links; one awk joins them with their cgroup
+// (a container runtime there: the path is inside the container) and comm.
+const LISTEN_AWK = String.raw`FILENAME == "-" { i = index($0, " -> "); if (!i) next; n = split(substr($0, 1, i - 1), a, " "); split(a[n], q, "/"); exe[q[3]] = substr($0, i + 4); next }
+FILENAME ~ /\/cgroup$/ { split(FILENAME, q, "/"); if ($0 ~ /docker|containerd|kubepods|libpod|lxc/) ct[q[3]] = 1; next }
+FILENAME ~ /\/comm$/ { split(FILENAME, q, "/"); comm[q[3]] = $0; next }
+END { for (p in exe) printf "L\t%s\t%s\t%s\t%s\n", p, (p in ct) ? "container" : "host", comm[p], exe[p] }`;
+
+// Package paths to look up: the SUID/SGID files and the listening programs, with their usrmerge
+// aliases (dpkg may list /usr/bin/su as /bin/su), " (deleted)" cut off.
+const PATTERNS_AWK = String.raw`BEGIN { FS = "\t" }
+$1 == "U" { p = $5; for (i = 6; i <= NF; i++) p = p "\t" $i }
+$1 == "L" { p = $5; for (i = 6; i <= NF; i++) p = p "\t" $i; sub(/ \(deleted\)$/, "", p) }
+p != "" { print p; if (p ~ /^\/usr\/(bin|sbin|lib|lib32|lib64|libx32)\//) print substr(p, 5); else if (p ~ /^\/(bin|sbin|lib|lib32|lib64|libx32)\//) print "/usr" p; p = "" }`;
+
+function ownershipScript(ctx: CollectContext): string {
+  return `
+if [ -d /var/lib/dpkg/info ]; then echo 'DPKG	yes'; else echo 'DPKG	no'; fi
+set --
+for d in /usr/bin /usr/sbin /usr/local /usr/lib /usr/libexec /bin /sbin /opt /srv /tmp /var/tmp /dev/shm ${ctx.scanRoots.map((r) => shQuote(r)).join(' ')}; do
+  [ -d "$d" ] && [ ! -L "$d" ] && { printf 'W\\t%s\\n' "$d"; set -- "$@" "$d"; }
+done
+SP=
+[ $# -gt 0 ] && SP=$(find "$@" -xdev -maxdepth 3 -type f -perm /6000 -printf 'U\\t%m\\t%U\\t%u\\t%p\\n' 2>/dev/null | head -n 6000)
+[ -n "$SP" ] && printf '%s\\n' "$SP"
+set --
+LP=
+if command -v ss >/dev/null 2>&1; then
+  for p in $(ss -tulpnH 2>/dev/null | awk '{ while (match($0, /pid=[0-9]+/)) { p = substr($0, RSTART + 4, RLENGTH - 4); if (!(p in s)) { s[p] = 1; print p }; $0 = substr($0, RSTART + RLENGTH) } }'); do
+    set -- "$@" "/proc/$p/exe"
+  done
+fi
+if [ $# -gt 0 ]; then
+  F=
+  for x in "$@"; do x=\${x%/exe}; [ -r "$x/cgroup" ] && F="$F $x/cgroup"; [ -r "$x/comm" ] && F="$F $x/comm"; done
+  LP=$(ls -l "$@" 2>/dev/null | awk ${shQuote(LISTEN_AWK)} - $F 2>/dev/null)
+  [ -n "$LP" ] && printf '%s\\n' "$LP"
+fi
+if [ -d /var/lib/dpkg/info ] && { [ -n "$SP" ] || [ -n "$LP" ]; }; then
+  echo OWNED
+  printf '%s\\n%s\\n' "$SP" "$LP" | awk ${shQuote(PATTERNS_AWK)} | grep -Fxh -f - /var/lib/dpkg/info/*.list 2>/dev/null
+fi
+exit 0
+`;
+}
+
+/** The key/secret age limit: RAMPART_KEY_MAX_AGE_DAYS (whole days ≥ 1), else 365. A bad value is an error, not a silent default. */
+export function keyMaxAgeDays(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.RAMPART_KEY_MAX_AGE_DAYS;
+  if (raw === undefined || raw === '') return DEFAULT_KEY_MAX_AGE_DAYS;
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) < 1) throw new Error(`RAMPART_KEY_MAX_AGE_DAYS must be a whole number of days (1–99999), not ${JSON.stringify(raw)}`);
+  return Number(raw);
+}
+
+const hostHardening = defineSection({
+  fact: 'hostHardening',
+  costMs: 30,
+  script: () => `secsh sys_hardening ${shQuote(HARDENING_SH)}`,
+  parse: (p) => fromRaw(p.raw.get('sys_hardening'), 'mounts, AppArmor, auditd, journald, login.defs, cron and key files', p, (body) => ({ ...parseHostHardening(body), keyMaxAgeDays: keyMaxAgeDays() })),
+});
+
+const ownership = defineSection({
+  fact: 'ownership',
+  costMs: 60,
+  script: (ctx) => `sec sys_ownership $T sh -c ${shQuote(ownershipScript(ctx))}`,
+  parse: (p) => fromRaw(p.raw.get('sys_ownership'), 'SUID/SGID files and listening programs against the package database', p, parseOwnership),
+});
+
+export const specs: ReadonlyArray<SectionSpec<SectionName>> = [hostHardening, ownership] as ReadonlyArray<SectionSpec<SectionName>>;
