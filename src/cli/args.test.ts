@@ -86,6 +86,7 @@ describe('parseCommandLine', () => {
       db: null,
       format: 'table',
       failOn: 'high',
+      failOnFromSettings: true,
     });
   });
 
@@ -114,6 +115,7 @@ describe('parseCommandLine', () => {
       db: '/home/op/rampart.db',
       format: 'json',
       failOn: 'critical',
+      failOnFromSettings: false,
     });
     expect(audit('--host', 'root@h', '--accept-new-host-key', '--format', 'markdown', '--fail-on', 'none')).toMatchObject({
       acceptNewHostKey: true,
@@ -243,6 +245,7 @@ describe('--inventory', () => {
       db: null,
       format: 'table',
       failOn: 'high',
+      failOnFromSettings: true,
     });
   });
 
@@ -262,6 +265,7 @@ describe('--inventory', () => {
       db: '/home/op/work/r.db',
       format: 'json',
       failOn: 'none',
+      failOnFromSettings: false,
     });
     expect(fleet('--inventory', 'i', '--concurrency', '1').concurrency).toBe(1);
     expect(fleet('--inventory', 'i', '--concurrency', ' 8 ').concurrency).toBe(8);

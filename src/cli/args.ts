@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { HostAddress, Port, SEVERITIES, UserName, type Severity } from '../shared/domain';
 import { parseMail, type MailCommand } from './mailArgs';
 import { parseReport, type ReportCommand } from './reportArgs';
+import { parseExport, parseImport, type ExportCommand, type ImportCommand } from './dataArgs';
 import { parseProbe, parseProbeProfile, type ProbeCommand } from './probeArgs';
 
 export const FORMATS = ['json', 'table', 'markdown'] as const;
@@ -46,6 +47,8 @@ export interface AuditSettings {
   db: string | null;
   format: Format;
   failOn: FailOn;
+  /** --fail-on was not given: the database's "default fail-on" setting applies (the app's Settings), else failOn ('high'). */
+  failOnFromSettings: boolean;
 }
 
 export interface AuditCommand extends AuditSettings {
@@ -66,7 +69,7 @@ export interface FleetCommand extends AuditSettings {
 }
 
 /** `rampart fix`: apply fixes to findings, or resume / roll back a journaled job. */
-export interface FixCommand extends Omit<AuditSettings, 'format' | 'failOn'> {
+export interface FixCommand extends Omit<AuditSettings, 'format' | 'failOn' | 'failOnFromSettings'> {
   kind: 'fix';
   host: HostSpec;
   jump: HostSpec[];
@@ -89,9 +92,9 @@ export interface FixCommand extends Omit<AuditSettings, 'format' | 'failOn'> {
     | { kind: 'rollback'; jobId: string };
 }
 
-export type HelpTopic = 'main' | 'audit' | 'fix' | 'mail' | 'report' | 'probe' | 'probe-profile';
+export type HelpTopic = 'main' | 'audit' | 'fix' | 'mail' | 'report' | 'probe' | 'probe-profile' | 'export' | 'import';
 
-export type Command = { kind: 'help'; topic: HelpTopic } | { kind: 'version' } | AuditCommand | FleetCommand | FixCommand | MailCommand | ReportCommand | ProbeCommand;
+export type Command = { kind: 'help'; topic: HelpTopic } | { kind: 'version' } | AuditCommand | FleetCommand | FixCommand | MailCommand | ReportCommand | ProbeCommand | ExportCommand | ImportCommand;
 
 export class UsageError extends Error {
   /** The topic whose --help explains the right usage. */
@@ -118,6 +121,8 @@ Commands:
                 rollback (see: rampart fix --help)
   report        Write a report of stored runs: executive, full, action plan or findings, as
                 Markdown, HTML, PDF, JSON or CSV (see: rampart report --help)
+  export        Write stored runs and triage decisions as a JSON bundle (see: rampart export --help)
+  import        Merge such a bundle into the database (see: rampart import --help)
   probe         Deliverability probe: send to seed mailboxes you own, read where it landed and
                 its Authentication-Results (see: rampart probe --help)
   probe-profile Add, list or remove probe profiles (see: rampart probe-profile --help)
@@ -167,7 +172,8 @@ Options:
   --no-db                     Keep nothing and read no pinned key
   --format json|table|markdown  Report format (default table)
   --fail-on SEVERITY          Exit 1 when a finding is at or above SEVERITY: critical, high,
-                              medium, low, info, or none (default high)
+                              medium, low, info, or none (default: the database's "default
+                              fail-on" set in the app's Settings, else high)
   -h, --help                  Show this help
 
 A host whose key is not pinned in the database needs --known-hosts or --accept-new-host-key.
@@ -298,6 +304,7 @@ export function parseCommandLine(argv: readonly string[], cwd: string = process.
     if (rest.length === 1 && rest[0] === 'mail') return { kind: 'help', topic: 'mail' };
     if (rest.length === 1 && rest[0] === 'report') return { kind: 'help', topic: 'report' };
     if (rest.length === 1 && (rest[0] === 'probe' || rest[0] === 'probe-profile')) return { kind: 'help', topic: rest[0] };
+    if (rest.length === 1 && (rest[0] === 'export' || rest[0] === 'import')) return { kind: 'help', topic: rest[0] };
     throw new UsageError(`no help for "${rest.join(' ')}" (commands: audit, mail, fix, report)`);
   }
   if (first.startsWith('-')) throw new UsageError(`unknown option '${first}' (options go after the command, e.g. rampart audit --host …)`);
@@ -306,6 +313,8 @@ export function parseCommandLine(argv: readonly string[], cwd: string = process.
   if (first === 'report') return parseReport(rest, cwd);
   if (first === 'probe') return parseProbe(rest, cwd);
   if (first === 'probe-profile') return parseProbeProfile(rest, cwd);
+  if (first === 'export') return parseExport(rest, cwd);
+  if (first === 'import') return parseImport(rest, cwd);
   if (first !== 'audit') throw new UsageError(`unknown command "${first}" (commands: audit, mail, fix, report)`);
   return parseAudit(rest, cwd);
 }
@@ -404,6 +413,7 @@ function parseAudit(argv: readonly string[], cwd: string): Command {
     db: databaseOption(values, cwd, 'audit'),
     format: format as Format,
     failOn: failOn as FailOn,
+    failOnFromSettings: values['fail-on'] === undefined,
   };
 
   if (fleet) {

@@ -25,9 +25,11 @@ import { fixCommand, type FixIo } from './fix';
 import { mailCommand } from './mail';
 import { MAIL_HELP } from './mailArgs';
 import { reportCommand } from './reportCommand';
+import { exportCommand, failOnFor, importCommand } from './dataCommand';
 import { probeCommand } from './probe';
 import { PROBE_HELP, PROBE_PROFILE_HELP } from './probeArgs';
 import { REPORT_HELP } from './reportArgs';
+import { EXPORT_HELP, IMPORT_HELP } from './dataArgs';
 import { parseKnownHosts } from './knownHosts';
 import { buildAuditTarget, hostRef, planFleet, planFromCommand, type HopPlan, type HostPlan } from './plan';
 import {
@@ -218,7 +220,7 @@ async function auditCommand(cmd: AuditCommand, io: CliIo): Promise<number> {
     if (cmd.format === 'json') io.stdout.write(JSON.stringify(toJsonReport(run, meta), null, 2) + '\n');
     else if (cmd.format === 'markdown') io.stdout.write(formatMarkdown(run, meta));
     else io.stdout.write(formatTable(run, meta));
-    const exit = exitCodeFor(run, cmd.failOn);
+    const exit = exitCodeFor(run, failOnFor(cmd, store));
     if (exit === EXIT.error) {
       const unevaluated = run.checks.filter((c) => c.status === 'error').length;
       io.stderr.write(`rampart: error: the audit is incomplete (${run.status}): ${unevaluated} check(s) could not be evaluated; see "errors" in the report\n`);
@@ -285,7 +287,7 @@ async function fleetCommand(cmd: FleetCommand, io: CliIo): Promise<number> {
     else if (cmd.format === 'markdown') io.stdout.write(formatFleetMarkdown(report));
     else io.stdout.write(formatFleetTable(report));
     if (io.signal?.aborted) return EXIT.interrupted;
-    const exit = fleetExitCode(hosts, cmd.failOn);
+    const exit = fleetExitCode(hosts, failOnFor(cmd, store));
     if (exit === EXIT.error) {
       const { failed, partial, total } = report.summary;
       const failedNames = hosts.filter(isFleetFailure).map((h) => h.host.name);
@@ -313,7 +315,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const cmd = parseCommandLine(argv, io.cwd);
     switch (cmd.kind) {
       case 'help':
-        io.stdout.write(cmd.topic === 'audit' ? AUDIT_HELP : cmd.topic === 'fix' ? FIX_HELP : cmd.topic === 'mail' ? MAIL_HELP : cmd.topic === 'report' ? REPORT_HELP : cmd.topic === 'probe' ? PROBE_HELP : cmd.topic === 'probe-profile' ? PROBE_PROFILE_HELP : MAIN_HELP);
+        io.stdout.write(cmd.topic === 'audit' ? AUDIT_HELP : cmd.topic === 'fix' ? FIX_HELP : cmd.topic === 'mail' ? MAIL_HELP : cmd.topic === 'report' ? REPORT_HELP : cmd.topic === 'probe' ? PROBE_HELP : cmd.topic === 'probe-profile' ? PROBE_PROFILE_HELP : cmd.topic === 'export' ? EXPORT_HELP : cmd.topic === 'import' ? IMPORT_HELP : MAIN_HELP);
         return EXIT.ok;
       case 'version':
         io.stdout.write(`rampart ${VERSION}\n`);
@@ -332,6 +334,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await mailCommand(cmd, io, VERSION);
       case 'report':
         return await reportCommand(cmd, io);
+      case 'export':
+        return exportCommand(cmd, io);
+      case 'import':
+        return importCommand(cmd, io);
       case 'probe':
       case 'probe-history':
       case 'probe-profile-add':
