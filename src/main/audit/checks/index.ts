@@ -10,7 +10,9 @@ import { checks as kernel } from './kernel';
 import { checks as mail } from './mail';
 import { checks as network } from './network';
 import { checks as permissions } from './permissions';
+import { checks as proxy } from './proxy';
 import { checks as secrets } from './secrets';
+import { checks as segmentation } from './segmentation';
 import { checks as ssh } from './ssh';
 import { checks as system } from './system';
 import { checks as vpn } from './vpn';
@@ -21,6 +23,8 @@ export const CHECKS: ReadonlyArray<CheckDef<SectionName>> = [
   ...permissions,
   ...containers,
   ...network,
+  ...segmentation,
+  ...proxy,
   ...access,
   ...system,
   ...kernel,

@@ -76,6 +76,26 @@ export interface DockerContainer {
   compose: { project: string; service: string; workingDir: string } | null;
   /** Config.Env, classified (never the values). */
   env: EnvEntry[];
+  /**
+   * Config.Labels. Values arrive as class tokens (`@rampart:…`) but for the com.docker.compose.*
+   * labels and the Traefik routing labels the host keeps (rule, middlewares, service, …;
+   * hostEnvClassify.ts).
+   */
+  labels: Record<string, string>;
+  /** The process arguments (Path + Args; Path alone when Args is empty); items not kept on the host are class tokens. */
+  args: string[];
+  /** TRAEFIK_* variables whose value the host kept (true/false switches only). */
+  traefikEnv: Record<string, string>;
+  /** Names of the Docker networks the container is attached to (NetworkSettings.Networks). */
+  networks: string[];
+}
+
+export interface DockerNetwork {
+  id: string;
+  name: string;
+  driver: string;
+  /** Created with `--internal` (compose `internal: true`): no route out of the host. */
+  internal: boolean;
 }
 
 export interface DaemonJson {
@@ -242,6 +262,15 @@ export function parseContainer(c: unknown): DockerContainer | null {
     return classifyEnv(key, value, false);
   });
   const pidsLimit = hostConfig.PidsLimit;
+  const traefikEnv: Record<string, string> = {};
+  for (const item of strs(config.Env)) {
+    const m = /^(TRAEFIK_[A-Z0-9_]+)=(true|false)$/i.exec(item);
+    if (m) traefikEnv[m[1]!.toUpperCase()] = m[2]!.toLowerCase();
+  }
+  const labelMap: Record<string, string> = {};
+  for (const [k, v] of Object.entries(labels)) if (typeof v === 'string') labelMap[k] = v;
+  const path = str(c.Path);
+  const args = [...(path ? [path] : []), ...strs(c.Args)];
   return {
     id: c.Id,
     name: str(c.Name).replace(/^\//, '') || c.Id.slice(0, 12),
@@ -279,6 +308,10 @@ export function parseContainer(c: unknown): DockerContainer | null {
       ? { project, service: str(labels['com.docker.compose.service']), workingDir: str(labels['com.docker.compose.project.working_dir']) }
       : null,
     env,
+    labels: labelMap,
+    args,
+    traefikEnv,
+    networks: Object.keys(obj(obj(c.NetworkSettings).Networks)).sort(),
   };
 }
 
@@ -290,6 +323,8 @@ export interface InspectResult {
   limited: number | null;
   /** The host's clock when the containers were listed (Unix seconds), if the collector said. */
   now: number | null;
+  /** `docker network ls` (RAMPART-NET lines), null when the collector sent none. */
+  networks: DockerNetwork[] | null;
 }
 
 /**
@@ -302,6 +337,7 @@ export function parseDockerInspect(body: string): InspectResult {
   const problems: string[] = [];
   let limited: number | null = null;
   let now: number | null = null;
+  let networks: DockerNetwork[] | null = null;
   const trimmed = body.trim();
   if (trimmed.startsWith('[')) {
     try {
@@ -312,7 +348,7 @@ export function parseDockerInspect(body: string): InspectResult {
           if (p) containers.push(p);
           else problems.push('an inspect entry is not a container');
         }
-        return { containers, problems, limited, now };
+        return { containers, problems, limited, now, networks: null };
       }
     } catch {
       /* fall through to line mode */
@@ -325,6 +361,15 @@ export function parseDockerInspect(body: string): InspectResult {
     const lim = /^RAMPART-LIMIT (\d+)$/.exec(t);
     if (lim) {
       limited = Number(lim[1]);
+      continue;
+    }
+    if (t === 'RAMPART-NETWORKS') {
+      networks = [];
+      continue;
+    }
+    const net = /^RAMPART-NET ([0-9a-f]{1,64})\t([A-Za-z0-9][A-Za-z0-9_.-]*)\t(\S*)\t(true|false)$/.exec(line.replace(/\r$/, ''));
+    if (net) {
+      (networks ??= []).push({ id: net[1]!, name: net[2]!, driver: net[3]!, internal: net[4] === 'true' });
       continue;
     }
     const clock = /^RAMPART-NOW (\d+)$/.exec(t);
@@ -350,7 +395,7 @@ export function parseDockerInspect(body: string): InspectResult {
     else unparsable++;
   }
   if (unparsable) problems.push(`${unparsable} line(s) of docker inspect output could not be parsed (cut off or garbled)`);
-  return { containers, problems, limited, now };
+  return { containers, problems, limited, now, networks };
 }
 
 /** /etc/docker/daemon.json. Unknown keys are ignored; invalid JSON is reported, not thrown. */

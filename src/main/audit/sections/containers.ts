@@ -16,6 +16,7 @@ import {
   type DockerContainer,
   type DockerDaemonInfo,
   type DockerGroup,
+  type DockerNetwork,
 } from '../parsers/docker';
 import { parseComposeDump, parseComposeFiles, type ComposeFile, type EnvFile } from '../parsers/compose';
 import type { RawSection } from '../parsers/sections';
@@ -29,6 +30,8 @@ export interface DockerFacts {
   containers: DockerContainer[];
   /** /etc/docker/daemon.json: absent (present false), parsed, or why it could not be read (error). */
   daemonJson: DaemonJson;
+  /** User-defined and predefined networks (`docker network ls`), null when they could not be listed. */
+  networks?: DockerNetwork[] | null;
   /** Set when the collector listed only the first containers (the host has this many). */
   limited: number | null;
   /** The host's clock when the containers were listed (Unix seconds), null if unknown. */
@@ -100,6 +103,9 @@ set +f
 [ "$n" -gt 0 ] || exit 0
 if [ "$n" -gt ${MAX_CONTAINERS} ]; then echo "RAMPART-LIMIT $n"; fi
 docker inspect --format '{{json .}}' "$@" 2>&1 | awk "$AWK_INSPECT"
+# The networks, for the segmentation checks (which are internal): names and flags only.
+echo RAMPART-NETWORKS
+docker network ls --no-trunc --format 'RAMPART-NET {{.ID}}{{"\\t"}}{{.Name}}{{"\\t"}}{{.Driver}}{{"\\t"}}{{.Internal}}' 2>/dev/null
 exit 0`;
 
 const DAEMON_JSON_SH = `f=/etc/docker/daemon.json
@@ -266,6 +272,7 @@ export function parseDockerFacts(p: ParseContext): Section<DockerFacts> {
     value: {
       daemon: info.info,
       containers: inspected.containers,
+      networks: inspected.networks,
       daemonJson: daemonJsonOf(p.raw.get('docker_daemon_json'), p.uid),
       limited: inspected.limited,
       collectedAt: inspected.now,

@@ -12,7 +12,8 @@
 //     passwords masked elsewhere; env files as `KEY=TOKEN` lines only;
 //   - inspectAwk(): `docker inspect --format '{{json .}}'` lines with each `"Env":[…]` item's value
 //     replaced by its token (and the items of Cmd, Entrypoint, Args, healthcheck Test, and label
-//     values but com.docker.compose.*).
+//     values but com.docker.compose.*); what the Traefik checks read is kept: the routing labels,
+//     Traefik's static `--flags` and TRAEFIK_* switches, with values that cannot be secrets.
 // Portable awk (mawk, gawk, busybox): no intervals, no gensub, dynamic regexes from strings.
 import {
   DEFAULT_VALUES,
@@ -832,7 +833,8 @@ function j_arr(line, name, mode,   out, k, item, at, first, n) {
       if (substr(line, 1, 1) != "\"") return ""
       item = j_str(line, 1); if (J_END == 0) return ""
       line = substr(line, J_END); n++
-      if (mode == "env") { at = index(item, "="); if (at > 0) item = substr(item, 1, at) r_token(j_unesc(substr(item, at + 1)), 0) }
+      if (mode == "env") { at = index(item, "="); if (at > 0 && !j_keepenv(item)) item = substr(item, 1, at) r_token(j_unesc(substr(item, at + 1)), 0) }
+      else if (mode == "opaque" && j_keeparg(item)) { }
       else if (!(mode == "test" && n == 1 && item ~ /^(CMD|CMD-SHELL|NONE)$/)) item = r_token(j_unesc(item), 0)
       out = out (first ? "" : ",") "\"" item "\""
       first = 0
@@ -856,13 +858,38 @@ function j_obj(line, name, keep,   out, k, key, val, first) {
       if (substr(line, 1, 1) != "\"") return ""
       val = j_str(line, 1); if (J_END == 0) return ""
       line = substr(line, J_END)
-      if (substr(key, 1, length(keep)) != keep) val = r_token(j_unesc(val), 0)
+      if (substr(key, 1, length(keep)) != keep && !j_keeplabel(key, val)) val = r_token(j_unesc(val), 0)
       out = out (first ? "" : ",") "\"" key "\":\"" val "\""
       first = 0
     }
   }
   return out line
 }
+# What the Traefik checks read stays (never a secret: the key names no credential, the value is a
+# switch, an address, a router rule or a list of names; a URL, a header or query matcher, a
+# backslash or a quote is never kept).
+function j_secretkey(k) { return tolower(k) ~ /pass|secret|token|credential|key|auth|users|cert|header|email|endpoint|url/ }
+# v is JSON-escaped: only Go's \u0026 \u003c \u003e escapes may be in it (no control, quote or backslash).
+function j_safeval(v,   w) {
+  w = v; gsub(/\\u00(26|3c|3e)/, "", w)
+  if (index(w, "\\") > 0 || index(w, "\"") > 0 || length(w) > 256) return 0
+  w = tolower(j_unesc(v))
+  return index(w, "://") == 0 && w !~ /header|query|clientip/
+}
+function j_keeplabel(key, val,   last) {
+  if (substr(key, 1, 8) != "traefik." || key !~ /^[A-Za-z0-9_.-]+$/) return 0
+  last = tolower(key); sub(/^.*[.]/, "", last)
+  if (last !~ /^(enable|rule|entrypoints|middlewares|service|tls|certresolver|options|priority|scheme|permanent|port|stsseconds|framedeny|contenttypenosniff|browserxssfilter|customframeoptionsvalue|contentsecuritypolicy|stsincludesubdomains|forcestsheader)$/) return 0
+  return j_safeval(val)
+}
+# --api.insecure=true, --entrypoints.web.address=:80, --accesslog …: Traefik's static options.
+function j_keeparg(item,   k, at) {
+  if (item !~ /^--?(api|entrypoints|entryPoints|providers|accesslog|accessLog|log|ping|metrics|global|serverstransport|serversTransport|experimental)([.=]|$)/) return 0
+  at = index(item, "="); k = at ? substr(item, 1, at - 1) : item
+  if (k !~ /^[-A-Za-z0-9_.]+$/ || j_secretkey(k)) return 0
+  return at == 0 || j_safeval(substr(item, at + 1))
+}
+function j_keepenv(item) { return item ~ /^TRAEFIK_[A-Z0-9_]+=([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$/ && !j_secretkey(substr(item, 1, index(item, "=") - 1)) }
 function j_line(t) {
   t = j_obj(t, "\"Labels\":{", "com.docker.compose."); if (t == "") return ""
   t = j_arr(t, "\"Env\":[", "env"); if (t == "") return ""
