@@ -26,6 +26,16 @@ const ready = labPrerequisites().ok && labDockerPrerequisites().ok && labCompose
 const available = ready || process.env.RAMPART_LAB_REQUIRED === '1';
 
 /**
+ * Host-hardening checks whose settings lab/hostHardening.ts sets per host (own /etc view, own mount
+ * namespace): the hardened host passes them, the vulnerable one fails them. AppArmor, auditd and
+ * encryption at rest follow the machine's kernel and disks (fixture-tested).
+ */
+const HARDENING_IN_LAB = [
+  'SYS-TMP-MOUNT-OPTIONS', 'SYS-CORE-DUMPS', 'SYS-JOURNALD-PERSISTENT', 'SYS-SUID-UNOWNED', 'NET-LISTENER-UNOWNED', 'PERM-CRON',
+  'PERM-SSH-HOST-PUBKEYS', 'SECRET-KEY-AGE', 'BACKUP-RESTORE-UNTESTED',
+];
+
+/**
  * The issue's must-have list, as check ids. Left out, with the reason: NET-FIREWALL-INACTIVE and
  * BACKUP-NONE (the opposite states of NET-FIREWALL-DEFAULT-INCOMING and the stale/readable backup
  * checks, covered on other lab hosts), NET-FAIL2BAN-MISSING / -NO-SSHD-JAIL (fail2ban is installed
@@ -54,6 +64,8 @@ const MUST_DETECT = [
   // CIS Debian 12 3.3, set in the host's own network namespace (lab/scenario.ts NET_SYSCTLS).
   'KRNL-ICMP-REDIRECTS', 'KRNL-SEND-REDIRECTS', 'KRNL-SOURCE-ROUTE', 'KRNL-RP-FILTER', 'KRNL-LOG-MARTIANS', 'KRNL-ICMP-BROADCAST-BOGUS',
   'KRNL-TCP-SYNCOOKIES', 'KRNL-IPV6-ACCEPT-RA',
+  // Host hardening (issue 16 items 3, 7, 8, CIS 5.1.3), planted per host by lab/hostHardening.ts.
+  ...HARDENING_IN_LAB, 'PERM-HOME-DIRS', 'ACC-PASSWORD-POLICY', 'ACC-SYSTEM-ACCOUNT-LOGIN',
 ];
 
 function target(s: ScenarioHost, over: Partial<AuditTarget> = {}): AuditTarget {
@@ -151,6 +163,17 @@ describe.skipIf(!available)(`whole-server lab scenarios${ready ? '' : ` (missing
     expect(status('KRNL-SUID-DUMPABLE')).toBe(want(['fs.suid_dumpable'], (v) => v === 0));
     expect(status('KRNL-DMESG-RESTRICT')).toBe(want(['kernel.dmesg_restrict'], (v) => v === 1));
     expect(status('KRNL-PROTECTED-LINKS')).toBe(want(['fs.protected_symlinks', 'fs.protected_hardlinks', 'fs.protected_fifos', 'fs.protected_regular'], (v) => v >= 1));
+  });
+
+  it('host hardening: the hardened host passes what the lab sets; AppArmor and auditd follow the machine', () => {
+    const status = (id: string) => hardRun.checks.find((c) => c.checkId === id)?.status;
+    expect(HARDENING_IN_LAB.map((id) => `${id}:${status(id)}`)).toEqual(HARDENING_IN_LAB.map((id) => `${id}:pass`));
+    // No account of the hardened host has a password: aging and hashing do not apply.
+    expect(status('ACC-PASSWORD-POLICY')).toBe('not-applicable');
+    const apparmorOn = fs.existsSync('/sys/module/apparmor/parameters/enabled') && fs.readFileSync('/sys/module/apparmor/parameters/enabled', 'utf8').trim() === 'Y';
+    if (!apparmorOn) expect(status('SYS-APPARMOR')).toBe('fail');
+    if (!fs.existsSync('/usr/sbin/auditd') && !fs.existsSync('/sbin/auditd')) expect(status('SYS-AUDITD')).toBe('fail');
+    for (const run of [hardRun, vulnRun]) expect(run.checks.find((c) => c.checkId === 'SYS-ENCRYPTION-AT-REST')?.status, run.hostName).toMatch(/^(pass|fail)$/);
   });
 
   it('vulnerable: each must-have misconfiguration is detected', () => {
