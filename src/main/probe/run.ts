@@ -200,6 +200,7 @@ export async function runProbe(opts: ProbeRunOptions): Promise<ProbeRunOutcome> 
           if (!client || !client.usable) {
             client = newClient(seed, password);
             await client.connect();
+            if (round === 0) await deleteLeftovers(client, seed, r.tag);
           }
           const folders: Array<{ name: string; kind: ProbeFolder }> = [
             ...seed.inboxFolders.map((name) => ({ name, kind: 'inbox' as const })),
@@ -224,11 +225,12 @@ export async function runProbe(opts: ProbeRunOptions): Promise<ProbeRunOutcome> 
           lastError = null;
           if (last) break;
         } catch (e) {
-          lastError = oneLine((e as Error & { responseText?: string }).responseText ?? (e as Error).message);
-          // A dropped or refused IMAP connection is retried until the deadline.
+          const err = e as Error & { responseText?: string; authenticationFailed?: boolean };
+          lastError = oneLine(err.responseText ?? err.message);
           if (client) await client.logout().catch(() => undefined);
           client = null;
-          if (Date.now() >= deadline) break;
+          // A refused login will not get better by waiting; a dropped or refused connection might.
+          if (err.authenticationFailed || Date.now() >= deadline) break;
         }
         await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())), signal);
       }
@@ -260,6 +262,35 @@ export async function runProbe(opts: ProbeRunOptions): Promise<ProbeRunOutcome> 
     // An 'error' event without a listener would crash the process; the next command reports it.
     c.on('error', () => undefined);
     return c;
+  }
+
+  /**
+   * Probe messages of earlier runs that arrived after their run gave up (a receiver that was down,
+   * a long queue) are deleted, so seeds do not fill up with them: only tags older than this
+   * profile's timeout, so a run going on at the same time keeps its own message.
+   */
+  async function deleteLeftovers(client: ImapFlow, seed: ProbeSeed, ownTag: string): Promise<void> {
+    const before = Date.now() - profile.timeoutMs;
+    for (const folder of [...seed.inboxFolders, ...seed.junkFolders]) {
+      let lock;
+      try {
+        lock = await client.getMailboxLock(folder);
+      } catch {
+        continue; // a folder that does not exist yet has no leftovers
+      }
+      try {
+        const uids = await client.search({ header: { [PROBE_HEADER]: 'rp-' } }, { uid: true });
+        if (!uids || !uids.length) continue;
+        const old: number[] = [];
+        for await (const m of client.fetch(uids.join(','), { headers: [PROBE_HEADER] }, { uid: true })) {
+          const tag = /rp-([0-9a-z]+)-[0-9a-f]+/i.exec(m.headers?.toString('utf8') ?? '');
+          if (tag && tag[0] !== ownTag && parseInt(tag[1]!, 36) < before) old.push(m.uid);
+        }
+        if (old.length) await client.messageDelete(old.join(','), { uid: true });
+      } finally {
+        lock.release();
+      }
+    }
   }
 
   /** The UID of the message carrying `tag` in `folder`, or null (also when the folder does not exist). */

@@ -1,0 +1,241 @@
+// The deliverability probe against the real lab pair (lab/mailPair.ts: sender Postfix + OpenDKIM
+// with SASL submission, receiver Postfix + OpenDKIM/OpenDMARC + Dovecot/Sieve), through the real
+// CLI (`rampart probe-profile add`, `rampart probe`) with passwords in a real gnome-keyring on a
+// private D-Bus (test/support/keyring.ts). Cases: all pass → inbox with spf/dkim/dmarc pass, exit
+// 0; DKIM key in DNS replaced → dkim=fail, dmarc=fail → Junk, exit 1 with findings; receiver's
+// Postfix stopped → not delivered within the timeout, exit 1, and the late message is cleaned up
+// by the next run; a wrong IMAP or submission password → exit 2. After each run the seed holds no
+// probe message (checked with our own IMAP client). Needs root and the pair's packages.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ImapFlow } from 'imapflow';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labPrerequisites } from '../lab/lab';
+import { startMailPair, type MailPair } from '../lab/mailPair';
+import { main } from '../src/cli/index';
+import { KeytarSecretStore } from '../src/main/secrets/secretStore';
+import { findProbeProfileByName, probeSecretAccount } from '../src/main/store/probes';
+import { Store } from '../src/main/store/store';
+import type { ProbeRun } from '../src/shared/ipc/probe';
+import { startTestKeyring, type TestKeyring } from './support/keyring';
+
+const labAvailable = labPrerequisites().ok || process.env.RAMPART_LAB_REQUIRED === '1';
+
+let pair: MailPair;
+let keyring: TestKeyring;
+let dir: string;
+let db: string;
+const savedEnv: Record<string, string | undefined> = {};
+/** Round trips seen (ms): SMTP acceptance → message found in the seed, and the whole run. */
+const figures: Array<{ case: string; latencyMs: number | null; runMs: number }> = [];
+
+async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd: dir });
+  return { code, stdout, stderr };
+}
+
+async function probe(caseName: string): Promise<{ code: number; run: ProbeRun; stderr: string }> {
+  const t0 = Date.now();
+  const r = await cli(['probe', '--profile', 'lab', '--db', db, '--format', 'json']);
+  const runMs = Date.now() - t0;
+  const run = JSON.parse(r.stdout) as ProbeRun;
+  figures.push({ case: caseName, latencyMs: run.results?.[0]?.latencyMs ?? null, runMs });
+  return { code: r.code, run, stderr: r.stderr };
+}
+
+/** Messages in the seed's INBOX and Junk that carry a probe header (our own client, not the probe's). */
+async function probeMessagesInSeed(): Promise<Array<{ folder: string; tag: string }>> {
+  const client = new ImapFlow({
+    host: pair.imap.host,
+    port: pair.imap.port,
+    secure: true,
+    auth: { user: pair.imap.user, pass: pair.imap.password },
+    tls: { ca: [pair.caPem] },
+    logger: false,
+  });
+  await client.connect();
+  const out: Array<{ folder: string; tag: string }> = [];
+  try {
+    for (const folder of [pair.imap.inbox, pair.imap.junk]) {
+      let lock;
+      try {
+        lock = await client.getMailboxLock(folder);
+      } catch {
+        continue;
+      }
+      try {
+        const uids = await client.search({ header: { 'X-Rampart-Probe': 'rp-' } }, { uid: true });
+        if (uids && uids.length)
+          for await (const m of client.fetch(uids.join(','), { headers: ['x-rampart-probe'] }, { uid: true }))
+            out.push({ folder, tag: /rp-[0-9a-z]+-[0-9a-f]+/.exec(m.headers?.toString() ?? '')?.[0] ?? '?' });
+      } finally {
+        lock.release();
+      }
+    }
+  } finally {
+    await client.logout();
+  }
+  return out;
+}
+
+async function addProfile(extra: string[] = [], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  Object.assign(process.env, { RP_SMTP_PW: pair.submission.password, RP_SEED_PW: pair.imap.password, ...env });
+  return cli([
+    'probe-profile',
+    'add',
+    '--name',
+    'lab',
+    '--smtp',
+    `${pair.submission.host}:${pair.submission.port}`,
+    '--security',
+    'starttls',
+    '--smtp-user',
+    pair.submission.user,
+    '--smtp-password-env',
+    'RP_SMTP_PW',
+    '--from',
+    pair.submission.from,
+    '--seed',
+    `label=recv seed,to=${pair.imap.address},imap=${pair.imap.host}:${pair.imap.port},user=${pair.imap.user},password-env=RP_SEED_PW,inbox=${pair.imap.inbox},junk=${pair.imap.junk}`,
+    '--ca-file',
+    pair.caFile,
+    '--timeout',
+    '12',
+    '--db',
+    db,
+    ...extra,
+  ]);
+}
+
+describe.skipIf(!labAvailable)('deliverability probe against the lab mail pair', () => {
+  beforeAll(async () => {
+    keyring = await startTestKeyring();
+    for (const k of [...Object.keys(keyring.env), 'RP_SMTP_PW', 'RP_SEED_PW']) savedEnv[k] = process.env[k];
+    Object.assign(process.env, keyring.env);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-probe-'));
+    db = path.join(dir, 'rampart.sqlite3');
+    pair = await startMailPair();
+  }, 120_000);
+
+  afterAll(async () => {
+    // The round trips seen, for the README and the closing note.
+    if (figures.length) console.log(`probe round trips (ms): ${JSON.stringify(figures)}`);
+    await pair?.close();
+    keyring?.stop();
+    for (const [k, v] of Object.entries(savedEnv)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('saves the profile with its passwords in the keychain only, never in SQLite', async () => {
+    const r = await addProfile();
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const store = new Store(db);
+    try {
+      const p = findProbeProfileByName(store, 'lab')!;
+      expect(p).toMatchObject({ domain: pair.domains.sender, hasSmtpPassword: true, smtpSecurity: 'starttls' });
+      expect(p.seeds[0]).toMatchObject({ hasImapPassword: true, imapPort: pair.imap.port, inboxFolders: [pair.imap.inbox], junkFolders: [pair.imap.junk] });
+      const secrets = new KeytarSecretStore();
+      expect(await secrets.get(probeSecretAccount(p.id, 'smtp'))).toBe(pair.submission.password);
+      expect(await secrets.get(probeSecretAccount(p.id, { seedId: p.seeds[0]!.id }))).toBe(pair.imap.password);
+    } finally {
+      store.close();
+    }
+    const raw = fs.readFileSync(db).toString('latin1') + (fs.existsSync(`${db}-wal`) ? fs.readFileSync(`${db}-wal`).toString('latin1') : '');
+    expect(raw).not.toContain(pair.submission.password);
+    expect(raw).not.toContain(pair.imap.password);
+  });
+
+  it('all pass: the probe lands in INBOX with spf, dkim and dmarc pass, is deleted afterwards, exit 0', async () => {
+    const { code, run, stderr } = await probe('all pass');
+    expect(stderr).toBe('');
+    expect(run.status).toBe('complete');
+    const r = run.results[0]!;
+    expect(r).toMatchObject({ sent: true, delivered: true, folder: 'inbox', folderName: pair.imap.inbox, deleted: true, error: null });
+    expect(r.auth).toMatchObject({ spf: 'pass', dkim: 'pass', dmarc: 'pass', dkimDomains: [pair.domains.sender], dkimSelectors: [pair.dkimSelector] });
+    expect(r.auth!.spfMailFrom.length).toBeGreaterThan(0);
+    // submission (ESMTPSA) → receiver (ESMTPS) → LMTP into Dovecot
+    expect(r.receivedHops).toBeGreaterThanOrEqual(3);
+    expect(r.tlsHops).toBeGreaterThanOrEqual(2);
+    expect(r.latencyMs).toBeGreaterThan(0);
+    expect(run.allPass).toBe(true);
+    expect(run.findings).toEqual([]);
+    expect(code).toBe(0);
+    expect(await probeMessagesInSeed()).toEqual([]);
+  }, 60_000);
+
+  it('broken DKIM: dkim=fail and dmarc=fail, filed into Junk, exit 1 with findings; deleted from Junk', async () => {
+    await pair.breakDkim();
+    try {
+      const { code, run } = await probe('broken DKIM');
+      const r = run.results[0]!;
+      expect(r).toMatchObject({ delivered: true, folder: 'junk', folderName: pair.imap.junk, deleted: true });
+      expect(r.auth).toMatchObject({ dkim: 'fail', dmarc: 'fail', dkimDomains: [pair.domains.sender] });
+      expect(run.allPass).toBe(false);
+      expect(run.findings.map((f) => f.checkId).sort()).toEqual(['PROBE-DKIM', 'PROBE-DMARC', 'PROBE-RATE']);
+      expect(run.findings.every((f) => f.resource === 'recv seed' && f.category === 'mail')).toBe(true);
+      // 1 of 2 probes in the inbox over the window: 50 %.
+      expect(JSON.parse(JSON.stringify(run)).rate.overall).toEqual({ inbox: 1, probes: 2, rate: 0.5 });
+      expect(code).toBe(1);
+      expect(await probeMessagesInSeed()).toEqual([]);
+    } finally {
+      await pair.restoreDkim();
+    }
+  }, 60_000);
+
+  it('receiver down: not delivered within the timeout, exit 1; the late message is deleted by the next run', async () => {
+    await pair.stopReceiver();
+    let lateTag: string;
+    try {
+      const { code, run } = await probe('receiver down');
+      const r = run.results[0]!;
+      expect(r).toMatchObject({ sent: true, delivered: false, folder: null, deleted: false });
+      expect(r.error).toMatch(/^Not found in recv seed within 12 s\.$/);
+      lateTag = r.tag;
+      expect(code).toBe(1);
+    } finally {
+      await pair.startReceiver();
+      await pair.flushSender();
+    }
+    // The queued message arrives late (no run is waiting for it any more)…
+    const deadline = Date.now() + 30_000;
+    while (!(await probeMessagesInSeed()).some((m) => m.tag === lateTag) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    expect((await probeMessagesInSeed()).map((m) => m.tag)).toContain(lateTag);
+    // …and the next run, its timeout having passed, deletes it with its own message.
+    const { code, run } = await probe('after the receiver came back');
+    expect(run.results[0]).toMatchObject({ delivered: true, folder: 'inbox', deleted: true });
+    expect(code).toBe(0);
+    expect(await probeMessagesInSeed()).toEqual([]);
+  }, 120_000);
+
+  it('history lists the runs newest first', async () => {
+    const r = await cli(['probe', '--history', '--profile', 'lab', '--db', db, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const runs = (JSON.parse(r.stdout) as { runs: ProbeRun[] }).runs;
+    expect(runs.map((x) => x.results[0]!.folder)).toEqual(['inbox', null, 'junk', 'inbox']);
+    const table = await cli(['probe', '--history', '--db', db]);
+    expect(table.stdout.split('\n')[1]).toMatch(/lab\s+complete\s+1\/1\s+recv seed: inbox \(INBOX\)/);
+  });
+
+  it('a wrong IMAP password or submission password is a connection error: exit 2, no password in the output', async () => {
+    expect((await addProfile(['--replace'], { RP_SEED_PW: 'wrong-password' })).code).toBe(0);
+    const imap = await probe('wrong IMAP password');
+    expect(imap.code).toBe(2);
+    expect(imap.run.results[0]!.error).toMatch(/^IMAP: .*could not be used/);
+    expect(imap.stderr).toMatch(/rampart: error: recv seed: IMAP: /);
+    // (The probe it sent did arrive; a later run deletes it as a leftover once this profile's timeout has passed.)
+    expect((await addProfile(['--replace'], { RP_SMTP_PW: 'wrong-password' })).code).toBe(0);
+    const smtp = await cli(['probe', '--profile', 'lab', '--db', db, '--format', 'json']);
+    expect(smtp.code).toBe(2);
+    expect(JSON.parse(smtp.stdout).error.code).toBe('AUTH_REJECTED');
+    expect(smtp.stderr).toMatch(/refused the login/);
+    expect(smtp.stdout + smtp.stderr + imap.stderr + JSON.stringify(imap.run)).not.toContain('wrong-password');
+    expect((await addProfile(['--replace'])).code).toBe(0);
+  }, 60_000);
+});
