@@ -8,6 +8,7 @@ import { UnfinishedJobs } from './components/UnfinishedJobs';
 import { ErrorBanner } from './components/ui';
 import { useFixes } from './fixes';
 import { useMail } from './mail';
+import { ChecklistsScreen } from './screens/ChecklistsScreen';
 import { DashboardScreen } from './screens/DashboardScreen';
 import { FixHistoryScreen } from './screens/FixHistoryScreen';
 import { HostDetailScreen } from './screens/HostDetailScreen';
@@ -40,6 +41,8 @@ function Screen({ route }: { route: Route }): React.JSX.Element {
       return <HostsScreen />;
     case 'dashboard':
       return <DashboardScreen />;
+    case 'checklists':
+      return <ChecklistsScreen />;
     case 'host':
       return <HostDetailScreen hostId={route.hostId} />;
     case 'runs':
@@ -64,7 +67,7 @@ function TopBar(): React.JSX.Element {
   const mailJob = useMail((s) => s.job);
   const mailDomain = useMail((s) => (s.job ? s.domains.find((d) => d.id === s.job?.domainId) : undefined));
   const section =
-    route.screen === 'runs' || route.screen === 'run' ? 'runs' : route.screen === 'mail' || route.screen === 'mail-run' ? 'mail' : route.screen === 'dashboard' ? 'dashboard' : route.screen === 'workbench' ? 'workbench' : 'hosts';
+    route.screen === 'runs' || route.screen === 'run' ? 'runs' : route.screen === 'mail' || route.screen === 'mail-run' ? 'mail' : route.screen === 'dashboard' ? 'dashboard' : route.screen === 'checklists' ? 'checklists' : route.screen === 'workbench' ? 'workbench' : 'hosts';
 
   return (
     <nav className="topbar" data-testid="topbar">
@@ -116,6 +119,15 @@ function TopBar(): React.JSX.Element {
         onClick={() => navigate({ screen: 'mail' })}
       >
         Mail
+      </button>
+      <button
+        type="button"
+        className={`nav-item${section === 'checklists' ? ' active' : ''}`}
+        data-testid="nav-checklists"
+        aria-current={section === 'checklists' ? 'page' : undefined}
+        onClick={() => navigate({ screen: 'checklists' })}
+      >
+        Checklists
       </button>
       <span className="spacer" />
       <AuditJobsPill />

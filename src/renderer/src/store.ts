@@ -20,6 +20,7 @@ export type Route =
   | { screen: 'fixes'; hostId: number }
   | { screen: 'mail'; domainId?: number | undefined }
   | { screen: 'mail-run'; runId: string }
+  | { screen: 'checklists' }
   | { screen: 'workbench'; filter?: WorkbenchFilter | undefined };
 
 export interface Banner {
