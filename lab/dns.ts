@@ -6,7 +6,7 @@
 // in the namespace (knotd included) and removes its state dir.
 //
 // Network rule: the server listens only on the lab address of its own namespace.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { createLabHost, destroyLabHost, type LabHost } from './lab';
 import { sleep } from './proc';
 
 export const KNOTD = '/usr/sbin/knotd';
+const KNOTC = '/usr/sbin/knotc';
 
 export interface LabZone {
   /** e.g. "example.test" or "2.0.192.in-addr.arpa" */
@@ -55,38 +56,47 @@ export function splitTxt(value: string, max = 255): string[] {
   return out.length ? out : [''];
 }
 
-function zoneFile(z: LabZone): string {
+function zoneFile(z: LabZone, serial = 1): string {
   return [
     `$ORIGIN ${z.origin}.`,
     '$TTL 60',
-    `@ SOA ns.${z.origin}. hostmaster.${z.origin}. 1 3600 600 86400 60`,
+    `@ SOA ns.${z.origin}. hostmaster.${z.origin}. ${serial} 3600 600 86400 60`,
     `@ NS ns.${z.origin}.`,
     ...z.records,
     '',
   ].join('\n');
 }
 
-/**
- * Starts knotd in a fresh lab host serving `zones`; `brokenZones` are configured without a zone
- * file, so knotd answers SERVFAIL for every name in them.
- */
-export async function startLabDns(zones: readonly LabZone[], opts: { brokenZones?: readonly string[]; signedZones?: readonly string[] } = {}): Promise<LabDns> {
-  const pre = labDnsPrerequisites();
-  if (!pre.ok) throw new Error(`lab DNS unavailable: ${pre.reason}`);
-  const host = await createLabHost({ scenario: 'hardened' });
-  let run: string | null = null;
+export interface KnotOptions {
+  /** Addresses inside the host to answer on (port 53). */
+  listen: readonly string[];
+  /** Configured without a zone file: knotd answers SERVFAIL for every name in them. */
+  brokenZones?: readonly string[];
+  /** knotd signs them itself (automatic keys, default policy) when it loads them. */
+  signedZones?: readonly string[];
+}
+
+export interface KnotServer {
+  confFile: string;
+  /** Rewrites the given zones' files (serial + 1) and has knotd reload them; resolves once they are reloaded. */
+  reload(zones: readonly LabZone[]): Promise<void>;
+  /** Removes the temp run folder (knotd itself dies with the lab host's namespace). */
+  cleanup(): void;
+}
+
+/** knotd serving `zones` inside an existing lab host; its files live under `dir`. Ready when the first zone's SOA answers. */
+export async function startKnotIn(host: LabHost, dir: string, zones: readonly LabZone[], opts: KnotOptions): Promise<KnotServer> {
+  mkdirSync(join(dir, 'zones'), { recursive: true });
+  mkdirSync(join(dir, 'db'), { recursive: true });
+  for (const z of zones) writeFileSync(join(dir, 'zones', `${z.origin}.zone`), zoneFile(z));
+  // The control socket (and pid file) go in a short folder: a unix socket path must fit 107
+  // bytes, and the state dir lives wherever the repository was cloned.
+  const run = mkdtempSync(join(tmpdir(), 'rmpk-'));
   try {
-    const dir = join(host.stateDir, 'knot');
-    mkdirSync(join(dir, 'zones'), { recursive: true });
-    mkdirSync(join(dir, 'db'), { recursive: true });
-    for (const z of zones) writeFileSync(join(dir, 'zones', `${z.origin}.zone`), zoneFile(z));
-    // The control socket (and pid file) go in a short folder: a unix socket path must fit 107
-    // bytes, and the state dir lives wherever the repository was cloned.
-    run = mkdtempSync(join(tmpdir(), 'rmpk-'));
     const conf = [
       'server:',
       `    rundir: "${run}"`,
-      `    listen: ${host.address}@53`,
+      ...opts.listen.map((a) => `    listen: ${a}@53`),
       '    udp-workers: 1',
       '    tcp-workers: 1',
       '    background-workers: 1',
@@ -105,7 +115,6 @@ export async function startLabDns(zones: readonly LabZone[], opts: { brokenZones
       '    zonefile-load: whole',
       '    journal-content: none',
       'zone:',
-      // signedZones: knotd signs them itself (automatic keys, default policy) when it loads them.
       ...[...zones.map((z) => z.origin), ...(opts.brokenZones ?? [])].flatMap((o) => [`  - domain: ${o}`, ...(opts.signedZones?.includes(o) ? ['    dnssec-signing: on'] : [])]),
       '',
     ].join('\n');
@@ -115,29 +124,59 @@ export async function startLabDns(zones: readonly LabZone[], opts: { brokenZones
     child.unref();
     // Ready when it answers the first zone's SOA (knotd loads zones after it starts listening).
     const probeZone = zones[0]?.origin;
+    // Asked from the root namespace: the host's root-link address when knotd listens there.
+    const probeAddress = opts.listen.includes(host.address) ? host.address : (opts.listen[0] ?? host.address);
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const r = new MailResolver({ server: { address: host.address, port: 53 }, timeoutMs: 300, attempts: 1 });
+      const r = new MailResolver({ server: { address: probeAddress, port: 53 }, timeoutMs: 300, attempts: 1 });
       const res = probeZone ? await r.query(probeZone, 'SOA') : { kind: 'answer' as const };
       if (res.kind === 'answer') break;
       if (Date.now() > deadline) throw new Error(`knotd in ${host.name} did not serve ${probeZone} within 15 s (last: ${JSON.stringify(res)}; see ${join(dir, 'knot.log')})`);
       await sleep(100);
     }
-    const runDir = run;
+    let serial = 1;
+    return {
+      confFile,
+      reload: async (changed) => {
+        serial += 1;
+        for (const z of changed) writeFileSync(join(dir, 'zones', `${z.origin}.zone`), zoneFile(z, serial));
+        for (const z of changed) {
+          // -b: returns once the zone is reloaded, so the next query sees the new records.
+          const r = spawnSync(KNOTC, ['-c', confFile, '-b', 'zone-reload', z.origin], { encoding: 'utf8', timeout: 15_000 });
+          if (r.status !== 0) throw new Error(`knotc zone-reload ${z.origin} failed: ${r.stderr || r.stdout}`);
+        }
+      },
+      cleanup: () => rmSync(run, { recursive: true, force: true }),
+    };
+  } catch (e) {
+    rmSync(run, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/**
+ * Starts knotd in a fresh lab host serving `zones`; `brokenZones` are configured without a zone
+ * file, so knotd answers SERVFAIL for every name in them.
+ */
+export async function startLabDns(zones: readonly LabZone[], opts: { brokenZones?: readonly string[]; signedZones?: readonly string[] } = {}): Promise<LabDns> {
+  const pre = labDnsPrerequisites();
+  if (!pre.ok) throw new Error(`lab DNS unavailable: ${pre.reason}`);
+  const host = await createLabHost({ scenario: 'hardened' });
+  try {
+    const knot = await startKnotIn(host, join(host.stateDir, 'knot'), zones, { listen: [host.address], ...opts });
     return {
       host,
       address: host.address,
       port: 53,
       resolverSpec: `${host.address}:53`,
-      confFile,
+      confFile: knot.confFile,
       stop: async () => {
         await destroyLabHost(host);
-        rmSync(runDir, { recursive: true, force: true });
+        knot.cleanup();
       },
     };
   } catch (e) {
     await destroyLabHost(host);
-    if (run) rmSync(run, { recursive: true, force: true });
     throw e;
   }
 }

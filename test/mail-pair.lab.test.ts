@@ -1,0 +1,161 @@
+// The deliverability lab (lab/mailPair.ts): a message submitted on 587 (STARTTLS, SASL) to the
+// sender's Postfix is DKIM-signed by OpenDKIM, relayed by MX over the lab link to the receiver,
+// verified there by OpenDKIM and OpenDMARC (SPF included) and filed by Dovecot/Sieve; the test reads
+// it back over IMAP (993, the lab CA trusted, no check turned off). Cases: all pass → INBOX with
+// spf/dkim/dmarc=pass; the DKIM key in DNS replaced → dkim=fail, dmarc=fail → Junk; the receiver's
+// Postfix stopped → not delivered, the message waits in the sender's queue; wrong password refused.
+// Clients: nodemailer and imapflow (the libraries the probe uses), talking only to the lab hosts'
+// 10.213 addresses. Needs root and the packages in scripts/setup.sh; skipped without them unless
+// RAMPART_LAB_REQUIRED=1.
+import { randomBytes } from 'node:crypto';
+import { ImapFlow } from 'imapflow';
+import nodemailer from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labPrerequisites } from '../lab/lab';
+import { mailPairAvailable, startMailPair, type MailPair } from '../lab/mailPair';
+
+const labAvailable = (labPrerequisites().ok && mailPairAvailable()) || process.env.RAMPART_LAB_REQUIRED === '1';
+
+let pair: MailPair;
+
+async function submit(subject: string, opts: { password?: string } = {}): Promise<string> {
+  const transport = nodemailer.createTransport({
+    host: pair.submission.host,
+    port: pair.submission.port,
+    secure: false,
+    requireTLS: true,
+    auth: { user: pair.submission.user, pass: opts.password ?? pair.submission.password },
+    tls: { servername: pair.submission.servername, ca: [pair.caPem] },
+    connectionTimeout: 5_000,
+  });
+  try {
+    const info = await transport.sendMail({ from: pair.submission.from, to: pair.imap.address, subject, text: `probe ${subject}\n` });
+    return info.messageId;
+  } finally {
+    transport.close();
+  }
+}
+
+interface Found {
+  folder: string;
+  headers: string;
+}
+
+/** Polls the seed's INBOX and Junk until a message with `subject` is there or `timeoutMs` passes. */
+async function fetchBySubject(subject: string, timeoutMs: number): Promise<Found | undefined> {
+  const client = new ImapFlow({
+    host: pair.imap.host,
+    port: pair.imap.port,
+    secure: true,
+    auth: { user: pair.imap.user, pass: pair.imap.password },
+    tls: { servername: pair.imap.servername, ca: [pair.caPem] },
+    logger: false,
+  });
+  await client.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      for (const folder of [pair.imap.inbox, pair.imap.junk]) {
+        const lock = await client.getMailboxLock(folder);
+        try {
+          const uids = await client.search({ header: { subject } }, { uid: true });
+          if (uids && uids.length > 0) {
+            const msg = await client.fetchOne(String(uids[0]), { headers: true }, { uid: true });
+            if (msg && msg.headers) return { folder, headers: msg.headers.toString('utf8') };
+          }
+        } finally {
+          lock.release();
+        }
+      }
+      if (Date.now() > deadline) return undefined;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await client.logout();
+  }
+}
+
+/** The receiver's Authentication-Results lines (unfolded). */
+function authResults(headers: string): string[] {
+  return headers
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .split(/\r?\n/)
+    .filter((l) => /^Authentication-Results:/i.test(l));
+}
+
+const tag = (): string => `rampart-lab-${randomBytes(6).toString('hex')}`;
+
+describe.skipIf(!labAvailable)('mail pair: real submission, DKIM signing, verification and Sieve filing', () => {
+  let startMs = 0;
+  beforeAll(async () => {
+    const t0 = Date.now();
+    pair = await startMailPair();
+    startMs = Date.now() - t0;
+  }, 60_000);
+  afterAll(async () => {
+    await pair?.close();
+  });
+
+  it('starts in well under a minute and publishes per-run credentials', () => {
+    expect(startMs).toBeLessThan(30_000);
+    expect(pair.submission.password).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(pair.imap.password).not.toBe(pair.submission.password);
+    expect(pair.caPem).toMatch(/BEGIN CERTIFICATE/);
+  });
+
+  it('all pass: delivered to INBOX with spf, dkim and dmarc pass from the receiver', async () => {
+    const subject = tag();
+    const t0 = Date.now();
+    await submit(subject);
+    const found = await fetchBySubject(subject, 20_000);
+    const latencyMs = Date.now() - t0;
+    expect(found, pair.logs()).toBeDefined();
+    expect(found!.folder, found!.headers).toBe('INBOX');
+    const ar = authResults(found!.headers).join('\n');
+    expect(ar).toMatch(new RegExp(`mx\\.recv\\.test;.*dkim=pass.*header\\.d=send\\.test`));
+    expect(ar).toMatch(new RegExp(`header\\.s=${pair.dkimSelector}`));
+    expect(ar).toMatch(/mx\.recv\.test;.*spf=pass.*smtp\.mailfrom=bounce\.send\.test/);
+    expect(ar).toMatch(/mx\.recv\.test;.*dmarc=pass.*header\.from=send\.test/);
+    expect(found!.headers).toMatch(/^DKIM-Signature:.*d=send\.test/im);
+    // Relayed over SMTP with TLS from the sender to the receiver.
+    expect(found!.headers).toMatch(/Received: from smtp\.send\.test[\s\S]*by mx\.recv\.test[\s\S]*with ESMTPS/);
+    console.log(`mail pair: INBOX delivery ${latencyMs} ms after submission`);
+    expect(latencyMs).toBeLessThan(20_000);
+  }, 40_000);
+
+  it('DKIM key in DNS not matching the signer: dkim=fail, dmarc=fail, filed into Junk', async () => {
+    await pair.breakDkim();
+    try {
+      const subject = tag();
+      await submit(subject);
+      const found = await fetchBySubject(subject, 20_000);
+      expect(found, pair.logs()).toBeDefined();
+      expect(found!.folder, found!.headers).toBe('Junk');
+      const ar = authResults(found!.headers).join('\n');
+      expect(ar).toMatch(/mx\.recv\.test;.*dkim=fail/);
+      expect(ar).toMatch(/mx\.recv\.test;.*dmarc=fail/);
+      // SPF still passes, but for the Return-Path domain bounce.send.test, which does not align
+      // with From: send.test under aspf=s: DMARC rests on DKIM alone.
+      expect(ar).toMatch(/mx\.recv\.test;.*spf=pass/);
+    } finally {
+      await pair.restoreDkim();
+    }
+  }, 40_000);
+
+  it('receiver down: not delivered; the message waits in the sender queue, delivered once it is back', async () => {
+    await pair.stopReceiver();
+    const subject = tag();
+    await submit(subject);
+    expect(await fetchBySubject(subject, 3_000)).toBeUndefined();
+    const queue = await pair.senderQueue();
+    expect(queue.flatMap((q) => q.recipients.map((r) => r.address))).toContain(pair.imap.address);
+    await pair.startReceiver();
+    await pair.flushSender();
+    const found = await fetchBySubject(subject, 20_000);
+    expect(found?.folder, pair.logs()).toBe('INBOX');
+  }, 60_000);
+
+  it('submission refuses a wrong password', async () => {
+    await expect(submit(tag(), { password: 'wrong-password' })).rejects.toThrow(/auth|535/i);
+  }, 20_000);
+});
