@@ -340,3 +340,48 @@ describe('toIpcError', () => {
     expect(toIpcError('plain')).toEqual({ code: 'INTERNAL', message: 'plain' });
   });
 });
+
+describe('audit:run Trivy reports and audit:chooseTrivyReport', () => {
+  const fixtures = path.resolve(__dirname, 'audit/__fixtures__/cve');
+
+  async function addHost(): Promise<number> {
+    const res = await h.invoke('hosts:add', VALID);
+    if (!res.ok) throw new Error(res.error.message);
+    return Host.parse(res.data).id;
+  }
+
+  it('a relative path is refused by the schema; an unreadable or foreign file fails before any connection, naming the file', async () => {
+    const hostId = await addHost();
+    const rel = await fail('audit:run', { hostId, trivyReports: ['scans/app.json'] });
+    expect(rel.code).toBe('VALIDATION');
+    expect(rel.message).toMatch(/full path/);
+    const missing = path.join(dir, 'nope.json');
+    const gone = await fail('audit:run', { hostId, trivyReports: [missing] });
+    expect(gone).toMatchObject({ code: 'VALIDATION', message: `cannot read ${missing}: no such file` });
+    const foreign = path.join(fixtures, 'trivy-not-trivy.json');
+    const bad = await fail('audit:run', { hostId, trivyReports: [path.join(fixtures, 'trivy-app.json'), foreign] });
+    expect(bad.code).toBe('VALIDATION');
+    expect(bad.message).toContain(`${foreign} is not a Trivy JSON report`);
+    // Refused before connecting: 192.0.2.10 (TEST-NET) was never dialled, so no run and no job.
+    expect(services.store.listRuns({ hostId, limit: 10 })).toEqual([]);
+    expect(services.jobs.size).toBe(0);
+  });
+
+  it('without native dialogs the chooser refuses (the UI types the path); with them it returns the choice or null', async () => {
+    const none = await fail('audit:chooseTrivyReport', {});
+    expect(none).toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/type the full path/) });
+    const asked: string[] = [];
+    let answer: string | null = '/home/op/scans/app.json';
+    services.dialogs = {
+      saveFile: () => Promise.reject(new Error('not used')),
+      openFile: (o) => {
+        asked.push(`${o.title} [${o.filters.flatMap((f) => f.extensions).join(',')}]`);
+        return Promise.resolve(answer);
+      },
+    };
+    expect(await h.invoke('audit:chooseTrivyReport', {})).toEqual({ ok: true, data: { path: '/home/op/scans/app.json' } });
+    answer = null;
+    expect(await h.invoke('audit:chooseTrivyReport', {})).toEqual({ ok: true, data: { path: null } });
+    expect(asked).toEqual(['Attach a Trivy JSON report [json]', 'Attach a Trivy JSON report [json]']);
+  });
+});

@@ -245,6 +245,10 @@ function implementations(s: Services): Impl {
           s.jobs.delete(jobId);
         }
       },
+      chooseTrivyReport: async () => {
+        if (!s.dialogs) throw new RampartError('VALIDATION', 'No native file dialog here: type the full path of the report.');
+        return { path: await s.dialogs.openFile({ title: 'Attach a Trivy JSON report', filters: [{ name: 'Trivy JSON report', extensions: ['json'] }] }) };
+      },
       cancel: (req) => {
         const c = s.jobs.get(req.jobId);
         c?.abort();

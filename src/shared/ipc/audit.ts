@@ -29,6 +29,8 @@ export const auditChannels = {
     RunDetail,
   ),
   cancel: channel('audit:cancel', z.object({ jobId: z.string().min(1).max(64) }).strict(), z.object({ cancelled: z.boolean() })),
+  /** The app's native open dialog for a Trivy report; null when the user cancelled. VALIDATION without native dialogs (type the path). */
+  chooseTrivyReport: channel('audit:chooseTrivyReport', z.object({}).strict(), z.object({ path: z.string().nullable() })),
 };
 
 export const runsChannels = {

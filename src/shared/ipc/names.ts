@@ -6,7 +6,7 @@ export const CHANNEL_METHODS = {
   hosts: ['list', 'add', 'update', 'remove', 'importKey', 'setSudoPassword', 'testConnection', 'vpnState', 'probeKey', 'trustKey'],
   hostKeys: ['importKnownHosts'],
   inventory: ['preview', 'import'],
-  audit: ['run', 'cancel'],
+  audit: ['run', 'cancel', 'chooseTrivyReport'],
   runs: ['list', 'get', 'diff'],
   findings: ['triage', 'history'],
   remediation: ['catalog', 'plan', 'apply', 'rollback', 'resume', 'history', 'unfinished', 'job', 'exportAnsible'],

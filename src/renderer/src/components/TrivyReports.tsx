@@ -3,6 +3,7 @@
 // reads them before connecting, so a wrong file fails the audit at once with its name.
 import { useState } from 'react';
 import type React from 'react';
+import { call } from '../api';
 import { useStore } from '../store';
 import '../jobs.css';
 
@@ -11,6 +12,8 @@ const NONE: string[] = [];
 export function TrivyReports({ hostId }: { hostId: number }): React.JSX.Element {
   const paths = useStore((s) => s.trivyReports[hostId] ?? NONE);
   const setTrivyReports = useStore((s) => s.setTrivyReports);
+  const nativeDialogs = useStore((s) => s.appInfo?.nativeDialogs ?? false);
+  const showError = useStore((s) => s.showError);
   const [open, setOpen] = useState(false);
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -50,26 +53,42 @@ export function TrivyReports({ hostId }: { hostId: number }): React.JSX.Element 
               ))}
             </ul>
           )}
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              add();
-            }}
-          >
-            <label>
-              <span className="sr-only">Report file</span>
-              <input
-                data-testid="trivy-path"
-                placeholder="/home/you/scans/nginx.json"
-                value={draft}
-                onChange={(e) => setDraft(e.target.value)}
-                aria-invalid={error !== null}
-              />
-            </label>
-            <button type="submit" className="btn small" data-testid="trivy-attach" disabled={!draft.trim()}>
-              Attach
+          {nativeDialogs ? (
+            <button
+              type="button"
+              className="btn small"
+              data-testid="trivy-choose"
+              onClick={() =>
+                void call('audit', 'chooseTrivyReport', {}).then(
+                  (r) => r.path && setTrivyReports(hostId, [...paths, r.path]),
+                  (e: unknown) => showError(e),
+                )
+              }
+            >
+              Choose a report file…
             </button>
-          </form>
+          ) : (
+            <form
+              onSubmit={(e) => {
+                e.preventDefault();
+                add();
+              }}
+            >
+              <label>
+                <span className="sr-only">Report file</span>
+                <input
+                  data-testid="trivy-path"
+                  placeholder="/home/you/scans/nginx.json"
+                  value={draft}
+                  onChange={(e) => setDraft(e.target.value)}
+                  aria-invalid={error !== null}
+                />
+              </label>
+              <button type="submit" className="btn small" data-testid="trivy-attach" disabled={!draft.trim()}>
+                Attach
+              </button>
+            </form>
+          )}
           {error && (
             <p className="warn-text small" role="alert" data-testid="trivy-error">
               {error}
