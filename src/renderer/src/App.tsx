@@ -17,6 +17,9 @@ import { MailRunScreen } from './screens/MailRunScreen';
 import { MailScreen } from './screens/MailScreen';
 import { RunScreen } from './screens/RunScreen';
 import { RunsScreen } from './screens/RunsScreen';
+import { ReportsScreen } from './screens/ReportsScreen';
+import { SettingsScreen } from './screens/SettingsScreen';
+import { useSettings } from './settings';
 import { WorkbenchScreen } from './screens/WorkbenchScreen';
 import { useStore, type Route } from './store';
 
@@ -30,6 +33,8 @@ function routeKey(route: Route): string {
       return `fixes:${route.hostId}`;
     case 'mail-run':
       return `mail-run:${route.runId}`;
+    case 'reports':
+      return `reports:${route.runId ?? ''}:${route.host ?? ''}`;
     default:
       return route.screen;
   }
@@ -57,6 +62,10 @@ function Screen({ route }: { route: Route }): React.JSX.Element {
       return <MailRunScreen runId={route.runId} />;
     case 'workbench':
       return <WorkbenchScreen filter={route.filter} />;
+    case 'reports':
+      return <ReportsScreen runId={route.runId} host={route.host} />;
+    case 'settings':
+      return <SettingsScreen />;
   }
 }
 
@@ -67,7 +76,7 @@ function TopBar(): React.JSX.Element {
   const mailJob = useMail((s) => s.job);
   const mailDomain = useMail((s) => (s.job ? s.domains.find((d) => d.id === s.job?.domainId) : undefined));
   const section =
-    route.screen === 'runs' || route.screen === 'run' ? 'runs' : route.screen === 'mail' || route.screen === 'mail-run' ? 'mail' : route.screen === 'dashboard' ? 'dashboard' : route.screen === 'checklists' ? 'checklists' : route.screen === 'workbench' ? 'workbench' : 'hosts';
+    route.screen === 'runs' || route.screen === 'run' ? 'runs' : route.screen === 'mail' || route.screen === 'mail-run' ? 'mail' : route.screen === 'dashboard' ? 'dashboard' : route.screen === 'checklists' ? 'checklists' : route.screen === 'workbench' ? 'workbench' : route.screen === 'reports' ? 'reports' : route.screen === 'settings' ? 'settings' : 'hosts';
 
   return (
     <nav className="topbar" data-testid="topbar">
@@ -129,6 +138,15 @@ function TopBar(): React.JSX.Element {
       >
         Checklists
       </button>
+      <button
+        type="button"
+        className={`nav-item${section === 'reports' ? ' active' : ''}`}
+        data-testid="nav-reports"
+        aria-current={section === 'reports' ? 'page' : undefined}
+        onClick={() => navigate({ screen: 'reports' })}
+      >
+        Reports
+      </button>
       <span className="spacer" />
       <AuditJobsPill />
       {mailJob && (
@@ -138,6 +156,15 @@ function TopBar(): React.JSX.Element {
         </button>
       )}
       {version && <span className="version">v{version}</span>}
+      <button
+        type="button"
+        className={`nav-item${section === 'settings' ? ' active' : ''}`}
+        data-testid="nav-settings"
+        aria-current={section === 'settings' ? 'page' : undefined}
+        onClick={() => navigate({ screen: 'settings' })}
+      >
+        Settings
+      </button>
     </nav>
   );
 }
@@ -154,6 +181,8 @@ export function App(): React.JSX.Element {
       else handleEvent(event);
     });
     void init();
+    // The theme (and the rest of the settings) before the first screen settles.
+    void useSettings.getState().load();
     // Which findings have a fix, and the jobs a crash left unfinished (offered at once).
     void useFixes.getState().loadCatalog();
     void useFixes.getState().loadUnfinished();

@@ -21,6 +21,8 @@ export type Route =
   | { screen: 'mail'; domainId?: number | undefined }
   | { screen: 'mail-run'; runId: string }
   | { screen: 'checklists' }
+  | { screen: 'reports'; runId?: string | undefined; host?: string | undefined }
+  | { screen: 'settings' }
   | { screen: 'workbench'; filter?: WorkbenchFilter | undefined };
 
 export interface Banner {

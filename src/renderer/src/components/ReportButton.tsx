@@ -5,6 +5,7 @@ import type React from 'react';
 import type { SavedReport } from '../../../shared/ipc/reports';
 import type { ReportFormat, ReportKind } from '../../../shared/report';
 import { call, errorMessage } from '../api';
+import { useStore } from '../store';
 import '../report.css';
 
 const KINDS: Array<[ReportKind, string]> = [
@@ -32,6 +33,7 @@ export function ReportButton({ runId }: { runId: string }): React.JSX.Element {
   const [saved, setSaved] = useState<SavedReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const id = useId();
+  const navigate = useStore((s) => s.navigate);
 
   const save = async (): Promise<void> => {
     setBusy(true);
@@ -70,6 +72,9 @@ export function ReportButton({ runId }: { runId: string }): React.JSX.Element {
       </select>
       <button type="button" className="btn small primary" data-testid="report-save" disabled={busy} onClick={() => void save()}>
         {busy ? 'Writing report…' : 'Report'}
+      </button>
+      <button type="button" className="btn small" data-testid="report-open-preview" onClick={() => navigate({ screen: 'reports', runId })}>
+        Preview…
       </button>
       {saved && (
         <p className="small" role="status" data-testid="report-saved">

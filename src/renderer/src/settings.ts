@@ -1,0 +1,58 @@
+// The Settings screen's state and the theme. The theme is applied as data-theme on <html>
+// (theme.css: "system" follows the OS through prefers-color-scheme), loaded at start and changed
+// at once when the user picks another.
+import { create } from 'zustand';
+import type { Settings, SettingsUpdate, SettingsView, Theme } from '../../shared/ipc/settings';
+import { call } from './api';
+import './theme.css';
+
+const darkQuery = typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+let chosen: Theme = 'system';
+
+function paint(): void {
+  const dark = chosen === 'dark' || (chosen === 'system' && darkQuery?.matches === true);
+  document.documentElement.dataset.theme = chosen;
+  document.documentElement.dataset.colorScheme = dark ? 'dark' : 'light';
+}
+// "System" follows the OS as it changes (a scheduled dark mode at dusk), not only at start.
+darkQuery?.addEventListener('change', paint);
+
+export function applyTheme(theme: Theme): void {
+  chosen = theme;
+  paint();
+}
+paint();
+
+export interface SettingsState {
+  view: SettingsView | null;
+  loading: boolean;
+  error: string | null;
+  load(): Promise<void>;
+  /** Throws ApiError (field errors stay in the form). */
+  update(patch: SettingsUpdate): Promise<Settings>;
+}
+
+export const useSettings = create<SettingsState>()((set, get) => ({
+  view: null,
+  loading: false,
+  error: null,
+
+  async load() {
+    set({ loading: true });
+    try {
+      const view = await call('settings', 'get', {});
+      applyTheme(view.settings.theme);
+      set({ view, loading: false, error: null });
+    } catch (e) {
+      set({ loading: false, error: e instanceof Error ? e.message : String(e) });
+    }
+  },
+
+  async update(patch) {
+    const settings = await call('settings', 'update', patch);
+    applyTheme(settings.theme);
+    const view = get().view;
+    if (view) set({ view: { ...view, settings } });
+    return settings;
+  },
+}));
