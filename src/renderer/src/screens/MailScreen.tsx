@@ -6,6 +6,7 @@ import type React from 'react';
 import type { MailDomain } from '../../../shared/ipc/mail';
 import { isApiError } from '../api';
 import { LastRunCell, RunTable } from '../components/ui';
+import { DeliverabilityPanel } from '../components/DeliverabilityPanel';
 import { useMail } from '../mail';
 import { useStore } from '../store';
 import '../mail.css';
@@ -76,6 +77,7 @@ export function MailScreen({ domainId }: { domainId?: number | undefined }): Rea
       )}
       {domains.length > 0 && <DomainTable domains={domains} selectedId={selected?.id ?? null} />}
       {selected && <DomainDetail key={selected.id} domain={selected} onEdit={() => setForm({ kind: 'edit', domain: selected })} />}
+      {selected && <DeliverabilityPanel key={`probe-${selected.id}`} domain={selected.domain} />}
     </section>
   );
 }
