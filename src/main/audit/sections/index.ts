@@ -8,13 +8,14 @@ import { specs as files } from './files';
 import { specs as hardening } from './hardening';
 import { specs as kernel } from './kernel';
 import { specs as mail } from './mail';
+import { specs as mailStack } from './mailStack';
 import { specs as network } from './network';
 import { specs as proxy } from './proxy';
 import { specs as system } from './system';
 import type { SectionSpec } from './types';
 import { specs as vpn } from './vpn';
 
-export const SECTION_SPECS: ReadonlyArray<SectionSpec<SectionName>> = [...system, ...kernel, ...access, ...files, ...hardening, ...network, ...vpn, ...containers, ...proxy, ...backups, ...mail, ...cve];
+export const SECTION_SPECS: ReadonlyArray<SectionSpec<SectionName>> = [...system, ...kernel, ...access, ...files, ...hardening, ...network, ...vpn, ...containers, ...proxy, ...backups, ...mail, ...mailStack, ...cve];
 
 const facts = new Set<string>();
 for (const s of SECTION_SPECS) {

@@ -4,14 +4,22 @@ import type { SectionName } from '../../facts';
 import type { CheckDef } from '../types';
 import bannerVersion from './bannerVersion';
 import certExpiry from './certExpiry';
+import clamavSignatures from './clamavSignatures';
 import deferralReasons from './deferralReasons';
+import dkimSigning from './dkimSigning';
 import mynetworks from './mynetworks';
 import postfixCheck from './postfixCheck';
 import queueLarge from './queueLarge';
 import queueStale from './queueStale';
 import relayRestrictions from './relayRestrictions';
+import rspamd from './rspamd';
 import smtpClientTls from './smtpClientTls';
 import smtpdTls from './smtpdTls';
+import stackContainers from './stackContainers';
+import stackDisk from './stackDisk';
+import stackMemory from './stackMemory';
+import stackRestarts from './stackRestarts';
+import stackServices from './stackServices';
 import tlsProtocols from './tlsProtocols';
 import vrfy from './vrfy';
 
@@ -29,4 +37,13 @@ export const checks: ReadonlyArray<CheckDef<SectionName>> = [
   tlsProtocols,
   smtpClientTls,
   certExpiry,
+  // The stack around Postfix: containers, services, Rspamd, ClamAV, resources, DKIM signing.
+  stackContainers,
+  stackRestarts,
+  stackServices,
+  rspamd,
+  clamavSignatures,
+  stackMemory,
+  stackDisk,
+  dkimSigning,
 ] as ReadonlyArray<CheckDef<SectionName>>;

@@ -1,0 +1,7 @@
+// Shared wording of the mail stack checks.
+import type { MailStackFacts } from '../../parsers/mailStack';
+
+export function stackLabel(s: MailStackFacts): string {
+  const p = s.projects.length ? ` (compose project ${s.projects.join(', ')})` : '';
+  return s.kind === 'mailcow' ? `the Mailcow stack${p}` : s.kind === 'docker-mailserver' ? `the docker-mailserver stack${p}` : `the mail stack${p}`;
+}
