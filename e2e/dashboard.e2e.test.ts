@@ -111,7 +111,7 @@ describe('Fleet dashboard', () => {
     expect(await page().locator('[data-testid="run-diff"]').getAttribute('data-state', { timeout: 10_000 })).toBeTruthy();
   });
 
-  step('the heat map shows each host’s category grades from its latest run; a cell opens that run', async () => {
+  step('the heat map shows each host’s category grades from its latest run; a cell lists its findings in the workbench', async () => {
     await page().getByTestId('nav-dashboard').click();
     const heat = await visible(page().getByTestId('fleet-heatmap'));
     for (const run of [web, mx]) {
@@ -127,9 +127,12 @@ describe('Fleet dashboard', () => {
     expect(await naCell.locator('button').count()).toBe(0);
     await heat.locator('[data-testid="heat-row"][data-host="mx-1"] [data-testid="heat-cell"][data-category="ssh"] button').scrollIntoViewIfNeeded();
     await shot(page(), 'heatmap');
-    await heat.locator('[data-testid="heat-row"][data-host="mx-1"] [data-testid="heat-cell"][data-category="ssh"] button').click();
-    await visible(page().getByTestId('run-view'));
-    expect(await text(page().getByTestId('run-view'))).toContain('mx-1');
+    // The findings behind a grade: the workbench filtered to that host and category.
+    const cat = mx.findings.find((f) => f.checkId === 'NET-FIREWALL-INACTIVE')!.category;
+    await heat.locator(`[data-testid="heat-row"][data-host="mx-1"] [data-testid="heat-cell"][data-category="${cat}"] button`).click();
+    const table = await visible(page().locator('[data-testid="workbench-table"][data-state="ready"]'));
+    expect(Number(await table.getAttribute('data-total'))).toBe(mx.findings.filter((f) => f.category === cat).length);
+    expect(new Set(await page().getByTestId('workbench-row').evaluateAll((r) => r.map((x) => x.getAttribute('data-host'))))).toEqual(new Set(['mx-1']));
   });
 
   step('a host’s grade opens its latest run; "+1 new" opens the run whose diff lists it', async () => {

@@ -190,6 +190,7 @@ function HostsPanel({ fleet }: { fleet: Fleet }): React.JSX.Element {
 }
 
 function SinceLast({ h, openRun }: { h: FleetHost; openRun: (id: string) => void }): React.JSX.Element {
+  const navigate = useStore((s) => s.navigate);
   const d = h.sinceLast;
   const run = h.latestRun;
   if (!run) return <span className="muted">—</span>;

@@ -807,7 +807,12 @@ function TriageDialog({ status, keys, onClose }: { status: 'accepted' | 'false-p
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const applyRef = useRef<HTMLButtonElement>(null);
   const id = useId();
+  // Reopen asks nothing: once its preview is in, Apply has the focus (Enter applies).
+  useEffect(() => {
+    if (status === 'open' && result) applyRef.current?.focus();
+  }, [status, result]);
   const request = () => ({
     findingKeys: keys,
     status,
@@ -860,11 +865,11 @@ function TriageDialog({ status, keys, onClose }: { status: 'accepted' | 'false-p
         {status !== 'open' && (
           <div className={`field full${errors['reason'] ? ' has-error' : ''}`}>
             <label htmlFor={`${id}-reason`}>Reason</label>
-            <textarea
+            <input
               id={`${id}-reason`}
               data-autofocus
               data-testid="bulk-reason"
-              rows={2}
+              type="text"
               maxLength={1000}
               value={reason}
               aria-invalid={errors['reason'] ? true : undefined}
@@ -912,7 +917,7 @@ function TriageDialog({ status, keys, onClose }: { status: 'accepted' | 'false-p
         {result && <PreviewList preview={result} />}
         <div className="form-actions">
           {result ? (
-            <button type="submit" className="btn primary small" data-testid="bulk-apply" disabled={busy || result.applies.length === 0}>
+            <button ref={applyRef} type="submit" className="btn primary small" data-testid="bulk-apply" disabled={busy || result.applies.length === 0}>
               {busy ? 'Applying…' : `Apply to ${result.applies.length}`}
             </button>
           ) : (
