@@ -1,7 +1,9 @@
 // Container sets for the audit tests, on a lab dockerd (lab/docker.ts): a hardened set (every
 // container check passes) and a vulnerable set (each container misconfiguration of the catalog on
 // a container of its own, plus secrets in compose files, env files and container environments).
-import { composeUp, createLabContainer, docker, type LabDocker } from './docker';
+import fs from 'node:fs';
+import path from 'node:path';
+import { composeUp, createLabContainer, createLabNetwork, docker, type LabDocker } from './docker';
 
 /** `docker run` flags of a container every container check passes. */
 export const HARDENED_FLAGS: readonly string[] = [
@@ -105,4 +107,75 @@ export async function createVulnerableSet(lab: LabDocker, p: PlantedContainerSec
   await waitFor('v-unhealthy to turn unhealthy', 20_000, async () => (await state('v-unhealthy', '{{.State.Health.Status}}')) === 'unhealthy');
   // A crash loop: restarted at least 3 times (between restarts it may look "running" for an instant).
   await waitFor('v-restarting to crash-loop', 20_000, async () => Number(await state('v-restarting', '{{.RestartCount}}')) >= 3);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The reverse-proxy set (issue 16 items 4–6), for the vulnerable scenario: a Traefik with an
+// insecure dashboard, an Authelia whose configuration.yml (mounted from the host) bypasses by
+// default and holds an inline secret, and a database on the proxy's network. The images are the
+// lab busybox tagged like the real ones; the containers run `sleep` with Traefik's flags as
+// arguments. Networks live in the engine's private network namespace (createLabNetwork).
+
+/** Names of the proxy set's containers and networks. */
+export const PROXY_SET = { traefik: 'v-traefik', authelia: 'v-authelia', db: 'v-db', front: 'lab-vfront', back: 'lab-vback' } as const;
+
+export const TRAEFIK_IMAGE = 'lab/traefik:v3.1';
+export const AUTHELIA_IMAGE = 'lab/authelia:4.38';
+export const POSTGRES_IMAGE = 'lab/postgres:16';
+
+export function vulnerableAutheliaConfig(jwtSecret: string): string {
+  return `# Authelia, as a hurried admin leaves it
+jwt_secret: ${jwtSecret}
+session:
+  domain: lab.test
+  expiration: 7d
+  inactivity: 1d
+storage:
+  encryption_key: tooshort
+  local:
+    path: /config/db.sqlite3
+notifier:
+  filesystem:
+    filename: /config/notification.txt
+access_control:
+  default_policy: bypass
+  rules:
+    - domain: traefik.lab.test
+      policy: bypass
+    - domain: portainer.lab.test
+      policy: one_factor
+`;
+}
+
+/**
+ * Creates the proxy set; returns the secret values it planted (none may leave the host). The
+ * Authelia configuration is <engine dir>/authelia/configuration.yml, mode 0644.
+ */
+export async function createProxySet(lab: LabDocker, jwtSecret: string): Promise<{ autheliaConfig: string }> {
+  await Promise.all([docker(lab, ['tag', lab.images.pinned, TRAEFIK_IMAGE]), docker(lab, ['tag', lab.images.pinned, AUTHELIA_IMAGE]), docker(lab, ['tag', lab.images.pinned, POSTGRES_IMAGE])]);
+  await Promise.all([createLabNetwork(lab, PROXY_SET.front), createLabNetwork(lab, PROXY_SET.back)]);
+  const dir = path.join(lab.dir, 'authelia');
+  fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+  const autheliaConfig = path.join(dir, 'configuration.yml');
+  fs.writeFileSync(autheliaConfig, vulnerableAutheliaConfig(jwtSecret), { mode: 0o644 });
+  fs.chmodSync(autheliaConfig, 0o644);
+  await Promise.all([
+    createLabContainer(lab, {
+      name: PROXY_SET.traefik,
+      image: TRAEFIK_IMAGE,
+      networks: [PROXY_SET.front],
+      args: [
+        '-p', '18088:80',
+        '-v', `${lab.socket}:/var/run/docker.sock`,
+        '--label', 'traefik.enable=true',
+        '--label', 'traefik.http.routers.dashboard.rule=Host(`traefik.lab.test`)',
+        '--label', 'traefik.http.routers.dashboard.service=api@internal',
+        '--label', 'traefik.http.routers.dashboard.entrypoints=web',
+      ],
+      cmd: ['sh', '-c', 'exec sleep 3600', 'traefik', '--api.insecure=true', '--api.dashboard=true', '--providers.docker=true', '--entrypoints.web.address=:80'],
+    }),
+    createLabContainer(lab, { name: PROXY_SET.authelia, image: AUTHELIA_IMAGE, networks: [PROXY_SET.front], args: ['-v', `${dir}:/config:ro`] }),
+    createLabContainer(lab, { name: PROXY_SET.db, image: POSTGRES_IMAGE, networks: [PROXY_SET.front, PROXY_SET.back] }),
+  ]);
+  return { autheliaConfig };
 }

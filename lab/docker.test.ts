@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   composeUp,
   createLabContainer,
+  createLabNetwork,
   docker,
   isLabDockerRunning,
   labComposeAvailable,
@@ -20,6 +21,9 @@ import {
   sweepStaleLabDockers,
   type LabDocker,
 } from './docker';
+
+/** The network namespace of a process (its /proc link, e.g. net:[4026531840]). */
+const procNetns = (pid: number): string => fs.readlinkSync(`/proc/${pid}/ns/net`);
 
 const available = labDockerPrerequisites().ok || process.env.RAMPART_LAB_REQUIRED === '1';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -136,6 +140,20 @@ describe.skipIf(!available)('lab docker', () => {
     await expect(createLabContainer(d, { name: 't-bridge', args: ['--network', 'bridge'] })).rejects.toThrow(/network none/);
     await expect(createLabContainer(d, { name: 't-host', args: ['--network=host'] })).rejects.toThrow(/only be created/);
     await createLabContainer(d, { name: 't-host', args: ['--network=host'], start: false });
+  });
+
+  it('lab networks: bridges in the engine network namespace only; other names refused', async () => {
+    await createLabNetwork(d, 'lab-tfront');
+    await createLabNetwork(d, 'lab-tback', { internal: true });
+    await expect(createLabNetwork(d, 'front')).rejects.toThrow(/lab-/);
+    await createLabContainer(d, { name: 't-net', networks: ['lab-tfront', 'lab-tback'] });
+    expect((await docker(d, ['inspect', '--format', '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}={{$v.IPAddress}} {{end}}', 't-net'])).trim()).toMatch(/^lab-tback=\S+ lab-tfront=\S+$/);
+    expect((await docker(d, ['network', 'ls', '--filter', 'name=lab-t', '--format', '{{.Name}} {{.Internal}}'])).trim().split('\n').sort()).toEqual(['lab-tback true', 'lab-tfront false']);
+    // Not in the machine's namespace: no bridge device, no veth of the container there.
+    const ids = (await docker(d, ['network', 'ls', '--filter', 'name=lab-t', '--format', '{{.ID}}'])).trim().split('\n');
+    for (const id of ids) expect(fs.existsSync(`/sys/class/net/br-${id.slice(0, 12)}`)).toBe(false);
+    expect(procNetns(d.pid)).not.toBe(procNetns(process.pid));
+    await expect(createLabContainer(d, { name: 't-net2', networks: ['bridge'] })).rejects.toThrow(/lab networks/);
   });
 
   it.skipIf(!labComposeAvailable() && process.env.RAMPART_LAB_REQUIRED !== '1')('compose projects: labels set by docker-compose; only network_mode none and lab images', async () => {

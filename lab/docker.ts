@@ -15,7 +15,9 @@
 // and their descendants, are ever killed.
 //
 // Network rule: containers are created with `--network none` (or `--network host` only with
-// `docker create`, never started); compose services must say `network_mode: none`. No bridge,
+// `docker create`, never started) or on lab networks (`lab-*`, createLabNetwork): dockerd runs in
+// a private network namespace too (`unshare --net`), so their bridges and veths exist only there,
+// with no address outside it and no route out; compose services must say `network_mode: none`. No bridge,
 // no NAT, no traffic.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -410,6 +412,8 @@ export async function startLabDocker(opts: StartLabDockerOptions = {}): Promise<
     const logFd = openSync(join(dir, 'dockerd.log'), 'a', 0o600);
     const args = [
       '--mount',
+      // Its own network namespace: lab networks' bridges and veths never touch the machine's.
+      '--net',
       '--propagation',
       'private',
       DOCKERD!,
@@ -484,7 +488,7 @@ export async function startLabDocker(opts: StartLabDockerOptions = {}): Promise<
  * Stops the engine: SIGKILL to dockerd, containerd, the shims and the containers' processes (all
  * of them name the engine dir or descend from one that does), then removes the cgroups, the dir
  * and the registry entry. Nothing survives that dockerd would have cleaned up gracefully: its
- * mounts die with its private mount namespace, and there are no networks or iptables rules.
+ * mounts die with its private mount namespace, its lab networks with its private network namespace, and there are no iptables rules.
  * Idempotent; the same path the exit hook and the stale sweep take.
  */
 export async function stopLabDocker(d: LabDocker): Promise<void> {
@@ -528,6 +532,20 @@ export interface LabContainerSpec {
   cmd?: readonly string[];
   /** Start it (default true). Privileged containers cannot start here: create them only. */
   start?: boolean;
+  /** Lab networks (createLabNetwork) to attach it to, instead of `--network none`. */
+  networks?: readonly string[];
+}
+
+/** Names of lab networks: createLabNetwork makes them, createLabContainer accepts them. */
+const LAB_NETWORK_RE = /^lab-[a-z0-9][a-z0-9-]{0,30}$/;
+
+/**
+ * A user-defined bridge network (`--internal` when asked) in the engine's private network
+ * namespace: nothing of it is visible on the machine. Name `lab-…`. Returns its id.
+ */
+export async function createLabNetwork(d: LabDocker, name: string, opts: { internal?: boolean } = {}): Promise<string> {
+  if (!LAB_NETWORK_RE.test(name)) throw new Error(`lab network names are lab-<lower-case letters, digits, ->: ${name}`);
+  return (await docker(d, ['network', 'create', '--driver', 'bridge', ...(opts.internal ? ['--internal'] : []), name])).trim();
 }
 
 function networkOf(args: readonly string[]): string | null {
@@ -544,12 +562,15 @@ function networkOf(args: readonly string[]): string | null {
 export async function createLabContainer(d: LabDocker, spec: LabContainerSpec): Promise<string> {
   const args = spec.args ?? [];
   const net = networkOf(args);
-  if (net !== null && net !== 'none' && net !== 'host') throw new Error(`lab containers use --network none (or host, created only), not ${net}`);
+  if (net !== null && net !== 'none' && net !== 'host') throw new Error(`lab containers use --network none (or host, created only, or lab networks via spec.networks), not ${net}`);
+  const nets = spec.networks ?? [];
+  for (const n of nets) if (!LAB_NETWORK_RE.test(n)) throw new Error(`lab containers use --network none or lab networks (lab-…), not ${n}`);
+  if (nets.length && net !== null) throw new Error('give either spec.networks or a --network flag');
   const start = spec.start ?? true;
   if (net === 'host' && start) throw new Error('a --network host container may only be created, not started');
-  const id = (
-    await docker(d, ['create', ...(net === null ? ['--network', 'none'] : []), '--name', spec.name, ...args, spec.image ?? LAB_IMAGE_PINNED, ...(spec.cmd ?? ['sleep', '3600'])])
-  ).trim();
+  const netArgs = nets.length ? ['--network', nets[0]!] : net === null ? ['--network', 'none'] : [];
+  const id = (await docker(d, ['create', ...netArgs, '--name', spec.name, ...args, spec.image ?? LAB_IMAGE_PINNED, ...(spec.cmd ?? ['sleep', '3600'])])).trim();
+  for (const n of nets.slice(1)) await docker(d, ['network', 'connect', n, id]);
   if (start) await docker(d, ['start', id]);
   return id;
 }

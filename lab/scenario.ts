@@ -15,7 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createHardenedSet, createVulnerableSet, type PlantedContainerSecrets } from './containerSets';
+import { createHardenedSet, createProxySet, createVulnerableSet, type PlantedContainerSecrets } from './containerSets';
 import { startLabDocker, stopLabDocker, type LabDocker } from './docker';
 import { plantHostConfig, plantHostHardening } from './hostHardening';
 import { canary, createAuditLabHost, destroyAuditLabHost, type AuditLabHost } from './plant';
@@ -150,6 +150,8 @@ export async function createScenarioHost(kind: ScenarioKind, serviceParent: stri
           await fillMailQueue(host, 101);
         })(),
         createVulnerableSet(docker, planted),
+        // Traefik with an insecure dashboard, Authelia bypassing by default, a database on the proxy's network.
+        createProxySet(docker, planted.env),
       ]);
       trivy = trivyReport(docker.images.latest, [
         { VulnerabilityID: 'CVE-2024-58251', PkgName: 'busybox', InstalledVersion: '1.35.0-r0', FixedVersion: '1.36.1-r7', Severity: 'CRITICAL' },
