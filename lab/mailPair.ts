@@ -8,7 +8,8 @@
 //   sender (smtp.send.test, domain send.test):
 //     Postfix: 587 submission (STARTTLS required, SASL PLAIN/LOGIN via Dovecot auth, only
 //     authenticated clients may send), OpenDKIM milter signing d=send.test s=<selector> (RSA 2048,
-//     key made per run), delivery by MX lookup in the lab DNS over the 10.215 link.
+//     key made per run), the envelope sender rewritten to bounce.send.test (a Return-Path domain,
+//     as mail services use), delivery by MX lookup in the lab DNS over the 10.215 link.
 //   receiver (mx.recv.test, domain recv.test):
 //     Postfix on 25 (STARTTLS offered) for recv.test only; milters OpenDKIM (verify) then
 //     OpenDMARC (DMARC, and SPF itself with libspf2), both writing `Authentication-Results:
@@ -16,8 +17,11 @@
 //     `dmarc=fail` from mx.recv.test into Junk, the rest into INBOX; IMAP on 993 (TLS) and 143
 //     (STARTTLS) for one seed mailbox.
 //     Knot DNS (lab/dns.ts startKnotIn) serving both zones on the receiver's link address, its root
-//     address and 127.0.0.1: MX, A, SPF (`ip4:<sender link address> -all`), the DKIM key, DMARC
-//     p=reject (or opts.dmarcPolicy). Each host's /etc/resolv.conf (bound by `ip netns exec`) names it.
+//     address and 127.0.0.1: MX, A, SPF (`ip4:<sender link address> -all` for send.test and
+//     bounce.send.test), the DKIM key, DMARC `p=reject; adkim=s; aspf=s` (or opts.dmarcPolicy).
+//     With aspf=s the SPF pass for bounce.send.test does not align with From: send.test, so DMARC
+//     rests on DKIM: a broken DKIM key means dmarc=fail, a broken SPF record alone does not.
+//     Each host's /etc/resolv.conf (bound by `ip netns exec`) names this server.
 //
 // API:
 //   const pair = await startMailPair({ dmarcPolicy?: 'reject' | 'quarantine', dkimSelector?: string });
@@ -26,28 +30,34 @@
 //                      inbox: 'INBOX', junk: 'Junk' }                               the seed mailbox
 //   pair.caPem / pair.caFile   the throwaway CA that issued both servers' certificates (names and
 //                      the hosts' 10.213 addresses are in their SANs): trust it, never turn checks off
+//   pair.authservId  'mx.recv.test': only Authentication-Results with this id are the receiver's
 //   pair.dns         { address, port }  the lab DNS (reachable from the root namespace too)
 //   pair.domains     { sender: 'send.test', receiver: 'recv.test' }, pair.dkimSelector
+//   pair.receiverSmtp { host, port: 25, servername }   the receiver's MX, for direct injection
 //   await pair.breakDkim()      publishes another key at the selector: dkim=fail, dmarc=fail → Junk
 //   await pair.restoreDkim()    publishes the signer's key again
+//   await pair.breakSpf()       SPF authorises another address: spf=fail, dkim/dmarc=pass → INBOX
+//   await pair.restoreSpf()
 //   await pair.stopReceiver()   stops the receiver's Postfix: mail stays queued on the sender
 //   await pair.startReceiver()  starts it again (queued mail is then sent on the next flush)
 //   await pair.flushSender()    `postqueue -f` on the sender
+//   await pair.senderQueue()    the sender's queue (postqueue -j entries)
 //   pair.logs()                 the mail logs of both Postfixes and both Dovecots (for failures)
 //   await pair.close()          kills every daemon (they all live in the two namespaces), removes
 //                               the hosts, links and files; idempotent
-// Passwords are random per run (lab-only); no key or password is committed.
+// DNS changes are seen at once (TTL 60 in the zone, but no resolver on the path caches). Passwords
+// are random per run (lab-only); no key or password is committed. Start-up ≈ 6–8 s here.
 //
 // Network rule: servers listen only inside their namespaces; the sender talks only to the
 // receiver's link address; nothing else is contacted.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startKnotIn, txt, type KnotServer, type LabZone } from './dns';
 import { createLabHost, destroyLabHost, type LabHost } from './lab';
 import { makeLabCa, type LabCert } from './mailServer';
-import { mustRun, onProcessExit } from './proc';
+import { mustRun, onProcessExit, procAlive, procStartTime } from './proc';
 import { mustInHost, startPostfix } from './services';
 
 export const MAIL_PAIR = {
@@ -115,6 +125,8 @@ export interface MailPair {
   caFile: string;
   dns: { address: string; port: number };
   domains: { sender: string; receiver: string };
+  /** The receiver's authserv-id: only `Authentication-Results: mx.recv.test; …` lines are its verdicts. */
+  authservId: string;
   dkimSelector: string;
   /** The folder holding every file of the pair. */
   dir: string;
@@ -131,6 +143,27 @@ export interface MailPair {
   close(): Promise<void>;
 }
 
+const DIR_PREFIX = '/run/rmp-mp-';
+
+/** Removes the folders of pairs whose process died without closing them (their hosts go with lab.ts's stale sweeps). */
+function sweepStaleDirs(): void {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(path.dirname(DIR_PREFIX));
+  } catch {
+    return;
+  }
+  for (const e of entries.filter((n) => n.startsWith(path.basename(DIR_PREFIX)))) {
+    const d = path.join(path.dirname(DIR_PREFIX), e);
+    const [pid, start] = readIf(path.join(d, 'owner')).trim().split(' ');
+    const owner = Number(pid);
+    // No owner file: a folder being set up this very moment by another process, or too old to tell; leave it.
+    if (!owner) continue;
+    if (procAlive(owner) && procStartTime(owner) === start) continue;
+    fs.rmSync(d, { recursive: true, force: true });
+  }
+}
+
 const password = (): string => randomBytes(18).toString('base64url');
 
 /** A leaf certificate from the lab CA for `name` and `ips` (SANs), 2 days. */
@@ -144,7 +177,7 @@ function issueLeaf(caDir: string, file: string, name: string, ips: string[]): La
   };
   o(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', `${file}.csr`, '-subj', `/CN=${name}`]);
   o(['x509', '-req', '-in', `${file}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-out', cert, '-days', '2', '-set_serial', String(Date.now()), '-extfile', ext]);
-  return { cert, key, der: Buffer.alloc(0) };
+  return { cert, key, der: new X509Certificate(fs.readFileSync(cert)).raw };
 }
 
 /** A /30 link between two existing lab namespaces (created from `a`'s network.setup, so it dies with either host). */
@@ -291,8 +324,10 @@ export async function startMailPair(opts: MailPairOptions = {}): Promise<MailPai
   const dmarcPolicy = opts.dmarcPolicy ?? 'reject';
   // Short path (Dovecot's unix sockets must fit 107 bytes), and not under /tmp: OpenDKIM refuses a
   // key file with a world-writable folder above it.
-  const dir = fs.mkdtempSync('/run/rmp-mp-');
+  sweepStaleDirs();
+  const dir = fs.mkdtempSync(`${DIR_PREFIX}`);
   fs.chmodSync(dir, 0o755);
+  fs.writeFileSync(path.join(dir, 'owner'), `${process.pid} ${procStartTime(process.pid)}\n`);
   // The hosts have their own exit hooks (lab.ts); the files go too if this process dies first.
   onProcessExit(() => fs.rmSync(dir, { recursive: true, force: true }));
   const hosts: LabHost[] = [];
@@ -542,6 +577,7 @@ smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
       caFile: ca.certFile,
       dns: { address: receiver.address, port: 53 },
       domains: { sender: L.sender, receiver: L.receiver },
+      authservId: L.receiverHost,
       dkimSelector: selector,
       dir,
       breakDkim: () => republish({ dkimPublicB64: rsaKey().publicB64 }),
@@ -585,7 +621,7 @@ smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
   }
 }
 
-/** Whether `spawnSync` finds every tool (for skipIf in tests that must not fail on machines without the packages). */
+/** Every tool installed and the daemons' system users present (for skipIf; RAMPART_LAB_REQUIRED=1 overrides). */
 export function mailPairAvailable(): boolean {
   return mailPairPrerequisites().ok && spawnSync('id', ['-u', 'opendkim']).status === 0;
 }

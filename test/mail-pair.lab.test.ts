@@ -7,11 +7,14 @@
 // Clients: nodemailer and imapflow (the libraries the probe uses), talking only to the lab hosts'
 // 10.213 addresses. Needs root and the packages in scripts/setup.sh; skipped without them unless
 // RAMPART_LAB_REQUIRED=1.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labPrerequisites } from '../lab/lab';
+import { procAlive, procCmdline } from '../lab/proc';
 import { mailPairAvailable, startMailPair, type MailPair } from '../lab/mailPair';
 
 const labAvailable = (labPrerequisites().ok && mailPairAvailable()) || process.env.RAMPART_LAB_REQUIRED === '1';
@@ -96,6 +99,7 @@ describe.skipIf(!labAvailable)('mail pair: real submission, DKIM signing, verifi
     await pair?.close();
   });
 
+
   it('starts in well under a minute and publishes per-run credentials', () => {
     expect(startMs).toBeLessThan(30_000);
     expect(pair.submission.password).toMatch(/^[A-Za-z0-9_-]{24}$/);
@@ -155,7 +159,74 @@ describe.skipIf(!labAvailable)('mail pair: real submission, DKIM signing, verifi
     expect(found?.folder, pair.logs()).toBe('INBOX');
   }, 60_000);
 
+  it('SPF not authorising the sender: spf=fail, but DKIM aligns, so dmarc=pass and INBOX', async () => {
+    await pair.breakSpf();
+    try {
+      const subject = tag();
+      await submit(subject);
+      const found = await fetchBySubject(subject, 20_000);
+      expect(found, pair.logs()).toBeDefined();
+      const ar = authResults(found!.headers).join('\n');
+      expect(ar).toMatch(/mx\.recv\.test;.*spf=fail/);
+      expect(ar).toMatch(/mx\.recv\.test;.*dkim=pass/);
+      expect(ar).toMatch(/mx\.recv\.test;.*dmarc=pass/);
+      expect(found!.folder, found!.headers).toBe('INBOX');
+    } finally {
+      await pair.restoreSpf();
+    }
+  }, 40_000);
+
+  it('IMAP on 143 takes a login only after STARTTLS', async () => {
+    const client = new ImapFlow({
+      host: pair.imap.host,
+      port: pair.imap.starttlsPort,
+      secure: false,
+      doSTARTTLS: true,
+      auth: { user: pair.imap.user, pass: pair.imap.password },
+      tls: { servername: pair.imap.servername, ca: [pair.caPem] },
+      logger: false,
+    });
+    await client.connect();
+    try {
+      expect(client.secureConnection).toBe(true);
+      const folders = (await client.list()).map((f) => f.path).sort();
+      expect(folders).toEqual(['INBOX', 'Junk']);
+    } finally {
+      await client.logout();
+    }
+    const plain = new ImapFlow({ host: pair.imap.host, port: pair.imap.starttlsPort, secure: false, doSTARTTLS: false, auth: { user: pair.imap.user, pass: pair.imap.password }, logger: false });
+    await expect(plain.connect()).rejects.toThrow();
+    plain.close();
+  }, 20_000);
+
   it('submission refuses a wrong password', async () => {
     await expect(submit(tag(), { password: 'wrong-password' })).rejects.toThrow(/auth|535/i);
   }, 20_000);
+
+  it('close() leaves no namespace, process or file behind', async () => {
+    // Last: closes the shared pair.
+    const other = pair;
+    const names = [other.sender.name, other.receiver.name];
+    // Every daemon (Postfix master and children, Dovecot, OpenDKIM, OpenDMARC, knotd) runs in one of the two namespaces.
+    const pids = names.flatMap((n) => execFileSync('ip', ['netns', 'pids', n], { encoding: 'utf8' }).split('\n').filter(Boolean));
+    const commands = pids.map((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8').trim());
+    for (const daemon of ['master', 'dovecot', 'opendkim', 'opendmarc', 'knotd']) expect(commands).toContain(daemon);
+    await other.close();
+    await other.close(); // idempotent
+    const netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+    for (const n of names) expect(netns).not.toContain(n);
+    expect(existsSync(other.dir)).toBe(false);
+    const leftovers = readdirSync('/proc')
+      .filter((e) => /^\d+$/.test(e))
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(other.dir);
+        } catch {
+          return false;
+        }
+      });
+    expect(leftovers).toEqual([]);
+    // Zombies are dead: this machine's PID 1 does not reap the daemons' orphans.
+    expect(pids.filter((pid) => procAlive(Number(pid))).map((pid) => `${pid} ${procCmdline(Number(pid))}`)).toEqual([]);
+  }, 30_000);
 });
