@@ -299,6 +299,13 @@ describe.skipIf(!labAvailable)('checklists tick themselves from audits; trend, a
     const order = await listed.getByTestId('priority-item').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-priority'))));
     expect(order).toEqual(want.items.filter((i) => i.severity === busiest.severity && i.effort === busiest.effort).map((i) => i.priority));
     await shot(p, 'priority-matrix-cell');
+    // The same findings in the workbench: its filter has no effort, so the cell's checks stand for it.
+    await m.getByTestId('priority-open-workbench').click();
+    await expect.poll(async () => (await p.getByTestId('workbench-table').getAttribute('data-state')) ?? '', { timeout: 15_000 }).toBe('ready');
+    expect(await p.getByTestId('workbench-table').getAttribute('data-total')).toBe(String(busiest.count));
+    await p.getByTestId('nav-dashboard').click();
+    await p.getByTestId('priority-scope').selectOption(String(hostId));
+    await expect.poll(() => m.locator(`[data-testid="prio-cell"][data-severity="${busiest.severity}"][data-effort="${busiest.effort}"]`).getAttribute('data-count')).toBe(String(busiest.count));
     await m.getByTestId('priority-all').click();
     const all = await m.getByTestId('priority-item').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-priority')}:${e.getAttribute('data-check')}`));
     expect(all).toEqual(want.items.map((i) => `${i.priority}:${i.checkId}`));

@@ -44,6 +44,9 @@ export function HostTrendPanel({ hosts }: { hosts: ReadonlyArray<{ key: string; 
 
   if (!selected) return null;
   const data: Point[] = (trend?.points ?? []).map((p) => ({ t: Date.parse(p.startedAt), score: p.score, grade: p.grade, runId: p.runId }));
+  // Runs within a day of each other (a busy afternoon, a test) get times on the axis, not only dates.
+  const spanMs = data.length > 1 ? data[data.length - 1]!.t - data[0]!.t : 0;
+  const tick = (t: number): string => (spanMs < 86_400_000 ? new Date(t).toTimeString().slice(0, 8) : formatShortDate(new Date(t).toISOString()));
   return (
     <div className="panel trend-panel" data-testid="host-trend" data-host={selected.name}>
       <div className="panel-title">
@@ -72,7 +75,7 @@ export function HostTrendPanel({ hosts }: { hosts: ReadonlyArray<{ key: string; 
                 dataKey="t"
                 scale="time"
                 domain={['dataMin', 'dataMax']}
-                tickFormatter={(t: number) => formatShortDate(new Date(t).toISOString())}
+                tickFormatter={tick}
                 tick={{ fontSize: 11, fill: '#5f6b7a' }}
                 tickLine={false}
                 axisLine={{ stroke: '#c9d0da' }}
@@ -88,7 +91,8 @@ export function HostTrendPanel({ hosts }: { hosts: ReadonlyArray<{ key: string; 
                   ifOverflow="extendDomain"
                   stroke={EVENT_MARK[e.kind].colour}
                   strokeDasharray="2 3"
-                  label={{ value: EVENT_MARK[e.kind].letter, position: 'top', fill: EVENT_MARK[e.kind].colour, fontSize: 11, fontWeight: 700 }}
+                  // Alternate label heights so marks close in time stay readable.
+                  label={{ value: EVENT_MARK[e.kind].letter, position: i % 2 ? 'insideTopLeft' : 'top', fill: EVENT_MARK[e.kind].colour, fontSize: 11, fontWeight: 700 }}
                 />
               ))}
               <Tooltip

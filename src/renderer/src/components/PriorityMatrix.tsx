@@ -110,6 +110,30 @@ export function PriorityMatrixPanel({ hosts }: { hosts: ReadonlyArray<{ hostId: 
           </button>
         </div>
       )}
+      {cell && cell !== 'all' && items.length > 0 && (
+        <div className="prio-actions">
+          <button
+            type="button"
+            className="link small"
+            data-testid="priority-open-workbench"
+            title="The same findings in the Findings workbench (its own sort; effort is not one of its filters, so the cell's checks are)"
+            onClick={() =>
+              navigate({
+                screen: 'workbench',
+                filter: {
+                  severities: [cell.severity],
+                  // The workbench shows a finding that came back as regressed; here it is open like any other.
+                  statuses: ['open', 'regressed'],
+                  checks: [...new Set(items.map((i) => i.checkId))],
+                  ...(matrix?.scope.hostId !== null && matrix ? { hosts: [matrix.scope.label] } : {}),
+                },
+              })
+            }
+          >
+            Open these in Findings
+          </button>
+        </div>
+      )}
       {cell && (
         <ol className="prio-list" data-testid="priority-list" aria-live="polite">
           {items.map((i) => (

@@ -248,10 +248,11 @@ function NewChecklist({ templates, onCreated }: { templates: ChecklistTemplate[]
 
 function ChecklistView({ checklist, onChanged, onRemoved }: { checklist: Checklist; onChanged: (c: Checklist) => void; onRemoved: () => void }): React.JSX.Element {
   const showError = useStore((s) => s.showError);
+  // Items by section, sections in the order they first appear (an item added later joins its section).
   const sections: Array<{ title: string; items: ChecklistItem[] }> = [];
   for (const i of checklist.items) {
-    const last = sections[sections.length - 1];
-    if (last && last.title === i.section) last.items.push(i);
+    const s = sections.find((x) => x.title === i.section);
+    if (s) s.items.push(i);
     else sections.push({ title: i.section, items: [i] });
   }
   const remove = async (): Promise<void> => {
