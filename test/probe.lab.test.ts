@@ -12,34 +12,33 @@ import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labPrerequisites } from '../lab/lab';
-import { startMailPair, type MailPair } from '../lab/mailPair';
-import { main } from '../src/cli/index';
+import { mailPairAvailable, startMailPair, type MailPair } from '../lab/mailPair';
 import { KeytarSecretStore } from '../src/main/secrets/secretStore';
 import { findProbeProfileByName, probeSecretAccount } from '../src/main/store/probes';
 import { Store } from '../src/main/store/store';
 import type { ProbeRun } from '../src/shared/ipc/probe';
+import { BIN, exec } from './support/cliContract';
 import { startTestKeyring, type TestKeyring } from './support/keyring';
 
-const labAvailable = labPrerequisites().ok || process.env.RAMPART_LAB_REQUIRED === '1';
+const labAvailable = (labPrerequisites().ok && mailPairAvailable()) || process.env.RAMPART_LAB_REQUIRED === '1';
 
 let pair: MailPair;
 let keyring: TestKeyring;
 let dir: string;
 let db: string;
 const savedEnv: Record<string, string | undefined> = {};
-/** Round trips seen (ms): SMTP acceptance → message found in the seed, and the whole run. */
+/** Round trips seen (ms): SMTP acceptance → message found in the seed, and the whole `rampart probe` process. */
 const figures: Array<{ case: string; latencyMs: number | null; runMs: number }> = [];
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd: dir });
-  return { code, stdout, stderr };
+/** The real `rampart` process (bin/rampart.mjs), with the test keyring and the password variables in its environment. */
+function cli(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return exec(BIN, argv, 120_000, { ...keyring.env, RP_SMTP_PW: pair.submission.password, RP_SEED_PW: pair.imap.password, ...env });
 }
 
 async function probe(caseName: string): Promise<{ code: number; run: ProbeRun; stderr: string }> {
   const t0 = Date.now();
   const r = await cli(['probe', '--profile', 'lab', '--db', db, '--format', 'json']);
+  // Includes the CLI's start-up (node + tsx or the bundle).
   const runMs = Date.now() - t0;
   const run = JSON.parse(r.stdout) as ProbeRun;
   figures.push({ case: caseName, latencyMs: run.results?.[0]?.latencyMs ?? null, runMs });
@@ -82,7 +81,6 @@ async function probeMessagesInSeed(): Promise<Array<{ folder: string; tag: strin
 }
 
 async function addProfile(extra: string[] = [], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  Object.assign(process.env, { RP_SMTP_PW: pair.submission.password, RP_SEED_PW: pair.imap.password, ...env });
   return cli([
     'probe-profile',
     'add',
@@ -107,13 +105,13 @@ async function addProfile(extra: string[] = [], env: Record<string, string> = {}
     '--db',
     db,
     ...extra,
-  ]);
+  ], env);
 }
 
 describe.skipIf(!labAvailable)('deliverability probe against the lab mail pair', () => {
   beforeAll(async () => {
     keyring = await startTestKeyring();
-    for (const k of [...Object.keys(keyring.env), 'RP_SMTP_PW', 'RP_SEED_PW']) savedEnv[k] = process.env[k];
+    for (const k of Object.keys(keyring.env)) savedEnv[k] = process.env[k];
     Object.assign(process.env, keyring.env);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-probe-'));
     db = path.join(dir, 'rampart.sqlite3');
