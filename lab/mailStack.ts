@@ -95,14 +95,14 @@ export function prepareMailcowFiles(dir: string, now = new Date()): Omit<Mailcow
   };
 }
 
-/** Starts the compose project on `d` (files from prepareMailcowFiles); returns once redis is unhealthy, unbound has restarted and clamd holds ~28 MB of its 32 MiB. */
+/** Starts the compose project on `d` (files from prepareMailcowFiles); returns once redis is unhealthy, unbound has restarted and clamd holds ~29 MB of its 32 MiB. */
 export async function startMailcowLikeStack(d: LabDocker, files: ReturnType<typeof prepareMailcowFiles>): Promise<MailcowLikeStack> {
   // The compose file goes beside data/ (bind sources are relative to it).
   await composeUp(d, { project: MAILCOW_PROJECT, files: { 'docker-compose.yml': stackCompose().replace(/\.\/data\//g, `${files.dir}/data/`) } });
   const name = (svc: string): string => `${MAILCOW_PROJECT}_${svc}_1`;
   const state = async (svc: string, fmt: string): Promise<string> => (await docker(d, ['inspect', '--format', fmt, name(svc)])).trim();
-  // clamd under memory pressure: 28 MB in its /dev/shm (charged to its cgroup) of a 32 MiB limit.
-  await docker(d, ['exec', name('clamd-mailcow'), 'sh', '-c', 'head -c 28000000 /dev/zero > /dev/shm/signatures']);
+  // clamd under memory pressure: 29 MB in its /dev/shm (charged to its cgroup) of a 32 MiB limit.
+  await docker(d, ['exec', name('clamd-mailcow'), 'sh', '-c', 'head -c 29000000 /dev/zero > /dev/shm/signatures']);
   await waitFor('redis-mailcow to turn unhealthy', 20_000, async () => (await state('redis-mailcow', '{{.State.Health.Status}}')) === 'unhealthy');
   await waitFor('unbound-mailcow to crash-loop', 20_000, async () => Number(await state('unbound-mailcow', '{{.RestartCount}}')) >= 2);
   await waitFor('postfix, dovecot, rspamd, clamd healthy', 20_000, async () => {
