@@ -3,7 +3,7 @@
 // exec` before sshd starts) or its own mount namespace (sshd's, where the audit's sessions run):
 //   - login.defs (password aging and hashing), /etc/security (a `core` hard limit), /etc/systemd
 //     (journald Storage), /etc/cron.d|daily|weekly (modes): own copies of the machine's;
-//   - hardened only: /tmp, /var/tmp and /dev/shm re-mounted nodev,nosuid,noexec in the host's mount
+//   - hardened only: /tmp, /var/tmp, /dev/shm and /var/log re-mounted nodev,nosuid,noexec in the host's mount
 //     namespace (bind mounts over themselves: the contents stay the machine's), and a restore-test
 //     record in its /var/log;
 //   - vulnerable only: a SUID copy of a system program in its scan root, a listener run by a copied
@@ -72,7 +72,7 @@ const daysAgo = (d: number): Date => new Date(Date.now() - d * 86_400_000);
 export async function plantHostHardening(s: AuditLabHost, kind: HardeningKind, serviceDir: string): Promise<string[]> {
   const host = s.host;
   if (kind === 'hardened') {
-    for (const p of ['/tmp', '/var/tmp', '/dev/shm']) await remountStrict(host, p);
+    for (const p of ['/tmp', '/var/tmp', '/dev/shm', '/var/log']) await remountStrict(host, p);
     await inHostMountNs(host, ['sh', '-c', 'umask 077; echo "restore of the nightly backup into /tmp/restore-test: ok" > /var/log/restore-test.log']);
     return [];
   }

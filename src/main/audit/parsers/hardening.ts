@@ -256,6 +256,8 @@ export interface Ownership {
   searched: string[];
   /** The SUID/SGID list reached its cap. */
   truncated: boolean;
+  /** A SUID/SGID walk was stopped by the section time limit (its list is incomplete). */
+  timedOut: boolean;
 }
 
 /** The usrmerge aliases under which dpkg may list a path (/usr/bin/su may be listed as /bin/su). */
@@ -275,11 +277,12 @@ const SPECIAL = /^U\t([0-7]{1,5})\t(\d+)\t([^\t]*)\t(\/.*)$/;
 
 /**
  * Lines: "DPKG yes|no", "W folder", "U mode uid owner path" (a path with a newline continues on
- * the next line, which is not a record), "L pid container|host comm exe", then "OWNED" and the
+ * the next line, which is not a record), "FINDRC status" after each walk (124/143: timed out),
+ * "L pid container|host comm exe", then "OWNED" and the
  * matching lines of dpkg's file lists.
  */
 export function parseOwnership(body: string): Ownership {
-  const out: Ownership = { dpkg: false, special: [], listening: [], owned: new Set(), searched: [], truncated: false };
+  const out: Ownership = { dpkg: false, special: [], listening: [], owned: new Set(), searched: [], truncated: false, timedOut: false };
   const ownedRaw = new Set<string>();
   let inOwned = false;
   let last: SpecialFile | null = null;
@@ -298,6 +301,11 @@ export function parseOwnership(body: string): Ownership {
       last = { mode: parseInt(sm[1]!, 8) & 0o7777, uid: Number(sm[2]), owner: sm[3] || sm[2]!, path: sm[4]! };
       if (out.special.length < MAX_SPECIAL) out.special.push(last);
       else out.truncated = true;
+      continue;
+    }
+    if (/^FINDRC \d+$/.test(line)) {
+      if (/ (124|143)$/.test(line)) out.timedOut = true;
+      last = null;
       continue;
     }
     if (f[0] === 'DPKG') out.dpkg = f[1] === 'yes';

@@ -6,10 +6,12 @@
 //    cron and journald, ONE find for the stats of cron files, home folders, SSH host keys,
 //    WireGuard configs and restore logs, one more only where DKIM key folders exist, `auditctl -l`
 //    only where auditd is installed, and `lsblk -J`.
-//  - ownership: SUID/SGID files under the program folders, the temporary folders and the scan
-//    roots (one find, depth ≤ 3, one file system each), the programs behind listening sockets (ss,
-//    one ls for their /proc exe links, one awk with their cgroups), and ONE grep over dpkg's file
-//    lists for all those paths (dpkg -S per file would cost a process and a full read each).
+//  - ownership: SUID/SGID files under the program folders (depth ≤ 2), /tmp, /var/tmp, /dev/shm
+//    (their files and hidden subfolders), /usr/local, /opt, /srv and the scan roots (depth ≤ 3), one
+//    file system each (two finds), the programs
+//    behind listening sockets (the listening section's ss output, read from the lane's shell; one
+//    ls for their /proc exe links, one awk with their cgroups), and ONE grep over dpkg's file lists
+//    for all those paths (dpkg -S per file would cost a process and a full read each).
 // Read-only; no file content leaves the host beyond the configuration lines named above.
 import type { Section, SectionName } from '../facts';
 import { DEFAULT_KEY_MAX_AGE_DAYS, parseHostHardening, parseOwnership, type HostHardening, type Ownership } from '../parsers/hardening';
@@ -114,29 +116,40 @@ p != "" { print p; if (p ~ /^\/usr\/(bin|sbin|lib|lib32|lib64|libx32)\//) print 
 function ownershipScript(ctx: CollectContext): string {
   return `
 if [ -d /var/lib/dpkg/info ]; then echo 'DPKG	yes'; else echo 'DPKG	no'; fi
+# Two walks, one file system each, each under the section time limit (FINDRC says how it ended):
+# the system program folders to depth 2, the temporary folders' own files and their hidden
+# subfolders (where droppers hide; a busy /tmp holds thousands of entries in the visible ones),
+# then /usr/local, /opt, /srv and the scan roots to depth 3.
 set --
-for d in /usr/bin /usr/sbin /usr/local /usr/lib /usr/libexec /bin /sbin /opt /srv /tmp /var/tmp /dev/shm ${ctx.scanRoots.map((r) => shQuote(r)).join(' ')}; do
-  [ -d "$d" ] && [ ! -L "$d" ] && { printf 'W\\t%s\\n' "$d"; set -- "$@" "$d"; }
+for ro_d in /usr/bin /usr/sbin /usr/lib /usr/libexec /bin /sbin /tmp /var/tmp /dev/shm; do
+  [ -d "$ro_d" ] && [ ! -L "$ro_d" ] && { printf 'W\\t%s\\n' "$ro_d"; set -- "$@" "$ro_d"; }
 done
-SP=
-[ $# -gt 0 ] && SP=$(find "$@" -xdev -maxdepth 3 -type f -perm /6000 -printf 'U\\t%m\\t%U\\t%u\\t%p\\n' 2>/dev/null | head -n 6000)
-[ -n "$SP" ] && printf '%s\\n' "$SP"
+ro_sp=
+[ $# -gt 0 ] && ro_sp=$($T find "$@" -xdev -maxdepth 2 \\( -type d \\( -path '/tmp/*' -o -path '/var/tmp/*' -o -path '/dev/shm/*' \\) ! -name '.*' -prune \\) -o -type f -perm /6000 -printf 'U\\t%m\\t%U\\t%u\\t%p\\n' 2>/dev/null; echo "FINDRC $?")
 set --
-LP=
-if command -v ss >/dev/null 2>&1; then
-  for p in $(ss -tulpnH 2>/dev/null | awk '{ while (match($0, /pid=[0-9]+/)) { p = substr($0, RSTART + 4, RLENGTH - 4); if (!(p in s)) { s[p] = 1; print p }; $0 = substr($0, RSTART + RLENGTH) } }'); do
-    set -- "$@" "/proc/$p/exe"
-  done
-fi
+for ro_d in /usr/local /opt /srv ${ctx.scanRoots.map((r) => shQuote(r)).join(' ')}; do
+  case " $* " in *" $ro_d "*) continue ;; esac
+  [ -d "$ro_d" ] && [ ! -L "$ro_d" ] && { printf 'W\\t%s\\n' "$ro_d"; set -- "$@" "$ro_d"; }
+done
+[ $# -gt 0 ] && ro_sp="$ro_sp\${ro_sp:+
+}$($T find "$@" -xdev -maxdepth 3 -type f -perm /6000 -printf 'U\\t%m\\t%U\\t%u\\t%p\\n' 2>/dev/null; echo "FINDRC $?")"
+[ -n "$ro_sp" ] && printf '%s\\n' "$ro_sp"
+# The listening PIDs: from the listening section's ss output in this lane (rampart_ss), else ss.
+if [ -z "\${rampart_ss+set}" ] && command -v ss >/dev/null 2>&1; then rampart_ss=$(ss -tulpnH 2>/dev/null); fi
+set --
+for ro_p in $(printf '%s\\n' "\${rampart_ss-}" | awk '{ while (match($0, /pid=[0-9]+/)) { p = substr($0, RSTART + 4, RLENGTH - 4); if (!(p in s)) { s[p] = 1; print p }; $0 = substr($0, RSTART + RLENGTH) } }'); do
+  set -- "$@" "/proc/$ro_p/exe"
+done
+ro_lp=
 if [ $# -gt 0 ]; then
-  F=
-  for x in "$@"; do x=\${x%/exe}; [ -r "$x/cgroup" ] && F="$F $x/cgroup"; [ -r "$x/comm" ] && F="$F $x/comm"; done
-  LP=$(ls -l "$@" 2>/dev/null | awk ${shQuote(LISTEN_AWK)} - $F 2>/dev/null)
-  [ -n "$LP" ] && printf '%s\\n' "$LP"
+  ro_f=
+  for ro_x in "$@"; do ro_x=\${ro_x%/exe}; [ -r "$ro_x/cgroup" ] && ro_f="$ro_f $ro_x/cgroup"; [ -r "$ro_x/comm" ] && ro_f="$ro_f $ro_x/comm"; done
+  ro_lp=$(ls -l "$@" 2>/dev/null | awk ${shQuote(LISTEN_AWK)} - $ro_f 2>/dev/null)
+  [ -n "$ro_lp" ] && printf '%s\\n' "$ro_lp"
 fi
-if [ -d /var/lib/dpkg/info ] && { [ -n "$SP" ] || [ -n "$LP" ]; }; then
+if [ -d /var/lib/dpkg/info ] && { [ -n "$ro_sp" ] || [ -n "$ro_lp" ]; }; then
   echo OWNED
-  printf '%s\\n%s\\n' "$SP" "$LP" | awk ${shQuote(PATTERNS_AWK)} | grep -Fxh -f - /var/lib/dpkg/info/*.list 2>/dev/null
+  printf '%s\\n%s\\n' "$ro_sp" "$ro_lp" | awk ${shQuote(PATTERNS_AWK)} | grep -Fxh -f - /var/lib/dpkg/info/*.list 2>/dev/null
 fi
 exit 0
 `;
@@ -159,9 +172,14 @@ const hostHardening = defineSection({
 
 const ownership = defineSection({
   fact: 'ownership',
-  costMs: 60,
-  script: (ctx) => `sec sys_ownership $T sh -c ${shQuote(ownershipScript(ctx))}`,
-  parse: (p) => fromRaw(p.raw.get('sys_ownership'), 'SUID/SGID files and listening programs against the package database', p, parseOwnership),
+  costMs: 40,
+  laneWith: 'listening', // reads the listening section's ss output ($rampart_ss) instead of running ss -p again
+  script: (ctx) => `secsh sys_ownership ${shQuote(ownershipScript(ctx))}`,
+  parse: (p): Section<Ownership> => {
+    const o = fromRaw(p.raw.get('sys_ownership'), 'SUID/SGID files and listening programs against the package database', p, parseOwnership);
+    if (o.ok && o.value.timedOut) return { ok: false, status: 'error', message: 'the SUID/SGID search did not finish in time' };
+    return o;
+  },
 });
 
 export const specs: ReadonlyArray<SectionSpec<SectionName>> = [hostHardening, ownership] as ReadonlyArray<SectionSpec<SectionName>>;

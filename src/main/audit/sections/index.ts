@@ -15,7 +15,7 @@ import { specs as system } from './system';
 import type { SectionSpec } from './types';
 import { specs as vpn } from './vpn';
 
-export const SECTION_SPECS: ReadonlyArray<SectionSpec<SectionName>> = [...system, ...kernel, ...access, ...files, ...hardening, ...network, ...vpn, ...containers, ...proxy, ...backups, ...mail, ...mailStack, ...cve];
+export const SECTION_SPECS: ReadonlyArray<SectionSpec<SectionName>> = [...system, ...kernel, ...access, ...files, ...network, ...hardening, ...vpn, ...containers, ...proxy, ...backups, ...mail, ...mailStack, ...cve];
 
 const facts = new Set<string>();
 for (const s of SECTION_SPECS) {

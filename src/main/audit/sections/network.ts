@@ -32,7 +32,13 @@ declare module '../facts' {
 
 const secsh = (name: string, code: string): string => `secsh ${name} ${shQuote(code)}`;
 
-const LISTENING = `if command -v ss >/dev/null 2>&1; then ss -tulpnH 2>/dev/null || ss -tulpn; else echo "@ss-absent"; fi`;
+// The output is kept in rampart_ss for the lane's later sections (the package owners of the
+// listening programs, sections/hardening.ts): ss -p walks every process's open files, once is enough.
+const LISTENING = `rampart_ss=
+if command -v ss >/dev/null 2>&1; then
+  if rampart_ss=$(ss -tulpnH 2>/dev/null); then printf '%s' "$rampart_ss\${rampart_ss:+
+}"; else rampart_ss=; ss -tulpn; fi
+else echo "@ss-absent"; fi`;
 
 const INTERFACES = `if command -v ip >/dev/null 2>&1; then ip -o addr show; echo "@links"; ip -o link show; else echo "@ip-absent"; fi`;
 
