@@ -66,13 +66,13 @@ describe('linked items', () => {
     expect(itemOf(c1, ssh).auto).toMatchObject({ state: 'fail', runId: 'r1', regressed: false, failing: [{ checkId: 'SSH-PASSWORD-AUTH', hostName: 'web-1', runId: 'r1', open: 1 }] });
     expect(itemOf(c1, ssh).auto!.detail).toContain('SSH-PASSWORD-AUTH (1) on web-1');
 
-    // Run 2: all three pass → ticked, since the moment it was first seen passing.
+    // Run 2: all three pass → ticked, since that run.
     saveRun(store, { id: 'r2', hostId: web, name: 'web-1', address: '10.9.0.2', startedAt: '2026-03-03T09:00:00.000Z', findings: [], passing: ['SSH-PASSWORD-AUTH', 'SSH-PERMIT-EMPTY-PASSWORDS', 'SSH-PERMIT-ROOT-LOGIN'] });
     const c2 = getChecklist(store, c0.id, T('2026-03-03T10:00:00Z'));
-    expect(itemOf(c2, ssh)).toMatchObject({ done: true, auto: { state: 'pass', runId: 'r2', previousState: 'fail', since: '2026-03-03T10:00:00.000Z', regressed: false } });
+    expect(itemOf(c2, ssh)).toMatchObject({ done: true, auto: { state: 'pass', runId: 'r2', previousState: 'fail', since: '2026-03-03T09:00:00.000Z', regressed: false } });
     expect(c2.linkedDone).toBe(1);
     // Reading again changes nothing.
-    expect(itemOf(getChecklist(store, c0.id, T('2026-03-03T11:00:00Z')), ssh).auto!.since).toBe('2026-03-03T10:00:00.000Z');
+    expect(itemOf(getChecklist(store, c0.id, T('2026-03-03T11:00:00Z')), ssh).auto!.since).toBe('2026-03-03T09:00:00.000Z');
 
     // A failed run (no checks) is not the latest complete run: the tick stays.
     store.saveRun({ id: 'r-failed', hostId: web, hostName: 'web-1', address: '10.9.0.2', port: 22, startedAt: '2026-03-04T09:00:00.000Z', finishedAt: null, status: 'failed', os: null, score: null, errors: [], execCount: 0, durationMs: 1, checks: [], findings: [] });

@@ -168,10 +168,10 @@ function toItems(store: Store, list: ListRow, now: Date, cache: Map<string, RunF
       let prev = r.auto_prev_state;
       let since = r.auto_changed_at;
       if (e.state !== r.auto_state) {
-        // A new state: remember the one before it and when this one began.
-        save.run(e.state, e.runId, now.toISOString(), r.id);
+        // A new state: remember the one before it and when this one began (the run that showed it).
+        since = e.runStartedAt ?? now.toISOString();
+        save.run(e.state, e.runId, since, r.id);
         prev = r.auto_state;
-        since = now.toISOString();
       }
       done = isDone(e.state);
       auto = { state: e.state, runId: e.runId, runStartedAt: e.runStartedAt, since, previousState: prev, regressed: e.state === 'fail' && isDone(prev), detail: e.detail, failing: e.failing };

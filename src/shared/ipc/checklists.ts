@@ -44,7 +44,7 @@ export const ChecklistItem = z.object({
       /** The run evaluated (the host's latest complete or partial run; the newest one for the fleet). */
       runId: z.string().nullable(),
       runStartedAt: z.string().nullable(),
-      /** Since when the item has this state (first seen by Rampart). */
+      /** Since when the item has this state: the start of the run that first showed it (not-audited: when first read). */
       since: z.string().nullable(),
       /** The state before it; "pass" with state "fail" means it was ticked and regressed. */
       previousState: AutoState.nullable(),
