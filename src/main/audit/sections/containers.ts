@@ -102,7 +102,8 @@ done
 set +f
 [ "$n" -gt 0 ] || exit 0
 if [ "$n" -gt ${MAX_CONTAINERS} ]; then echo "RAMPART-LIMIT $n"; fi
-docker inspect --format '{{json .}}' "$@" 2>&1 | awk "$AWK_INSPECT"
+# The awk's stderr (fd 3 of the section): Traefik/Authelia mount sources for the proxy section.
+docker inspect --format '{{json .}}' "$@" 2>&1 | awk "$AWK_INSPECT" 2>&3
 # The networks, for the segmentation checks (which are internal): names and flags only.
 echo RAMPART-NETWORKS
 docker network ls --no-trunc --format 'RAMPART-NET {{.ID}}{{"\\t"}}{{.Name}}{{"\\t"}}{{.Driver}}{{"\\t"}}{{.Internal}}' 2>/dev/null
@@ -334,7 +335,12 @@ export const dockerSection = defineSection({
     [
       `secsh docker_info ${shQuote(DOCKER_INFO_SH)}`,
       'rampart_docker_rc=$rc',
-      `sec docker_containers $T sh -c ${shQuote(DOCKER_CONTAINERS_SH)} sh "$rampart_docker_rc" ${shQuote(inspectAwk())}`,
+      // Its fd 3 (the inspect awk's stderr) is captured: the mount sources of Traefik and Authelia
+      // containers, read by the proxy section (sections/proxy.ts) in this lane; the output itself
+      // goes to the lane's stdout through fd 4.
+      'exec 4>&1',
+      `rampart_proxy_mounts=$(sec docker_containers $T sh -c ${shQuote(DOCKER_CONTAINERS_SH)} sh "$rampart_docker_rc" ${shQuote(inspectAwk())} 3>&1 1>&4)`,
+      'exec 4>&-',
       `secsh docker_daemon_json ${shQuote(DAEMON_JSON_SH)}`,
     ].join('\n'),
   parse: parseDockerFacts,

@@ -898,9 +898,16 @@ function j_line(t) {
   t = j_arr(t, "\"Args\":[", "opaque"); if (t == "") return ""
   return j_arr(t, "\"Test\":[", "test")
 }
+# The bind-mount sources of a Traefik or Authelia container, on stderr (the docker section hands
+# them to the proxy section: their configuration files are in there). Paths only, never contents.
+function j_mounts(line,   s) {
+  s = line
+  while (match(s, /"Source":"\/[^"\\]*"/)) { print substr(s, RSTART + 10, RLENGTH - 11) > "/dev/stderr"; s = substr(s, RSTART + RLENGTH) }
+}
 BEGIN { r_init() }
 {
   if (substr($0, 1, 1) != "{") { print; next }
+  if ($0 ~ /"Image":"[^"]*(traefik|authelia)/) j_mounts($0)
   t = j_line($0)
   if (t == "") print "RAMPART-ENV-UNPARSABLE"; else print t
 }

@@ -1,6 +1,6 @@
 // Collector section for the reverse proxy and SSO facts (issue 16 items 4 and 5): the configuration
-// files of Traefik and Authelia, found through the bind mounts of their containers (one `docker ps`),
-// the system-service places (/etc/traefik, /etc/authelia) and names under the scan roots (shell
+// files of Traefik and Authelia, found through the bind mounts of their containers (printed by the
+// docker section's inspect awk: no docker call of its own), the system-service places (/etc/traefik, /etc/authelia) and names under the scan roots (shell
 // globs, no find), then read by ONE awk that prints each file flattened to `path TAB value` lines.
 // Secret values never leave the host: a value is printed as is only under a key the checks read
 // that names no credential (policy, domain, rule, middlewares, minVersion, …) and only when it holds
@@ -24,62 +24,59 @@ export const MAX_PROXY_FILES = 40;
 export const MAX_PROXY_FILE_BYTES = 256 * 1024;
 export const PROXY_BUDGET_BYTES = 1024 * 1024;
 
-// $1: docker info's exit status (no docker call after it timed out), $2: the awk; then the scan roots.
-export const PROXY_SH = String.raw`DOCKER_RC=$1; AWK_PROXY=$2; shift 2
-NL='
+// A section function of the lane's shell (secsh: no process of its own). $rampart_proxy_mounts: the
+// bind-mount sources of the Traefik and Authelia containers, which the inspect awk of the docker
+// section printed on its fd 3 (sections/containers.ts), so no docker call is made here. Variables
+// are rp_-prefixed (the lane's shell is shared); IFS and set -f are left as they were.
+export function proxyScript(scanRoots: readonly string[]): string {
+  const roots = scanRoots.filter((r) => r.startsWith('/')).map((r) => shQuote(r)).join(' ');
+  return String.raw`rp_nl='
 '
-TAB='	'
-cands=$NL
-addc() {
-  case $1 in /*) ;; *) return ;; esac
-  case $1 in *"$NL"*|*"$TAB"*) return ;; esac
-  case $cands in *"$NL$1$NL"*) return ;; esac
-  cands="$cands$1$NL"
+rp_tab='	'
+rp_c=$rp_nl
+rp_add() {
+  case $1 in /*) ;; *) return 0 ;; esac
+  case $1 in *"$rp_nl"*|*"$rp_tab"*) return 0 ;; esac
+  case $rp_c in *"$rp_nl$1$rp_nl"*) return 0 ;; esac
+  rp_c="$rp_c$1$rp_nl"
 }
-if [ "$DOCKER_RC" != 124 ] && [ "$DOCKER_RC" != 143 ] && command -v docker >/dev/null 2>&1; then
-  ps=$(docker ps -a --no-trunc --format '{{.Image}}{{"\t"}}{{.Mounts}}' 2>/dev/null)
-  while IFS="$TAB" read -r img mnts; do
-    case $img in *traefik*|*authelia*) echo "@C $img" ;; *) continue ;; esac
-    oldifs=$IFS; IFS=,; set -f
-    for m in $mnts; do addc "$m"; done
-    IFS=$oldifs; set +f
-  done <<EOF
-$ps
+while IFS= read -r rp_p; do rp_add "$rp_p"; done <<EOF
+$rampart_proxy_mounts
 EOF
-fi
 command -v traefik >/dev/null 2>&1 && echo '@S traefik'
 command -v authelia >/dev/null 2>&1 && echo '@S authelia'
-addc /etc/traefik; addc /etc/authelia
-for r in "$@"; do
-  for x in "$r"/*traefik* "$r"/*authelia* "$r"/*/*traefik* "$r"/*/*authelia*; do [ -e "$x" ] && addc "$x"; done
+rp_add /etc/traefik; rp_add /etc/authelia
+for rp_r in ${roots}; do
+  for rp_x in "$rp_r"/*traefik* "$rp_r"/*authelia* "$rp_r"/*/*traefik* "$rp_r"/*/*authelia*; do [ -e "$rp_x" ] && rp_add "$rp_x"; done
 done
 # Candidates → files: a YAML/TOML file itself, or those in a folder and its subfolders (globs).
 set --
-n=0; seenf=$NL
-while IFS= read -r p; do
-  [ -n "$p" ] || continue
-  if [ -d "$p" ]; then fs=$(for f in "$p"/*.yml "$p"/*.yaml "$p"/*.toml "$p"/*/*.yml "$p"/*/*.yaml "$p"/*/*.toml; do [ -f "$f" ] && printf '%s\n' "$f"; done)
-  elif [ -f "$p" ]; then case $p in *.yml|*.yaml|*.toml) fs=$p ;; *) fs='' ;; esac
-  else fs=''; fi
-  while IFS= read -r f; do
-    [ -n "$f" ] || continue
-    case $f in *"$TAB"*) continue ;; esac
-    case $seenf in *"$NL$f$NL"*) continue ;; esac
-    seenf="$seenf$f$NL"
-    n=$((n + 1)); [ "$n" -le ${'${MAX}'} ] && set -- "$@" "$f"
+rp_n=0; rp_seen=$rp_nl
+while IFS= read -r rp_p; do
+  [ -n "$rp_p" ] || continue
+  rp_fs=''
+  if [ -d "$rp_p" ]; then
+    for rp_f in "$rp_p"/*.yml "$rp_p"/*.yaml "$rp_p"/*.toml "$rp_p"/*/*.yml "$rp_p"/*/*.yaml "$rp_p"/*/*.toml; do [ -f "$rp_f" ] && rp_fs="$rp_fs$rp_f$rp_nl"; done
+  elif [ -f "$rp_p" ]; then case $rp_p in *.yml|*.yaml|*.toml) rp_fs=$rp_p ;; esac
+  fi
+  while IFS= read -r rp_f; do
+    [ -n "$rp_f" ] || continue
+    case $rp_f in *"$rp_tab"*) continue ;; esac
+    case $rp_seen in *"$rp_nl$rp_f$rp_nl"*) continue ;; esac
+    rp_seen="$rp_seen$rp_f$rp_nl"
+    rp_n=$((rp_n + 1)); [ "$rp_n" -le ${MAX_PROXY_FILES} ] && set -- "$@" "$rp_f"
   done <<EOF
-$fs
+$rp_fs
 EOF
 done <<EOF
-$cands
+$rp_c
 EOF
-[ "$n" -gt ${'${MAX}'} ] && echo "@L $n"
+[ "$rp_n" -gt ${MAX_PROXY_FILES} ] && echo "@L $rp_n"
 [ $# -gt 0 ] || exit 0
-RMP_META=$(stat -L -c '%a %u %s %n' "$@" 2>/dev/null) RMP_MAX=${'${MAXB}'} RMP_BUDGET=${'${BUDGET}'} awk "$AWK_PROXY"
-exit 0`
-  .replaceAll('${MAX}', String(MAX_PROXY_FILES))
-  .replaceAll('${MAXB}', String(MAX_PROXY_FILE_BYTES))
-  .replaceAll('${BUDGET}', String(PROXY_BUDGET_BYTES));
+rp_meta=$(stat -L -c '%a %u %s %n' "$@" 2>/dev/null)
+RMP_META=$rp_meta RMP_MAX=${MAX_PROXY_FILE_BYTES} RMP_BUDGET=${PROXY_BUDGET_BYTES} awk ${shQuote(proxyAwk())}
+exit 0`;
+}
 
 // Values of these keys (the last path segment, lower-cased) are printed as they are; every other
 // value as its class token. None names a credential.
@@ -203,10 +200,9 @@ export function proxyAwk(): string {
 
 export const proxySection = defineSection({
   fact: 'proxy',
-  costMs: 60,
-  laneWith: 'docker', // reads $rampart_docker_rc: no docker call after docker info timed out
-  script: (ctx) =>
-    [`sec proxy_configs $T sh -c ${shQuote(PROXY_SH)} sh "$rampart_docker_rc" ${shQuote(proxyAwk())}`, ...ctx.scanRoots.filter((r) => r.startsWith('/')).map((r) => shQuote(r))].join(' '),
+  costMs: 15,
+  laneWith: 'docker', // reads $rampart_proxy_mounts, set by the docker section
+  script: (ctx) => `secsh proxy_configs ${shQuote(proxyScript(ctx.scanRoots))}`,
   parse: (p) => fromRaw(p.raw.get('proxy_configs'), 'Traefik and Authelia configuration', p, (body) => parseProxyDump(body, containersOf(p.raw.get('docker_containers')))),
 });
 

@@ -13,7 +13,7 @@ import type { HostFacts } from '../../facts';
 import { parseContainer, parseDockerInspect, type DockerContainer, type DockerNetwork } from '../../parsers/docker';
 import { parseProxyDump, type ProxyConfigFile, type ProxyFacts } from '../../parsers/proxyConfig';
 import { inspectAwk } from '../../sections/hostEnvClassify';
-import { PROXY_SH, proxyAwk } from '../../sections/proxy';
+import { proxyScript } from '../../sections/proxy';
 import type { CheckDef } from '../types';
 import type { SectionName } from '../../facts';
 import { checks as segChecks } from '../segmentation';
@@ -130,8 +130,9 @@ function plantTree(): string {
   return root;
 }
 
-function collect(awkDir: string, root: string): string {
-  const r = spawnSync('sh', ['-c', PROXY_SH, 'sh', '127', proxyAwk(), root], { env: { PATH: `${awkDir}:/usr/bin:/bin`, HOME: tmp }, encoding: 'utf8' });
+/** The section's script as the lane's shell runs it (here as a script: its exits end it); mounts as the docker section hands them over. */
+function collect(awkDir: string, root: string, mounts: string[] = []): string {
+  const r = spawnSync('sh', ['-c', proxyScript([root, '/nonexistent root'])], { env: { PATH: `${awkDir}:/usr/bin:/bin`, HOME: tmp, T: '', rampart_proxy_mounts: mounts.join('\n') }, encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
   return r.stdout;
 }
@@ -204,6 +205,12 @@ describe('the proxy_configs collector script', () => {
     // The dashboard router is protected through a chain holding basicAuth: no finding for it.
   });
 
+  it('a configuration folder known only as a container mount is read', () => {
+    const root = plantTree();
+    const facts = parseProxyDump(collect(AWKS[0]![1], '/nonexistent', [path.join(root, 'authelia'), '/var/run/docker.sock', 'relative/x']));
+    expect(facts.files.map((f) => `${path.relative(root, f.path)} ${f.kind}`)).toEqual(['authelia/configuration.yml authelia']);
+  });
+
   it('a hardened pair passes every check', () => {
     const root = fs.mkdtempSync(path.join(tmp, 'hard-'));
     fs.mkdirSync(path.join(root, 'authelia'));
@@ -240,13 +247,17 @@ describe('docker inspect on the host: what the Traefik checks read stays, secret
       },
     },
     NetworkSettings: { Networks: { proxy: {}, backend: {} } },
+    Mounts: [{ Type: 'bind', Source: '/srv/traefik', Destination: '/etc/traefik', RW: false }, { Type: 'bind', Source: '/var/run/docker.sock', Destination: '/var/run/docker.sock', RW: true }],
   };
+  const other = { Id: 'c'.repeat(64), Name: '/app', Config: { Image: 'ghost:5' }, Mounts: [{ Type: 'bind', Source: '/srv/ghost', Destination: '/data', RW: true }] };
   const goJson = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 
   it('with every awk', () => {
     for (const [name, dir] of AWKS) {
-      const r = spawnSync('sh', ['-c', 'awk "$1"', 'sh', inspectAwk()], { input: `${goJson(traefik)}\n`, env: { PATH: `${dir}:/usr/bin:/bin` }, encoding: 'utf8' });
+      const r = spawnSync('sh', ['-c', 'awk "$1"', 'sh', inspectAwk()], { input: `${goJson(traefik)}\n${goJson(other)}\n`, env: { PATH: `${dir}:/usr/bin:/bin` }, encoding: 'utf8' });
       expect(r.status, `${name}: ${r.stderr}`).toBe(0);
+      // stderr: the Traefik container's mount sources (for the proxy section), no other container's.
+      expect(r.stderr.trim().split('\n'), name).toEqual(['/srv/traefik', '/var/run/docker.sock']);
       expect(r.stdout, name).not.toMatch(/Qz7/);
       const c = parseDockerInspect(`${r.stdout}\nRAMPART-NETWORKS\nRAMPART-NET ${'b'.repeat(64)}\tbackend\tbridge\ttrue\n`);
       const t = c.containers[0]!;
