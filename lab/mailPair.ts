@@ -24,10 +24,11 @@
 //     Each host's /etc/resolv.conf (bound by `ip netns exec`) names this server.
 //
 // API:
-//   const pair = await startMailPair({ dmarcPolicy?: 'reject' | 'quarantine', dkimSelector?: string });
+//   const pair = await startMailPair({ dmarcPolicy?: 'reject' | 'quarantine', dkimSelector?: string, seeds?: number });
 //   pair.submission  { host, port: 587, servername, user, password, from }    STARTTLS + AUTH
 //   pair.imap        { host, port: 993, starttlsPort: 143, servername, user, password, address,
-//                      inbox: 'INBOX', junk: 'Junk' }                               the seed mailbox
+//                      inbox: 'INBOX', junk: 'Junk' }                         the first seed mailbox
+//   pair.seeds       every seed mailbox, same shape (seed@, seed2@, … recv.test)
 //   pair.caPem / pair.caFile   the throwaway CA that issued both servers' certificates (names and
 //                      the hosts' 10.213 addresses are in their SANs): trust it, never turn checks off
 //   pair.authservId  'mx.recv.test': only Authentication-Results with this id are the receiver's
@@ -82,6 +83,8 @@ export function mailPairPrerequisites(): { ok: true } | { ok: false; reason: str
 export interface MailPairOptions {
   /** The sender domain's DMARC policy (default 'reject'; OpenDMARC only records it, Sieve files the failure into Junk). */
   dmarcPolicy?: 'reject' | 'quarantine';
+  /** Seed mailboxes on the receiver (default 1; 1..20): seed@recv.test, seed2@recv.test, … */
+  seeds?: number;
   /** DKIM selector of the sender (default 'lab<random>'). */
   dkimSelector?: string;
 }
@@ -118,7 +121,10 @@ export interface MailPair {
   sender: LabHost;
   receiver: LabHost;
   submission: MailPairSubmission;
+  /** The first seed mailbox (seeds[0]). */
   imap: MailPairImap;
+  /** Every seed mailbox (opts.seeds of them). */
+  seeds: MailPairImap[];
   /** Receiver's SMTP on its 10.213 address (port 25), e.g. for direct injection. */
   receiverSmtp: { host: string; port: number; servername: string };
   caPem: string;
@@ -369,9 +375,11 @@ export async function startMailPair(opts: MailPairOptions = {}): Promise<MailPai
     fs.writeFileSync(path.join(sender.etcDir, 'resolv.conf'), `nameserver ${receiverLink}\noptions attempts:1 timeout:2\n`);
 
     const senderPw = password();
-    const seedPw = password();
+    const seedCount = opts.seeds ?? 1;
+    if (!Number.isInteger(seedCount) || seedCount < 1 || seedCount > 20) throw new Error(`seeds must be an integer 1..20, got ${seedCount}`);
+    // seed@recv.test, then seed2@, seed3@…: each its own mailbox and password.
+    const seeds = Array.from({ length: seedCount }, (_, i) => ({ user: `${L.seedUser}${i === 0 ? '' : i + 1}@${L.receiver}`, pw: password() }));
     const senderUser = `${L.senderUser}@${L.sender}`;
-    const seedUser = `${L.seedUser}@${L.receiver}`;
     const sd = path.join(dir, 'send');
     const rd = path.join(dir, 'recv');
 
@@ -451,7 +459,7 @@ if header :matches "Authentication-Results" "${L.receiverHost};*dmarc=fail*" {
 `,
     );
     execFileSync('chown', ['-R', 'mail:mail', sieveDir]);
-    const receiverDovecot = writeDovecot(rdov, [{ user: seedUser, pw: seedPw }], `protocols = imap lmtp
+    const receiverDovecot = writeDovecot(rdov, seeds, `protocols = imap lmtp
 ssl = yes
 ssl_cert = <${receiverCert.cert}
 ssl_key = <${receiverCert.key}
@@ -535,7 +543,7 @@ plugin {
       startDaemon(receiver, ['/usr/sbin/opendkim', '-x', recvDkimConf], path.join(rdkim, 'opendkim.out')),
       startDaemon(receiver, ['/usr/sbin/opendmarc', '-c', recvDmarcConf], path.join(rdmarc, 'opendmarc.out')),
     ]);
-    fs.writeFileSync(path.join(rd, 'vmailbox'), `${seedUser} ok\n`);
+    fs.writeFileSync(path.join(rd, 'vmailbox'), seeds.map((x) => `${x.user} ok\n`).join(''));
     await startPostfix(
       receiver,
       rd,
@@ -567,11 +575,13 @@ smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
     };
     const k = knot;
     let closed = false;
+    const imaps: MailPairImap[] = seeds.map((x) => ({ host: receiver.address, port: 993, starttlsPort: 143, servername: L.receiverHost, user: x.user, password: x.pw, address: x.user, inbox: 'INBOX', junk: 'Junk' }));
     return {
       sender,
       receiver,
       submission: { host: sender.address, port: 587, servername: L.senderHost, user: senderUser, password: senderPw, from: senderUser },
-      imap: { host: receiver.address, port: 993, starttlsPort: 143, servername: L.receiverHost, user: seedUser, password: seedPw, address: seedUser, inbox: 'INBOX', junk: 'Junk' },
+      imap: imaps[0]!,
+      seeds: imaps,
       receiverSmtp: { host: receiver.address, port: 25, servername: L.receiverHost },
       caPem: ca.pem,
       caFile: ca.certFile,
@@ -607,7 +617,8 @@ smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
           ['receiver postfix', path.join(rd, `postfix-${receiver.name}`, 'maillog')],
           ['receiver dovecot', path.join(rdov, 'dovecot.log')],
         ]
-          .map(([what, p]) => `--- ${what} (${p})\n${readIf(p!)}`)
+          // Without the base main.cf's overridden-setting warnings (startPostfix's defaults, replaced here on purpose).
+          .map(([what, p]) => `--- ${what} (${p})\n${readIf(p!).split('\n').filter((l) => !l.includes('overriding earlier entry')).join('\n')}`)
           .join('\n'),
       close: async () => {
         if (closed) return;

@@ -15,13 +15,13 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labPrerequisites } from '../lab/lab';
 import { procAlive, procCmdline } from '../lab/proc';
-import { mailPairAvailable, startMailPair, type MailPair } from '../lab/mailPair';
+import { mailPairAvailable, startMailPair, type MailPair, type MailPairImap } from '../lab/mailPair';
 
 const labAvailable = (labPrerequisites().ok && mailPairAvailable()) || process.env.RAMPART_LAB_REQUIRED === '1';
 
 let pair: MailPair;
 
-async function submit(subject: string, opts: { password?: string } = {}): Promise<string> {
+async function submit(subject: string, opts: { password?: string; to?: string } = {}): Promise<string> {
   const transport = nodemailer.createTransport({
     host: pair.submission.host,
     port: pair.submission.port,
@@ -32,7 +32,7 @@ async function submit(subject: string, opts: { password?: string } = {}): Promis
     connectionTimeout: 5_000,
   });
   try {
-    const info = await transport.sendMail({ from: pair.submission.from, to: pair.imap.address, subject, text: `probe ${subject}\n` });
+    const info = await transport.sendMail({ from: pair.submission.from, to: opts.to ?? pair.imap.address, subject, text: `probe ${subject}\n` });
     return info.messageId;
   } finally {
     transport.close();
@@ -45,20 +45,20 @@ interface Found {
 }
 
 /** Polls the seed's INBOX and Junk until a message with `subject` is there or `timeoutMs` passes. */
-async function fetchBySubject(subject: string, timeoutMs: number): Promise<Found | undefined> {
+async function fetchBySubject(subject: string, timeoutMs: number, seed: MailPairImap = pair.imap): Promise<Found | undefined> {
   const client = new ImapFlow({
-    host: pair.imap.host,
-    port: pair.imap.port,
+    host: seed.host,
+    port: seed.port,
     secure: true,
-    auth: { user: pair.imap.user, pass: pair.imap.password },
-    tls: { servername: pair.imap.servername, ca: [pair.caPem] },
+    auth: { user: seed.user, pass: seed.password },
+    tls: { servername: seed.servername, ca: [pair.caPem] },
     logger: false,
   });
   await client.connect();
   try {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      for (const folder of [pair.imap.inbox, pair.imap.junk]) {
+      for (const folder of [seed.inbox, seed.junk]) {
         const lock = await client.getMailboxLock(folder);
         try {
           const uids = await client.search({ header: { subject } }, { uid: true });
@@ -92,7 +92,7 @@ describe.skipIf(!labAvailable)('mail pair: real submission, DKIM signing, verifi
   let startMs = 0;
   beforeAll(async () => {
     const t0 = Date.now();
-    pair = await startMailPair();
+    pair = await startMailPair({ seeds: 2 });
     startMs = Date.now() - t0;
   }, 60_000);
   afterAll(async () => {
@@ -158,6 +158,16 @@ describe.skipIf(!labAvailable)('mail pair: real submission, DKIM signing, verifi
     const found = await fetchBySubject(subject, 20_000);
     expect(found?.folder, pair.logs()).toBe('INBOX');
   }, 60_000);
+
+  it('a second seed mailbox: its own password, its own INBOX', async () => {
+    const [first, second] = pair.seeds;
+    expect(second!.address).toBe('seed2@recv.test');
+    expect(second!.password).not.toBe(first!.password);
+    const subject = tag();
+    await submit(subject, { to: second!.address });
+    expect((await fetchBySubject(subject, 20_000, second))?.folder, pair.logs()).toBe('INBOX');
+    expect(await fetchBySubject(subject, 0, first)).toBeUndefined();
+  }, 40_000);
 
   it('SPF not authorising the sender: spf=fail, but DKIM aligns, so dmarc=pass and INBOX', async () => {
     await pair.breakSpf();
