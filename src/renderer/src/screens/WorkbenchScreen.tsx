@@ -6,9 +6,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type React from 'react';
-import { CATEGORIES, SEVERITIES, type Severity } from '../../../shared/domain';
+import type { Category, Severity } from '../../../shared/domain';
+import { CATEGORY_LABEL, SEVERITY_LABEL } from '../../../shared/labels';
 import type { BulkTriagePreview, WorkbenchFilter, WorkbenchGroup, WorkbenchRow, WorkbenchStatus } from '../../../shared/ipc/workbench';
-import { WORKBENCH_STATUSES } from '../../../shared/ipc/workbench';
 import { ModalDialog } from '../components/ModalDialog';
 import { expiryFromDateInput } from '../components/Triage';
 import { errorMessage, isApiError } from '../api';
@@ -19,7 +19,10 @@ import '../workbench.css';
 
 /** A shape per severity, so it reads without colour; the word is always there too. */
 const SEV_ICON: Record<Severity, string> = { critical: '◆', high: '▲', medium: '■', low: '●', info: 'ℹ' };
-const SEV_LABEL: Record<Severity, string> = { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low', info: 'Info' };
+// Plain lists, not the zod enums: zod in the renderer trips the window's CSP (its eval probe).
+const SEVERITIES = Object.keys(SEVERITY_LABEL) as Severity[];
+const CATEGORIES = Object.keys(CATEGORY_LABEL) as Category[];
+const WORKBENCH_STATUSES: readonly WorkbenchStatus[] = ['open', 'regressed', 'accepted', 'false-positive', 'fixed'];
 export const WB_STATUS_LABEL: Record<WorkbenchStatus, string> = {
   open: 'Open',
   regressed: 'Regressed',
@@ -57,7 +60,7 @@ export function SeverityTag({ severity }: { severity: Severity }): React.JSX.Ele
       <span className="wb-sev-icon" aria-hidden="true">
         {SEV_ICON[severity]}
       </span>
-      {SEV_LABEL[severity]}
+      {SEVERITY_LABEL[severity]}
     </span>
   );
 }
@@ -291,7 +294,7 @@ function FilterBar({ searchRef }: { searchRef: React.RefObject<HTMLInputElement 
           id={`${id}-cat`}
           data-testid="filter-category"
           value={single(filter.categories)}
-          onChange={(e) => void setFilter({ categories: e.target.value ? [e.target.value as (typeof CATEGORIES)[number]] : [] })}
+          onChange={(e) => void setFilter({ categories: e.target.value ? [e.target.value as Category] : [] })}
         >
           <option value="">All categories</option>
           {(filter.categories?.length ?? 0) > 1 && <option value="__many">{filter.categories!.length} categories</option>}
