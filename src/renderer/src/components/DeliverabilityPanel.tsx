@@ -250,7 +250,7 @@ function LastRun({ run }: { run: ProbeRun }): React.JSX.Element {
         <tbody>
           {run.results.map((r) => (
             <tr key={r.seed} data-testid="probe-seed-row" data-seed={r.seed} data-folder={r.folder ?? ''}>
-              <th scope="row">
+              <th scope="row" className="probe-seed-name">
                 {r.seed} <div className="muted small mono">{r.toAddress}</div>
               </th>
               <td>
@@ -439,7 +439,7 @@ function ProbeProfileForm({ domain, editing, onClose }: { domain: string; editin
     <form className="panel form probe-form" data-testid="probe-profile-form" data-mode={editing ? 'edit' : 'add'} onSubmit={(e) => void onSubmit(e)} noValidate autoComplete="off">
       <h3>{editing ? `Edit probe profile ${editing.name}` : 'Add probe profile'}</h3>
       <p className="muted small">What is sent: one short text message per seed naming a random tag (also in its subject and an X-Rampart-Probe header); it is deleted from the seed once read.</p>
-      <div className="form-grid">
+      <div className="form-grid even">
         {input('name', 'Profile name', values.name, (v) => set('name', v), { testId: 'probe-name', placeholder: 'main' })}
         {input('fromAddress', 'From address', values.fromAddress, (v) => set('fromAddress', v), { testId: 'probe-from', hint: `Its domain is the one measured (${domain}).` })}
         {input('smtpHost', 'Submission server', values.smtpHost, (v) => set('smtpHost', v), { testId: 'probe-smtp-host', placeholder: 'smtp.example.org' })}
@@ -460,7 +460,7 @@ function ProbeProfileForm({ domain, editing, onClose }: { domain: string; editin
       {values.seeds.map((s, i) => (
         <fieldset key={i} className="probe-seed" data-testid="probe-seed-fields">
           <legend>Seed mailbox {i + 1}</legend>
-          <div className="form-grid">
+          <div className="form-grid even">
             {input(`seeds.${i}.label`, 'Label', s.label, (v) => setSeed(i, 'label', v), { testId: 'seed-label', placeholder: 'gmail' })}
             {input(`seeds.${i}.toAddress`, 'Address', s.toAddress, (v) => setSeed(i, 'toAddress', v), { testId: 'seed-to' })}
             {input(`seeds.${i}.imapHost`, 'IMAP server', s.imapHost, (v) => setSeed(i, 'imapHost', v), { testId: 'seed-imap-host' })}
