@@ -109,7 +109,9 @@ function assignments(s: string): Array<[string, string]> | null {
  */
 export function parseAuthenticationResults(value: string): AuthEntry[] | null {
   const parts = splitOutsideQuotes(stripComments(value), ';').map((p) => p.trim());
-  const head = parts.shift() ?? '';
+  // Exchange Online writes no authserv-id ("spf=pass (…) smtp.mailfrom=…; dkim=…"): read its
+  // results under an empty id rather than dropping the header.
+  const head = parts[0]?.includes('=') ? '""' : (parts.shift() ?? '');
   const idMatch = /^("(?:[^"\\]|\\.)*"|[^\s"]+)(?:\s+\d+)?$/.exec(head);
   if (!idMatch) return null;
   const authservId = unquote(idMatch[1]!).toLowerCase();
@@ -149,22 +151,31 @@ const rank = (r: string): number => {
 
 const uniq = (xs: Iterable<string>): string[] => [...new Set(xs)];
 
+/** The authserv-id of an Authentication-Results value (also of one that states `none`). */
+const authservIdOf = (value: string): string => {
+  const head = stripComments(value).split(';')[0]!.trim();
+  return head.includes('=') ? '' : unquote(head.split(/\s+/)[0] ?? '').toLowerCase();
+};
+
 /**
- * Every Authentication-Results header of a message, read together. `trustedAuthservIds` (lower
- * case), when given, keeps only the receiver's own headers (a sender can write any header).
+ * The Authentication-Results headers of a message, read together. Only the receiver's own count:
+ * those whose authserv-id is in `trustedAuthservIds` (lower case) or, when none are given, the
+ * id of the topmost header — the final receiver adds its headers above everything that came
+ * with the message, so results written on the way (the sender's own milters, a relay) are left out.
  * Received-SPF fills in the SPF verdict when no Authentication-Results states one.
  */
 export function summariseAuth(fields: readonly HeaderField[], trustedAuthservIds: readonly string[] = []): AuthSummary {
   const entries: AuthEntry[] = [];
   const unparsed: string[] = [];
-  for (const f of fields) {
-    if (f.name !== 'authentication-results') continue;
+  const headers = fields.filter((f) => f.name === 'authentication-results');
+  const trusted = trustedAuthservIds.length ? trustedAuthservIds : headers.length ? [authservIdOf(headers[0]!.value)] : [];
+  for (const f of headers) {
+    if (!trusted.includes(authservIdOf(f.value))) continue;
     const parsed = parseAuthenticationResults(f.value);
     if (!parsed) {
       unparsed.push(f.value.slice(0, 200));
       continue;
     }
-    if (trustedAuthservIds.length && !trustedAuthservIds.includes(parsed[0]?.authservId ?? stripComments(f.value).split(';')[0]!.trim().toLowerCase())) continue;
     entries.push(...parsed);
   }
   let spf = verdictOf(entries, 'spf');
