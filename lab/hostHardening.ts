@@ -8,13 +8,15 @@
 //     record in its /var/log;
 //   - vulnerable only: a SUID copy of a system program in its scan root, a listener run by a copied
 //     interpreter (no package owns the copy), an old SSH host key and WireGuard config, a writable
-//     host public key, a system account with a shell and a password, a group-writable home.
+//     host public key, a system account with a shell and a password, a group-writable home and a
+//     container running as that home's owner with the home mounted read-write.
 // What the lab cannot vary (AppArmor, auditd, block devices: the machine's kernel and disks) is
 // fixture-tested in src/main/audit/checks/hardening.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabNetworkContext } from './lab';
+import { createLabContainer, type LabDocker } from './docker';
 import { addUsers, canary, inHostMountNs, type AuditLabHost } from './plant';
 import { mustInHost } from './services';
 
@@ -67,9 +69,9 @@ const daysAgo = (d: number): Date => new Date(Date.now() - d * 86_400_000);
 
 /**
  * After sshd started. `serviceDir` (0755, removed with the scenario) takes the copied interpreter
- * of the vulnerable host's unowned listener. Returns secrets planted (for the no-leak test).
+ * of the vulnerable host's unowned listener; `docker` is the scenario's own dockerd. Returns secrets planted (for the no-leak test).
  */
-export async function plantHostHardening(s: AuditLabHost, kind: HardeningKind, serviceDir: string): Promise<string[]> {
+export async function plantHostHardening(s: AuditLabHost, kind: HardeningKind, serviceDir: string, docker: LabDocker): Promise<string[]> {
   const host = s.host;
   if (kind === 'hardened') {
     for (const p of ['/tmp', '/var/tmp', '/dev/shm', '/var/log']) await remountStrict(host, p);
@@ -103,6 +105,11 @@ export async function plantHostHardening(s: AuditLabHost, kind: HardeningKind, s
   // A login user's home the whole group may write into.
   const alice = s.host.etcDir && readFileSync(join(host.etcDir, 'passwd'), 'utf8').split('\n').find((l) => l.startsWith('rampart-alice:') || l.startsWith('alice:'));
   const aliceHome = alice?.split(':')[5];
-  if (aliceHome && existsSync(aliceHome)) chmodSync(aliceHome, 0o775);
+  if (aliceHome && existsSync(aliceHome)) {
+    chmodSync(aliceHome, 0o775);
+    // A container running as alice's uid with her home mounted read-write.
+    const uid = alice!.split(':')[2]!;
+    await createLabContainer(docker, { name: 'v-uid-alice', args: ['--user', `${uid}:${uid}`, '-v', `${aliceHome}:/data`] });
+  }
   return [hash];
 }

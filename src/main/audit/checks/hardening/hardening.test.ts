@@ -35,6 +35,7 @@ interface Others {
   dataDirs?: DataDirs;
   backups?: Backups;
   container?: string | null;
+  docker?: unknown;
 }
 
 function run(h: HostHardening, o: Ownership, others: Others = {}) {
@@ -48,6 +49,7 @@ function run(h: HostHardening, o: Ownership, others: Others = {}) {
     secretFiles: { ok: true, value: others.secretFiles ?? { files: [], denied: [], closedDirs: [], truncated: false } },
     dataDirs: { ok: true, value: others.dataDirs ?? { dirs: [], denied: [] } },
     backups: { ok: true, value: others.backups ?? { now: h.now, locations: [], denied: [], truncated: false } },
+    docker: { ok: true, value: others.docker ?? { daemon: { userns: false, rootless: false }, containers: [] } },
   } as unknown as HostFacts;
   const ev = evaluate(facts, HOST, checks);
   return {
@@ -66,7 +68,7 @@ const backupsAt = (dir: string, files: string[] = ['db.sql.gz.gpg'], now = NOW):
 
 describe('host-hardening checks: metadata', () => {
   it('every check names a category, a CIS item or says it is none, references, and has honest severities', () => {
-    expect(checks).toHaveLength(15);
+    expect(checks).toHaveLength(16);
     for (const c of checks) {
       expect(c.references.length, c.id).toBeGreaterThan(0);
       if (!c.cis) expect(c.rationale, c.id).toMatch(/not a CIS item/i);
@@ -219,5 +221,37 @@ describe('host-hardening checks: what the lab cannot vary (edited recordings)', 
       'medium file:/home/bob: /home/bob 0700 (rwx------) root:root: owned by root, not bob',
     ]);
     expect(r.findings('ACC-SYSTEM-ACCOUNT-LOGIN')).toEqual(['low account:postgres: postgres (uid 101 < UID_MIN 1000) has login shell /bin/bash and password locked']);
+  });
+});
+
+describe('DOCKER-UID-HOST-ACCOUNT', () => {
+  const container = (name: string, user: string, mounts: Array<{ type: string; source: string; destination: string; rw: boolean }>) => ({
+    name, user, image: 'lab/busybox:1.35', mounts, state: { status: 'running', running: true, restarting: false, health: null, restartCount: 0, startedAt: null },
+  });
+  const users = [user('root', 0, '/bin/bash', '/root'), user('alice', 4101, '/bin/bash', '/home/alice'), user('www-data', 33, '/usr/sbin/nologin', '/var/www')];
+  const docker = (containers: unknown[], daemon = { userns: false, rootless: false }) => ({ daemon, containers });
+
+  it('a container running as a login user\'s uid with her home mounted read-write is medium; a service uid is low; read-only, named users and unknown uids pass', () => {
+    const r = run(hardening('hardened'), ownership('hardened'), {
+      users,
+      docker: docker([
+        container('v-uid-alice', '4101:4101', [{ type: 'bind', source: '/home/alice', destination: '/data', rw: true }]),
+        container('web', '33', [{ type: 'bind', source: '/srv/www', destination: '/var/www', rw: true }]),
+        container('ro', '4101', [{ type: 'bind', source: '/home/alice', destination: '/data', rw: false }]),
+        container('named', 'app', [{ type: 'bind', source: '/srv/app', destination: '/data', rw: true }]),
+        container('stranger', '10001', [{ type: 'bind', source: '/srv/app', destination: '/data', rw: true }]),
+        container('rootuser', '', [{ type: 'bind', source: '/srv/app', destination: '/data', rw: true }]),
+      ]),
+    });
+    expect(r.findings('DOCKER-UID-HOST-ACCOUNT')).toEqual([
+      "medium container:v-uid-alice: v-uid-alice runs as uid 4101 = host account alice (login shell /bin/bash) with read-write bind mounts /home/alice → /data; /home/alice is alice's home (image lab/busybox:1.35, running)",
+      'low container:web: web runs as uid 33 = host account www-data (no login shell) with read-write bind mounts /srv/www → /var/www (image lab/busybox:1.35, running)',
+    ]);
+  });
+
+  it('user-namespace remapping or a rootless daemon: not applicable', () => {
+    const c = [container('v-uid-alice', '4101', [{ type: 'bind', source: '/home/alice', destination: '/data', rw: true }])];
+    expect(run(hardening('hardened'), ownership('hardened'), { users, docker: docker(c, { userns: true, rootless: false }) }).status('DOCKER-UID-HOST-ACCOUNT')).toBe('not-applicable');
+    expect(run(hardening('hardened'), ownership('hardened'), { users, docker: docker([]) }).status('DOCKER-UID-HOST-ACCOUNT')).toBe('not-applicable');
   });
 });

@@ -5,6 +5,7 @@ import type { SectionName } from '../../facts';
 import type { CheckDef } from '../types';
 import apparmor from './apparmor';
 import auditd from './auditd';
+import containerUid from './containerUid';
 import coreDumps from './coreDumps';
 import cronPermissions from './cronPermissions';
 import encryptionAtRest from './encryptionAtRest';
@@ -35,4 +36,5 @@ export const checks: ReadonlyArray<CheckDef<SectionName>> = [
   systemAccounts,
   keyRotation,
   restoreTested,
+  containerUid,
 ] as ReadonlyArray<CheckDef<SectionName>>;
