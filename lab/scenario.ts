@@ -160,7 +160,7 @@ export async function createScenarioHost(kind: ScenarioKind, serviceParent: stri
     }
     // After ufw: starting it applies /etc/ufw/sysctl.conf (log_martians=0, icmp_echo_ignore_broadcasts=1…).
     setNetSysctls(host.name, kind);
-    audit.canaries.push(...(await plantHostHardening(audit, kind, serviceDir)));
+    audit.canaries.push(...(await plantHostHardening(audit, kind, serviceDir, docker)));
     return {
       ...audit,
       scenario: kind,
