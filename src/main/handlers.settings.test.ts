@@ -112,6 +112,12 @@ describe('settings channels', () => {
     fs.writeFileSync(junk, 'junk');
     expect((await a.fail('settings:restore', { path: junk })).code).toBe('BACKUP_INVALID');
     expect(a.services.store.listRuns().length).toBe(0);
+    // Not while a job runs: its result would land in the replaced database.
+    a.services.jobs.set('job-1', new AbortController());
+    expect((await a.fail('settings:restore', { path: backup })).code).toBe('CONFLICT');
+    expect((await a.fail('settings:retentionApply', { policy: { keepRunsPerTarget: 1, keepDays: null }, expectRunIds: [] })).code).toBe('CONFLICT');
+    a.services.jobs.clear();
+    expect(a.services.store.listRuns().length).toBe(0);
     const r = await a.ok<{ runs: number; previousSavedTo: string }>('settings:restore', { path: backup });
     expect(r.runs).toBe(4);
     expect(path.dirname(r.previousSavedTo)).toBe(path.join(path.dirname(a.dbFile), 'backups'));
