@@ -28,6 +28,9 @@ const PASSPHRASE = 'pp-LEAKCHECK-7Q9Z-correct-passphrase';
 const WRONG_PASSPHRASE = 'pp-LEAKCHECK-4K2W-wrong-passphrase';
 const SUDO_PASSWORD = 'sudo-LEAKCHECK-3M8K-password';
 const KEY_COMMENT = 'RAMPART-LEAKCHECK-MARKER-5c1e@example.invalid';
+// Deliverability probe passwords (issue 13): submission and seed IMAP logins.
+const PROBE_SMTP_PASSWORD = 'smtp-LEAKCHECK-8H3D-password';
+const PROBE_IMAP_PASSWORD = 'imap-LEAKCHECK-2N6T-password';
 
 let keyring: TestKeyring;
 const savedEnv = { ...process.env };
@@ -105,7 +108,7 @@ afterAll(async () => {
 });
 
 function secretStrings(): string[] {
-  return [PASSPHRASE, WRONG_PASSPHRASE, SUDO_PASSWORD, KEY_COMMENT, ...keyPieces];
+  return [PASSPHRASE, WRONG_PASSPHRASE, SUDO_PASSWORD, KEY_COMMENT, PROBE_SMTP_PASSWORD, PROBE_IMAP_PASSWORD, ...keyPieces];
 }
 
 /** The database files as they are now (WAL mode: the newest pages live in -wal until a checkpoint). */
@@ -196,6 +199,36 @@ describe('no secret reaches SQLite, logs, responses or error messages', () => {
   it('removing the hosts removes their secrets from the keychain', async () => {
     for (const host of services.store.listHosts()) await ok('hosts:remove', { hostId: host.id });
     expect(await services.secrets.accounts('host:')).toEqual([]);
+  });
+
+  it('probe profiles: passwords saved, a run that fails at the submission server, an edit, removal (keychain emptied)', async () => {
+    const smtpPort = await closedPort();
+    const saved = await ok<{ id: number; hasSmtpPassword: boolean; seeds: Array<{ hasImapPassword: boolean }> }>('probe:saveProfile', {
+      name: 'leak probe',
+      smtpHost: '127.0.0.1',
+      smtpPort,
+      smtpUsername: 'probe',
+      smtpPassword: PROBE_SMTP_PASSWORD,
+      fromAddress: 'probe@leak.invalid',
+      seeds: [{ label: 'seed', toAddress: 'seed@leak.invalid', imapHost: '127.0.0.1', imapPort: await closedPort(), imapUsername: 'seed', imapPassword: PROBE_IMAP_PASSWORD }],
+    });
+    expect(saved.hasSmtpPassword && saved.seeds[0]!.hasImapPassword).toBe(true);
+    expect(await services.secrets.get(`probe:${saved.id}:smtp`)).toBe(PROBE_SMTP_PASSWORD);
+    await ok('probe:listProfiles', {});
+    const run = await invoke('probe:run', { profileId: saved.id, jobId: 'leak-probe-1' });
+    expect(run.ok).toBe(false);
+    if (!run.ok) expect(run.error.code).toBe('CONNECTION_REFUSED');
+    await ok('probe:history', { profileId: saved.id });
+    await ok('probe:saveProfile', {
+      id: saved.id,
+      name: 'leak probe',
+      smtpHost: '127.0.0.1',
+      smtpUsername: 'probe',
+      fromAddress: 'probe@leak.invalid',
+      seeds: [{ label: 'seed', toAddress: 'seed@leak.invalid', imapHost: '127.0.0.1', imapUsername: 'seed', imapPassword: PROBE_IMAP_PASSWORD }],
+    });
+    await ok('probe:deleteProfile', { id: saved.id });
+    expect(await services.secrets.accounts('probe:')).toEqual([]);
   });
 
   it('scan: database files, responses, errors, events and logs hold none of the secrets', () => {
