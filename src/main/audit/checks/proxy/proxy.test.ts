@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../../engine';
 import type { HostFacts } from '../../facts';
 import { parseContainer, parseDockerInspect, type DockerContainer, type DockerNetwork } from '../../parsers/docker';
+import { parseIptablesSummary } from '../../parsers/netfilter';
 import { parseProxyDump, type ProxyConfigFile, type ProxyFacts } from '../../parsers/proxyConfig';
 import { inspectAwk } from '../../sections/hostEnvClassify';
 import { proxyScript } from '../../sections/proxy';
@@ -340,6 +341,22 @@ describe('segmentation', () => {
     const cs = [proxyC({ web: {} }), app({ web: {}, back: {} }), pg({ back: {} })];
     expect(run(proxyFacts(), { containers: cs, networks: [net('web', false), net('back', true)] })).toEqual({});
     expect(run(proxyFacts(), { containers: [proxyC({ back: {} }, '127.0.0.1'), pg({ back: {} })], networks: [net('back', true)] })).toEqual({});
+  });
+
+  it('host-network containers: no firewall → medium; ufw on but containers filtered in DOCKER-USER → low; ufw alone → pass', () => {
+    const hostNet = container('metrics', { Config: { Image: 'prom/node-exporter:1.8' }, HostConfig: { NetworkMode: 'host' } });
+    const evalWith = (ufwActive: boolean, iptables: string[] | null): string[] => {
+      const facts = {
+        docker: { ok: true, value: { containers: [hostNet], networks: [], daemonJson: { icc: null } } },
+        ufw: { ok: true, value: { active: ufwActive } },
+        netfilter: { ok: true, value: { iptables: iptables && parseIptablesSummary(iptables), nft: null, notes: [] } },
+      } as unknown as HostFacts;
+      const ev = evaluate(facts, 'h', segChecks.filter((c) => c.id === 'SEG-HOST-NETWORK-UNFILTERED') as ReadonlyArray<CheckDef<SectionName>>);
+      return [ev.checks[0]!.status, ...ev.findings.map((f) => `${f.severity} ${f.resource}`)];
+    };
+    expect(evalWith(false, ['*filter', ':INPUT ACCEPT [0:0]', 'COMMIT'])).toEqual(['fail', 'medium container:metrics']);
+    expect(evalWith(true, ['*filter', ':INPUT ACCEPT [0:0]', 'COMMIT'])).toEqual(['pass']);
+    expect(evalWith(true, ['*filter', ':INPUT ACCEPT [0:0]', ':DOCKER-USER - [0:0]', '@r filter 0:0 -A DOCKER-USER -i eth0 ! -s 10.0.0.0/8 -j DROP', '@r filter 0:0 -A DOCKER-USER -j RETURN', 'COMMIT'])).toEqual(['fail', 'low container:metrics']);
   });
 
   it('a database on the default bridge', () => {
