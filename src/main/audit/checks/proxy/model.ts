@@ -120,10 +120,15 @@ export function traefikModel(proxy: ProxyFacts): TraefikModel {
   }
   const routers: TraefikRouter[] = [];
   const middlewares: TraefikMiddleware[] = [];
+  // The Docker provider takes a container's labels when it says traefik.enable=true, or when it
+  // does not say and exposedByDefault is on (the default) in a Traefik here (or none was found).
+  const byDefault = instances.length === 0 || instances.some((i) => hasSection(i, 'providers.docker') && !/^false$/i.test(opt(i, 'providers.docker.exposedbydefault') ?? ''));
   for (const c of proxy.containers) {
     const labels = Object.entries(c.labels).filter(([k]) => k.toLowerCase().startsWith('traefik.'));
     if (!labels.length) continue;
     const l = Object.fromEntries(labels.map(([k, v]) => [k.toLowerCase(), v]));
+    const enable = l['traefik.enable'];
+    if (enable !== undefined ? !/^true$/i.test(enable) : !byDefault) continue;
     addHttp(l, 'traefik.http.', 'docker', `container:${c.name}`, c, routers, middlewares);
   }
   for (const f of dynFiles) addHttp(f.entries, 'http.', 'file', f.path, null, routers, middlewares);

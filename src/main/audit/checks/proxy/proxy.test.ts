@@ -309,7 +309,14 @@ describe('checks on synthetic containers', () => {
     const portainer = container('portainer', { Config: { Image: 'portainer/portainer-ce:2.21', Labels: { 'traefik.http.routers.portainer.rule': 'Host(`portainer.lab.test`)' } } });
     const pgadmin = container('pgadmin', { Config: { Image: 'dpage/pgadmin4:8', Labels: { 'traefik.http.routers.db.rule': 'Host(`db.lab.test`)', 'traefik.http.routers.db.middlewares': 'authelia@file' } } });
     const app = container('app', { Config: { Image: 'ghost:5', Labels: { 'traefik.http.routers.blog.rule': 'Host(`blog.lab.test`)' } } });
-    expect(run(proxyFacts({ containers: [t, portainer, pgadmin, app] }))['TRAEFIK-ADMIN-ROUTER-NO-AUTH']).toEqual(['high traefik-router:portainer@docker']);
+    const grafana = container('grafana', { Config: { Image: 'grafana/grafana:11', Labels: { 'traefik.http.routers.grafana.rule': 'Host(`grafana.lab.test`)' } } });
+    // exposedByDefault=false: only containers with traefik.enable=true are routed (grafana is not).
+    const enabled = (c: DockerContainer): DockerContainer => ({ ...c, labels: { ...c.labels, 'traefik.enable': 'true' } });
+    expect(run(proxyFacts({ containers: [t, enabled(portainer), enabled(pgadmin), enabled(app), grafana] }))['TRAEFIK-ADMIN-ROUTER-NO-AUTH']).toEqual(['high traefik-router:portainer@docker']);
+    // With the default (exposed), grafana's router is live too; traefik.enable=false still opts out.
+    const exposing = traefikOf(['--entrypoints.websecure.address=:443', '--providers.docker=true']);
+    const off = { ...portainer, labels: { ...portainer.labels, 'traefik.enable': 'false' } };
+    expect(run(proxyFacts({ containers: [exposing, off, grafana] }))['TRAEFIK-ADMIN-ROUTER-NO-AUTH']).toEqual(['high traefik-router:grafana@docker']);
   });
 
   it('no Traefik, no Authelia: not applicable', () => {
