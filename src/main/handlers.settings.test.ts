@@ -66,7 +66,9 @@ describe('settings:get keychain status', () => {
     await secrets.set('host:1:passphrase', values[2]!);
     await secrets.set('host:2:sudo-password', values[3]!);
     const a = app({ secrets });
-    const view = await a.ok<{ keychain: unknown; dbPath: string }>('settings:get', {});
+    const view = await a.ok<{ keychain: unknown; dbPath: string }>('settings:get', { keychain: true });
+    // Without asking, the keychain is not touched (the app reads the theme at every start).
+    expect((await a.ok<{ keychain: unknown }>('settings:get', {})).keychain).toBeNull();
     expect(view.keychain).toEqual({ available: true, message: null, privateKeys: 2, passphrases: 1, sudoPasswords: 1, other: 0 });
     expect(view.dbPath).toBe(a.dbFile);
     const json = JSON.stringify(view);
@@ -79,7 +81,7 @@ describe('settings:get keychain status', () => {
 describe('settings channels', () => {
   it('without a keychain: available false with the reason; settings update and read back', async () => {
     const a = app();
-    const view = await a.ok<{ keychain: { available: boolean; message: string }; settings: unknown; nativeDialogs: boolean; schemaVersion: number; dbBytes: number }>('settings:get', {});
+    const view = await a.ok<{ keychain: { available: boolean; message: string }; settings: unknown; nativeDialogs: boolean; schemaVersion: number; dbBytes: number }>('settings:get', { keychain: true });
     expect(view.keychain.available).toBe(false);
     expect(view.keychain.message).toMatch(/keychain not expected/);
     expect(view.nativeDialogs).toBe(false);

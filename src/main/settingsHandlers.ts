@@ -52,7 +52,7 @@ function noJobsRunning(s: Services, what: string): void {
 export function settingsHandlers(s: Services): DomainImpl<'settings'> {
   const backupsDir = backupsDirOf(s.store.file);
   return {
-    get: async () => {
+    get: async (req) => {
       let dbBytes: number | null = null;
       if (s.store.file !== ':memory:') {
         try {
@@ -67,7 +67,7 @@ export function settingsHandlers(s: Services): DomainImpl<'settings'> {
         dbBytes,
         schemaVersion: s.store.schemaVersion,
         backupsDir,
-        keychain: await keychainStatus(s),
+        keychain: req.keychain ? await keychainStatus(s) : null,
         nativeDialogs: Boolean(s.dialogs),
       };
     },

@@ -27,7 +27,8 @@ export interface SettingsState {
   view: SettingsView | null;
   loading: boolean;
   error: string | null;
-  load(): Promise<void>;
+  /** With the keychain's counts only for the Settings screen (reading it may prompt to unlock it). */
+  load(opts?: { keychain?: boolean }): Promise<void>;
   /** Throws ApiError (field errors stay in the form). */
   update(patch: SettingsUpdate): Promise<Settings>;
 }
@@ -37,12 +38,13 @@ export const useSettings = create<SettingsState>()((set, get) => ({
   loading: false,
   error: null,
 
-  async load() {
+  async load(opts = {}) {
     set({ loading: true });
     try {
-      const view = await call('settings', 'get', {});
+      const view = await call('settings', 'get', opts.keychain ? { keychain: true } : {});
       applyTheme(view.settings.theme);
-      set({ view, loading: false, error: null });
+      // A load without the keychain (the app's start) never hides counts a Settings load got.
+      set({ view: { ...view, keychain: view.keychain ?? get().view?.keychain ?? null }, loading: false, error: null });
     } catch (e) {
       set({ loading: false, error: e instanceof Error ? e.message : String(e) });
     }

@@ -59,7 +59,8 @@ export const SettingsView = z.object({
   schemaVersion: z.number().int(),
   /** Where backups and the automatic pre-restore copy go by default (beside the database). */
   backupsDir: z.string(),
-  keychain: KeychainStatus,
+  /** null unless asked for (reading the keychain can prompt to unlock it: only the Settings screen asks). */
+  keychain: KeychainStatus.nullable(),
   nativeDialogs: z.boolean(),
 });
 export type SettingsView = z.infer<typeof SettingsView>;
@@ -155,7 +156,7 @@ export type ImportResult = z.infer<typeof ImportResult>;
 const PathOnly = z.object({ path: TypedPath }).strict();
 
 export const settingsChannels = {
-  get: channel('settings:get', z.object({}).strict(), SettingsView),
+  get: channel('settings:get', z.object({ keychain: z.boolean().optional() }).strict(), SettingsView),
   update: channel('settings:update', SettingsUpdate, Settings),
   /** What a retention policy would delete (nothing is deleted). */
   retentionPreview: channel('settings:retentionPreview', z.object({ policy: RetentionPolicy }).strict(), RetentionPreview),

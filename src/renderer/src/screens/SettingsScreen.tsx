@@ -488,6 +488,7 @@ function FailOn({ view }: { view: SettingsView }): React.JSX.Element {
 
 function Keychain({ view }: { view: SettingsView }): React.JSX.Element {
   const k = view.keychain;
+  if (!k) return <></>;
   return (
     <section className="panel" aria-labelledby="settings-keychain">
       <h2 id="settings-keychain">Keychain</h2>
@@ -529,12 +530,12 @@ export function SettingsScreen(): React.JSX.Element {
   const error = useSettings((s) => s.error);
   const load = useSettings((s) => s.load);
   useEffect(() => {
-    void load();
+    void load({ keychain: true });
   }, [load]);
 
   const reload = async (): Promise<void> => {
     // A restore or an import changes hosts and runs under every screen.
-    await Promise.all([load(), useStore.getState().init()]);
+    await Promise.all([load({ keychain: true }), useStore.getState().init()]);
   };
 
   return (
