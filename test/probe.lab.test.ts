@@ -6,6 +6,7 @@
 // Postfix stopped → not delivered within the timeout, exit 1, and the late message is cleaned up
 // by the next run; a wrong IMAP or submission password → exit 2. After each run the seed holds no
 // probe message (checked with our own IMAP client). Needs root and the pair's packages.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -235,5 +236,36 @@ describe.skipIf(!labAvailable)('deliverability probe against the lab mail pair',
     expect(smtp.stderr).toMatch(/refused the login/);
     expect(smtp.stdout + smtp.stderr + imap.stderr + JSON.stringify(imap.run)).not.toContain('wrong-password');
     expect((await addProfile(['--replace'])).code).toBe(0);
+  }, 60_000);
+
+  it('Ctrl-C while waiting for a probe: exit 130, the run is stored as cancelled', async () => {
+    await pair.stopReceiver();
+    try {
+      const child = spawn(process.execPath, [BIN, 'probe', '--profile', 'lab', '--db', db], { env: { ...process.env, ...keyring.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      // Interrupt once the probe has been handed to the submission server (the run is then polling).
+      const store = new Store(db);
+      const before = store.db.prepare('SELECT COUNT(*) AS n FROM probe_runs').get() as { n: number };
+      store.close();
+      const queued = (await pair.senderQueue()).length;
+      const deadline = Date.now() + 30_000;
+      while ((await pair.senderQueue()).length <= queued && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      expect((await pair.senderQueue()).length).toBe(queued + 1);
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+      expect(stderr).toMatch(/rampart: error: Cancelled/);
+      expect(code).toBe(130);
+      const after = new Store(db);
+      try {
+        const rows = after.db.prepare('SELECT status FROM probe_runs ORDER BY started_at DESC').all() as Array<{ status: string }>;
+        expect(rows.length).toBe(before.n + 1);
+        expect(rows[0]!.status).toBe('cancelled');
+      } finally {
+        after.close();
+      }
+    } finally {
+      await pair.startReceiver();
+    }
   }, 60_000);
 });
