@@ -37,6 +37,11 @@ export interface Signers {
   problems: string[];
 }
 
+/**
+ * The host's signers (for the host's Postfix): /etc/opendkim.conf and Rspamd's configs under
+ * /etc/rspamd. A containerised stack's Rspamd config (Mailcow's) signs its own Postfix container's
+ * mail, not the host's.
+ */
 export function signersOf(s: MailStackFacts): Signers {
   const out: Signers = { opendkim: null, opendkimSocket: null, rspamd: null, problems: [] };
   const conf = s.configs.find((c) => c.path === '/etc/opendkim.conf');
@@ -56,7 +61,7 @@ export function signersOf(s: MailStackFacts): Signers {
     const d = m.get('domain');
     if (!kt && d && m.get('keyfile')) for (const dom of d.split(/[\s,]+/).filter(Boolean)) out.opendkim.add(dom.toLowerCase());
   }
-  for (const c of s.configs.filter((x) => base(x.path) === 'dkim_signing.conf')) {
+  for (const c of s.configs.filter((x) => base(x.path) === 'dkim_signing.conf' && x.path.startsWith('/etc/rspamd/'))) {
     if (disabled(c.text)) continue;
     const domains = [...c.text.matchAll(/"?([A-Za-z0-9_.-]+\.[A-Za-z]{2,})"?\s*\{/g)].map((m) => m[1]!.toLowerCase());
     const global = /(^|[\s;])(path|selector)\s*=/.test(c.text.replace(/domain\s*\{[\s\S]*\}/, '')) || /use_redis\s*=\s*(true|yes|on)/.test(c.text);
