@@ -7,6 +7,7 @@
 import { CHECKS } from '../audit/checks';
 import { RampartError } from '../../shared/errors';
 import type { AutoState, Checklist, ChecklistItem, ChecklistList, ChecklistSummary, ChecklistTemplate } from '../../shared/ipc/checklists';
+import { statusesNow } from '../priority/statuses';
 import type { Store } from '../store/store';
 import { TEMPLATES, templateById } from './templates';
 
@@ -91,8 +92,9 @@ function runsFor(store: Store, hostId: number | null, now: Date, cache: Map<stri
     if (!facts) {
       const results = new Map((store.db.prepare('SELECT check_id, status FROM check_results WHERE run_id = ?').all(r.id) as Array<{ check_id: string; status: string }>).map((x) => [x.check_id, x.status]));
       const open = new Map<string, number>();
+      const statuses = statusesNow(store, r.id, r.started_at, now);
       for (const f of store.db.prepare('SELECT finding_key, check_id FROM findings WHERE run_id = ?').all(r.id) as Array<{ finding_key: string; check_id: string }>)
-        if (store.effectiveStatus(f.finding_key, now, r.started_at) === 'open') open.set(f.check_id, (open.get(f.check_id) ?? 0) + 1);
+        if (statuses.get(f.finding_key) === 'open') open.set(f.check_id, (open.get(f.check_id) ?? 0) + 1);
       facts = { runId: r.id, startedAt: r.started_at, hostName: r.host_name, results, open };
       cache.set(r.id, facts);
     }

@@ -6,6 +6,7 @@ import { RampartError } from '../../shared/errors';
 import { latestRunPerTarget } from '../reports/model';
 import type { Store } from '../store/store';
 import { effortFor, orderByPriority, priorityMatrix } from './matrix';
+import { statusesNow } from './statuses';
 
 export function priorityOf(store: Store, opts: { hostId?: number | undefined }, now: Date = new Date()): PriorityMatrix {
   let runIds: string[];
@@ -22,12 +23,14 @@ export function priorityOf(store: Store, opts: { hostId?: number | undefined }, 
   }
   type Draft = Omit<PriorityItem, 'priority'> & { status: string };
   const drafts: Draft[] = [];
+  const efforts = new Map<string, ReturnType<typeof effortFor>>();
   for (const id of runIds) {
     const run = store.getRun(id);
+    const statuses = statusesNow(store, run.id, run.startedAt, now);
     for (const f of run.findings) {
-      const status = store.effectiveStatus(f.id, now, run.startedAt);
+      const status = statuses.get(f.id) ?? 'open';
       if (status !== 'open') continue;
-      const eff = effortFor(f.checkId);
+      const eff = efforts.get(f.checkId) ?? efforts.set(f.checkId, effortFor(f.checkId)).get(f.checkId)!;
       drafts.push({
         status,
         findingId: f.id,

@@ -91,18 +91,20 @@ export function attributeChange(
   const cats = new Set<Category>();
   for (const c of [...Object.keys(older.score.categories), ...Object.keys(newer.score.categories)]) if (c in CATEGORY_LABEL) cats.add(c as Category);
   for (const f of [...older.findings, ...newer.findings]) cats.add(f.category);
+  // One pass over each run's findings, counted by category.
+  const byCat = new Map<Category, { newFindings: number; resolvedFindings: number; triaged: number; reopened: number }>();
+  const countsOf = (c: Category) => byCat.get(c) ?? byCat.set(c, { newFindings: 0, resolvedFindings: 0, triaged: 0, reopened: 0 }).get(c)!;
+  for (const f of newer.findings) {
+    const was = before.get(f.id);
+    if (!was) {
+      if (f.status === 'open') countsOf(f.category).newFindings += 1;
+    } else if (was.status === 'open' && (f.status === 'accepted' || f.status === 'false-positive')) countsOf(f.category).triaged += 1;
+    else if (was.status !== 'open' && f.status === 'open') countsOf(f.category).reopened += 1;
+  }
+  for (const f of older.findings) if (f.status === 'open' && !after.has(f.id)) countsOf(f.category).resolvedFindings += 1;
   const parts: ScoreChangePart[] = [];
   for (const category of cats) {
-    const counts = { newFindings: 0, resolvedFindings: 0, triaged: 0, reopened: 0 };
-    for (const f of newer.findings) {
-      if (f.category !== category) continue;
-      const was = before.get(f.id);
-      if (!was) {
-        if (f.status === 'open') counts.newFindings += 1;
-      } else if (was.status === 'open' && (f.status === 'accepted' || f.status === 'false-positive')) counts.triaged += 1;
-      else if (was.status !== 'open' && f.status === 'open') counts.reopened += 1;
-    }
-    for (const f of older.findings) if (f.category === category && f.status === 'open' && !after.has(f.id)) counts.resolvedFindings += 1;
+    const counts = byCat.get(category) ?? { newFindings: 0, resolvedFindings: 0, triaged: 0, reopened: 0 };
     const delta = round1(lost(older.score, wOld, category) - lost(newer.score, wNew, category));
     if (delta === 0 && !counts.newFindings && !counts.resolvedFindings && !counts.triaged && !counts.reopened) continue;
     const part = { category, delta, ...counts };
