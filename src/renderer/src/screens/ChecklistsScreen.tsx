@@ -278,7 +278,12 @@ function ChecklistView({ checklist, onChanged, onRemoved }: { checklist: Checkli
       <p className="muted small" data-testid="checklist-summary">
         {checklist.linkedDone} of {checklist.linked} items proved by checks pass in the latest run; {checklist.done - checklist.linkedDone} of {checklist.total - checklist.linked} manual items
         done.
-        {checklist.regressed > 0 && <strong className="cl-regressed-text"> {checklist.regressed} regressed since they were ticked.</strong>}
+        {checklist.regressed > 0 && (
+          <strong className="cl-regressed-text">
+            {' '}
+            {checklist.regressed} ticked before, failing again now.
+          </strong>
+        )}
       </p>
       {sections.map((s) => (
         <section key={s.title || '—'} className="cl-section">
