@@ -51,6 +51,7 @@ const PREFIX_TO_SECTION: Array<[RegExp, string]> = [
   [/^wg-conf-/, 'vpn_wg_conf'],
   [/^wg-dump-/, 'vpn_wg_dump'],
   [/^postfix-/, 'mail_postfix'],
+  [/^stack-/, 'mail_stack'],
   [/^compose-dump-/, 'compose_files'],
   [/^docker-info-/, 'docker_info'],
   [/^inspect-/, 'docker_containers'],

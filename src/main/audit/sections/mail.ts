@@ -39,7 +39,9 @@ function strval(s) { sub(/^"[a-z_]*": *"/, "", s); sub(/"$/, "", s); return unes
     if (match(rest, /"delay_reason": *"([^"\\]|\\.)*"/) && RSTART < nxp) {
       r = strval(substr(rest, RSTART, RLENGTH))
       dom = tolower(a); if (dom ~ /@/) sub(/^.*@/, "", dom); else dom = "(local)"
-      gsub(/[A-Za-z0-9.!#$%&'*+\/=?^_${'`'}{|}~-]+@/, "*@", r)
+      # Local parts: quoted ("john doe"@), then any run up to a space or <>(),;: before the @.
+      gsub(/"[^"]*"@/, "*@", r)
+      gsub(/[^ \t<>(),;:]+@/, "*@", r)
       gsub(/[ \t]+/, " ", r)
       if (length(r) > 200) r = substr(r, 1, 200) "..."
       k = dom "\t" r
@@ -136,7 +138,7 @@ set +f
 echo "@rc 0"
 exit 0`;
 
-export const MAIL_SCRIPTS = { POSTFIX } as const;
+export const MAIL_SCRIPTS = { POSTFIX, AWK_QUEUE, AWK_PEM } as const;
 
 export const specs: ReadonlyArray<SectionSpec<SectionName>> = [
   defineSection({
