@@ -5,6 +5,7 @@
 //   npm run lab -- up wireguard [--scenario S] [--base-dir DIR] [--json]
 //   npm run lab -- down <name>... | --all | --stale
 //   npm run lab -- list [--json]
+//   npm run lab -- mail-pair [--seeds N] [--json]   (foreground; Ctrl-C stops it)
 //
 // Exit codes: 0 ok, 1 runtime failure, 2 usage error or missing prerequisites.
 
@@ -21,6 +22,7 @@ import {
   scenarios,
   type LabHost,
 } from './lab';
+import { startMailPair } from './mailPair';
 import { createJumpChain, createWireGuardLab, wireGuardPrerequisites, type JumpChain, type WireGuardLab } from './topology';
 
 const TOPOLOGIES = ['jump-chain', 'wireguard'] as const;
@@ -37,6 +39,9 @@ const USAGE = `Usage:
       Destroy lab hosts (--stale: only hosts whose creator died or whose sshd is gone).
   npm run lab -- list [--json]
       List lab hosts from their state files.
+  npm run lab -- mail-pair [--seeds N] [--json]
+      The deliverability lab (lab/mailPair.ts): a sender and a receiver mail server with DKIM,
+      SPF, DMARC and IMAP seed mailboxes; prints endpoints and per-run passwords, runs until Ctrl-C.
 
 Lab hosts need root, iproute2, openssh-server and sudo (Linux network namespaces).`;
 
@@ -260,6 +265,36 @@ async function cmdList(args: readonly string[]): Promise<number> {
   return 0;
 }
 
+async function cmdMailPair(args: readonly string[]): Promise<number> {
+  const { positional, values, booleans } = parseFlags(args, { values: ['--seeds'], booleans: ['--json'] });
+  if (positional.length > 0) throw new UsageError(`mail-pair: unexpected argument ${positional[0]}`);
+  const seedsText = values.get('--seeds') ?? '1';
+  if (!/^\d+$/.test(seedsText) || Number(seedsText) < 1 || Number(seedsText) > 20) throw new UsageError(`mail-pair: --seeds must be 1..20, got ${seedsText}`);
+  requirePrerequisites();
+  const pair = await startMailPair({ seeds: Number(seedsText) });
+  const { submission, seeds, caFile, dns, domains, authservId, dkimSelector } = pair;
+  if (booleans.has('--json')) {
+    process.stdout.write(`${JSON.stringify({ submission, seeds, caFile, dns, domains, authservId, dkimSelector }, null, 2)}\n`);
+  } else {
+    const s = submission;
+    process.stdout.write(`Mail pair is up (lab-only passwords, new each run):
+  submission  ${s.host}:${s.port} STARTTLS, name ${s.servername}, user ${s.user}, password ${s.password}
+${seeds.map((m) => `  seed        ${m.host}:${m.port} TLS (or ${m.starttlsPort} STARTTLS), name ${m.servername}, user ${m.user}, password ${m.password}`).join('\n')}
+  CA          ${caFile}   (trust it, e.g. NODE_EXTRA_CA_CERTS=${caFile})
+  DNS         ${dns.address}:${dns.port} (${domains.sender}, ${domains.receiver}); verdicts in Authentication-Results: ${authservId}
+Ctrl-C stops and removes it.
+`);
+  }
+  // A pending promise alone does not keep Node running: the timer does, until a signal comes.
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  await new Promise<void>((resolve) => {
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => resolve());
+  });
+  clearInterval(keepAlive);
+  await pair.close();
+  return 0;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
@@ -270,6 +305,8 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'list':
     case 'ls':
       return cmdList(rest);
+    case 'mail-pair':
+      return cmdMailPair(rest);
     case 'help':
     case '--help':
     case '-h':
