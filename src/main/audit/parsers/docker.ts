@@ -84,7 +84,7 @@ export interface DockerContainer {
   labels: Record<string, string>;
   /** The process arguments (Path + Args; Path alone when Args is empty); items not kept on the host are class tokens. */
   args: string[];
-  /** TRAEFIK_* variables whose value the host kept (true/false switches only). */
+  /** TRAEFIK_* variables whose value the host kept (static options under keys that name no credential). */
   traefikEnv: Record<string, string>;
   /** Names of the Docker networks the container is attached to (NetworkSettings.Networks). */
   networks: string[];
@@ -264,8 +264,9 @@ export function parseContainer(c: unknown): DockerContainer | null {
   const pidsLimit = hostConfig.PidsLimit;
   const traefikEnv: Record<string, string> = {};
   for (const item of strs(config.Env)) {
-    const m = /^(TRAEFIK_[A-Z0-9_]+)=(true|false)$/i.exec(item);
-    if (m) traefikEnv[m[1]!.toUpperCase()] = m[2]!.toLowerCase();
+    // Only what the host kept (hostEnvClassify.ts j_keepenv): never a class token.
+    const m = /^(TRAEFIK_[A-Z0-9_]+)=(.*)$/s.exec(item);
+    if (m && !m[2]!.startsWith('@rampart:')) traefikEnv[m[1]!] = m[2]!;
   }
   const labelMap: Record<string, string> = {};
   for (const [k, v] of Object.entries(labels)) if (typeof v === 'string') labelMap[k] = v;

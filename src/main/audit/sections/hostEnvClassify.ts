@@ -13,7 +13,8 @@
 //   - inspectAwk(): `docker inspect --format '{{json .}}'` lines with each `"Env":[…]` item's value
 //     replaced by its token (and the items of Cmd, Entrypoint, Args, healthcheck Test, and label
 //     values but com.docker.compose.*); what the Traefik checks read is kept: the routing labels,
-//     Traefik's static `--flags` and TRAEFIK_* switches, with values that cannot be secrets.
+//     Traefik's static `--flags` and TRAEFIK_* options, under keys that name no credential and
+//     with values that cannot be secrets (no URL, quote or backslash).
 // Portable awk (mawk, gawk, busybox): no intervals, no gensub, dynamic regexes from strings.
 import {
   DEFAULT_VALUES,
@@ -868,7 +869,7 @@ function j_obj(line, name, keep,   out, k, key, val, first) {
 # What the Traefik checks read stays (never a secret: the key names no credential, the value is a
 # switch, an address, a router rule or a list of names; a URL, a header or query matcher, a
 # backslash or a quote is never kept).
-function j_secretkey(k) { return tolower(k) ~ /pass|secret|token|credential|key|auth|users|cert|header|email|endpoint|url/ }
+function j_secretkey(k) { return tolower(k) ~ /pass|pwd|secret|token|credential|key|auth|users|cert|header|email|endpoint|url|dsn|private/ }
 # v is JSON-escaped: only Go's \u0026 \u003c \u003e escapes may be in it (no control, quote or backslash).
 function j_safeval(v,   w) {
   w = v; gsub(/\\u00(26|3c|3e)/, "", w)
@@ -889,7 +890,8 @@ function j_keeparg(item,   k, at) {
   if (k !~ /^[-A-Za-z0-9_.]+$/ || j_secretkey(k)) return 0
   return at == 0 || j_safeval(substr(item, at + 1))
 }
-function j_keepenv(item) { return item ~ /^TRAEFIK_[A-Z0-9_]+=([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$/ && !j_secretkey(substr(item, 1, index(item, "=") - 1)) }
+# TRAEFIK_ENTRYPOINTS_WEB_ADDRESS=:80, TRAEFIK_API_INSECURE=true: Traefik's static options again.
+function j_keepenv(item,   at) { at = index(item, "="); return item ~ /^TRAEFIK_[A-Z0-9_]+=/ && !j_secretkey(substr(item, 1, at - 1)) && length(item) - at <= 128 && j_safeval(substr(item, at + 1)) }
 function j_line(t) {
   t = j_obj(t, "\"Labels\":{", "com.docker.compose."); if (t == "") return ""
   t = j_arr(t, "\"Env\":[", "env"); if (t == "") return ""
@@ -907,7 +909,7 @@ function j_mounts(line,   s) {
 BEGIN { r_init() }
 {
   if (substr($0, 1, 1) != "{") { print; next }
-  if ($0 ~ /"Image":"[^"]*(traefik|authelia)/) j_mounts($0)
+  if ($0 ~ /"(Image|Path)":"[^"]*(traefik|authelia)/) j_mounts($0)
   t = j_line($0)
   if (t == "") print "RAMPART-ENV-UNPARSABLE"; else print t
 }

@@ -15,6 +15,10 @@ export const ADMIN_NAME =
 const isImage = (image: string, name: string): boolean => new RegExp(`(?:^|/)${name}(?::|@|$)`, 'i').test(image);
 export const isTraefikImage = (image: string): boolean => isImage(image, 'traefik');
 export const isAutheliaImage = (image: string): boolean => isImage(image, 'authelia');
+/** The container runs the program itself (a custom image): its Path. */
+const runs = (c: DockerContainer, name: string): boolean => (c.args[0] ?? '').split('/').pop() === name;
+export const isTraefik = (c: DockerContainer): boolean => isTraefikImage(c.image) || runs(c, 'traefik');
+export const isAuthelia = (c: DockerContainer): boolean => isAutheliaImage(c.image) || runs(c, 'authelia');
 
 export interface TraefikRouter {
   name: string;
@@ -107,7 +111,7 @@ export function traefikModel(proxy: ProxyFacts): TraefikModel {
   const dynFiles = proxy.files.filter((f) => f.kind === 'traefik-dynamic' && f.status === 'ok');
   const instances: TraefikInstance[] = [];
   const used = new Set<ProxyConfigFile>();
-  for (const c of proxy.containers.filter((x) => isTraefikImage(x.image))) {
+  for (const c of proxy.containers.filter(isTraefik)) {
     const mine = staticFiles.filter((f) => c.mounts.some((m) => m.source && under(f.path, m.source)));
     mine.forEach((f) => used.add(f));
     const s = staticOf(c, mine);
@@ -248,7 +252,7 @@ export interface AutheliaConfig {
 }
 
 export function autheliaConfigs(proxy: ProxyFacts): AutheliaConfig[] {
-  const authelias = proxy.containers.filter((c) => isAutheliaImage(c.image));
+  const authelias = proxy.containers.filter(isAuthelia);
   return proxy.files
     .filter((f) => f.kind === 'authelia')
     .map((file) => {

@@ -238,7 +238,7 @@ describe('docker inspect on the host: what the Traefik checks read stays, secret
     Args: ['--api.insecure=true', '--providers.docker.endpoint=tcp://u:Qz7-ep@h:2375', '--certificatesresolvers.le.acme.email=Qz7@x.org', '--entrypoints.web.address=:80', '--accesslog', '--pilot.token=Qz7-tok'],
     Config: {
       Image: 'traefik:v3.1',
-      Env: ['TRAEFIK_API_INSECURE=true', 'TRAEFIK_PILOT_TOKEN=Qz7tokentrue'],
+      Env: ['TRAEFIK_API_INSECURE=true', 'TRAEFIK_PILOT_TOKEN=Qz7tokentrue', 'TRAEFIK_ENTRYPOINTS_WEB_ADDRESS=:80', 'TRAEFIK_PROVIDERS_DOCKER_ENDPOINT=tcp://Qz7-h:2375', 'TRAEFIK_LOG_LEVEL="Qz7"', 'DB_PASSWORD=Qz7-pw'],
       Labels: {
         'traefik.http.routers.dash.rule': 'Host(`traefik.lab.test`) && PathPrefix(`/api`)',
         'traefik.http.routers.dash.service': 'api@internal',
@@ -267,7 +267,7 @@ describe('docker inspect on the host: what the Traefik checks read stays, secret
       expect(t.labels['traefik.http.routers.dash.rule'], name).toBe('Host(`traefik.lab.test`) && PathPrefix(`/api`)');
       expect(t.labels['traefik.http.routers.dash.service'], name).toBe('api@internal');
       expect(t.labels['traefik.http.routers.x.rule'], name).toMatch(/^@rampart:/);
-      expect(t.traefikEnv, name).toEqual({ TRAEFIK_API_INSECURE: 'true' });
+      expect(t.traefikEnv, name).toEqual({ TRAEFIK_API_INSECURE: 'true', TRAEFIK_ENTRYPOINTS_WEB_ADDRESS: ':80' });
       expect(t.networks, name).toEqual(['backend', 'proxy']);
       expect(c.networks, name).toEqual([{ id: 'b'.repeat(64), name: 'backend', driver: 'bridge', internal: true }]);
     }
@@ -296,12 +296,14 @@ describe('checks on synthetic containers', () => {
   });
 
   it('the TRAEFIK_* environment is read when there are no flags; a read-only socket and exposedByDefault=false pass', () => {
-    const t = container('traefik', { Config: { Image: 'traefik:3', Env: ['TRAEFIK_API_INSECURE=false', 'TRAEFIK_PROVIDERS_DOCKER_EXPOSEDBYDEFAULT=false'] }, Mounts: [{ Type: 'bind', Source: '/var/run/docker.sock', Destination: '/var/run/docker.sock', RW: false }] });
+    // A custom image that runs traefik itself (its Path) is a Traefik too.
+    const t = container('edge', { Path: '/usr/local/bin/traefik', Config: { Image: 'registry.example/edge:7', Env: ['TRAEFIK_API_INSECURE=false', 'TRAEFIK_PROVIDERS_DOCKER_EXPOSEDBYDEFAULT=false', 'TRAEFIK_ENTRYPOINTS_WEB_ADDRESS=:80'] }, Mounts: [{ Type: 'bind', Source: '/var/run/docker.sock', Destination: '/var/run/docker.sock', RW: false }] });
     const r = run(proxyFacts({ containers: [t] }));
     expect(r['TRAEFIK-API-INSECURE']).toBeUndefined();
     expect(r['TRAEFIK-EXPOSED-BY-DEFAULT']).toBeUndefined();
     expect(r['TRAEFIK-DOCKER-SOCKET-RW']).toBeUndefined();
-    expect(r['TRAEFIK-ACCESS-LOG-OFF']).toEqual(['low traefik:container:traefik']);
+    expect(r['TRAEFIK-ACCESS-LOG-OFF']).toEqual(['low traefik:container:edge']);
+    expect(r['TRAEFIK-ENTRYPOINT-NO-TLS']).toEqual(['medium traefik-entrypoint:container:edge:web']);
   });
 
   it('admin routers: an Authelia forwardAuth (or an unreadable middleware named like one) passes; a plain app is not an admin router', () => {
