@@ -31,6 +31,11 @@ describe('Settings', () => {
   // DOM expressions as strings: this file is compiled without the DOM library.
   const js = <T>(expr: string): Promise<T> => page().evaluate<T>(expr);
   const colorScheme = (): Promise<string | null> => js("document.documentElement.getAttribute('data-color-scheme')");
+  // Full-page shots from the top: a sticky top bar would otherwise be drawn mid-page.
+  const snap = async (name: string): Promise<void> => {
+    await page().evaluate('window.scrollTo(0, 0)');
+    await shot(page(), name);
+  };
   const focused = (): Promise<string | null> => js("document.activeElement && document.activeElement.getAttribute('data-testid')");
 
   beforeAll(async () => {
@@ -75,7 +80,7 @@ describe('Settings', () => {
     expect(all).not.toContain(PLANTED.sudo);
     // Typed paths: no native dialog in the browser bridge.
     await visible(page().getByTestId('backup-path'));
-    await shot(page(), 'settings');
+    await snap('settings');
   });
 
   step('theme: dark at once, kept across a reload; "system" follows the OS', async () => {
@@ -85,7 +90,7 @@ describe('Settings', () => {
     await expect.poll(colorScheme).toBe('dark');
     const bg = await js<string>('getComputedStyle(document.body).backgroundColor');
     expect(bg).toBe('rgb(15, 20, 27)');
-    await shot(page(), 'settings-dark');
+    await snap('settings-dark');
     await app!.reload();
     await expect.poll(colorScheme).toBe('dark');
     await page().getByTestId('nav-settings').click();
@@ -95,7 +100,7 @@ describe('Settings', () => {
     await expect.poll(colorScheme).toBe('dark');
     await page().getByTestId('nav-dashboard').click();
     await visible(page().getByTestId('dashboard-screen'));
-    await shot(page(), 'fleet-dark-system');
+    await snap('fleet-dark-system');
     await page().emulateMedia({ colorScheme: 'light' });
     await expect.poll(colorScheme).toBe('light');
     await page().getByTestId('nav-settings').click();
@@ -125,14 +130,14 @@ describe('Settings', () => {
     expect(await plan.locator('[data-testid="retention-run"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')))).toEqual(['run-prev', 'run-mid']);
     expect(await text(page().getByTestId('retention-summary'))).toMatch(/2 runs would be deleted; 2 kept\. Triage decisions: 2 kept .*, 0 removed/);
     expect(await runIds()).toEqual(['run-latest', 'run-mid', 'run-other', 'run-prev']);
-    await shot(page(), 'retention-preview');
+    await snap('retention-preview');
     const apply = page().getByTestId('retention-apply');
     await apply.click();
     const dialog = await visible(page().getByTestId('retention-confirm'));
     expect(await dialog.getAttribute('role')).toBe('dialog');
     expect(await dialog.getAttribute('aria-modal')).toBe('true');
     expect(await focused()).toBe('retention-cancel');
-    await shot(page(), 'retention-confirm');
+    await snap('retention-confirm');
     await page().keyboard.press('Escape');
     await expect.poll(() => page().getByTestId('retention-confirm').count()).toBe(0);
     expect(await focused()).toBe('retention-apply');
@@ -153,7 +158,7 @@ describe('Settings', () => {
     await page().getByTestId('restore-confirm-run').click();
     expect(await text(await visible(page().getByTestId('restore-error')))).toMatch(/is not a Rampart database backup: it is not an SQLite database file\. Nothing was changed\./);
     expect(await runIds()).toEqual(['run-latest', 'run-other']);
-    await shot(page(), 'restore-refused');
+    await snap('restore-refused');
     await page().getByTestId('restore-path').fill(join(tmp, 'backup-1.sqlite3'));
     await page().getByTestId('restore-run').click();
     await page().getByTestId('restore-confirm-run').click();
@@ -164,7 +169,7 @@ describe('Settings', () => {
     expect(await runIds()).toEqual(['run-latest', 'run-mid', 'run-other', 'run-prev']);
     // Settings came back with the database (the backup was taken with fail-on critical).
     expect(await page().getByTestId('settings-fail-on').inputValue()).toBe('critical');
-    await shot(page(), 'restored');
+    await snap('restored');
   });
 
   step('export a bundle; importing it back after a newer local decision reports the conflict and keeps the newer', async () => {
@@ -188,7 +193,7 @@ describe('Settings', () => {
     expect(await text(page().getByTestId('import-runs-skipped'))).toBe('3');
     expect(await text(page().getByTestId('import-triage-unchanged'))).toBe('1');
     expect(await text(page().getByTestId('import-conflicts'))).toBe('1');
-    expect(await text(page().getByTestId('import-conflict'))).toMatch(/web-1 .*open.*accepted.*This database’s \(newer\)/);
-    await shot(page(), 'import-conflict');
+    expect(await text(page().getByTestId('import-conflict'))).toMatch(/No brute-force protection.*web-1 · NET-FAIL2BAN-MISSING.*open.*accepted.*This database’s \(newer\)/);
+    await snap('import-conflict');
   });
 });

@@ -134,7 +134,7 @@ export function importBundle(store: Store, bundle: Bundle, now: Date = new Date(
   const report: ImportReport = { runsAdded: 0, runsSkipped: 0, triageAdded: 0, triageUnchanged: 0, conflicts: [] };
   const profileFor = db.prepare("SELECT id FROM hosts WHERE address = ? AND port = ? ORDER BY id LIMIT 1");
   const runExists = db.prepare('SELECT 1 FROM audit_runs WHERE id = ?');
-  const ownerOf = db.prepare('SELECT r.host_id AS host_id, r.id AS run_id, r.host_name AS target FROM findings f JOIN audit_runs r ON r.id = f.run_id WHERE f.finding_key = ? ORDER BY r.started_at DESC LIMIT 1');
+  const ownerOf = db.prepare('SELECT r.host_id AS host_id, r.id AS run_id, r.host_name AS target, f.check_id AS check_id, f.title AS title FROM findings f JOIN audit_runs r ON r.id = f.run_id WHERE f.finding_key = ? ORDER BY r.started_at DESC LIMIT 1');
   const upsert = db.prepare(
     `INSERT INTO finding_triage (finding_key, host_id, status, reason, expires_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT(finding_key) DO UPDATE SET status = excluded.status, reason = excluded.reason, expires_at = excluded.expires_at, updated_at = excluded.updated_at`,
@@ -174,7 +174,7 @@ export function importBundle(store: Store, bundle: Bundle, now: Date = new Date(
     }
     for (const t of bundle.triage) {
       const local = store.getTriage(t.findingKey);
-      const owner = ownerOf.get(t.findingKey) as { host_id: number | null; run_id: string; target: string } | undefined;
+      const owner = ownerOf.get(t.findingKey) as { host_id: number | null; run_id: string; target: string; check_id: string; title: string } | undefined;
       let write = false;
       if (!local) {
         report.triageAdded++;
@@ -186,6 +186,8 @@ export function importBundle(store: Store, bundle: Bundle, now: Date = new Date(
         const c: ImportConflict = {
           findingKey: t.findingKey,
           target: owner?.target ?? null,
+          checkId: owner?.check_id ?? null,
+          title: owner?.title ?? null,
           local: { status: local.status, updatedAt: local.updatedAt },
           bundle: { status: t.status, updatedAt: t.updatedAt },
           kept: bundleNewer ? 'bundle' : 'local',

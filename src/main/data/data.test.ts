@@ -250,8 +250,8 @@ describe('export/import bundle', () => {
     const rep = importBundle(target, buildBundle(store, { version: '1' }), NOW);
     expect(rep.runsSkipped).toBe(4);
     expect(rep.conflicts).toEqual([
-      { findingKey: acceptedId, target: 'web-1', local: { status: 'open', updatedAt: '2026-02-25T00:00:00.000Z' }, bundle: { status: 'accepted', updatedAt: '2026-02-22T00:00:00.000Z' }, kept: 'local' },
-      { findingKey: falsePositiveId, target: 'web-1', local: { status: 'false-positive', updatedAt: '2026-02-22T00:00:00.000Z' }, bundle: { status: 'open', updatedAt: '2026-02-26T00:00:00.000Z' }, kept: 'bundle' },
+      { findingKey: acceptedId, target: 'web-1', checkId: 'NET-FAIL2BAN-MISSING', title: expect.any(String), local: { status: 'open', updatedAt: '2026-02-25T00:00:00.000Z' }, bundle: { status: 'accepted', updatedAt: '2026-02-22T00:00:00.000Z' }, kept: 'local' },
+      { findingKey: falsePositiveId, target: 'web-1', checkId: 'SYS-REBOOT-REQUIRED', title: expect.any(String), local: { status: 'false-positive', updatedAt: '2026-02-22T00:00:00.000Z' }, bundle: { status: 'open', updatedAt: '2026-02-26T00:00:00.000Z' }, kept: 'bundle' },
     ]);
     expect(target.getTriage(acceptedId)?.status).toBe('open');
     expect(target.getTriage(falsePositiveId)?.status).toBe('open');

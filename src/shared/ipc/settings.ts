@@ -132,6 +132,9 @@ export type ExportResult = z.infer<typeof ExportResult>;
 export const ImportConflict = z.object({
   findingKey: z.string(),
   target: z.string().nullable(),
+  /** The finding's check and title as last stored here (null: no run here has it). */
+  checkId: z.string().nullable(),
+  title: z.string().nullable(),
   local: z.object({ status: z.string(), updatedAt: z.string() }),
   bundle: z.object({ status: z.string(), updatedAt: z.string() }),
   kept: z.enum(['local', 'bundle']),

@@ -285,9 +285,12 @@ function ExportImport({ reload }: { reload: () => Promise<void> }): React.JSX.El
                 <tbody>
                   {r.conflicts.map((c) => (
                     <tr key={c.findingKey} data-testid="import-conflict">
-                      <th scope="row" className="mono small">
-                        {c.target ? `${c.target} · ` : ''}
-                        {c.findingKey.slice(0, 12)}
+                      <th scope="row">
+                        {c.title ?? c.findingKey}
+                        <div className="muted small">
+                          {c.target ?? 'no run here'}
+                          {c.checkId ? <> · <span className="mono">{c.checkId}</span></> : null}
+                        </div>
                       </th>
                       <td>
                         {c.local.status} <span className="muted small">{formatDate(c.local.updatedAt)}</span>
