@@ -177,6 +177,12 @@ describe('manual items and lists', () => {
     const c = createChecklist(store, { name: 'x', hostId: web });
     expect(code(() => addItem(store, { checklistId: c.id, text: 't', checkIds: ['SSH-NOPE'] }))).toBe('VALIDATION: checkIds: Unknown check: SSH-NOPE.');
     expect(code(() => getChecklist(store, 12345))).toBe('NOT_FOUND: No checklist with id 12345.');
+    // Secrets stay out of the database: keys, tokens and URLs with a password are refused, references are fine.
+    for (const evidence of ['token ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'db at postgres://app:hunter2@10.9.0.4/app', 'key qJ8sL2mN5pR7tV9xZ1bC3dF6gH0jK4wY+/=', '-----BEGIN OPENSSH PRIVATE KEY----- b3BlbnNzaC1rZXktdjE='])
+      expect(code(() => addItem(store, { checklistId: c.id, text: 't', evidence }))).toMatch(/^VALIDATION: evidence: This looks like a secret value/);
+    const item = addItem(store, { checklistId: c.id, text: 'proof', evidence: 'reports/web-1-2026-03-01-full.html, ticket OPS-1234' });
+    expect(code(() => updateItem(store, { id: item.items[0]!.id, note: 'password is s3cr3t at https://admin:s3cr3t@web-1/' }))).toMatch(/^VALIDATION: note: /);
+    expect(code(() => updateItem(store, { id: item.items[0]!.id, note: 'sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 of the report' }))).toBe('no error');
     expect(code(() => updateItem(store, { id: 999, owner: 'x' }))).toBe('NOT_FOUND: No checklist item with id 999.');
   });
 });

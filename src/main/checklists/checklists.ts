@@ -5,6 +5,7 @@
 // so a tick that went away shows as a regression. Manual items keep owner, due date, note,
 // evidence and a manual tick. Plain Node on the open database.
 import { CHECKS } from '../audit/checks';
+import { TOKEN_PREFIX, urlPassword } from '../audit/parsers/dockerSecrets';
 import { RampartError } from '../../shared/errors';
 import type { AutoState, Checklist, ChecklistItem, ChecklistList, ChecklistSummary, ChecklistTemplate } from '../../shared/ipc/checklists';
 import { statusesNow } from '../priority/statuses';
@@ -54,6 +55,25 @@ function validation(path: string, message: string): RampartError {
 function checkHost(store: Store, hostId: number | null): void {
   if (hostId === null) return;
   if (!store.db.prepare('SELECT 1 FROM hosts WHERE id = ?').get(hostId)) throw validation('hostId', `There is no host with id ${hostId}.`);
+}
+
+/** Long, blank-free, mixed case and digits, no dot: the shape of a base64 key or API token (paths and hashes do not have it). */
+const KEY_SHAPED = /^[A-Za-z0-9+/=_-]{32,}$/;
+
+/**
+ * Secrets stay out of SQLite: a note or evidence that holds a key, a token or a URL with a password
+ * is refused (a reference to where the proof is, such as a ticket or a report path, is the point).
+ */
+function refuseSecrets(fields: Record<string, string | null | undefined>): void {
+  for (const [path, value] of Object.entries(fields)) {
+    if (!value) continue;
+    for (const word of value.split(/\s+/)) {
+      const w = word.replace(/^["'(<[]+|["')>\],;]+$/g, '');
+      const keyShaped = KEY_SHAPED.test(w) && /[0-9]/.test(w) && /[a-z]/.test(w) && /[A-Z]/.test(w);
+      if (TOKEN_PREFIX.test(w) || urlPassword(w) !== null || keyShaped || /-----BEGIN [A-Z ]*PRIVATE KEY/.test(value))
+        throw validation(path, 'This looks like a secret value (a key, a token or a URL with a password). Rampart does not store secrets: give a reference to where it is kept instead.');
+    }
+  }
 }
 
 const KNOWN_CHECKS = new Set(CHECKS.map((c) => c.id));
@@ -246,6 +266,7 @@ export function createChecklist(store: Store, req: { templateId?: string | undef
   if (req.templateId !== undefined && !template) throw validation('templateId', `No checklist template ${req.templateId}.`);
   const name = req.name ?? template?.name;
   if (!name) throw validation('name', 'A custom checklist needs a name.');
+  refuseSecrets({ name });
   const at = now.toISOString();
   const id = store.db.transaction(() => {
     const { lastInsertRowid } = store.db.prepare('INSERT INTO checklists (name, template_id, host_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(name, template?.id ?? null, req.hostId, at, at);
@@ -277,6 +298,7 @@ const blankToNull = (v: string | null | undefined): string | null | undefined =>
 
 export function addItem(store: Store, req: ItemFields & { checklistId: number; text: string }, now: Date = new Date()): Checklist {
   listRow(store, req.checklistId);
+  refuseSecrets({ text: req.text, owner: req.owner, note: req.note, evidence: req.evidence, section: req.section });
   const checkIds = checkCheckIds(req.checkIds ?? []);
   const { p } = store.db.prepare('SELECT COALESCE(MAX(position), 0) AS p FROM checklist_items WHERE checklist_id = ?').get(req.checklistId) as { p: number };
   store.db
@@ -294,6 +316,7 @@ function itemRow(store: Store, id: number): ItemRow {
 
 export function updateItem(store: Store, req: ItemFields & { id: number; manualDone?: boolean | undefined }, now: Date = new Date()): Checklist {
   const row = itemRow(store, req.id);
+  refuseSecrets({ text: req.text, owner: req.owner, note: req.note, evidence: req.evidence, section: req.section });
   const checkIds = req.checkIds !== undefined ? checkCheckIds(req.checkIds) : (JSON.parse(row.check_ids_json) as string[]);
   if (req.manualDone !== undefined && checkIds.length > 0)
     throw validation('manualDone', 'This item is linked to checks: it ticks itself from the latest run. Unlink its checks to tick it by hand.');
