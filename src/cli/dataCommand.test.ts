@@ -53,7 +53,13 @@ describe('rampart export / import', () => {
     expect(again.stdout).toMatch(/runs: 0 added, 3 already present\ntriage decisions: 0 added, 2 unchanged, 0 conflicting/);
     const s = new Store(path.join(dir, 'copy.sqlite3'));
     expect(s.listRuns().map((r) => r.id).sort()).toEqual(['run-latest', 'run-mid', 'run-prev']);
+    // A newer decision here than the bundle's: the conflict is listed, this database's kept.
+    const accepted = s.getRun('run-latest').findings.find((f) => f.checkId === 'NET-FAIL2BAN-MISSING')!;
+    s.setTriage({ findingKey: accepted.id, status: 'open' });
     s.close();
+    const third = await run('import', 'web.json', '--db', 'copy.sqlite3');
+    expect(third.code).toBe(0);
+    expect(third.stdout).toMatch(/1 unchanged, 1 conflicting\nconflict .+ \[NET-FAIL2BAN-MISSING\] on web-1: here open at \S+, bundle accepted at 2026-02-22T00:00:00.000Z → kept this database's \(newer\)\n$/);
   });
 
   it('exit 2 with a clear message: nothing to export, a bad bundle (nothing imported)', async () => {

@@ -71,7 +71,7 @@ export function importCommand(cmd: ImportCommand, io: DataIo): number {
     );
     for (const c of r.conflicts)
       io.stdout.write(
-        `conflict ${c.findingKey}${c.target ? ` (${oneLine(c.target)})` : ''}: here ${c.local.status} at ${c.local.updatedAt}, bundle ${c.bundle.status} at ${c.bundle.updatedAt} → kept ${c.kept === 'local' ? 'this database\'s' : "the bundle's"} (newer)\n`,
+        `conflict ${c.title ? `${oneLine(c.title)} ` : ''}[${c.checkId ?? c.findingKey}]${c.target ? ` on ${oneLine(c.target)}` : ''}: here ${c.local.status} at ${c.local.updatedAt}, bundle ${c.bundle.status} at ${c.bundle.updatedAt} → kept ${c.kept === 'local' ? 'this database\'s' : "the bundle's"} (newer)\n`,
       );
     return EXIT.ok;
   } catch (e) {
