@@ -236,7 +236,7 @@ describe.skipIf(!labAvailable)('findings workbench in a browser: filter, sort, g
     expect(await result.getAttribute('data-applies')).toBe('2');
     expect(await result.getAttribute('data-skipped')).toBe('1');
     expect(await dialog.locator(`[data-testid="bulk-skip-item"][data-key="${fixedKey}"]`).count()).toBe(1);
-    expect(await text(dialog.getByTestId('bulk-skip-reason'))).toMatch(/fixed by a verified fix/);
+    expect(await text(dialog.getByTestId('bulk-skip-reason'))).toMatch(/marked fixed; only a new audit/);
     await shot(p, 'bulk-triage-preview');
     // Nothing changed yet.
     expect((await query({ filter: { statuses: ['accepted'] } })).total).toBe(0);

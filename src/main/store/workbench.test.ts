@@ -221,7 +221,7 @@ describe('bulk triage', () => {
     const input = { findingKeys: keys, status: 'accepted' as const, reason: 'maintenance window in March', expiresAt: '2026-04-01', actor: 'alice' };
     const preview = bulkTriagePreview(store.db, input, NOW);
     const skipped = Object.fromEntries(preview.skipped.map((s) => [s.findingKey, s.skipped]));
-    expect(skipped[backup.findingKey]).toMatch(/fixed by a verified fix/);
+    expect(skipped[backup.findingKey]).toMatch(/marked fixed; only a new audit/);
     expect(skipped[goneKey]).toMatch(/no longer finds it/);
     expect(skipped['no-such-key']).toMatch(/no such finding/);
     expect(preview.applies.map((x) => x.findingKey).sort()).toEqual(rows.filter((r) => r.findingKey !== backup.findingKey).map((r) => r.findingKey).sort());

@@ -113,6 +113,8 @@ function whereOf(filter: WorkbenchFilterParsed, params: Record<string, unknown>)
   return parts.length ? `WHERE ${parts.join(' AND ')}` : '';
 }
 
+const ROW_COLUMNS = 'finding_key, run_id, host_id, host, check_id, category, severity, title, resource, wstatus, reason, expires_at, first_seen, last_seen, sev_rank';
+
 const ROW_ORDER: Record<string, string> = {
   severity: 'sev_rank',
   host: 'host COLLATE NOCASE',
@@ -189,18 +191,20 @@ export function queryWorkbench(db: Db, q: WorkbenchQueryParsed, now: Date = new 
     }));
   } else {
     const order = ROW_ORDER[q.sort.column] ?? 'sev_rank';
+    // Two statements, not one with COUNT(*) OVER (): a window count makes SQLite keep and sort every
+    // row, while ORDER BY … LIMIT alone keeps only the top offset + limit rows while it scans. The
+    // long evidence text is left out of what is sorted.
+    total = (db.prepare(`${base} SELECT COUNT(*) AS n FROM base ${where}`).get(params) as { n: number }).n;
     const result = db
       .prepare(
         `${base}
-        SELECT *, COUNT(*) OVER () AS total FROM base ${where}
+        SELECT ${ROW_COLUMNS} FROM base ${where}
         ORDER BY ${order} ${dir}, sev_rank, host COLLATE NOCASE, check_id, resource, finding_key LIMIT @limit OFFSET @offset`,
       )
-      .all(params) as Array<BaseRow & { total: number }>;
-    // A page past the end has no row to carry the window count.
-    total = result[0]?.total ?? (q.offset > 0 ? (db.prepare(`${base} SELECT COUNT(*) AS n FROM base ${where}`).get(params) as { n: number }).n : 0);
+      .all(params) as BaseRow[];
     rows = result.map(toRow);
   }
-  const facets = q.facets ? facetsOf(db, q.filter, now) : null;
+  const facets = q.facets ? facetsOf(db, q.filter) : null;
   return { total, offset: q.offset, rows, groups, facets, queryMs: Math.round((performance.now() - t0) * 100) / 100 };
 }
 
@@ -208,15 +212,19 @@ function countGroups(db: Db, base: string, where: string, params: Record<string,
   return (db.prepare(`${base} SELECT COUNT(DISTINCT check_id) AS n FROM base ${where}`).get(params) as { n: number }).n;
 }
 
-/** Hosts, checks and categories present in the scope (unfiltered), for the filter menus. */
-function facetsOf(db: Db, filter: WorkbenchFilterParsed, now: Date): NonNullable<WorkbenchPage['facets']> {
-  const params: Record<string, unknown> = { now: now.toISOString() };
-  const base = baseSql(scopeRunsSql(filter, params));
-  const hosts = (db.prepare(`${base} SELECT DISTINCT host FROM base ORDER BY host COLLATE NOCASE`).all(params) as Array<{ host: string }>).map((r) => r.host);
-  const checks = (db.prepare(`${base} SELECT check_id, MIN(title) AS title FROM base GROUP BY check_id ORDER BY check_id`).all(params) as Array<{ check_id: string; title: string }>).map(
-    (r) => ({ checkId: r.check_id, title: r.title }),
+/** Hosts, checks and categories present in the scope (unfiltered), for the filter menus. Plain columns only: no status to derive. */
+function facetsOf(db: Db, filter: WorkbenchFilterParsed): NonNullable<WorkbenchPage['facets']> {
+  const params: Record<string, unknown> = {};
+  const sr = `WITH sr AS (${scopeRunsSql(filter, params)})`;
+  const hosts = (
+    db.prepare(`${sr} SELECT DISTINCT r.host_name AS host FROM sr JOIN audit_runs r ON r.id = sr.id WHERE EXISTS (SELECT 1 FROM findings f WHERE f.run_id = r.id) ORDER BY host COLLATE NOCASE`).all(params) as Array<{ host: string }>
+  ).map((r) => r.host);
+  const checks = (
+    db.prepare(`${sr} SELECT f.check_id, MIN(f.title) AS title FROM sr JOIN findings f ON f.run_id = sr.id GROUP BY f.check_id ORDER BY f.check_id`).all(params) as Array<{ check_id: string; title: string }>
+  ).map((r) => ({ checkId: r.check_id, title: r.title }));
+  const categories = (db.prepare(`${sr} SELECT DISTINCT f.category FROM sr JOIN findings f ON f.run_id = sr.id ORDER BY f.category`).all(params) as Array<{ category: Category }>).map(
+    (r) => r.category,
   );
-  const categories = (db.prepare(`${base} SELECT DISTINCT category FROM base ORDER BY category`).all(params) as Array<{ category: Category }>).map((r) => r.category);
   return { hosts, checks, categories };
 }
 
@@ -323,7 +331,7 @@ const CHUNK = 500;
 /** The rules, in one place for the preview and the apply. */
 function decide(input: BulkTriageInput, reason: string | null, expiresAt: string | null, current: BaseRow | undefined, known: boolean): string | undefined {
   if (!current) return known ? 'resolved: the latest audit of its host no longer finds it' : 'no such finding in any run';
-  if (current.wstatus === 'fixed') return 'fixed by a verified fix; only a new audit can reopen it';
+  if (current.wstatus === 'fixed') return 'marked fixed; only a new audit can reopen it';
   if (input.status === 'accepted' && current.wstatus === 'accepted' && current.reason === reason && current.expires_at === expiresAt) return 'already accepted with this reason and expiry';
   if (input.status === 'false-positive' && current.wstatus === 'false-positive' && current.reason === reason) return 'already a false positive with this reason';
   if (input.status === 'open' && current.wstatus === 'open') return 'already open';

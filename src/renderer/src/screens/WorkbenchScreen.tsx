@@ -28,7 +28,7 @@ export const WB_STATUS_LABEL: Record<WorkbenchStatus, string> = {
   regressed: 'Regressed',
   accepted: 'Accepted risk',
   'false-positive': 'False positive',
-  fixed: 'Fixed (verified)',
+  fixed: 'Fixed',
 };
 const WB_STATUS_ICON: Record<WorkbenchStatus, string> = { open: '○', regressed: '↺', accepted: '✓', 'false-positive': '⊘', fixed: '✔' };
 
