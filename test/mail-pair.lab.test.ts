@@ -7,9 +7,10 @@
 // Clients: nodemailer and imapflow (the libraries the probe uses), talking only to the lab hosts'
 // 10.213 addresses. Needs root and the packages in scripts/setup.sh; skipped without them unless
 // RAMPART_LAB_REQUIRED=1.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -239,4 +240,48 @@ describe.skipIf(!labAvailable)('mail pair: real submission, DKIM signing, verifi
     // Zombies are dead: this machine's PID 1 does not reap the daemons' orphans.
     expect(pids.filter((pid) => procAlive(Number(pid))).map((pid) => `${pid} ${procCmdline(Number(pid))}`)).toEqual([]);
   }, 30_000);
+});
+
+describe.skipIf(!labAvailable)('npm run lab -- mail-pair', () => {
+  const cliPath = resolve(import.meta.dirname, '..', 'lab', 'cli.ts');
+
+  it('prints working endpoints and passwords, stays up until SIGINT, then removes everything', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', cliPath, 'mail-pair', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    try {
+      const printed = await new Promise<{ seeds: MailPairImap[]; caFile: string; submission: { host: string; port: number } }>((res, rej) => {
+        const timer = setTimeout(() => rej(new Error(`no JSON within 45 s: ${out} ${err}`)), 45_000);
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          try {
+            const v = JSON.parse(out) as { seeds: MailPairImap[]; caFile: string; submission: { host: string; port: number } };
+            clearTimeout(timer);
+            res(v);
+          } catch {
+            /* not complete yet */
+          }
+        });
+        void exited.then((code) => rej(new Error(`exited ${code} before printing: ${err}`)));
+      });
+      const seed = printed.seeds[0]!;
+      const client = new ImapFlow({ host: seed.host, port: seed.port, secure: true, auth: { user: seed.user, pass: seed.password }, tls: { servername: seed.servername, ca: [readFileSync(printed.caFile, 'utf8')] }, logger: false });
+      await client.connect();
+      expect((await client.list()).map((f) => f.path).sort()).toEqual(['INBOX', 'Junk']);
+      await client.logout();
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(existsSync(printed.caFile)).toBe(false);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 90_000);
+
+  it('a bad --seeds is a usage error (exit 2)', async () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', cliPath, 'mail-pair', '--seeds', '0'], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--seeds must be 1..20, got 0');
+  }, 40_000);
 });
