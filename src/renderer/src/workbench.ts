@@ -113,6 +113,15 @@ export const useWorkbench = create<WorkbenchState>()((set, get) => {
     await fetchPage(seq, 0, facets);
   };
 
+  const loadFacets = async (): Promise<void> => {
+    try {
+      const page = await call('workbench', 'query', { filter: { scope: get().filter.scope ?? { kind: 'latest' } }, limit: 1, facets: true });
+      if (page.facets) set({ facets: page.facets });
+    } catch (e) {
+      showError(e);
+    }
+  };
+
   return {
     filter: { scope: { kind: 'latest' } },
     sort: { column: 'severity', dir: 'asc' },
@@ -133,7 +142,9 @@ export const useWorkbench = create<WorkbenchState>()((set, get) => {
 
     async init(filter) {
       set({ filter: filter ?? { scope: { kind: 'latest' } }, cursor: 0, selected: new Set(), detail: null, groupBy: 'none' });
-      await Promise.all([requery(true), get().loadViews()]);
+      // The rows first; the filter menus' choices (hosts, checks) right after, off the first render's path.
+      await Promise.all([requery(false), get().loadViews()]);
+      await loadFacets();
     },
     async setFilter(patch) {
       set((s) => ({ filter: { ...s.filter, ...patch }, cursor: 0 }));
@@ -158,7 +169,8 @@ export const useWorkbench = create<WorkbenchState>()((set, get) => {
       await requery();
     },
     async refresh() {
-      await requery(true);
+      await requery(false);
+      await loadFacets();
     },
     async loadRange(start, end) {
       const s = get();
