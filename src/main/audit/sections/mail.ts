@@ -72,6 +72,19 @@ inb && /^-----BEGIN / && !/CERTIFICATE/ { inb = 0; done = 1; next }
 inb && (/^-----(BEGIN|END) CERTIFICATE-----$/ || /^[A-Za-z0-9+\/=]+$/) { if (++n <= 400) print }
 inb && /^-----END CERTIFICATE-----$/ { inb = 0; done = 1 }`;
 
+// master.cf: each service line starts a service; its `-o name=value` (also `-o { name = value }`)
+// options, on the same or continuation lines, are printed as postconf -P does.
+const AWK_MASTER = String.raw`
+/^[ \t]*#/ || /^[ \t]*$/ { next }
+/^[^ \t]/ { svc = $1 "/" $2; start = 9 } /^[ \t]/ { start = 1 }
+{ for (i = start; i <= NF; i++) {
+    if ($i != "-o" || i == NF) continue
+    kv = $(i + 1); i++
+    if (kv == "{") { kv = ""; while (i < NF && $(i + 1) != "}") { i++; kv = kv $i } ; i++ }
+    if (kv !~ /^[a-z0-9_]+=/) continue
+    k = kv; sub(/=.*/, "", k); print svc "/" k " = " substr(kv, length(k) + 2)
+} }`;
+
 const PARAMS = POSTFIX_PARAMETERS.join(' ');
 const CERT_KEYS = CERT_PARAMETERS.map((k) => `${k}|*/${k}`).join('|');
 
@@ -87,28 +100,36 @@ echo "@postconf-n"; out=$(postconf -n 2>&1); rc=$?; printf '%s\n' "$out"; echo "
 eff=$( { postconf -x ${PARAMS} 2>/dev/null || postconf ${PARAMS}; } 2>&1); rc=$?
 echo "@effective"; printf '%s\n' "$eff"; echo "@rc $rc"
 echo "@queue"; { echo "@now $(date +%s)"; $T postqueue -j 2>&1; rc=$?; echo; echo "@qrc $rc"; } | awk "$rampart_pf_awkq"; echo "@rc 0"
-master=$(postconf -P 2>/dev/null); rc=$?
-echo "@master"; printf '%s\n' "$master"; echo "@rc $rc"
 NL='
 '
 TAB='	'
 cfg=/etc/postfix; last=''; uses=''
+rampart_pf_lines() {
+  while IFS= read -r line; do
+    case $line in
+      ' '*|"$TAB"*) k=$last; v=$line ;;
+      *' = '*|*' =') k=${'${line%% =*}'}; v=${'${line#*=}'}; last=$k ;;
+      *) continue ;;
+    esac
+    case $k in
+      config_directory) cfg=${'${v# }'} ;;
+      ${CERT_KEYS})
+        oldifs=$IFS; IFS=" ,$TAB"
+        for f in $v; do case $f in /*) uses="$uses$f$TAB$k$NL" ;; esac; done
+        IFS=$oldifs ;;
+    esac
+  done
+}
 set -f
-while IFS= read -r line; do
-  case $line in
-    ' '*|"$TAB"*) k=$last; v=$line ;;
-    *' = '*|*' =') k=${'${line%% =*}'}; v=${'${line#*=}'}; last=$k ;;
-    *) continue ;;
-  esac
-  case $k in
-    config_directory) cfg=${'${v# }'} ;;
-    ${CERT_KEYS})
-      oldifs=$IFS; IFS=" ,$TAB"
-      for f in $v; do case $f in /*) uses="$uses$f$TAB$k$NL" ;; esac; done
-      IFS=$oldifs ;;
-  esac
-done <<EOF
+rampart_pf_lines <<EOF
 $eff
+EOF
+case $cfg in /*) ;; *) cfg=/etc/postfix ;; esac
+# master.cf's -o overrides as "service/type/parameter = value" (what postconf -P prints, one awk
+# instead of one more postconf start).
+master=$(awk "$rampart_pf_awkmaster" "$cfg/master.cf" 2>&1); rc=$?
+echo "@master"; printf '%s\n' "$master"; echo "@rc $rc"
+rampart_pf_lines <<EOF
 $master
 EOF
 echo "@certs"
@@ -138,14 +159,14 @@ set +f
 echo "@rc 0"
 exit 0`;
 
-export const MAIL_SCRIPTS = { POSTFIX, AWK_QUEUE, AWK_PEM } as const;
+export const MAIL_SCRIPTS = { POSTFIX, AWK_QUEUE, AWK_PEM, AWK_MASTER } as const;
 
 export const specs: ReadonlyArray<SectionSpec<SectionName>> = [
   defineSection({
     fact: 'postfix',
-    costMs: 300, // postconf (three times) and postqueue start slowly
+    costMs: 240, // postconf (twice) and postqueue start slowly
     // The awk programs travel in the section's own variables (a secsh section takes no arguments).
-    script: () => [`rampart_pf_awkq=${shQuote(AWK_QUEUE)}`, `rampart_pf_awkpem=${shQuote(AWK_PEM)}`, `secsh mail_postfix ${shQuote(POSTFIX)}`].join('\n'),
+    script: () => [`rampart_pf_awkq=${shQuote(AWK_QUEUE)}`, `rampart_pf_awkpem=${shQuote(AWK_PEM)}`, `rampart_pf_awkmaster=${shQuote(AWK_MASTER)}`, `secsh mail_postfix ${shQuote(POSTFIX)}`].join('\n'),
     parse: ({ raw, uid }) => sectionFrom(raw.get('mail_postfix'), 'Postfix', uid, parsePostfix),
   }),
 ];

@@ -71,6 +71,18 @@ describe.each(AWKS)('%s', (_, cmd) => {
     expect(out).toContain(`@file ${path.join(dir, 'hostile `id`;$(x).pem')}\n`);
   });
 
+  it('master.cf: -o overrides as postconf -P prints them', () => {
+    const p = path.join(dir, 'master.cf');
+    fs.writeFileSync(p, ['smtp      inet  n       -       n       -       -       smtpd', '587 inet n - n - - smtpd', '  -o smtpd_tls_cert_file=/x/soon.pem', '  -o smtpd_tls_security_level=encrypt -o syslog_name=postfix/submission', '#  -o commented=1', 'smtps inet n - y - - smtpd -o smtpd_tls_wrappermode=yes', 'relay unix - - n - - smtp', '  -o { smtp_helo_timeout = 5 }', ''].join('\n'));
+    expect(awk(cmd, MAIL_SCRIPTS.AWK_MASTER, '', [p]).trim().split('\n')).toEqual([
+      '587/inet/smtpd_tls_cert_file = /x/soon.pem',
+      '587/inet/smtpd_tls_security_level = encrypt',
+      '587/inet/syslog_name = postfix/submission',
+      'smtps/inet/smtpd_tls_wrappermode = yes',
+      'relay/unix/smtp_helo_timeout = 5',
+    ]);
+  });
+
   it('config files: comments and key-like lines dropped', () => {
     const p = path.join(dir, 'dkim_signing.conf');
     fs.writeFileSync(p, `# comment\nenabled = true;\n  key = "-----BEGIN PRIVATE KEY-----";\nselector = "s1";\n${'A'.repeat(80)}\npath = "/var/lib/rspamd/dkim/$domain.$selector.key";\n`);
