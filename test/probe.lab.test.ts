@@ -29,11 +29,11 @@ let dir: string;
 let db: string;
 const savedEnv: Record<string, string | undefined> = {};
 /** Round trips seen (ms): SMTP acceptance → message found in the seed, and the whole `rampart probe` process. */
-const figures: Array<{ case: string; latencyMs: number | null; runMs: number }> = [];
+const figures: Array<{ case: string; latencyMs: Array<number | null>; runMs: number }> = [];
 
 /** The real `rampart` process (bin/rampart.mjs), with the test keyring and the password variables in its environment. */
 function cli(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return exec(BIN, argv, 120_000, { ...keyring.env, RP_SMTP_PW: pair.submission.password, RP_SEED_PW: pair.imap.password, ...env });
+  return exec(BIN, argv, 120_000, { ...keyring.env, RP_SMTP_PW: pair.submission.password, RP_SEED_PW: pair.imap.password, RP_SEED2_PW: pair.seeds[1]!.password, ...env });
 }
 
 async function probe(caseName: string): Promise<{ code: number; run: ProbeRun; stderr: string }> {
@@ -42,24 +42,30 @@ async function probe(caseName: string): Promise<{ code: number; run: ProbeRun; s
   // Includes the CLI's start-up (node + tsx or the bundle).
   const runMs = Date.now() - t0;
   const run = JSON.parse(r.stdout) as ProbeRun;
-  figures.push({ case: caseName, latencyMs: run.results?.[0]?.latencyMs ?? null, runMs });
+  figures.push({ case: caseName, latencyMs: (run.results ?? []).map((x) => x.latencyMs), runMs });
   return { code: r.code, run, stderr: r.stderr };
 }
 
-/** Messages in the seed's INBOX and Junk that carry a probe header (our own client, not the probe's). */
+/** Messages in the seeds' INBOX and Junk that carry a probe header (our own client, not the probe's). */
 async function probeMessagesInSeed(): Promise<Array<{ folder: string; tag: string }>> {
+  const out: Array<{ folder: string; tag: string }> = [];
+  for (const seed of pair.seeds) out.push(...(await probeMessagesIn(seed)));
+  return out;
+}
+
+async function probeMessagesIn(seed: MailPair['imap']): Promise<Array<{ folder: string; tag: string }>> {
   const client = new ImapFlow({
-    host: pair.imap.host,
-    port: pair.imap.port,
+    host: seed.host,
+    port: seed.port,
     secure: true,
-    auth: { user: pair.imap.user, pass: pair.imap.password },
+    auth: { user: seed.user, pass: seed.password },
     tls: { ca: [pair.caPem] },
     logger: false,
   });
   await client.connect();
   const out: Array<{ folder: string; tag: string }> = [];
   try {
-    for (const folder of [pair.imap.inbox, pair.imap.junk]) {
+    for (const folder of [seed.inbox, seed.junk]) {
       let lock;
       try {
         lock = await client.getMailboxLock(folder);
@@ -70,7 +76,7 @@ async function probeMessagesInSeed(): Promise<Array<{ folder: string; tag: strin
         const uids = await client.search({ header: { 'X-Rampart-Probe': 'rp-' } }, { uid: true });
         if (uids && uids.length)
           for await (const m of client.fetch(uids.join(','), { headers: ['x-rampart-probe'] }, { uid: true }))
-            out.push({ folder, tag: /rp-[0-9a-z]+-[0-9a-f]+/.exec(m.headers?.toString() ?? '')?.[0] ?? '?' });
+            out.push({ folder: `${seed.user} ${folder}`, tag: /rp-[0-9a-z]+-[0-9a-f]+/.exec(m.headers?.toString() ?? '')?.[0] ?? '?' });
       } finally {
         lock.release();
       }
@@ -99,6 +105,9 @@ async function addProfile(extra: string[] = [], env: Record<string, string> = {}
     pair.submission.from,
     '--seed',
     `label=recv seed,to=${pair.imap.address},imap=${pair.imap.host}:${pair.imap.port},user=${pair.imap.user},password-env=RP_SEED_PW,inbox=${pair.imap.inbox},junk=${pair.imap.junk}`,
+    '--seed',
+    // The second seed over IMAP with STARTTLS on 143 (the probe requires it before logging in).
+    `label=seed two,to=${pair.seeds[1]!.address},imap=${pair.seeds[1]!.host}:${pair.seeds[1]!.starttlsPort},user=${pair.seeds[1]!.user},password-env=RP_SEED2_PW,starttls`,
     '--ca-file',
     pair.caFile,
     '--timeout',
@@ -116,7 +125,7 @@ describe.skipIf(!labAvailable)('deliverability probe against the lab mail pair',
     Object.assign(process.env, keyring.env);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-probe-'));
     db = path.join(dir, 'rampart.sqlite3');
-    pair = await startMailPair();
+    pair = await startMailPair({ seeds: 2 });
   }, 120_000);
 
   afterAll(async () => {
@@ -143,26 +152,35 @@ describe.skipIf(!labAvailable)('deliverability probe against the lab mail pair',
       const secrets = new KeytarSecretStore();
       expect(await secrets.get(probeSecretAccount(p.id, 'smtp'))).toBe(pair.submission.password);
       expect(await secrets.get(probeSecretAccount(p.id, { seedId: p.seeds[0]!.id }))).toBe(pair.imap.password);
+      expect(p.seeds[1]).toMatchObject({ label: 'seed two', imapPort: 143, imapTls: false, hasImapPassword: true });
+      expect(await secrets.get(probeSecretAccount(p.id, { seedId: p.seeds[1]!.id }))).toBe(pair.seeds[1]!.password);
     } finally {
       store.close();
     }
     const raw = fs.readFileSync(db).toString('latin1') + (fs.existsSync(`${db}-wal`) ? fs.readFileSync(`${db}-wal`).toString('latin1') : '');
     expect(raw).not.toContain(pair.submission.password);
     expect(raw).not.toContain(pair.imap.password);
+    expect(raw).not.toContain(pair.seeds[1]!.password);
   });
 
   it('all pass: the probe lands in INBOX with spf, dkim and dmarc pass, is deleted afterwards, exit 0', async () => {
     const { code, run, stderr } = await probe('all pass');
     expect(stderr).toBe('');
     expect(run.status).toBe('complete');
-    const r = run.results[0]!;
-    expect(r).toMatchObject({ sent: true, delivered: true, folder: 'inbox', folderName: pair.imap.inbox, deleted: true, error: null });
-    expect(r.auth).toMatchObject({ spf: 'pass', dkim: 'pass', dmarc: 'pass', dkimDomains: [pair.domains.sender], dkimSelectors: [pair.dkimSelector] });
-    expect(r.auth!.spfMailFrom.length).toBeGreaterThan(0);
-    // submission (ESMTPSA) → receiver (ESMTPS) → LMTP into Dovecot
-    expect(r.receivedHops).toBeGreaterThanOrEqual(3);
-    expect(r.tlsHops).toBeGreaterThanOrEqual(2);
-    expect(r.latencyMs).toBeGreaterThan(0);
+    expect(run.results.map((x) => [x.seed, x.toAddress])).toEqual([
+      ['recv seed', pair.imap.address],
+      ['seed two', pair.seeds[1]!.address],
+    ]);
+    expect(new Set(run.results.map((x) => x.tag)).size).toBe(2);
+    for (const r of run.results) {
+      expect(r).toMatchObject({ sent: true, delivered: true, folder: 'inbox', folderName: pair.imap.inbox, deleted: true, error: null });
+      expect(r.auth).toMatchObject({ spf: 'pass', dkim: 'pass', dmarc: 'pass', dkimDomains: [pair.domains.sender], dkimSelectors: [pair.dkimSelector] });
+      expect(r.auth!.spfMailFrom.length).toBeGreaterThan(0);
+      // submission (ESMTPSA) → receiver (ESMTPS) → LMTP into Dovecot
+      expect(r.receivedHops).toBeGreaterThanOrEqual(3);
+      expect(r.tlsHops).toBeGreaterThanOrEqual(2);
+      expect(r.latencyMs).toBeGreaterThan(0);
+    }
     expect(run.allPass).toBe(true);
     expect(run.findings).toEqual([]);
     expect(code).toBe(0);
@@ -173,14 +191,28 @@ describe.skipIf(!labAvailable)('deliverability probe against the lab mail pair',
     await pair.breakDkim();
     try {
       const { code, run } = await probe('broken DKIM');
-      const r = run.results[0]!;
-      expect(r).toMatchObject({ delivered: true, folder: 'junk', folderName: pair.imap.junk, deleted: true });
-      expect(r.auth).toMatchObject({ dkim: 'fail', dmarc: 'fail', dkimDomains: [pair.domains.sender] });
+      for (const r of run.results) {
+        expect(r).toMatchObject({ delivered: true, folder: 'junk', folderName: pair.imap.junk, deleted: true });
+        expect(r.auth).toMatchObject({ dkim: 'fail', dmarc: 'fail', dkimDomains: [pair.domains.sender] });
+      }
       expect(run.allPass).toBe(false);
-      expect(run.findings.map((f) => f.checkId).sort()).toEqual(['PROBE-DKIM', 'PROBE-DMARC', 'PROBE-RATE']);
-      expect(run.findings.every((f) => f.resource === 'recv seed' && f.category === 'mail')).toBe(true);
-      // 1 of 2 probes in the inbox over the window: 50 %.
-      expect(JSON.parse(JSON.stringify(run)).rate.overall).toEqual({ inbox: 1, probes: 2, rate: 0.5 });
+      expect(run.findings.map((f) => `${f.checkId} ${f.resource}`).sort()).toEqual([
+        'PROBE-DKIM recv seed',
+        'PROBE-DKIM seed two',
+        'PROBE-DMARC recv seed',
+        'PROBE-DMARC seed two',
+        'PROBE-RATE all seeds',
+        'PROBE-RATE recv seed',
+        'PROBE-RATE seed two',
+      ]);
+      expect(run.findings.every((f) => f.category === 'mail')).toBe(true);
+      // 2 of 4 probes in the inbox over the window: 50 %, and 1 of 2 per seed.
+      const rate = (JSON.parse(JSON.stringify(run)) as { rate: { overall: unknown; seeds: unknown[] } }).rate;
+      expect(rate.overall).toEqual({ inbox: 2, probes: 4, rate: 0.5 });
+      expect(rate.seeds).toEqual([
+        { seed: 'recv seed', inbox: 1, probes: 2, rate: 0.5 },
+        { seed: 'seed two', inbox: 1, probes: 2, rate: 0.5 },
+      ]);
       expect(code).toBe(1);
       expect(await probeMessagesInSeed()).toEqual([]);
     } finally {
@@ -190,13 +222,14 @@ describe.skipIf(!labAvailable)('deliverability probe against the lab mail pair',
 
   it('receiver down: not delivered within the timeout, exit 1; the late message is deleted by the next run', async () => {
     await pair.stopReceiver();
-    let lateTag: string;
+    const lateTags: string[] = [];
     try {
       const { code, run } = await probe('receiver down');
-      const r = run.results[0]!;
-      expect(r).toMatchObject({ sent: true, delivered: false, folder: null, deleted: false });
-      expect(r.error).toMatch(/^Not found in recv seed within 12 s\.$/);
-      lateTag = r.tag;
+      for (const r of run.results) {
+        expect(r).toMatchObject({ sent: true, delivered: false, folder: null, deleted: false });
+        expect(r.error).toBe(`Not found in ${r.seed} within 12 s.`);
+      }
+      lateTags.push(...run.results.map((r) => r.tag));
       expect(code).toBe(1);
     } finally {
       await pair.startReceiver();
@@ -204,11 +237,12 @@ describe.skipIf(!labAvailable)('deliverability probe against the lab mail pair',
     }
     // The queued message arrives late (no run is waiting for it any more)…
     const deadline = Date.now() + 30_000;
-    while (!(await probeMessagesInSeed()).some((m) => m.tag === lateTag) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
-    expect((await probeMessagesInSeed()).map((m) => m.tag)).toContain(lateTag);
+    const arrived = async (): Promise<string[]> => (await probeMessagesInSeed()).map((m) => m.tag);
+    while ((await arrived()).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    expect((await arrived()).sort()).toEqual([...lateTags].sort());
     // …and the next run, its timeout having passed, deletes it with its own message.
     const { code, run } = await probe('after the receiver came back');
-    expect(run.results[0]).toMatchObject({ delivered: true, folder: 'inbox', deleted: true });
+    for (const r of run.results) expect(r).toMatchObject({ delivered: true, folder: 'inbox', deleted: true });
     expect(code).toBe(0);
     expect(await probeMessagesInSeed()).toEqual([]);
   }, 120_000);
@@ -217,9 +251,9 @@ describe.skipIf(!labAvailable)('deliverability probe against the lab mail pair',
     const r = await cli(['probe', '--history', '--profile', 'lab', '--db', db, '--format', 'json']);
     expect(r.code).toBe(0);
     const runs = (JSON.parse(r.stdout) as { runs: ProbeRun[] }).runs;
-    expect(runs.map((x) => x.results[0]!.folder)).toEqual(['inbox', null, 'junk', 'inbox']);
+    expect(runs.map((x) => x.results.map((r) => r.folder ?? '-').join(','))).toEqual(['inbox,inbox', '-,-', 'junk,junk', 'inbox,inbox']);
     const table = await cli(['probe', '--history', '--db', db]);
-    expect(table.stdout.split('\n')[1]).toMatch(/lab\s+complete\s+1\/1\s+recv seed: inbox \(INBOX\)/);
+    expect(table.stdout.split('\n')[1]).toMatch(/lab\s+complete\s+2\/2\s+recv seed: inbox \(INBOX\).*; seed two: inbox \(INBOX\)/);
   });
 
   it('a wrong IMAP password or submission password is a connection error: exit 2, no password in the output', async () => {
@@ -227,6 +261,8 @@ describe.skipIf(!labAvailable)('deliverability probe against the lab mail pair',
     const imap = await probe('wrong IMAP password');
     expect(imap.code).toBe(2);
     expect(imap.run.results[0]!.error).toMatch(/^IMAP: .*could not be used/);
+    // The other seed is measured as usual.
+    expect(imap.run.results[1]).toMatchObject({ seed: 'seed two', folder: 'inbox', deleted: true });
     expect(imap.stderr).toMatch(/rampart: error: recv seed: IMAP: /);
     // (The probe it sent did arrive; a later run deletes it as a leftover once this profile's timeout has passed.)
     expect((await addProfile(['--replace'], { RP_SMTP_PW: 'wrong-password' })).code).toBe(0);
@@ -250,8 +286,9 @@ describe.skipIf(!labAvailable)('deliverability probe against the lab mail pair',
       store.close();
       const queued = (await pair.senderQueue()).length;
       const deadline = Date.now() + 30_000;
-      while ((await pair.senderQueue()).length <= queued && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-      expect((await pair.senderQueue()).length).toBe(queued + 1);
+      // Both seeds' messages wait in the sender's queue: the run is polling.
+      while ((await pair.senderQueue()).length < queued + 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      expect((await pair.senderQueue()).length).toBe(queued + 2);
       child.kill('SIGINT');
       const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
       expect(stderr).toMatch(/rampart: error: Cancelled/);

@@ -133,6 +133,8 @@ export async function runProbe(opts: ProbeRunOptions): Promise<ProbeRunOutcome> 
     logger: false,
   });
   const sentAt = new Map<number, number>();
+  /** Seeds finished (found, given up on, or not sent), for the progress events. */
+  let seedsDone = 0;
   try {
     for (const [i, seed] of seeds.entries()) {
       if (signal?.aborted) return { status: 'cancelled', error: 'Cancelled while sending.', errorCode: null, results };
@@ -170,15 +172,14 @@ export async function runProbe(opts: ProbeRunOptions): Promise<ProbeRunOutcome> 
 
   // ---- poll ------------------------------------------------------------------------------
   async function pollAll(): Promise<ProbeRunOutcome> {
-    let done = 0;
     const pending = seeds.map((seed, i) => ({ seed, i })).filter(({ i }) => results[i]!.sent);
-    done = seeds.length - pending.length;
-    progress('polling', `Waiting for ${pending.length} probe${pending.length === 1 ? '' : 's'}`, done, 0.1);
+    seedsDone = seeds.length - pending.length;
+    progress('polling', `Waiting for ${pending.length} probe${pending.length === 1 ? '' : 's'}`, seedsDone, 0.1);
     await Promise.all(
       pending.map(async ({ seed, i }) => {
         await pollSeed(seed, results[i]!, sentAt.get(i)!);
-        done++;
-        progress('polling', `${seed.label}: ${describe(results[i]!)}`, done, 0.1 + (0.9 * done) / seeds.length);
+        seedsDone++;
+        progress('polling', `${seed.label}: ${describe(results[i]!)}`, seedsDone, 0.1 + (0.9 * seedsDone) / seeds.length);
       }),
     );
     return { status: signal?.aborted ? 'cancelled' : 'complete', error: signal?.aborted ? 'Cancelled while waiting for the probes.' : null, errorCode: null, results };
@@ -323,7 +324,7 @@ export async function runProbe(opts: ProbeRunOptions): Promise<ProbeRunOutcome> 
         r.tlsHops = m.tlsHops;
         r.spam = m.spam;
       } else r.error = 'The message was found but its headers could not be read.';
-      progress('cleaning', `Deleting the probe from ${r.seed}`, 0, 0.9);
+      progress('cleaning', `Deleting the probe from ${r.seed} (${folder})`, seedsDone, 0.1 + (0.9 * seedsDone) / seeds.length);
       await client.messageDelete(String(uid), { uid: true });
       // Verified, not assumed: the tag must no longer be found in that folder.
       const left = await client.search({ header: { [PROBE_HEADER]: r.tag } }, { uid: true });
