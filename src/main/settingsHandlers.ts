@@ -78,6 +78,8 @@ export function settingsHandlers(s: Services): DomainImpl<'settings'> {
       return applyRetention(s.store.db, req.policy, req.expectRunIds);
     },
     backup: async (req) => {
+      // The dialog opens in the backups folder beside the database: make sure it exists.
+      if (s.dialogs && s.store.file !== ':memory:') fs.mkdirSync(backupsDir, { recursive: true, mode: 0o700 });
       const file = await chooseFile(s.dialogs, req.path, 'save', { title: 'Back up the Rampart database', defaultName: path.join(backupsDir, `rampart-backup-${day()}.sqlite3`), filters: [SQLITE_FILTER] });
       if (file === null) return { cancelled: true as const };
       return { cancelled: false as const, ...(await backupDatabase(s.store, file)) };
