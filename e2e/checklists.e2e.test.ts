@@ -271,8 +271,10 @@ describe.skipIf(!labAvailable)('checklists tick themselves from audits; trend, a
     expect(kinds).toEqual(expect.arrayContaining(['fix', 'accepted']));
     expect(await text(panel.locator('[data-testid="trend-event"][data-kind="fix"]'))).toContain(`1 fix verified: ${X11}`);
     expect(await text(panel.locator('[data-testid="trend-event"][data-kind="accepted"]'))).toContain('bastion limits attempts');
-    // The chart draws one marker line per event beside the score line.
-    expect(await panel.locator('.recharts-reference-line').count()).toBeGreaterThanOrEqual(trend.events.length);
+    // The chart draws one marker line per event, in its kind's colour (components/HostTrendPanel.tsx EVENT_MARK).
+    const marks = (colour: string) => panel.locator(`.recharts-reference-line line[stroke="${colour}"]`).count();
+    expect(await marks('#15803d')).toBe(trend.events.filter((e) => e.kind === 'fix').length);
+    expect(await marks('#b45309')).toBe(trend.events.filter((e) => e.kind === 'accepted').length);
     const ssh = panel.locator('[data-testid="attribution-part"][data-category="ssh"]');
     expect(await text(ssh)).toMatch(/^−\d+\.\d: 1 new SSH finding$/);
     expect(Number(await panel.getByTestId('score-attribution').getAttribute('data-delta'))).toBeCloseTo(Math.round((stored[2]! - stored[1]!) * 10) / 10, 5);
