@@ -10,7 +10,7 @@ export default defineCheck({
   category: 'permissions',
   severity: 'high',
   cis: `${CIS} 2.4.1.2–2.4.1.8, 2.4.2.1`,
-  references: ['https://manpages.debian.org/bookworm/cron/crontab.5.en.html', 'Lynis SCHD-7704'],
+  references: ['https://manpages.debian.org/bookworm/cron/crontab.5.en.html', 'Lynis FILE-7524 (cron folder modes)'],
   rationale:
     'Everything in /etc/crontab and /etc/cron.* runs as root: a user who can write there is root at the next minute (high). Readable by others, the jobs tell an intruder which scripts root runs (low). Without /etc/cron.allow (and /etc/at.allow) every account may schedule its own jobs, which CIS restricts to named users (low).',
   remediation:

@@ -8,7 +8,7 @@ export default defineCheck({
   category: 'system',
   severity: 'low',
   cis: `${CIS} 6.1.2.4`,
-  references: ['https://manpages.debian.org/bookworm/systemd/journald.conf.5.en.html', 'Lynis LOGG-2138'],
+  references: ['https://manpages.debian.org/bookworm/systemd/journald.conf.5.en.html'],
   rationale:
     'With Storage=volatile (or auto without /var/log/journal) journald keeps its logs in /run only: a reboot, including one an intruder causes, erases every login and service message since the last boot unless rsyslog keeps a copy. Low: it weakens the investigation afterwards, it opens nothing.',
   remediation:

@@ -6,7 +6,7 @@ export default defineCheck({
   title: 'A listening service runs a program no package or container owns',
   category: 'network',
   severity: 'medium',
-  references: ['https://manpages.debian.org/bookworm/iproute2/ss.8.en.html', 'Lynis NETW-3032 (listening ports)', 'https://attack.mitre.org/techniques/T1205/'],
+  references: ['https://manpages.debian.org/bookworm/iproute2/ss.8.en.html', 'https://attack.mitre.org/techniques/T1205/'],
   rationale:
     'Every listening port should belong to something the admin knows: a Debian package (which gets security updates) or a container (whose image is scanned). A program outside both — built or copied by hand, or dropped by an intruder as a backdoor or proxy — gets no updates and no review. Not a CIS item (CIS 2.1.22 only asks to review listening services). Medium when it listens beyond loopback, low on loopback only.',
   remediation:

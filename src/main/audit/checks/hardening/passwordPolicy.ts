@@ -14,7 +14,7 @@ export default defineCheck({
   category: 'access',
   severity: 'medium',
   cis: `${CIS} 5.3.3.4.1, 5.3.3.4.3, 5.4.1.1–5.4.1.4`,
-  references: ['https://manpages.debian.org/bookworm/login/login.defs.5.en.html', 'https://manpages.debian.org/bookworm/libpam-modules/pam_unix.8.en.html', 'Lynis AUTH-9228, AUTH-9230, AUTH-9286'],
+  references: ['https://manpages.debian.org/bookworm/login/login.defs.5.en.html', 'https://manpages.debian.org/bookworm/libpam-modules/pam_unix.8.en.html', 'Lynis AUTH-9229, AUTH-9286'],
   rationale:
     'Where accounts log in with passwords, the hash in /etc/shadow is what a thief of that file attacks offline: yescrypt or SHA-512 crypt make that slow, MD5 or DES crypt do not (medium). Passwords that never expire and `nullok` (an empty password accepted by pam_unix) are hardening points (low). On a host where no account has a password, none of this applies.',
   remediation:

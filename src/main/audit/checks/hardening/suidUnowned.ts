@@ -10,7 +10,7 @@ export default defineCheck({
   category: 'system',
   severity: 'high',
   cis: `${CIS} 7.1.13`,
-  references: ['https://manpages.debian.org/bookworm/dpkg/dpkg.1.en.html', 'Lynis FINT-4350, FILE-6354', 'https://attack.mitre.org/techniques/T1548/001/'],
+  references: ['https://manpages.debian.org/bookworm/dpkg/dpkg.1.en.html', 'https://attack.mitre.org/techniques/T1548/001/'],
   rationale:
     'A setuid program runs as its owner (usually root) whoever starts it. Debian\'s own are listed in the package database; one that no package installed is either software installed by hand (which must be trusted as much as sudo) or a backdoor left to regain root. High in /tmp, /var/tmp, /dev/shm or a home folder (the classic planted root shell); medium elsewhere.',
   remediation:

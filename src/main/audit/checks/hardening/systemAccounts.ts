@@ -11,7 +11,7 @@ export default defineCheck({
   category: 'access',
   severity: 'medium',
   cis: `${CIS} 5.4.2.7, 5.4.2.8`,
-  references: ['https://manpages.debian.org/bookworm/passwd/usermod.8.en.html', 'Lynis AUTH-9234'],
+  references: ['https://manpages.debian.org/bookworm/passwd/usermod.8.en.html'],
   rationale:
     'System accounts (uid below login.defs UID_MIN, root aside) exist to own files and run daemons; nobody should log in as them. A shell plus a password is a login nobody watches (medium); a shell alone lets anyone who gets the account\'s key or a service exploit a full session (low); a password on an account without a shell is one more hash to crack for nothing (low). The password field is classified on the host (set / locked / empty): no hash is read here.',
   remediation:
