@@ -179,3 +179,93 @@ export async function createProxySet(lab: LabDocker, jwtSecret: string): Promise
   ]);
   return { autheliaConfig };
 }
+
+/** Names of the hardened proxy set's containers and networks. */
+export const HARDENED_PROXY_SET = { traefik: 'h-traefik', authelia: 'h-authelia', db: 'h-db', front: 'lab-hfront', back: 'lab-hback' } as const;
+
+export const HARDENED_AUTHELIA_CONFIG = `# Secrets come from files (AUTHELIA_*_FILE): none is written here.
+server:
+  address: tcp://:9091
+session:
+  cookies:
+    - domain: lab.test
+      authelia_url: https://auth.lab.test
+      expiration: 1h
+      inactivity: 5m
+storage:
+  postgres:
+    address: tcp://h-db:5432
+    database: authelia
+notifier:
+  smtp:
+    address: submission://mail.lab.test:587
+    sender: Authelia <auth@lab.test>
+access_control:
+  default_policy: deny
+  rules:
+    - domain: traefik.lab.test
+      policy: two_factor
+      subject: group:admins
+    - domain: app.lab.test
+      policy: one_factor
+`;
+
+/**
+ * The hardened counterpart, for the hardened scenario: every container hardened like HARDENED_FLAGS
+ * (published on loopback only), Traefik without the Docker socket (a socket proxy's endpoint),
+ * HTTP redirected to a TLS entry point with a headers middleware, the dashboard behind Authelia's
+ * forwardAuth, exposedByDefault off, an access log; Authelia denying by default with its secrets in
+ * files and its configuration.yml mode 0600; the database alone on an internal network.
+ */
+export async function createHardenedProxySet(lab: LabDocker): Promise<{ autheliaConfig: string }> {
+  await Promise.all([docker(lab, ['tag', lab.images.pinned, TRAEFIK_IMAGE]), docker(lab, ['tag', lab.images.pinned, AUTHELIA_IMAGE]), docker(lab, ['tag', lab.images.pinned, POSTGRES_IMAGE])]);
+  await Promise.all([createLabNetwork(lab, HARDENED_PROXY_SET.front), createLabNetwork(lab, HARDENED_PROXY_SET.back, { internal: true })]);
+  const dir = path.join(lab.dir, 'authelia-hardened');
+  fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+  const autheliaConfig = path.join(dir, 'configuration.yml');
+  fs.writeFileSync(autheliaConfig, HARDENED_AUTHELIA_CONFIG, { mode: 0o600 });
+  fs.chmodSync(autheliaConfig, 0o600);
+  // HARDENED_FLAGS without its port: each container publishes its own, on loopback.
+  const base = HARDENED_FLAGS.filter((f, i, a) => f !== '-p' && a[i - 1] !== '-p');
+  await Promise.all([
+    createLabContainer(lab, {
+      name: HARDENED_PROXY_SET.traefik,
+      image: TRAEFIK_IMAGE,
+      networks: [HARDENED_PROXY_SET.front],
+      args: [
+        ...base,
+        '-p', '127.0.0.1:18443:443',
+        '--label', 'traefik.enable=true',
+        '--label', 'traefik.http.routers.dashboard.rule=Host(`traefik.lab.test`)',
+        '--label', 'traefik.http.routers.dashboard.service=api@internal',
+        '--label', 'traefik.http.routers.dashboard.entrypoints=websecure',
+        '--label', 'traefik.http.routers.dashboard.tls=true',
+        '--label', 'traefik.http.routers.dashboard.middlewares=authelia@docker',
+        '--label', 'traefik.http.middlewares.authelia.forwardauth.address=http://h-authelia:9091/api/authz/forward-auth',
+        '--label', 'traefik.http.middlewares.secure-headers.headers.stsseconds=31536000',
+        '--label', 'traefik.http.middlewares.secure-headers.headers.contenttypenosniff=true',
+      ],
+      cmd: [
+        'sh', '-c', 'exec sleep 3600', 'traefik',
+        '--api.dashboard=true',
+        '--entrypoints.web.address=:80',
+        '--entrypoints.web.http.redirections.entrypoint.to=websecure',
+        '--entrypoints.web.http.redirections.entrypoint.scheme=https',
+        '--entrypoints.websecure.address=:443',
+        '--entrypoints.websecure.http.tls=true',
+        '--entrypoints.websecure.http.middlewares=secure-headers@docker',
+        '--providers.docker.endpoint=tcp://h-socket-proxy:2375',
+        '--providers.docker.exposedbydefault=false',
+        '--accesslog=true',
+      ],
+    }),
+    createLabContainer(lab, {
+      name: HARDENED_PROXY_SET.authelia,
+      image: AUTHELIA_IMAGE,
+      networks: [HARDENED_PROXY_SET.front, HARDENED_PROXY_SET.back],
+      args: [...base, '-p', '127.0.0.1:19091:9091', '-v', `${dir}:/config:ro`, '-e', 'AUTHELIA_STORAGE_ENCRYPTION_KEY_FILE=/run/secrets/storage_key', '-e', 'AUTHELIA_SESSION_SECRET_FILE=/run/secrets/session'],
+    }),
+    createLabContainer(lab, { name: HARDENED_PROXY_SET.db, image: POSTGRES_IMAGE, networks: [HARDENED_PROXY_SET.back], args: [...base] }),
+  ]);
+  return { autheliaConfig };
+}

@@ -94,6 +94,8 @@ const DOCKER = firstExisting(['/usr/bin/docker', '/usr/local/bin/docker']);
 const COMPOSE = firstExisting(['/usr/bin/docker-compose', '/usr/local/bin/docker-compose']);
 const BUSYBOX = firstExisting(['/bin/busybox', '/usr/bin/busybox']);
 const UNSHARE = firstExisting(['/usr/bin/unshare', '/bin/unshare']);
+const NSENTER = firstExisting(['/usr/bin/nsenter', '/bin/nsenter']);
+const IP = firstExisting(['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip']);
 const TAR = firstExisting(['/usr/bin/tar', '/bin/tar']) ?? 'tar';
 
 // ---------------------------------------------------------------------------------------------
@@ -470,6 +472,10 @@ export async function startLabDocker(opts: StartLabDockerOptions = {}): Promise<
       throw new Error(`dockerd did not become ready: ${log.trim()}`);
     }
 
+    // Loopback up in its network namespace: containers on lab networks may publish on 127.0.0.1
+    // (dockerd reserves the host port there, and only there).
+    const lo = await run(NSENTER ?? 'nsenter', ['--target', String(child.pid), '--net', IP ?? 'ip', 'link', 'set', 'lo', 'up']);
+    if (lo.code !== 0) throw new Error(`could not bring up loopback in dockerd's network namespace: ${lo.stderr.trim()}`);
     const tar = buildRootfs(dir);
     await docker(d, ['import', tar, LAB_IMAGE_PINNED]);
     await docker(d, ['tag', LAB_IMAGE_PINNED, LAB_IMAGE_LATEST]);

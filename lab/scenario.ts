@@ -15,7 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createHardenedSet, createProxySet, createVulnerableSet, type PlantedContainerSecrets } from './containerSets';
+import { createHardenedProxySet, createHardenedSet, createProxySet, createVulnerableSet, type PlantedContainerSecrets } from './containerSets';
 import { startLabDocker, stopLabDocker, type LabDocker } from './docker';
 import { plantHostConfig, plantHostHardening } from './hostHardening';
 import { canary, createAuditLabHost, destroyAuditLabHost, type AuditLabHost } from './plant';
@@ -132,6 +132,8 @@ export async function createScenarioHost(kind: ScenarioKind, serviceParent: stri
         startFail2ban(host, serviceDir, 'sshd'),
         startPostfix(host, serviceDir, 'inet_interfaces = loopback-only\nmynetworks = 127.0.0.0/8\ndisable_vrfy_command = yes'),
         createHardenedSet(docker),
+        // Traefik behind TLS with the dashboard behind Authelia's forwardAuth; Authelia denying by default; the database on an internal network.
+        createHardenedProxySet(docker),
       ]);
       trivy = trivyReport(docker.images.pinned, []);
     } else {

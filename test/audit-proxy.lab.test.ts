@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProxySet, PROXY_SET } from '../lab/containerSets';
+import { createHardenedProxySet, createProxySet, HARDENED_PROXY_SET, PROXY_SET } from '../lab/containerSets';
 import { docker, labDockerPrerequisites, startLabDocker, stopLabDocker, type LabDocker } from '../lab/docker';
 import { createLabHost, destroyLabHost, labPrerequisites, type LabHost } from '../lab/lab';
 import { canary } from '../lab/plant';
@@ -97,6 +97,23 @@ describe.skipIf(!available)('Traefik, Authelia and segmentation on real containe
     expect(findings(run, 'SEG-PUBLISHED-SHARES-BACKEND')).toEqual([`medium docker-network:${PROXY_SET.front}:${PROXY_SET.traefik}`]);
     expect(findings(run, 'SEG-BACKEND-NOT-INTERNAL')).toEqual([`low docker-network:${PROXY_SET.back}`]);
     expect(statusOf(run, 'SEG-DB-DEFAULT-BRIDGE')).toBe('pass');
+  });
+
+  it('beside the hardened counterpart on the same engine: no finding on it, the vulnerable ones stay', async () => {
+    const { autheliaConfig: hardConfig } = await createHardenedProxySet(d!);
+    const again = await runAudit(store, target(host!), { acceptNewHostKey: true });
+    const ours = (r: RunDetail): string[] =>
+      r.findings
+        .filter((f) => /^(TRAEFIK|AUTHELIA|SEG)-/.test(f.checkId))
+        .map((f) => `${f.checkId} ${f.resource}`)
+        .sort();
+    const hardened = ours(again).filter((f) => f.includes('h-') || f.includes(hardConfig) || f.includes(HARDENED_PROXY_SET.back) || f.includes(HARDENED_PROXY_SET.front));
+    expect(hardened).toEqual([]);
+    // The headers check is about the whole proxy: the hardened Traefik's headers middleware now exists.
+    expect(ours(again)).toEqual(ours(run).filter((f) => !f.startsWith('TRAEFIK-NO-SECURITY-HEADERS ')));
+    // The hardened Authelia was read (found through its mount), not skipped.
+    expect(again.checks.find((c) => c.checkId === 'AUTHELIA-DEFAULT-POLICY')?.status).toBe('fail');
+    expect(again.findings.filter((f) => f.checkId === 'AUTHELIA-DEFAULT-POLICY').map((f) => f.resource)).toEqual([`authelia:${configPath}`]);
   });
 
   it('the inline jwt_secret reaches neither the run nor the database', () => {

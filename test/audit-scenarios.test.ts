@@ -136,6 +136,15 @@ describe.skipIf(!available)(`whole-server lab scenarios${ready ? '' : ` (missing
     for (const [cat, s] of Object.entries(hardRun.score!.categories)) expect(s.score, cat).toBeGreaterThanOrEqual(80);
   });
 
+  it('hardened: the Traefik, Authelia and segmentation checks pass on its proxy set (lab/containerSets.ts createHardenedProxySet)', () => {
+    const ours = hardRun.checks.filter((c) => /^(TRAEFIK|AUTHELIA|SEG)-/.test(c.checkId));
+    expect(ours.length).toBe(21);
+    expect(ours.filter((c) => c.status !== 'pass' && c.status !== 'not-applicable').map((c) => `${c.checkId}:${c.status}`)).toEqual([]);
+    // Found and judged, not skipped: Traefik, Authelia and the internal back-end network were seen.
+    for (const id of ['TRAEFIK-API-INSECURE', 'TRAEFIK-DASHBOARD-NO-AUTH', 'TRAEFIK-ENTRYPOINT-NO-TLS', 'TRAEFIK-NO-SECURITY-HEADERS', 'AUTHELIA-DEFAULT-POLICY', 'AUTHELIA-CONFIG-READABLE', 'SEG-BACKEND-NOT-INTERNAL', 'SEG-PUBLISHED-SHARES-BACKEND'])
+      expect(hardRun.checks.find((c) => c.checkId === id)?.status, id).toBe('pass');
+  });
+
   it('hardened: every SSH check but key-only root login passes (CIS Debian 12 5.1 with PAM on)', () => {
     expect(hardRun.checks.filter((c) => c.category === 'ssh' && c.status !== 'pass').map((c) => `${c.checkId}:${c.status}`)).toEqual(['SSH-PERMIT-ROOT-LOGIN:fail']);
   });
