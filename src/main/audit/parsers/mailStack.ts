@@ -161,6 +161,10 @@ export function parseMailStack(text: string): MailStackFacts {
   const dfRows: string[] = [];
   for (const raw of text.split('\n')) {
     const line = raw.replace(/\r$/, '');
+    if (conf && line.startsWith('|')) {
+      f.configs[f.configs.length - 1]!.text += `${line.slice(1)}\n`;
+      continue;
+    }
     const m = MARK.exec(line);
     if (m) {
       const [, tag, arg = ''] = m;
@@ -179,10 +183,7 @@ export function parseMailStack(text: string): MailStackFacts {
       }
       continue;
     }
-    if (conf) {
-      f.configs[f.configs.length - 1]!.text += `${line}\n`;
-      continue;
-    }
+    conf = null;
     if (!block || !line.trim()) continue;
     if (block === 'active') {
       if (active.length < blockUnits.length) active.push(line.trim());
@@ -237,10 +238,17 @@ export function parseMailStack(text: string): MailStackFacts {
     if (s) [c.memUsageBytes, c.memLimitBytes, c.memPercent] = [s.usage, s.limit, s.percent];
   }
   f.sigs = sigStat.map((s) => ({ ...s, ...parseCvdHeader(heads.get(s.path) ?? '') }));
-  dfRows.forEach((row, i) => {
+  // Each path's row: the longest mount point above it (df prints one row per path, but a path it
+  // could not read has no row, so rows are not matched by position).
+  const rows = dfRows.map((row) => {
     const p = row.trim().split(/\s+/);
-    f.disks.push({ path: dfPaths[i] ?? p[5]!, filesystem: p[0]!, sizeKb: Number(p[1]), usedKb: Number(p[2]), availKb: Number(p[3]), usePercent: Number(p[4]!.replace('%', '')), mountedOn: p.slice(5).join(' ') });
+    return { filesystem: p[0]!, sizeKb: Number(p[1]), usedKb: Number(p[2]), availKb: Number(p[3]), usePercent: Number(p[4]!.replace('%', '')), mountedOn: p.slice(5).join(' ') };
   });
+  const under = (p: string, m: string): boolean => m === '/' || p === m || p.startsWith(`${m}/`);
+  for (const p of dfPaths) {
+    const row = rows.filter((r) => under(p, r.mountedOn)).sort((a, b) => b.mountedOn.length - a.mountedOn.length)[0];
+    if (row) f.disks.push({ path: p, ...row });
+  }
   f.projects = [...new Set(f.containers.map((c) => c.project).filter(Boolean))].sort();
   const hay = f.containers.map((c) => `${c.project} ${c.image}`.toLowerCase()).join(' ');
   f.kind = /mailcow/.test(hay) ? 'mailcow' : f.containers.some((c) => c.role === 'all-in-one') ? 'docker-mailserver' : f.projects.length ? 'compose' : f.containers.length ? 'containers' : 'host';

@@ -86,7 +86,7 @@ describe.each(AWKS)('%s', (_, cmd) => {
   it('config files: comments and key-like lines dropped', () => {
     const p = path.join(dir, 'dkim_signing.conf');
     fs.writeFileSync(p, `# comment\nenabled = true;\n  key = "-----BEGIN PRIVATE KEY-----";\nselector = "s1";\n${'A'.repeat(80)}\npath = "/var/lib/rspamd/dkim/$domain.$selector.key";\n`);
-    expect(awk(cmd, MAIL_STACK_SCRIPTS.AWK_CONF, '', [p])).toBe(`@conf ${p}\nenabled = true;\nselector = "s1";\npath = "/var/lib/rspamd/dkim/$domain.$selector.key";\n`);
+    expect(awk(cmd, MAIL_STACK_SCRIPTS.AWK_CONF, '', [p])).toBe(`@conf ${p}\n|enabled = true;\n|selector = "s1";\n|path = "/var/lib/rspamd/dkim/$domain.$selector.key";\n`);
   });
 
   it('stack pick: every container of a project with a mail container, and mail containers outside compose', () => {

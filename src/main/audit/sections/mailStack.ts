@@ -39,7 +39,8 @@ FNR == 1 { print "@conf " FILENAME; n = 0 }
 /-----BEGIN|-----END|(^|[ \t;{])key[ \t]*=/ { next }
 # A run of 60+ base64 characters (no {60,}: mawk has no interval expressions).
 { t = $0; gsub(/[^A-Za-z0-9+\/=]+/, " ", t); k = split(t, w, " "); for (i = 1; i <= k; i++) if (length(w[i]) >= 60) next }
-{ if (++n <= 400) print }`;
+# Each content line behind "|", so no line of a file can pose as one of the section's markers.
+{ if (++n <= 400) print "|" $0 }`;
 
 // Fields of the inspect lines (INSPECT_FORMAT): 1 id, 6 state, 11… DESTINATION=SOURCE mounts.
 const AWK_MOUNTS = String.raw`

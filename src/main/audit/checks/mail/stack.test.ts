@@ -105,7 +105,7 @@ describe('a plain Postfix + Dovecot + OpenDKIM + Rspamd + ClamAV host under syst
       'high: example.org: Rspamd would sign it, but Postfix does not pass mail through Rspamd (smtpd_milters = inet:localhost:8891, non_smtpd_milters = (empty))',
     ]);
     const wired = pf.replace(/^smtpd_milters =.*$/m, 'smtpd_milters = inet:localhost:8891, inet:127.0.0.1:11332').replace(/^(old\._domainkey.*)$/m, '$1').replace('*@example.net s2026._domainkey.example.net', '*@example.net s2026._domainkey.example.net');
-    const stack = HOST.replace('@conf /etc/opendkim/SigningTable\n', '@conf /etc/opendkim/SigningTable\n*@example.com old._domainkey.example.com\n');
+    const stack = HOST.replace('@conf /etc/opendkim/SigningTable\n', '@conf /etc/opendkim/SigningTable\n|*@example.com old._domainkey.example.com\n');
     expect(outcome(evalOf(stack, wired), 'MAIL-DKIM-SIGNING').status).toBe('pass');
     // A server whose SMTP deliveries are deferred (the lab's loopback Postfix) sends for nobody.
     expect(outcome(evalOf(HOST, fixture('mail/postfix-loopback.txt')), 'MAIL-DKIM-SIGNING').status).toBe('not-applicable');
@@ -125,6 +125,12 @@ describe('details', () => {
     expect([parseSize('1.5MiB'), parseSize('320KiB'), parseSize('2GB'), parseSize('x')]).toEqual([1572864, 327680, 2e9, null]);
     expect(parseCvdHeader('ClamAV-VDB:05 Dec 2026 07-24 -0500:27480:2071234:90:X')).toEqual({ built: Date.UTC(2026, 11, 5, 12, 24) / 1000, version: 27480 });
     expect(parseCvdHeader('garbage')).toEqual({ built: null, version: null });
+  });
+
+  it('config lines cannot pose as markers; df rows are matched to paths by mount point', () => {
+    const s = parseMailStack('@now 1\n@conf /etc/rspamd/local.d/greylist.conf\n|@df\n|enabled = false;\n@df\n@dfpath /srv/mail/x\n@dfpath /var/vmail\ndf: /srv/mail/x: Permission denied\n/dev/sdb1 100 97 3 97% /var/vmail\n/dev/sda1 100 50 50 50% /\n@end\n');
+    expect(s.configs).toEqual([{ path: '/etc/rspamd/local.d/greylist.conf', text: '@df\nenabled = false;\n' }]);
+    expect(s.disks.map((d) => `${d.path} ${d.mountedOn} ${d.usePercent}`)).toEqual(['/srv/mail/x / 50', '/var/vmail /var/vmail 97']);
   });
 
   it('a host with nothing of a mail stack: the section does not apply', () => {
