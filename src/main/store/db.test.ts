@@ -62,7 +62,7 @@ describe('openDatabase: a fresh database', () => {
     const db = track(openDatabase(file));
     expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(tables(db)).toEqual(['app_settings', 'audit_runs', 'check_results', 'checklist_items', 'checklists', 'finding_triage', 'findings', 'host_keys', 'hosts', 'mail_domains', 'probe_profiles', 'probe_results', 'probe_runs', 'probe_seeds', 'remediation_fixes', 'remediation_jobs', 'remediation_steps', 'triage_log']);
+    expect(tables(db)).toEqual(['app_settings', 'audit_runs', 'check_results', 'checklist_items', 'checklists', 'finding_triage', 'findings', 'host_keys', 'hosts', 'mail_domains', 'probe_profiles', 'probe_results', 'probe_runs', 'probe_seeds', 'remediation_fixes', 'remediation_jobs', 'remediation_steps', 'saved_views', 'triage_log']);
     expect(indexes(db)).toEqual(expect.arrayContaining(['audit_runs_host', 'findings_key']));
   });
 
@@ -107,6 +107,7 @@ describe('openDatabase: a fresh database', () => {
       { name: 'remediation_fixes', strict: 1 },
       { name: 'remediation_jobs', strict: 1 },
       { name: 'remediation_steps', strict: 1 },
+      { name: 'saved_views', strict: 1 },
       { name: 'triage_log', strict: 1 },
     ]);
     expect(() =>
@@ -163,8 +164,8 @@ describe('openDatabase: upgrading a v1 database', () => {
 
     const db = track(openDatabase(file));
     expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
-    expect(SCHEMA_VERSION).toBe(9);
-    expect(tables(db)).toEqual(['app_settings', 'audit_runs', 'check_results', 'checklist_items', 'checklists', 'finding_triage', 'findings', 'host_keys', 'hosts', 'mail_domains', 'probe_profiles', 'probe_results', 'probe_runs', 'probe_seeds', 'remediation_fixes', 'remediation_jobs', 'remediation_steps', 'triage_log']);
+    expect(SCHEMA_VERSION).toBe(14);
+    expect(tables(db)).toEqual(['app_settings', 'audit_runs', 'check_results', 'checklist_items', 'checklists', 'finding_triage', 'findings', 'host_keys', 'hosts', 'mail_domains', 'probe_profiles', 'probe_results', 'probe_runs', 'probe_seeds', 'remediation_fixes', 'remediation_jobs', 'remediation_steps', 'saved_views', 'triage_log']);
     expect(db.prepare('SELECT name, address, port, username, sshd_config_path FROM hosts').all()).toEqual([
       { name: 'web-1', address: '192.0.2.10', port: 2222, username: 'admin', sshd_config_path: '/etc/ssh/sshd_config' },
     ]);
