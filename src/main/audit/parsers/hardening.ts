@@ -258,6 +258,8 @@ export interface Ownership {
   truncated: boolean;
   /** A SUID/SGID walk was stopped by the section time limit (its list is incomplete). */
   timedOut: boolean;
+  /** A walk ended with another error (find exits 1 when it could not enter a folder). */
+  walkIncomplete: boolean;
 }
 
 /** The usrmerge aliases under which dpkg may list a path (/usr/bin/su may be listed as /bin/su). */
@@ -282,7 +284,7 @@ const SPECIAL = /^U\t([0-7]{1,5})\t(\d+)\t([^\t]*)\t(\/.*)$/;
  * matching lines of dpkg's file lists.
  */
 export function parseOwnership(body: string): Ownership {
-  const out: Ownership = { dpkg: false, special: [], listening: [], owned: new Set(), searched: [], truncated: false, timedOut: false };
+  const out: Ownership = { dpkg: false, special: [], listening: [], owned: new Set(), searched: [], truncated: false, timedOut: false, walkIncomplete: false };
   const ownedRaw = new Set<string>();
   let inOwned = false;
   let last: SpecialFile | null = null;
@@ -305,6 +307,7 @@ export function parseOwnership(body: string): Ownership {
     }
     if (/^FINDRC \d+$/.test(line)) {
       if (/ (124|143)$/.test(line)) out.timedOut = true;
+      else if (!/ 0$/.test(line)) out.walkIncomplete = true;
       last = null;
       continue;
     }

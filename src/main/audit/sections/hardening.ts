@@ -178,6 +178,8 @@ const ownership = defineSection({
   parse: (p): Section<Ownership> => {
     const o = fromRaw(p.raw.get('sys_ownership'), 'SUID/SGID files and listening programs against the package database', p, parseOwnership);
     if (o.ok && o.value.timedOut) return { ok: false, status: 'error', message: 'the SUID/SGID search did not finish in time' };
+    // An unprivileged walk that could not enter a folder saw less than there is: not a clean result.
+    if (o.ok && o.value.walkIncomplete && p.uid !== 0) return { ok: false, status: 'needs-sudo', message: 'The SUID/SGID search could not enter every folder: audit with sudo' };
     return o;
   },
 });

@@ -208,6 +208,8 @@ describe('host-hardening checks: what the lab cannot vary (edited recordings)', 
     expect(r.status('NET-LISTENER-UNOWNED')).toBe('pass');
     // A walk stopped by the time limit makes the fact an error, never a clean result.
     expect(ownership('hardened', (b) => b.replace('FINDRC 0', 'FINDRC 124')).timedOut).toBe(true);
+    expect(ownership('hardened', (b) => b.replace('FINDRC 0', 'FINDRC 1')).walkIncomplete).toBe(true);
+    expect(ownership('hardened').walkIncomplete).toBe(false);
     // Without dpkg nothing can be judged.
     expect(run(hardening('hardened'), ownership('hardened', (b) => b.replace('DPKG\tyes', 'DPKG\tno'))).status('SYS-SUID-UNOWNED')).toBe('not-applicable');
   });
