@@ -14,11 +14,18 @@ import '../deliverability.css';
 
 const pct = (r: number | null): string => (r === null ? '—' : `${(r * 100).toFixed(1).replace(/\.0$/, '')} %`);
 
+/** undefined: no message was read (nothing to judge); null: the receiver stated no result for the method. */
 function Verdict({ value, testId }: { value: string | null | undefined; testId: string }): React.JSX.Element {
-  const v = value ?? null;
+  if (value === undefined)
+    return (
+      <span className="muted" data-testid={testId} data-verdict="">
+        —
+      </span>
+    );
+  const v = value;
   return (
     <span className={`verdict ${v === 'pass' ? 'verdict-pass' : v === null ? 'verdict-none' : 'verdict-fail'}`} data-testid={testId} data-verdict={v ?? ''}>
-      {v === 'pass' ? '✓ pass' : v === null ? '— none' : `✗ ${v}`}
+      {v === 'pass' ? '✓ pass' : v === null ? 'not stated' : `✗ ${v}`}
     </span>
   );
 }
