@@ -253,6 +253,16 @@ describe.skipIf(!labAvailable)('checklists tick themselves from audits; trend, a
     expect(await hostRow.getAttribute('data-done')).toBe(String(c.done));
     expect(await hostRow.getAttribute('data-total')).toBe(String(c.total));
     await shot(page(), 'x11-item-regressed');
+    // The same, as a Markdown task list in the reports folder beside the database.
+    await page().getByTestId('checklist-save-md').click();
+    const file = (await (await visible(page().getByTestId('checklist-saved'))).getAttribute('data-file'))!;
+    expect(file.startsWith(join(tmp, 'reports'))).toBe(true);
+    const md = readFileSync(file, 'utf8');
+    expect(md).toMatch(/^# Server hardening task tracker\n/);
+    expect(md).toContain(`- [ ] ${X11_ITEM} — checks \`${X11}\`: fails in the run of`);
+    expect(md).toContain('**regressed** (was ticked)');
+    expect(md).toContain(`- [x] ${MANUAL_ITEM} — owner: ops on call · due 2027-01-15 · done `);
+    expect(md.match(/^- \[x\] /gm)?.length).toBe(c.done);
   });
 
   step('Fleet: the score trend has the three runs with the fix and the acceptance marked; the last change is attributed to SSH', async () => {

@@ -1,5 +1,6 @@
 // dashboard:fleet through the handler table on a real temporary SQLite file: the answer matches
 // its schema and the stored runs, and a malformed request is a VALIDATION envelope.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { finding, saveRun } from '../../test/support/reportStore';
 import { useHandlerHarness } from '../../test/support/handlers';
@@ -85,6 +86,11 @@ describe('checklists:*', () => {
     expect((await fail('checklists:create', { hostId: web.id })).code).toBe('VALIDATION');
     expect((await fail('checklists:get', { id: 999 })).code).toBe('NOT_FOUND');
     expect(Checklist.parse(await ok('checklists:removeItem', { id: item.id })).items.length).toBe(added.items.length - 1);
+    const md = (await ok('checklists:exportMarkdown', { id: c.id })) as { file: string; bytes: number; markdown: string };
+    expect(md.file.startsWith(harness.services.reportsDir)).toBe(true);
+    expect(readFileSync(md.file, 'utf8')).toBe(md.markdown);
+    expect(md.markdown).toMatch(/^# Server hardening task tracker\n/);
+    expect((await fail('checklists:exportMarkdown', { id: c.id, path: '/tmp/x.md' })).code).toBe('VALIDATION');
     expect(await ok('checklists:remove', { id: c.id })).toEqual({ removed: true });
   });
 });

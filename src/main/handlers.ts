@@ -24,6 +24,7 @@ import { fleetDashboard } from './store/dashboard';
 import { hostTrend } from './store/scoreHistory';
 import { priorityOf } from './priority/scope';
 import * as checklists from './checklists/checklists';
+import { saveChecklistMarkdown } from './checklists/export';
 import { findingSightings, runTimings } from './store/findingHistory';
 import { getMailDomain, listMailDomains, removeMailDomain, saveMailDomain } from './store/mailDomains';
 import type { NewHost } from './store/store';
@@ -378,6 +379,7 @@ function implementations(s: Services): Impl {
       addItem: (req) => checklists.addItem(s.store, req),
       updateItem: (req) => checklists.updateItem(s.store, req),
       removeItem: (req) => checklists.removeItem(s.store, req.id),
+      exportMarkdown: (req) => saveChecklistMarkdown(checklists.getChecklist(s.store, req.id), s.reportsDir),
     },
   };
 }

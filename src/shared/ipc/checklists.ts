@@ -137,4 +137,6 @@ export const checklistsChannels = {
   addItem: channel('checklists:addItem', ChecklistItemAdd, Checklist),
   updateItem: channel('checklists:updateItem', ChecklistItemUpdate, Checklist),
   removeItem: channel('checklists:removeItem', z.object({ id: Id }).strict(), Checklist),
+  /** The checklist as Markdown (a task list), written into the reports folder beside the database; the renderer never names a path. */
+  exportMarkdown: channel('checklists:exportMarkdown', z.object({ id: Id }).strict(), z.object({ file: z.string(), bytes: z.number().int(), markdown: z.string() })),
 };

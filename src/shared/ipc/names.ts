@@ -15,7 +15,7 @@ export const CHANNEL_METHODS = {
   reports: ['save', 'preview', 'saveAs'],
   settings: ['get', 'update', 'retentionPreview', 'retentionApply', 'backup', 'restore', 'exportBundle', 'importBundle'],
   dashboard: ['fleet', 'trend', 'priority'],
-  checklists: ['templates', 'list', 'get', 'create', 'remove', 'addItem', 'updateItem', 'removeItem'],
+  checklists: ['templates', 'list', 'get', 'create', 'remove', 'addItem', 'updateItem', 'removeItem', 'exportMarkdown'],
   workbench: ['query', 'finding', 'bulkPreview', 'bulkApply', 'views', 'saveView', 'deleteView'],
 } as const;
 

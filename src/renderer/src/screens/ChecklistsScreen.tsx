@@ -255,6 +255,15 @@ function ChecklistView({ checklist, onChanged, onRemoved }: { checklist: Checkli
     if (s) s.items.push(i);
     else sections.push({ title: i.section, items: [i] });
   }
+  const [saved, setSaved] = useState<{ id: number; file: string; bytes: number } | null>(null);
+  const saveMarkdown = async (): Promise<void> => {
+    try {
+      const r = await call('checklists', 'exportMarkdown', { id: checklist.id });
+      setSaved({ id: checklist.id, file: r.file, bytes: r.bytes });
+    } catch (e) {
+      showError(e);
+    }
+  };
   const remove = async (): Promise<void> => {
     if (!window.confirm(`Remove the checklist "${checklist.name}" and its ${checklist.total} items?`)) return;
     try {
@@ -271,10 +280,18 @@ function ChecklistView({ checklist, onChanged, onRemoved }: { checklist: Checkli
         <span className="muted">{checklist.hostName ?? 'Fleet (every host)'}</span>
         <span className="spacer" />
         <Progress done={checklist.done} total={checklist.total} label={`${checklist.done} of ${checklist.total} items done`} />
+        <button type="button" className="btn small" data-testid="checklist-save-md" title="Write it as a Markdown task list into the reports folder beside the database" onClick={() => void saveMarkdown()}>
+          Save as Markdown
+        </button>
         <button type="button" className="btn small danger-outline" data-testid="checklist-remove" onClick={() => void remove()}>
           Remove
         </button>
       </div>
+      {saved && saved.id === checklist.id && (
+        <p className="small" role="status" data-testid="checklist-saved" data-file={saved.file}>
+          Saved <span className="mono">{saved.file}</span> ({saved.bytes} bytes).
+        </p>
+      )}
       <p className="muted small" data-testid="checklist-summary">
         {checklist.linkedDone} of {checklist.linked} items proved by checks pass in the latest run; {checklist.done - checklist.linkedDone} of {checklist.total - checklist.linked} manual items
         done.
