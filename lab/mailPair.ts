@@ -18,7 +18,7 @@
 //     (STARTTLS) for one seed mailbox.
 //     Knot DNS (lab/dns.ts startKnotIn) serving both zones on the receiver's link address, its root
 //     address and 127.0.0.1: MX, A, SPF (`ip4:<sender link address> -all` for send.test and
-//     bounce.send.test), the DKIM key, DMARC `p=reject; adkim=s; aspf=s` (or opts.dmarcPolicy).
+//     bounce.send.test), the DKIM key, DMARC `p=reject; adkim=s; aspf=s`.
 //     With aspf=s the SPF pass for bounce.send.test does not align with From: send.test, so DMARC
 //     rests on DKIM: a broken DKIM key means dmarc=fail, a broken SPF record alone does not.
 //     Each host's /etc/resolv.conf (bound by `ip netns exec`) names this server.
@@ -26,7 +26,7 @@
 //   this shared 2-core machine (language detector, regexp compilation), too heavy for a test lab.
 //
 // API:
-//   const pair = await startMailPair({ dmarcPolicy?: 'reject' | 'quarantine', dkimSelector?: string, seeds?: number });
+//   const pair = await startMailPair({ dkimSelector?: string, seeds?: number });
 //   pair.submission  { host, port: 587, servername, user, password, from }    STARTTLS + AUTH
 //   pair.imap        { host, port: 993, starttlsPort: 143, servername, user, password, address,
 //                      inbox: 'INBOX', junk: 'Junk' }                         the first seed mailbox
@@ -83,8 +83,6 @@ export function mailPairPrerequisites(): { ok: true } | { ok: false; reason: str
 }
 
 export interface MailPairOptions {
-  /** The sender domain's DMARC policy (default 'reject'; OpenDMARC only records it, Sieve files the failure into Junk). */
-  dmarcPolicy?: 'reject' | 'quarantine';
   /** Seed mailboxes on the receiver (default 1; 1..20): seed@recv.test, seed2@recv.test, … */
   seeds?: number;
   /** DKIM selector of the sender (default 'lab<random>'). */
@@ -214,7 +212,7 @@ interface Zones {
   receiver: LabZone;
 }
 
-function pairZones(o: { senderLink: string; receiverLink: string; selector: string; dkimPublicB64: string; dmarcPolicy: string; spfPass: boolean }): Zones {
+function pairZones(o: { senderLink: string; receiverLink: string; selector: string; dkimPublicB64: string; spfPass: boolean }): Zones {
   const L = MAIL_PAIR;
   // breakSpf: an SPF record that authorises another (lab, unused) address only.
   const spf = `v=spf1 ip4:${o.spfPass ? o.senderLink : '10.215.255.254'} -all`;
@@ -227,7 +225,7 @@ function pairZones(o: { senderLink: string; receiverLink: string; selector: stri
         `@ TXT ${txt(spf)}`,
         `bounce TXT ${txt(spf)}`,
         `${o.selector}._domainkey TXT ${txt(`v=DKIM1; k=rsa; p=${o.dkimPublicB64}`)}`,
-        `_dmarc TXT ${txt(`v=DMARC1; p=${o.dmarcPolicy}; adkim=s; aspf=s`)}`,
+        `_dmarc TXT ${txt('v=DMARC1; p=reject; adkim=s; aspf=s')}`,
       ],
     },
     receiver: {
@@ -388,7 +386,6 @@ export async function startMailPair(opts: MailPairOptions = {}): Promise<MailPai
   const L = MAIL_PAIR;
   const selector = opts.dkimSelector ?? `lab${randomBytes(3).toString('hex')}`;
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(selector)) throw new Error(`invalid DKIM selector ${JSON.stringify(selector)}`);
-  const dmarcPolicy = opts.dmarcPolicy ?? 'reject';
   // Short path (Dovecot's unix sockets must fit 107 bytes), and not under /tmp: OpenDKIM refuses a
   // key file with a world-writable folder above it.
   sweepStaleDirs();
@@ -445,7 +442,7 @@ export async function startMailPair(opts: MailPairOptions = {}): Promise<MailPai
 
     // DNS on the receiver; every resolver in both namespaces asks it.
     const dkim = rsaKey();
-    const zonesOk = pairZones({ senderLink, receiverLink, selector, dkimPublicB64: dkim.publicB64, dmarcPolicy, spfPass: true });
+    const zonesOk = pairZones({ senderLink, receiverLink, selector, dkimPublicB64: dkim.publicB64, spfPass: true });
     knot = await startKnotIn(receiver, path.join(dir, 'knot'), [zonesOk.sender, zonesOk.receiver], { listen: [receiverLink, receiver.address, '127.0.0.1'] });
     fs.writeFileSync(path.join(receiver.etcDir, 'resolv.conf'), 'nameserver 127.0.0.1\noptions attempts:1 timeout:2\n');
     fs.writeFileSync(path.join(sender.etcDir, 'resolv.conf'), `nameserver ${receiverLink}\noptions attempts:1 timeout:2\n`);
@@ -608,7 +605,7 @@ smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
     const published = { dkimPublicB64: dkim.publicB64, spfPass: true };
     const republish = async (change: Partial<typeof published>): Promise<void> => {
       Object.assign(published, change);
-      await k.reload([pairZones({ senderLink, receiverLink, selector, dmarcPolicy, ...published }).sender]);
+      await k.reload([pairZones({ senderLink, receiverLink, selector, ...published }).sender]);
     };
     const k = knot;
     let closed = false;
