@@ -3,7 +3,8 @@
 // Mailcow's services and real Docker healthchecks — postfix, dovecot, rspamd and clamd healthy,
 // redis unhealthy (its check fails), unbound crash-looping (restart: always, exits at once), sogo
 // exited — plus the files a real stack keeps on the host: Rspamd's local.d (greylisting switched
-// off, DKIM signing from Redis), ClamAV signature databases (only their files, with a real CVD
+// off, DKIM signing from Redis), data/assets/ssl/cert.pem (mounted at /etc/ssl/mail, 3 days from
+// expiry), ClamAV signature databases (only their files, with a real CVD
 // header dated weeks ago: no ClamAV daemon or download runs here), and the mail volume on a 1 MiB
 // tmpfs filled to ~96 %. Network rule: every service has network_mode none; nothing is pulled.
 import { execFileSync } from 'node:child_process';
@@ -39,8 +40,8 @@ function stackCompose(): string {
   const healthy = '    healthcheck:\n      test: ["CMD", "true"]\n      interval: 1s\n';
   return `version: "2.4"
 services:
-${svc('postfix-mailcow', `    command: ["sleep", "3600"]\n${healthy}    volumes:\n      - ./data/vmail:/var/vmail\n`)}
-${svc('dovecot-mailcow', `    command: ["sleep", "3600"]\n${healthy}    volumes:\n      - ./data/vmail:/var/vmail\n`)}
+${svc('postfix-mailcow', `    command: ["sleep", "3600"]\n${healthy}    volumes:\n      - ./data/vmail:/var/vmail\n      - ./data/assets/ssl:/etc/ssl/mail:ro\n`)}
+${svc('dovecot-mailcow', `    command: ["sleep", "3600"]\n${healthy}    volumes:\n      - ./data/vmail:/var/vmail\n      - ./data/assets/ssl:/etc/ssl/mail:ro\n`)}
 ${svc('rspamd-mailcow', `    command: ["sleep", "3600"]\n${healthy}    volumes:\n      - ./data/conf/rspamd/local.d:/etc/rspamd/local.d\n`)}
 ${svc('clamd-mailcow', `    command: ["sleep", "3600"]\n${healthy}    mem_limit: 32m\n    volumes:\n      - ./data/clamav:/var/lib/clamav\n`)}
 ${svc('redis-mailcow', '    command: ["sleep", "3600"]\n    healthcheck:\n      test: ["CMD", "false"]\n      interval: 1s\n      retries: 1\n')}
@@ -67,9 +68,12 @@ export function prepareMailcowFiles(dir: string, now = new Date()): Omit<Mailcow
   const rspamd = path.join(base, 'data/conf/rspamd/local.d');
   const clamDir = path.join(base, 'data/clamav');
   const vmail = path.join(base, 'data/vmail');
-  for (const d of [rspamd, clamDir, vmail]) fs.mkdirSync(d, { recursive: true, mode: 0o755 });
+  const ssl = path.join(base, 'data/assets/ssl');
+  for (const d of [rspamd, clamDir, vmail, ssl]) fs.mkdirSync(d, { recursive: true, mode: 0o755 });
   fs.writeFileSync(path.join(rspamd, 'greylist.conf'), '# greylisting switched off by the admin\nenabled = false;\n');
   fs.writeFileSync(path.join(rspamd, 'dkim_signing.conf'), 'use_redis = true;\npath = "/data/dkim/$domain.$selector.key";\nselector = "dkim";\nallow_username_mismatch = true;\n');
+  // The stack's certificate, 3 days from expiry (its key beside it, as Mailcow keeps them).
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', path.join(ssl, 'key.pem'), '-out', path.join(ssl, 'cert.pem'), '-days', '3', '-subj', '/CN=mail.mailcow.test'], { stdio: ['ignore', 'ignore', 'pipe'] });
   // Signature files only (see the header comment): daily 20 days old, main 40 days, both with mtimes to match.
   const dailyBuilt = new Date(now.getTime() - 20 * 86400_000);
   const mainBuilt = new Date(now.getTime() - 40 * 86400_000);

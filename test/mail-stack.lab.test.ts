@@ -10,7 +10,7 @@
 //   - DKIM: OpenDKIM (its config, KeyTable and SigningTable in this host's own /etc) signs
 //     signed.test and is named in smtpd_milters; unsigned.test has no signing entry.
 //   - The mailcow-like compose stack of lab/mailStack.ts: redis unhealthy, unbound crash-looping,
-//     sogo exited, clamd at ~90 % of its memory limit, ClamAV databases 20 days old (signature
+//     sogo exited, clamd at ~90 % of its memory limit, its certificate 3 days from expiry, ClamAV databases 20 days old (signature
 //     files only: no ClamAV daemon runs here), greylisting off, the vmail volume 98 % full.
 // Needs root, postfix, openssl, docker.io, docker-compose, busybox-static; skipped without them
 // unless RAMPART_LAB_REQUIRED=1 (then it fails). Network rule: lab addresses and loopback only.
@@ -203,6 +203,10 @@ s.quit()`;
     ]);
     expect(summary(run, 'MAIL-RSPAMD')).toEqual([`low: greylisting is switched off in ${started.dir}/data/conf/rspamd/local.d/greylist.conf (enabled = false)`]);
     expect(summary(run, 'MAIL-STACK-DISK')).toEqual([`high: ${started.vmail} (rampart-lab-vmail, holding ${started.vmail}) is 98 % full: 0 MiB free of 1 MiB`]);
+    expect(summary(run, 'MAIL-STACK-CERT').map((l) => l.replace(/ \(20\d\d-[^)]*\)/, ''))).toEqual([
+      `medium: ${started.dir}/data/assets/ssl/cert.pem (/etc/ssl/mail): the certificate for CN=mail.mailcow.test expires in 2 d 23 h (${stackText.replace(/^of /, '')})`,
+    ]);
+    expect(JSON.stringify(run)).not.toMatch(/PRIVATE KEY/);
     // Without systemd and pid files the host services' state is unknown: not judged.
     expect(statusOf(run, 'MAIL-STACK-SERVICES')).toBe('not-applicable');
   });

@@ -1,6 +1,7 @@
 // Parser of the mail_stack section (sections/mailStack.ts): host mail services, the mail stack's
 // containers (state, health, restarts, memory, mounts), ClamAV signature files, Rspamd's ping and
 // config, OpenDKIM's config and tables, disk use of the mail volumes. Pure.
+import { parseCerts, type PostfixCert } from './postfixHealth';
 import { NotApplicableError } from './sectionResult';
 
 export type MailRole =
@@ -76,6 +77,8 @@ export interface MailStackFacts {
   configs: Array<{ path: string; text: string }>;
   sigs: ClamSigFile[];
   disks: DiskUse[];
+  /** The stack's own certificate files (Mailcow's data/assets/ssl/cert.pem, mounted at /etc/ssl/mail). */
+  certs: PostfixCert[];
   problems: string[];
 }
 
@@ -142,10 +145,10 @@ function dockerTime(s: string): number | null {
   return Number.isFinite(t) ? Math.floor(t / 1000) : null;
 }
 
-const MARK = /^@(now|systemd|installed|pid|active|enabled|end|rspamd-ping|containers|stats|sigs|sighead|conf|df|dfpath)(?: (.*))?$/;
+const MARK = /^@(now|systemd|installed|pid|active|enabled|end|rspamd-ping|containers|stats|sigs|sighead|conf|df|dfpath|certs)(?: (.*))?$/;
 
 export function parseMailStack(text: string): MailStackFacts {
-  const f: MailStackFacts = { now: null, systemd: false, services: [], containers: [], kind: 'host', projects: [], rspamdPing: null, configs: [], sigs: [], disks: [], problems: [] };
+  const f: MailStackFacts = { now: null, systemd: false, services: [], containers: [], kind: 'host', projects: [], rspamdPing: null, configs: [], sigs: [], disks: [], certs: [], problems: [] };
   const installed: string[] = [];
   const pidState = new Map<string, string>();
   let block: string | null = null;
@@ -158,6 +161,7 @@ export function parseMailStack(text: string): MailStackFacts {
   let headPath: string | null = null;
   let conf: { path: string; lines: string[] } | null = null;
   const dfPaths: string[] = [];
+  const certLines: string[] = [];
   const dfRows: string[] = [];
   for (const raw of text.split('\n')) {
     const line = raw.replace(/\r$/, '');
@@ -176,7 +180,7 @@ export function parseMailStack(text: string): MailStackFacts {
         case 'pid': { const [u, st] = arg.split(' '); if (u && st) pidState.set(u, st); break; }
         case 'active': case 'enabled': block = tag; blockUnits = arg.trim().split(/\s+/); break;
         case 'rspamd-ping': f.rspamdPing = arg.trim(); break;
-        case 'containers': case 'stats': case 'sigs': case 'sighead': case 'df': block = tag; break;
+        case 'containers': case 'stats': case 'sigs': case 'sighead': case 'df': case 'certs': block = tag; break;
         case 'dfpath': dfPaths.push(arg); break;
         case 'conf': block = null; conf = { path: arg, lines: [] }; f.configs.push({ path: arg, text: '' }); break;
         case 'end': block = null; break;
@@ -224,6 +228,8 @@ export function parseMailStack(text: string): MailStackFacts {
       const h = /^==> (.*) <==$/.exec(line);
       if (h) headPath = h[1]!;
       else if (headPath && !heads.has(headPath)) heads.set(headPath, line);
+    } else if (block === 'certs') {
+      certLines.push(line);
     } else if (block === 'df') {
       if (/^\S+\s+\d+\s+\d+\s+\d+\s+\d+%\s+\//.test(line)) dfRows.push(line);
     }
@@ -249,6 +255,7 @@ export function parseMailStack(text: string): MailStackFacts {
     const row = rows.filter((r) => under(p, r.mountedOn)).sort((a, b) => b.mountedOn.length - a.mountedOn.length)[0];
     if (row) f.disks.push({ path: p, ...row });
   }
+  f.certs = parseCerts(certLines);
   f.projects = [...new Set(f.containers.map((c) => c.project).filter(Boolean))].sort();
   const hay = f.containers.map((c) => `${c.project} ${c.image}`.toLowerCase()).join(' ');
   f.kind = /mailcow/.test(hay) ? 'mailcow' : f.containers.some((c) => c.role === 'all-in-one') ? 'docker-mailserver' : f.projects.length ? 'compose' : f.containers.length ? 'containers' : 'host';

@@ -10,6 +10,7 @@ import type { Section, SectionName } from '../facts';
 import { parseMailStack, type MailStackFacts } from '../parsers/mailStack';
 import { sectionFrom } from '../parsers/sectionResult';
 import { shQuote } from '../../ssh/quote';
+import { MAIL_SCRIPTS } from './mail';
 import { defineSection, type SectionSpec } from './types';
 
 declare module '../facts' {
@@ -50,6 +51,7 @@ $6 == "running" { print "run " $1 }
     if (s !~ /^\//) continue
     if (d == "/var/lib/clamav") print "clam " s
     else if (d == "/etc/rspamd/local.d" || d == "/etc/rspamd/override.d" || d == "/etc/rspamd/custom") print "rsp " s
+    else if (d == "/etc/ssl/mail") print "ssl " s
     else if (d == "/var/vmail" || d == "/var/mail" || d == "/srv/mail" || d == "/var/spool/postfix" || d == "/var/mail-state") print "vol " s } }`;
 
 const INSPECT_FORMAT =
@@ -88,6 +90,7 @@ if command -v rspamd >/dev/null 2>&1 || [ -x /usr/bin/rspamd ]; then
   echo "@rspamd-ping $(printf '%s' "$p" | tr -d '\n' | cut -c1-80)"
 fi
 clam='/var/lib/clamav'
+ssl=''
 rsp="/etc/rspamd/local.d$NL/etc/rspamd/override.d$NL/opt/mailcow-dockerized/data/conf/rspamd/local.d$NL/opt/mailcow-dockerized/data/conf/rspamd/override.d"
 vols=''
 for d in /var/mail /var/vmail /var/spool/postfix; do [ -d "$d" ] && vols="$vols$d$NL"; done
@@ -103,7 +106,7 @@ case $rampart_docker_rc in
       picked=$(printf '%s\n' "$ins" | awk "$rampart_ms_awkmounts")
       run=''
       while IFS=' ' read -r kind val; do
-        case $kind in run) run="$run $val" ;; clam) clam="$clam$NL$val" ;; rsp) rsp="$rsp$NL$val" ;; vol) vols="$vols$val$NL" ;; esac
+        case $kind in run) run="$run $val" ;; clam) clam="$clam$NL$val" ;; rsp) rsp="$rsp$NL$val" ;; vol) vols="$vols$val$NL" ;; ssl) ssl="$ssl$NL$val" ;; esac
       done <<EOF
 $picked
 EOF
@@ -122,6 +125,13 @@ if [ $# -gt 0 ]; then
   echo "@sigs"; stat -c '%Y %s %n' "$@" 2>&1; echo "@end"
   echo "@sighead"; head -v -c 100 "$@" 2>/dev/null | tr -c '[:print:]\n' ' '; echo; echo "@end"
 fi
+# The stack's TLS certificate (Mailcow mounts data/assets/ssl at /etc/ssl/mail in Postfix and
+# Dovecot): the first CERTIFICATE block of cert.pem only, never key.pem.
+set --
+oldifs=$IFS; IFS=$NL; set -f
+for d in $ssl; do f="$d/cert.pem"; case $NL$*$NL in *"$NL$f$NL"*) continue ;; esac; [ -f "$f" ] && [ -r "$f" ] && set -- "$@" "$f"; done
+IFS=$oldifs; set +f
+if [ $# -gt 0 ]; then echo "@certs"; for f in "$@"; do echo "@uses $f	/etc/ssl/mail"; done; awk "$rampart_ms_awkpem" "$@" 2>&1; echo "@end"; fi
 # Config files: Rspamd's greylist and dkim_signing, OpenDKIM's config and its tables.
 set --
 oldifs=$IFS; IFS=$NL; set -f
@@ -160,6 +170,7 @@ export const specs: ReadonlyArray<SectionSpec<SectionName>> = [
         `rampart_ms_awkconf=${shQuote(AWK_CONF)}`,
         `rampart_ms_fmt=${shQuote(INSPECT_FORMAT)}`,
         `rampart_ms_awkmounts=${shQuote(AWK_MOUNTS)}`,
+        `rampart_ms_awkpem=${shQuote(MAIL_SCRIPTS.AWK_PEM)}`,
         `secsh mail_stack ${shQuote(MAIL_STACK)}`,
       ].join('\n'),
     parse: ({ raw, uid }) => sectionFrom(raw.get('mail_stack'), 'Mail stack', uid, parseMailStack),

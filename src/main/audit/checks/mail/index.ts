@@ -15,6 +15,7 @@ import relayRestrictions from './relayRestrictions';
 import rspamd from './rspamd';
 import smtpClientTls from './smtpClientTls';
 import smtpdTls from './smtpdTls';
+import stackCert from './stackCert';
 import stackContainers from './stackContainers';
 import stackDisk from './stackDisk';
 import stackMemory from './stackMemory';
@@ -45,5 +46,6 @@ export const checks: ReadonlyArray<CheckDef<SectionName>> = [
   clamavSignatures,
   stackMemory,
   stackDisk,
+  stackCert,
   dkimSigning,
 ] as ReadonlyArray<CheckDef<SectionName>>;

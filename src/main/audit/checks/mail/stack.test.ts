@@ -60,6 +60,15 @@ describe('the mailcow-like lab stack', () => {
     expect(lines(ev, 'MAIL-STACK-DISK')).toEqual(['high: /opt/mailcow-dockerized/data/vmail (rampart-lab-vmail, holding /opt/mailcow-dockerized/data/vmail) is 98 % full: 0 MiB free of 1 MiB']);
   });
 
+  it("the stack's certificate (Mailcow's data/assets/ssl/cert.pem): expired is high", () => {
+    const pem = /@file \/etc\/ssl\/lab\/expired\.pem\n([\s\S]*?-----END CERTIFICATE-----)/.exec(POSTFIX)![1]!;
+    const withCert = MAILCOW.replace('@df\n', `@certs\n@uses /opt/mailcow-dockerized/data/assets/ssl/cert.pem\t/etc/ssl/mail\n@file /opt/mailcow-dockerized/data/assets/ssl/cert.pem\n${pem}\n@end\n@df\n`);
+    expect(lines(evalOf(withCert), 'MAIL-STACK-CERT').map((l) => l.replace(/ \(20\d\d-[^)]*\)/, ''))).toEqual([
+      'high: /opt/mailcow-dockerized/data/assets/ssl/cert.pem (/etc/ssl/mail): the certificate for CN=mx.lab.test expired 1 d ago (the Mailcow stack (compose project mailcowdockerized))',
+    ]);
+    expect(outcome(ev, 'MAIL-STACK-CERT').status).toBe('not-applicable');
+  });
+
   it('memory: 85 % of the limit or more is pressure', () => {
     const hot = MAILCOW.replace('27.09MiB / 32MiB\t84.64%', '30.5MiB / 32MiB\t95.31%');
     expect(lines(evalOf(hot), 'MAIL-STACK-MEMORY')).toEqual(['medium: mailcowdockerized_clamd-mailcow_1 (clamav) of the Mailcow stack (compose project mailcowdockerized) uses 30.5 MiB of its 32.0 MiB limit (95 %)']);
