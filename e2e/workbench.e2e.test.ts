@@ -123,13 +123,13 @@ describe.skipIf(!labAvailable)('findings workbench in a browser: filter, sort, g
     expect(await firstRow.getAttribute('data-severity')).toBe(api.rows[0]!.severity);
     // The grid is a grid: header, row and cell roles, the sort state on the header.
     expect(await p.getByTestId('workbench-table').getAttribute('role')).toBe('grid');
-    expect(await p.getByTestId('workbench-table').getAttribute('aria-rowcount')).toBe(String(api.total + 1));
+    expect(await p.getByTestId('workbench-table').getAttribute('aria-rowcount')).toBe(String(api.total! + 1));
     expect(await p.getByTestId('col-severity').getAttribute('aria-sort')).toBe('ascending');
     expect(await firstRow.locator('[role="gridcell"]').count()).toBe(9);
     // Severity reads without colour: a shape and the word.
     expect(await text(firstRow.locator('.wb-sev'))).toMatch(/^[◆▲■●ℹ](Critical|High|Medium|Low|Info)$/);
     // Fewer rows in the DOM than findings only when they do not fit: the table is virtualized.
-    expect(await p.getByTestId('workbench-row').count()).toBeLessThanOrEqual(api.total);
+    expect(await p.getByTestId('workbench-row').count()).toBeLessThanOrEqual(api.total!);
   });
 
   step('filters (severity, host, status, search) and a sort run over every row', async () => {

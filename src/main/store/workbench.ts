@@ -152,7 +152,7 @@ export function queryWorkbench(db: Db, q: WorkbenchQueryParsed, now: Date = new 
   const dir = q.sort.dir === 'desc' ? 'DESC' : 'ASC';
   let rows: WorkbenchRow[] = [];
   let groups: WorkbenchGroup[] = [];
-  let total: number;
+  let total: number | null = null;
   if (q.groupBy === 'check') {
     const order = GROUP_ORDER[q.sort.column] ?? 'sev_rank';
     const result = db
@@ -178,7 +178,7 @@ export function queryWorkbench(db: Db, q: WorkbenchQueryParsed, now: Date = new 
       s_fixed: number;
       total: number;
     }>;
-    total = result[0]?.total ?? (q.offset > 0 ? countGroups(db, base, where, params) : 0);
+    if (q.count) total = result[0]?.total ?? (q.offset > 0 ? countGroups(db, base, where, params) : 0);
     const sevs: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
     groups = result.map((g) => ({
       checkId: g.check_id,
@@ -194,7 +194,7 @@ export function queryWorkbench(db: Db, q: WorkbenchQueryParsed, now: Date = new 
     // Two statements, not one with COUNT(*) OVER (): a window count makes SQLite keep and sort every
     // row, while ORDER BY … LIMIT alone keeps only the top offset + limit rows while it scans. The
     // long evidence text is left out of what is sorted.
-    total = (db.prepare(`${base} SELECT COUNT(*) AS n FROM base ${where}`).get(params) as { n: number }).n;
+    if (q.count) total = (db.prepare(`${base} SELECT COUNT(*) AS n FROM base ${where}`).get(params) as { n: number }).n;
     const result = db
       .prepare(
         `${base}

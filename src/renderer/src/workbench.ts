@@ -69,7 +69,7 @@ export const useWorkbench = create<WorkbenchState>()((set, get) => {
   const showError = (e: unknown): void => useStore.getState().showError(e);
 
   /** Sends the query for one page; the first page of a new seq replaces everything. */
-  const fetchPage = async (seq: number, offset: number, facets: boolean): Promise<void> => {
+  const fetchPage = async (seq: number, offset: number, facets: boolean, count = true): Promise<void> => {
     const s = get();
     const id = `${seq}:${offset}`;
     if (inFlight.has(id)) return;
@@ -82,19 +82,21 @@ export const useWorkbench = create<WorkbenchState>()((set, get) => {
         offset,
         limit: s.groupBy === 'check' ? 1000 : PAGE_SIZE,
         facets,
+        count,
       });
       if (get().seq !== seq) return;
       set((cur) => {
+        const total = page.total ?? cur.total;
         const rows = offset === 0 ? new Map<number, WorkbenchRow>() : new Map(cur.rows);
         page.rows.forEach((r, i) => rows.set(offset + i, r));
         return {
           rows,
           groups: cur.groupBy === 'check' ? page.groups : [],
-          total: page.total,
+          total,
           queryMs: page.queryMs,
           readySeq: seq,
           ...(page.facets ? { facets: page.facets } : {}),
-          ...(offset === 0 ? { cursor: Math.min(cur.cursor, Math.max(0, page.total - 1)) } : {}),
+          ...(offset === 0 ? { cursor: Math.min(cur.cursor, Math.max(0, total - 1)) } : {}),
         };
       });
     } catch (e) {
@@ -107,10 +109,11 @@ export const useWorkbench = create<WorkbenchState>()((set, get) => {
     }
   };
 
-  const requery = async (facets = false): Promise<void> => {
+  /** count false: the matches are the same as before (only the order changed), so they are not counted again. */
+  const requery = async (facets = false, count = true): Promise<void> => {
     const seq = get().seq + 1;
     set({ seq });
-    await fetchPage(seq, 0, facets);
+    await fetchPage(seq, 0, facets, count);
   };
 
   const loadFacets = async (): Promise<void> => {
@@ -156,7 +159,8 @@ export const useWorkbench = create<WorkbenchState>()((set, get) => {
     },
     async toggleSort(column) {
       set((s) => ({ sort: { column, dir: s.sort.column === column && s.sort.dir === 'asc' ? 'desc' : 'asc' }, cursor: 0 }));
-      await requery();
+      // Grouped rows carry their count in the same statement; only the row list skips it.
+      await requery(false, get().groupBy === 'check');
     },
     async setGroupBy(groupBy) {
       const validGroupSort = ['severity', 'check', 'category', 'title', 'instances', 'hosts'];
@@ -178,7 +182,7 @@ export const useWorkbench = create<WorkbenchState>()((set, get) => {
       const first = Math.floor(Math.max(0, start) / PAGE_SIZE);
       const last = Math.floor(Math.min(Math.max(0, s.total - 1), end) / PAGE_SIZE);
       const jobs: Array<Promise<void>> = [];
-      for (let p = first; p <= last; p++) if (!s.rows.has(p * PAGE_SIZE)) jobs.push(fetchPage(s.seq, p * PAGE_SIZE, false));
+      for (let p = first; p <= last; p++) if (!s.rows.has(p * PAGE_SIZE)) jobs.push(fetchPage(s.seq, p * PAGE_SIZE, false, false));
       await Promise.all(jobs);
     },
     moveCursor(to) {

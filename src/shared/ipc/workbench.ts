@@ -45,6 +45,8 @@ export const WorkbenchQuery = z
     limit: z.number().int().min(1).max(1000).default(200),
     /** Also return the hosts, checks and categories of the scope (for the filter menus). */
     facets: z.boolean().default(false),
+    /** false: do not count the matches (the caller knows them: another page, or only the sort changed); total is then null. */
+    count: z.boolean().default(true),
   })
   .strict();
 export type WorkbenchQuery = z.input<typeof WorkbenchQuery>;
@@ -89,8 +91,8 @@ export const WorkbenchFacets = z.object({
 export type WorkbenchFacets = z.infer<typeof WorkbenchFacets>;
 
 export const WorkbenchPage = z.object({
-  /** Rows (or groups) matching the filter, all of them, not only this page. */
-  total: z.number().int(),
+  /** Rows (or groups) matching the filter, all of them, not only this page; null when the request said count: false. */
+  total: z.number().int().nullable(),
   offset: z.number().int(),
   rows: z.array(WorkbenchRow),
   groups: z.array(WorkbenchGroup),
