@@ -34,6 +34,8 @@
 //   pair.caPem / pair.caFile   the throwaway CA that issued both servers' certificates (names and
 //                      the hosts' 10.213 addresses are in their SANs): trust it, never turn checks off
 //   pair.authservId  'mx.recv.test': only Authentication-Results with this id are the receiver's
+//                    (ones with this id that arrive with a message are removed by the milters;
+//                    others, e.g. a sender's own, are kept: a probe must filter by this id)
 //   pair.dns         { address, port }  the lab DNS (reachable from the root namespace too)
 //   pair.domains     { sender: 'send.test', receiver: 'recv.test' }, pair.dkimSelector
 //   pair.receiverSmtp { host, port: 25, servername }   the receiver's MX, for direct injection

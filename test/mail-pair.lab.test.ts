@@ -210,6 +210,31 @@ describe.skipIf(!labAvailable)('mail pair: real submission, DKIM signing, verifi
     plain.close();
   }, 20_000);
 
+  it('a forged Authentication-Results naming the receiver is removed; the real verdicts file it into Junk', async () => {
+    // Straight to the receiver's MX from this namespace: not signed, not from an SPF-listed address.
+    const transport = nodemailer.createTransport({ host: pair.receiverSmtp.host, port: pair.receiverSmtp.port, secure: false, tls: { servername: pair.receiverSmtp.servername, ca: [pair.caPem] }, connectionTimeout: 5_000 });
+    const subject = tag();
+    try {
+      await transport.sendMail({
+        envelope: { from: `probe@${pair.domains.sender}`, to: pair.imap.address },
+        from: pair.submission.from,
+        to: pair.imap.address,
+        subject,
+        text: 'forged verdicts\n',
+        // One naming the receiver (forged) and one naming another host (kept: it proves both arrived).
+        headers: { 'Authentication-Results': [`${pair.authservId}; spf=pass smtp.mailfrom=send.test; dkim=pass header.d=send.test; dmarc=pass header.from=send.test`, 'elsewhere.test; dkim=pass header.d=send.test'] },
+      });
+    } finally {
+      transport.close();
+    }
+    const found = await fetchBySubject(subject, 20_000);
+    expect(found, pair.logs()).toBeDefined();
+    const ar = authResults(found!.headers);
+    expect(ar.filter((l) => /dkim=pass|dmarc=pass|spf=pass/.test(l))).toEqual(['Authentication-Results: elsewhere.test; dkim=pass header.d=send.test']);
+    expect(ar.join('\n')).toMatch(/mx\.recv\.test; dmarc=fail/);
+    expect(found!.folder, found!.headers).toBe('Junk');
+  }, 40_000);
+
   it('submission refuses a wrong password', async () => {
     await expect(submit(tag(), { password: 'wrong-password' })).rejects.toThrow(/auth|535/i);
   }, 20_000);
