@@ -274,6 +274,21 @@ describe.skipIf(!labAvailable)('deliverability probe against the lab mail pair',
     expect((await addProfile(['--replace'])).code).toBe(0);
   }, 60_000);
 
+  it('without the lab CA the submission server\'s certificate is refused (never skipped): exit 2', async () => {
+    const add = await addProfile(['--replace']);
+    expect(add.code).toBe(0);
+    const store = new Store(db);
+    try {
+      store.db.prepare("UPDATE probe_profiles SET ca_file = NULL WHERE name = 'lab'").run();
+    } finally {
+      store.close();
+    }
+    const r = await cli(['probe', '--profile', 'lab', '--db', db, '--format', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/could not be used: .*certificate/i);
+    expect((await addProfile(['--replace'])).code).toBe(0);
+  }, 60_000);
+
   it('Ctrl-C while waiting for a probe: exit 130, the run is stored as cancelled', async () => {
     await pair.stopReceiver();
     try {

@@ -93,6 +93,9 @@ function smtpFailureCode(e: SmtpError): ProbeRunOutcome['errorCode'] {
   return null;
 }
 
+/** TLS verification and name resolution failures: the seed is given up at once. */
+const PERMANENT_IMAP_ERROR = /CERT_|_CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT_ALTNAME_INVALID|certificate|ENOTFOUND|STARTTLS/i;
+
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
     if (signal?.aborted) return resolve();
@@ -226,12 +229,13 @@ export async function runProbe(opts: ProbeRunOptions): Promise<ProbeRunOutcome> 
           lastError = null;
           if (last) break;
         } catch (e) {
-          const err = e as Error & { responseText?: string; authenticationFailed?: boolean };
+          const err = e as Error & { responseText?: string; authenticationFailed?: boolean; code?: string };
           lastError = oneLine(err.responseText ?? err.message);
           if (client) await client.logout().catch(() => undefined);
           client = null;
-          // A refused login will not get better by waiting; a dropped or refused connection might.
-          if (err.authenticationFailed || Date.now() >= deadline) break;
+          // A refused login, a certificate that does not verify or a name that does not resolve
+          // will not get better by waiting; a dropped or refused connection might.
+          if (err.authenticationFailed || PERMANENT_IMAP_ERROR.test(`${err.code ?? ''} ${err.message}`) || Date.now() >= deadline) break;
         }
         await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())), signal);
       }
