@@ -275,6 +275,8 @@ function writeDovecot(d: string, users: Array<{ user: string; pw: string }>, ext
   return conf;
 }
 
+const DAEMON_START_TIMEOUT_MS = 30_000;
+
 /**
  * Starts a daemon that forks itself into the background inside `host`: waits for the launcher to
  * exit (not for its pipes to close, which the daemon would hold); its output goes to `logFile`.
@@ -283,17 +285,19 @@ async function startDaemon(host: LabHost, argv: string[], logFile: string): Prom
   const fd = fs.openSync(logFile, 'a');
   try {
     const child = spawn('ip', ['netns', 'exec', host.name, ...argv], { stdio: ['ignore', fd, fd] });
+    // A launcher that never returns (a daemon stuck before it forks) must not hang the caller.
+    const timer = setTimeout(() => child.kill('SIGKILL'), DAEMON_START_TIMEOUT_MS);
     const code = await new Promise<number>((resolve) => {
       child.on('error', () => resolve(127));
       child.on('exit', (c, sig) => resolve(c ?? (sig ? 128 : 1)));
-    });
+    }).finally(() => clearTimeout(timer));
     if (code !== 0) throw new Error(`${argv.join(' ')} in ${host.name} failed (${code}): ${readIf(logFile).slice(-2000)}`);
   } finally {
     fs.closeSync(fd);
   }
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15_000, pollMs = 50): Promise<T> {
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000, pollMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
