@@ -206,6 +206,19 @@ describe('the proxy_configs collector script', () => {
     // The dashboard router is protected through a chain holding basicAuth: no finding for it.
   });
 
+  it('hostile names (scan root, folder, file, mount source) are data, never code; limits are reported', () => {
+    const root = fs.mkdtempSync(path.join(tmp, "it's $(touch PWNED) `id` "));
+    const dir = path.join(root, 'traefik $(touch PWNED2)');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, "a'b $(touch PWNED3).yml"), 'api:\n  insecure: true\n');
+    fs.writeFileSync(path.join(dir, 'big.yml'), `entryPoints:\n  web:\n    address: ":80"\n${'#'.repeat(300 * 1024)}\n`);
+    const out = collect(AWKS[0]![1], root, [`${root}/$(touch PWNED4)`]);
+    for (const f of ['PWNED', 'PWNED2', 'PWNED3', 'PWNED4']) expect(fs.existsSync(path.join(process.cwd(), f)) || fs.existsSync(path.join(tmp, f))).toBe(false);
+    const facts = parseProxyDump(out);
+    expect(facts.files.map((f) => `${path.basename(f.path)} ${f.status} ${f.kind}`).sort()).toEqual(["a'b $(touch PWNED3).yml ok traefik-static", 'big.yml too-big other']);
+    expect(facts.files.find((f) => f.status === 'ok')!.entries['api.insecure']).toBe('true');
+  });
+
   it('a configuration folder known only as a container mount is read', () => {
     const root = plantTree();
     const facts = parseProxyDump(collect(AWKS[0]![1], '/nonexistent', [path.join(root, 'authelia'), '/var/run/docker.sock', 'relative/x']));
