@@ -8,7 +8,8 @@
 //     world-writable main.cf, a parameter set twice and an unused one; a certificate whose file
 //     name carries shell metacharacters is read as data.
 //   - DKIM: OpenDKIM (its config, KeyTable and SigningTable in this host's own /etc) signs
-//     signed.test and is named in smtpd_milters; unsigned.test has no signing entry.
+//     signed.test and is named in smtpd_milters; unsigned.test has no signing entry. The KeyTable's
+//     file name is full of shell metacharacters: read as data, nothing runs.
 //   - The mailcow-like compose stack of lab/mailStack.ts: redis unhealthy, unbound crash-looping,
 //     sogo exited, clamd at ~90 % of its memory limit, its certificate 3 days from expiry, ClamAV databases 20 days old (signature
 //     files only: no ClamAV daemon runs here), greylisting off, the vmail volume 98 % full.
@@ -35,6 +36,7 @@ const available =
 const LOCAL_PARTS = ['qz7-bob-secret', 'qz7-carol-secret', 'qz7-dave-secret'];
 /** A certificate file name with shell metacharacters (no whitespace: Postfix splits on it). */
 const HOSTILE_CERT = "c`touch>PWNED`;touch>PWNED2;'q\"&|.pem";
+const HOSTILE_TABLE = "KeyTable`touch>PWNED3`;$(touch>PWNED4)'\"|&";
 
 function summary(run: RunDetail, id: string): string[] {
   return run.findings
@@ -67,7 +69,8 @@ describe.skipIf(!available)('mail stack health on a real Postfix and a mailcow-l
     fs.copyFileSync(hostile.cert, hostileCert);
     const dkimDir = path.join(dir, 'opendkim');
     fs.mkdirSync(dkimDir, { recursive: true });
-    fs.writeFileSync(path.join(dkimDir, 'KeyTable'), `s1._domainkey.signed.test signed.test:s1:${dkimDir}/s1.private\n`);
+    // The KeyTable's name carries shell metacharacters too: read from opendkim.conf on the host, it stays data.
+    fs.writeFileSync(path.join(dkimDir, HOSTILE_TABLE), `s1._domainkey.signed.test signed.test:s1:${dkimDir}/s1.private\n`);
     fs.writeFileSync(path.join(dkimDir, 'SigningTable'), '*@signed.test s1._domainkey.signed.test\n');
     d = await startLabDocker();
     host = await createLabHost({
@@ -77,7 +80,7 @@ describe.skipIf(!available)('mail stack health on a real Postfix and a mailcow-l
         // This host's own /etc/postfix and /etc/opendkim.conf (bound over /etc by `ip netns exec`).
         setup: async (ctx) => {
           fs.cpSync('/etc/postfix', path.join('/etc/netns', ctx.name, 'postfix'), { recursive: true });
-          fs.writeFileSync(path.join('/etc/netns', ctx.name, 'opendkim.conf'), `Socket inet:8891@localhost\nKeyTable refile:${dkimDir}/KeyTable\nSigningTable refile:${dkimDir}/SigningTable\n`);
+          fs.writeFileSync(path.join('/etc/netns', ctx.name, 'opendkim.conf'), `Socket inet:8891@localhost\nKeyTable refile:${dkimDir}/${HOSTILE_TABLE}\nSigningTable refile:${dkimDir}/SigningTable\n`);
         },
       },
     });
@@ -178,7 +181,7 @@ s.quit()`;
     ]);
     // The hostile name: valid for a year, so no finding; it was read (not skipped) and ran nothing.
     expect(statusOf(run, 'MAIL-TLS-CERT-FILE')).toBe('fail');
-    for (const where of [path.join(dir, 'ca'), os.homedir(), '/']) for (const f of ['PWNED', 'PWNED2']) expect(fs.existsSync(path.join(where, f)), `${where}/${f}`).toBe(false);
+    for (const where of [path.join(dir, 'ca'), path.join(dir, 'opendkim'), os.homedir(), '/']) for (const f of ['PWNED', 'PWNED2', 'PWNED3', 'PWNED4']) expect(fs.existsSync(path.join(where, f)), `${where}/${f}`).toBe(false);
     expect(summary(run, 'MAIL-SMTP-CLIENT-NO-TLS')).toEqual(['medium: smtp_tls_security_level is empty: outgoing mail never uses STARTTLS']);
   });
 
