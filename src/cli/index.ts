@@ -26,7 +26,6 @@ import { mailCommand } from './mail';
 import { MAIL_HELP } from './mailArgs';
 import { reportCommand } from './reportCommand';
 import { exportCommand, failOnFor, importCommand } from './dataCommand';
-import { probeCommand } from './probe';
 import { PROBE_HELP, PROBE_PROFILE_HELP } from './probeArgs';
 import { REPORT_HELP } from './reportArgs';
 import { EXPORT_HELP, IMPORT_HELP } from './dataArgs';
@@ -344,7 +343,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'probe-profile-list':
       case 'probe-profile-remove':
         json = cmd.format === 'json';
-        return await probeCommand(cmd, { ...io, ...(io.readStdin ? { readStdin: io.readStdin } : {}) }, VERSION);
+        // Loaded on demand: the SMTP and IMAP clients are not needed by the other commands' start-up.
+        return await (await import('./probe')).probeCommand(cmd, io, VERSION);
     }
   } catch (e) {
     if (e instanceof UsageError) {
