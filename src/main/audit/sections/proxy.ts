@@ -1,7 +1,8 @@
 // Collector section for the reverse proxy and SSO facts (issue 16 items 4 and 5): the configuration
 // files of Traefik and Authelia, found through the bind mounts of their containers (printed by the
-// docker section's inspect awk: no docker call of its own), the system-service places (/etc/traefik, /etc/authelia) and names under the scan roots (shell
-// globs, no find), then read by ONE awk that prints each file flattened to `path TAB value` lines.
+// docker section's inspect awk: no docker call of its own), the system-service places
+// (/etc/traefik, /etc/authelia) and names under the scan roots (shell globs, no find), then read
+// by ONE awk that prints each file flattened to `path TAB value` lines.
 // Secret values never leave the host: a value is printed as is only under a key the checks read
 // that names no credential (policy, domain, rule, middlewares, minVersion, …) and only when it holds
 // no URL password; every other value is printed as its class token (kind and length, the awk of
