@@ -10,8 +10,9 @@
 //    (their files and hidden subfolders), /usr/local, /opt, /srv and the scan roots (depth ≤ 3), one
 //    file system each (two finds), the programs
 //    behind listening sockets (the listening section's ss output, read from the lane's shell; one
-//    ls for their /proc exe links, one awk with their cgroups), and ONE grep over dpkg's file lists
-//    for all those paths (dpkg -S per file would cost a process and a full read each).
+//    ls for their /proc exe links, one awk with their cgroups), and one grep over the file lists of
+//    the packages that usually own them, then one over all of dpkg's file lists for whatever is
+//    left (dpkg -S per file would cost a process and a full read each).
 // Read-only; no file content leaves the host beyond the configuration lines named above.
 import type { Section, SectionName } from '../facts';
 import { DEFAULT_KEY_MAX_AGE_DAYS, parseHostHardening, parseOwnership, type HostHardening, type Ownership } from '../parsers/hardening';
@@ -107,11 +108,27 @@ FILENAME ~ /\/comm$/ { split(FILENAME, q, "/"); comm[q[3]] = $0; next }
 END { for (p in exe) printf "L\t%s\t%s\t%s\t%s\n", p, (p in ct) ? "container" : "host", comm[p], exe[p] }`;
 
 // Package paths to look up: the SUID/SGID files and the listening programs, with their usrmerge
-// aliases (dpkg may list /usr/bin/su as /bin/su), " (deleted)" cut off.
-const PATTERNS_AWK = String.raw`BEGIN { FS = "\t" }
+// aliases (dpkg may list /usr/bin/su as /bin/su), " (deleted)" cut off — those of them that
+// neither they nor their alias are among the paths already found owned (RO_OWN, one per line).
+const LEFT_AWK = String.raw`BEGIN { FS = "\t"; n = split(ENVIRON["RO_OWN"], a, "\n"); for (i = 1; i <= n; i++) seen[a[i]] = 1 }
 $1 == "U" { p = $5; for (i = 6; i <= NF; i++) p = p "\t" $i }
 $1 == "L" { p = $5; for (i = 6; i <= NF; i++) p = p "\t" $i; sub(/ \(deleted\)$/, "", p) }
-p != "" { print p; if (p ~ /^\/usr\/(bin|sbin|lib|lib32|lib64|libx32)\//) print substr(p, 5); else if (p ~ /^\/(bin|sbin|lib|lib32|lib64|libx32)\//) print "/usr" p; p = "" }`;
+p != "" { q = ""; if (p ~ /^\/usr\/(bin|sbin|lib|lib32|lib64|libx32)\//) q = substr(p, 5); else if (p ~ /^\/(bin|sbin|lib|lib32|lib64|libx32)\//) q = "/usr" p
+  if (!(p in seen) && (q == "" || !(q in seen))) { print p; if (q != "") print q }; p = "" }`;
+
+/**
+ * dpkg file lists read first (package names, `case` patterns): the packages that install Debian's
+ * SUID/SGID programs and the usual server daemons and runtimes. A path none of them names is then
+ * looked up in every list, so this only spares the full read (≈ 8 MB on a desktop-sized install)
+ * when everything found is ordinary. Over-matching globs are harmless.
+ */
+export const COMMON_PACKAGE_LISTS = [
+  'passwd', 'login', 'mount', 'util-linux', 'sudo', 'openssh-server', 'openssh-client', 'dbus', 'dbus-daemon', 'polkitd', 'policykit-1', 'pkexec',
+  'libpam-modules-bin', 'fuse3', 'fuse', 'ntfs-3g', 'cron', 'at', 'iputils-ping', 'libutempter0*', 'postfix', 'exim4-daemon-*', 'opendkim', 'rspamd',
+  'dovecot-core', 'chrony', 'ntpsec', 'systemd', 'systemd-resolved', 'systemd-timesyncd', 'docker.io', 'docker-ce', 'containerd', 'containerd.io',
+  'nginx*', 'apache2-bin', 'bind9', 'unbound', 'knot', 'nsd', 'dnsmasq-base', 'wireguard-go', 'python3.*-minimal', 'postgresql-[0-9]*', 'mariadb-server*',
+  'redis-server', 'fail2ban', 'cups-daemon', 'avahi-daemon', 'rpcbind', 'samba', 'xserver-xorg-legacy', 'gnome-keyring', 'kdesu',
+] as const;
 
 function ownershipScript(ctx: CollectContext): string {
   return `
@@ -149,7 +166,18 @@ if [ $# -gt 0 ]; then
 fi
 if [ -d /var/lib/dpkg/info ] && { [ -n "$ro_sp" ] || [ -n "$ro_lp" ]; }; then
   echo OWNED
-  printf '%s\\n%s\\n' "$ro_sp" "$ro_lp" | awk ${shQuote(PATTERNS_AWK)} | grep -Fxh -f - /var/lib/dpkg/info/*.list 2>/dev/null
+  # The common packages' lists first, then every list for what is left (usually nothing).
+  set --
+  # One read of the folder (a glob per package would read all of its ~5000 names each time).
+  for ro_x in /var/lib/dpkg/info/*.list; do
+    ro_n=\${ro_x##*/}; ro_n=\${ro_n%.list}
+    case \${ro_n%%:*} in ${COMMON_PACKAGE_LISTS.join('|')}) set -- "$@" "$ro_x" ;; esac
+  done
+  ro_own=
+  [ $# -gt 0 ] && ro_own=$(printf '%s\\n%s\\n' "$ro_sp" "$ro_lp" | RO_OWN= awk ${shQuote(LEFT_AWK)} | grep -Fxh -f - "$@" 2>/dev/null)
+  [ -n "$ro_own" ] && printf '%s\\n' "$ro_own"
+  ro_left=$(printf '%s\\n%s\\n' "$ro_sp" "$ro_lp" | RO_OWN="$ro_own" awk ${shQuote(LEFT_AWK)})
+  [ -n "$ro_left" ] && printf '%s\\n' "$ro_left" | grep -Fxh -f - /var/lib/dpkg/info/*.list 2>/dev/null
 fi
 exit 0
 `;
