@@ -253,8 +253,12 @@ export interface AutheliaConfig {
 
 export function autheliaConfigs(proxy: ProxyFacts): AutheliaConfig[] {
   const authelias = proxy.containers.filter(isAuthelia);
+  // Authelia also reads split configuration files (several --config files or a folder): a YAML
+  // file in an Authelia container's mount with Authelia's top-level keys counts too.
+  const split = (f: ProxyConfigFile): boolean =>
+    f.kind === 'other' && authelias.some((c) => c.mounts.some((m) => m.source && under(f.path, m.source))) && Object.keys(f.entries).some((k) => /^(session|storage|notifier|access_control|jwt_secret)(\.|$)/.test(k));
   return proxy.files
-    .filter((f) => f.kind === 'authelia')
+    .filter((f) => f.kind === 'authelia' || split(f))
     .map((file) => {
       const c = authelias.find((x) => x.mounts.some((m) => m.source && under(file.path, m.source))) ?? null;
       return { file, resource: `authelia:${file.path}`, entries: file.entries, container: c };

@@ -225,6 +225,21 @@ describe('the proxy_configs collector script', () => {
     expect(facts.files.map((f) => `${path.relative(root, f.path)} ${f.kind}`)).toEqual(['authelia/configuration.yml authelia']);
   });
 
+  it('Authelia split configuration files in its mount are judged too', () => {
+    const root = fs.mkdtempSync(path.join(tmp, 'split-'));
+    fs.writeFileSync(path.join(root, 'storage.yml'), 'storage:\n  encryption_key: Qz7-0123456789\n', { mode: 0o600 });
+    fs.chmodSync(path.join(root, 'storage.yml'), 0o600);
+    const facts = parseProxyDump(collect(AWKS[0]![1], '/nonexistent', [root]));
+    expect(facts.files.map((f) => f.kind)).toEqual(['other']);
+    const authelia = container('authelia', { Config: { Image: 'authelia/authelia:4.38' }, Mounts: [{ Type: 'bind', Source: root, Destination: '/config', RW: false }] });
+    expect(run({ ...facts, containers: [authelia] })).toEqual({
+      'AUTHELIA-INLINE-SECRET': [`medium authelia:${root}/storage.yml:inline-secrets`],
+      'AUTHELIA-STORAGE-KEY-SHORT': [`medium authelia:${root}/storage.yml:storage.encryption_key`],
+    });
+    // Without the Authelia container, an unknown storage.yml is nobody's configuration.
+    expect(run(facts)).toEqual({});
+  });
+
   it('a hardened pair passes every check', () => {
     const root = fs.mkdtempSync(path.join(tmp, 'hard-'));
     fs.mkdirSync(path.join(root, 'authelia'));
