@@ -79,6 +79,8 @@ export interface MailStackFacts {
   disks: DiskUse[];
   /** The stack's own certificate files (Mailcow's data/assets/ssl/cert.pem, mounted at /etc/ssl/mail). */
   certs: PostfixCert[];
+  /** Why the containers could not be listed (docker ps failed, docker info timed out); null when they were or Docker is absent. */
+  dockerError: string | null;
   problems: string[];
 }
 
@@ -145,10 +147,10 @@ function dockerTime(s: string): number | null {
   return Number.isFinite(t) ? Math.floor(t / 1000) : null;
 }
 
-const MARK = /^@(now|systemd|installed|pid|active|enabled|end|rspamd-ping|containers|stats|sigs|sighead|conf|df|dfpath|certs)(?: (.*))?$/;
+const MARK = /^@(now|systemd|installed|pid|active|enabled|end|rspamd-ping|containers|stats|sigs|sighead|conf|df|dfpath|certs|docker-error)(?: (.*))?$/;
 
 export function parseMailStack(text: string): MailStackFacts {
-  const f: MailStackFacts = { now: null, systemd: false, services: [], containers: [], kind: 'host', projects: [], rspamdPing: null, configs: [], sigs: [], disks: [], certs: [], problems: [] };
+  const f: MailStackFacts = { now: null, systemd: false, services: [], containers: [], kind: 'host', projects: [], rspamdPing: null, configs: [], sigs: [], disks: [], certs: [], dockerError: null, problems: [] };
   const installed: string[] = [];
   const pidState = new Map<string, string>();
   let block: string | null = null;
@@ -180,6 +182,7 @@ export function parseMailStack(text: string): MailStackFacts {
         case 'pid': { const [u, st] = arg.split(' '); if (u && st) pidState.set(u, st); break; }
         case 'active': case 'enabled': block = tag; blockUnits = arg.trim().split(/\s+/); break;
         case 'rspamd-ping': f.rspamdPing = arg.trim(); break;
+        case 'docker-error': f.dockerError = arg.trim() || 'docker ps failed'; break;
         case 'containers': case 'stats': case 'sigs': case 'sighead': case 'df': case 'certs': block = tag; break;
         case 'dfpath': dfPaths.push(arg); break;
         case 'conf': block = null; conf = { path: arg, lines: [] }; f.configs.push({ path: arg, text: '' }); break;
@@ -259,7 +262,7 @@ export function parseMailStack(text: string): MailStackFacts {
   f.projects = [...new Set(f.containers.map((c) => c.project).filter(Boolean))].sort();
   const hay = f.containers.map((c) => `${c.project} ${c.image}`.toLowerCase()).join(' ');
   f.kind = /mailcow/.test(hay) ? 'mailcow' : f.containers.some((c) => c.role === 'all-in-one') ? 'docker-mailserver' : f.projects.length ? 'compose' : f.containers.length ? 'containers' : 'host';
-  if (!f.containers.length && !f.services.length && !f.configs.length && !f.sigs.length && f.rspamdPing === null)
+  if (!f.containers.length && !f.services.length && !f.configs.length && !f.sigs.length && f.rspamdPing === null && f.dockerError === null)
     throw new NotApplicableError('no mail services or mail containers on this host');
   return f;
 }

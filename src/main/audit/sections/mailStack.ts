@@ -95,8 +95,13 @@ rsp="/etc/rspamd/local.d$NL/etc/rspamd/override.d$NL/opt/mailcow-dockerized/data
 vols=''
 for d in /var/mail /var/vmail /var/spool/postfix; do [ -d "$d" ] && vols="$vols$d$NL"; done
 case $rampart_docker_rc in
+  ''|127) ;;
+  124|143) echo "@docker-error docker info timed out" ;;
   0) if command -v docker >/dev/null 2>&1; then
-    ids=$($T docker ps -a --no-trunc --format '{{.ID}}{{"\t"}}{{.Image}}{{"\t"}}{{.Names}}{{"\t"}}{{.Label "com.docker.compose.project"}}' 2>/dev/null | awk "$rampart_ms_awkpick")
+    ps=$($T docker ps -a --no-trunc --format '{{.ID}}{{"\t"}}{{.Image}}{{"\t"}}{{.Names}}{{"\t"}}{{.Label "com.docker.compose.project"}}' 2>&1); prc=$?
+    # A CLI that cannot list (no access to the socket, a daemon gone): said, not taken for "no containers".
+    if [ "$prc" -ne 0 ]; then echo "@docker-error $(printf '%s' "$ps" | head -n 1 | cut -c1-200)"; ps=''; fi
+    ids=$(printf '%s\n' "$ps" | awk "$rampart_ms_awkpick")
     if [ -n "$ids" ]; then
       set -f
       ins=$($T docker inspect --format "$rampart_ms_fmt" $ids 2>/dev/null)
@@ -115,6 +120,7 @@ EOF
       fi
     fi
   fi ;;
+  *) echo "@docker-error docker info failed (exit $rampart_docker_rc)" ;;
 esac
 # ClamAV signature databases: the header (build time, version) and mtime of each, one head for all.
 set --

@@ -142,6 +142,12 @@ describe('details', () => {
     expect(s.disks.map((d) => `${d.path} ${d.mountedOn} ${d.usePercent}`)).toEqual(['/srv/mail/x / 50', '/var/vmail /var/vmail 97']);
   });
 
+  it('Docker not readable: the container checks say so instead of "no containers"', () => {
+    const ev = evalOf('@now 1\n@systemd 0\n@docker-error permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock\n');
+    for (const id of ['MAIL-STACK-CONTAINERS', 'MAIL-STACK-RESTARTS', 'MAIL-STACK-MEMORY', 'MAIL-STACK-CERT'])
+      expect(outcome(ev, id), id).toMatchObject({ status: 'not-applicable', message: "the mail stack's containers could not be listed: permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock" });
+  });
+
   it('a host with nothing of a mail stack: the section does not apply', () => {
     expect(() => parseMailStack('@now 1\n@systemd 1\n')).toThrow(NotApplicableError);
     const ev = evalOf('@now 1\n@systemd 1\n');

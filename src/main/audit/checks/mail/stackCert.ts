@@ -1,6 +1,6 @@
 import { defineCheck } from '../types';
 import { certFindings } from './certExpiry';
-import { stackLabel } from './stackHelpers';
+import { noContainersMessage, stackLabel } from './stackHelpers';
 
 export default defineCheck({
   id: 'MAIL-STACK-CERT',
@@ -14,7 +14,7 @@ export default defineCheck({
   fixKind: 'manual',
   requires: ['mailStack'],
   evaluate: ({ mailStack }) => {
-    if (!mailStack.certs.length) return { status: 'not-applicable', message: 'no certificate mounted into the mail stack at /etc/ssl/mail' };
+    if (!mailStack.certs.length) return { status: 'not-applicable', message: mailStack.dockerError ? noContainersMessage(mailStack) : 'no certificate mounted into the mail stack at /etc/ssl/mail' };
     if (mailStack.now === null) return { status: 'not-applicable', message: "the host's clock was not read" };
     const findings = certFindings(mailStack.certs, mailStack.now, 'stack:cert:').map((f) => ({ ...f, evidence: `${f.evidence} (${stackLabel(mailStack)})` }));
     return findings.length ? { status: 'fail', findings } : { status: 'pass' };

@@ -1,7 +1,7 @@
 import type { FindingDraft } from '../types';
 import { defineCheck } from '../types';
 import { CORE_ROLES } from '../../parsers/mailStack';
-import { stackLabel } from './stackHelpers';
+import { noContainersMessage, stackLabel } from './stackHelpers';
 
 export default defineCheck({
   id: 'MAIL-STACK-CONTAINERS',
@@ -15,7 +15,7 @@ export default defineCheck({
   fixKind: 'manual',
   requires: ['mailStack'],
   evaluate: ({ mailStack }) => {
-    if (!mailStack.containers.length) return { status: 'not-applicable', message: 'no mail stack containers on this host' };
+    if (!mailStack.containers.length) return { status: 'not-applicable', message: noContainersMessage(mailStack) };
     const findings: FindingDraft[] = [];
     for (const c of mailStack.containers) {
       const problem = c.state === 'restarting' ? 'is restarting (crash loop)' : c.state !== 'running' ? `is not running (${c.state})` : c.health === 'unhealthy' ? 'is unhealthy (its healthcheck fails)' : null;

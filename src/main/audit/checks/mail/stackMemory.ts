@@ -1,6 +1,6 @@
 import type { FindingDraft } from '../types';
 import { defineCheck } from '../types';
-import { stackLabel } from './stackHelpers';
+import { noContainersMessage, stackLabel } from './stackHelpers';
 
 /** Memory use of a container's limit from which it is under pressure. */
 export const MEMORY_PRESSURE_PERCENT = 85;
@@ -20,7 +20,7 @@ export default defineCheck({
   requires: ['mailStack'],
   evaluate: ({ mailStack }) => {
     const limited = mailStack.containers.filter((c) => c.memoryLimit > 0 && c.memUsageBytes !== null);
-    if (!limited.length) return { status: 'not-applicable', message: mailStack.containers.length ? 'no running mail stack container has a memory limit' : 'no mail stack containers on this host' };
+    if (!limited.length) return { status: 'not-applicable', message: mailStack.containers.length ? 'no running mail stack container has a memory limit' : noContainersMessage(mailStack) };
     const findings: FindingDraft[] = [];
     for (const c of limited) {
       const pct = (c.memUsageBytes! / c.memoryLimit) * 100;

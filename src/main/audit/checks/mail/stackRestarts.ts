@@ -1,7 +1,7 @@
 import type { FindingDraft } from '../types';
 import { defineCheck } from '../types';
 import { ageText, DAY_S } from './health';
-import { stackLabel } from './stackHelpers';
+import { noContainersMessage, stackLabel } from './stackHelpers';
 
 export default defineCheck({
   id: 'MAIL-STACK-RESTARTS',
@@ -15,7 +15,7 @@ export default defineCheck({
   fixKind: 'manual',
   requires: ['mailStack'],
   evaluate: ({ mailStack }) => {
-    if (!mailStack.containers.length) return { status: 'not-applicable', message: 'no mail stack containers on this host' };
+    if (!mailStack.containers.length) return { status: 'not-applicable', message: noContainersMessage(mailStack) };
     const now = mailStack.now;
     const findings: FindingDraft[] = [];
     for (const c of mailStack.containers) {
