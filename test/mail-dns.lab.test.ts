@@ -16,6 +16,8 @@ import { labDnsPrerequisites, startLabDns, type LabDns } from '../lab/dns';
 import { startDnsDropRelay } from '../lab/dnsDrop';
 import { MAIL_LAB, mailLabZones } from '../lab/dnsMail';
 import { labPrerequisites } from '../lab/lab';
+import { mustRun, runCommand } from '../lab/proc';
+import { allocateSubnet } from '../lab/subnets';
 import { evaluateMailDomain, type MailEvaluation } from '../src/main/mail/audit';
 import { MAIL_CHECKS } from '../src/main/mail/checks';
 import { MailResolver } from '../src/main/mail/resolver';
@@ -101,6 +103,23 @@ describe.skipIf(!labAvailable)('mail DNS audit against a real Knot DNS', () => {
       closed.close();
       const r = new MailResolver({ server: { address: '127.0.0.1', port }, timeoutMs: 1000 });
       expect(await r.query(L.good, 'TXT')).toMatchObject({ kind: 'error', code: 'NETWORK' });
+    });
+
+    it('a server with no route to it is a NETWORK error, not a crash (the UDP connect fails before any send)', async () => {
+      // A lab /30 with an `unreachable` route: connect() of the UDP socket fails at once
+      // (EHOSTUNREACH); Node hands that to connect's callback, where sending would throw.
+      const subnet = await allocateSubnet(`resolver-unreachable-${process.pid}`, 'link');
+      const prefix = `${subnet.network}/30`;
+      await mustRun('ip', ['route', 'add', 'unreachable', prefix]);
+      try {
+        const r = new MailResolver({ server: { address: subnet.hostAddress, port: 53 }, timeoutMs: 1000, attempts: 1 });
+        const res = await r.query(L.good, 'TXT');
+        expect(res).toMatchObject({ kind: 'error', code: 'NETWORK' });
+        expect(JSON.stringify(res)).toMatch(/EHOSTUNREACH|ENETUNREACH/);
+      } finally {
+        await runCommand('ip', ['route', 'del', 'unreachable', prefix]);
+        rmSync(subnet.lockPath, { force: true });
+      }
     });
   });
 

@@ -226,7 +226,15 @@ export class MailResolver {
         finish(p.flag_tc ? { kind: 'truncated' } : { kind: 'packet', packet: p });
       });
       // connect() makes the kernel report ICMP port unreachable as ECONNREFUSED instead of a timeout.
-      sock.connect(this.server.port, this.server.address, () => sock.send(buf));
+      // A failed connect (no route: EHOSTUNREACH, ENETUNREACH) is handed to this callback, not
+      // emitted as 'error' (Node's dgram), and sending on the unconnected socket would throw.
+      const onConnect = (err?: NodeJS.ErrnoException | null): void => {
+        if (err) return finish({ kind: 'failed', code: 'NETWORK', message: `${serverLabel(this.server)}: ${err.code ?? err.message}` });
+        sock.send(buf, (e) => {
+          if (e) finish({ kind: 'failed', code: 'NETWORK', message: `${serverLabel(this.server)}: ${(e as NodeJS.ErrnoException).code ?? e.message}` });
+        });
+      };
+      sock.connect(this.server.port, this.server.address, onConnect as () => void);
     });
   }
 
