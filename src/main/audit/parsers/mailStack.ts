@@ -30,6 +30,8 @@ export interface StackContainer {
   memUsageBytes: number | null;
   memLimitBytes: number | null;
   memPercent: number | null;
+  /** The container's IP addresses on its networks. */
+  addresses: string[];
   mounts: Array<{ destination: string; source: string }>;
 }
 
@@ -71,6 +73,8 @@ export interface MailStackFacts {
   kind: StackKind;
   /** The compose project(s) of the stack's containers. */
   projects: string[];
+  /** A running Rspamd container's controller: its address and the answer to /ping, by container name. */
+  containerPings: Record<string, { address: string; answer: string }>;
   /** The host Rspamd controller's answer to /ping ("pong"), the error text, or null (no Rspamd on the host). */
   rspamdPing: string | null;
   /** Config files read (comments and key-like lines removed on the host). */
@@ -147,10 +151,10 @@ function dockerTime(s: string): number | null {
   return Number.isFinite(t) ? Math.floor(t / 1000) : null;
 }
 
-const MARK = /^@(now|systemd|installed|pid|active|enabled|end|rspamd-ping|containers|stats|sigs|sighead|conf|df|dfpath|certs|docker-error)(?: (.*))?$/;
+const MARK = /^@(now|systemd|installed|pid|active|enabled|end|rspamd-ping|containers|stats|sigs|sighead|conf|df|dfpath|certs|docker-error|rspamd-cping)(?: (.*))?$/;
 
 export function parseMailStack(text: string): MailStackFacts {
-  const f: MailStackFacts = { now: null, systemd: false, services: [], containers: [], kind: 'host', projects: [], rspamdPing: null, configs: [], sigs: [], disks: [], certs: [], dockerError: null, problems: [] };
+  const f: MailStackFacts = { now: null, systemd: false, services: [], containers: [], kind: 'host', projects: [], rspamdPing: null, configs: [], sigs: [], disks: [], certs: [], dockerError: null, containerPings: {}, problems: [] };
   const installed: string[] = [];
   const pidState = new Map<string, string>();
   let block: string | null = null;
@@ -182,6 +186,11 @@ export function parseMailStack(text: string): MailStackFacts {
         case 'pid': { const [u, st] = arg.split(' '); if (u && st) pidState.set(u, st); break; }
         case 'active': case 'enabled': block = tag; blockUnits = arg.trim().split(/\s+/); break;
         case 'rspamd-ping': f.rspamdPing = arg.trim(); break;
+        case 'rspamd-cping': {
+          const [cname, address, ...answer] = arg.split(' ');
+          if (cname && address) f.containerPings[cname] = { address, answer: answer.join(' ').trim() };
+          break;
+        }
         case 'docker-error': f.dockerError = arg.trim() || 'docker ps failed'; break;
         case 'containers': case 'stats': case 'sigs': case 'sighead': case 'df': case 'certs': block = tag; break;
         case 'dfpath': dfPaths.push(arg); break;
@@ -198,11 +207,11 @@ export function parseMailStack(text: string): MailStackFacts {
     } else if (block === 'enabled') enabled.push(line.trim());
     else if (block === 'containers') {
       const c = line.split('\t');
-      if (c.length < 10 || !/^[0-9a-f]{12,64}$/.test(c[0]!)) {
+      if (c.length < 11 || !/^[0-9a-f]{12,64}$/.test(c[0]!)) {
         f.problems.push(`unexpected inspect line: ${line.slice(0, 80)}`);
         continue;
       }
-      const [id, name, image, project, service, state, health, restarts, started, memory, ...mounts] = c as [string, string, string, string, string, string, string, string, string, string, ...string[]];
+      const [id, name, image, project, service, state, health, restarts, started, memory, addresses, ...mounts] = c as [string, string, string, string, string, string, string, string, string, string, string, ...string[]];
       f.containers.push({
         id,
         name: name.replace(/^\//, ''),
@@ -218,6 +227,7 @@ export function parseMailStack(text: string): MailStackFacts {
         memUsageBytes: null,
         memLimitBytes: null,
         memPercent: null,
+        addresses: addresses.split(' ').filter(Boolean),
         mounts: mounts.map((mt) => ({ destination: mt.slice(0, mt.indexOf('=')), source: mt.slice(mt.indexOf('=') + 1) })).filter((mt) => mt.destination),
       });
     } else if (block === 'stats') {

@@ -89,6 +89,23 @@ describe.each(AWKS)('%s', (_, cmd) => {
     expect(awk(cmd, MAIL_STACK_SCRIPTS.AWK_CONF, '', [p])).toBe(`@conf ${p}\n|enabled = true;\n|selector = "s1";\n|path = "/var/lib/rspamd/dkim/$domain.$selector.key";\n`);
   });
 
+  it('inspect lines: running ids, a running Rspamd\'s address, the mounts that matter', () => {
+    const ins = [
+      ['r1', '/mc_rspamd-mailcow_1', 'mailcow/rspamd:2.2', 'mc', 'rspamd-mailcow', 'running', 'healthy', '0', 't', '0', '172.22.1.4 ', '/etc/rspamd/local.d=/opt/mc/data/conf/rspamd/local.d'],
+      ['c1', '/mc_clamd-mailcow_1', 'mailcow/clamd:1.7', 'mc', 'clamd-mailcow', 'exited', '', '0', 't', '0', ' ', '/var/lib/clamav/=/var/lib/docker/volumes/mc_clamd-db-vol-1/_data', '/etc/ssl/mail=/opt/mc/data/assets/ssl'],
+      ['d1', '/mc_dovecot-mailcow_1', 'mailcow/dovecot:2.3', 'mc', 'dovecot-mailcow', 'running', 'healthy', '0', 't', '0', '-bad ', '/var/vmail=/var/lib/docker/volumes/mc_vmail-vol-1/_data', 'relative=not/absolute'],
+    ].map((f) => f.join('\t')).join('\n');
+    expect(awk(cmd, MAIL_STACK_SCRIPTS.AWK_MOUNTS, `${ins}\n`).trim().split('\n')).toEqual([
+      'run r1',
+      'rip mc_rspamd-mailcow_1 172.22.1.4',
+      'rsp /opt/mc/data/conf/rspamd/local.d',
+      'clam /var/lib/docker/volumes/mc_clamd-db-vol-1/_data',
+      'ssl /opt/mc/data/assets/ssl',
+      'run d1',
+      'vol /var/lib/docker/volumes/mc_vmail-vol-1/_data',
+    ]);
+  });
+
   it('stack pick: every container of a project with a mail container, and mail containers outside compose', () => {
     const ps = ['a1\tmailcow/postfix:1\tmc_postfix-mailcow_1\tmc', 'a2\tredis:7\tmc_redis-mailcow_1\tmc', 'b1\tnginx\tweb_1\tweb', 'c1\tghcr.io/docker-mailserver/docker-mailserver:14\tmailserver\t', 'd1\tredis\tcache\t'].join('\n');
     expect(awk(cmd, MAIL_STACK_SCRIPTS.AWK_PICK, `${ps}\n`).trim().split('\n')).toEqual(['a1', 'a2', 'c1']);

@@ -43,11 +43,14 @@ FNR == 1 { print "@conf " FILENAME; n = 0 }
 # Each content line behind "|", so no line of a file can pose as one of the section's markers.
 { if (++n <= 400) print "|" $0 }`;
 
-// Fields of the inspect lines (INSPECT_FORMAT): 1 id, 6 state, 11… DESTINATION=SOURCE mounts.
+// Fields of the inspect lines (INSPECT_FORMAT): 1 id, 2 name, 3 image, 5 service, 6 state, 11 the
+// container's addresses, 12… DESTINATION=SOURCE mounts. A running Rspamd's first IPv4 address is
+// printed for the controller ping.
 const AWK_MOUNTS = String.raw`
 BEGIN { FS = "\t" }
 $6 == "running" { print "run " $1 }
-{ for (i = 11; i <= NF; i++) { d = $i; sub(/=.*/, "", d); s = substr($i, length(d) + 2); sub(/\/$/, "", d)
+$6 == "running" && tolower($2 " " $3 " " $5) ~ /rspamd/ { split($11, ips, " "); if (ips[1] ~ /^[0-9.]+$/) print "rip " substr($2, 2) " " ips[1] }
+{ for (i = 12; i <= NF; i++) { d = $i; sub(/=.*/, "", d); s = substr($i, length(d) + 2); sub(/\/$/, "", d)
     if (s !~ /^\//) continue
     if (d == "/var/lib/clamav") print "clam " s
     else if (d == "/etc/rspamd/local.d" || d == "/etc/rspamd/override.d" || d == "/etc/rspamd/custom") print "rsp " s
@@ -56,7 +59,7 @@ $6 == "running" { print "run " $1 }
 
 const INSPECT_FORMAT =
   // `index` and `with`, not `.State.Health`: the CLI templates a map, and a missing key is an error there.
-  '{{.Id}}\t{{.Name}}\t{{.Config.Image}}\t{{with .Config.Labels}}{{index . "com.docker.compose.project"}}{{end}}\t{{with .Config.Labels}}{{index . "com.docker.compose.service"}}{{end}}\t{{.State.Status}}\t{{with index .State "Health"}}{{.Status}}{{end}}\t{{.RestartCount}}\t{{.State.StartedAt}}\t{{.HostConfig.Memory}}{{range .Mounts}}\t{{.Destination}}={{.Source}}{{end}}';
+  '{{.Id}}\t{{.Name}}\t{{.Config.Image}}\t{{with .Config.Labels}}{{index . "com.docker.compose.project"}}{{end}}\t{{with .Config.Labels}}{{index . "com.docker.compose.service"}}{{end}}\t{{.State.Status}}\t{{with index .State "Health"}}{{.Status}}{{end}}\t{{.RestartCount}}\t{{.State.StartedAt}}\t{{.HostConfig.Memory}}\t{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}{{range .Mounts}}\t{{.Destination}}={{.Source}}{{end}}';
 
 // $rampart_docker_rc: the docker_info section's status (lane of the docker section): a hung daemon
 // is not asked again. The awk programs and the inspect format arrive in rampart_ms_* variables.
@@ -109,11 +112,21 @@ case $rampart_docker_rc in
       echo "@containers"; printf '%s\n' "$ins"; echo "@end"
       # One awk: running ids, and the mounts that matter (mail volumes, ClamAV databases, Rspamd config).
       picked=$(printf '%s\n' "$ins" | awk "$rampart_ms_awkmounts")
-      run=''
+      run=''; rips=''
       while IFS=' ' read -r kind val; do
-        case $kind in run) run="$run $val" ;; clam) clam="$clam$NL$val" ;; rsp) rsp="$rsp$NL$val" ;; vol) vols="$vols$val$NL" ;; ssl) ssl="$ssl$NL$val" ;; esac
+        case $kind in run) run="$run $val" ;; rip) rips="$rips$val$NL" ;; clam) clam="$clam$NL$val" ;; rsp) rsp="$rsp$NL$val" ;; vol) vols="$vols$val$NL" ;; ssl) ssl="$ssl$NL$val" ;; esac
       done <<EOF
 $picked
+EOF
+      # A containerised Rspamd's controller on its container address (at most two containers).
+      n=0
+      while IFS=' ' read -r cname cip; do
+        case $cip in ''|*[!0-9.]*) continue ;; esac
+        n=$((n + 1)); [ "$n" -le 2 ] || break
+        if command -v curl >/dev/null 2>&1; then p=$($T curl -s -m 3 "http://$cip:11334/ping" 2>&1); else p=$($T wget -q -T 3 -O - "http://$cip:11334/ping" 2>&1); fi
+        echo "@rspamd-cping $cname $cip $(printf '%s' "$p" | tr -d '\n' | cut -c1-80)"
+      done <<EOF
+$rips
 EOF
       if [ -n "$run" ]; then
         echo "@stats"; set -f; $T docker stats --no-stream --no-trunc --format '{{.ID}}{{"\t"}}{{.MemUsage}}{{"\t"}}{{.MemPerc}}' $run 2>&1; set +f; echo "@end"

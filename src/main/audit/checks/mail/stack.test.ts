@@ -69,6 +69,16 @@ describe('the mailcow-like lab stack', () => {
     expect(outcome(ev, 'MAIL-STACK-CERT').status).toBe('not-applicable');
   });
 
+  it('a containerised Rspamd is pinged on its address: no pong is medium, pong passes', () => {
+    const bad = MAILCOW.replace('@stats\n', '@rspamd-cping mailcowdockerized_rspamd-mailcow_1 172.22.1.4 curl: (7) Failed to connect to 172.22.1.4 port 11334\n@stats\n');
+    expect(lines(evalOf(bad), 'MAIL-RSPAMD')).toEqual([
+      'low: greylisting is switched off in /opt/mailcow-dockerized/data/conf/rspamd/local.d/greylist.conf (enabled = false)',
+      'medium: the Rspamd container mailcowdockerized_rspamd-mailcow_1 runs but its controller (172.22.1.4:11334) answered /ping with "curl: (7) Failed to connect to 172.22.1.4 port 11334", not "pong"',
+    ]);
+    const good = MAILCOW.replace('@stats\n', '@rspamd-cping mailcowdockerized_rspamd-mailcow_1 172.22.1.4 pong\n@stats\n');
+    expect(lines(evalOf(good), 'MAIL-RSPAMD')).toHaveLength(1);
+  });
+
   it('memory: 85 % of the limit or more is pressure', () => {
     const hot = MAILCOW.replace('27.09MiB / 32MiB\t84.64%', '30.5MiB / 32MiB\t95.31%');
     expect(lines(evalOf(hot), 'MAIL-STACK-MEMORY')).toEqual(['medium: mailcowdockerized_clamd-mailcow_1 (clamav) of the Mailcow stack (compose project mailcowdockerized) uses 30.5 MiB of its 32.0 MiB limit (95 %)']);
