@@ -104,7 +104,7 @@ async function addProfile(extra: string[] = [], env: Record<string, string> = {}
     '--from',
     pair.submission.from,
     '--seed',
-    `label=recv seed,to=${pair.imap.address},imap=${pair.imap.host}:${pair.imap.port},user=${pair.imap.user},password-env=RP_SEED_PW,inbox=${pair.imap.inbox},junk=${pair.imap.junk}`,
+    `label=recv seed,to=${pair.imap.address},imap=${pair.imap.host}:${pair.imap.port},user=${pair.imap.user},password-env=RP_SEED_PW,inbox=${pair.imap.inbox},junk=${pair.imap.junk},authserv=${pair.authservId}`,
     '--seed',
     // The second seed over IMAP with STARTTLS on 143 (the probe requires it before logging in).
     `label=seed two,to=${pair.seeds[1]!.address},imap=${pair.seeds[1]!.host}:${pair.seeds[1]!.starttlsPort},user=${pair.seeds[1]!.user},password-env=RP_SEED2_PW,starttls`,
@@ -148,7 +148,8 @@ describe.skipIf(!labAvailable)('deliverability probe against the lab mail pair',
     try {
       const p = findProbeProfileByName(store, 'lab')!;
       expect(p).toMatchObject({ domain: pair.domains.sender, hasSmtpPassword: true, smtpSecurity: 'starttls' });
-      expect(p.seeds[0]).toMatchObject({ hasImapPassword: true, imapPort: pair.imap.port, inboxFolders: [pair.imap.inbox], junkFolders: [pair.imap.junk] });
+      expect(p.seeds[0]).toMatchObject({ hasImapPassword: true, imapPort: pair.imap.port, inboxFolders: [pair.imap.inbox], junkFolders: [pair.imap.junk], authservIds: [pair.authservId] });
+      expect(p.seeds[1]!.authservIds).toEqual([]);
       const secrets = new KeytarSecretStore();
       expect(await secrets.get(probeSecretAccount(p.id, 'smtp'))).toBe(pair.submission.password);
       expect(await secrets.get(probeSecretAccount(p.id, { seedId: p.seeds[0]!.id }))).toBe(pair.imap.password);
@@ -272,6 +273,20 @@ describe.skipIf(!labAvailable)('deliverability probe against the lab mail pair',
     expect(smtp.stderr).toMatch(/refused the login/);
     expect(smtp.stdout + smtp.stderr + imap.stderr + JSON.stringify(imap.run)).not.toContain('wrong-password');
     expect((await addProfile(['--replace'])).code).toBe(0);
+  }, 60_000);
+
+  it('a seed that trusts another authserv-id reads no verdict from the receiver\'s headers: exit 1', async () => {
+    const store = new Store(db);
+    try {
+      store.db.prepare("UPDATE probe_seeds SET authserv_ids_json = '[\"mx.elsewhere.test\"]' WHERE label = 'recv seed'").run();
+    } finally {
+      store.close();
+    }
+    const { code, run } = await probe('untrusted authserv-id');
+    expect(run.results[0]).toMatchObject({ folder: 'inbox', deleted: true, auth: { spf: null, dkim: null, dmarc: null, entries: [] } });
+    expect(run.results[1]!.auth).toMatchObject({ spf: 'pass', dkim: 'pass', dmarc: 'pass' });
+    expect(run.findings.map((f) => `${f.checkId} ${f.resource}`).filter((x) => !x.startsWith('PROBE-RATE')).sort()).toEqual(['PROBE-DKIM recv seed', 'PROBE-DMARC recv seed', 'PROBE-SPF recv seed']);
+    expect(code).toBe(1);
   }, 60_000);
 
   it('without the lab CA the submission server\'s certificate is refused (never skipped): exit 2', async () => {

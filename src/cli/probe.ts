@@ -202,6 +202,7 @@ async function addCommand(cmd: ProbeProfileAddCommand, io: ProbeIo): Promise<num
         imapPassword: s.imapPassword,
         ...(s.inboxFolders ? { inboxFolders: s.inboxFolders } : {}),
         ...(s.junkFolders ? { junkFolders: s.junkFolders } : {}),
+        ...(s.authservIds ? { authservIds: s.authservIds } : {}),
       })),
     };
     let parsed;

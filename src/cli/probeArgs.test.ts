@@ -34,7 +34,7 @@ describe('rampart probe', () => {
 describe('rampart probe-profile add', () => {
   const base = ['probe-profile', 'add', '--name', 'lab', '--smtp', 'smtp.send.test:465', '--security', 'tls', '--smtp-user', 'probe', '--from', 'probe@send.test', '--db', '/d.db'];
   it('takes passwords from named environment variables', () => {
-    const cmd = parseCommandLine([...base, '--smtp-password-env', 'SMTP_PW', '--seed', SEED + ',starttls,junk=Spam,junk=Junk', '--timeout', '30', '--target-rate', '90%', '--ca-file', 'ca.pem'], '/home/u');
+    const cmd = parseCommandLine([...base, '--smtp-password-env', 'SMTP_PW', '--seed', SEED + ',starttls,junk=Spam,junk=Junk,authserv=mx.google.com', '--timeout', '30', '--target-rate', '90%', '--ca-file', 'ca.pem'], '/home/u');
     expect(cmd).toMatchObject({
       kind: 'probe-profile-add',
       smtpHost: 'smtp.send.test',
@@ -44,7 +44,7 @@ describe('rampart probe-profile add', () => {
       timeoutMs: 30_000,
       targetRate: 0.9,
       caFile: '/home/u/ca.pem',
-      seeds: [{ label: 'one', toAddress: 'seed@recv.test', imapHost: '10.0.0.3', imapPort: undefined, imapTls: false, junkFolders: ['Spam', 'Junk'], inboxFolders: undefined, password: { env: 'SEED_PW' } }],
+      seeds: [{ label: 'one', toAddress: 'seed@recv.test', imapHost: '10.0.0.3', imapPort: undefined, imapTls: false, junkFolders: ['Spam', 'Junk'], inboxFolders: undefined, authservIds: ['mx.google.com'], password: { env: 'SEED_PW' } }],
     });
   });
   it('or from stdin: the submission password first, then one line per seed', () => {

@@ -34,6 +34,7 @@ export interface SeedSpec {
   imapUsername: string;
   inboxFolders: string[] | undefined;
   junkFolders: string[] | undefined;
+  authservIds: string[] | undefined;
   password: PasswordSource;
 }
 
@@ -122,10 +123,11 @@ Options of add:
   --from ADDRESS            The From address; its domain is the domain measured
   --seed SPEC               A seed mailbox (repeatable, 1-20), comma-separated key=value:
                               label=NAME,to=ADDRESS,imap=HOST[:PORT],user=USER[,password-env=VAR]
-                              [,starttls][,inbox=FOLDER]...[,junk=FOLDER]...
+                              [,starttls][,inbox=FOLDER]...[,junk=FOLDER]...[,authserv=ID]...
                             IMAP is implicit TLS on 993 unless starttls (143); folders default
                             to inbox=INBOX and junk=Junk; password-env is required unless
-                            --passwords-stdin
+                            --passwords-stdin; authserv= names the receiver's authserv-id(s)
+                            whose Authentication-Results count (default: the topmost header's)
   --ca-file FILE            PEM file of extra trusted CAs (a lab or self-hosted CA)
   --timeout SECONDS         How long each seed is polled (5-3600, default 180)
   --target-rate PERCENT     Deliverability target (0-100, default 95)
@@ -219,7 +221,7 @@ export function parseSeedSpec(raw: string, index: number, passwordsStdin: boolea
     if (eq <= 0) throw new UsageError(`--seed "${raw}": "${p}" is not key=value`, 'probe-profile');
     const k = p.slice(0, eq).trim();
     if (k === 'password') throw new UsageError('--seed: passwords are not taken from the command line (other users see it in ps); use password-env=VAR or --passwords-stdin', 'probe-profile');
-    if (!['label', 'to', 'imap', 'user', 'password-env', 'inbox', 'junk'].includes(k)) throw new UsageError(`--seed: unknown key "${k}" (label, to, imap, user, password-env, starttls, inbox, junk)`, 'probe-profile');
+    if (!['label', 'to', 'imap', 'user', 'password-env', 'inbox', 'junk', 'authserv'].includes(k)) throw new UsageError(`--seed: unknown key "${k}" (label, to, imap, user, password-env, starttls, inbox, junk, authserv)`, 'probe-profile');
     fields.set(k, [...(fields.get(k) ?? []), p.slice(eq + 1).trim()]);
   }
   const one = (k: string): string => {
@@ -241,6 +243,7 @@ export function parseSeedSpec(raw: string, index: number, passwordsStdin: boolea
     imapUsername: one('user'),
     inboxFolders: fields.get('inbox'),
     junkFolders: fields.get('junk'),
+    authservIds: fields.get('authserv'),
     password: envName !== undefined && !passwordsStdin ? { env: envName } : { stdinLine: index + 1 },
   };
 }

@@ -223,7 +223,7 @@ export async function runProbe(opts: ProbeRunOptions): Promise<ProbeRunOutcome> 
             r.delivered = true;
             r.folder = f.kind;
             r.folderName = f.name;
-            await readAndDelete(client, f.name, uid, r);
+            await readAndDelete(client, seed, f.name, uid, r);
             return;
           }
           lastError = null;
@@ -316,12 +316,12 @@ export async function runProbe(opts: ProbeRunOptions): Promise<ProbeRunOutcome> 
     }
   }
 
-  async function readAndDelete(client: ImapFlow, folder: string, uid: number, r: ProbeSeedResult): Promise<void> {
+  async function readAndDelete(client: ImapFlow, seed: ProbeSeed, folder: string, uid: number, r: ProbeSeedResult): Promise<void> {
     const lock = await client.getMailboxLock(folder);
     try {
       const msg = await client.fetchOne(String(uid), { headers: true }, { uid: true });
       if (msg && msg.headers) {
-        const m = analyseMessage(msg.headers.toString('utf8'));
+        const m = analyseMessage(msg.headers.toString('utf8'), seed.authservIds);
         r.auth = m.auth;
         r.hops = m.hops;
         r.receivedHops = m.hops.length;

@@ -19,7 +19,7 @@ const input = (over: Partial<ProbeProfileInput> = {}) => {
     fromAddress: 'probe@Sender.test',
     seeds: [
       { label: 'seed one', toAddress: 'seed1@receiver.test', imapHost: '10.1.0.3', imapUsername: 'seed1', imapPassword: 'IMAP-SECRET-1' },
-      { label: 'seed two', toAddress: 'seed2@receiver.test', imapHost: '10.1.0.3', imapUsername: 'seed2', junkFolders: ['Spam', 'Junk'] },
+      { label: 'seed two', toAddress: 'seed2@receiver.test', imapHost: '10.1.0.3', imapUsername: 'seed2', junkFolders: ['Spam', 'Junk'], authservIds: ['MX.Google.com', 'mx.google.com'] },
     ],
     ...over,
   });
@@ -50,9 +50,9 @@ describe('probe profiles', () => {
   it('stores the fields, defaults and the domain of the From address, and never a password', () => {
     const { profile } = saveProbeProfile(store, null, input());
     expect(profile).toMatchObject({ name: 'lab', domain: 'sender.test', smtpPort: 587, smtpSecurity: 'starttls', timeoutMs: 180_000, targetRate: 0.95, hasSmtpPassword: false, lastRun: null });
-    expect(profile.seeds.map((s) => [s.label, s.imapPort, s.imapTls, s.inboxFolders, s.junkFolders])).toEqual([
-      ['seed one', 993, true, ['INBOX'], ['Junk']],
-      ['seed two', 993, true, ['INBOX'], ['Spam', 'Junk']],
+    expect(profile.seeds.map((s) => [s.label, s.imapPort, s.imapTls, s.inboxFolders, s.junkFolders, s.authservIds])).toEqual([
+      ['seed one', 993, true, ['INBOX'], ['Junk'], []],
+      ['seed two', 993, true, ['INBOX'], ['Spam', 'Junk'], ['mx.google.com']],
     ]);
     const dump = JSON.stringify(store.db.prepare("SELECT * FROM probe_profiles, probe_seeds").all());
     expect(dump).not.toContain('SECRET');

@@ -42,6 +42,7 @@ interface SeedRow {
   has_imap_password: number;
   inbox_folders_json: string;
   junk_folders_json: string;
+  authserv_ids_json: string;
 }
 
 const toSeed = (r: SeedRow): ProbeSeed => ({
@@ -55,6 +56,7 @@ const toSeed = (r: SeedRow): ProbeSeed => ({
   hasImapPassword: r.has_imap_password === 1,
   inboxFolders: JSON.parse(r.inbox_folders_json) as string[],
   junkFolders: JSON.parse(r.junk_folders_json) as string[],
+  authservIds: JSON.parse(r.authserv_ids_json) as string[],
 });
 
 function toProfile(store: Store, r: ProfileRow): ProbeProfile {
@@ -139,16 +141,16 @@ export function saveProbeProfile(store: Store, id: number | null, f: ProbeProfil
     const byLabel = new Map(existing.map((s) => [s.label.toLowerCase(), s.id]));
     const kept = new Set<number>();
     f.seeds.forEach((s, position) => {
-      const vals = [position, s.label, s.toAddress, s.imapHost, s.imapPort, s.imapTls ? 1 : 0, s.imapUsername, JSON.stringify(s.inboxFolders), JSON.stringify(s.junkFolders)] as const;
+      const vals = [position, s.label, s.toAddress, s.imapHost, s.imapPort, s.imapTls ? 1 : 0, s.imapUsername, JSON.stringify(s.inboxFolders), JSON.stringify(s.junkFolders), JSON.stringify(s.authservIds)] as const;
       const sid = byLabel.get(s.label.toLowerCase());
       if (sid !== undefined) {
         kept.add(sid);
         store.db
-          .prepare('UPDATE probe_seeds SET position = ?, label = ?, to_address = ?, imap_host = ?, imap_port = ?, imap_tls = ?, imap_username = ?, inbox_folders_json = ?, junk_folders_json = ? WHERE id = ?')
+          .prepare('UPDATE probe_seeds SET position = ?, label = ?, to_address = ?, imap_host = ?, imap_port = ?, imap_tls = ?, imap_username = ?, inbox_folders_json = ?, junk_folders_json = ?, authserv_ids_json = ? WHERE id = ?')
           .run(...vals, sid);
       } else {
         store.db
-          .prepare('INSERT INTO probe_seeds (profile_id, position, label, to_address, imap_host, imap_port, imap_tls, imap_username, inbox_folders_json, junk_folders_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+          .prepare('INSERT INTO probe_seeds (profile_id, position, label, to_address, imap_host, imap_port, imap_tls, imap_username, inbox_folders_json, junk_folders_json, authserv_ids_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
           .run(pid, ...vals);
       }
     });

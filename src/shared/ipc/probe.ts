@@ -67,6 +67,23 @@ export const ProbeSeedInput = z
     /** The folders that mean "inbox" and "junk" on this mailbox. */
     inboxFolders: Folders(['INBOX']),
     junkFolders: Folders(['Junk']),
+    /**
+     * The authserv-ids whose Authentication-Results count (the receiver's own, e.g. mx.google.com);
+     * empty: the topmost header's id.
+     */
+    authservIds: z
+      .array(
+        z
+          .string()
+          .trim()
+          .toLowerCase()
+          .min(1, 'An authserv-id cannot be empty')
+          .max(253, 'Too long')
+          .regex(/^[a-z0-9._-]+$/, 'An authserv-id is a host name such as mx.example.org'),
+      )
+      .max(10, 'At most 10 authserv-ids')
+      .default([])
+      .transform((xs) => [...new Set(xs)]),
   })
   .strict();
 export type ProbeSeedInput = z.input<typeof ProbeSeedInput>;
@@ -125,6 +142,7 @@ export const ProbeSeed = z.object({
   hasImapPassword: z.boolean(),
   inboxFolders: z.array(z.string()),
   junkFolders: z.array(z.string()),
+  authservIds: z.array(z.string()),
 });
 export type ProbeSeed = z.infer<typeof ProbeSeed>;
 

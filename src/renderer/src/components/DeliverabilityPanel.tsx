@@ -314,6 +314,7 @@ interface SeedValues {
   imapPassword: string;
   inboxFolders: string;
   junkFolders: string;
+  authservIds: string;
 }
 interface Values {
   name: string;
@@ -329,7 +330,7 @@ interface Values {
   seeds: SeedValues[];
 }
 
-const EMPTY_SEED: SeedValues = { label: '', toAddress: '', imapHost: '', imapPort: '993', imapTls: 'tls', imapUsername: '', imapPassword: '', inboxFolders: 'INBOX', junkFolders: 'Junk' };
+const EMPTY_SEED: SeedValues = { label: '', toAddress: '', imapHost: '', imapPort: '993', imapTls: 'tls', imapUsername: '', imapPassword: '', inboxFolders: 'INBOX', junkFolders: 'Junk', authservIds: '' };
 const list = (s: string): string[] =>
   s
     .split(',')
@@ -359,6 +360,7 @@ function valuesOf(p: ProbeProfile | null, domain: string): Values {
       imapPassword: '',
       inboxFolders: s.inboxFolders.join(', '),
       junkFolders: s.junkFolders.join(', '),
+      authservIds: s.authservIds.join(', '),
     })),
   };
 }
@@ -401,6 +403,7 @@ function ProbeProfileForm({ domain, editing, onClose }: { domain: string; editin
         ...(s.imapPassword ? { imapPassword: s.imapPassword } : {}),
         inboxFolders: list(s.inboxFolders),
         junkFolders: list(s.junkFolders),
+        authservIds: list(s.authservIds),
       })),
     };
     try {
@@ -483,6 +486,10 @@ function ProbeProfileForm({ domain, editing, onClose }: { domain: string; editin
             {input(`seeds.${i}.imapPassword`, 'IMAP password', s.imapPassword, (v) => setSeed(i, 'imapPassword', v), { type: 'password', testId: 'seed-imap-password', hint: keep })}
             {input(`seeds.${i}.inboxFolders`, 'Inbox folders', s.inboxFolders, (v) => setSeed(i, 'inboxFolders', v), { testId: 'seed-inbox', hint: 'Comma separated' })}
             {input(`seeds.${i}.junkFolders`, 'Junk folders', s.junkFolders, (v) => setSeed(i, 'junkFolders', v), { testId: 'seed-junk', hint: 'Comma separated' })}
+            {input(`seeds.${i}.authservIds`, 'Receiver authserv-ids', s.authservIds, (v) => setSeed(i, 'authservIds', v), {
+              testId: 'seed-authserv',
+              hint: 'Optional: whose Authentication-Results count (e.g. mx.google.com); empty = the topmost header\'s.',
+            })}
           </div>
           {values.seeds.length > 1 && (
             <button type="button" className="btn small" onClick={() => setValues((o) => ({ ...o, seeds: o.seeds.filter((_x, j) => j !== i) }))}>
