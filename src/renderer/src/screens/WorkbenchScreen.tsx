@@ -116,6 +116,9 @@ export function WorkbenchScreen({ filter }: { filter?: WorkbenchFilter | undefin
         if (e.key === 'Escape' && e.target === searchRef.current) gridRef.current?.focus();
         return;
       }
+      // Space and Enter belong to a focused button, link or checkbox; the grid takes them only when it (or nothing) has the focus.
+      const onGrid = e.target === gridRef.current || e.target === document.body;
+      if ((e.key === ' ' || e.key === 'Enter') && !onGrid) return;
       const s = useWorkbench.getState();
       const isGrouped = s.groupBy === 'check';
       const row = isGrouped ? undefined : s.rows.get(s.cursor);
