@@ -558,7 +558,10 @@ function FindingGrid({ gridRef }: { gridRef: React.RefObject<HTMLDivElement | nu
                 data-status={r?.status ?? ''}
                 data-severity={r?.severity ?? ''}
                 data-host={r?.host ?? ''}
-                onClick={() => wb.moveCursor(item.index)}
+                onClick={() => {
+                  wb.moveCursor(item.index);
+                  gridRef.current?.focus({ preventScroll: true });
+                }}
               >
                 {r ? (
                   <>
