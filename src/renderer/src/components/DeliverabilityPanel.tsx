@@ -10,6 +10,7 @@ import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Too
 import type { ProbeProfile, ProbeProfileInput, ProbeProgressEvent, ProbeRate, ProbeRun, ProbeSeedResult } from '../../../shared/ipc/probe';
 import { call, errorMessage, isApiError, newJobId, subscribe } from '../api';
 import { formatDate, formatShortDate } from '../format';
+import { StackHealth } from './StackHealth';
 import '../deliverability.css';
 
 const pct = (r: number | null): string => (r === null ? '—' : `${(r * 100).toFixed(1).replace(/\.0$/, '')} %`);
@@ -41,7 +42,16 @@ function FolderCell({ r }: { r: ProbeSeedResult }): React.JSX.Element {
   );
 }
 
-export function DeliverabilityPanel({ domain }: { domain: string }): React.JSX.Element {
+export function DeliverabilityPanel({
+  domain,
+  linkedHost = null,
+  onLinkHost,
+}: {
+  domain: string;
+  /** The host profile linked to the domain (its mail server), whose stack health is shown. */
+  linkedHost?: { id: number; name: string } | null;
+  onLinkHost?: () => void;
+}): React.JSX.Element {
   const [profiles, setProfiles] = useState<ProbeProfile[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [form, setForm] = useState<{ kind: 'add' } | { kind: 'edit'; profile: ProbeProfile } | null>(null);
@@ -85,6 +95,7 @@ export function DeliverabilityPanel({ domain }: { domain: string }): React.JSX.E
         </p>
       )}
       {profiles?.map((p) => <ProfileSection key={p.id} profile={p} onEdit={() => setForm({ kind: 'edit', profile: p })} onChanged={() => void load()} />)}
+      <StackHealth host={linkedHost} onLinkHost={onLinkHost} />
     </div>
   );
 }

@@ -77,7 +77,14 @@ export function MailScreen({ domainId }: { domainId?: number | undefined }): Rea
       )}
       {domains.length > 0 && <DomainTable domains={domains} selectedId={selected?.id ?? null} />}
       {selected && <DomainDetail key={selected.id} domain={selected} onEdit={() => setForm({ kind: 'edit', domain: selected })} />}
-      {selected && <DeliverabilityPanel key={`probe-${selected.id}`} domain={selected.domain} />}
+      {selected && (
+        <DeliverabilityPanel
+          key={`probe-${selected.id}`}
+          domain={selected.domain}
+          linkedHost={selected.hostId !== null ? { id: selected.hostId, name: selected.hostName ?? `host ${selected.hostId}` } : null}
+          onLinkHost={() => setForm({ kind: 'edit', domain: selected })}
+        />
+      )}
     </section>
   );
 }
