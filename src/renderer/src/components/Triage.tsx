@@ -298,6 +298,7 @@ function HistoryPanel({ findingKey, status, updatedAt }: { findingKey: string; s
                 <span className="muted small">{formatDate(e.at)}</span> <span className="strong">{TRIAGE_LABEL[e.status]}</span>
                 {e.expiresAt && <span className="small"> until {formatDay(e.expiresAt)}</span>}
                 {e.reason && <span className="small"> — {e.reason}</span>}
+                {e.actor && <span className="muted small"> (by {e.actor})</span>}
               </li>
             ))}
           </ol>
