@@ -9,6 +9,9 @@
 //     fail2ban installed but stopped, world-readable WireGuard configs with a 0.0.0.0/0 peer and a
 //     down interface, Postfix as an open relay with a large queue, the vulnerable container set on
 //     its own dockerd, docker group members, weak network sysctls in its namespace).
+// Both get their own login.defs, /etc/security, /etc/systemd and cron folders, strict or weak
+// (lab/hostHardening.ts): hardened adds nodev,nosuid,noexec temporary mounts and a restore-test
+// record, vulnerable a planted SUID copy, an unowned listener, old keys and a uid-sharing container.
 // Each scenario host gets a dockerd of its own (DOCKER_HOST set by sshd_config SetEnv), so the two
 // hosts' container sets do not mix. Network rule: loopback and lab addresses only.
 import { execFileSync } from 'node:child_process';
