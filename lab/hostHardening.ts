@@ -9,7 +9,8 @@
 //   - vulnerable only: a SUID copy of a system program in its scan root, a listener run by a copied
 //     interpreter (no package owns the copy), an old SSH host key and WireGuard config, a writable
 //     host public key, a system account with a shell and a password, a group-writable home and a
-//     container running as that home's owner with the home mounted read-write.
+//     container running as that home's owner with the home mounted read-write, a DKIM key two
+//     years old (hardened: a fresh one).
 // What the lab cannot vary (AppArmor, auditd, block devices: the machine's kernel and disks) is
 // fixture-tested in src/main/audit/checks/hardening.
 import { execFileSync } from 'node:child_process';
@@ -51,6 +52,8 @@ export function plantHostConfig(ctx: Pick<LabNetworkContext, 'name'>, kind: Hard
   const dropIns = join(etc, 'systemd', 'journald.conf.d');
   mkdirSync(dropIns, { recursive: true });
   writeFileSync(join(dropIns, '60-storage.conf'), `[Journal]\nStorage=${kind === 'hardened' ? 'persistent' : 'volatile'}\n`, { mode: 0o644 });
+  // Its own DKIM key folder (opendkim's /etc/dkimkeys; the key is written once sshd runs).
+  if (existsSync('/etc/dkimkeys')) mkdirSync(join(etc, 'dkimkeys'), { mode: 0o700 });
   for (const d of ['cron.d', 'cron.daily', 'cron.weekly', 'cron.hourly', 'cron.monthly']) {
     if (!existsSync(join('/etc', d))) continue; // ip netns exec can only bind over what exists
     cpSync(join('/etc', d), join(etc, d), { recursive: true, verbatimSymlinks: true });
@@ -73,10 +76,20 @@ const daysAgo = (d: number): Date => new Date(Date.now() - d * 86_400_000);
  */
 export async function plantHostHardening(s: AuditLabHost, kind: HardeningKind, serviceDir: string, docker: LabDocker): Promise<string[]> {
   const host = s.host;
+  // A DKIM signing key: fresh on hardened, two years old on vulnerable (SECRET-KEY-AGE).
+  const planted: string[] = [];
+  const dkimDir = join(host.etcDir, 'dkimkeys');
+  if (existsSync(dkimDir)) {
+    const key = execFileSync('openssl', ['genpkey', '-algorithm', 'ed25519'], { encoding: 'utf8' });
+    const file = join(dkimDir, 'mail.private');
+    writeFileSync(file, key, { mode: 0o600 });
+    if (kind === 'vulnerable') utimesSync(file, daysAgo(730), daysAgo(730));
+    planted.push(key.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''));
+  }
   if (kind === 'hardened') {
     for (const p of ['/tmp', '/var/tmp', '/dev/shm', '/var/log']) await remountStrict(host, p);
     await inHostMountNs(host, ['sh', '-c', 'umask 077; echo "restore of the nightly backup into /tmp/restore-test: ok" > /var/log/restore-test.log']);
-    return [];
+    return planted;
   }
   // A SUID-root copy of a harmless system program where no package put it (the classic planted root shell's place).
   const tools = join(s.scanRoots[0]!, 'tools');
@@ -111,5 +124,5 @@ export async function plantHostHardening(s: AuditLabHost, kind: HardeningKind, s
     const uid = alice!.split(':')[2]!;
     await createLabContainer(docker, { name: 'v-uid-alice', args: ['--user', `${uid}:${uid}`, '-v', `${aliceHome}:/data`] });
   }
-  return [hash];
+  return [...planted, hash];
 }

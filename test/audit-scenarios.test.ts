@@ -186,6 +186,12 @@ describe.skipIf(!available)(`whole-server lab scenarios${ready ? '' : ` (missing
     if (!apparmorOn) expect(status('SYS-APPARMOR')).toBe('fail');
     if (!fs.existsSync('/usr/sbin/auditd') && !fs.existsSync('/sbin/auditd')) expect(status('SYS-AUDITD')).toBe('fail');
     for (const run of [hardRun, vulnRun]) expect(run.checks.find((c) => c.checkId === 'SYS-ENCRYPTION-AT-REST')?.status, run.hostName).toMatch(/^(pass|fail)$/);
+    // Key ages on the vulnerable host: its SSH host keys, WireGuard configs and DKIM key (opendkim's
+    // /etc/dkimkeys, its own per host) are two years old.
+    const old = vulnRun.findings.filter((f) => f.checkId === 'SECRET-KEY-AGE').map((f) => f.resource);
+    expect(old).toContain('file:/etc/dkimkeys/mail.private');
+    expect(old.filter((r) => r.startsWith('file:/etc/ssh/ssh_host_')).length).toBeGreaterThanOrEqual(3);
+    expect(old.filter((r) => r.startsWith('file:/etc/wireguard/')).length).toBe(2);
   });
 
   it('vulnerable: each must-have misconfiguration is detected', () => {
