@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { createLabHost, destroyLabHost, labExec, labPrerequisites, type LabHost } from '../lab/lab';
-import type { Host, RunDetail } from '../src/shared/domain';
+import type { Host, RunDetail, RunDiff } from '../src/shared/domain';
 import type { FindingDetail, WorkbenchPage } from '../src/shared/ipc/workbench';
 import { ensureBuilt, openApp, resetScreenshots, shot, type App } from './harness';
 import { pageOf, stepper, text, unwrap, visible } from './steps';
@@ -333,6 +333,10 @@ describe.skipIf(!labAvailable)('findings workbench in a browser: filter, sort, g
     const api = unwrap(await app!.call<FindingDetail>('workbench', 'finding', { findingKey: key }));
     expect(api.firstSeen).toBe(runsA[0]!.startedAt);
     expect(api.lastSeen).toBe(runsA[2]!.startedAt);
+    // The run diff says the same: among the third run's new findings, this one came back.
+    const diff = unwrap(await app!.call<RunDiff>('runs', 'diff', { runId: runsA[2]!.id }));
+    expect(diff.new.map((f) => f.id)).toContain(key);
+    expect(diff.regressed).toContain(key);
     await shot(p, 'detail-timeline-regressed');
     // Reopening acknowledges the regression; the timeline says who did it.
     await p.getByTestId('workbench-table').focus();

@@ -346,5 +346,10 @@ export const RunDiff = z.object({
   new: z.array(Finding),
   resolved: z.array(Finding),
   unchanged: z.array(Finding),
+  /**
+   * Identities of this run's findings that came back in it (regressed): not found by the target's
+   * run before although an earlier run found them, or found again after they were marked fixed.
+   */
+  regressed: z.array(z.string()).optional(),
 });
 export type RunDiff = z.infer<typeof RunDiff>;

@@ -213,7 +213,9 @@ export function previousRun(db: Db, runId: string): RunSummary | null {
 export function diffRun(db: Db, runId: string): RunDiff {
   const cur = getRun(db, runId);
   const prevSummary = previousRun(db, runId);
-  if (!prevSummary) return { runId, previousRunId: null, previous: null, new: cur.findings, resolved: [], unchanged: [] };
+  // Set when the run was saved (findingHistoryOf): the workbench's "regressed", as of this run.
+  const regressed = (db.prepare('SELECT finding_key FROM findings WHERE run_id = ? AND regressed_in = ? ORDER BY finding_key').pluck().all(runId, runId) as string[]);
+  if (!prevSummary) return { runId, previousRunId: null, previous: null, new: cur.findings, resolved: [], unchanged: [], regressed };
   const prev = getRun(db, prevSummary.id);
   const before = new Map(prev.findings.map((f) => [f.id, f]));
   const now = new Set(cur.findings.map((f) => f.id));
@@ -224,6 +226,7 @@ export function diffRun(db: Db, runId: string): RunDiff {
     new: cur.findings.filter((f) => !before.has(f.id)),
     resolved: prev.findings.filter((f) => !now.has(f.id)),
     unchanged: cur.findings.filter((f) => before.has(f.id)),
+    regressed,
   };
 }
 

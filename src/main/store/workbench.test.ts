@@ -158,12 +158,14 @@ describe('regressed', () => {
     expect(statusOf(store, a.id)).toBe('open');
     // Consistent with the run diff: a regressed finding is one of the diff's "new" ones.
     expect(store.diffRun('r3').new.map((f) => f.id)).toEqual([b.id]);
+    expect(store.diffRun('r3').regressed).toEqual([b.id]);
     const fleet = fleetDashboard(store, NOW).hosts.find((x) => x.name === 'app-1')!;
     expect(fleet.sinceLast).toMatchObject({ new: 1, regressed: 1 });
     expect(all(store, { filter: { statuses: ['regressed'], hosts: ['app-1'] } }).map((r) => r.findingKey)).toEqual([b.id]);
     // Still there in the next run: still regressed (nobody looked at it yet), but it did not come back in r4.
     run(store, h.id, 'r4', 4);
     expect(statusOf(store, b.id)).toBe('regressed');
+    expect(store.diffRun('r4').regressed).toEqual([]);
     expect(fleetDashboard(store, NOW).hosts.find((x) => x.name === 'app-1')!.sinceLast).toMatchObject({ new: 0, regressed: 0 });
     // Reopening it (a person saw it) clears the overlay, now and in later runs.
     bulkTriageApply(store.db, { findingKeys: [b.id], status: 'open', actor: 'tester' }, NOW);

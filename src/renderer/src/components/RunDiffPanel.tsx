@@ -110,6 +110,11 @@ export function DiffLists({ diff }: { diff: RunDiff }): React.JSX.Element {
                     <td className="mono small diff-resource">{f.resource}</td>
                     <td className="nowrap">
                       {f.status !== 'open' && <span className={`triage-status small ts-${f.status}`}>{TRIAGE_LABEL[f.status]}</span>}
+                      {diff.regressed?.includes(f.id) && (
+                        <span className="triage-status small ts-open" data-testid="diff-regressed" title="Found again: resolved or marked fixed before">
+                          ↺ regressed
+                        </span>
+                      )}
                     </td>
                     <td className="mono small muted">{f.checkId}</td>
                   </tr>
