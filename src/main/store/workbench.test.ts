@@ -75,6 +75,10 @@ describe('queryWorkbench', () => {
     expect(page.total).toBe(rows.length);
     expect(page.rows.map((r) => r.findingKey)).toEqual(rows.slice(1, 3).map((r) => r.findingKey));
     expect(q(store, { limit: 2, offset: 500 })).toMatchObject({ total: rows.length, rows: [] });
+    // Every match's key, in order, for "select all".
+    expect(q(store, { limit: 1, keys: true }).keys).toEqual(rows.map((r) => r.findingKey));
+    expect(q(store, { limit: 1 }).keys).toBeNull();
+    expect(q(store, { limit: 1, keys: true, filter: { hosts: ['10.9.0.3'] } }).keys).toEqual(rows.filter((r) => r.host === '10.9.0.3').map((r) => r.findingKey));
     // Another page of the same list need not be counted again.
     expect(q(store, { limit: 2, offset: 2, count: false })).toMatchObject({ total: null, rows: rows.slice(2, 4) });
   });

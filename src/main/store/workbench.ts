@@ -148,6 +148,9 @@ function scopeRunsSql(filter: WorkbenchFilterParsed, params: Record<string, unkn
   return LATEST_RUNS;
 }
 
+/** At most this many keys for "select all" (what one bulk triage request takes). */
+const MAX_KEYS = 20_000;
+
 /** One page of the workbench: rows (or check groups) matching the filter, sorted in SQL. */
 export function queryWorkbench(db: Db, q: WorkbenchQueryParsed, now: Date = new Date()): WorkbenchPage {
   const t0 = performance.now();
@@ -158,6 +161,7 @@ export function queryWorkbench(db: Db, q: WorkbenchQueryParsed, now: Date = new 
   let rows: WorkbenchRow[] = [];
   let groups: WorkbenchGroup[] = [];
   let total: number | null = null;
+  let keys: string[] | null = null;
   if (q.groupBy === 'check') {
     const order = GROUP_ORDER[q.sort.column] ?? 'sev_rank';
     const result = db
@@ -203,9 +207,14 @@ export function queryWorkbench(db: Db, q: WorkbenchQueryParsed, now: Date = new 
     const ties = q.sort.column === 'host' ? 'sev_rank, rid' : 'sev_rank, host COLLATE NOCASE, rid';
     const ids = db.prepare(`${base} SELECT rid FROM base ${where} ORDER BY ${order} ${dir}, ${ties} LIMIT @limit OFFSET @offset`).pluck().all(params) as number[];
     rows = rowsById(db, ids, params.now as string).map(toRow);
+    if (q.keys)
+      keys = db
+        .prepare(`${base} SELECT finding_key FROM base ${where} ORDER BY ${order} ${dir}, ${ties} LIMIT ${MAX_KEYS}`)
+        .pluck()
+        .all(params) as string[];
   }
   const facets = q.facets ? facetsOf(db, q.filter) : null;
-  return { total, offset: q.offset, rows, groups, facets, queryMs: Math.round((performance.now() - t0) * 100) / 100 };
+  return { total, offset: q.offset, rows, groups, facets, keys, queryMs: Math.round((performance.now() - t0) * 100) / 100 };
 }
 
 /** Workbench rows by findings rowid, in the order of `ids`. */

@@ -55,6 +55,8 @@ export interface WorkbenchState {
   toggleSelect(key: string): void;
   selectKeys(keys: readonly string[], on: boolean): void;
   clearSelection(): void;
+  /** Selects every finding that matches the filter (not only the loaded rows). */
+  selectAllMatching(): Promise<void>;
   openDetail(key: string | null, runId?: string): Promise<void>;
   preview(req: BulkTriageRequest): Promise<BulkTriagePreview>;
   apply(req: BulkTriageRequest): Promise<BulkTriageResult>;
@@ -209,6 +211,16 @@ export const useWorkbench = create<WorkbenchState>()((set, get) => {
     },
     clearSelection() {
       set({ selected: new Set() });
+    },
+    async selectAllMatching() {
+      const s = get();
+      try {
+        const page = await call('workbench', 'query', { filter: s.filter, sort: s.sort as never, limit: 1, count: false, keys: true });
+        get().selectKeys(page.keys ?? [], true);
+        set({ announcement: `${page.keys?.length ?? 0} selected.` });
+      } catch (e) {
+        showError(e);
+      }
     },
     async openDetail(key, runId) {
       if (key === null) {

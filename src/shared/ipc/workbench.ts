@@ -47,6 +47,8 @@ export const WorkbenchQuery = z
     facets: z.boolean().default(false),
     /** false: do not count the matches (the caller knows them: another page, or only the sort changed); total is then null. */
     count: z.boolean().default(true),
+    /** Also return the identity of every match (rows mode, in order, at most 20 000): "select all" for a bulk triage. */
+    keys: z.boolean().default(false),
   })
   .strict();
 export type WorkbenchQuery = z.input<typeof WorkbenchQuery>;
@@ -97,6 +99,8 @@ export const WorkbenchPage = z.object({
   rows: z.array(WorkbenchRow),
   groups: z.array(WorkbenchGroup),
   facets: WorkbenchFacets.nullable(),
+  /** Every match's finding key when the request asked for keys; else null. */
+  keys: z.array(z.string()).nullable(),
   /** Time the store took for this answer, ms. */
   queryMs: z.number(),
 });

@@ -216,6 +216,11 @@ export function WorkbenchScreen({ filter }: { filter?: WorkbenchFilter | undefin
         <button type="button" className="btn small" data-testid="bulk-reopen" disabled={targetKeys().length === 0} onClick={() => setDialog({ kind: 'triage', status: 'open', keys: targetKeys() })}>
           Reopen… <kbd>o</kbd>
         </button>
+        {!grouped && wb.total > 0 && wb.total <= 20_000 && (
+          <button type="button" className="link small" data-testid="select-all-matching" onClick={() => void wb.selectAllMatching()}>
+            Select all {wb.total} matching
+          </button>
+        )}
         {wb.selected.size > 0 && (
           <button type="button" className="link small" data-testid="clear-selection" onClick={() => wb.clearSelection()}>
             Clear selection
