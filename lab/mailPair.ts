@@ -426,6 +426,9 @@ export async function startMailPair(opts: MailPairOptions = {}): Promise<MailPai
         scenario: 'hardened',
         network: {
           setup: async (ctx) => {
+            // Its own /etc/postfix before sshd starts: `ip netns exec` binds /etc/netns/NAME/* only
+            // as they exist then, so an audit over SSH sees the main.cf startPostfix writes there.
+            fs.cpSync('/etc/postfix', path.join('/etc/netns', ctx.name, 'postfix'), { recursive: true });
             link = await linkNamespaces(ctx, await receiverNs);
           },
         },

@@ -58,7 +58,9 @@ export function MailScreen({ domainId }: { domainId?: number | undefined }): Rea
       </header>
       {form && (
         <MailDomainForm
-          key={form.kind === 'edit' ? form.domain.id : 'add'}
+          // Not the bare id: DomainDetail (a sibling) is keyed by it, and two siblings with one key
+          // left the closed form's DOM behind (it stayed on "Saving…" after a save or Cancel).
+          key={form.kind === 'edit' ? `edit-${form.domain.id}` : 'add'}
           editing={form.kind === 'edit' ? form.domain : null}
           onClose={(saved) => {
             setForm(null);
