@@ -125,6 +125,13 @@ const worldWritable = (f: FindingRef, facts: Partial<HostFacts>): TargetSpec[] =
 
 const root = { uid: 0, gid: 0 };
 
+const hostPubKey = (f: FindingRef, facts: Partial<HostFacts>): TargetSpec[] => {
+  const path = resourcePath(f.resource, 'file');
+  if (!factOf(facts, 'hostHardening').keys.some((k) => k.role === 'ssh-host-pubkey' && k.stat.path === path))
+    throw new FixNotApplicable(`${path} is not an SSH host public key the collector found now`);
+  return one(path, exact(0o644, root), 'chown root:root, chmod 0644 (CIS 5.1.3): everyone may read a public key, only root may change it');
+};
+
 /** The file fixes, one per check. */
 export const FILE_FIXES: readonly FixDef[] = [
   {
@@ -203,6 +210,17 @@ export const FILE_FIXES: readonly FixDef[] = [
     needsRoot: true,
     effort: 'low',
     targets: critical('hostkey', 0o600, () => root, 'chown root:root, chmod 0600: only sshd (root) reads the host key'),
+  },
+  {
+    id: 'ssh-host-pubkey-root-writable',
+    checkIds: ['PERM-SSH-HOST-PUBKEYS'],
+    title: 'Make the SSH host public key writable by root only',
+    changes: 'chown root:root and chmod 0644 on the host public key',
+    risk: 'low',
+    reversible: true,
+    needsRoot: true,
+    effort: 'low',
+    targets: hostPubKey,
   },
   {
     id: 'sshd-config-root-only',
