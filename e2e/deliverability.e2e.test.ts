@@ -22,6 +22,8 @@ import { labPrerequisites } from '../lab/lab';
 import { mailPairAvailable, startMailPair, type MailPair } from '../lab/mailPair';
 import { KeytarSecretStore } from '../src/main/secrets/secretStore';
 import { probeSecretAccount } from '../src/main/store/probes';
+import type { Host, RunDetail, RunSummary } from '../src/shared/domain';
+import type { HostKeyProbe } from '../src/shared/ipc/hosts';
 import type { MailDomain } from '../src/shared/ipc/mail';
 import type { ProbeProfile, ProbeRun } from '../src/shared/ipc/probe';
 import { startTestKeyring, type TestKeyring } from '../test/support/keyring';
@@ -239,5 +241,97 @@ describe.skipIf(!labAvailable)('Deliverability panel in a browser: probe profile
     const [prof] = await profiles();
     expect((await history(prof!.id)).map((r) => r.status)).toEqual(['complete', 'complete', 'cancelled', 'complete', 'complete']);
     await shot(p, 'after-restart');
+  });
+
+  // The stack health of the domain's linked host (the pair's sender: real Postfix, OpenDKIM,
+  // Dovecot SASL), read from its latest audit run.
+  const MAIL_GROUP_OF: Array<[RegExp, string]> = [
+    [/^MAIL-QUEUE-/, 'queue'],
+    [/^(MAIL-TLS-|MAIL-STACK-CERT$|MAIL-SMTPD-NO-TLS$|MAIL-SMTP-CLIENT-NO-TLS$)/, 'tls'],
+    [/^MAIL-STACK-/, 'stack'],
+    [/^(MAIL-RSPAMD|MAIL-CLAMAV-)/, 'filters'],
+    [/^MAIL-DKIM-/, 'dkim'],
+    [/./, 'postfix'],
+  ];
+  const groupOf = (checkId: string): string => MAIL_GROUP_OF.find(([re]) => re.test(checkId))![1];
+  const stack = (p: Page): Locator => p.getByTestId('stack-health');
+  let senderHostId = 0;
+
+  step('stack health: no host linked says so and offers to link one', async () => {
+    const p = page();
+    await visible(stack(p).getByTestId('stack-no-host'));
+    expect(await text(stack(p).getByTestId('stack-no-host'))).toContain('No host is linked to this domain');
+    await visible(stack(p).getByTestId('stack-link-host'));
+  });
+
+  step('the sender host linked from the panel: never audited, with the audit as the next step', async () => {
+    const s = pair!.sender;
+    const host = unwrap(await app!.call<Host>('hosts', 'add', { name: 'mail-sender', address: s.address, port: s.port, username: s.user, identityFile: s.identityFile, sshdConfigPath: s.sshdConfigPath }));
+    senderHostId = host.id;
+    const probe = unwrap(await app!.call<HostKeyProbe>('hosts', 'probeKey', { hostId: host.id }));
+    expect(s.hostKeyFingerprints[probe.keyType]).toBe(probe.fingerprint);
+    unwrap(await app!.call('hosts', 'trustKey', { hostId: host.id, keyType: probe.keyType, fingerprint: probe.fingerprint }));
+    const p = page();
+    await p.reload();
+    await openDomain(p);
+    // "Link a host…" opens the domain's form, where the host is chosen and saved.
+    await stack(p).getByTestId('stack-link-host').click();
+    const form = await visible(p.locator('[data-testid="mail-domain-form"][data-mode="edit"]'));
+    await form.getByTestId('mail-host').selectOption(String(host.id));
+    await p.getByTestId('mail-save').click();
+    await form.waitFor({ state: 'detached' });
+    const domains = unwrap(await app!.call<MailDomain[]>('mail', 'listDomains', {}));
+    expect(domains.find((d) => d.domain === pair!.domains.sender)).toMatchObject({ hostId: host.id, hostName: 'mail-sender' });
+    await visible(p.locator('[data-testid="stack-health"][data-host="mail-sender"] [data-testid="stack-never-audited"]'));
+    expect(await text(stack(p).getByTestId('stack-never-audited'))).toContain('mail-sender has never been audited');
+    await shot(p, 'stack-health-never-audited');
+  });
+
+  step('Run an audit from the panel: the latest run, its mail findings grouped with severity and the checks that passed, as stored', async () => {
+    const p = page();
+    await stack(p).getByTestId('stack-run-audit').click();
+    await visible(stack(p).getByTestId('stack-run'), 180_000);
+    const runs = unwrap(await app!.call<RunSummary[]>('runs', 'list', { hostId: senderHostId, limit: 5 }));
+    expect(runs).toHaveLength(1);
+    const run = unwrap(await app!.call<RunDetail>('runs', 'get', { runId: runs[0]!.id }));
+    expect(await stack(p).getByTestId('stack-run').getAttribute('data-run')).toBe(run.id);
+    expect(await text(stack(p).getByTestId('stack-host-grade'))).toBe(run.score!.grade);
+    expect(await text(stack(p).getByTestId('stack-mail-grade'))).toBe(run.score!.categories['mail']?.grade ?? '—');
+    expect(await text(stack(p).getByTestId('stack-run-age'))).toMatch(/^audited \d+ min ago$/);
+    expect(await stack(p).getByTestId('stack-run-status').getAttribute('data-status')).toBe(run.status);
+
+    const mailChecks = run.checks.filter((c) => c.category === 'mail');
+    const mailFindings = run.findings.filter((f) => f.category === 'mail');
+    // The mail sections ran against the sender's real Postfix: its queue and DKIM signing were judged.
+    for (const id of ['MAIL-QUEUE-LARGE', 'MAIL-DKIM-SIGNING']) expect(['pass', 'fail'], id).toContain(mailChecks.find((c) => c.checkId === id)?.status);
+    const shown = await stack(p).getByTestId('stack-finding').evaluateAll((els) =>
+      els.map((e) => ({ id: e.getAttribute('data-finding-id'), check: e.getAttribute('data-check'), group: e.closest('[data-testid="stack-group"]')?.getAttribute('data-group'), severity: e.querySelector('[data-testid="stack-finding-severity"]')?.getAttribute('data-severity'), text: e.textContent })),
+    );
+    expect(shown.map((f) => f.id).sort()).toEqual(mailFindings.map((f) => f.id).sort());
+    for (const f of mailFindings) {
+      const row = shown.find((x) => x.id === f.id)!;
+      expect(row.group, f.checkId).toBe(groupOf(f.checkId));
+      expect(row.severity).toBe(f.severity);
+      // Severity as a word too, not colour alone.
+      expect(row.text).toContain(f.severity);
+      expect(row.text).toContain(f.title);
+    }
+    const passed = await stack(p).getByTestId('stack-passed').evaluateAll((els) => els.map((e) => ({ check: e.getAttribute('data-check'), group: e.closest('[data-testid="stack-group"]')?.getAttribute('data-group') })));
+    const passedInRun = mailChecks.filter((c) => c.status === 'pass');
+    expect(passedInRun.length).toBeGreaterThan(0);
+    expect(passed.map((c) => c.check).sort()).toEqual(passedInRun.map((c) => c.checkId).sort());
+    for (const c of passed) expect(c.group, c.check!).toBe(groupOf(c.check!));
+    const unevaluated = await stack(p).getByTestId('stack-unevaluated').evaluateAll((els) => els.map((e) => e.getAttribute('data-check')));
+    expect(unevaluated.sort()).toEqual(mailChecks.filter((c) => c.status === 'error' || c.status === 'needs-sudo').map((c) => c.checkId).sort());
+    console.log(`[e2e] stack health of the sender: run ${run.status}, grade ${run.score!.grade}, mail ${run.score!.categories['mail']?.grade ?? '-'}; findings ${mailFindings.map((f) => `${f.checkId}:${f.severity}`).join(', ') || 'none'}; passed ${passedInRun.map((c) => c.checkId).join(', ')}`);
+    await shot(p, 'stack-health');
+    await shotOf(stack(p), 'stack-health');
+
+    // A finding (or, with none, the run button) opens the run.
+    const first = mailFindings[0];
+    if (first) await stack(p).locator(`[data-testid="stack-finding"][data-finding-id="${first.id}"] button`).click();
+    else await stack(p).getByTestId('stack-open-run').click();
+    await visible(p.locator(`[data-testid="run-view"][data-run-id="${run.id}"]`));
+    if (first) await visible(p.locator(`[data-testid="finding"][data-finding-id="${first.id}"]`).first());
   });
 });
