@@ -260,8 +260,9 @@ function destroySync(rec: Record_): void {
   }
   for (const m of mountsUnder(rec.dir)) spawnSync('umount', ['-l', m], { stdio: 'ignore', timeout: 5_000 });
   removeCgroupsSync(rec.name);
+  // A shim that was still exiting can write into the dir while it is removed (ENOTEMPTY): retry.
   try {
-    rmSync(rec.dir, { recursive: true, force: true });
+    rmSync(rec.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   } catch {
     /* best effort */
   }
