@@ -321,6 +321,10 @@ describe.skipIf(!labAvailable)('Deliverability panel in a browser: probe profile
     expect(passedInRun.length).toBeGreaterThan(0);
     expect(passed.map((c) => c.check).sort()).toEqual(passedInRun.map((c) => c.checkId).sort());
     for (const c of passed) expect(c.group, c.check!).toBe(groupOf(c.check!));
+    // Every group with a mail check is shown; one whose checks all found nothing to judge says so.
+    const groupsShown = await stack(p).getByTestId('stack-group').evaluateAll((els) => els.map((e) => ({ id: e.getAttribute('data-group'), na: e.querySelector('[data-testid="stack-group-na"]') !== null })));
+    expect(groupsShown.map((g) => g.id).sort()).toEqual([...new Set(mailChecks.map((c) => groupOf(c.checkId)))].sort());
+    for (const g of groupsShown) expect(g.na, g.id!).toBe(mailChecks.filter((c) => groupOf(c.checkId) === g.id).every((c) => c.status === 'not-applicable'));
     const unevaluated = await stack(p).getByTestId('stack-unevaluated').evaluateAll((els) => els.map((e) => e.getAttribute('data-check')));
     expect(unevaluated.sort()).toEqual(mailChecks.filter((c) => c.status === 'error' || c.status === 'needs-sudo').map((c) => c.checkId).sort());
     console.log(`[e2e] stack health of the sender: run ${run.status}, grade ${run.score!.grade}, mail ${run.score!.categories['mail']?.grade ?? '-'}; findings ${mailFindings.map((f) => `${f.checkId}:${f.severity}`).join(', ') || 'none'}; passed ${passedInRun.map((c) => c.checkId).join(', ')}`);

@@ -151,7 +151,8 @@ function RunHealth({ run, now, onOpen, auditButton }: { run: RunDetail; now: num
     findings: findings.filter((f) => stackGroupOf(f.checkId) === g.id).sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.checkId.localeCompare(b.checkId)),
     passed: checks.filter((c) => c.status === 'pass' && stackGroupOf(c.checkId) === g.id),
     unevaluated: checks.filter((c) => (c.status === 'error' || c.status === 'needs-sudo') && stackGroupOf(c.checkId) === g.id),
-  })).filter((g) => g.findings.length + g.passed.length + g.unevaluated.length > 0);
+    notApplicable: checks.filter((c) => c.status === 'not-applicable' && stackGroupOf(c.checkId) === g.id).length,
+  })).filter((g) => g.findings.length + g.passed.length + g.unevaluated.length + g.notApplicable > 0);
   const ageMs = Math.max(0, now - new Date(run.startedAt).getTime());
 
   return (
@@ -188,9 +189,15 @@ function RunHealth({ run, now, onOpen, auditButton }: { run: RunDetail; now: num
         <div key={g.id} className="stack-group" data-testid="stack-group" data-group={g.id}>
           <h4>
             {g.label}{' '}
-            <span className={`small ${g.findings.length ? 'bad-text' : 'ok-text'}`}>
-              {g.findings.length ? `${g.findings.length} finding${g.findings.length === 1 ? '' : 's'}` : '✓ all passed'}
-            </span>
+            {g.findings.length > 0 ? (
+              <span className="small bad-text">{`${g.findings.length} finding${g.findings.length === 1 ? '' : 's'}`}</span>
+            ) : g.passed.length > 0 && g.unevaluated.length === 0 ? (
+              <span className="small ok-text">✓ all passed</span>
+            ) : g.passed.length + g.unevaluated.length === 0 ? (
+              <span className="small muted" data-testid="stack-group-na">
+                not applicable: nothing of this kind found on the host ({g.notApplicable} check{g.notApplicable === 1 ? '' : 's'})
+              </span>
+            ) : null}
           </h4>
           {g.findings.length > 0 && (
             <ul className="stack-findings">
