@@ -9,7 +9,9 @@
 // dkim=fail dmarc=fail, findings, 50 % and a two-point trend → the receiver's Postfix stopped: a run
 // cancelled from the panel, then one that gives up after the timeout (not delivered) → edit the
 // profile with the password fields left empty (the stored passwords are kept) → restart: the
-// profile and its runs are still there.
+// profile and its runs are still there → the panel's stack health: no host linked → the sender
+// added as a host and linked from the panel → never audited → audited from the panel: its mail
+// findings (grouped, with severity) and passed checks as stored in the run; a finding opens the run.
 //
 // Needs root (lab namespaces), the pair's packages and /usr/bin/chromium. Only the lab hosts'
 // addresses and loopback are contacted. Screenshots go to e2e/screenshots/deliverability/.
