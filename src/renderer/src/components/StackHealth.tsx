@@ -14,28 +14,8 @@ import { formatAge } from '../screens/DashboardScreen';
 import { jobOfHost } from '../state/audit';
 import { useStore } from '../store';
 import { GradeChip } from './ui';
+import { STACK_GROUPS, stackGroupOf } from '../../../shared/mailStackGroups';
 import '../stack-health.css';
-
-export type StackGroup = 'queue' | 'tls' | 'stack' | 'filters' | 'dkim' | 'postfix';
-
-export const STACK_GROUPS: ReadonlyArray<{ id: StackGroup; label: string }> = [
-  { id: 'queue', label: 'Queue' },
-  { id: 'tls', label: 'TLS and certificates' },
-  { id: 'stack', label: 'Stack containers and services' },
-  { id: 'filters', label: 'Rspamd and ClamAV' },
-  { id: 'dkim', label: 'DKIM signing' },
-  { id: 'postfix', label: 'Postfix configuration' },
-];
-
-/** Which group a mail check belongs to, by its id (MAIL-STACK-CERT is a certificate, so TLS). */
-export function stackGroupOf(checkId: string): StackGroup {
-  if (checkId.startsWith('MAIL-QUEUE-')) return 'queue';
-  if (checkId.startsWith('MAIL-TLS-') || checkId === 'MAIL-STACK-CERT' || /^MAIL-SMTPD?-(CLIENT-)?NO-TLS$/.test(checkId)) return 'tls';
-  if (checkId.startsWith('MAIL-STACK-')) return 'stack';
-  if (checkId.startsWith('MAIL-RSPAMD') || checkId.startsWith('MAIL-CLAMAV-')) return 'filters';
-  if (checkId.startsWith('MAIL-DKIM-')) return 'dkim';
-  return 'postfix';
-}
 
 /** Shapes as well as colours, so severity reads without colour vision. */
 const SEVERITY_ICON: Record<Severity, string> = { critical: '⛔', high: '▲', medium: '◆', low: '▼', info: 'ℹ' };
