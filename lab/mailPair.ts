@@ -429,6 +429,9 @@ export async function startMailPair(opts: MailPairOptions = {}): Promise<MailPai
             // Its own /etc/postfix before sshd starts: `ip netns exec` binds /etc/netns/NAME/* only
             // as they exist then, so an audit over SSH sees the main.cf startPostfix writes there.
             fs.cpSync('/etc/postfix', path.join('/etc/netns', ctx.name, 'postfix'), { recursive: true });
+            // Likewise /etc/opendkim.conf, where Debian's OpenDKIM (and the audit) reads it; the
+            // sender's config is written into this same file below (same inode, so the bind shows it).
+            fs.writeFileSync(path.join('/etc/netns', ctx.name, 'opendkim.conf'), '', { mode: 0o644 });
             link = await linkNamespaces(ctx, await receiverNs);
           },
         },
@@ -484,7 +487,7 @@ service auth {
       const keyFile = path.join(dkimDir, `${selector}.private`);
       fs.writeFileSync(keyFile, dkim.privatePem, { mode: 0o600 });
       execFileSync('chown', ['opendkim:opendkim', keyFile]);
-      const senderDkimConf = path.join(dkimDir, 'opendkim.conf');
+      const senderDkimConf = path.join(sender.etcDir, 'opendkim.conf');
       fs.writeFileSync(
         senderDkimConf,
         [`Mode s`, `Domain ${L.sender}`, `Selector ${selector}`, `KeyFile ${keyFile}`, 'Socket inet:8891@127.0.0.1', `PidFile ${dkimDir}/opendkim.pid`, 'UserID opendkim', 'Canonicalization relaxed/simple', 'Syslog no', 'OversignHeaders From', ''].join('\n'),
