@@ -9,6 +9,37 @@ export const SEVERITY_ORDER = (Object.keys(SEVERITY_RANK) as Severity[]).sort((a
 
 export const SEVERITY_SHORT: Record<Severity, string> = { critical: 'C', high: 'H', medium: 'M', low: 'L', info: 'I' };
 
+/** One shape per severity on every screen, so severity reads without colour vision (beside its word). */
+export const SEVERITY_ICON: Record<Severity, string> = { critical: '◆', high: '▲', medium: '■', low: '●', info: 'ℹ' };
+
+/** Audit job phases as the UI names them (host screen, audits panel). */
+export const AUDIT_PHASE_LABEL = {
+  queued: 'Queued',
+  starting: 'Starting',
+  connecting: 'Connecting',
+  collecting: 'Collecting',
+  evaluating: 'Evaluating',
+  saving: 'Saving',
+  done: 'Done',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+} as const;
+
+/** Report kinds and formats as the report dialogs offer them. */
+export const REPORT_KIND_OPTIONS = [
+  ['executive', 'Executive summary'],
+  ['full', 'Full report'],
+  ['action-plan', 'Action plan (ACTION_PLAN_TODO)'],
+  ['findings', 'Findings'],
+] as const;
+export const REPORT_FORMAT_OPTIONS = [
+  ['pdf', 'PDF'],
+  ['html', 'HTML'],
+  ['md', 'Markdown'],
+  ['json', 'JSON'],
+  ['csv', 'CSV (findings)'],
+] as const;
+
 export function categoryLabel(category: string): string {
   return (CATEGORY_LABEL as Record<string, string | undefined>)[category] ?? category;
 }

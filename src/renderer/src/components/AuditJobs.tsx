@@ -3,20 +3,9 @@
 // running whatever screen the user is on.
 import { useEffect, useRef, useState } from 'react';
 import type React from 'react';
+import { AUDIT_PHASE_LABEL } from '../format';
 import { useStore, type Job } from '../store';
 import '../jobs.css';
-
-const PHASE_TEXT: Record<Job['phase'], string> = {
-  queued: 'Queued',
-  starting: 'Starting',
-  connecting: 'Connecting',
-  collecting: 'Collecting',
-  evaluating: 'Evaluating',
-  saving: 'Saving',
-  done: 'Done',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-};
 
 export function AuditJobsPill(): React.JSX.Element | null {
   const jobs = useStore((s) => s.jobs);
@@ -90,7 +79,7 @@ function AuditJobsPopover({ onClose }: { onClose: () => void }): React.JSX.Eleme
               {j.cancelling ? 'Cancelling…' : 'Cancel'}
             </button>
             <span className="muted small">
-              {PHASE_TEXT[j.phase]}
+              {AUDIT_PHASE_LABEL[j.phase]}
               {j.phase === 'queued' ? '' : ` · ${j.message}`}
             </span>
             <span className="mono muted small">{Math.round(j.progress * 100)}%</span>

@@ -6,14 +6,13 @@ import type React from 'react';
 import type { Severity } from '../../../shared/domain';
 import type { PriorityItem, PriorityMatrix as Matrix } from '../../../shared/ipc/dashboard';
 import { call } from '../api';
-import { SEVERITY_ORDER } from '../format';
+import { SEVERITY_ICON, SEVERITY_ORDER } from '../format';
 import { useStore } from '../store';
 
 const EFFORTS = ['low', 'medium', 'high'] as const;
 type Effort = (typeof EFFORTS)[number];
 const EFFORT_LABEL: Record<Effort, string> = { low: 'Low effort', medium: 'Medium effort', high: 'High effort' };
 const SOURCE_LABEL: Record<PriorityItem['effortSource'], string> = { fix: 'guided fix', check: 'declared by the check', estimate: 'estimated' };
-const SEVERITY_ICON: Record<Severity, string> = { critical: '◆', high: '▲', medium: '■', low: '●', info: 'ℹ' };
 
 export function PriorityMatrixPanel({ hosts }: { hosts: ReadonlyArray<{ hostId: number | null; name: string }> }): React.JSX.Element {
   const navigate = useStore((s) => s.navigate);

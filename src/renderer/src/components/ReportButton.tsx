@@ -5,22 +5,12 @@ import type React from 'react';
 import type { SavedReport } from '../../../shared/ipc/reports';
 import type { ReportFormat, ReportKind } from '../../../shared/report';
 import { call, errorMessage } from '../api';
+import { REPORT_FORMAT_OPTIONS, REPORT_KIND_OPTIONS } from '../format';
 import { useStore } from '../store';
 import '../report.css';
 
-const KINDS: Array<[ReportKind, string]> = [
-  ['executive', 'Executive summary'],
-  ['full', 'Full report'],
-  ['action-plan', 'Action plan (ACTION_PLAN_TODO)'],
-  ['findings', 'Findings'],
-];
-const FORMATS: Array<[ReportFormat, string]> = [
-  ['pdf', 'PDF'],
-  ['html', 'HTML'],
-  ['md', 'Markdown'],
-  ['json', 'JSON'],
-  ['csv', 'CSV (findings)'],
-];
+const KINDS = REPORT_KIND_OPTIONS;
+const FORMATS = REPORT_FORMAT_OPTIONS;
 
 function formatBytes(n: number): string {
   return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;

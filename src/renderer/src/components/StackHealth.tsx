@@ -9,16 +9,13 @@ import { useCallback, useEffect, useState } from 'react';
 import type React from 'react';
 import type { CheckResult, Finding, RunDetail, Severity } from '../../../shared/domain';
 import { call, errorMessage } from '../api';
-import { CHECK_STATUS_LABEL, RUN_STATUS_LABEL, SEVERITY_RANK, formatDate } from '../format';
+import { CHECK_STATUS_LABEL, RUN_STATUS_LABEL, SEVERITY_ICON, SEVERITY_RANK, formatDate } from '../format';
 import { formatAge } from '../screens/DashboardScreen';
 import { jobOfHost } from '../state/audit';
 import { useStore } from '../store';
 import { GradeChip } from './ui';
 import { STACK_GROUPS, stackGroupOf } from '../../../shared/mailStackGroups';
 import '../stack-health.css';
-
-/** Shapes as well as colours, so severity reads without colour vision. */
-const SEVERITY_ICON: Record<Severity, string> = { critical: '⛔', high: '▲', medium: '◆', low: '▼', info: 'ℹ' };
 
 function SeverityMark({ severity }: { severity: Severity }): React.JSX.Element {
   return (

@@ -9,12 +9,10 @@ import type { Fleet, FleetHost } from '../../../shared/ipc/dashboard';
 import { Attribution, HostTrendPanel, signed } from '../components/HostTrendPanel';
 import { PriorityMatrixPanel } from '../components/PriorityMatrix';
 import { GradeChip } from '../components/ui';
-import { SEVERITY_ORDER, categoryLabel, formatDate, formatScore, gradeClass } from '../format';
+import { SEVERITY_ICON, SEVERITY_ORDER, categoryLabel, formatDate, formatScore, gradeClass } from '../format';
 import { useStore } from '../store';
 import '../dashboard.css';
 
-/** A shape per severity, so it reads without colour too (the text says it as well). */
-const SEVERITY_ICON: Record<Severity, string> = { critical: '◆', high: '▲', medium: '■', low: '●', info: 'ℹ' };
 const STATUS_ORDER: readonly FindingStatus[] = ['open', 'accepted', 'false-positive', 'fixed'];
 const STATUS_LABEL: Record<FindingStatus, string> = { open: 'Open', accepted: 'Accepted risk', 'false-positive': 'False positive', fixed: 'Fixed' };
 /** Bar colours of the chart: the severity palette (var(--sev-*) in styles.css). */

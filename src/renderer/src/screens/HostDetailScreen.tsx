@@ -8,9 +8,9 @@ import { ConnectionTestPanel, VpnBadge } from '../components/Reachability';
 import { ScoreTrend } from '../components/ScoreTrend';
 import { TrivyReports } from '../components/TrivyReports';
 import { RunTable } from '../components/ui';
-import { formatDate, target } from '../format';
+import { AUDIT_PHASE_LABEL, formatDate, target } from '../format';
 import { jobOfHost } from '../state/audit';
-import { useStore, type Job } from '../store';
+import { useStore } from '../store';
 
 const NO_RUNS: RunSummary[] = [];
 
@@ -404,18 +404,6 @@ function ChangedKey({ probe }: { probe: HostKeyProbe }): React.JSX.Element {
   );
 }
 
-const PHASE_LABEL: Record<Job['phase'], string> = {
-  queued: 'Queued',
-  starting: 'Starting',
-  connecting: 'Connecting',
-  collecting: 'Collecting',
-  evaluating: 'Evaluating',
-  saving: 'Saving',
-  done: 'Done',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-};
-
 function AuditPanel({ host }: { host: Host }): React.JSX.Element | null {
   const job = useStore((s) => jobOfHost(s, host.id));
   const outcome = useStore((s) => s.jobOutcomes[host.id] ?? null);
@@ -427,7 +415,7 @@ function AuditPanel({ host }: { host: Host }): React.JSX.Element | null {
       <div className="panel audit-progress" data-testid="audit-progress" data-phase={job.phase}>
         <div className="progress-head">
           <span className="phase" data-testid="audit-phase">
-            {PHASE_LABEL[job.phase]}
+            {AUDIT_PHASE_LABEL[job.phase]}
           </span>
           <span className="progress-message" data-testid="audit-message">
             {job.message}

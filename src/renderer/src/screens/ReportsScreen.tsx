@@ -11,23 +11,12 @@ import type { ReportFormat, ReportKind } from '../../../shared/report';
 import { call, errorMessage } from '../api';
 import { PathField, useNativeDialogs } from '../components/PathField';
 import { GradeChip } from '../components/ui';
-import { formatDate } from '../format';
+import { REPORT_FORMAT_OPTIONS, REPORT_KIND_OPTIONS, formatDate } from '../format';
 import { useStore } from '../store';
 import '../settings.css';
 
-const KINDS: Array<[ReportKind, string]> = [
-  ['executive', 'Executive summary'],
-  ['full', 'Full report'],
-  ['action-plan', 'Action plan (ACTION_PLAN_TODO)'],
-  ['findings', 'Findings'],
-];
-const FORMATS: Array<[ReportFormat, string]> = [
-  ['pdf', 'PDF'],
-  ['html', 'HTML'],
-  ['md', 'Markdown'],
-  ['json', 'JSON'],
-  ['csv', 'CSV (findings)'],
-];
+const KINDS = REPORT_KIND_OPTIONS;
+const FORMATS = REPORT_FORMAT_OPTIONS;
 const EXT: Record<ReportFormat, string> = { pdf: 'pdf', html: 'html', md: 'md', json: 'json', csv: 'csv' };
 
 type ScopeKind = ReportScopeRequest['kind'];

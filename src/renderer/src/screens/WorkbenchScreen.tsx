@@ -12,13 +12,11 @@ import type { BulkTriagePreview, WorkbenchFilter, WorkbenchGroup, WorkbenchRow, 
 import { ModalDialog } from '../components/ModalDialog';
 import { expiryFromDateInput } from '../components/Triage';
 import { errorMessage, isApiError } from '../api';
-import { categoryLabel, formatDate, formatDay } from '../format';
+import { SEVERITY_ICON, categoryLabel, formatDate, formatDay } from '../format';
 import { useStore } from '../store';
 import { useWorkbench } from '../workbench';
 import '../workbench.css';
 
-/** A shape per severity, so it reads without colour; the word is always there too. */
-const SEV_ICON: Record<Severity, string> = { critical: '◆', high: '▲', medium: '■', low: '●', info: 'ℹ' };
 // Plain lists, not the zod enums: zod in the renderer trips the window's CSP (its eval probe).
 const SEVERITIES = Object.keys(SEVERITY_LABEL) as Severity[];
 const CATEGORIES = Object.keys(CATEGORY_LABEL) as Category[];
@@ -58,7 +56,7 @@ export function SeverityTag({ severity }: { severity: Severity }): React.JSX.Ele
   return (
     <span className={`wb-sev wb-sev-${severity}`} data-severity={severity}>
       <span className="wb-sev-icon" aria-hidden="true">
-        {SEV_ICON[severity]}
+        {SEVERITY_ICON[severity]}
       </span>
       {SEVERITY_LABEL[severity]}
     </span>
