@@ -51,10 +51,26 @@ export const useSettings = create<SettingsState>()((set, get) => ({
   },
 
   async update(patch) {
-    const settings = await call('settings', 'update', patch);
-    applyTheme(settings.theme);
-    const view = get().view;
-    if (view) set({ view: { ...view, settings } });
-    return settings;
+    // A radio (theme, fail-on) shows the choice at once, not after the round trip; a refused
+    // change puts the stored value back.
+    const before = get().view;
+    if (before) {
+      set({ view: { ...before, settings: { ...before.settings, ...patch } as Settings } });
+      if (patch.theme) applyTheme(patch.theme);
+    }
+    try {
+      const settings = await call('settings', 'update', patch);
+      applyTheme(settings.theme);
+      const view = get().view;
+      if (view) set({ view: { ...view, settings } });
+      return settings;
+    } catch (e) {
+      const view = get().view;
+      if (before && view) {
+        set({ view: { ...view, settings: before.settings } });
+        applyTheme(before.settings.theme);
+      }
+      throw e;
+    }
   },
 }));
