@@ -64,6 +64,26 @@ describe('dashboard:trend and dashboard:priority', () => {
     expect((await fail('dashboard:priority', { hostId: 999 })).code).toBe('VALIDATION');
     expect((await fail('dashboard:priority', { hostId: 'web-1' })).code).toBe('VALIDATION');
   });
+
+  it('lists one cell on demand and at most `limit` findings; the counts always cover everything', async () => {
+    const store = harness.services.store;
+    const web = store.addHost({ name: 'web-2', address: '10.9.0.3', port: 22, username: 'admin', sshdConfigPath: '/etc/ssh/sshd_config' });
+    const findings = [
+      ...Array.from({ length: 5 }, (_, i) => finding('DOCKER-PRIVILEGED', `container:app-${i}`)),
+      finding('SSH-PERMIT-ROOT-LOGIN', 'sshd:PermitRootLogin'),
+    ];
+    saveRun(store, { id: 'r3', hostId: web.id, name: 'web-2', address: '10.9.0.3', startedAt: '2026-03-03T09:00:00.000Z', findings });
+    const all = PriorityMatrix.parse(await ok('dashboard:priority', { hostId: web.id }));
+    expect([all.items.length, all.itemsTotal, all.cells.reduce((n, c) => n + c.count, 0)]).toEqual([6, 6, 6]);
+    const counts = PriorityMatrix.parse(await ok('dashboard:priority', { hostId: web.id, limit: 0 }));
+    expect([counts.items.length, counts.itemsTotal, counts.cells]).toEqual([0, 6, all.cells]);
+    const priv = all.items.find((i) => i.checkId === 'DOCKER-PRIVILEGED')!;
+    const cell = PriorityMatrix.parse(await ok('dashboard:priority', { hostId: web.id, cell: { severity: priv.severity, effort: priv.effort }, limit: 2 }));
+    expect(cell.items.map((i) => i.priority)).toEqual(all.items.filter((i) => i.checkId === 'DOCKER-PRIVILEGED').slice(0, 2).map((i) => i.priority));
+    expect([cell.itemsTotal, cell.itemChecks]).toEqual([5, ['DOCKER-PRIVILEGED']]);
+    expect((await fail('dashboard:priority', { cell: { severity: 'high' } })).code).toBe('VALIDATION');
+    expect((await fail('dashboard:priority', { limit: 5001 })).code).toBe('VALIDATION');
+  });
 });
 
 describe('checklists:*', () => {

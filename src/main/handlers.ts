@@ -368,7 +368,7 @@ function implementations(s: Services): Impl {
     dashboard: {
       fleet: () => fleetDashboard(s.store),
       trend: (req) => hostTrend(s.store, req.runId, req.limit),
-      priority: (req) => priorityOf(s.store, { hostId: req.hostId }),
+      priority: (req) => priorityOf(s.store, { hostId: req.hostId, cell: req.cell, limit: req.limit }),
     },
     checklists: {
       templates: () => checklists.listTemplates(),

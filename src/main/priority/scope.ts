@@ -8,7 +8,15 @@ import type { Store } from '../store/store';
 import { effortFor, orderByPriority, priorityMatrix } from './matrix';
 import { statusesNow } from './statuses';
 
-export function priorityOf(store: Store, opts: { hostId?: number | undefined }, now: Date = new Date()): PriorityMatrix {
+export interface PriorityOptions {
+  hostId?: number | undefined;
+  /** List only this cell's findings (priorities stay their place in the whole order). */
+  cell?: { severity: PriorityItem['severity']; effort: PriorityItem['effort'] } | undefined;
+  /** At most this many findings listed (the counts always cover everything). */
+  limit?: number | undefined;
+}
+
+export function priorityOf(store: Store, opts: PriorityOptions, now: Date = new Date()): PriorityMatrix {
   let runIds: string[];
   let label: string;
   if (opts.hostId !== undefined) {
@@ -48,9 +56,19 @@ export function priorityOf(store: Store, opts: { hostId?: number | undefined }, 
       });
     }
   }
-  const items: PriorityItem[] = orderByPriority(drafts).map(({ status: _status, ...d }, i) => ({ ...d, priority: i + 1 }));
+  const ordered: PriorityItem[] = orderByPriority(drafts).map(({ status: _status, ...d }, i) => ({ ...d, priority: i + 1 }));
   const cells = priorityMatrix(drafts).map((c) => ({ severity: c.severity, effort: c.effort, count: c.items.length }));
-  return { generatedAt: now.toISOString(), scope: { hostId: opts.hostId ?? null, label, runIds }, cells, items };
+  const { cell } = opts;
+  const chosen = cell ? ordered.filter((i) => i.severity === cell.severity && i.effort === cell.effort) : ordered;
+  const items = opts.limit === undefined ? chosen : chosen.slice(0, opts.limit);
+  return {
+    generatedAt: now.toISOString(),
+    scope: { hostId: opts.hostId ?? null, label, runIds },
+    cells,
+    items,
+    itemsTotal: chosen.length,
+    itemChecks: [...new Set(chosen.map((i) => i.checkId))],
+  };
 }
 
 function assertHost(store: Store, hostId: number): void {

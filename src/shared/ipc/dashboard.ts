@@ -133,8 +133,12 @@ export const PriorityMatrix = z.object({
   scope: z.object({ hostId: z.number().int().nullable(), label: z.string(), runIds: z.array(z.string()) }),
   /** 15 cells, severity order then effort order. */
   cells: z.array(z.object({ severity: Severity, effort: Effort, count: z.number().int() })),
-  /** Every open finding in the scope, in priority order. */
+  /** The requested cell's open findings (every open finding without a cell), in priority order, at most the request's limit. */
   items: z.array(PriorityItem),
+  /** How many findings the requested cell (or the scope) holds: more than `items` when the limit cut them. */
+  itemsTotal: z.number().int(),
+  /** The checks of those findings, all of them (the workbench link filters by them). */
+  itemChecks: z.array(z.string()),
 });
 export type PriorityMatrix = z.infer<typeof PriorityMatrix>;
 
@@ -144,5 +148,17 @@ export const dashboardChannels = {
   /** A host's score over its graded runs with verified fixes and triage decisions, and what its last score change came from (runId: any run of the host). */
   trend: channel('dashboard:trend', z.object({ runId: z.string().min(1).max(200), limit: z.number().int().min(2).max(200).optional() }).strict(), HostTrend),
   /** Open findings by severity × effort in a host's latest run (hostId) or every target's latest run, in priority order. */
-  priority: channel('dashboard:priority', z.object({ hostId: z.number().int().positive().optional() }).strict(), PriorityMatrix),
+  priority: channel(
+    'dashboard:priority',
+    z
+      .object({
+        hostId: z.number().int().positive().optional(),
+        /** Whose findings to list: one cell, or every open finding (the default). */
+        cell: z.object({ severity: Severity, effort: Effort }).strict().optional(),
+        /** Findings listed at most (0: the counts only, as the matrix needs them). The fleet can hold tens of thousands. */
+        limit: z.number().int().min(0).max(5000).default(1000),
+      })
+      .strict(),
+    PriorityMatrix,
+  ),
 };

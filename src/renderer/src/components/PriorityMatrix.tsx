@@ -12,6 +12,8 @@ import { useStore } from '../store';
 const EFFORTS = ['low', 'medium', 'high'] as const;
 type Effort = (typeof EFFORTS)[number];
 const EFFORT_LABEL: Record<Effort, string> = { low: 'Low effort', medium: 'Medium effort', high: 'High effort' };
+/** Findings listed under an open cell; the rest are in the workbench or the action plan. */
+const LIST_LIMIT = 500;
 const SOURCE_LABEL: Record<PriorityItem['effortSource'], string> = { fix: 'guided fix', check: 'declared by the check', estimate: 'estimated' };
 
 export function PriorityMatrixPanel({ hosts }: { hosts: ReadonlyArray<{ hostId: number | null; name: string }> }): React.JSX.Element {
@@ -20,11 +22,15 @@ export function PriorityMatrixPanel({ hosts }: { hosts: ReadonlyArray<{ hostId: 
   const [hostId, setHostId] = useState<number | null>(null);
   const [matrix, setMatrix] = useState<Matrix | null>(null);
   const [cell, setCell] = useState<{ severity: Severity; effort: Effort } | 'all' | null>(null);
+  // The listed findings come with the cell that is open: the counts alone for the matrix (a
+  // fleet can hold tens of thousands of open findings), then one cell's findings on demand.
+  const [listed, setListed] = useState<Matrix | null>(null);
 
   useEffect(() => {
     let live = true;
     setCell(null);
-    call('dashboard', 'priority', hostId === null ? {} : { hostId }).then(
+    setListed(null);
+    call('dashboard', 'priority', { ...(hostId === null ? {} : { hostId }), limit: 0 }).then(
       (m) => live && setMatrix(m),
       (e: unknown) => live && showError(e),
     );
@@ -33,7 +39,21 @@ export function PriorityMatrixPanel({ hosts }: { hosts: ReadonlyArray<{ hostId: 
     };
   }, [hostId, showError]);
 
-  const items = matrix ? (cell === 'all' ? matrix.items : cell ? matrix.items.filter((i) => i.severity === cell.severity && i.effort === cell.effort) : []) : [];
+  useEffect(() => {
+    let live = true;
+    setListed(null);
+    if (!cell) return;
+    call('dashboard', 'priority', { ...(hostId === null ? {} : { hostId }), ...(cell === 'all' ? {} : { cell }), limit: LIST_LIMIT }).then(
+      (m) => live && setListed(m),
+      (e: unknown) => live && showError(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [cell, hostId, showError]);
+
+  const items = listed?.items ?? [];
+  const openTotal = matrix ? matrix.cells.reduce((n, c) => n + c.count, 0) : 0;
   const profiles = hosts.filter((h) => h.hostId !== null);
   return (
     <div className="panel prio" data-testid="priority-matrix">
@@ -105,7 +125,7 @@ export function PriorityMatrixPanel({ hosts }: { hosts: ReadonlyArray<{ hostId: 
       {matrix && (
         <div className="prio-actions">
           <button type="button" className="link small" data-testid="priority-all" aria-pressed={cell === 'all'} onClick={() => setCell(cell === 'all' ? null : 'all')}>
-            {matrix.items.length} open finding{matrix.items.length === 1 ? '' : 's'} in priority order
+            {openTotal} open finding{openTotal === 1 ? '' : 's'} in priority order
           </button>
         </div>
       )}
@@ -123,7 +143,7 @@ export function PriorityMatrixPanel({ hosts }: { hosts: ReadonlyArray<{ hostId: 
                   severities: [cell.severity],
                   // The workbench shows a finding that came back as regressed; here it is open like any other.
                   statuses: ['open', 'regressed'],
-                  checks: [...new Set(items.map((i) => i.checkId))],
+                  checks: listed?.itemChecks ?? [],
                   ...(matrix?.scope.hostId !== null && matrix ? { hosts: [matrix.scope.label] } : {}),
                 },
               })
@@ -151,6 +171,11 @@ export function PriorityMatrixPanel({ hosts }: { hosts: ReadonlyArray<{ hostId: 
               )}
             </li>
           ))}
+          {listed && listed.itemsTotal > items.length && (
+            <li className="muted small" data-testid="priority-more">
+              … and {listed.itemsTotal - items.length} more: open them in Findings, or see the whole order in the action plan report.
+            </li>
+          )}
         </ol>
       )}
     </div>
