@@ -1,13 +1,12 @@
 // `rampart export` / `rampart import` (the app's bundle, src/main/data/bundle.ts) and the
 // default fail-on severity the app's Settings store for `rampart audit`.
-import fs from 'node:fs';
 import { getSettings } from '../main/data/appSettings';
 import { importBundle, readBundle, writeBundle } from '../main/data/bundle';
 import { APP_VERSION } from '../main/services';
-import { Store } from '../main/store/store';
+import { type Store } from '../main/store/store';
 import { RampartError } from '../shared/errors';
 import type { AuditSettings, FailOn } from './args';
-import { openDatabase } from './db';
+import { openDatabase, openExistingDatabase } from './db';
 import type { ExportCommand, ImportCommand } from './dataArgs';
 import { EXIT, oneLine } from './report';
 
@@ -28,14 +27,9 @@ function fail(io: DataIo, message: string): number {
 }
 
 export function exportCommand(cmd: ExportCommand, io: DataIo): number {
-  if (cmd.db === null) return fail(io, 'nothing to export: --no-db has no stored runs');
-  if (!fs.existsSync(cmd.db)) return fail(io, `nothing to export: no database at ${cmd.db}`);
-  let store: Store;
-  try {
-    store = new Store(cmd.db);
-  } catch (e) {
-    return fail(io, `cannot open the database ${cmd.db}: ${(e as Error).message}`);
-  }
+  const opened = openExistingDatabase(cmd.db, 'export');
+  if ('error' in opened) return fail(io, opened.error);
+  const { store } = opened;
   try {
     const r = writeBundle(store, cmd.out, { host: cmd.host ?? undefined, version: APP_VERSION });
     io.stderr.write(`rampart: exported ${r.runs} run(s) and ${r.triage} triage decision(s) → ${r.file}\n`);

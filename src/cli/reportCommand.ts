@@ -1,10 +1,9 @@
 // `rampart report`: reads stored runs, writes one report file. Exit 0 written; 2 when there is
 // nothing to report, no Chromium for a PDF, or the file cannot be written.
-import fs from 'node:fs';
 import { buildReport, NoChromiumError, NothingToReport, writeReport, type ReportScope } from '../main/reports';
 import { latestRunOf } from '../main/reports/model';
-import { Store } from '../main/store/store';
 import { RampartError } from '../shared/errors';
+import { openExistingDatabase } from './db';
 import type { ReportCommand } from './reportArgs';
 import { EXIT, oneLine } from './report';
 
@@ -19,15 +18,9 @@ function fail(io: ReportIo, message: string): number {
 }
 
 export async function reportCommand(cmd: ReportCommand, io: ReportIo): Promise<number> {
-  if (cmd.db === null) return fail(io, 'nothing to report: --no-db has no stored runs (give --db FILE, or leave it out for the app\'s database)');
-  // A report never creates a database (a mistyped --db would otherwise "work" and report nothing).
-  if (!fs.existsSync(cmd.db)) return fail(io, `nothing to report: no database at ${cmd.db}`);
-  let store: Store;
-  try {
-    store = new Store(cmd.db);
-  } catch (e) {
-    return fail(io, `cannot open the database ${cmd.db}: ${(e as Error).message}`);
-  }
+  const opened = openExistingDatabase(cmd.db, 'report');
+  if ('error' in opened) return fail(io, opened.error);
+  const { store } = opened;
   try {
     let scope: ReportScope;
     if (cmd.run === 'latest') {
