@@ -6,8 +6,9 @@ import type React from 'react';
 import type { Severity } from '../../../shared/domain';
 import type { PriorityItem, PriorityMatrix as Matrix } from '../../../shared/ipc/dashboard';
 import { call } from '../api';
-import { SEVERITY_ICON, SEVERITY_ORDER } from '../format';
+import { SEVERITY_ORDER } from '../format';
 import { useStore } from '../store';
+import { SeverityLabel } from './ui';
 
 const EFFORTS = ['low', 'medium', 'high'] as const;
 type Effort = (typeof EFFORTS)[number];
@@ -89,12 +90,7 @@ export function PriorityMatrixPanel({ hosts }: { hosts: ReadonlyArray<{ hostId: 
             {SEVERITY_ORDER.map((s) => (
               <tr key={s} data-testid="prio-row" data-severity={s}>
                 <th scope="row">
-                  <span className={`sev-label sev-text-${s}`}>
-                    <span className={`sev-icon sev-${s}`} aria-hidden="true">
-                      {SEVERITY_ICON[s]}
-                    </span>
-                    {s}
-                  </span>
+                  <SeverityLabel severity={s} />
                 </th>
                 {EFFORTS.map((e) => {
                   const n = matrix.cells.find((c) => c.severity === s && c.effort === e)?.count ?? 0;

@@ -2,11 +2,23 @@
 import type React from 'react';
 import type { Grade, LastRun, RunStatus, RunSummary, Severity } from '../../../shared/domain';
 import { useStore, type DiffCounts } from '../store';
-import { SEVERITY_ORDER, SEVERITY_SHORT, formatDate, formatDuration, formatScore, gradeClass, target } from '../format';
+import { SEVERITY_ICON, SEVERITY_ORDER, SEVERITY_SHORT, formatDate, formatDuration, formatScore, gradeClass, target } from '../format';
 
 export function SeverityBadge({ severity }: { severity: Severity }): React.JSX.Element {
   return (
     <span className={`sev sev-${severity}`} data-testid="finding-severity">
+      {severity}
+    </span>
+  );
+}
+
+/** Severity as a shape, a word and a colour (the row headers of the fleet's tables). */
+export function SeverityLabel({ severity }: { severity: Severity }): React.JSX.Element {
+  return (
+    <span className={`sev-label sev-text-${severity}`}>
+      <span className={`sev-icon sev-${severity}`} aria-hidden="true">
+        {SEVERITY_ICON[severity]}
+      </span>
       {severity}
     </span>
   );

@@ -8,7 +8,7 @@ import type { Category, FindingStatus, Severity } from '../../../shared/domain';
 import type { Fleet, FleetHost } from '../../../shared/ipc/dashboard';
 import { Attribution, HostTrendPanel, signed } from '../components/HostTrendPanel';
 import { PriorityMatrixPanel } from '../components/PriorityMatrix';
-import { GradeChip } from '../components/ui';
+import { GradeChip, SeverityLabel } from '../components/ui';
 import { SEVERITY_ICON, SEVERITY_ORDER, categoryLabel, formatDate, formatScore, gradeClass } from '../format';
 import { useStore } from '../store';
 import '../dashboard.css';
@@ -32,17 +32,6 @@ export function formatAge(ms: number): string {
 
 function freshness(ms: number): 'fresh' | 'aging' | 'stale' {
   return ms <= FRESH_MS ? 'fresh' : ms <= STALE_MS ? 'aging' : 'stale';
-}
-
-function SeverityLabel({ severity }: { severity: Severity }): React.JSX.Element {
-  return (
-    <span className={`sev-label sev-text-${severity}`}>
-      <span className={`sev-icon sev-${severity}`} aria-hidden="true">
-        {SEVERITY_ICON[severity]}
-      </span>
-      {severity}
-    </span>
-  );
 }
 
 function openCount(h: FleetHost, s: Severity): number {
