@@ -225,17 +225,21 @@ describe.skipIf(!labAvailable)(`rampart fix: file fixes on a lab host${pre.ok ? 
     }
   });
 
-  it('an SSH host public key writable by others (CIS 5.1.3) is fixed to root:root 0644 and verified', async () => {
+  it('an SSH host public key writable by others (CIS 5.1.3) is fixed to root:root 0644 and verified; --rollback puts 0666 back', async () => {
     const pub = path.join(host.etcDir, 'ssh', 'ssh_host_ed25519_key.pub');
     const before = snap(pub);
     chmodSync(pub, 0o666);
     try {
+      const writable = snap(pub);
       const r = await cli(['fix', ...conn(), '--finding', id('PERM-SSH-HOST-PUBKEYS', 'file:/etc/ssh/ssh_host_ed25519_key.pub'), '--yes', '--format', 'json']);
       expect(r.code, r.stderr).toBe(0);
       const fix = r.report!.fixes[0]!;
       expect([r.report!.status, fix.status, fix.verification.stillFailing]).toEqual(['applied', 'applied', []]);
       expect(fix.verification.checksRerun).toContain('PERM-SSH-HOST-PUBKEYS');
       expect(snap(pub)).toEqual({ ...before, mode: 0o644, uid: 0, gid: 0 });
+      const back = await cli(['fix', ...conn(), '--rollback', r.report!.jobId!, '--format', 'json']);
+      expect([back.code, back.report!.status], back.stderr).toEqual([0, 'rolled-back']);
+      expect(snap(pub)).toEqual(writable);
     } finally {
       chmodSync(pub, before.mode);
     }
