@@ -2,12 +2,22 @@
 // is missing (the suite did not run), a test failed, a suite ran no test at all, or a test was
 // skipped that scripts/test-skips-allowed.json does not list (a skip in CI is a hidden failure).
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const allowed = new Map(
   JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'test-skips-allowed.json'), 'utf8')).map((e) => [e.test, e.reason]),
 );
+
+// The first line of an error, without colour codes, short enough for one log line.
+const firstLine = (msg) =>
+  String(msg ?? '')
+    // eslint-disable-next-line no-control-regex -- colour codes are what is stripped
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')
+    .find((l) => l.trim() !== '')
+    ?.trim()
+    .slice(0, 300) ?? '';
 
 let ok = true;
 let passed = 0;
@@ -34,6 +44,13 @@ for (const file of process.argv.slice(2)) {
     ok = false;
   }
   if (f > 0) ok = false;
+  // Named here, at the very end of the output, because CI keeps only the tail of a long log.
+  for (const t of r.testResults ?? []) {
+    const where = relative(process.cwd(), t.name ?? '');
+    const failedTests = (t.assertionResults ?? []).filter((a) => a.status === 'failed');
+    if (t.status === 'failed' && failedTests.length === 0) console.log(`${suite}: FAILED to load ${where}: ${firstLine(t.message)}`);
+    for (const a of failedTests) console.log(`${suite}: FAILED ${where} > ${a.fullName ?? a.title}: ${firstLine(a.failureMessages?.[0])}`);
+  }
   for (const t of r.testResults ?? [])
     for (const a of t.assertionResults ?? []) {
       if (!['skipped', 'pending', 'todo'].includes(a.status)) continue;

@@ -33,6 +33,10 @@ export interface SettingsState {
   update(patch: SettingsUpdate): Promise<Settings>;
 }
 
+// Counts the user's changes: a load that was in flight when the user changed something must not
+// put the settings it read before that change back (the theme would flip back to the old one).
+let changes = 0;
+
 export const useSettings = create<SettingsState>()((set, get) => ({
   view: null,
   loading: false,
@@ -40,11 +44,15 @@ export const useSettings = create<SettingsState>()((set, get) => ({
 
   async load(opts = {}) {
     set({ loading: true });
+    const changesBefore = changes;
     try {
-      const view = await call('settings', 'get', opts.keychain ? { keychain: true } : {});
-      applyTheme(view.settings.theme);
+      const loaded = await call('settings', 'get', opts.keychain ? { keychain: true } : {});
+      const current = get().view;
+      const stale = changes !== changesBefore && current !== null;
+      const view = stale ? { ...loaded, settings: current.settings } : loaded;
+      if (!stale) applyTheme(view.settings.theme);
       // A load without the keychain (the app's start) never hides counts a Settings load got.
-      set({ view: { ...view, keychain: view.keychain ?? get().view?.keychain ?? null }, loading: false, error: null });
+      set({ view: { ...view, keychain: view.keychain ?? current?.keychain ?? null }, loading: false, error: null });
     } catch (e) {
       set({ loading: false, error: e instanceof Error ? e.message : String(e) });
     }
@@ -53,6 +61,7 @@ export const useSettings = create<SettingsState>()((set, get) => ({
   async update(patch) {
     // A radio (theme, fail-on) shows the choice at once, not after the round trip; a refused
     // change puts the stored value back.
+    const mine = ++changes;
     const before = get().view;
     if (before) {
       set({ view: { ...before, settings: { ...before.settings, ...patch } as Settings } });
@@ -60,13 +69,15 @@ export const useSettings = create<SettingsState>()((set, get) => ({
     }
     try {
       const settings = await call('settings', 'update', patch);
+      // A later change (a second click before this answer) has the last word.
+      if (changes !== mine) return settings;
       applyTheme(settings.theme);
       const view = get().view;
       if (view) set({ view: { ...view, settings } });
       return settings;
     } catch (e) {
       const view = get().view;
-      if (before && view) {
+      if (before && view && changes === mine) {
         set({ view: { ...view, settings: before.settings } });
         applyTheme(before.settings.theme);
       }
