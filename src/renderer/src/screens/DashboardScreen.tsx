@@ -1,7 +1,11 @@
 // The fleet dashboard: every host's latest grade and the age of its last audit, findings by
 // severity × status, a category heat map and what changed since the run before. A number that
 // has a screen behind it is a button that opens it; the rest is plain text.
-import { useEffect, useState } from 'react';
+// Rendering cost (bench/workbench.ts, 50 hosts): the tables paint first and the charts (recharts,
+// most of the screen's rendering time) follow in a background render React can interrupt; each
+// panel is memoized on the data it draws, so the refresh that every visit starts, and the loading
+// flag it toggles, re-render only what changed.
+import { memo, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import type React from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Category, FindingStatus, Severity } from '../../../shared/domain';
@@ -38,17 +42,30 @@ function openCount(h: FleetHost, s: Severity): number {
   return h.findings[s].open;
 }
 
+/** The same object while its JSON is unchanged, so a memoized panel skips a refreshed answer with the same numbers. */
+function useStableJson<T>(value: T): T {
+  const json = JSON.stringify(value) ?? 'null';
+  return useMemo(() => JSON.parse(json) as T, [json]);
+}
+
 export function DashboardScreen(): React.JSX.Element {
   const fleet = useStore((s) => s.fleet);
   const loading = useStore((s) => s.fleetLoading);
   const loadFleet = useStore((s) => s.loadFleet);
+  // null at first, then the fleet in a background render once the tables are on screen.
+  const chartFleet = useDeferredValue(fleet, null);
+  const barRows = useStableJson(chartFleet ? barRowsOf(chartFleet) : null);
+  const trendList = useStableJson(chartFleet ? trendHosts(chartFleet) : null);
+  const prioHosts = useStableJson(chartFleet ? chartFleet.hosts.map((h) => ({ hostId: h.hostId, name: h.name })) : null);
+  const heatRows = useStableJson(fleet ? heatRowsOf(fleet) : []);
+  const categories = useStableJson(fleet?.categories ?? []);
 
   useEffect(() => {
     void loadFleet();
   }, [loadFleet]);
 
   return (
-    <section className="screen dashboard" data-testid="dashboard-screen">
+    <section className="screen dashboard" data-testid="dashboard-screen" data-generated-at={fleet?.generatedAt ?? ''}>
       <header className="screen-header">
         <h1>Fleet</h1>
         <span className="muted" data-testid="dashboard-summary">
@@ -62,16 +79,16 @@ export function DashboardScreen(): React.JSX.Element {
       {fleet && fleet.hosts.length === 0 && <div className="panel empty">No hosts yet. Add one on the Hosts screen and audit it.</div>}
       {fleet && fleet.hosts.length > 0 && (
         <>
-          <HostsPanel fleet={fleet} />
+          <HostsPanel hosts={fleet.hosts} />
           <div className="dash-row">
-            <MatrixPanel fleet={fleet} />
-            <OpenChart fleet={fleet} />
+            <MatrixPanel totals={fleet.totals} hosts={fleet.hosts} />
+            {barRows ? <OpenChart data={barRows} /> : <ChartPlaceholder rows={fleet.hosts.filter((h) => h.latestRun).length} />}
           </div>
           <div className="dash-row">
-            <HostTrendPanel hosts={trendHosts(fleet)} />
-            <PriorityMatrixPanel hosts={fleet.hosts} />
+            {trendList ? <TrendPanel hosts={trendList} /> : <div className="panel trend-panel" aria-busy="true" />}
+            {prioHosts ? <PriorityPanel hosts={prioHosts} /> : <div className="panel prio" aria-busy="true" />}
           </div>
-          <HeatMap fleet={fleet} />
+          <HeatMap categories={categories} rows={heatRows} />
         </>
       )}
     </section>
@@ -85,7 +102,10 @@ function summary(fleet: Fleet): string {
   return `${fleet.hosts.length} host${fleet.hosts.length === 1 ? '' : 's'} · ${audited} audited · ${stale} stale · ${open} open finding${open === 1 ? '' : 's'} · as of ${formatDate(fleet.generatedAt)}`;
 }
 
-function HostsPanel({ fleet }: { fleet: Fleet }): React.JSX.Element {
+const TrendPanel = memo(HostTrendPanel);
+const PriorityPanel = memo(PriorityMatrixPanel);
+
+const HostsPanel = memo(function HostsPanel({ hosts }: { hosts: Fleet['hosts'] }): React.JSX.Element {
   const navigate = useStore((s) => s.navigate);
   const openRun = (runId: string): void => navigate({ screen: 'run', runId });
   return (
@@ -112,7 +132,7 @@ function HostsPanel({ fleet }: { fleet: Fleet }): React.JSX.Element {
           </tr>
         </thead>
         <tbody>
-          {fleet.hosts.map((h) => {
+          {hosts.map((h) => {
             const run = h.latestRun;
             return (
               <tr key={`${h.hostId ?? 'x'}:${h.address}:${h.port}`} data-testid="fleet-host" data-host={h.name} data-run-id={run?.id ?? ''}>
@@ -174,7 +194,7 @@ function HostsPanel({ fleet }: { fleet: Fleet }): React.JSX.Element {
       </table>
     </div>
   );
-}
+});
 
 function SinceLast({ h, openRun }: { h: FleetHost; openRun: (id: string) => void }): React.JSX.Element {
   const navigate = useStore((s) => s.navigate);
@@ -234,10 +254,10 @@ function OpenCounts({ h, openRun }: { h: FleetHost; openRun: (id: string) => voi
   );
 }
 
-function MatrixPanel({ fleet }: { fleet: Fleet }): React.JSX.Element {
+const MatrixPanel = memo(function MatrixPanel({ totals, hosts }: { totals: Fleet['totals']; hosts: Fleet['hosts'] }): React.JSX.Element {
   const navigate = useStore((s) => s.navigate);
   const [cell, setCell] = useState<{ severity: Severity; status: FindingStatus } | null>(null);
-  const hostsIn = cell ? fleet.hosts.filter((h) => h.findings[cell.severity][cell.status] > 0) : [];
+  const hostsIn = cell ? hosts.filter((h) => h.findings[cell.severity][cell.status] > 0) : [];
   return (
     <div className="panel dash-matrix">
       <table className="table matrix" data-testid="fleet-matrix" aria-labelledby="fleet-matrix-title">
@@ -261,7 +281,7 @@ function MatrixPanel({ fleet }: { fleet: Fleet }): React.JSX.Element {
                 <SeverityLabel severity={s} />
               </th>
               {STATUS_ORDER.map((st) => {
-                const n = fleet.totals[s][st];
+                const n = totals[s][st];
                 const selected = cell?.severity === s && cell.status === st;
                 return (
                   <td key={st} className="num mono" data-testid="matrix-cell" data-status={st} data-count={n}>
@@ -299,7 +319,7 @@ function MatrixPanel({ fleet }: { fleet: Fleet }): React.JSX.Element {
               navigate({ screen: 'workbench', filter: { severities: [cell.severity], statuses: cell.status === 'open' ? ['open', 'regressed'] : [cell.status] } })
             }
           >
-            Open these {fleet.totals[cell.severity][cell.status]} findings in the workbench
+            Open these {totals[cell.severity][cell.status]} findings in the workbench
           </button>
           <ul>
             {hostsIn.map((h) => (
@@ -314,7 +334,7 @@ function MatrixPanel({ fleet }: { fleet: Fleet }): React.JSX.Element {
       )}
     </div>
   );
-}
+});
 
 interface BarRow {
   name: string;
@@ -326,18 +346,34 @@ interface BarRow {
   info: number;
 }
 
-/** Open findings per host, stacked by severity (the table above says the same in numbers). */
-function OpenChart({ fleet }: { fleet: Fleet }): React.JSX.Element | null {
-  const navigate = useStore((s) => s.navigate);
-  const data: BarRow[] = fleet.hosts
+function barRowsOf(fleet: Fleet): BarRow[] {
+  return fleet.hosts
     .filter((h) => h.latestRun)
     .map((h) => ({ name: h.name, runId: h.latestRun!.id, ...(Object.fromEntries(SEVERITY_ORDER.map((s) => [s, openCount(h, s)])) as Record<Severity, number>) }));
+}
+
+const chartHeight = (rows: number): number => Math.max(170, 34 * rows + 70);
+
+/** The chart's room while it renders, so the panels below do not move when it appears. */
+function ChartPlaceholder({ rows }: { rows: number }): React.JSX.Element | null {
+  if (rows === 0) return null;
+  return (
+    <div className="panel dash-chart" aria-busy="true">
+      <h2 className="chart-title">Open findings per host</h2>
+      <div style={{ height: chartHeight(rows) }} />
+    </div>
+  );
+}
+
+/** Open findings per host, stacked by severity (the table above says the same in numbers). */
+const OpenChart = memo(function OpenChart({ data }: { data: readonly BarRow[] }): React.JSX.Element | null {
+  const navigate = useStore((s) => s.navigate);
   if (data.length === 0) return null;
   return (
     <div className="panel dash-chart" data-testid="fleet-chart" role="img" aria-label="Open findings per host, stacked by severity">
       <h2 className="chart-title">Open findings per host</h2>
-      <ResponsiveContainer width="100%" height={Math.max(170, 34 * data.length + 70)}>
-        <BarChart data={data} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 8 }}>
+      <ResponsiveContainer width="100%" height={chartHeight(data.length)}>
+        <BarChart data={data as BarRow[]} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 8 }}>
           <CartesianGrid stroke="#e3e7ed" horizontal={false} />
           <XAxis type="number" allowDecimals={false} tick={{ fontSize: 11, fill: '#5f6b7a' }} tickLine={false} />
           <YAxis type="category" dataKey="name" width={90} tick={{ fontSize: 11, fill: '#1b2330' }} tickLine={false} />
@@ -358,11 +394,23 @@ function OpenChart({ fleet }: { fleet: Fleet }): React.JSX.Element | null {
       </ResponsiveContainer>
     </div>
   );
+});
+
+interface HeatRow {
+  key: string;
+  name: string;
+  categories: NonNullable<FleetHost['latestRun']>['categories'];
 }
 
-function HeatMap({ fleet }: { fleet: Fleet }): React.JSX.Element {
+/** Hosts whose latest run graded a category: the heat map's rows. */
+function heatRowsOf(fleet: Fleet): HeatRow[] {
+  return fleet.hosts
+    .filter((h) => h.latestRun && Object.keys(h.latestRun.categories).length > 0)
+    .map((h) => ({ key: `${h.hostId ?? 'x'}:${h.address}:${h.port}`, name: h.name, categories: h.latestRun!.categories }));
+}
+
+const HeatMap = memo(function HeatMap({ categories, rows: graded }: { categories: readonly Category[]; rows: readonly HeatRow[] }): React.JSX.Element {
   const navigate = useStore((s) => s.navigate);
-  const graded = fleet.hosts.filter((h) => h.latestRun && Object.keys(h.latestRun.categories).length > 0);
   return (
     <div className="panel flush heat">
       <table className="table heatmap" data-testid="fleet-heatmap" aria-labelledby="fleet-heatmap-title">
@@ -372,7 +420,7 @@ function HeatMap({ fleet }: { fleet: Fleet }): React.JSX.Element {
         <thead>
           <tr>
             <th scope="col">Host</th>
-            {fleet.categories.map((c) => (
+            {categories.map((c) => (
               <th scope="col" key={c} className="center">
                 {categoryLabel(c)}
               </th>
@@ -382,16 +430,16 @@ function HeatMap({ fleet }: { fleet: Fleet }): React.JSX.Element {
         <tbody>
           {graded.length === 0 && (
             <tr>
-              <td colSpan={fleet.categories.length + 1} className="muted">
+              <td colSpan={categories.length + 1} className="muted">
                 No graded runs yet.
               </td>
             </tr>
           )}
           {graded.map((h) => (
-            <tr key={`${h.hostId ?? 'x'}:${h.address}:${h.port}`} data-testid="heat-row" data-host={h.name}>
+            <tr key={h.key} data-testid="heat-row" data-host={h.name}>
               <th scope="row">{h.name}</th>
-              {fleet.categories.map((c: Category) => {
-                const g = h.latestRun!.categories[c];
+              {categories.map((c: Category) => {
+                const g = h.categories[c];
                 return (
                   <td key={c} className="center" data-testid="heat-cell" data-category={c} data-grade={g?.grade ?? ''}>
                     {g ? (
@@ -418,21 +466,22 @@ function HeatMap({ fleet }: { fleet: Fleet }): React.JSX.Element {
       </table>
     </div>
   );
-}
+});
 
 /** Hosts with a run, for the trend's host picker (each keyed by its profile or address:port). */
 function trendHosts(fleet: Fleet): Array<{ key: string; name: string; runId: string }> {
   return fleet.hosts.filter((h) => h.latestRun).map((h) => ({ key: `${h.hostId ?? 'x'}:${h.address}:${h.port}`, name: h.name, runId: h.latestRun!.id }));
 }
 
-/** "−4.0: 3 new SSH findings" (the largest share), the other categories behind a disclosure. */
+/** "−4.0: 3 new SSH findings" (the largest share), the other categories behind a disclosure (rendered when opened: 50 hosts' closed lists were a third of the table's DOM). */
 function ScoreChangeCell({ h }: { h: FleetHost }): React.JSX.Element {
   const navigate = useStore((s) => s.navigate);
+  const [open, setOpen] = useState(false);
   const c = h.scoreChange;
   if (!c) return <span className="muted">—</span>;
   const first = c.parts[0];
   return (
-    <details className="score-change" data-delta={c.delta}>
+    <details className="score-change" data-delta={c.delta} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>
         <span className={c.delta < 0 ? 'chg-down' : c.delta > 0 ? 'chg-up' : 'muted'} data-testid="fleet-score-delta">
           {signed(c.delta)}
@@ -440,7 +489,7 @@ function ScoreChangeCell({ h }: { h: FleetHost }): React.JSX.Element {
         {first && <span data-testid="fleet-score-reason">{first.text.replace(/^[^:]*: /, '')}</span>}
         {c.parts.length > 1 && <span className="muted small"> +{c.parts.length - 1} more</span>}
       </summary>
-      <Attribution change={c} onOpen={() => navigate({ screen: 'run', runId: c.runId })} />
+      {open && <Attribution change={c} onOpen={() => navigate({ screen: 'run', runId: c.runId })} />}
     </details>
   );
 }
