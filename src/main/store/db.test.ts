@@ -164,7 +164,7 @@ describe('openDatabase: upgrading a v1 database', () => {
 
     const db = track(openDatabase(file));
     expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
-    expect(SCHEMA_VERSION).toBe(15);
+    expect(SCHEMA_VERSION).toBe(16);
     expect(tables(db)).toEqual(['app_settings', 'audit_runs', 'check_results', 'checklist_items', 'checklists', 'finding_triage', 'findings', 'host_keys', 'hosts', 'mail_domains', 'probe_profiles', 'probe_results', 'probe_runs', 'probe_seeds', 'remediation_fixes', 'remediation_jobs', 'remediation_steps', 'saved_views', 'triage_log']);
     expect(db.prepare('SELECT name, address, port, username, sshd_config_path FROM hosts').all()).toEqual([
       { name: 'web-1', address: '192.0.2.10', port: 2222, username: 'admin', sshd_config_path: '/etc/ssh/sshd_config' },

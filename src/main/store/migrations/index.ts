@@ -13,7 +13,8 @@ import { sql as v12 } from './012_settings';
 import { sql as v13 } from './013_workbench';
 import { sql as v14 } from './014_workbench_index';
 import { sql as v15 } from './015_probe_authserv';
+import { sql as v16 } from './016_fleet_index';
 
 /** Index i holds the SQL that takes the schema from version i to i + 1. Append only. */
-export const MIGRATIONS: readonly string[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15];
+export const MIGRATIONS: readonly string[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15, v16];
 export const SCHEMA_VERSION = MIGRATIONS.length;
