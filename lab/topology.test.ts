@@ -257,7 +257,10 @@ describe.skipIf(!wireGuardAvailable)('WireGuard lab (wireguard-go in the root na
     expect(netnsOf(wg.serverPid)).toBe(netnsOf(wg.server.pid));
   });
 
-  it('down: ssh fails fast (link down, or no handshake); up: handshake in < 1 s and ssh works again', async () => {
+  // Well under wireguard-go's 5 s REKEY_TIMEOUT (what a refused handshake would cost), with room
+  // for a loaded two-core CI machine: typically 0.1–0.3 s.
+  const WG_UP_LIMIT_MS = 4_000;
+  it('down: ssh fails fast (link down, or no handshake); up: handshake well before the 5 s rekey wait and ssh works again', async () => {
     // VPN switched off: no route to the tunnel, fails at once.
     await wg.down();
     expect(wg.state()).toBe('link-down');
@@ -266,11 +269,11 @@ describe.skipIf(!wireGuardAvailable)('WireGuard lab (wireguard-go in the root na
     const off = await ssh(wg.server, 'true', 2);
     expect(off.code).toBe(255);
     expect(off.stderr).toMatch(/No route to host/);
-    expect(off.ms).toBeLessThan(1_500);
+    expect(off.ms).toBeLessThan(1_900); // ssh's ConnectTimeout is 2 s: no route fails before it
 
     let started = Date.now();
     await wg.up();
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(Date.now() - started).toBeLessThan(WG_UP_LIMIT_MS);
     expect(await wg.latestHandshake()).toBeGreaterThanOrEqual(Math.floor(started / 1000) - 1);
     expect((await ssh(wg.server, 'echo back')).stdout).toBe('back\n');
 
@@ -286,7 +289,7 @@ describe.skipIf(!wireGuardAvailable)('WireGuard lab (wireguard-go in the root na
 
     started = Date.now();
     await wg.up();
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(Date.now() - started).toBeLessThan(WG_UP_LIMIT_MS);
     expect(await wg.latestHandshake()).toBeGreaterThan(0);
     expect((await ssh(wg.server, 'echo again')).stdout).toBe('again\n');
   });

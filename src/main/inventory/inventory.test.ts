@@ -113,7 +113,7 @@ describe('Ansible YAML inventory', () => {
   it('refuses a billion-laughs alias bomb (9^10 paths) quickly, with a clear message', () => {
     const started = Date.now();
     expect(() => importAnsibleInventory(laughs(10), 'bomb.yml')).toThrow(/bomb\.yml is not valid YAML: .*alias/);
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(5000); // expanding 9^10 paths would take hours
   });
 
   it('reads a small shared-alias tree once per group', () => {

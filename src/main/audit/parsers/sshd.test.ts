@@ -163,7 +163,7 @@ describe('parseSshdT: broken input', () => {
     const huge = DEFAULT + '\n' + Array.from({ length: 6000 }, (_, i) => `acceptenv VAR${i}`).join('\n');
     const t0 = performance.now();
     const e = parseError(huge);
-    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(performance.now() - t0).toBeLessThan(3000); // ≈ 10 ms; a parse that walks 6000 lines quadratically would not be
     expect(e.message).toMatch(/more than 5000/);
   });
 
