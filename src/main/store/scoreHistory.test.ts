@@ -77,6 +77,63 @@ describe('score-change attribution', () => {
   });
 });
 
+describe('score-change attribution in SQL (scoreChangeOf) against the JS count (attributeChange over both runs\' findings)', () => {
+  // Statuses written straight into the stored rows: saveRun re-applies the triage log (none here),
+  // which would reset them to open.
+  const setStatus = (runId: string, key: string, status: string): void => {
+    expect(store.db.prepare('UPDATE findings SET status = ? WHERE run_id = ? AND finding_key = ?').run(status, runId, key).changes).toBe(1);
+  };
+  const stored = (id: string) => store.getRun(id).findings.map((f) => ({ id: f.id, category: f.category, status: f.status }));
+  const jsChange = (olderId: string, newerId: string) =>
+    attributeChange({ id: olderId, score: store.getRun(olderId).score!, findings: stored(olderId) }, { id: newerId, score: store.getRun(newerId).score!, findings: stored(newerId) });
+
+  it('gives the same parts, counts and texts for new, resolved, triaged and reopened findings across categories', () => {
+    const net = finding('NET-FIREWALL-INACTIVE', 'ufw');
+    const root = finding('SSH-PERMIT-ROOT-LOGIN', 'sshd:PermitRootLogin');
+    const backup2 = finding('BACKUP-STALE', '/srv/backups');
+    const net6 = finding('NET-FIREWALL-INACTIVE', 'ufw6');
+    saveRun(store, { id: 'r1', hostId: web, name: 'web-1', address: '10.9.0.2', startedAt: '2026-03-01T09:00:00.000Z', findings: [sshA, sshB, sshC, backup, net, root], passing: SSH_PASSING });
+    saveRun(store, { id: 'r2', hostId: web, name: 'web-1', address: '10.9.0.2', startedAt: '2026-03-02T09:00:00.000Z', findings: [sshA, sshB, sshC, root, backup2, net6], passing: SSH_PASSING });
+    // sshA open → open (unchanged); sshB open → accepted (triaged); sshC accepted → open (reopened);
+    // root fixed → open (reopened); backup open → gone (resolved); net false positive → gone (not
+    // counted); backup2 new and open; net6 new but a false positive (not counted).
+    setStatus('r2', sshB.id, 'accepted');
+    setStatus('r1', sshC.id, 'accepted');
+    setStatus('r1', root.id, 'fixed');
+    setStatus('r1', net.id, 'false-positive');
+    setStatus('r2', net6.id, 'false-positive');
+    const sql = scoreChangeOf(store, 'r2')!;
+    expect(sql).toEqual(jsChange('r1', 'r2'));
+    // The counts themselves (what the JS computation gives).
+    const counts = Object.fromEntries(sql.parts.map((p) => [p.category, [p.newFindings, p.resolvedFindings, p.triaged, p.reopened]]));
+    expect(counts['ssh']).toEqual([0, 0, 1, 2]);
+    expect(counts['backups']).toEqual([1, 1, 0, 0]);
+    expect(counts['network'] ?? [0, 0, 0, 0]).toEqual([0, 0, 0, 0]);
+    expect(sql.parts.find((p) => p.category === 'ssh')!.text).toMatch(/: 2 SSH findings open again, 1 SSH finding accepted or false positive$/);
+  });
+
+  it('matches the JS count on every host of a seeded fleet (the bench\'s shape: 2 runs of 200 findings, a tenth new, ten resolved, statuses mixed)', () => {
+    const ids = ['SSH-X11-FORWARDING', 'SSH-MAX-AUTH-TRIES', 'BACKUP-STALE', 'NET-FIREWALL-INACTIVE', 'SSH-PASSWORD-AUTH'];
+    const statuses = ['open', 'accepted', 'false-positive', 'fixed'];
+    for (let h = 0; h < 4; h++) {
+      const name = `host-${h}`;
+      const id = h === 0 ? web : store.addHost({ name, address: `10.9.1.${h}`, port: 22, username: 'admin', sshdConfigPath: '/etc/ssh/sshd_config' }).id;
+      const make = (i: number) => finding(ids[(i * 7 + h) % ids.length]!, `/srv/app-${i}`, {}, name);
+      const latest = Array.from({ length: 200 }, (_, i) => make(i));
+      const before = [...latest.filter((_, i) => i % 10 !== 3), ...Array.from({ length: 10 }, (_, i) => make(200 + i))];
+      saveRun(store, { id: `${name}-1`, hostId: id, name, address: '10.9.0.2', startedAt: `2026-03-0${h + 1}T09:00:00.000Z`, findings: before, passing: SSH_PASSING });
+      saveRun(store, { id: `${name}-2`, hostId: id, name, address: '10.9.0.2', startedAt: `2026-03-0${h + 1}T10:00:00.000Z`, findings: latest, passing: SSH_PASSING });
+      before.forEach((f, i) => i % 7 === 1 && setStatus(`${name}-1`, f.id, statuses[(i + h) % 4]!));
+      latest.forEach((f, i) => i % 5 === 2 && setStatus(`${name}-2`, f.id, statuses[(i + h) % 4]!));
+      const js = jsChange(`${name}-1`, `${name}-2`);
+      expect(scoreChangeOf(store, `${name}-2`)).toEqual(js);
+      const total = (k: 'newFindings' | 'resolvedFindings' | 'triaged' | 'reopened') => js.parts.reduce((n, p) => n + p[k], 0);
+      // Every kind of change is in the fixture, so the comparison covers each count.
+      for (const k of ['newFindings', 'resolvedFindings', 'triaged', 'reopened'] as const) expect(total(k), k).toBeGreaterThan(0);
+    }
+  });
+});
+
 describe('hostTrend', () => {
   it('graded runs oldest first, with verified fixes and accepted risks as events', () => {
     saveRun(store, { id: 'r1', hostId: web, name: 'web-1', address: '10.9.0.2', startedAt: '2026-03-01T09:00:00.000Z', findings: [sshA, backup], passing: SSH_PASSING });

@@ -79,6 +79,30 @@ export function attributeChange(
   older: { id: string; score: Score; findings: ReadonlyArray<{ id: string; category: Category; status: FindingStatus }> },
   newer: { id: string; score: Score; findings: ReadonlyArray<{ id: string; category: Category; status: FindingStatus }> },
 ): ScoreChange {
+  const before = new Map(older.findings.map((f) => [f.id, f]));
+  const after = new Map(newer.findings.map((f) => [f.id, f]));
+  // One pass over each run's findings, counted by category (every category of either run listed).
+  const byCat = new Map<Category, ChangeCounts>();
+  const countsOf = (c: Category) => byCat.get(c) ?? byCat.set(c, { newFindings: 0, resolvedFindings: 0, triaged: 0, reopened: 0 }).get(c)!;
+  for (const f of newer.findings) {
+    const counts = countsOf(f.category);
+    const was = before.get(f.id);
+    if (!was) {
+      if (f.status === 'open') counts.newFindings += 1;
+    } else if (was.status === 'open' && (f.status === 'accepted' || f.status === 'false-positive')) counts.triaged += 1;
+    else if (was.status !== 'open' && f.status === 'open') counts.reopened += 1;
+  }
+  for (const f of older.findings) {
+    const counts = countsOf(f.category);
+    if (f.status === 'open' && !after.has(f.id)) counts.resolvedFindings += 1;
+  }
+  return composeChange(older, newer, byCat);
+}
+
+type ChangeCounts = Pick<ScoreChangePart, 'newFindings' | 'resolvedFindings' | 'triaged' | 'reopened'>;
+
+/** The change from each category's share and its finding counts (`byCat`: every category with a finding in either run). */
+function composeChange(older: { id: string; score: Score }, newer: { id: string; score: Score }, byCat: ReadonlyMap<Category, ChangeCounts>): ScoreChange {
   const total = (s: Score): number => Object.values(s.categories).reduce((a, c) => a + c.applicableWeight, 0);
   const wOld = total(older.score);
   const wNew = total(newer.score);
@@ -86,22 +110,9 @@ export function attributeChange(
     const c = s.categories[cat];
     return c && w > 0 ? (c.applicableWeight * (100 - c.score)) / w : 0;
   };
-  const before = new Map(older.findings.map((f) => [f.id, f]));
-  const after = new Map(newer.findings.map((f) => [f.id, f]));
   const cats = new Set<Category>();
   for (const c of [...Object.keys(older.score.categories), ...Object.keys(newer.score.categories)]) if (c in CATEGORY_LABEL) cats.add(c as Category);
-  for (const f of [...older.findings, ...newer.findings]) cats.add(f.category);
-  // One pass over each run's findings, counted by category.
-  const byCat = new Map<Category, { newFindings: number; resolvedFindings: number; triaged: number; reopened: number }>();
-  const countsOf = (c: Category) => byCat.get(c) ?? byCat.set(c, { newFindings: 0, resolvedFindings: 0, triaged: 0, reopened: 0 }).get(c)!;
-  for (const f of newer.findings) {
-    const was = before.get(f.id);
-    if (!was) {
-      if (f.status === 'open') countsOf(f.category).newFindings += 1;
-    } else if (was.status === 'open' && (f.status === 'accepted' || f.status === 'false-positive')) countsOf(f.category).triaged += 1;
-    else if (was.status !== 'open' && f.status === 'open') countsOf(f.category).reopened += 1;
-  }
-  for (const f of older.findings) if (f.status === 'open' && !after.has(f.id)) countsOf(f.category).resolvedFindings += 1;
+  for (const c of byCat.keys()) cats.add(c);
   const parts: ScoreChangePart[] = [];
   for (const category of cats) {
     const counts = byCat.get(category) ?? { newFindings: 0, resolvedFindings: 0, triaged: 0, reopened: 0 };
@@ -127,12 +138,40 @@ export function scoreChangeOf(store: Store, runId: string): ScoreChange | null {
   if (!row.score_json || (row.status !== 'complete' && row.status !== 'partial')) return null;
   const [cur, prev] = gradedRunsUpTo(store, row, 2);
   if (!cur || !prev || cur.id !== row.id) return null;
-  const load = (r: RunRow): Parameters<typeof attributeChange>[0] => ({
-    id: r.id,
-    score: JSON.parse(r.score_json!) as Score,
-    findings: store.db.prepare('SELECT finding_key AS id, category, status FROM findings WHERE run_id = ?').all(r.id) as Array<{ id: string; category: Category; status: FindingStatus }>,
-  });
-  return attributeChange(load(prev), load(cur));
+  const scored = (r: RunRow) => ({ id: r.id, score: JSON.parse(r.score_json!) as Score });
+  return composeChange(scored(prev), scored(cur), changeCountsSql(store, prev.id, cur.id));
+}
+
+/**
+ * attributeChange's counts by category, in SQL (the Fleet screen asks for every host's: reading
+ * both runs' findings into JS took ≈ 75 of its 130 ms for 50 hosts of 200 findings). Findings
+ * match by identity, unique per run (the table's primary key, whose index serves the join).
+ */
+function changeCountsSql(store: Store, olderId: string, newerId: string): Map<Category, ChangeCounts> {
+  const byCat = new Map<Category, ChangeCounts>();
+  const newer = store.db
+    .prepare(
+      `SELECT a.category AS category,
+              SUM(CASE WHEN b.finding_key IS NULL AND a.status = 'open' THEN 1 ELSE 0 END) AS new_findings,
+              SUM(CASE WHEN b.status = 'open' AND a.status IN ('accepted', 'false-positive') THEN 1 ELSE 0 END) AS triaged,
+              SUM(CASE WHEN b.status <> 'open' AND a.status = 'open' THEN 1 ELSE 0 END) AS reopened
+       FROM findings a LEFT JOIN findings b ON b.run_id = ? AND b.finding_key = a.finding_key
+       WHERE a.run_id = ? GROUP BY a.category`,
+    )
+    .all(olderId, newerId) as Array<{ category: Category; new_findings: number; triaged: number; reopened: number }>;
+  for (const r of newer) byCat.set(r.category, { newFindings: r.new_findings, resolvedFindings: 0, triaged: r.triaged, reopened: r.reopened });
+  const older = store.db
+    .prepare(
+      `SELECT b.category AS category, SUM(CASE WHEN b.status = 'open' AND NOT EXISTS (SELECT 1 FROM findings a WHERE a.run_id = ? AND a.finding_key = b.finding_key) THEN 1 ELSE 0 END) AS resolved
+       FROM findings b WHERE b.run_id = ? GROUP BY b.category`,
+    )
+    .all(newerId, olderId) as Array<{ category: Category; resolved: number }>;
+  for (const r of older) {
+    const c = byCat.get(r.category) ?? { newFindings: 0, resolvedFindings: 0, triaged: 0, reopened: 0 };
+    c.resolvedFindings = r.resolved;
+    byCat.set(r.category, c);
+  }
+  return byCat;
 }
 
 interface PlanLike {
