@@ -3,8 +3,10 @@
 // render HTML (goal ≤ 200 ms), and print it to PDF with Chromium headless as `rampart report
 // --format pdf` does (goal ≤ 2 s, one Chromium process per PDF). Each figure is the median over
 // the iterations, with min and max. For comparison, the PDF from a browser kept open (playwright-core
-// page.pdf), which is closer to the app printing inside its running Electron. Prints one JSON object.
-// Needs Chromium (RAMPART_CHROMIUM or /usr/bin/chromium). Usage: npm run bench:report [-- --iterations 5]
+// page.pdf), which is closer to the app printing inside its running Electron, and, when the CLI's
+// printer is the headless shell, the same one-shot print with the full chromium (what it replaced).
+// Prints one JSON object. Needs Chromium (RAMPART_CHROMIUM, Debian's chromium-headless-shell or
+// chromium). Usage: npm run bench:report [-- --iterations 5]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +24,7 @@ const stats = (xs: number[]) => {
   return { medianMs: r(s[Math.floor(s.length / 2)]!), minMs: r(s[0]!), maxMs: r(s[s.length - 1]!) };
 };
 
+const loadAtStart = os.loadavg()[0]!;
 const { store, runId } = storeWithRun(findingCount);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-bench-report-'));
 try {
@@ -36,17 +39,23 @@ try {
     htmlBytes = Buffer.byteLength(page);
   }
   const chromium = findChromium();
-  const pdf: number[] = [];
-  let pdfBytes = 0;
-  if (chromium) {
+  // One Chromium start per PDF, as `rampart report --format pdf` (build + render + print + copy).
+  const onePdfPerStart = async (exe: string, tag: string): Promise<{ ms: number[]; bytes: number }> => {
+    const ms: number[] = [];
+    let bytes = 0;
     for (let i = 0; i < iterations; i++) {
-      const out = path.join(dir, `r${i}.pdf`);
+      const out = path.join(dir, `${tag}${i}.pdf`);
       const t0 = performance.now();
-      await writeReport(buildReport(store, { kind: 'full', scope: { kind: 'run', runId } }), 'pdf', out, { chromium });
-      pdf.push(performance.now() - t0);
-      pdfBytes = fs.statSync(out).size;
+      await writeReport(buildReport(store, { kind: 'full', scope: { kind: 'run', runId } }), 'pdf', out, { chromium: exe });
+      ms.push(performance.now() - t0);
+      bytes = fs.statSync(out).size;
     }
-  }
+    return { ms, bytes };
+  };
+  const { ms: pdf, bytes: pdfBytes } = chromium ? await onePdfPerStart(chromium, 'r') : { ms: [], bytes: 0 };
+  const fullChromium = '/usr/bin/chromium';
+  const compareFull = chromium !== null && chromium.includes('headless-shell') && fs.existsSync(fullChromium);
+  const full = compareFull ? await onePdfPerStart(fullChromium, 'f') : null;
   // Warm: one browser kept open, page.pdf per report (as the app prints in its running Electron).
   const warm: number[] = [];
   if (chromium) {
@@ -57,7 +66,7 @@ try {
       for (let i = 0; i <= iterations; i++) {
         const t0 = performance.now();
         await page.setContent(renderHtml(buildReport(store, { kind: 'full', scope: { kind: 'run', runId } })));
-        await page.pdf({ path: path.join(dir, `w${i}.pdf`), format: 'A4', printBackground: true });
+        await page.pdf({ path: path.join(dir, `w${i}.pdf`), format: 'A4', printBackground: true, tagged: true }); // tagged, as the CLI's print
         if (i > 0) warm.push(performance.now() - t0); // the first print loads fonts: warm-up
       }
     } finally {
@@ -77,8 +86,12 @@ try {
         pdf: pdfStats
           ? { ...pdfStats, bytes: pdfBytes, chromium, goalMs: 2000, ok: pdfStats.medianMs <= 2000 }
           : { skipped: 'no Chromium found (set RAMPART_CHROMIUM)' },
+        pdfFullChromium: full
+          ? { ...stats(full.ms), bytes: full.bytes, chromium: fullChromium, note: 'the same one-shot print with the full browser, for comparison' }
+          : null,
         pdfWarmBrowser: warm.length ? { ...stats(warm), note: 'one Chromium kept open (playwright-core page.pdf); not what the CLI does' } : null,
         cpus: os.cpus().length,
+        loadavg1AtStart: Math.round(loadAtStart * 100) / 100,
         loadavg1: Math.round(os.loadavg()[0]! * 100) / 100,
       },
       null,
