@@ -122,7 +122,9 @@ else
   secsh() { name=$1; shift; sec "$name" rampart_sub "$1"; }
 fi
 `;
-  const lanes = assignLanes(SECTION_SPECS.filter((s) => wanted(opts, s.fact)), opts.lanes ?? COLLECT_LANES, LANE0_BASE_COST_MS, ['sshd']);
+  // A wanted section's `reads` come along (their raw output is parsed with it, not as a fact).
+  const collected = (fact: string): boolean => wanted(opts, fact) || SECTION_SPECS.some((x) => wanted(opts, x.fact) && (x.reads as readonly string[] | undefined)?.includes(fact));
+  const lanes = assignLanes(SECTION_SPECS.filter((s) => collected(s.fact)), opts.lanes ?? COLLECT_LANES, LANE0_BASE_COST_MS, ['sshd']);
   // sshd -T's output is kept in SSHD_T (and its status in SSHD_T_RC) for the lane-0 sections that
   // read it too (laneWith 'sshd': the users' SSH keys), so sshd -T runs once per audit.
   const base = [

@@ -1,5 +1,5 @@
 // fail2ban: whether it is installed and running, its jails, and the sshd jail's counters
-// (`fail2ban-client status` and `fail2ban-client status sshd`). CrowdSec is noted as an
+// (`fail2ban-client status` and `fail2ban-client status sshd`, or, as root, /proc: see sections/network.ts). CrowdSec is noted as an
 // alternative. Talking to the fail2ban socket needs root.
 import { NeedsRootError } from './sectionResult';
 import { outputExcerpt } from './excerpt';
@@ -19,7 +19,7 @@ export interface Fail2banFacts {
   /** The server answered. */
   running: boolean;
   jails: string[];
-  /** Details of the SSH jail(s) (sshd, ssh, sshd-ddos, dropbear …). */
+  /** Details of the SSH jail(s) (sshd, ssh, sshd-ddos, dropbear …); the counters and files are null/empty when the state was read from /proc instead of fail2ban-client. */
   sshJails: Fail2banJail[];
   /** CrowdSec (`crowdsec`/`cscli`) is installed: an alternative to fail2ban. */
   crowdsec: boolean;
@@ -54,7 +54,8 @@ const NOT_RUNNING = /Failed to access socket path|Is fail2ban running|No such fi
 const PERMISSION = /permission denied|you must be root|operation not permitted/i;
 
 /**
- * The collector's fail2ban section: `@crowdsec yes|no`, `@installed yes|no`, then `@jail sshd` with
+ * The collector's fail2ban section: `@crowdsec yes|no`, `@installed yes|no`, then either `@live
+ * stopped SOCKET` or `@live running` + `@live-jails NAME…` (read from /proc), or `@jail sshd` with
  * `fail2ban-client status sshd` and `@rc N`; only when that jail does not exist, `@status` with
  * `fail2ban-client status` and `@rc N`, then `@jail NAME` blocks for other SSH jails.
  */
@@ -66,6 +67,20 @@ export function parseFail2ban(text: string, uid: number | null): Fail2banFacts {
   const installed = installedLine.trim() === '@installed yes';
   const facts: Fail2banFacts = { installed, running: false, jails: [], sshJails: [], crowdsec, note: null };
   if (!installed) return facts;
+  // Read as root from /proc (sections/network.ts): the socket the config names is absent, or a
+  // live fail2ban-server's jails from its filter threads' names.
+  const live = lines.find((l) => /^@live (running|stopped)\b/.test(l.trim()))?.trim();
+  if (live?.startsWith('@live stopped')) {
+    facts.note = 'the fail2ban server is not running (its socket does not answer)';
+    return facts;
+  }
+  if (live === '@live running') {
+    const names = (lines.find((l) => l.startsWith('@live-jails'))?.slice('@live-jails'.length) ?? '').split(/\s+/).filter(Boolean);
+    facts.running = true;
+    facts.jails = [...new Set(names)];
+    facts.sshJails = facts.jails.filter(isSshJail).map((name) => ({ name, currentlyFailed: null, totalFailed: null, currentlyBanned: null, totalBanned: null, files: [] }));
+    return facts;
+  }
 
   const blocks: Array<{ kind: 'status' | 'jail'; name: string; body: string; rc: number | null }> = [];
   let cur: { kind: 'status' | 'jail'; name: string; body: string[]; rc: number | null } | null = null;

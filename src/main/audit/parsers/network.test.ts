@@ -185,6 +185,44 @@ describe('parseUfw', () => {
   });
 });
 
+describe('parseUfw from ufw\'s files and the live chains (no ufw status)', () => {
+  const head = '@conf\nENABLED=yes\nLOGLEVEL=medium\n@default\nIPV6=yes\nDEFAULT_INPUT_POLICY="DROP"\nDEFAULT_OUTPUT_POLICY="ACCEPT"\nDEFAULT_FORWARD_POLICY="DROP"\n@files\n/etc/ufw/user.rules\n';
+  const live = (fwd = '0', rules = '### tuple ### allow tcp 22 0.0.0.0/0 any 0.0.0.0/0 in\n### tuple ### limit tcp 2222 0.0.0.0/0 any 10.0.0.0/8 in_wg0\n### tuple ### allow_log any 8080 0.0.0.0/0 any 0.0.0.0/0 in comment=617070\n### tuple ### deny tcp 25 0.0.0.0/0 any 0.0.0.0/0 out\n### tuple ### route:allow tcp 443 10.1.0.0/16 any 0.0.0.0/0 in_lo!out_lo\n') =>
+    `${head}@live\n@proc-ipv6 yes\n@sysctl ipv4/ip_forward ${fwd}\n@sysctl ipv6/conf/default/forwarding 0\n@sysctl ipv6/conf/all/forwarding 0\n@rules /etc/ufw/user.rules\n# a comment line\n${rules}@rules /etc/ufw/user6.rules\n### tuple ### allow tcp 22 ::/0 any ::/0 in\n### tuple ### allow tcp 22 ::/0 any ::/0 OpenSSH - in\n`;
+  const nf = fixture('netfilter-ufw-deny.txt');
+
+  it('active from the kernel\'s ufw-user chains; rules, defaults and logging as ufw status verbose prints them', () => {
+    const u = parseUfw(live(), nf);
+    expect(u).toMatchObject({ active: true, statusSource: 'ufw status', logging: 'medium', ipv6: true, note: null, defaults: { incoming: 'deny', outgoing: 'allow', routed: 'disabled' } });
+    expect(u.rules!.map((r) => [r.to, r.action, r.direction, r.from, r.v6, r.interface])).toEqual([
+      ['22/tcp', 'ALLOW', 'IN', 'Anywhere', false, null],
+      ['2222/tcp on wg0', 'LIMIT', 'IN', '10.0.0.0/8', false, 'wg0'],
+      ['8080', 'ALLOW', 'IN', 'Anywhere', false, null],
+      ['22/tcp', 'ALLOW', 'IN', 'Anywhere', true, null],
+      ['22/tcp (OpenSSH)', 'ALLOW', 'IN', 'Anywhere', true, null],
+      ['25/tcp', 'DENY', 'OUT', 'Anywhere', false, null],
+      ['10.1.0.0/16 443/tcp on lo', 'ALLOW', 'FWD', 'Anywhere on lo', false, 'lo'],
+    ]);
+    expect(parseUfw(live('1'), nf).defaults.routed).toBe('deny');
+  });
+
+  it('no ufw-user chains loaded: inactive, as ufw status says, although ufw.conf says ENABLED=yes', () => {
+    const noUfw = nf.split('\n').filter((l) => !l.includes('ufw-user-')).join('\n');
+    expect(parseUfw(live(), noUfw)).toMatchObject({ enabled: true, active: false, statusSource: 'ufw status', rules: null });
+  });
+
+  it('what ufw status would refuse, or a live state that cannot be read, leaves the config\'s state and says why', () => {
+    expect(parseUfw(live(), null)).toMatchObject({ active: true, statusSource: 'ufw.conf', rules: null, note: expect.stringMatching(/netfilter section missing/) });
+    expect(parseUfw(live(), '@iptables\n@rc 1\n@nft-absent\n')).toMatchObject({ statusSource: 'ufw.conf', note: expect.stringMatching(/could not be read/) });
+    expect(parseUfw(live().replace('DEFAULT_FORWARD_POLICY="DROP"\n', ''), nf)).toMatchObject({ statusSource: 'ufw.conf', note: expect.stringMatching(/Missing policy for 'forward'/) });
+    expect(parseUfw(live().replace('@rules /etc/ufw/user.rules\n', '@rules-unreadable /etc/ufw/user.rules\n'), nf)).toMatchObject({ statusSource: 'ufw.conf', note: expect.stringMatching(/Couldn't open/) });
+  });
+
+  it('malformed tuples are skipped, as ufw skips them', () => {
+    expect(parseUfw(live('0', '### tuple ### allow tcp 22\n### tuple ### allow tcp 22 0.0.0.0/0 any 0.0.0.0/0 sideways_x\n'), nf).rules!.filter((r) => !r.v6)).toEqual([]);
+  });
+});
+
 describe('parseNetfilter', () => {
   it('ufw + Docker chains (iptables-nft): policies, kept rules, counts, published ports', () => {
     const nf = parseNetfilter(fixture('netfilter-ufw-docker.txt'), 0);
@@ -253,6 +291,19 @@ describe('parseNetfilter', () => {
 });
 
 describe('parseFail2ban', () => {
+  it('read from /proc as root: stopped (no socket), running with the jails of its filter threads', () => {
+    expect(parseFail2ban('@crowdsec no\n@installed yes\n@live stopped /run/fail2ban/fail2ban.sock\n', 0)).toEqual({ installed: true, running: false, jails: [], sshJails: [], crowdsec: false, note: 'the fail2ban server is not running (its socket does not answer)' });
+    expect(parseFail2ban('@crowdsec no\n@installed yes\n@live running\n@live-jails sshd recidive sshd\n', 0)).toEqual({
+      installed: true,
+      running: true,
+      jails: ['sshd', 'recidive'],
+      sshJails: [{ name: 'sshd', currentlyFailed: null, totalFailed: null, currentlyBanned: null, totalBanned: null, files: [] }],
+      crowdsec: false,
+      note: null,
+    });
+    expect(parseFail2ban('@crowdsec no\n@installed yes\n@live running\n@live-jails recidive\n', 0)).toMatchObject({ running: true, jails: ['recidive'], sshJails: [] });
+  });
+
   it('running with an sshd jail', () => {
     expect(parseFail2ban(fixture('fail2ban-sshd.txt'), 0)).toEqual({
       installed: true,

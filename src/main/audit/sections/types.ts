@@ -46,6 +46,11 @@ export interface SectionSpec<K extends SectionName = SectionName> {
   costMs?: number;
   /** Run in the same lane as the spec of this fact (this one reads a shell variable it sets). */
   laneWith?: SectionName;
+  /**
+   * Facts whose raw sections this parse reads too (e.g. ufw's live chains from the netfilter
+   * section): they are collected whenever this one is, also when `only` does not list them.
+   */
+  reads?: readonly SectionName[];
 }
 
 export function defineSection<K extends SectionName>(spec: SectionSpec<K>): SectionSpec<K> {
