@@ -24,7 +24,7 @@ const kinds = (values.scenario?.length ? values.scenario : ['hardened', 'vulnera
 type Collector = Pick<typeof current, 'buildCollectScript' | 'parseCollectOutput'>;
 
 /** Keys whose values change between two collections of an unchanged host. */
-const VOLATILE = new Set(['now', 'collectedAt', 'ageS', 'ageSeconds', 'mtime', 'atime', 'ctime', 'pid', 'listsNewest', 'uptimeS', 'startedAt', 'lastHandshake', 'latestHandshake', 'rxBytes', 'txBytes', 'transferRx', 'transferTx', 'packets', 'bytes', 'counters', 'State', 'Pid', 'StartedAt', 'FinishedAt', 'health', 'restartCount']);
+const VOLATILE = new Set(['now', 'collectedAt', 'ageS', 'ageSeconds', 'mtime', 'atime', 'ctime', 'pid', 'listsNewest', 'uptimeS', 'startedAt', 'lastHandshake', 'latestHandshake', 'rxBytes', 'txBytes', 'transferRx', 'transferTx', 'packets', 'bytes', 'counters', 'State', 'Pid', 'StartedAt', 'FinishedAt', 'health', 'restartCount', 'availKb', 'usedKb']);
 
 /**
  * Arrays that are sets: the parsers dedupe them and their order is the order the walks met them;

@@ -6,9 +6,13 @@
 // the medians, the difference and the share of a full audit (the full collector plus what a bare
 // 3-channel login costs, measured the same way). Needs root.
 //   npx tsx bench/section-cost.ts --sections hostHardening,ownership [--rounds 15] [--scenario hardened]
+// With `--base DIR` (a copy of an older commit's src, as for bench/collector-compare.ts), WITHOUT
+// is that older collector without the named sections (e.g. the collector before they were added)
+// and WITH is the current full collector: the paired difference is what the whole collector costs
+// now over that baseline (without --sections: the whole older collector against the current one).
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { meterCpu } from '../lab/hostMeter';
 import { labPrerequisites } from '../lab/lab';
@@ -18,9 +22,9 @@ import type { SectionName } from '../src/main/audit/facts';
 import { SECTION_SPECS } from '../src/main/audit/sections';
 import { connect } from '../src/main/ssh/connection';
 
-const { values } = parseArgs({ options: { sections: { type: 'string' }, rounds: { type: 'string', default: '15' }, scenario: { type: 'string', default: 'hardened' } } });
-if (!values.sections) throw new Error('--sections NAME[,NAME…] is required (facts, e.g. hostHardening,ownership)');
-const measured = values.sections.split(',').map((s) => s.trim());
+const { values } = parseArgs({ options: { sections: { type: 'string' }, base: { type: 'string' }, rounds: { type: 'string', default: '15' }, scenario: { type: 'string', default: 'hardened' } } });
+if (!values.sections && !values.base) throw new Error('--sections NAME[,NAME…] is required (facts, e.g. hostHardening,ownership), unless --base is given');
+const measured = (values.sections ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const unknown = measured.filter((s) => !SECTION_SPECS.some((x) => x.fact === s));
 if (unknown.length) throw new Error(`unknown sections: ${unknown.join(', ')}`);
 const rounds = Math.max(3, Number(values.rounds) || 15);
@@ -38,7 +42,10 @@ async function main(): Promise<void> {
     const all = ['os', 'sshd', ...SECTION_SPECS.map((x) => x.fact)] as SectionName[];
     const base = { sshdConfigPath: h.sshdConfigPath, scanRoots: s.scanRoots };
     const withScripts = buildCollectScript({ ...base, only: all }).scripts;
-    const withoutScripts = buildCollectScript({ ...base, only: all.filter((f) => !measured.includes(f)) }).scripts;
+    const older = values.base ? ((await import(resolve(values.base, 'src/main/audit/collector.ts'))) as { buildCollectScript: typeof buildCollectScript }) : null;
+    const olderSpecs = values.base ? ((await import(resolve(values.base, 'src/main/audit/sections/index.ts'))) as { SECTION_SPECS: typeof SECTION_SPECS }).SECTION_SPECS : SECTION_SPECS;
+    const olderAll = ['os', 'sshd', ...olderSpecs.map((x) => x.fact)] as SectionName[];
+    const withoutScripts = (older ?? { buildCollectScript }).buildCollectScript({ ...base, only: olderAll.filter((f) => !measured.includes(f)) }).scripts;
     // The meter first: the connection's sshd (and so every session process) inherits its cgroup.
     const meter = meterCpu(h.pid);
     const conn = await connect({ address: h.address, port: h.port, username: h.user, identityFile: h.identityFile }, { kind: 'accept-new', onAccept: () => undefined });
@@ -74,6 +81,7 @@ async function main(): Promise<void> {
       JSON.stringify(
         {
           scenario: values.scenario,
+          ...(values.base ? { without: `the collector of ${values.base} without the sections` } : {}),
           sections: measured,
           rounds,
           lanes: withScripts.length,
