@@ -31,7 +31,10 @@ describe('dashboard:fleet', () => {
     expect(w.ageMs).toBeGreaterThanOrEqual(2 * 3600_000);
     expect(w.ageMs).toBeLessThan(2 * 3600_000 + 60_000);
     expect(w.sinceLast).toEqual({ previousRunId: 'r1', new: 1, resolved: 1, unchanged: 0, regressed: 0 });
-    expect(w.scoreChange!.parts.map((p) => p.text.replace(/^[−+±][\d.]+/, 'N'))).toEqual(expect.arrayContaining(['N: 1 new Containers finding', 'N: 1 SSH finding resolved']));
+    // The largest share and the count; every category from dashboard:trend for the same run.
+    const trendOfR2 = HostTrend.parse(await ok('dashboard:trend', { runId: 'r2' }));
+    expect(trendOfR2.scoreChange!.parts.map((p) => p.text.replace(/^[−+±][\d.]+/, 'N'))).toEqual(expect.arrayContaining(['N: 1 new Containers finding', 'N: 1 SSH finding resolved']));
+    expect(w.scoreChange).toMatchObject({ runId: 'r2', previousRunId: 'r1', delta: trendOfR2.scoreChange!.delta, top: trendOfR2.scoreChange!.parts[0], partCount: trendOfR2.scoreChange!.parts.length });
     expect(w.findings.critical.open).toBe(1);
     expect(fleet.totals.critical.open).toBe(1);
     expect(fleet.totals.high.open).toBe(0);

@@ -9,6 +9,7 @@ import { NOW, fillStore, finding, saveRun, type FilledStore } from '../../../tes
 import { SEVERITIES, type Category } from '../../shared/domain';
 import { Fleet } from '../../shared/ipc/dashboard';
 import { fleetDashboard } from './dashboard';
+import { hostTrend, scoreChangeOf } from './scoreHistory';
 import { Store } from './store';
 
 let dir: string;
@@ -94,8 +95,13 @@ describe('fleetDashboard', () => {
       expect(web.sinceLast).toMatchObject({ previousRunId: diff.previousRunId, new: diff.new.length, resolved: diff.resolved.length, unchanged: diff.unchanged.length });
       // What moved the score since run-mid: one line per category with the new findings behind it.
       expect(web.scoreChange).toMatchObject({ runId: 'run-latest', previousRunId: 'run-mid', score: latest.score!.overall });
-      expect(web.scoreChange!.parts.map((p) => p.text)).toContain(`${web.scoreChange!.parts.find((p) => p.category === 'ssh')!.text.split(':')[0]}: 1 new SSH finding`);
-      expect(web.scoreChange!.parts.every((p) => p.delta <= 0 && p.newFindings === 1)).toBe(true);
+      // The fleet carries the largest share and the count; the breakdown is the trend's for the run.
+      const full = scoreChangeOf(reopened, 'run-latest')!;
+      expect(full.parts.map((p) => p.text)).toContain(`${full.parts.find((p) => p.category === 'ssh')!.text.split(':')[0]}: 1 new SSH finding`);
+      expect(full.parts.every((p) => p.delta <= 0 && p.newFindings === 1)).toBe(true);
+      const { parts, ...rest } = full;
+      expect(web.scoreChange).toEqual({ ...rest, top: parts[0], partCount: parts.length });
+      expect(hostTrend(reopened, 'run-latest').scoreChange).toEqual(full);
 
       // mx-1: one new (reboot), one resolved (password auth), one unchanged; the stale backup
       // marked fixed after the run counts as fixed, not open.
@@ -104,7 +110,9 @@ describe('fleetDashboard', () => {
       expect(m.port).toBe(2222);
       expect(m.ageMs).toBe(Date.parse(NOW.toISOString()) - Date.parse('2026-02-25T08:00:00.000Z'));
       expect(m.sinceLast).toEqual({ previousRunId: 'mx-run-1', new: 1, resolved: 1, unchanged: 1, regressed: 0 });
-      expect(m.scoreChange!.parts.map((p) => p.text.replace(/^[−+±][\d.]+/, 'N'))).toEqual(expect.arrayContaining(['N: 1 SSH finding resolved', 'N: 1 new System finding']));
+      const mFull = scoreChangeOf(reopened, 'mx-run-2')!;
+      expect(mFull.parts.map((p) => p.text.replace(/^[−+±][\d.]+/, 'N'))).toEqual(expect.arrayContaining(['N: 1 SSH finding resolved', 'N: 1 new System finding']));
+      expect(m.scoreChange).toMatchObject({ runId: 'mx-run-2', top: mFull.parts[0], partCount: mFull.parts.length });
       expect(nonZero(m.findings)).toEqual({ high: { fixed: 1 }, medium: { open: 1 } });
 
       // A target without a profile: its own first run.

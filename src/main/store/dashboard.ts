@@ -7,7 +7,7 @@
 import { CATEGORIES, SEVERITIES } from '../../shared/domain';
 import type { Category, FindingStatus, RunSummary, Severity } from '../../shared/domain';
 import { FindingStatus as FindingStatusSchema } from '../../shared/domain';
-import type { Fleet, FleetHost, SeverityStatusCounts } from '../../shared/ipc/dashboard';
+import type { Fleet, FleetHost, ScoreChange, ScoreChangeSummary, SeverityStatusCounts } from '../../shared/ipc/dashboard';
 import { scoreChangeOf } from './scoreHistory';
 import type { Store } from './store';
 
@@ -71,8 +71,15 @@ function fleetHost(store: Store, ident: { hostId: number | null; name: string; a
     ageMs: Math.max(0, now.getTime() - Date.parse(latest.startedAt)),
     findings: countsOfRun(store, latest.id),
     sinceLast,
-    scoreChange: scoreChangeOf(store, latest.id),
+    scoreChange: summaryOf(scoreChangeOf(store, latest.id)),
   };
+}
+
+/** The change's largest share and how many there are (the full list: dashboard:trend). */
+function summaryOf(change: ScoreChange | null): ScoreChangeSummary | null {
+  if (!change) return null;
+  const { parts, ...rest } = change;
+  return { ...rest, top: parts[0] ?? null, partCount: parts.length };
 }
 
 /** The dashboard as of `now`: host profiles by name, then targets without a profile by name. */

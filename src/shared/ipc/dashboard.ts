@@ -39,6 +39,19 @@ export const ScoreChange = z.object({
 });
 export type ScoreChange = z.infer<typeof ScoreChange>;
 
+/**
+ * A host's score change in the fleet answer: the largest share only (the hosts table's cell). The
+ * full breakdown is dashboard:trend's `scoreChange` for the same run, fetched when the cell opens:
+ * 50 hosts' breakdowns were 90 of the answer's 139 KB.
+ */
+export const ScoreChangeSummary = ScoreChange.omit({ parts: true }).extend({
+  /** The largest share (the full change's first part); null when no category changed. */
+  top: ScoreChangePart.nullable(),
+  /** How many categories the full breakdown lists. */
+  partCount: z.number().int().nonnegative(),
+});
+export type ScoreChangeSummary = z.infer<typeof ScoreChangeSummary>;
+
 export const FleetCategory = z.object({ score: z.number(), grade: Grade });
 
 export const FleetHost = z.object({
@@ -74,8 +87,8 @@ export const FleetHost = z.object({
       regressed: z.number().int(),
     })
     .nullable(),
-  /** The score's change between the host's last two graded runs, by category; null without two graded runs. */
-  scoreChange: ScoreChange.nullable(),
+  /** The score's change between the host's last two graded runs (its largest share); null without two graded runs. */
+  scoreChange: ScoreChangeSummary.nullable(),
 });
 export type FleetHost = z.infer<typeof FleetHost>;
 

@@ -1,15 +1,17 @@
 // The fleet dashboard: every host's latest grade and the age of its last audit, findings by
 // severity × status, a category heat map and what changed since the run before. A number that
 // has a screen behind it is a button that opens it; the rest is plain text.
-// Rendering cost (bench/workbench.ts, 50 hosts): the tables paint first and the charts (recharts,
-// most of the screen's rendering time) follow in a background render React can interrupt; each
+// Rendering cost (bench/workbench.ts, 50 hosts): the tables paint first (from the fleet as last
+// fetched, while the visit's refresh is in flight) and the charts (recharts, most of the screen's
+// rendering time) follow the refreshed answer in a background render React can interrupt; each
 // panel is memoized on the data it draws, so the refresh that every visit starts, and the loading
 // flag it toggles, re-render only what changed.
 import { memo, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import type React from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Category, FindingStatus, Severity } from '../../../shared/domain';
-import type { Fleet, FleetHost } from '../../../shared/ipc/dashboard';
+import type { Fleet, FleetHost, ScoreChange } from '../../../shared/ipc/dashboard';
+import { call } from '../api';
 import { Attribution, HostTrendPanel, signed } from '../components/HostTrendPanel';
 import { PriorityMatrixPanel } from '../components/PriorityMatrix';
 import { GradeChip, SeverityLabel } from '../components/ui';
@@ -52,8 +54,10 @@ export function DashboardScreen(): React.JSX.Element {
   const fleet = useStore((s) => s.fleet);
   const loading = useStore((s) => s.fleetLoading);
   const loadFleet = useStore((s) => s.loadFleet);
-  // null at first, then the fleet in a background render once the tables are on screen.
-  const chartFleet = useDeferredValue(fleet, null);
+  // The charts wait for this visit's answer (their own calls, dashboard:trend and :priority, would
+  // otherwise hold up the fleet's in the main process), then render in the background.
+  const [fetched, setFetched] = useState(false);
+  const chartFleet = useDeferredValue(fetched ? fleet : null, null);
   const barRows = useStableJson(chartFleet ? barRowsOf(chartFleet) : null);
   const trendList = useStableJson(chartFleet ? trendHosts(chartFleet) : null);
   const prioHosts = useStableJson(chartFleet ? chartFleet.hosts.map((h) => ({ hostId: h.hostId, name: h.name })) : null);
@@ -61,7 +65,11 @@ export function DashboardScreen(): React.JSX.Element {
   const categories = useStableJson(fleet?.categories ?? []);
 
   useEffect(() => {
-    void loadFleet();
+    let live = true;
+    void loadFleet().finally(() => live && setFetched(true));
+    return () => {
+      live = false;
+    };
   }, [loadFleet]);
 
   return (
@@ -473,23 +481,40 @@ function trendHosts(fleet: Fleet): Array<{ key: string; name: string; runId: str
   return fleet.hosts.filter((h) => h.latestRun).map((h) => ({ key: `${h.hostId ?? 'x'}:${h.address}:${h.port}`, name: h.name, runId: h.latestRun!.id }));
 }
 
-/** "−4.0: 3 new SSH findings" (the largest share), the other categories behind a disclosure (rendered when opened: 50 hosts' closed lists were a third of the table's DOM). */
+/**
+ * "−4.0: 3 new SSH findings" (the largest share), every category behind a disclosure: the fleet
+ * answer carries the largest share only, so the breakdown is the host trend's (dashboard:trend,
+ * the same computation for the same run), fetched when the disclosure first opens.
+ */
 function ScoreChangeCell({ h }: { h: FleetHost }): React.JSX.Element {
   const navigate = useStore((s) => s.navigate);
+  const showError = useStore((s) => s.showError);
   const [open, setOpen] = useState(false);
+  const [full, setFull] = useState<ScoreChange | null>(null);
   const c = h.scoreChange;
+  const runId = c?.runId;
+  useEffect(() => {
+    if (!open || !runId) return;
+    let live = true;
+    call('dashboard', 'trend', { runId }).then(
+      (t) => live && setFull(t.scoreChange),
+      (e: unknown) => live && showError(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [open, runId, showError]);
   if (!c) return <span className="muted">—</span>;
-  const first = c.parts[0];
   return (
     <details className="score-change" data-delta={c.delta} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>
         <span className={c.delta < 0 ? 'chg-down' : c.delta > 0 ? 'chg-up' : 'muted'} data-testid="fleet-score-delta">
           {signed(c.delta)}
         </span>{' '}
-        {first && <span data-testid="fleet-score-reason">{first.text.replace(/^[^:]*: /, '')}</span>}
-        {c.parts.length > 1 && <span className="muted small"> +{c.parts.length - 1} more</span>}
+        {c.top && <span data-testid="fleet-score-reason">{c.top.text.replace(/^[^:]*: /, '')}</span>}
+        {c.partCount > 1 && <span className="muted small"> +{c.partCount - 1} more</span>}
       </summary>
-      {open && <Attribution change={c} onOpen={() => navigate({ screen: 'run', runId: c.runId })} />}
+      {open && (full && full.runId === c.runId ? <Attribution change={full} onOpen={() => navigate({ screen: 'run', runId: c.runId })} /> : <p className="muted small">loading…</p>)}
     </details>
   );
 }
