@@ -70,7 +70,7 @@ keyok() { case $1 in IPV6) return 0 ;; DEFAULT_*_POLICY) m=\${1#DEFAULT_}; m=\${
 echo "@default"; keylines /etc/default/ufw
 echo "@files"; for f in /etc/ufw/*.rules; do [ -e "$f" ] && printf '%s\\n' "$f"; done
 if ! command -v ufw >/dev/null 2>&1; then echo "@status-skipped the ufw command is missing; state read from /etc/ufw/ufw.conf"
-elif [ "$(id -u)" != 0 ]; then echo "@status-skipped ufw status needs root; state and defaults read from /etc/ufw/ufw.conf and /etc/default/ufw"
+elif ufw_uid=; while read -r k a b c; do if [ "$k" = Uid: ]; then ufw_uid=$b; break; fi; done < /proc/self/status; [ "$ufw_uid" != 0 ]; then echo "@status-skipped ufw status needs root; state and defaults read from /etc/ufw/ufw.conf and /etc/default/ufw"
 elif [ "$enabled" != yes ]; then echo "@status-skipped ufw is disabled in /etc/ufw/ufw.conf"
 else
   echo "@live"
