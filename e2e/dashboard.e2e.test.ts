@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { fillStore, finding, saveRun } from '../test/support/reportStore';
 import { Store } from '../src/main/store/store';
 import type { RunDetail } from '../src/shared/domain';
+import type { HostTrend } from '../src/shared/ipc/dashboard';
 import { ensureBuilt, openApp, resetScreenshots, shot, type App } from './harness';
 import { pageOf, stepper, text, visible } from './steps';
 
@@ -83,6 +84,20 @@ describe('Fleet dashboard', () => {
     expect(await row('db-1').locator('button[data-testid="fleet-grade"]').count()).toBe(0);
     expect(await text(row('10.9.0.3'))).toContain('no profile');
     expect(await text(row('10.9.0.3').getByTestId('fleet-since'))).toBe('first audit');
+
+    // Score change: the largest share in the row; every category once the disclosure opens
+    // (fetched then: dashboard:trend's breakdown for the same run).
+    const trend = await app!.call<HostTrend>('dashboard', 'trend', { runId: 'mx-run-2' });
+    if (!trend.ok) throw new Error(trend.error.message);
+    const parts = trend.data.scoreChange!.parts;
+    expect(parts.map((p) => p.category)).toEqual(expect.arrayContaining(['ssh', 'system']));
+    const change = row('mx-1').getByTestId('fleet-score-change');
+    expect(await text(change.getByTestId('fleet-score-reason'))).toBe(parts[0]!.text.replace(/^[^:]*: /, ''));
+    expect(await text(change.locator('summary'))).toContain(`+${parts.length - 1} more`);
+    expect(await change.getByTestId('attribution-part').count()).toBe(0);
+    await change.locator('summary').click();
+    await expect.poll(() => change.getByTestId('attribution-part').count()).toBe(parts.length);
+    expect(await change.getByTestId('attribution-part').evaluateAll((els) => els.map((e) => e.textContent))).toEqual(parts.map((p) => p.text));
     await shot(page(), 'fleet');
   });
 
