@@ -17,30 +17,31 @@ export function emptyCounts(): SeverityStatusCounts {
   return Object.fromEntries(SEVERITIES.map((s) => [s, Object.fromEntries(STATUSES.map((st) => [st, 0]))])) as SeverityStatusCounts;
 }
 
-function countsOfRun(store: Store, runId: string): SeverityStatusCounts {
+/** A run's findings by severity × status, how many in all, and how many came back in it (one pass over the covering index findings_fleet). */
+function countsOfRun(store: Store, runId: string): { counts: SeverityStatusCounts; total: number; regressed: number } {
   const counts = emptyCounts();
-  const rows = store.db.prepare('SELECT severity, status, COUNT(*) AS n FROM findings WHERE run_id = ? GROUP BY severity, status').all(runId) as Array<{
-    severity: Severity;
-    status: FindingStatus;
-    n: number;
-  }>;
+  const rows = store.db
+    .prepare('SELECT severity, status, COUNT(*) AS n, SUM(CASE WHEN regressed_in = run_id THEN 1 ELSE 0 END) AS regressed FROM findings WHERE run_id = ? GROUP BY severity, status')
+    .all(runId) as Array<{ severity: Severity; status: FindingStatus; n: number; regressed: number }>;
+  let total = 0;
+  let regressed = 0;
   for (const r of rows) {
+    total += r.n;
+    // Came back in this run (the workbench's overlay, migration 13: resolved before, or marked fixed).
+    regressed += r.regressed;
     const bySeverity = counts[r.severity];
     // A severity or status this build does not know (a newer database) is left out, not invented.
     if (bySeverity && r.status in bySeverity) bySeverity[r.status] = r.n;
   }
-  return counts;
+  return { counts, total, regressed };
 }
 
 /**
  * What diffRun (runs.ts) would count for the run, without reading both runs' findings: the same
  * previous run, and findings matched by identity (unique per run: the table's primary key).
  */
-function diffCounts(store: Store, runId: string): NonNullable<FleetHost['sinceLast']> {
+function diffCounts(store: Store, runId: string, { total, regressed }: { total: number; regressed: number }): NonNullable<FleetHost['sinceLast']> {
   const prev = store.previousRun(runId);
-  const total = (store.db.prepare('SELECT COUNT(*) AS n FROM findings WHERE run_id = ?').get(runId) as { n: number }).n;
-  // Came back in this run (the workbench's overlay, migration 13: resolved before, or marked fixed).
-  const regressed = (store.db.prepare('SELECT COUNT(*) AS n FROM findings WHERE run_id = ? AND regressed_in = ?').get(runId, runId) as { n: number }).n;
   if (!prev) return { previousRunId: null, new: total, resolved: 0, unchanged: 0, regressed };
   const onlyIn = store.db.prepare(
     'SELECT COUNT(*) AS n FROM findings a WHERE a.run_id = ? AND NOT EXISTS (SELECT 1 FROM findings b WHERE b.run_id = ? AND b.finding_key = a.finding_key)',
@@ -57,7 +58,8 @@ function fleetHost(store: Store, ident: { hostId: number | null; name: string; a
     if ((CATEGORIES as readonly string[]).includes(cat)) categories[cat as Category] = { score: c.score, grade: c.grade };
   // A failed or cancelled run found nothing, so a diff would call every earlier finding resolved.
   const compared = latest.status === 'complete' || latest.status === 'partial';
-  const sinceLast = compared ? diffCounts(store, latest.id) : null;
+  const counts = countsOfRun(store, latest.id);
+  const sinceLast = compared ? diffCounts(store, latest.id, counts) : null;
   return {
     ...ident,
     latestRun: {
@@ -69,7 +71,7 @@ function fleetHost(store: Store, ident: { hostId: number | null; name: string; a
       categories,
     },
     ageMs: Math.max(0, now.getTime() - Date.parse(latest.startedAt)),
-    findings: countsOfRun(store, latest.id),
+    findings: counts.counts,
     sinceLast,
     scoreChange: summaryOf(scoreChangeOf(store, latest.id)),
   };
