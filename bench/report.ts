@@ -7,10 +7,12 @@
 // printer is the headless shell, the same one-shot print with the full chromium (what it replaced).
 // Prints one JSON object. Needs Chromium (RAMPART_CHROMIUM, Debian's chromium-headless-shell or
 // chromium). Usage: npm run bench:report [-- --iterations 5]
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
 import { buildReport, findChromium, renderHtml, writeReport } from '../src/main/reports';
 import { storeWithRun } from '../test/support/reportStore';
 
@@ -56,6 +58,22 @@ try {
   const fullChromium = '/usr/bin/chromium';
   const compareFull = chromium !== null && chromium.includes('headless-shell') && fs.existsSync(fullChromium);
   const full = compareFull ? await onePdfPerStart(fullChromium, 'f') : null;
+  // The whole command, `rampart report --run … --kind full --format pdf`, in its own Node process
+  // (start, open the database file, build, render, print, write) from the last `npm run build`'s
+  // bundle, run directly: bin/rampart.mjs would fall back to tsx whenever a source is newer.
+  const bundle = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'out', 'cli', 'rampart.mjs');
+  const cli: number[] = [];
+  if (chromium && fs.existsSync(bundle)) {
+    const dbFile = path.join(dir, 'runs.sqlite3');
+    storeWithRun(findingCount, dbFile).store.close();
+    const runBundle = 'const { run } = await import(process.argv[1]); await run(process.argv.slice(2));';
+    for (let i = 0; i < iterations; i++) {
+      const argv = ['report', '--db', dbFile, '--run', runId, '--kind', 'full', '--format', 'pdf', '--out', path.join(dir, `c${i}.pdf`)];
+      const t0 = performance.now();
+      await promisify(execFile)(process.execPath, ['--input-type=module', '-e', runBundle, bundle, ...argv], { env: { ...process.env, RAMPART_CHROMIUM: chromium } });
+      cli.push(performance.now() - t0);
+    }
+  }
   // Warm: one browser kept open, page.pdf per report (as the app prints in its running Electron).
   const warm: number[] = [];
   if (chromium) {
@@ -86,6 +104,9 @@ try {
         pdf: pdfStats
           ? { ...pdfStats, bytes: pdfBytes, chromium, goalMs: 2000, ok: pdfStats.medianMs <= 2000 }
           : { skipped: 'no Chromium found (set RAMPART_CHROMIUM)' },
+        cliPdf: cli.length
+          ? { ...stats(cli), goalMs: 2000, ok: stats(cli).medianMs <= 2000, note: 'the rampart report command, process start to exit (out/cli bundle)' }
+          : { skipped: 'no Chromium or no out/cli bundle (npm run build)' },
         pdfFullChromium: full
           ? { ...stats(full.ms), bytes: full.bytes, chromium: fullChromium, note: 'the same one-shot print with the full browser, for comparison' }
           : null,

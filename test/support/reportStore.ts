@@ -120,8 +120,8 @@ export function fillStore(file = ':memory:'): FilledStore {
 }
 
 /** A run of `n` findings spread over the catalog's checks (the bench's 100-finding run). */
-export function storeWithRun(n: number): { store: Store; runId: string } {
-  const store = new Store(':memory:');
+export function storeWithRun(n: number, file = ':memory:'): { store: Store; runId: string } {
+  const store = new Store(file);
   const checks = CHECKS.filter((c) => c.category !== 'mail');
   const findings = Array.from({ length: n }, (_, i) => {
     const c = checks[i % checks.length]!;
