@@ -84,7 +84,8 @@ async function main(): Promise<void> {
           const statusB = new Map(evB.checks.map((c) => [c.checkId, c.status]));
           for (const c of evA.checks) if (statusB.get(c.checkId) !== c.status) checkDiffs.push(`${c.checkId}: ${statusB.get(c.checkId)} → ${c.status}`);
           // Identity, severity and evidence (digits masked: ages and clocks move between collections).
-          const key = (f: (typeof evA.findings)[number]): string => `${f.id} ${f.severity} ${f.resource} ${f.evidence.split(', ').sort().join(', ').replace(/\d+/g, '#').replace(/restarting, not running|running|crash-looping|restarting/g, '#state')}`;
+          // A crash-looping container's state words change between two collections ("not running, restarting" / "restarting").
+          const key = (f: (typeof evA.findings)[number]): string => `${f.id} ${f.severity} ${f.resource} ${f.evidence.replace(/(not )?(running|restarting|crash-looping)(, (not )?(running|restarting|crash-looping))*/g, '#state').split(', ').sort().join(', ').replace(/\d+/g, '#')}`;
           const fB = new Set(evB.findings.map(key));
           const fA = new Set(evA.findings.map(key));
           const findingDiffs = [...[...fB].filter((x) => !fA.has(x)).map((x) => `- ${x}`), ...[...fA].filter((x) => !fB.has(x)).map((x) => `+ ${x}`)];

@@ -188,21 +188,35 @@ describe.each(SHELLS)('the containers sections under %s', (_name, shell) => {
   it('with a (fake) docker: info, ps + inspect, compose files from labels', () => {
     fs.writeFileSync(path.join(fake, 'info'), fixture('docker-info-20.10.json'));
     fs.writeFileSync(path.join(fake, 'ps'), `${'a'.repeat(64)}\n${'b'.repeat(64)}\nWARNING: not an id\n`);
-    fs.writeFileSync(path.join(fake, 'inspect'), fixture('inspect-vulnerable.jsonl'));
+    // The compose labels come from the inspect (the compose section makes no docker call of its
+    // own): the fixture's compose container with other label values, as more containers.
+    const lines = fixture('inspect-vulnerable.jsonl').trim().split('\n');
+    const composeLine = lines.find((l) => l.includes('"com.docker.compose.project.working_dir"'))!;
+    const relabel = (i: number, wd: string, files: string): string =>
+      composeLine
+        .replace(/"Id":"[0-9a-f]+"/, `"Id":"${String(i).repeat(64)}"`)
+        .replace(/"Name":"\/[^"]*"/, `"Name":"/relabel${i}"`)
+        .replace(/"com.docker.compose.project.working_dir":"[^"]*"/, `"com.docker.compose.project.working_dir":${JSON.stringify(wd)}`)
+        .replace(/"com.docker.compose.project.config_files":"[^"]*"/, `"com.docker.compose.project.config_files":${JSON.stringify(files)}`);
     fs.writeFileSync(
-      path.join(fake, 'labels'),
+      path.join(fake, 'inspect'),
       [
-        `${root}/app\tdocker-compose.yml`, // compose v1: relative names
-        `${root}/other\t${root}/other/compose.yaml,${root}/other/compose.override.yaml`, // compose v2: absolute, comma-separated
-        `${root}/app\tdocker-compose.yml`,
-        'relative/dir\tx.yml',
-        '\t',
-      ].join('\n'),
+        ...lines.filter((l) => l !== composeLine),
+        relabel(1, `${root}/app`, 'docker-compose.yml'), // compose v1: relative names
+        relabel(2, `${root}/other`, `${root}/other/compose.yaml,${root}/other/compose.override.yaml`), // compose v2: absolute, comma-separated
+        relabel(3, `${root}/app`, 'docker-compose.yml'),
+        relabel(4, 'relative/dir', 'x.yml'),
+        relabel(5, '', ''),
+        relabel(6, `${root}/tab\there`, 'docker-compose.yml'),
+      ].join('\n') + '\n',
     );
+    fs.writeFileSync(path.join(fake, 'labels'), 'docker ps must not be asked for the labels\n');
+    fs.writeFileSync(path.join(fake, 'calls'), '');
     const r = run(shell, { docker: true, scanRoots: [] });
+    expect(fs.readFileSync(path.join(fake, 'calls'), 'utf8').split('\n').filter((l) => l === 'call ps')).toHaveLength(1);
     const docker = parseDockerFacts(r.parse);
     if (!docker.ok) throw new Error(docker.message);
-    expect(docker.value.containers).toHaveLength(12);
+    expect(docker.value.containers).toHaveLength(17);
     expect(Math.abs(docker.value.collectedAt! - Date.now() / 1000)).toBeLessThan(600);
     expect(docker.value.daemonJson.present).toBe(fs.existsSync('/etc/docker/daemon.json'));
     expect(fs.readFileSync(path.join(fake, 'calls'), 'utf8').trim().split('\n').filter((l) => l.startsWith('inspect of')).pop()).toBe('inspect of 2');
@@ -222,9 +236,15 @@ describe.each(SHELLS)('the containers sections under %s', (_name, shell) => {
     const ids = Array.from({ length: 305 }, (_, i) => i.toString(16).padStart(64, '0'));
     fs.writeFileSync(path.join(fake, 'ps'), `${ids.join('\n')}\n`);
     fs.writeFileSync(path.join(fake, 'inspect'), fixture('inspect-hardened.jsonl'));
+    fs.writeFileSync(path.join(fake, 'labels'), `${root}/app\tdocker-compose.yml\n`);
+    fs.writeFileSync(path.join(fake, 'calls'), '');
     const r = run(shell, { docker: true, scanRoots: [] });
     const docker = parseDockerFacts(r.parse);
     expect(docker.ok && docker.value.limited).toBe(305);
+    // Not every container was inspected: the compose labels come from docker ps, as before.
+    expect(fs.readFileSync(path.join(fake, 'calls'), 'utf8').split('\n').filter((l) => l === 'call ps')).toHaveLength(2);
+    const compose = parseComposeFacts(r.parse);
+    expect(compose.ok && compose.value.projectDirs).toEqual([`${root}/app`]);
     expect(fs.readFileSync(path.join(fake, 'calls'), 'utf8').trim().split('\n').filter((l) => l.startsWith('inspect of')).pop()).toBe('inspect of 300');
   });
 

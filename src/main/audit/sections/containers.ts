@@ -100,8 +100,10 @@ for id in $out; do
   [ "$n" -le ${MAX_CONTAINERS} ] && set -- "$@" "$id"
 done
 set +f
-[ "$n" -gt 0 ] || exit 0
-if [ "$n" -gt ${MAX_CONTAINERS} ]; then echo "RAMPART-LIMIT $n"; fi
+# fd 3: "@C-DONE" says the compose labels on it are every container's (the compose section then
+# makes no docker call); not when the list was cut.
+[ "$n" -gt 0 ] || { echo "@C-DONE" >&3; exit 0; }
+if [ "$n" -gt ${MAX_CONTAINERS} ]; then echo "RAMPART-LIMIT $n"; echo "@C-LIMIT" >&3; fi
 # The awk's stderr (fd 3 of the section): Traefik/Authelia mount sources for the proxy section.
 docker inspect --format '{{json .}}' "$@" 2>&1 | awk "$AWK_INSPECT" 2>&3
 # The networks, for the segmentation checks (which are internal): names and flags only.
@@ -125,7 +127,7 @@ exit 0`;
 // Arguments: the batch awk (hostEnvClassify.ts: classifies env values on the host, never sends
 // them), the docker_info exit status, then the scan roots. Output framing: see parseComposeDump.
 // Files are read by two awk processes in all (compose files, then env files), sized by one wc each.
-const COMPOSE_SH = String.raw`AWK_BATCH=$1; DOCKER_RC=$2; shift 2
+const COMPOSE_SH = String.raw`AWK_BATCH=$1; DOCKER_RC=$2; INSPECTED=$3; shift 3
 NL='
 '
 TAB='	'
@@ -144,7 +146,19 @@ add() {
   cands="$cands$1$TAB$2$NL"
 }
 if [ "$DOCKER_RC" != 124 ] && [ "$DOCKER_RC" != 143 ] && command -v docker >/dev/null 2>&1; then
-  labels=$(docker ps -a --filter label=com.docker.compose.project --format '{{.Label "com.docker.compose.project.working_dir"}}{{"\t"}}{{.Label "com.docker.compose.project.config_files"}}' 2>/dev/null | awk '{ if (!($0 in s)) { s[$0] = 1; h[++n] = $0 } } END { for (i = 2; i <= n; i++) { v = h[i]; for (j = i - 1; j >= 1 && h[j] > v; j--) h[j + 1] = h[j]; h[j + 1] = v } for (i = 1; i <= n && i <= 200; i++) print h[i] }')
+  # The compose labels: from the docker section's inspect (its fd 3 lines "@C<TAB>dir<TAB>files",
+  # complete when "@C-DONE" is there and no "@C-LIMIT"), else from docker ps as before. Deduped,
+  # sorted and cut at 200 by one awk either way.
+  pick='{ if (c) { if (substr($0, 1, 3) != "@C\t") next; $0 = substr($0, 4) } if (!($0 in s)) { s[$0] = 1; h[++n] = $0 } } END { for (i = 2; i <= n; i++) { v = h[i]; for (j = i - 1; j >= 1 && h[j] > v; j--) h[j + 1] = h[j]; h[j + 1] = v } for (i = 1; i <= n && i <= 200; i++) print h[i] }'
+  case "$NL$INSPECTED$NL" in *"$NL@C-LIMIT$NL"*) from=ps ;; *"$NL@C-DONE$NL"*) from=inspect ;; *) from=ps ;; esac
+  if [ "$from" = inspect ]; then
+    labels=$(awk -v c=1 "$pick" <<EOF
+$INSPECTED
+EOF
+)
+  else
+    labels=$(docker ps -a --filter label=com.docker.compose.project --format '{{.Label "com.docker.compose.project.working_dir"}}{{"\t"}}{{.Label "com.docker.compose.project.config_files"}}' 2>/dev/null | awk -v c=0 "$pick")
+  fi
   while IFS="$TAB" read -r wd files; do
     case $wd in /*) ;; *) continue ;; esac
     echo "@D $wd"
@@ -356,10 +370,10 @@ export const dockerGroupSection = defineSection({
 export const composeSection = defineSection({
   fact: 'compose',
   costMs: 275,
-  laneWith: 'docker', // reads $rampart_docker_rc: no docker CLI calls after docker info timed out
-  // The awk program, docker info's exit status and the scan roots travel as arguments of the section's shell.
+  laneWith: 'docker', // reads $rampart_docker_rc (no docker CLI calls after docker info timed out) and the inspect's compose labels
+  // The awk program, docker info's exit status, the docker section's fd 3 lines and the scan roots travel as arguments of the section's shell.
   script: (ctx) =>
-    [`sec compose_files $T sh -c ${shQuote(COMPOSE_SH)} sh ${shQuote(composeBatchAwk())} "$rampart_docker_rc"`, ...ctx.scanRoots.filter((r) => r.startsWith('/')).map((r) => shQuote(r))].join(' '),
+    [`sec compose_files $T sh -c ${shQuote(COMPOSE_SH)} sh ${shQuote(composeBatchAwk())} "$rampart_docker_rc" "$rampart_proxy_mounts"`, ...ctx.scanRoots.filter((r) => r.startsWith('/')).map((r) => shQuote(r))].join(' '),
   parse: parseComposeFacts,
 });
 

@@ -906,13 +906,30 @@ function j_mounts(line,   s) {
   s = line
   while (match(s, /"Source":"\/[^"\\]*"/)) { print substr(s, RSTART + 10, RLENGTH - 11) > "/dev/stderr"; s = substr(s, RSTART + RLENGTH) }
 }
+# A compose container's project folder and files (what "docker ps -a --filter
+# label=com.docker.compose.project" printed for the compose section, which now reads these
+# lines instead of asking dockerd again): "@C<TAB>working_dir<TAB>config_files" on stderr. A
+# literal "KEY":" cannot occur inside another JSON string (its quotes would be escaped there).
+function j_labelval(line, key,   k, v) {
+  k = index(line, "\"" key "\":\""); if (k == 0) return ""
+  v = j_str(line, k + length(key) + 3); if (J_END == 0) return ""
+  return j_unesc(v)
+}
+function j_compose(line,   wd, cf) {
+  if (index(line, "\"com.docker.compose.project\":\"") == 0) return
+  wd = j_labelval(line, "com.docker.compose.project.working_dir"); cf = j_labelval(line, "com.docker.compose.project.config_files")
+  if (wd ~ /[\t\n]/ || cf ~ /[\t\n]/) return
+  print "@C\t" wd "\t" cf > "/dev/stderr"
+}
 BEGIN { r_init() }
 {
   if (substr($0, 1, 1) != "{") { print; next }
   if ($0 ~ /"(Image|Path)":"[^"]*(traefik|authelia)/) j_mounts($0)
+  j_compose($0)
   t = j_line($0)
   if (t == "") print "RAMPART-ENV-UNPARSABLE"; else print t
 }
+END { print "@C-DONE" > "/dev/stderr" }
 `;
 
 /** The docker inspect post-processor (stdin → stdout). */
