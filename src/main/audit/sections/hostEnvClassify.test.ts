@@ -498,6 +498,16 @@ describe.each(AWKS)('compose, env and inspect classified on the host under %s', 
     expect(h.env.find((e) => e.key === 'LONG_SECRET')).toMatchObject({ length: LONG.length, tokenLike: true });
     expect(h.env.find((e) => e.key === 'UNI_SECRET')).toMatchObject({ length: Buffer.byteLength('Qz7-ü-\u2028-🔑') });
   });
+
+  it('stderr: every container for the mail stack pick and the compose labels, as docker ps printed them (id, Config.Image, name, project)', () => {
+    const input = fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '..', '__fixtures__', 'docker', 'inspect-vulnerable.jsonl'), 'utf8');
+    const { stderr } = runAwk(argv, inspectAwk(), { input });
+    const lines = stderr.split('\n');
+    const raw = parseDockerInspect(input).containers;
+    expect(lines.filter((l) => l.startsWith('@P\t'))).toEqual(raw.map((c) => `@P\t${c.id}\t${c.image}\t${c.name}\t${c.compose?.project ?? ''}`));
+    expect(lines.filter((l) => l.startsWith('@C\t'))).toEqual(raw.filter((c) => c.compose).map((c) => `@C\t${c.labels['com.docker.compose.project.working_dir']}\t${c.labels['com.docker.compose.project.config_files']}`));
+    expect(lines.filter(Boolean).pop()).toBe('@C-DONE');
+  });
 });
 
 it('there is an awk to test with', () => {

@@ -915,6 +915,16 @@ function j_labelval(line, key,   k, v) {
   v = j_str(line, k + length(key) + 3); if (J_END == 0) return ""
   return j_unesc(v)
 }
+# Every container, for the mail stack section's pick (what its docker ps printed):
+# "@P<TAB>id<TAB>Config.Image<TAB>name<TAB>compose project" on stderr. The first "Id", "Name"
+# are the container's own (Docker writes them before any nested object that has such keys);
+# Config.Image is the first "Image" after "Config":{ (the top-level "Image" is the image id).
+function j_flat(v) { gsub(/[\t\n\r]/, " ", v); return v }
+function j_psline(line,   id, name, img, cfg) {
+  id = j_labelval(line, "Id"); name = j_labelval(line, "Name"); sub(/^\//, "", name)
+  cfg = index(line, "\"Config\":{"); img = cfg ? j_labelval(substr(line, cfg), "Image") : ""
+  print "@P\t" j_flat(id) "\t" j_flat(img) "\t" j_flat(name) "\t" j_flat(j_labelval(line, "com.docker.compose.project")) > "/dev/stderr"
+}
 function j_compose(line,   wd, cf) {
   if (index(line, "\"com.docker.compose.project\":\"") == 0) return
   wd = j_labelval(line, "com.docker.compose.project.working_dir"); cf = j_labelval(line, "com.docker.compose.project.config_files")
@@ -925,7 +935,7 @@ BEGIN { r_init() }
 {
   if (substr($0, 1, 1) != "{") { print; next }
   if ($0 ~ /"(Image|Path)":"[^"]*(traefik|authelia)/) j_mounts($0)
-  j_compose($0)
+  j_compose($0); j_psline($0)
   t = j_line($0)
   if (t == "") print "RAMPART-ENV-UNPARSABLE"; else print t
 }

@@ -109,5 +109,8 @@ describe.each(AWKS)('%s', (_, cmd) => {
   it('stack pick: every container of a project with a mail container, and mail containers outside compose', () => {
     const ps = ['a1\tmailcow/postfix:1\tmc_postfix-mailcow_1\tmc', 'a2\tredis:7\tmc_redis-mailcow_1\tmc', 'b1\tnginx\tweb_1\tweb', 'c1\tghcr.io/docker-mailserver/docker-mailserver:14\tmailserver\t', 'd1\tredis\tcache\t'].join('\n');
     expect(awk(cmd, MAIL_STACK_SCRIPTS.AWK_PICK, `${ps}\n`).trim().split('\n')).toEqual(['a1', 'a2', 'c1']);
+    // The same from the docker section's fd 3 lines (-v c=1): only the @P lines count.
+    const fd3 = ['/srv/traefik', '@C\t/srv/mc\tdocker-compose.yml', ...ps.split('\n').map((l) => `@P\t${l}`), 'e1\tpostfix\tnot-a-P-line\t', '@C-DONE'].join('\n');
+    expect(execFileSync(cmd[0]!, [...cmd.slice(1), '-v', 'c=1', MAIL_STACK_SCRIPTS.AWK_PICK], { input: `${fd3}\n`, encoding: 'utf8' }).trim().split('\n')).toEqual(['a1', 'a2', 'c1']);
   });
 });

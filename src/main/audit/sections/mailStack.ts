@@ -3,8 +3,8 @@
 // with a Postfix/Dovecot/Rspamd/Exim container, Mailcow, docker-mailserver) with their state,
 // restarts, memory use (`docker stats --no-stream`, running stack containers only) and mounts, the
 // ClamAV signature files' headers, Rspamd's controller ping and its greylist/DKIM signing config,
-// OpenDKIM's config and tables, and the disk use of the mail volumes. One docker ps, one inspect
-// and one stats for the stack; files are read by one awk per kind, never a process per file.
+// OpenDKIM's config and tables, and the disk use of the mail volumes. The containers from the
+// docker section's inspect (docker ps only without it), one inspect and one stats for the stack; files are read by one awk per kind, never a process per file.
 // Config lines that look like key material are dropped on the host. Nothing is written.
 import type { Section, SectionName } from '../facts';
 import { parseMailStack, type MailStackFacts } from '../parsers/mailStack';
@@ -25,12 +25,16 @@ export const MAX_STACK_CONTAINERS = 60;
 
 // docker ps lines (ID, image, names, compose project) → the ids of the mail stack: every container
 // of a compose project that has a mail container (mailcow: its whole project), and mail containers
-// outside compose.
+// outside compose. With -v c=1 the input is the docker section's fd 3 lines instead (its inspect
+// awk prints "@P<TAB>id<TAB>image<TAB>name<TAB>project" for every container, sections/
+// hostEnvClassify.ts): only those lines count.
 const AWK_PICK = String.raw`
 BEGIN { FS = "\t" }
-{ id[NR] = $1; pr[NR] = $4; s = tolower($2 " " $3 " " $4)
-  if (s ~ /mailcow|postfix|dovecot|rspamd|exim|opendkim|mailserver|mailu|clamav|clamd/) { mail[NR] = 1; if ($4 != "") mp[$4] = 1 } }
-END { n = 0; for (i = 1; i <= NR; i++) if ((i in mail) || (pr[i] != "" && (pr[i] in mp))) { if (++n > ${MAX_STACK_CONTAINERS}) break; print id[i] } }`;
+c && substr($0, 1, 3) != "@P\t" { next }
+c { $0 = substr($0, 4) }
+{ k++; id[k] = $1; pr[k] = $4; s = tolower($2 " " $3 " " $4)
+  if (s ~ /mailcow|postfix|dovecot|rspamd|exim|opendkim|mailserver|mailu|clamav|clamd/) { mail[k] = 1; if ($4 != "") mp[$4] = 1 } }
+END { n = 0; for (i = 1; i <= k; i++) if ((i in mail) || (pr[i] != "" && (pr[i] in mp))) { if (++n > ${MAX_STACK_CONTAINERS}) break; print id[i] } }`;
 
 // Config files: printed with a header, without comment lines and without anything that looks like
 // key material (PEM lines, long base64 runs, `key =` settings).
@@ -101,10 +105,22 @@ case $rampart_docker_rc in
   ''|127) ;;
   124|143) echo "@docker-error docker info timed out" ;;
   0) if command -v docker >/dev/null 2>&1; then
-    ps=$($T docker ps -a --no-trunc --format '{{.ID}}{{"\t"}}{{.Image}}{{"\t"}}{{.Names}}{{"\t"}}{{.Label "com.docker.compose.project"}}' 2>&1); prc=$?
-    # A CLI that cannot list (no access to the socket, a daemon gone): said, not taken for "no containers".
-    if [ "$prc" -ne 0 ]; then echo "@docker-error $(printf '%s' "$ps" | head -n 1 | cut -c1-200)"; ps=''; fi
-    ids=$(printf '%s\n' "$ps" | awk "$rampart_ms_awkpick")
+    # The containers: from the docker section's inspect in this lane ($rampart_proxy_mounts, its fd
+    # 3 lines: complete when "@C-DONE" is there and no "@C-LIMIT"; the image is the name the
+    # container was created from, which docker ps shows as an image id once the tag moved on),
+    # else from docker ps as before.
+    case "$NL$rampart_proxy_mounts$NL" in *"$NL@C-LIMIT$NL"*) ms_from=ps ;; *"$NL@C-DONE$NL"*) ms_from=inspect ;; *) ms_from=ps ;; esac
+    if [ "$ms_from" = inspect ]; then
+      ids=$(awk -v c=1 "$rampart_ms_awkpick" <<EOF
+$rampart_proxy_mounts
+EOF
+)
+    else
+      ps=$($T docker ps -a --no-trunc --format '{{.ID}}{{"\t"}}{{.Image}}{{"\t"}}{{.Names}}{{"\t"}}{{.Label "com.docker.compose.project"}}' 2>&1); prc=$?
+      # A CLI that cannot list (no access to the socket, a daemon gone): said, not taken for "no containers".
+      if [ "$prc" -ne 0 ]; then echo "@docker-error $(printf '%s' "$ps" | head -n 1 | cut -c1-200)"; ps=''; fi
+      ids=$(printf '%s\n' "$ps" | awk -v c=0 "$rampart_ms_awkpick")
+    fi
     if [ -n "$ids" ]; then
       set -f
       ins=$($T docker inspect --format "$rampart_ms_fmt" $ids 2>/dev/null)
@@ -182,7 +198,7 @@ export const specs: ReadonlyArray<SectionSpec<SectionName>> = [
   defineSection({
     fact: 'mailStack',
     costMs: 120,
-    laneWith: 'docker', // reads $rampart_docker_rc: no docker CLI calls after docker info timed out
+    laneWith: 'docker', // reads $rampart_docker_rc (no docker CLI calls after docker info timed out) and the inspect's container list
     script: () =>
       [
         `rampart_ms_awkpick=${shQuote(AWK_PICK)}`,
