@@ -1,6 +1,7 @@
 // The priority matrix of a host's latest run or of the fleet (every target's latest run, as the
 // reports' fleet scope), for dashboard:priority. Statuses are evaluated now, as the reports do
 // (an acceptance past its expiry is open again), and the order is the reports' order.
+import type { Finding } from '../../shared/domain';
 import type { PriorityItem, PriorityMatrix } from '../../shared/ipc/dashboard';
 import { RampartError } from '../../shared/errors';
 import { latestRunPerTarget } from '../reports/model';
@@ -33,7 +34,7 @@ export function priorityOf(store: Store, opts: PriorityOptions, now: Date = new 
   const drafts: Draft[] = [];
   const efforts = new Map<string, ReturnType<typeof effortFor>>();
   for (const id of runIds) {
-    const run = store.getRun(id);
+    const run = leanRun(store, id);
     const statuses = statusesNow(store, run.id, run.startedAt, now);
     for (const f of run.findings) {
       const status = statuses.get(f.id) ?? 'open';
@@ -69,6 +70,23 @@ export function priorityOf(store: Store, opts: PriorityOptions, now: Date = new 
     itemsTotal: chosen.length,
     itemChecks: [...new Set(chosen.map((i) => i.checkId))],
   };
+}
+
+/**
+ * The columns of a run and its findings the matrix uses, in getRun's finding order: read from the
+ * covering index findings_workbench instead of every finding's full row (evidence, rationale,
+ * references), which was a third of the fleet matrix's time (10 000 findings).
+ */
+function leanRun(store: Store, id: string): { id: string; hostName: string; hostId: number | null; startedAt: string; findings: Array<Pick<Finding, 'id' | 'checkId' | 'category' | 'severity' | 'title' | 'resource'>> } {
+  const run = store.db.prepare('SELECT host_name, host_id, started_at FROM audit_runs WHERE id = ?').get(id) as { host_name: string; host_id: number | null; started_at: string } | undefined;
+  if (!run) throw new RampartError('NOT_FOUND', `No audit run with id ${id}.`);
+  const findings = store.db
+    .prepare(
+      `SELECT finding_key AS id, check_id AS checkId, category, severity, title, resource FROM findings WHERE run_id = ?
+       ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END, check_id, resource`,
+    )
+    .all(id) as Array<Pick<Finding, 'id' | 'checkId' | 'category' | 'severity' | 'title' | 'resource'>>;
+  return { id, hostName: run.host_name, hostId: run.host_id, startedAt: run.started_at, findings };
 }
 
 function assertHost(store: Store, hostId: number): void {
