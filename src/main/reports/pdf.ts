@@ -3,8 +3,10 @@
 // webContents.printToPDF instead (src/main/electron/reportPdf.ts).
 // The headless shell (Debian's chromium-headless-shell, the "old" headless mode that Chromium
 // itself no longer has) is preferred: it is the same Blink and Skia/PDF, so the same pages, but
-// it starts without the full browser, which halves a one-shot print (bench/report.ts: a 100-finding
-// full report ≈ 0.9 s against ≈ 1.4–3 s with the full chromium on the shared 2-core machine).
+// it starts without the full browser: a 100-finding full report takes ≈ 1.1–1.3 CPU-s to print
+// against ≈ 2.3 with the full chromium (bench/report.ts has both). What is left is the page itself
+// (a blank page costs ≈ 0.4 CPU-s; the PDF's accessibility tags ≈ 0.25, kept). Launch flags such as
+// --single-process, --in-process-gpu or a tmpfs profile made no measurable difference.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
