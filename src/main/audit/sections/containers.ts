@@ -127,7 +127,8 @@ exit 0`;
 // Arguments: the batch awk (hostEnvClassify.ts: classifies env values on the host, never sends
 // them), the docker_info exit status, then the scan roots. Output framing: see parseComposeDump.
 // Files are read by two awk processes in all (compose files, then env files), sized by one wc each.
-const COMPOSE_SH = String.raw`AWK_BATCH=$1; DOCKER_RC=$2; INSPECTED=$3; shift 3
+const COMPOSE_SH = String.raw`AWK_BATCH=$1; DOCKER_RC=$2; shift 2
+INSPECTED=$rampart_inspected
 NL='
 '
 TAB='	'
@@ -371,9 +372,15 @@ export const composeSection = defineSection({
   fact: 'compose',
   costMs: 275,
   laneWith: 'docker', // reads $rampart_docker_rc (no docker CLI calls after docker info timed out) and the inspect's compose labels
-  // The awk program, docker info's exit status, the docker section's fd 3 lines and the scan roots travel as arguments of the section's shell.
+  // The awk program, docker info's exit status and the scan roots travel as arguments of the section's shell.
   script: (ctx) =>
-    [`sec compose_files $T sh -c ${shQuote(COMPOSE_SH)} sh ${shQuote(composeBatchAwk())} "$rampart_docker_rc" "$rampart_proxy_mounts"`, ...ctx.scanRoots.filter((r) => r.startsWith('/')).map((r) => shQuote(r))].join(' '),
+    [
+      // The docker section's fd 3 lines (container names, images, paths) in the environment, which
+      // only the audit's user can read, rather than in the command line every local user sees.
+      'rampart_inspected=$rampart_proxy_mounts; export rampart_inspected',
+      [`sec compose_files $T sh -c ${shQuote(COMPOSE_SH)} sh ${shQuote(composeBatchAwk())} "$rampart_docker_rc"`, ...ctx.scanRoots.filter((r) => r.startsWith('/')).map((r) => shQuote(r))].join(' '),
+      'unset rampart_inspected',
+    ].join('\n'),
   parse: parseComposeFacts,
 });
 
