@@ -119,6 +119,18 @@ describe.skipIf(!available)('ufw and fail2ban read without their Python clients,
     expect(live).toMatchObject({ installed: true, running: old.running, jails: old.jails, note: null });
     expect(live.sshJails.map((j) => j.name)).toEqual(old.sshJails.map((j) => j.name));
 
+    // Where the socket is set: [Definition] wins over [DEFAULT] whatever the file order, as
+    // fail2ban-client reads it (a later [DEFAULT] socket pointing nowhere changes nothing).
+    const etc = `/etc/netns/${host.name}/fail2ban`;
+    const base = path.join(dir, `f2b-${host.name}`);
+    fs.writeFileSync(path.join(etc, 'fail2ban.d', '00-rampart.conf'), `[Definition]\nsocket = ${base}/fail2ban.sock\npidfile = ${base}/fail2ban.pid\n`);
+    fs.writeFileSync(path.join(etc, 'fail2ban.d', 'zz-rampart.local'), '[DEFAULT]\nsocket = /nonexistent/fail2ban.sock\npidfile = /nonexistent/fail2ban.pid\n');
+    const sectioned = await sections();
+    expect(sectioned.fail2ban).toContain('@live running');
+    expect(await f2bOld()).toMatchObject({ running: true, jails: ['sshd'] });
+    fs.rmSync(path.join(etc, 'fail2ban.d', '00-rampart.conf'));
+    fs.rmSync(path.join(etc, 'fail2ban.d', 'zz-rampart.local'));
+
     // A second jail whose thread name /proc cuts at 15 bytes: the client answers instead.
     await mustInHost(host, ['fail2ban-client', 'stop']);
     const jailLocal = `/etc/netns/${host.name}/fail2ban/jail.local`;

@@ -128,12 +128,12 @@ exit 0`;
 
 // fail2ban's Python client costs ≈ 60–80 ms of the host's CPU, so as root the server's LIVE
 // state is read from /proc instead, the way the client would find the server: the socket and pid
-// file that fail2ban.conf / fail2ban.d / fail2ban.local name ([DEFAULT] or [Definition], the last
-// one wins). No socket there: the client could not connect either, the server is not running. A
+// file that fail2ban.conf / fail2ban.d / fail2ban.local name (read from [Definition] with [DEFAULT]
+// as its fallback, as fail2ban-client reads them: the last value of each wins). No socket there: the client could not connect either, the server is not running. A
 // socket and a live fail2ban-server process behind the pid file: running, and its jails are the
 // names of its filter threads (fail2ban names each jail's filter thread "f2b/f.JAIL" through
-// prctl, which the kernel keeps in /proc/PID/task/*/comm). Anything less clear — the name cut at
-// 15 bytes (a jail name over 9 characters), no such threads (no libcap), a socket with no live
+// prctl, which the kernel keeps in /proc/PID/task/*/comm). Anything less clear — a name that may
+// be cut at 15 bytes (a jail name of 9 characters or more), no such threads (no libcap), a socket with no live
 // process, an interpolated path, not root — falls back to fail2ban-client as before: one call when
 // the sshd jail exists, else the jail list. Thread counters (failed/banned) are not read on the
 // /proc path; no check uses them.
@@ -141,7 +141,7 @@ const FAIL2BAN = `if command -v crowdsec >/dev/null 2>&1 || command -v cscli >/d
 if ! command -v fail2ban-client >/dev/null 2>&1; then echo "@installed no"; exit 0; fi
 echo "@installed yes"
 f2b_uid=; while read -r k a b c; do if [ "$k" = Uid: ]; then f2b_uid=$b; break; fi; done < /proc/self/status
-f2b_sock=; f2b_pidf=; f2b_live=
+f2b_sock=; f2b_pidf=; f2b_dsock=; f2b_dpidf=; f2b_live=
 if [ "$f2b_uid" = 0 ]; then
   for f in /etc/fail2ban/fail2ban.conf /etc/fail2ban/fail2ban.d/*.conf /etc/fail2ban/fail2ban.local /etc/fail2ban/fail2ban.d/*.local; do
     [ -r "$f" ] || continue
@@ -152,10 +152,11 @@ if [ "$f2b_uid" = 0 ]; then
         [sSpP]*=*)
           case $sect in DEFAULT|Definition) ;; *) continue ;; esac
           k=\${l%%=*}; k=\${k%\${k##*[![:space:]]}}; v=\${l#*=}; v=\${v#\${v%%[![:space:]]*}}; v=\${v%\${v##*[![:space:]]}}
-          case $k in socket) f2b_sock=$v ;; pidfile) f2b_pidf=$v ;; esac ;;
+          case $sect/$k in Definition/socket) f2b_sock=$v ;; Definition/pidfile) f2b_pidf=$v ;; DEFAULT/socket) f2b_dsock=$v ;; DEFAULT/pidfile) f2b_dpidf=$v ;; esac ;;
       esac
     done < "$f"
   done
+  [ -n "$f2b_sock" ] || f2b_sock=$f2b_dsock; [ -n "$f2b_pidf" ] || f2b_pidf=$f2b_dpidf
   f2b_ok=no
   case $f2b_sock in /*) case $f2b_pidf in /*) f2b_ok=yes ;; esac ;; esac
   case $f2b_sock$f2b_pidf in *%*|*[[:space:]\\;#]*) f2b_ok=no ;; esac
