@@ -21,10 +21,8 @@ import { RampartError } from '../shared/errors';
 import { AUDIT_HELP, FIX_HELP, MAIN_HELP, parseCommandLine, UsageError, wantsJson, type AuditCommand, type FleetCommand } from './args';
 import { CliError, EndpointLocks, hopLabel, openChain, type OpenedChain, type TrustSettings } from './connect';
 import { failureEntry, runPool } from './fleet';
-import { fixCommand, type FixIo } from './fix';
-import { mailCommand } from './mail';
+import type { FixIo } from './fix';
 import { MAIL_HELP } from './mailArgs';
-import { reportCommand } from './reportCommand';
 import { exportCommand, failOnFor, importCommand } from './dataCommand';
 import { PROBE_HELP, PROBE_PROFILE_HELP } from './probeArgs';
 import { REPORT_HELP } from './reportArgs';
@@ -327,12 +325,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await fleetCommand(cmd, io);
       case 'fix':
         json = cmd.format === 'json';
-        return await fixCommand(cmd, io, VERSION);
+        // Each command's own modules are loaded when it runs (start-up of the others stays short).
+        return await (await import('./fix')).fixCommand(cmd, io, VERSION);
       case 'mail':
         json = cmd.format === 'json';
-        return await mailCommand(cmd, io, VERSION);
+        return await (await import('./mail')).mailCommand(cmd, io, VERSION);
       case 'report':
-        return await reportCommand(cmd, io);
+        return await (await import('./reportCommand')).reportCommand(cmd, io);
       case 'export':
         return exportCommand(cmd, io);
       case 'import':
