@@ -7,20 +7,13 @@ import { probeHostKey, connect, type PresentedKey, type SshConnection } from '..
 import { walkChain } from '../main/ssh/chain';
 import type { Store } from '../main/store/store';
 import { RampartError } from '../shared/errors';
+import { CliError } from './errors';
 import { knownHostName, verifyKnownHost, type KnownHostEntry } from './knownHosts';
 import { endpointText, type HopPlan } from './plan';
 import type { HostKeySource } from './report';
 
 /** Errors of the CLI itself that are not RampartErrors: `USAGE`, `HOST_KEY_REVOKED`, `TRIVY_REPORT_INVALID`… */
-export class CliError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
-  }
-}
+export { CliError };
 
 export interface TrustSettings {
   /** Parsed --known-hosts file, with its path for messages. */

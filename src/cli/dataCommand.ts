@@ -2,7 +2,7 @@
 // default fail-on severity the app's Settings store for `rampart audit`.
 import { getSettings } from '../main/data/appSettings';
 import { importBundle, readBundle, writeBundle } from '../main/data/bundle';
-import { APP_VERSION } from '../main/services';
+import { APP_VERSION } from '../shared/version';
 import { type Store } from '../main/store/store';
 import { RampartError } from '../shared/errors';
 import type { AuditSettings, FailOn } from './args';
