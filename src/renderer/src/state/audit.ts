@@ -80,7 +80,10 @@ export function createAuditSlice(set: Set, get: Get): AuditSlice {
       dropJob(jobId);
       // The run opens only for the audit the user is looking at; fleet audits stay in the background.
       const { route } = get();
-      if (route.screen === 'host' && route.hostId === hostId) set({ currentRun: run, route: { screen: 'run', runId: run.id } });
+      if (route.screen === 'host' && route.hostId === hostId) {
+        get().showRun(run);
+        set({ route: { screen: 'run', runId: run.id } });
+      }
       void get().loadHosts();
       void get().loadHostRuns(hostId);
       if (get().allRunsLoaded) void get().loadAllRuns();

@@ -24,6 +24,8 @@ export interface RunsSlice {
   loadHostRuns(hostId: number): Promise<void>;
   loadAllRuns(): Promise<void>;
   loadRun(runId: string): Promise<void>;
+  /** Puts a run just produced (an audit's) on screen: a load started before it no longer replaces it. */
+  showRun(run: RunDetail): void;
   /** Fetches the run on screen again (a fix job changed its findings' statuses and its score). */
   reloadCurrentRun(): Promise<void>;
   loadDiff(runId: string): Promise<void>;
@@ -40,6 +42,23 @@ export interface RunsSlice {
 }
 
 export function createRunsSlice(set: Set, get: Get): RunsSlice {
+  // Answers can arrive late or out of order (a slow main process, a quick click to another run):
+  // each request notes the counter it was sent under and its answer is applied only if no newer
+  // request (or a run put on screen directly) came after it.
+  let runSeq = 0; // loadRun and showRun: which run is on screen
+  let reloadSeq = 0; // fetches of the run already on screen (after a fix or a triage)
+  let diffSeq = 0;
+  let allRunsSeq = 0;
+  const hostRunsSeq = new Map<number, number>();
+
+  /** Fetches the run on screen again; applied only if no other run was chosen meanwhile. */
+  const refetchCurrent = async (runId: string): Promise<void> => {
+    const chosen = runSeq;
+    const mine = ++reloadSeq;
+    const run = await call('runs', 'get', { runId });
+    if (chosen === runSeq && mine === reloadSeq && get().currentRun?.id === run.id) set({ currentRun: run });
+  };
+
   return {
     allRuns: [],
     allRunsLoaded: false,
@@ -51,61 +70,80 @@ export function createRunsSlice(set: Set, get: Get): RunsSlice {
     diffCounts: {},
 
     async loadHostRuns(hostId) {
+      const mine = (hostRunsSeq.get(hostId) ?? 0) + 1;
+      hostRunsSeq.set(hostId, mine);
       try {
         const runs = await call('runs', 'list', { hostId });
-        set((s) => ({ hostRuns: { ...s.hostRuns, [hostId]: runs } }));
+        // A list asked for before (say, at the screen's mount) must not drop a run a later one has.
+        if (hostRunsSeq.get(hostId) === mine) set((s) => ({ hostRuns: { ...s.hostRuns, [hostId]: runs } }));
       } catch (e) {
-        get().showError(e);
+        if (hostRunsSeq.get(hostId) === mine) get().showError(e);
       }
     },
 
     async loadAllRuns() {
+      const mine = ++allRunsSeq;
       try {
         const allRuns = await call('runs', 'list', {});
-        set({ allRuns, allRunsLoaded: true });
+        if (mine === allRunsSeq) set({ allRuns, allRunsLoaded: true });
       } catch (e) {
+        if (mine !== allRunsSeq) return;
         set({ allRunsLoaded: true });
         get().showError(e);
       }
     },
 
     async loadRun(runId) {
-      if (get().currentRun?.id === runId) return;
+      if (get().currentRun?.id === runId) {
+        // Back to the run on screen while another one was loading: that load must not land on it.
+        if (get().runLoading) {
+          runSeq++;
+          set({ runLoading: false });
+        }
+        return;
+      }
+      const mine = ++runSeq;
       set({ runLoading: true });
       try {
         const run = await call('runs', 'get', { runId });
-        set({ currentRun: run });
+        if (mine === runSeq) set({ currentRun: run });
       } catch (e) {
-        get().showError(e);
+        if (mine === runSeq) get().showError(e);
       } finally {
-        set({ runLoading: false });
+        if (mine === runSeq) set({ runLoading: false });
       }
+    },
+
+    showRun(run) {
+      runSeq++;
+      set({ currentRun: run, runLoading: false });
     },
 
     async reloadCurrentRun() {
       const { currentRun, currentDiff } = get();
       if (!currentRun) return;
       try {
-        const run = await call('runs', 'get', { runId: currentRun.id });
-        if (get().currentRun?.id === run.id) set({ currentRun: run });
+        await refetchCurrent(currentRun.id);
       } catch (e) {
         get().showError(e);
       }
-      if (currentDiff?.runId === currentRun.id) void get().loadDiff(currentRun.id);
+      if (currentDiff?.runId === currentRun.id && get().currentDiff?.runId === currentRun.id) void get().loadDiff(currentRun.id);
     },
 
     async loadDiff(runId) {
+      const mine = ++diffSeq;
       set((s) => ({ diffLoading: true, currentDiff: s.currentDiff?.runId === runId ? s.currentDiff : null }));
       try {
         const diff = await call('runs', 'diff', { runId });
+        // The counts are the run's own whenever they arrive; the diff on screen is the newest asked for.
         set((s) => ({
-          currentDiff: diff,
+          ...(mine === diffSeq ? { currentDiff: diff } : {}),
           diffCounts: { ...s.diffCounts, [runId]: { previousRunId: diff.previousRunId, new: diff.new.length, resolved: diff.resolved.length, unchanged: diff.unchanged.length } },
         }));
       } catch (e) {
-        get().showError(e);
+        if (mine === diffSeq) get().showError(e);
       } finally {
-        set({ diffLoading: false });
+        if (mine === diffSeq) set({ diffLoading: false });
       }
     },
 
@@ -138,12 +176,13 @@ export function createRunsSlice(set: Set, get: Get): RunsSlice {
       else if (currentRun) {
         // The change re-scored another run; statuses of the one on screen may still have changed.
         try {
-          set({ currentRun: await call('runs', 'get', { runId: currentRun.id }) });
+          await refetchCurrent(currentRun.id);
         } catch (e) {
           get().showError(e);
         }
       }
-      if (currentDiff) void get().loadDiff(currentDiff.runId);
+      // The diff on screen, unless the user has gone to another run meanwhile (its own load runs).
+      if (currentDiff && get().currentDiff?.runId === currentDiff.runId) void get().loadDiff(currentDiff.runId);
       void get().loadHosts();
       const hostId = result.run.hostId;
       if (hostId !== null) void get().loadHostRuns(hostId);
