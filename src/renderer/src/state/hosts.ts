@@ -61,8 +61,41 @@ function without<T>(record: Record<number, T>, id: number): Record<number, T> {
 }
 
 export function createHostsSlice(set: Set, get: Get): HostsSlice {
-  const replaceHost = (host: Host): void =>
+  // Answers can arrive late or out of order. The host list: only the newest load is applied, and
+  // one read before a change made here (add, edit, key, trust, remove) is read again rather than
+  // put over it. Per host: a test or VPN state asked for before the host was edited or removed
+  // is dropped (it was for the old address), and the newest VPN state wins.
+  let listSeq = 0;
+  let listChanges = 0;
+  let latestList: Promise<void> = Promise.resolve();
+  const hostEpoch = new Map<number, number>();
+  const vpnSeq = new Map<number, number>();
+  let probeSeq = 0;
+  const bump = (m: Map<number, number>, id: number): number => {
+    const n = (m.get(id) ?? 0) + 1;
+    m.set(id, n);
+    return n;
+  };
+
+  const replaceHost = (host: Host): void => {
+    listChanges++;
     set((s) => ({ hosts: s.hosts.some((h) => h.id === host.id) ? s.hosts.map((h) => (h.id === host.id ? host : h)) : [...s.hosts, host] }));
+  };
+
+  const fetchHosts = async (): Promise<void> => {
+    const mine = ++listSeq;
+    const changesBefore = listChanges;
+    try {
+      const hosts = await call('hosts', 'list', {});
+      if (mine !== listSeq) return await latestList;
+      if (listChanges !== changesBefore) return await get().loadHosts();
+      set({ hosts, hostsLoaded: true });
+    } catch (e) {
+      if (mine !== listSeq) return await latestList;
+      set({ hostsLoaded: true });
+      get().showError(e);
+    }
+  };
 
   return {
     hosts: [],
@@ -73,14 +106,9 @@ export function createHostsSlice(set: Set, get: Get): HostsSlice {
     tests: {},
     vpn: {},
 
-    async loadHosts() {
-      try {
-        const hosts = await call('hosts', 'list', {});
-        set({ hosts, hostsLoaded: true });
-      } catch (e) {
-        set({ hostsLoaded: true });
-        get().showError(e);
-      }
+    loadHosts() {
+      latestList = fetchHosts();
+      return latestList;
     },
 
     async addHost(request) {
@@ -101,6 +129,8 @@ export function createHostsSlice(set: Set, get: Get): HostsSlice {
       set({ banner: null });
       try {
         const host = await call('hosts', 'update', request);
+        bump(hostEpoch, host.id);
+        bump(vpnSeq, host.id);
         replaceHost(host);
         // A changed address, port or VPN setting makes the last test and VPN state stale.
         set((s) => ({ tests: without(s.tests, host.id), vpn: without(s.vpn, host.id) }));
@@ -127,6 +157,9 @@ export function createHostsSlice(set: Set, get: Get): HostsSlice {
     async removeHost(hostId) {
       try {
         const { removed } = await call('hosts', 'remove', { hostId });
+        listChanges++;
+        bump(hostEpoch, hostId);
+        bump(vpnSeq, hostId);
         set((s) => {
           const hostRuns = { ...s.hostRuns };
           delete hostRuns[hostId];
@@ -149,13 +182,18 @@ export function createHostsSlice(set: Set, get: Get): HostsSlice {
 
     async testConnection(hostId) {
       if (get().tests[hostId]?.running) return;
+      const epoch = hostEpoch.get(hostId) ?? 0;
       set((s) => ({ tests: { ...s.tests, [hostId]: { running: true, result: s.tests[hostId]?.result ?? null, error: null, at: s.tests[hostId]?.at ?? null } } }));
+      let test: HostTest;
       try {
         const result = await call('hosts', 'testConnection', { hostId });
-        set((s) => ({ tests: { ...s.tests, [hostId]: { running: false, result, error: null, at: new Date().toISOString() } } }));
+        test = { running: false, result, error: null, at: new Date().toISOString() };
       } catch (e) {
-        set((s) => ({ tests: { ...s.tests, [hostId]: { running: false, result: null, error: errorMessage(e), at: new Date().toISOString() } } }));
+        test = { running: false, result: null, error: errorMessage(e), at: new Date().toISOString() };
       }
+      // The host was edited (another address or port) or removed while this test ran.
+      if ((hostEpoch.get(hostId) ?? 0) !== epoch) return;
+      set((s) => ({ tests: { ...s.tests, [hostId]: test } }));
       if (get().hosts.find((h) => h.id === hostId)?.vpnOnly) void get().loadVpnState(hostId);
     },
 
@@ -168,11 +206,14 @@ export function createHostsSlice(set: Set, get: Get): HostsSlice {
     },
 
     async loadVpnState(hostId) {
+      const mine = bump(vpnSeq, hostId);
       set((s) => ({ vpn: { ...s.vpn, [hostId]: { loading: true, state: s.vpn[hostId]?.state ?? null, error: null } } }));
       try {
         const state = await call('hosts', 'vpnState', { hostId });
+        if (vpnSeq.get(hostId) !== mine) return;
         set((s) => ({ vpn: { ...s.vpn, [hostId]: { loading: false, state, error: null } } }));
       } catch (e) {
+        if (vpnSeq.get(hostId) !== mine) return;
         const code = isApiError(e) ? e.code : 'INTERNAL';
         set((s) => ({ vpn: { ...s.vpn, [hostId]: { loading: false, state: null, error: { code, message: errorMessage(e) } } } }));
       }
@@ -199,14 +240,16 @@ export function createHostsSlice(set: Set, get: Get): HostsSlice {
     },
 
     async probeKey(hostId) {
+      // A probe of another host still in flight must neither show its key nor end "probing".
+      const mine = ++probeSeq;
       set({ probing: true, probe: null, banner: null });
       try {
         const probe = await call('hosts', 'probeKey', { hostId });
-        set({ probe });
+        if (mine === probeSeq) set({ probe });
       } catch (e) {
-        get().showError(e);
+        if (mine === probeSeq) get().showError(e);
       } finally {
-        set({ probing: false });
+        if (mine === probeSeq) set({ probing: false });
       }
     },
 
