@@ -46,6 +46,14 @@ export interface MailState {
   handleEvent(event: MailProgressEvent): void;
 }
 
+// Answers can arrive late or out of order: only the newest domain list, run list (per domain) and
+// comparison asked for is applied, and a domain list read before a save or a removal made here is
+// read again rather than put over it.
+let domainsSeq = 0;
+let domainChanges = 0;
+let diffSeq = 0;
+const runsSeq = new Map<number, number>();
+
 export const useMail = create<MailState>()((set, get) => ({
   domains: [],
   loaded: false,
@@ -56,10 +64,15 @@ export const useMail = create<MailState>()((set, get) => ({
   diffError: null,
 
   async loadDomains() {
+    const mine = ++domainsSeq;
+    const changesBefore = domainChanges;
     try {
-      set({ domains: await call('mail', 'listDomains', {}), loaded: true });
+      const domains = await call('mail', 'listDomains', {});
+      if (mine !== domainsSeq) return;
+      if (domainChanges !== changesBefore) return await get().loadDomains();
+      set({ domains, loaded: true });
     } catch (e) {
-      useStore.getState().showError(e);
+      if (mine === domainsSeq) useStore.getState().showError(e);
     }
   },
 
@@ -71,6 +84,7 @@ export const useMail = create<MailState>()((set, get) => ({
       if (!(isApiError(e) && e.code === 'VALIDATION')) useStore.getState().showError(e);
       throw e;
     }
+    domainChanges++;
     set((s) => ({ domains: [...s.domains.filter((x) => x.id !== d.id), d].sort((a, b) => a.domain.localeCompare(b.domain)) }));
     return d;
   },
@@ -78,6 +92,7 @@ export const useMail = create<MailState>()((set, get) => ({
   async deleteDomain(id) {
     try {
       const { removed } = await call('mail', 'deleteDomain', { id });
+      domainChanges++;
       set((s) => ({ domains: s.domains.filter((d) => d.id !== id) }));
       return removed;
     } catch (e) {
@@ -87,11 +102,13 @@ export const useMail = create<MailState>()((set, get) => ({
   },
 
   async loadRuns(domainId) {
+    const mine = (runsSeq.get(domainId) ?? 0) + 1;
+    runsSeq.set(domainId, mine);
     try {
       const runs = await call('mail', 'runs', { domainId, limit: 50 });
-      set((s) => ({ runs: { ...s.runs, [domainId]: runs } }));
+      if (runsSeq.get(domainId) === mine) set((s) => ({ runs: { ...s.runs, [domainId]: runs } }));
     } catch (e) {
-      useStore.getState().showError(e);
+      if (runsSeq.get(domainId) === mine) useStore.getState().showError(e);
     }
   },
 
@@ -102,7 +119,10 @@ export const useMail = create<MailState>()((set, get) => ({
     try {
       const run = await call('mail', 'run', { domainId, jobId });
       set({ job: null });
-      useStore.setState({ currentRun: run });
+      // The run opens only if the user still looks at this domain (MailScreen navigates then);
+      // elsewhere the run on screen (another run's view) stays.
+      const { route } = useStore.getState();
+      if (route.screen === 'mail' && route.domainId === domainId) useStore.getState().showRun(run);
       void get().loadDomains();
       void get().loadRuns(domainId);
       return run.id;
@@ -126,11 +146,14 @@ export const useMail = create<MailState>()((set, get) => ({
   },
 
   async loadDiff(runId, againstRunId) {
+    // Another run picked to compare with (or another run opened) before this answer: it is dropped.
+    const mine = ++diffSeq;
     set({ diffError: null, diff: null });
     try {
-      set({ diff: await call('mail', 'diff', againstRunId ? { runId, againstRunId } : { runId }) });
+      const diff = await call('mail', 'diff', againstRunId ? { runId, againstRunId } : { runId });
+      if (mine === diffSeq) set({ diff });
     } catch (e) {
-      set({ diffError: errorMessage(e) });
+      if (mine === diffSeq) set({ diffError: errorMessage(e) });
     }
   },
 
