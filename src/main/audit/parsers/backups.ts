@@ -1,7 +1,8 @@
 // Backup folders: where they are, their files (mode, owner, size, age) and, for the newest files,
 // what the first bytes say the file is. The host compares the bytes against known signatures and
 // prints only a label (gpg, age, gzip, …): no byte of a backup leaves the host.
-// Records (records.ts): N now | L source STAT | F STAT | M label path | D path.
+// Records (records.ts): N now | P source path | L source STAT (source "-": the P record's) | F STAT |
+// M label path | D path.
 import { parseRecords, parseStat, type DeniedPaths, type FileStat } from './records';
 
 export type BackupSource = 'var-backups' | 'scan-root' | 'home';
@@ -61,12 +62,19 @@ export function parseBackups(body: string): Backups {
   const denied: string[] = [];
   const magic = new Map<string, string>();
   const files: FileStat[] = [];
+  // P: a location's source kind by path (the first one named wins), for L records of source "-".
+  const sourceOf = new Map<string, BackupSource>();
+  const isSource = (s: string | undefined): s is BackupSource => s === 'var-backups' || s === 'scan-root' || s === 'home';
   for (const r of records) {
     const kind = r[0];
     if (kind === 'N' && /^\d+$/.test(r[1] ?? '')) now = Number(r[1]);
-    else if (kind === 'L' && (r[1] === 'var-backups' || r[1] === 'scan-root' || r[1] === 'home')) {
+    else if (kind === 'P' && isSource(r[1]) && r.length >= 3) {
+      const path = r.slice(2).join('\t');
+      if (!sourceOf.has(path)) sourceOf.set(path, r[1]);
+    } else if (kind === 'L' && (isSource(r[1]) || r[1] === '-')) {
       const stat = parseStat(r.slice(2));
-      if (stat && stat.type === 'd' && !locations.some((l) => l.path === stat.path)) locations.push({ path: stat.path, source: r[1], stat, files: [] });
+      const source = r[1] === '-' ? (stat ? sourceOf.get(stat.path) : undefined) : r[1];
+      if (stat && source && stat.type === 'd' && !locations.some((l) => l.path === stat.path)) locations.push({ path: stat.path, source, stat, files: [] });
     } else if (kind === 'F') {
       const stat = parseStat(r.slice(1));
       if (stat && stat.type === 'f') files.push(stat);

@@ -151,6 +151,9 @@ describe('section scripts run locally on a planted tree', () => {
     const old = Date.now() / 1000 - 5 * 86400;
     w('backups/db.sql.gz', Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3, ...Buffer.from(secretValue)]), 0o644, old);
     w('backups/db.sql.age', Buffer.concat([Buffer.from('age-encryption.org/v1\n'), Buffer.from(secretValue)]), 0o600, old);
+    // A backup folder with quotes, $( ) and spaces in its name: found as a scan-root location
+    // (its source kind and its stats travel in separate records, joined by path).
+    w("stack/it's $(x) db-backup/dump.pgdump", Buffer.concat([Buffer.from('PGDMP'), Buffer.from(secretValue)]), 0o600, old);
     const ctx: CollectContext = { sshdConfigPath: '/etc/ssh/sshd_config', scanRoots: [dir], sectionTimeoutS: 20 };
     const prelude = buildCollectScript({ sshdConfigPath: ctx.sshdConfigPath }).scripts[0]!.split('\nsec id id -u')[0]!;
     const marker = /M='([^']+)'/.exec(prelude)![1]!;
@@ -180,6 +183,9 @@ describe('section scripts run locally on a planted tree', () => {
     const loc = facts.backups.value.locations.find((l) => l.path === path.join(dir, 'backups'))!;
     expect(loc.source).toBe('scan-root');
     expect(loc.files.map((f) => `${path.basename(f.stat.path)} ${f.magic} ${f.encryption}`).sort()).toEqual(['db.sql.age age encrypted', 'db.sql.gz gzip unencrypted']);
+    const hostile = facts.backups.value.locations.find((l) => l.path === path.join(dir, "stack/it's $(x) db-backup"));
+    expect(hostile?.source).toBe('scan-root');
+    expect(hostile?.files.map((f) => `${path.basename(f.stat.path)} ${f.magic}`)).toEqual(['dump.pgdump pgdump']);
   });
 
   it('system and account facts of this machine parse', () => {

@@ -48,23 +48,27 @@ const MAGIC_CASES = [...MAGIC.map(([label, pattern]) => `      ${pattern.replace
 
 function backupsScript(ctx: CollectContext): string {
   // The locations are found first; then a fixed number of processes for all of them together: one
-  // find per source kind for the location records (L), one for the files (F), one find | sort | awk
-  // for the 6 newest files of each location (%H: the location it was found under), and one od per
-  // such file for its signature.
+  // find for the location records (L; the source kind of each comes in a P record the shell
+  // prints), one for the files (F), one find | sort | awk for the 6 newest files of each location
+  // (%H: the location it was found under), and one od per such file for its signature. The clock
+  // (N) comes from the homes awk (srand), not from a date process.
   return `
-printf 'N\\t%s\\0' "$(date +%s)"
 ${BLOCKED_SH}
-TAB=$(printf '\\t')
+TAB='	'
 NL='
 '
 # Discovery: one find over the scan roots (the roots themselves may be backup folders), one over
-# the homes; D records go straight out (fd 3 = the section's output), folder paths to $locs.
+# the homes; N and D records go straight out (fd 3 = the section's output), folder paths to $locs.
 exec 3>&1
 locs=$(
   set -- ${ctx.scanRoots.map((r) => shQuote(r)).join(' ')}
   deny_roots "$@" >&3
   [ $# -gt 0 ] && find "$@" -maxdepth 4 -type d -iname '*backup*' -printf 'scan-root\\t%p\\n' -prune 2>/dev/null
-  HOMES=$(awk -F: '$6 ~ /^\\// && $6 != "/" && $6 !~ /^\\/(proc|sys|dev|run|bin|sbin|usr|lib|boot|etc|var\\/run|var\\/spool|var\\/cache|var\\/backups|nonexistent)(\\/|$)/ ${HOMES_AWK_ACTION}' /etc/passwd 2>/dev/null)
+  # The awk's first line is the clock, then the homes.
+  HOMES=$(awk -F: 'BEGIN { srand(); now = srand(); if (now < 1000000000) { "date +%s" | getline now }; print now }
+    $6 ~ /^\\// && $6 != "/" && $6 !~ /^\\/(proc|sys|dev|run|bin|sbin|usr|lib|boot|etc|var\\/run|var\\/spool|var\\/cache|var\\/backups|nonexistent)(\\/|$)/ ${HOMES_AWK_ACTION}' /etc/passwd 2>/dev/null)
+  printf 'N\\t%s\\0' "\${HOMES%%"$NL"*}" >&3
+  case "$HOMES" in *"$NL"*) HOMES=\${HOMES#*"$NL"} ;; *) HOMES= ;; esac
   set -f; OIFS=$IFS; IFS=$NL; set -- $HOMES; IFS=$OIFS; set +f
   for h in "$@"; do
     if [ -d "$h" ]; then [ -x "$h" ] || printf 'D\\t%s\\0' "$h" >&3
@@ -74,13 +78,16 @@ locs=$(
 )
 exec 3>&-
 locs="var-backups$TAB/var/backups$NL$locs"
-for src in var-backups scan-root home; do
-  set --
-  while IFS=$TAB read -r s d; do [ "$s" = "$src" ] && [ -d "$d" ] && set -- "$@" "$d"; done <<EOF
+# One find prints the stats of every location (L, source "-"); the P records before it name each
+# location's source kind, in the order var-backups, scan-root, home (the parser keeps the first).
+set --
+while IFS=$TAB read -r s d; do
+  [ -d "$d" ] || continue
+  printf 'P\\t%s\\t%s\\0' "$s" "$d"; set -- "$@" "$d"
+done <<EOF
 $locs
 EOF
-  [ $# -gt 0 ] && find "$@" -maxdepth 0 -printf "L\\t$src\\t${STAT_PRINTF}\\0" 2>/dev/null
-done
+[ $# -gt 0 ] && find "$@" -maxdepth 0 -printf "L\\t-\\t${STAT_PRINTF}\\0" 2>/dev/null
 set --
 while IFS=$TAB read -r s d; do
   [ -d "$d" ] || continue
