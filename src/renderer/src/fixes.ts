@@ -112,6 +112,25 @@ function refreshAfter(hostId: number): void {
 }
 
 export const useFixes = create<FixState>()((set, get) => {
+  // Answers can arrive late or out of order: a plan applies only if it is the last one asked for
+  // (a re-plan with another dead-man window, or the dialog closed and another fix opened), and
+  // the newest history, unfinished list and job detail win.
+  let planSeq = 0;
+  let unfinishedSeq = 0;
+  const historySeq = new Map<number, number>();
+  const detailSeq = new Map<string, number>();
+  const bump = <K>(m: Map<K, number>, key: K): number => {
+    const n = (m.get(key) ?? 0) + 1;
+    m.set(key, n);
+    return n;
+  };
+  const fetchJob = async (jobId: string): Promise<FixJobDetail> => {
+    const mine = bump(detailSeq, jobId);
+    const detail = await call('remediation', 'job', { jobId });
+    if (detailSeq.get(jobId) === mine) set((s) => ({ details: { ...s.details, [jobId]: detail } }));
+    return detail;
+  };
+
   /** Runs a job call (apply, rollback, resume) with the dialog in the running phase. */
   const runJob = async (kind: FixKind, hostId: number, jobId: string, steps: LiveStep[], fn: () => Promise<FixJobReport>): Promise<void> => {
     set((s) => ({
@@ -148,8 +167,7 @@ export const useFixes = create<FixState>()((set, get) => {
     // The journal's final word on every step (the events may have been coalesced).
     let finalSteps = get().dialog?.steps ?? steps;
     try {
-      const detail = await call('remediation', 'job', { jobId });
-      set((s) => ({ details: { ...s.details, [jobId]: detail } }));
+      const detail = await fetchJob(jobId);
       finalSteps = detail.steps.map((st) => ({ seq: st.seq, kind: st.kind, fixIndex: st.fixIndex, name: stepLabel(st.name, st.target), command: st.command, status: st.status, detail: st.detail ?? '' }));
     } catch {
       /* keep the live steps */
@@ -160,8 +178,7 @@ export const useFixes = create<FixState>()((set, get) => {
   };
 
   const stepsOfJob = async (jobId: string): Promise<LiveStep[]> => {
-    const detail = await call('remediation', 'job', { jobId });
-    set((s) => ({ details: { ...s.details, [jobId]: detail } }));
+    const detail = await fetchJob(jobId);
     return detail.steps.map((st) => ({ seq: st.seq, kind: st.kind, fixIndex: st.fixIndex, name: stepLabel(st.name, st.target), command: st.command, status: st.status, detail: st.detail ?? '' }));
   };
 
@@ -186,27 +203,30 @@ export const useFixes = create<FixState>()((set, get) => {
     },
 
     async loadUnfinished() {
+      const mine = ++unfinishedSeq;
       try {
-        set({ unfinished: await call('remediation', 'unfinished', {}), unfinishedLoaded: true });
+        const unfinished = await call('remediation', 'unfinished', {});
+        if (mine === unfinishedSeq) set({ unfinished, unfinishedLoaded: true });
       } catch (e) {
+        if (mine !== unfinishedSeq) return;
         set({ unfinishedLoaded: true });
         useStore.getState().showError(e);
       }
     },
 
     async loadHistory(hostId) {
+      const mine = bump(historySeq, hostId);
       try {
         const list = await call('remediation', 'history', { hostId });
-        set((s) => ({ history: { ...s.history, [hostId]: list } }));
+        if (historySeq.get(hostId) === mine) set((s) => ({ history: { ...s.history, [hostId]: list } }));
       } catch (e) {
-        useStore.getState().showError(e);
+        if (historySeq.get(hostId) === mine) useStore.getState().showError(e);
       }
     },
 
     async loadJob(jobId) {
       try {
-        const detail = await call('remediation', 'job', { jobId });
-        set((s) => ({ details: { ...s.details, [jobId]: detail } }));
+        await fetchJob(jobId);
       } catch (e) {
         useStore.getState().showError(e);
       }
@@ -232,10 +252,11 @@ export const useFixes = create<FixState>()((set, get) => {
         report: null,
         error: null,
       };
+      const mine = ++planSeq;
       set({ dialog: base });
       try {
         const preview = await call('remediation', 'plan', { hostId, findingKeys, ...(opts.confirmWindowS !== undefined ? { confirmWindowS: opts.confirmWindowS } : {}) });
-        if (get().dialog?.phase === 'planning')
+        if (mine === planSeq && get().dialog?.phase === 'planning')
           set({
             dialog: {
               ...base,
@@ -247,7 +268,7 @@ export const useFixes = create<FixState>()((set, get) => {
             },
           });
       } catch (e) {
-        if (get().dialog?.phase === 'planning') set({ dialog: { ...base, phase: 'error', error: errorOf(e) } });
+        if (mine === planSeq && get().dialog?.phase === 'planning') set({ dialog: { ...base, phase: 'error', error: errorOf(e) } });
       }
     },
 
