@@ -156,9 +156,16 @@ done
 [ -n "$ro_sp" ] && printf '%s\\n' "$ro_sp"
 # The listening PIDs: from the listening section's ss output in this lane (rampart_ss), else ss.
 if [ -z "\${rampart_ss+set}" ] && command -v ss >/dev/null 2>&1; then rampart_ss=$(ss -tulpnH 2>/dev/null); fi
+# Every pid=N of the ss lines, first seen first, by the shell itself (no process).
 set --
-for ro_p in $(printf '%s\\n' "\${rampart_ss-}" | awk '{ while (match($0, /pid=[0-9]+/)) { p = substr($0, RSTART + 4, RLENGTH - 4); if (!(p in s)) { s[p] = 1; print p }; $0 = substr($0, RSTART + RLENGTH) } }'); do
-  set -- "$@" "/proc/$ro_p/exe"
+ro_seen=' '
+ro_r=\${rampart_ss-}
+while :; do
+  case "$ro_r" in *pid=[0-9]*) ;; *) break ;; esac
+  ro_r=\${ro_r#*pid=}
+  ro_p=\${ro_r%%[!0-9]*}
+  [ -n "$ro_p" ] || continue
+  case "$ro_seen" in *" $ro_p "*) ;; *) ro_seen="$ro_seen$ro_p "; set -- "$@" "/proc/$ro_p/exe" ;; esac
 done
 ro_lp=
 if [ $# -gt 0 ]; then
@@ -175,12 +182,21 @@ if [ -d /var/lib/dpkg/info ] && { [ -n "$ro_sp" ] || [ -n "$ro_lp" ]; }; then
   # its ~5000 names each time; a shell case over them costs more than the awk).
   set -f; ro_ifs=$IFS; IFS='
 '
-  set -- $(set +f; printf '%s\\n' /var/lib/dpkg/info/*.list | RO_RE=${shQuote(COMMON_LISTS_RE)} awk '{ n = $0; sub(/.*\\//, "", n); if (n ~ ENVIRON["RO_RE"]) print }')
+  set -- $(set +f; RO_RE=${shQuote(COMMON_LISTS_RE)} awk 'BEGIN { for (i = 1; i < ARGC; i++) { n = ARGV[i]; sub(/.*\\//, "", n); if (n ~ ENVIRON["RO_RE"]) print ARGV[i] }; exit }' /var/lib/dpkg/info/*.list)
   IFS=$ro_ifs; set +f
   ro_own=
-  [ $# -gt 0 ] && ro_own=$(printf '%s\\n%s\\n' "$ro_sp" "$ro_lp" | RO_OWN= awk ${shQuote(LEFT_AWK)} | grep -Fxh -f - "$@" 2>/dev/null)
+  # Here-documents: dash writes them itself (no process for a printf on the left of a pipe).
+  [ $# -gt 0 ] && ro_own=$(RO_OWN= awk ${shQuote(LEFT_AWK)} <<RO_EOF | grep -Fxh -f - "$@" 2>/dev/null
+$ro_sp
+$ro_lp
+RO_EOF
+)
   [ -n "$ro_own" ] && printf '%s\\n' "$ro_own"
-  ro_left=$(printf '%s\\n%s\\n' "$ro_sp" "$ro_lp" | RO_OWN="$ro_own" awk ${shQuote(LEFT_AWK)})
+  ro_left=$(RO_OWN="$ro_own" awk ${shQuote(LEFT_AWK)} <<RO_EOF
+$ro_sp
+$ro_lp
+RO_EOF
+)
   [ -n "$ro_left" ] && printf '%s\\n' "$ro_left" | grep -Fxh -f - /var/lib/dpkg/info/*.list 2>/dev/null
 fi
 exit 0
