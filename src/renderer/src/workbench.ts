@@ -71,6 +71,11 @@ export interface WorkbenchState {
 }
 
 const inFlight = new Set<string>();
+// Answers that arrive late: the detail of a finding the cursor has left, facets or saved views
+// older than ones already shown. Each keeps the newest request's number.
+let detailSeq = 0;
+let facetsSeq = 0;
+let viewsSeq = 0;
 
 export const useWorkbench = create<WorkbenchState>()((set, get) => {
   const showError = (e: unknown): void => useStore.getState().showError(e);
@@ -124,11 +129,12 @@ export const useWorkbench = create<WorkbenchState>()((set, get) => {
   };
 
   const loadFacets = async (): Promise<void> => {
+    const mine = ++facetsSeq;
     try {
       const page = await call('workbench', 'query', { filter: { scope: get().filter.scope ?? { kind: 'latest' } }, limit: 1, facets: true });
-      if (page.facets) set({ facets: page.facets });
+      if (page.facets && mine === facetsSeq) set({ facets: page.facets });
     } catch (e) {
-      showError(e);
+      if (mine === facetsSeq) showError(e);
     }
   };
 
@@ -221,6 +227,8 @@ export const useWorkbench = create<WorkbenchState>()((set, get) => {
       const s = get();
       try {
         const page = await call('workbench', 'query', { filter: s.filter, sort: s.sort as never, limit: 1, count: false, keys: true });
+        // The filter changed meanwhile: these keys match the old one, not what is on screen.
+        if (get().filter !== s.filter) return;
         get().selectKeys(page.keys ?? [], true);
         set({ announcement: `${page.keys?.length ?? 0} selected.` });
       } catch (e) {
@@ -228,15 +236,16 @@ export const useWorkbench = create<WorkbenchState>()((set, get) => {
       }
     },
     async openDetail(key, runId) {
+      const mine = ++detailSeq;
       if (key === null) {
         set({ detail: null, detailError: null });
         return;
       }
       try {
         const detail = await call('workbench', 'finding', { findingKey: key, ...(runId ? { runId } : {}) });
-        set({ detail, detailError: null });
+        if (mine === detailSeq) set({ detail, detailError: null });
       } catch (e) {
-        set({ detail: null, detailError: e instanceof Error ? e.message : String(e) });
+        if (mine === detailSeq) set({ detail: null, detailError: e instanceof Error ? e.message : String(e) });
       }
     },
     async preview(req) {
@@ -250,15 +259,19 @@ export const useWorkbench = create<WorkbenchState>()((set, get) => {
         selected: new Set(),
       });
       const open = get().detail?.row.findingKey;
+      const openSeq = detailSeq;
       await requery();
-      if (open) await get().openDetail(open);
+      // Refreshed (its timeline has the change) unless the cursor opened another finding meanwhile.
+      if (open && detailSeq === openSeq) await get().openDetail(open);
       return result;
     },
     async loadViews() {
+      const mine = ++viewsSeq;
       try {
-        set({ views: await call('workbench', 'views', {}) });
+        const views = await call('workbench', 'views', {});
+        if (mine === viewsSeq) set({ views });
       } catch (e) {
-        showError(e);
+        if (mine === viewsSeq) showError(e);
       }
     },
     async saveView(name) {
