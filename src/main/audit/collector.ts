@@ -7,7 +7,7 @@ import { parseSections, type RawSection } from './parsers/sections';
 import { parseSshdT } from './parsers/sshd';
 import { shQuote } from '../ssh/quote';
 import { SECTION_SPECS } from './sections';
-import type { CollectContext } from './sections/types';
+import type { CollectContext, SectionSpec } from './sections/types';
 import { outputExcerpt } from './parsers/excerpt';
 
 export interface CollectOptions {
@@ -115,10 +115,12 @@ rampart_sub() ( rampart_code=$1; set --; eval "$rampart_code" )
 alias exit=return 2>/dev/null
 if [ "$(eval 'rampart_t() { exit 7
 }'; rampart_t; echo "$?")" = 7 ]; then
+  rampart_walk_fn=fn
   secsh() { name=$1; shift; eval "rampart_fn() {
 $1
 }"; sec "$name" rampart_fn; }
 else
+  rampart_walk_fn=sub
   secsh() { name=$1; shift; sec "$name" rampart_sub "$1"; }
 fi
 `;
@@ -141,10 +143,69 @@ fi
     '',
   ].join('\n');
   const scripts = lanes
-    .map((specs, i) => ({ i, body: specs.map((spec) => spec.script(ctx)).join('\n') }))
+    .map((specs, i) => ({ i, body: laneBody(specs, ctx) }))
     .filter(({ i, body }) => i === 0 || body.trim())
     .map(({ i, body }) => `${prelude}${i === 0 ? base : ''}${body}\n`);
   return { marker, scripts };
+}
+
+/**
+ * A lane's section lines. Its walks over file trees (specs with `walk`), when there are two or
+ * more, run together in one shell under one time limit (walkGroupScript), placed where the first
+ * of them was.
+ */
+function laneBody(specs: readonly SectionSpec[], ctx: CollectContext): string {
+  const walks = specs.filter((s) => s.walk);
+  if (walks.length < 2) return specs.map((spec) => spec.script(ctx)).join('\n');
+  const parts: string[] = [];
+  let placed = false;
+  for (const spec of specs) {
+    if (!spec.walk) parts.push(spec.script(ctx));
+    else if (!placed) {
+      parts.push(walkGroupScript(walks.map((w) => w.walk!(ctx)), ctx.sectionTimeoutS));
+      placed = true;
+    }
+  }
+  return parts.join('\n');
+}
+
+/**
+ * Several walks in one shell of their own under one `timeout` (2 processes instead of 2 per walk),
+ * each a `secsh` section there (a function, or a subshell where the lane's probe found aliases off).
+ * The limit is the walks' own limits added up (timeoutS × their number), so no walk has less time
+ * than alone unless the ones before it took long; what a hung walk costs is that sum, and the walks
+ * after it in the group count as timed out too. When the shell ends other than normally (the limit:
+ * 124 from coreutils timeout, 143 from busybox's), the lane prints an END line that closes any open
+ * section unrecorded, then an empty section with that status for every walk of the group: the walks
+ * that had finished keep their output (parseSections keeps the first of two sections of one name),
+ * the running one and the rest read as "did not finish in time", never as complete.
+ */
+export function walkGroupScript(walks: ReadonlyArray<{ section: string; code: string }>, timeoutS: number): string {
+  for (const w of walks) if (!/^\w+$/.test(w.section)) throw new Error(`bad walk section name ${JSON.stringify(w.section)}`);
+  const inner = [
+    'M=$1',
+    'sec() { name=$1; shift; printf \'%s BEGIN %s\\n\' "$M" "$name"; "$@" 2>&1; rc=$?; printf \'\\n%s END %s %s\\n\' "$M" "$name" "$rc"; }',
+    'rampart_sub() ( rampart_code=$1; set --; eval "$rampart_code" )',
+    'if [ "$2" = fn ]; then',
+    '  alias exit=return',
+    '  secsh() { name=$1; shift; eval "rampart_fn() {',
+    '$1',
+    '}"; sec "$name" rampart_fn; }',
+    'else',
+    '  secsh() { name=$1; shift; sec "$name" rampart_sub "$1"; }',
+    'fi',
+    ...walks.map((w) => `secsh ${w.section} ${shQuote(w.code)}`),
+    '',
+  ].join('\n');
+  const names = walks.map((w) => w.section).join(' ');
+  return [
+    `if [ -n "$T" ]; then rampart_walk_t="timeout ${timeoutS * walks.length}"; else rampart_walk_t=; fi`,
+    `$rampart_walk_t sh -c ${shQuote(inner)} sh "$M" "$rampart_walk_fn" 2>&1; rampart_walk_rc=$?`,
+    'if [ "$rampart_walk_rc" != 0 ]; then',
+    `  printf '\\n%s END - %s\\n' "$M" "$rampart_walk_rc"`,
+    `  for rampart_walk_n in ${names}; do printf '%s BEGIN %s\\n\\n%s END %s %s\\n' "$M" "$rampart_walk_n" "$M" "$rampart_walk_n" "$rampart_walk_rc"; done`,
+    'fi',
+  ].join('\n');
 }
 
 export function parseCollectOutput(

@@ -131,7 +131,7 @@ describe('section scripts run locally on a planted tree', () => {
   const secretValue = `rmp-canary-local-${process.pid}`;
 
   beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart sections '));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "rampart sections it's $(x) "));
     const w = (rel: string, content: string | Buffer, mode: number, mtime?: number): void => {
       const p = path.join(dir, rel);
       fs.mkdirSync(path.dirname(p), { recursive: true });
@@ -155,10 +155,10 @@ describe('section scripts run locally on a planted tree', () => {
     // (its source kind and its stats travel in separate records, joined by path).
     w("stack/it's $(x) db-backup/dump.pgdump", Buffer.concat([Buffer.from('PGDMP'), Buffer.from(secretValue)]), 0o600, old);
     const ctx: CollectContext = { sshdConfigPath: '/etc/ssh/sshd_config', scanRoots: [dir], sectionTimeoutS: 20 };
-    const prelude = buildCollectScript({ sshdConfigPath: ctx.sshdConfigPath }).scripts[0]!.split('\nsec id id -u')[0]!;
-    const marker = /M='([^']+)'/.exec(prelude)![1]!;
-    const script = `${prelude}\nsec id id -u\n${HOST_SPECS.map((s) => s.script(ctx)).join('\n')}\n`;
-    const out = execFileSync('sh', ['-s'], { input: script, encoding: 'utf8', maxBuffer: 64 << 20 });
+    // The collector's own lanes (walks grouped as in an audit), the scan root's name hostile.
+    const { marker, scripts } = buildCollectScript({ ...ctx, only: HOST_FACTS as never[] });
+    const out = scripts.map((script) => execFileSync('sh', ['-s'], { input: script, encoding: 'utf8', maxBuffer: 64 << 20 })).join('\n');
+    expect(scripts.join('\n')).toContain('rampart_walk_t=');
     expect(out).not.toContain(secretValue);
     const raw = parseSections(out, marker);
     const uid = Number(raw.get('id')!.body.trim());

@@ -1,7 +1,8 @@
 // The collector's section framing: only the per-run marker may open or close a section.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { assignLanes, buildCollectScript, COLLECT_LANES, parseCollectOutput } from '../collector';
+import { assignLanes, buildCollectScript, COLLECT_LANES, parseCollectOutput, walkGroupScript } from '../collector';
+import { fromRaw } from '../sections/types';
 import { SECTION_SPECS } from '../sections';
 import { MAX_SECTION_BYTES, parseSections } from './sections';
 
@@ -149,6 +150,54 @@ describe('the real collector script, run by a local /bin/sh', () => {
     expect(sshd.body).toContain(evil);
     expect(sshd.body).not.toMatch(/^pwned$/m);
     expect(sshd.body).not.toMatch(/uid=\d+/);
+  });
+});
+
+describe('walk groups (several walks in one shell under one time limit)', () => {
+  // Lane prelude, then a group of three walks with a 1 s limit each (3 s for the group): the second
+  // never ends by itself.
+  const prelude = buildCollectScript({ sshdConfigPath: '/etc/ssh/sshd_config', sectionTimeoutS: 1 }).scripts[0]!.split('\nsec id id -u')[0]!;
+  const marker = /M='([^']+)'/.exec(prelude)![1]!;
+  const group = walkGroupScript(
+    [
+      { section: 'w_one', code: "echo \"one $(printf '%s' \"it's\")\"\nexit 0\necho not-after-exit" },
+      { section: 'w_hung', code: 'echo started\nsleep 60\necho never' },
+      { section: 'w_after', code: 'echo after' },
+    ],
+    1,
+  );
+
+  for (const mode of ['fn', 'sub']) {
+    it(`${mode === 'fn' ? 'as functions' : 'as subshells (aliases off)'}: the finished walk keeps its output, the running one and the rest did not finish, the lane goes on`, () => {
+      const script = `${prelude}\n${mode === 'sub' ? 'rampart_walk_fn=sub\n' : ''}${group}\nsec after_group echo lane-goes-on\n`;
+      const raw = parseSections(execFileSync('sh', ['-s'], { input: script, encoding: 'utf8', timeout: 30_000 }), marker);
+      expect(raw.get('w_one')).toEqual({ name: 'w_one', body: "one it's", exitCode: 0 });
+      expect(raw.get('w_hung')).toEqual({ name: 'w_hung', body: '', exitCode: 124 });
+      expect(raw.get('w_after')).toEqual({ name: 'w_after', body: '', exitCode: 124 });
+      expect(fromRaw(raw.get('w_hung'), 'walk', { uid: 0 }, (b) => b)).toEqual({ ok: false, status: 'error', message: 'walk: did not finish in time' });
+      expect(raw.get('after_group')).toEqual({ name: 'after_group', body: 'lane-goes-on', exitCode: 0 });
+    }, 30_000);
+  }
+
+  it('every walk ends normally: one section each, nothing added', () => {
+    const ok = walkGroupScript([{ section: 'w_a', code: 'echo a' }, { section: 'w_b', code: 'echo b >&2; exit 3' }], 5);
+    const raw = parseSections(execFileSync('sh', ['-s'], { input: `${prelude}\n${ok}\n`, encoding: 'utf8', timeout: 30_000 }), marker);
+    expect([...raw.values()]).toEqual([{ name: 'w_a', body: 'a', exitCode: 0 }, { name: 'w_b', body: 'b', exitCode: 3 }]);
+  });
+
+  it('the real registry: a lane with two or more walks runs them in one group with the limits added up', () => {
+    const { scripts } = buildCollectScript({ sshdConfigPath: '/etc/ssh/sshd_config', scanRoots: ['/srv'], sectionTimeoutS: 20 });
+    const walkSections = SECTION_SPECS.filter((s) => s.walk).map((s) => s.walk!({ sshdConfigPath: '', scanRoots: [], sectionTimeoutS: 20 }).section);
+    expect(walkSections.length).toBeGreaterThanOrEqual(5);
+    let grouped = 0;
+    for (const script of scripts) {
+      const mine = walkSections.filter((n) => new RegExp(`\\n(?:secsh|sec) ${n} `).test(script));
+      if (mine.length < 2) continue;
+      grouped += mine.length;
+      expect(script).toContain(`rampart_walk_t="timeout ${20 * mine.length}"`);
+      for (const n of mine) expect(script).not.toContain(`sec ${n} $T sh -c`);
+    }
+    expect(grouped).toBeGreaterThanOrEqual(2);
   });
 });
 

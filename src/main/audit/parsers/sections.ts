@@ -24,7 +24,9 @@ export function parseSections(stdout: string, marker: string): Map<string, RawSe
     }
     if (line.startsWith(end) && current) {
       const [name, code] = line.slice(end.length).trim().split(/\s+/);
-      if (name === current.name) {
+      // A name seen twice keeps its first section: a walk group that timed out prints an empty
+      // section with the timeout's status for each of its walks, also those that had finished.
+      if (name === current.name && !out.has(name)) {
         // The END marker is printed after a newline of its own; drop that one empty line.
         if (current.lines.length && current.lines[current.lines.length - 1] === '') current.lines.pop();
         const n = Number(code);

@@ -113,6 +113,7 @@ exit 0
 const backups = defineSection({
   fact: 'backups',
   costMs: 215,
+  walk: (ctx) => ({ section: 'backups', code: backupsScript(ctx) }),
   script: (ctx) => `sec backups $T sh -c ${shQuote(backupsScript(ctx))}`,
   parse: (p) => needsSudoIfDenied(fromRaw(p.raw.get('backups'), 'backup folders', p, parseBackups), p.uid, 'The backup folder scan'),
 });

@@ -238,6 +238,7 @@ const criticalFiles = defineSection({
 const secretFiles = defineSection({
   fact: 'secretFiles',
   costMs: 100,
+  walk: (ctx) => ({ section: 'secret_files', code: secretFilesScript(ctx) }),
   script: (ctx) => `sec secret_files $T sh -c ${shQuote(secretFilesScript(ctx))}`,
   parse: (p) => needsSudoIfDenied(fromRaw(p.raw.get('secret_files'), 'secret file scan', p, parseSecretFiles), p.uid, 'The secret file scan'),
 });
@@ -245,6 +246,7 @@ const secretFiles = defineSection({
 const writableFiles = defineSection({
   fact: 'writableFiles',
   costMs: 80,
+  walk: (ctx) => ({ section: 'writable_files', code: writableFilesScript(ctx) }),
   script: (ctx) => `sec writable_files $T sh -c ${shQuote(writableFilesScript(ctx))}`,
   parse: (p) =>
     needsSudoIfDenied(fromRaw(p.raw.get('writable_files'), 'world-writable file scan', p, (b) => parseStatList(b, 'W')), p.uid, 'The world-writable file scan'),
@@ -253,6 +255,7 @@ const writableFiles = defineSection({
 const logFiles = defineSection({
   fact: 'logFiles',
   costMs: 30,
+  walk: () => ({ section: 'log_files', code: LOG_FILES_SH }),
   script: () => `sec log_files $T sh -c ${shQuote(LOG_FILES_SH)}`,
   parse: (p) => needsSudoIfDenied(fromRaw(p.raw.get('log_files'), '/var/log scan', p, (b) => parseStatList(b, 'F')), p.uid, 'The /var/log scan'),
 });
@@ -260,6 +263,7 @@ const logFiles = defineSection({
 const dataDirs = defineSection({
   fact: 'dataDirs',
   costMs: 170,
+  walk: (ctx) => ({ section: 'data_dirs', code: dataDirsScript(ctx) }),
   script: (ctx) => `sec data_dirs $T sh -c ${shQuote(dataDirsScript(ctx))}`,
   parse: (p) => needsSudoIfDenied(fromRaw(p.raw.get('data_dirs'), 'database data folder scan', p, parseDataDirs), p.uid, 'The data folder scan'),
 });

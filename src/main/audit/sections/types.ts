@@ -51,6 +51,13 @@ export interface SectionSpec<K extends SectionName = SectionName> {
    * section): they are collected whenever this one is, also when `only` does not list them.
    */
   reads?: readonly SectionName[];
+  /**
+   * A walk over file trees: its raw section name and the sh code that `script` runs as
+   * `sec NAME $T sh -c CODE`. The collector runs two or more walks of one lane together in one
+   * such shell under one time limit (collector.ts walkGroupScript) instead of a timeout and a
+   * shell each; `script` is what runs when a lane holds only one.
+   */
+  walk?(ctx: CollectContext): { section: string; code: string };
 }
 
 export function defineSection<K extends SectionName>(spec: SectionSpec<K>): SectionSpec<K> {
