@@ -1,13 +1,21 @@
 // The priority matrix of a host's latest run or of the fleet (every target's latest run, as the
 // reports' fleet scope), for dashboard:priority. Statuses are evaluated now, as the reports do
 // (an acceptance past its expiry is open again), and the order is the reports' order.
-import type { Finding } from '../../shared/domain';
+//
+// Cost (bench: 10 000 findings of 50 hosts): the counts are one grouped query (severity × check ×
+// triage), the effort looked up per check, so nothing is sorted for them; a cell's findings are
+// read and sorted only when that cell is listed. The priority order sorts by severity and effort
+// first, so each cell is one contiguous block of it: a finding's place in the whole order is the
+// count of the cells before its cell plus its place in the cell. scope.test.ts holds the answers
+// equal to ordering every open finding (the implementation before this one).
 import type { PriorityItem, PriorityMatrix } from '../../shared/ipc/dashboard';
+import { SEVERITIES, type Severity } from '../../shared/domain';
+import { EFFORTS, type Effort } from '../../shared/report';
 import { RampartError } from '../../shared/errors';
-import { latestRunPerTarget } from '../reports/model';
+import { stmt } from '../store/dashboardSql';
 import type { Store } from '../store/store';
-import { effortFor, orderByPriority, priorityMatrix } from './matrix';
-import { statusesNow } from './statuses';
+import { comparePriority, effortFor, type EffortInfo } from './matrix';
+import { statusFromTriage } from './statuses';
 
 export interface PriorityOptions {
   hostId?: number | undefined;
@@ -17,76 +25,198 @@ export interface PriorityOptions {
   limit?: number | undefined;
 }
 
+/** A run of the scope: what its findings' items and statuses need. */
+export interface ScopeRun {
+  id: string;
+  hostId: number | null;
+  hostName: string;
+  startedAt: string;
+}
+
+// The run listing's order (runs.ts listRuns: newest first, the same statement shape, so runs
+// started at the same moment come in the same order) with only the columns the scope needs.
+const ALL_RUNS = 1_000_000;
+
+/**
+ * Every target's latest run, newest first: the reports' fleet scope (reports/model.ts
+ * latestRunPerTarget, which reads every run's summary; this reads six columns of each). A target
+ * is a host profile, else the kind, address (any case) and port a run was stored under.
+ */
+export function latestRunsPerTarget(store: Store): ScopeRun[] {
+  const rows = stmt(store.db, 'SELECT id, host_id, host_name, target_kind, address, port, started_at FROM audit_runs ORDER BY started_at DESC LIMIT ?').all(ALL_RUNS) as Array<{
+    id: string;
+    host_id: number | null;
+    host_name: string;
+    target_kind: string;
+    address: string;
+    port: number;
+    started_at: string;
+  }>;
+  const seen = new Set<string>();
+  const out: ScopeRun[] = [];
+  for (const r of rows) {
+    const key = r.host_id !== null ? `host:${r.host_id}` : `${r.target_kind}:${r.address.toLowerCase()}:${r.port}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ id: r.id, hostId: r.host_id, hostName: r.host_name, startedAt: r.started_at });
+  }
+  return out;
+}
+
+/** A host profile's newest run (listRuns' statement for one host), or null. */
+function latestRunOfHost(store: Store, hostId: number): ScopeRun | null {
+  const r = stmt(store.db, 'SELECT id, host_id, host_name, started_at FROM audit_runs WHERE host_id = ? ORDER BY started_at DESC LIMIT ?').get(hostId, 1) as
+    | { id: string; host_id: number | null; host_name: string; started_at: string }
+    | undefined;
+  return r ? { id: r.id, hostId: r.host_id, hostName: r.host_name, startedAt: r.started_at } : null;
+}
+
+/** Open findings of the scope by severity and check: one grouped query, statuses evaluated per distinct triage. */
+interface CheckCount {
+  severity: Severity;
+  checkId: string;
+  effort: EffortInfo;
+  n: number;
+}
+
+type TriageCols = Parameters<typeof statusFromTriage>[0];
+
+/**
+ * Open findings per severity and check over the runs. Untriaged findings (most of them) are open
+ * and collapse into one group per severity and check; a triaged one keeps its triage columns (and
+ * its run, whose start decides whether "fixed" holds) in the group, so each distinct decision is
+ * evaluated by statusFromTriage, the rule statusesNow applies per finding.
+ */
+function openCounts(store: Store, runs: readonly ScopeRun[], now: Date, efforts: Map<string, EffortInfo>): CheckCount[] {
+  if (runs.length === 0) return [];
+  const startedAt = new Map(runs.map((r) => [r.id, r.startedAt]));
+  const rows = stmt(
+    store.db,
+    `SELECT f.severity AS severity, f.check_id AS check_id, t.status AS status, t.expires_at AS expires_at, t.updated_at AS updated_at,
+            CASE WHEN t.status IS NOT NULL THEN f.run_id END AS run_id, COUNT(*) AS n
+     FROM findings f LEFT JOIN finding_triage t ON t.finding_key = f.finding_key
+     WHERE f.run_id IN (SELECT value FROM json_each(?))
+     GROUP BY 1, 2, 3, 4, 5, 6`,
+  ).all(JSON.stringify(runs.map((r) => r.id))) as Array<TriageCols & { severity: Severity; check_id: string; run_id: string | null; n: number }>;
+  const byKey = new Map<string, CheckCount>();
+  for (const r of rows) {
+    if (statusFromTriage(r, now, r.run_id === null ? '' : startedAt.get(r.run_id)!) !== 'open') continue;
+    const key = `${r.severity}\u0000${r.check_id}`;
+    const c = byKey.get(key);
+    if (c) c.n += r.n;
+    else byKey.set(key, { severity: r.severity, checkId: r.check_id, effort: effortOf(efforts, r.check_id), n: r.n });
+  }
+  return [...byKey.values()];
+}
+
+function effortOf(efforts: Map<string, EffortInfo>, checkId: string): EffortInfo {
+  let e = efforts.get(checkId);
+  if (!e) efforts.set(checkId, (e = effortFor(checkId)));
+  return e;
+}
+
+type Cell = { severity: Severity; effort: Effort };
+const sameCell = (a: Cell, b: Cell): boolean => a.severity === b.severity && a.effort === b.effort;
+
+/**
+ * A cell's open findings in the priority order, numbered from `offset` + 1. Read in the order the
+ * whole list was built in before (the scope's runs in order, each run's findings in getRun's
+ * order), so findings the order cannot tell apart keep that order (the sort is stable).
+ */
+function cellItems(store: Store, runs: readonly ScopeRun[], cell: Cell, checks: readonly string[], efforts: Map<string, EffortInfo>, now: Date, offset: number, limit: number): PriorityItem[] {
+  if (limit <= 0 || checks.length === 0) return [];
+  const byId = new Map(runs.map((r) => [r.id, r]));
+  const rows = stmt(
+    store.db,
+    `SELECT f.run_id AS run_id, f.finding_key AS id, f.check_id AS check_id, f.category AS category, f.title AS title, f.resource AS resource,
+            t.status AS status, t.expires_at AS expires_at, t.updated_at AS updated_at
+     FROM json_each(?) s JOIN findings f ON f.run_id = s.value
+     LEFT JOIN finding_triage t ON t.finding_key = f.finding_key
+     WHERE f.severity = ? AND f.check_id IN (SELECT value FROM json_each(?))
+     ORDER BY s.key, f.check_id, f.resource`,
+  ).all(JSON.stringify(runs.map((r) => r.id)), cell.severity, JSON.stringify(checks)) as Array<
+    TriageCols & { run_id: string; id: string; check_id: string; category: PriorityItem['category']; title: string; resource: string }
+  >;
+  const drafts: Array<Omit<PriorityItem, 'priority'> & { status: 'open' }> = [];
+  for (const r of rows) {
+    const run = byId.get(r.run_id)!;
+    if (statusFromTriage(r, now, run.startedAt) !== 'open') continue;
+    const eff = effortOf(efforts, r.check_id);
+    drafts.push({
+      status: 'open',
+      findingId: r.id,
+      runId: run.id,
+      target: run.hostName,
+      hostId: run.hostId,
+      checkId: r.check_id,
+      category: r.category,
+      severity: cell.severity,
+      title: r.title,
+      resource: r.resource,
+      effort: eff.effort,
+      effortSource: eff.source,
+      fix: eff.fix,
+    });
+  }
+  drafts.sort(comparePriority);
+  return drafts.slice(0, limit).map(({ status: _status, ...d }, i) => ({ ...d, priority: offset + i + 1 }));
+}
+
 export function priorityOf(store: Store, opts: PriorityOptions, now: Date = new Date()): PriorityMatrix {
-  let runIds: string[];
+  let runs: ScopeRun[];
   let label: string;
   if (opts.hostId !== undefined) {
     assertHost(store, opts.hostId);
     const host = store.getHost(opts.hostId);
-    const latest = store.listRuns({ hostId: host.id, limit: 1 })[0];
-    runIds = latest ? [latest.id] : [];
+    const latest = latestRunOfHost(store, host.id);
+    runs = latest ? [latest] : [];
     label = host.name;
   } else {
-    runIds = latestRunPerTarget(store).map((r) => r.id);
+    runs = latestRunsPerTarget(store);
     label = 'fleet';
   }
-  type Draft = Omit<PriorityItem, 'priority'> & { status: string };
-  const drafts: Draft[] = [];
-  const efforts = new Map<string, ReturnType<typeof effortFor>>();
-  for (const id of runIds) {
-    const run = leanRun(store, id);
-    const statuses = statusesNow(store, run.id, run.startedAt, now);
-    for (const f of run.findings) {
-      const status = statuses.get(f.id) ?? 'open';
-      if (status !== 'open') continue;
-      const eff = efforts.get(f.checkId) ?? efforts.set(f.checkId, effortFor(f.checkId)).get(f.checkId)!;
-      drafts.push({
-        status,
-        findingId: f.id,
-        runId: run.id,
-        target: run.hostName,
-        hostId: run.hostId,
-        checkId: f.checkId,
-        category: f.category,
-        severity: f.severity,
-        title: f.title,
-        resource: f.resource,
-        effort: eff.effort,
-        effortSource: eff.source,
-        fix: eff.fix,
-      });
-    }
-  }
-  const ordered: PriorityItem[] = orderByPriority(drafts).map(({ status: _status, ...d }, i) => ({ ...d, priority: i + 1 }));
-  const cells = priorityMatrix(drafts).map((c) => ({ severity: c.severity, effort: c.effort, count: c.items.length }));
+  const efforts = new Map<string, EffortInfo>();
+  const counts = openCounts(store, runs, now, efforts);
+  const cells = SEVERITIES.flatMap((severity) =>
+    EFFORTS.map((effort) => ({ severity, effort, count: counts.reduce((n, c) => (c.severity === severity && c.effort.effort === effort ? n + c.n : n), 0) })),
+  );
   const { cell } = opts;
-  const chosen = cell ? ordered.filter((i) => i.severity === cell.severity && i.effort === cell.effort) : ordered;
-  const items = opts.limit === undefined ? chosen : chosen.slice(0, opts.limit);
+  const chosenCells = cell ? cells.filter((c) => sameCell(c, cell)) : cells;
+  // The checks of the chosen findings in the order they first appear in the priority order:
+  // severity, then effort (one per check), then check id.
+  const rank = (c: CheckCount): [number, number] => [SEVERITIES.indexOf(c.severity), EFFORTS.indexOf(c.effort.effort)];
+  const firstOfCheck = new Map<string, CheckCount>();
+  for (const c of counts) {
+    if (cell && !sameCell({ severity: c.severity, effort: c.effort.effort }, cell)) continue;
+    const seen = firstOfCheck.get(c.checkId);
+    if (!seen || rank(c)[0] < rank(seen)[0]) firstOfCheck.set(c.checkId, c);
+  }
+  const itemChecks = [...firstOfCheck.values()].sort((a, b) => comparePriority(prioKey(a), prioKey(b))).map((c) => c.checkId);
+
+  const limit = opts.limit ?? Number.POSITIVE_INFINITY;
+  const items: PriorityItem[] = [];
+  let offset = cell ? cells.slice(0, cells.findIndex((c) => sameCell(c, cell))).reduce((n, c) => n + c.count, 0) : 0;
+  for (const c of chosenCells) {
+    if (items.length >= limit) break;
+    if (c.count > 0) {
+      const checks = counts.filter((k) => k.severity === c.severity && k.effort.effort === c.effort).map((k) => k.checkId);
+      items.push(...cellItems(store, runs, c, checks, efforts, now, offset, limit - items.length));
+    }
+    offset += c.count;
+  }
   return {
     generatedAt: now.toISOString(),
-    scope: { hostId: opts.hostId ?? null, label, runIds },
+    scope: { hostId: opts.hostId ?? null, label, runIds: runs.map((r) => r.id) },
     cells,
     items,
-    itemsTotal: chosen.length,
-    itemChecks: [...new Set(chosen.map((i) => i.checkId))],
+    itemsTotal: chosenCells.reduce((n, c) => n + c.count, 0),
+    itemChecks,
   };
 }
 
-/**
- * The columns of a run and its findings the matrix uses, in getRun's finding order: read from the
- * covering index findings_workbench instead of every finding's full row (evidence, rationale,
- * references), which was a third of the fleet matrix's time (10 000 findings).
- */
-function leanRun(store: Store, id: string): { id: string; hostName: string; hostId: number | null; startedAt: string; findings: Array<Pick<Finding, 'id' | 'checkId' | 'category' | 'severity' | 'title' | 'resource'>> } {
-  const run = store.db.prepare('SELECT host_name, host_id, started_at FROM audit_runs WHERE id = ?').get(id) as { host_name: string; host_id: number | null; started_at: string } | undefined;
-  if (!run) throw new RampartError('NOT_FOUND', `No audit run with id ${id}.`);
-  const findings = store.db
-    .prepare(
-      `SELECT finding_key AS id, check_id AS checkId, category, severity, title, resource FROM findings WHERE run_id = ?
-       ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END, check_id, resource`,
-    )
-    .all(id) as Array<Pick<Finding, 'id' | 'checkId' | 'category' | 'severity' | 'title' | 'resource'>>;
-  return { id, hostName: run.host_name, hostId: run.host_id, startedAt: run.started_at, findings };
+/** A check's first place in the priority order (everything it is compared on but host and resource). */
+function prioKey(c: CheckCount): Parameters<typeof comparePriority>[0] {
+  return { status: 'open', severity: c.severity, effort: c.effort.effort, checkId: c.checkId, target: '', resource: '' };
 }
 
 function assertHost(store: Store, hostId: number): void {
