@@ -6,10 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NOW, fillStore, finding, saveRun, type FilledStore } from '../../../test/support/reportStore';
-import { SEVERITIES, type Category } from '../../shared/domain';
+import { CHECKS } from '../audit/checks';
+import { CATEGORIES, SEVERITIES, type Category, type FindingStatus, type RunSummary } from '../../shared/domain';
 import { Fleet } from '../../shared/ipc/dashboard';
-import { fleetDashboard } from './dashboard';
-import { hostTrend, scoreChangeOf } from './scoreHistory';
+import { emptyCounts, fleetDashboard } from './dashboard';
+import { attributeChange, hostTrend, scoreChangeOf } from './scoreHistory';
 import { Store } from './store';
 
 let dir: string;
@@ -157,6 +158,119 @@ describe('fleetDashboard', () => {
       expect(fleetDashboard(empty, NOW)).toMatchObject({ hosts: [], categories: [] });
     } finally {
       empty.close();
+    }
+  });
+});
+
+/**
+ * The fleet answer computed the long way, from what the run screen shows: each host's newest run
+ * (listRuns), its findings counted in JS (getRun), the run screen's diff (diffRun), and the score
+ * change from attributeChange over both runs' findings against the graded run before it, found
+ * in JS over every run of the target. The grouped queries of fleetDashboard must equal it.
+ */
+function fleetTheLongWay(store: Store, now: Date): Fleet {
+  const all = store.listRuns({ limit: 1_000_000 });
+  const sameTarget = (a: RunSummary, b: RunSummary) =>
+    a.hostId !== null ? b.hostId === a.hostId : b.hostId === null && (b.targetKind ?? 'host') === (a.targetKind ?? 'host') && b.address === a.address && b.port === a.port;
+  const host = (ident: { hostId: number | null; name: string; address: string; port: number }, latest: RunSummary | undefined): Fleet['hosts'][number] => {
+    if (!latest) return { ...ident, latestRun: null, ageMs: null, findings: emptyCounts(), sinceLast: null, scoreChange: null };
+    const run = store.getRun(latest.id);
+    const findings = emptyCounts();
+    for (const f of run.findings) findings[f.severity]![f.status]! += 1;
+    const diff = store.diffRun(latest.id);
+    const compared = latest.status === 'complete' || latest.status === 'partial';
+    const graded = (r: RunSummary) => r.score !== null && (r.status === 'complete' || r.status === 'partial');
+    const before = all.filter((r) => sameTarget(latest, r) && graded(r) && r.startedAt < latest.startedAt).sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id.localeCompare(a.id))[0];
+    let scoreChange: Fleet['hosts'][number]['scoreChange'] = null;
+    if (before && graded(latest)) {
+      const side = (id: string) => {
+        const r = store.getRun(id);
+        return { id, score: r.score!, findings: r.findings.map((f) => ({ id: f.id, category: f.category, status: f.status })) };
+      };
+      const { parts, ...rest } = attributeChange(side(before.id), side(latest.id));
+      scoreChange = { ...rest, top: parts[0] ?? null, partCount: parts.length };
+    }
+    const categories: NonNullable<Fleet['hosts'][number]['latestRun']>['categories'] = {};
+    for (const [c, v] of Object.entries(latest.score?.categories ?? {})) categories[c as Category] = { score: v.score, grade: v.grade };
+    return {
+      ...ident,
+      latestRun: { id: latest.id, startedAt: latest.startedAt, status: latest.status, score: latest.score?.overall ?? null, grade: latest.score?.grade ?? null, categories },
+      ageMs: Math.max(0, now.getTime() - Date.parse(latest.startedAt)),
+      findings,
+      sinceLast: compared ? { previousRunId: diff.previousRunId, new: diff.new.length, resolved: diff.resolved.length, unchanged: diff.unchanged.length, regressed: diff.regressed?.length ?? 0 } : null,
+      scoreChange,
+    };
+  };
+  const hosts = store.listHosts().map((h) => host({ hostId: h.id, name: h.name, address: h.address, port: h.port }, store.listRuns({ hostId: h.id, limit: 1 })[0]));
+  const loose = all.filter((r) => r.hostId === null && r.targetKind !== 'domain' && all.find((x) => sameTarget(r, x)) === r);
+  loose.sort((a, b) => (a.hostName < b.hostName ? -1 : a.hostName > b.hostName ? 1 : a.address < b.address ? -1 : a.address > b.address ? 1 : a.port - b.port));
+  for (const r of loose) hosts.push(host({ hostId: null, name: r.hostName, address: r.address, port: r.port }, r));
+  const totals = emptyCounts();
+  for (const h of hosts) for (const s of SEVERITIES) for (const [st, n] of Object.entries(h.findings[s]!)) totals[s]![st as FindingStatus]! += n;
+  const graded = new Set(hosts.flatMap((h) => Object.keys(h.latestRun?.categories ?? {})));
+  return { generatedAt: now.toISOString(), hosts, totals, categories: CATEGORIES.filter((c) => graded.has(c)) };
+}
+
+describe('fleetDashboard against the run screen\'s numbers computed the long way', () => {
+  // Statuses written straight into the stored rows (saveRun re-applies the triage log).
+  const setStatus = (store: Store, runId: string, key: string, status: string): void => {
+    expect(store.db.prepare('UPDATE findings SET status = ? WHERE run_id = ? AND finding_key = ?').run(status, runId, key).changes).toBe(1);
+  };
+
+  it('is equal on the report fixture with a failed, a partial and a first run, targets without a profile and a mail domain', () => {
+    const { store } = filled;
+    const mx = store.addHost({ name: 'mx-1', address: '10.9.0.5', port: 2222, username: 'admin', sshdConfigPath: '/etc/ssh/sshd_config' });
+    store.addHost({ name: 'db-1', address: '10.9.0.4', port: 22, username: 'admin', sshdConfigPath: '/etc/ssh/sshd_config' });
+    const fs1 = ['SSH-PASSWORD-AUTH', 'BACKUP-STALE', 'SYS-REBOOT-REQUIRED', 'SSH-X11-FORWARDING', 'DOCKER-PRIVILEGED'].map((c, i) => finding(c, `/r/${i}`, {}, 'mx-1'));
+    saveRun(store, { id: 'mx-1a', hostId: mx.id, name: 'mx-1', address: '10.9.0.5', startedAt: '2026-02-10T08:00:00.000Z', findings: fs1.slice(0, 4) });
+    saveRun(store, { id: 'mx-1b', hostId: mx.id, name: 'mx-1', address: '10.9.0.5', startedAt: '2026-02-11T08:00:00.000Z', findings: fs1.slice(1) });
+    setStatus(store, 'mx-1b', fs1[2]!.id, 'accepted');
+    setStatus(store, 'mx-1a', fs1[3]!.id, 'fixed');
+    // The newest run before mx-1c failed: the diff compares with it, the score change with mx-1b.
+    store.saveRun({ id: 'mx-1x', hostId: mx.id, hostName: 'mx-1', address: '10.9.0.5', port: 2222, startedAt: '2026-02-12T08:00:00.000Z', finishedAt: null, status: 'failed', os: null, score: null, errors: [], execCount: 0, durationMs: 1, checks: [], findings: [] });
+    const c = saveRun(store, { id: 'mx-1c', hostId: mx.id, name: 'mx-1', address: '10.9.0.5', startedAt: '2026-02-13T08:00:00.000Z', findings: [fs1[0]!, fs1[2]!, fs1[4]!] });
+    store.db.prepare("UPDATE audit_runs SET status = 'partial' WHERE id = ?").run(c);
+    // A second run of the target without a profile, and another such target.
+    saveRun(store, { id: 'run-other-2', hostId: null, name: '10.9.0.3', address: '10.9.0.3', startedAt: '2026-02-28T10:00:00.000Z', findings: [finding('SSH-PASSWORD-AUTH', 'sshd:/etc/ssh/sshd_config:PasswordAuthentication', {}, '10.9.0.3'), finding('BACKUP-STALE', '/b', {}, '10.9.0.3')] });
+    saveRun(store, { id: 'run-third', hostId: null, name: 'alpha', address: '10.9.0.8', startedAt: '2026-02-27T10:00:00.000Z', findings: [finding('BACKUP-STALE', '/b', {}, 'alpha')] });
+    store.saveRun({
+      targetKind: 'domain', hostId: null, hostName: 'example.test', address: 'example.test', port: 0, startedAt: '2026-02-28T10:00:00.000Z',
+      finishedAt: null, status: 'complete', os: null, score: null, errors: [], execCount: 0, durationMs: 1, checks: [], findings: [],
+    });
+    const fleet = fleetDashboard(store, NOW);
+    expect(fleet).toEqual(fleetTheLongWay(store, NOW));
+    // The cases are there.
+    const mxHost = fleet.hosts.find((h) => h.name === 'mx-1')!;
+    expect(mxHost.sinceLast?.previousRunId).toBe('mx-1x');
+    expect(mxHost.scoreChange?.previousRunId).toBe('mx-1b');
+    expect(fleet.hosts.map((h) => h.name)).toEqual(['db-1', 'mx-1', 'web-1', '10.9.0.3', 'alpha']);
+  });
+
+  it('is equal on a seeded fleet of the bench\'s shape with statuses mixed (every kind of change present)', () => {
+    const store = filled.store;
+    const checks = CHECKS.filter((c) => c.category !== 'mail');
+    const statuses = ['open', 'accepted', 'false-positive', 'fixed'];
+    for (let h = 0; h < 5; h++) {
+      const name = `host-${h}`;
+      const id = store.addHost({ name, address: `10.9.1.${h}`, port: 22, username: 'admin', sshdConfigPath: '/etc/ssh/sshd_config' }).id;
+      const make = (i: number) => finding(checks[(i * 7 + h) % checks.length]!.id, `/srv/app-${i}`, {}, name);
+      const latest = Array.from({ length: 200 }, (_, i) => make(i));
+      const before = [...latest.filter((_, i) => i % 10 !== 3), ...Array.from({ length: 10 }, (_, i) => make(200 + i))];
+      saveRun(store, { id: `${name}-1`, hostId: id, name, address: `10.9.1.${h}`, startedAt: `2026-02-0${h + 1}T09:00:00.000Z`, findings: before });
+      saveRun(store, { id: `${name}-2`, hostId: id, name, address: `10.9.1.${h}`, startedAt: `2026-02-0${h + 1}T10:00:00.000Z`, findings: latest });
+      before.forEach((f, i) => i % 7 === 1 && setStatus(store, `${name}-1`, f.id, statuses[(i + h) % 4]!));
+      latest.forEach((f, i) => i % 5 === 2 && setStatus(store, `${name}-2`, f.id, statuses[(i + h) % 4]!));
+      store.db.prepare('UPDATE findings SET regressed_in = run_id WHERE run_id = ? AND rowid % 9 = 0').run(`${name}-2`);
+    }
+    const fleet = fleetDashboard(store, NOW);
+    expect(fleet).toEqual(fleetTheLongWay(store, NOW));
+    const seeded = fleet.hosts.filter((h) => h.name.startsWith('host-'));
+    expect(seeded).toHaveLength(5);
+    for (const h of seeded) {
+      expect(h.sinceLast!.new).toBeGreaterThan(0);
+      expect(h.sinceLast!.resolved).toBeGreaterThan(0);
+      expect(h.sinceLast!.regressed).toBeGreaterThan(0);
+      expect(h.scoreChange!.partCount).toBeGreaterThan(0);
     }
   });
 });

@@ -5,10 +5,11 @@
 // how many came back (regressed) and what moved the score since the graded run before.
 // Read-only.
 import { CATEGORIES, SEVERITIES } from '../../shared/domain';
-import type { Category, FindingStatus, RunSummary, Severity } from '../../shared/domain';
+import type { Category, RunSummary, Score, Severity } from '../../shared/domain';
 import { FindingStatus as FindingStatusSchema } from '../../shared/domain';
 import type { Fleet, FleetHost, ScoreChange, ScoreChangeSummary, SeverityStatusCounts } from '../../shared/ipc/dashboard';
-import { scoreChangeOf } from './scoreHistory';
+import { stmt } from './dashboardSql';
+import { changeCountsOf, pairCounts, scoreChangeWith, type RunRow } from './scoreHistory';
 import type { Store } from './store';
 
 const STATUSES = FindingStatusSchema.options;
@@ -17,63 +18,80 @@ export function emptyCounts(): SeverityStatusCounts {
   return Object.fromEntries(SEVERITIES.map((s) => [s, Object.fromEntries(STATUSES.map((st) => [st, 0]))])) as SeverityStatusCounts;
 }
 
-/** A run's findings by severity × status, how many in all, and how many came back in it (one pass over the covering index findings_fleet). */
-function countsOfRun(store: Store, runId: string): { counts: SeverityStatusCounts; total: number; regressed: number } {
+/** The latest run's columns the fleet answer reads (the run listing's summary without its counts). */
+type LatestRow = RunRow & { status: RunSummary['status'] };
+
+/**
+ * A run's findings by severity × status, how many in all, how many came back in it, its diff
+ * against the run before (what diffRun, runs.ts, counts: the same previous run, findings matched
+ * by identity) and what moved its score since the graded run before, from one pair of grouped
+ * queries when both compare with the same run (the usual case), two pairs when not.
+ */
+function runNumbers(store: Store, latest: LatestRow): { counts: SeverityStatusCounts; sinceLast: FleetHost['sinceLast']; scoreChange: ScoreChange | null } {
+  // A failed or cancelled run found nothing, so a diff would call every earlier finding resolved.
+  const compared = latest.status === 'complete' || latest.status === 'partial';
+  // previousRun's statement (runs.ts), its id only: the newest earlier run of the target, any status.
+  const prevId = compared ? previousRunId(store, latest) : null;
+  const pair = pairCounts(store, prevId, latest.id);
   const counts = emptyCounts();
-  const rows = store.db
-    .prepare('SELECT severity, status, COUNT(*) AS n, SUM(CASE WHEN regressed_in = run_id THEN 1 ELSE 0 END) AS regressed FROM findings WHERE run_id = ? GROUP BY severity, status')
-    .all(runId) as Array<{ severity: Severity; status: FindingStatus; n: number; regressed: number }>;
   let total = 0;
   let regressed = 0;
-  for (const r of rows) {
+  let added = 0;
+  for (const r of pair.newer) {
     total += r.n;
     // Came back in this run (the workbench's overlay, migration 13: resolved before, or marked fixed).
     regressed += r.regressed;
-    const bySeverity = counts[r.severity];
+    added += r.added;
+    const bySeverity = counts[r.severity as Severity];
     // A severity or status this build does not know (a newer database) is left out, not invented.
-    if (bySeverity && r.status in bySeverity) bySeverity[r.status] = r.n;
+    if (bySeverity && r.status in bySeverity) bySeverity[r.status] += r.n;
   }
-  return { counts, total, regressed };
+  const sinceLast = !compared
+    ? null
+    : prevId === null
+      ? { previousRunId: null, new: total, resolved: 0, unchanged: 0, regressed }
+      : { previousRunId: prevId, new: added, resolved: pair.older.reduce((n, r) => n + r.gone, 0), unchanged: total - added, regressed };
+  const scoreChange = scoreChangeWith(store, latest, (olderId, newerId) => changeCountsOf(olderId === prevId ? pair : pairCounts(store, olderId, newerId)));
+  return { counts, sinceLast, scoreChange };
 }
 
-/**
- * What diffRun (runs.ts) would count for the run, without reading both runs' findings: the same
- * previous run, and findings matched by identity (unique per run: the table's primary key).
- */
-function diffCounts(store: Store, runId: string, { total, regressed }: { total: number; regressed: number }): NonNullable<FleetHost['sinceLast']> {
-  const prev = store.previousRun(runId);
-  if (!prev) return { previousRunId: null, new: total, resolved: 0, unchanged: 0, regressed };
-  const onlyIn = store.db.prepare(
-    'SELECT COUNT(*) AS n FROM findings a WHERE a.run_id = ? AND NOT EXISTS (SELECT 1 FROM findings b WHERE b.run_id = ? AND b.finding_key = a.finding_key)',
-  );
-  const added = (onlyIn.get(runId, prev.id) as { n: number }).n;
-  const resolved = (onlyIn.get(prev.id, runId) as { n: number }).n;
-  return { previousRunId: prev.id, new: added, resolved, unchanged: total - added, regressed };
+function previousRunId(store: Store, cur: RunRow): string | null {
+  const runId = cur.id;
+  const row = (
+    cur.host_id !== null
+      ? stmt(store.db, 'SELECT id FROM audit_runs WHERE host_id = ? AND started_at < ? AND id <> ? ORDER BY started_at DESC LIMIT 1').get(cur.host_id, cur.started_at, runId)
+      : stmt(store.db, 'SELECT id FROM audit_runs WHERE host_id IS NULL AND target_kind = ? AND address = ? AND port = ? AND started_at < ? AND id <> ? ORDER BY started_at DESC LIMIT 1').get(
+          cur.target_kind,
+          cur.address,
+          cur.port,
+          cur.started_at,
+          runId,
+        )
+  ) as { id: string } | undefined;
+  return row?.id ?? null;
 }
 
-function fleetHost(store: Store, ident: { hostId: number | null; name: string; address: string; port: number }, latest: RunSummary | null, now: Date): FleetHost {
+function fleetHost(store: Store, ident: { hostId: number | null; name: string; address: string; port: number }, latest: LatestRow | null, now: Date): FleetHost {
   if (!latest) return { ...ident, latestRun: null, ageMs: null, findings: emptyCounts(), sinceLast: null, scoreChange: null };
+  const score = latest.score_json ? (JSON.parse(latest.score_json) as Score) : null;
   const categories: Partial<Record<Category, { score: number; grade: NonNullable<RunSummary['score']>['grade'] }>> = {};
-  for (const [cat, c] of Object.entries(latest.score?.categories ?? {}))
+  for (const [cat, c] of Object.entries(score?.categories ?? {}))
     if ((CATEGORIES as readonly string[]).includes(cat)) categories[cat as Category] = { score: c.score, grade: c.grade };
-  // A failed or cancelled run found nothing, so a diff would call every earlier finding resolved.
-  const compared = latest.status === 'complete' || latest.status === 'partial';
-  const counts = countsOfRun(store, latest.id);
-  const sinceLast = compared ? diffCounts(store, latest.id, counts) : null;
+  const { counts, sinceLast, scoreChange } = runNumbers(store, latest);
   return {
     ...ident,
     latestRun: {
       id: latest.id,
-      startedAt: latest.startedAt,
+      startedAt: latest.started_at,
       status: latest.status,
-      score: latest.score?.overall ?? null,
-      grade: latest.score?.grade ?? null,
+      score: score?.overall ?? null,
+      grade: score?.grade ?? null,
       categories,
     },
-    ageMs: Math.max(0, now.getTime() - Date.parse(latest.startedAt)),
-    findings: counts.counts,
+    ageMs: Math.max(0, now.getTime() - Date.parse(latest.started_at)),
+    findings: counts,
     sinceLast,
-    scoreChange: summaryOf(scoreChangeOf(store, latest.id)),
+    scoreChange: summaryOf(scoreChange),
   };
 }
 
@@ -84,25 +102,25 @@ function summaryOf(change: ScoreChange | null): ScoreChangeSummary | null {
   return { ...rest, top: parts[0] ?? null, partCount: parts.length };
 }
 
+const LATEST_COLUMNS = 'id, host_id, host_name, target_kind, address, port, started_at, status, score_json';
+
 /** The dashboard as of `now`: host profiles by name, then targets without a profile by name. */
 export function fleetDashboard(store: Store, now: Date = new Date()): Fleet {
-  const hosts: FleetHost[] = store.listHosts().map((h) => {
-    const latest = store.listRuns({ hostId: h.id, limit: 1 })[0] ?? null;
-    return fleetHost(store, { hostId: h.id, name: h.name, address: h.address, port: h.port }, latest, now);
-  });
+  const profiles = stmt(store.db, 'SELECT id, name, address, port FROM hosts ORDER BY name').all() as Array<{ id: number; name: string; address: string; port: number }>;
+  // The run listing's statement for one host (listRuns), so runs started at the same moment are picked alike.
+  const latestOf = stmt(store.db, `SELECT ${LATEST_COLUMNS} FROM audit_runs WHERE host_id = ? ORDER BY started_at DESC LIMIT ?`);
+  const hosts: FleetHost[] = profiles.map((h) => fleetHost(store, { hostId: h.id, name: h.name, address: h.address, port: h.port }, (latestOf.get(h.id, 1) as LatestRow | undefined) ?? null, now));
   // Host runs saved without a profile, one target per address and port (as previousRun pairs them).
-  const loose = store.db
-    .prepare(
-      `SELECT r.id FROM audit_runs r
+  const loose = stmt(
+    store.db,
+    `SELECT ${LATEST_COLUMNS.split(', ')
+      .map((c) => `r.${c}`)
+      .join(', ')} FROM audit_runs r
        WHERE r.host_id IS NULL AND r.target_kind = 'host'
          AND r.id = (SELECT r2.id FROM audit_runs r2 WHERE r2.host_id IS NULL AND r2.target_kind = 'host' AND r2.address = r.address AND r2.port = r.port ORDER BY r2.started_at DESC LIMIT 1)
        ORDER BY r.host_name, r.address, r.port`,
-    )
-    .all() as Array<{ id: string }>;
-  for (const { id } of loose) {
-    const run = store.getRun(id);
-    hosts.push(fleetHost(store, { hostId: null, name: run.hostName, address: run.address, port: run.port }, run, now));
-  }
+  ).all() as LatestRow[];
+  for (const run of loose) hosts.push(fleetHost(store, { hostId: null, name: run.host_name, address: run.address, port: run.port }, run, now));
   const totals = emptyCounts();
   for (const h of hosts) for (const s of SEVERITIES) for (const st of STATUSES) totals[s]![st]! += h.findings[s]![st]!;
   const graded = new Set(hosts.flatMap((h) => Object.keys(h.latestRun?.categories ?? {})));

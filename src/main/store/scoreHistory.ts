@@ -5,9 +5,10 @@ import type { Category, FindingStatus, Score } from '../../shared/domain';
 import { CATEGORY_LABEL } from '../../shared/labels';
 import type { HostTrend, ScoreChange, ScoreChangePart, TrendEvent } from '../../shared/ipc/dashboard';
 import { RampartError } from '../../shared/errors';
+import { stmt } from './dashboardSql';
 import type { Store } from './store';
 
-interface RunRow {
+export interface RunRow {
   id: string;
   host_id: number | null;
   host_name: string;
@@ -19,8 +20,8 @@ interface RunRow {
   score_json: string | null;
 }
 
-function runRow(store: Store, runId: string): RunRow {
-  const row = store.db.prepare('SELECT id, host_id, host_name, target_kind, address, port, started_at, status, score_json FROM audit_runs WHERE id = ?').get(runId) as RunRow | undefined;
+export function runRow(store: Store, runId: string): RunRow {
+  const row = stmt(store.db, 'SELECT id, host_id, host_name, target_kind, address, port, started_at, status, score_json FROM audit_runs WHERE id = ?').get(runId) as RunRow | undefined;
   if (!row) throw new RampartError('NOT_FOUND', `No audit run with id ${runId}.`);
   return row;
 }
@@ -35,13 +36,12 @@ function sameTarget(row: RunRow, alias = 'r'): { where: string; params: unknown[
 /** Graded runs (a score stored) of the target up to and including `row`, newest first. */
 function gradedRunsUpTo(store: Store, row: RunRow, limit: number): RunRow[] {
   const t = sameTarget(row);
-  return store.db
-    .prepare(
-      `SELECT r.id, r.host_id, r.host_name, r.target_kind, r.address, r.port, r.started_at, r.status, r.score_json FROM audit_runs r
+  return stmt(
+    store.db,
+    `SELECT r.id, r.host_id, r.host_name, r.target_kind, r.address, r.port, r.started_at, r.status, r.score_json FROM audit_runs r
        WHERE ${t.where} AND r.score_json IS NOT NULL AND r.status IN ('complete', 'partial') AND (r.started_at < ? OR r.id = ?)
        ORDER BY r.started_at DESC, r.id DESC LIMIT ?`,
-    )
-    .all(...t.params, row.started_at, row.id, limit) as RunRow[];
+  ).all(...t.params, row.started_at, row.id, limit) as RunRow[];
 }
 
 const CHANGE_LABEL: Record<Category, string> = { ...CATEGORY_LABEL, cve: 'CVE' };
@@ -99,7 +99,7 @@ export function attributeChange(
   return composeChange(older, newer, byCat);
 }
 
-type ChangeCounts = Pick<ScoreChangePart, 'newFindings' | 'resolvedFindings' | 'triaged' | 'reopened'>;
+export type ChangeCounts = Pick<ScoreChangePart, 'newFindings' | 'resolvedFindings' | 'triaged' | 'reopened'>;
 
 /** The change from each category's share and its finding counts (`byCat`: every category with a finding in either run). */
 function composeChange(older: { id: string; score: Score }, newer: { id: string; score: Score }, byCat: ReadonlyMap<Category, ChangeCounts>): ScoreChange {
@@ -134,42 +134,76 @@ function composeChange(older: { id: string; score: Score }, newer: { id: string;
 
 /** The change between this run (if graded) and the target's graded run before it; null when either is missing. */
 export function scoreChangeOf(store: Store, runId: string): ScoreChange | null {
-  const row = runRow(store, runId);
+  return scoreChangeWith(store, runRow(store, runId), (olderId, newerId) => changeCountsOf(pairCounts(store, olderId, newerId)));
+}
+
+/**
+ * scoreChangeOf for a run already read, its counts by category from `countsOf` (the fleet answer
+ * passes the pair counts it read for the run's diff when the run before is the same).
+ */
+export function scoreChangeWith(store: Store, row: RunRow, countsOf: (olderId: string, newerId: string) => Map<Category, ChangeCounts>): ScoreChange | null {
   if (!row.score_json || (row.status !== 'complete' && row.status !== 'partial')) return null;
   const [cur, prev] = gradedRunsUpTo(store, row, 2);
   if (!cur || !prev || cur.id !== row.id) return null;
   const scored = (r: RunRow) => ({ id: r.id, score: JSON.parse(r.score_json!) as Score });
-  return composeChange(scored(prev), scored(cur), changeCountsSql(store, prev.id, cur.id));
+  return composeChange(scored(prev), scored(cur), countsOf(prev.id, cur.id));
 }
 
 /**
- * attributeChange's counts by category, in SQL (the Fleet screen asks for every host's: reading
- * both runs' findings into JS took ≈ 75 of its 130 ms for 50 hosts of 200 findings). Findings
- * match by identity, unique per run (the table's primary key, whose index serves the join).
+ * A run's findings against an older run's (null: none), matched by identity (unique per run: the
+ * table's primary key). `newer`: by category × severity × status, how many, how many came back
+ * in the run (regressed_in), how many the older run lacks and how many it had open or not open;
+ * `older`: by category × status, how many and how many the newer run lacks. The run screen's diff,
+ * the severity × status counts and the score-change attribution all come from these two queries.
  */
-function changeCountsSql(store: Store, olderId: string, newerId: string): Map<Category, ChangeCounts> {
+export interface PairCounts {
+  newer: Array<{ category: Category; severity: string; status: FindingStatus; n: number; regressed: number; added: number; wasOpen: number; wasNotOpen: number }>;
+  older: Array<{ category: Category; status: FindingStatus; n: number; gone: number }>;
+}
+
+export function pairCounts(store: Store, olderId: string | null, newerId: string): PairCounts {
+  // findings_fleet (v16) covers the older side's status, which the primary key's index does not:
+  // without the hint SQLite reads each matched finding's full row.
+  const newer = stmt(
+    store.db,
+    `SELECT a.category AS category, a.severity AS severity, a.status AS status, COUNT(*) AS n,
+            SUM(CASE WHEN a.regressed_in = a.run_id THEN 1 ELSE 0 END) AS regressed,
+            SUM(CASE WHEN b.finding_key IS NULL THEN 1 ELSE 0 END) AS added,
+            SUM(CASE WHEN b.status = 'open' THEN 1 ELSE 0 END) AS wasOpen,
+            SUM(CASE WHEN b.status <> 'open' THEN 1 ELSE 0 END) AS wasNotOpen
+     FROM findings a LEFT JOIN findings b INDEXED BY findings_fleet ON b.run_id = ? AND b.finding_key = a.finding_key
+     WHERE a.run_id = ? GROUP BY 1, 2, 3`,
+  ).all(olderId, newerId) as PairCounts['newer'];
+  const older =
+    olderId === null
+      ? []
+      : (stmt(
+          store.db,
+          `SELECT b.category AS category, b.status AS status, COUNT(*) AS n,
+                  SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM findings a WHERE a.run_id = ? AND a.finding_key = b.finding_key) THEN 1 ELSE 0 END) AS gone
+           FROM findings b WHERE b.run_id = ? GROUP BY 1, 2`,
+        ).all(newerId, olderId) as PairCounts['older']);
+  return { newer, older };
+}
+
+/**
+ * attributeChange's counts by category from the pair counts (the Fleet screen asks for every
+ * host's: reading both runs' findings into JS took ≈ 75 of its 130 ms for 50 hosts of 200
+ * findings). Every category with a finding in either run is listed, as attributeChange does.
+ */
+export function changeCountsOf(p: PairCounts): Map<Category, ChangeCounts> {
   const byCat = new Map<Category, ChangeCounts>();
-  const newer = store.db
-    .prepare(
-      `SELECT a.category AS category,
-              SUM(CASE WHEN b.finding_key IS NULL AND a.status = 'open' THEN 1 ELSE 0 END) AS new_findings,
-              SUM(CASE WHEN b.status = 'open' AND a.status IN ('accepted', 'false-positive') THEN 1 ELSE 0 END) AS triaged,
-              SUM(CASE WHEN b.status <> 'open' AND a.status = 'open' THEN 1 ELSE 0 END) AS reopened
-       FROM findings a LEFT JOIN findings b ON b.run_id = ? AND b.finding_key = a.finding_key
-       WHERE a.run_id = ? GROUP BY a.category`,
-    )
-    .all(olderId, newerId) as Array<{ category: Category; new_findings: number; triaged: number; reopened: number }>;
-  for (const r of newer) byCat.set(r.category, { newFindings: r.new_findings, resolvedFindings: 0, triaged: r.triaged, reopened: r.reopened });
-  const older = store.db
-    .prepare(
-      `SELECT b.category AS category, SUM(CASE WHEN b.status = 'open' AND NOT EXISTS (SELECT 1 FROM findings a WHERE a.run_id = ? AND a.finding_key = b.finding_key) THEN 1 ELSE 0 END) AS resolved
-       FROM findings b WHERE b.run_id = ? GROUP BY b.category`,
-    )
-    .all(newerId, olderId) as Array<{ category: Category; resolved: number }>;
-  for (const r of older) {
-    const c = byCat.get(r.category) ?? { newFindings: 0, resolvedFindings: 0, triaged: 0, reopened: 0 };
-    c.resolvedFindings = r.resolved;
-    byCat.set(r.category, c);
+  const of = (c: Category): ChangeCounts => byCat.get(c) ?? byCat.set(c, { newFindings: 0, resolvedFindings: 0, triaged: 0, reopened: 0 }).get(c)!;
+  for (const r of p.newer) {
+    const c = of(r.category);
+    if (r.status === 'open') {
+      c.newFindings += r.added;
+      c.reopened += r.wasNotOpen;
+    } else if (r.status === 'accepted' || r.status === 'false-positive') c.triaged += r.wasOpen;
+  }
+  for (const r of p.older) {
+    const c = of(r.category);
+    if (r.status === 'open') c.resolvedFindings += r.gone;
   }
   return byCat;
 }
