@@ -2,10 +2,11 @@
 // linked to checks tick themselves from the latest run (and untick when it fails again); manual
 // items carry owner, due date, note and evidence. Progress per checklist and per host. Every read
 // re-evaluates the linked items against the runs stored now, so an audit shows up on the next visit.
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type React from 'react';
-import type { AutoState, Checklist, ChecklistItem, ChecklistList, ChecklistTemplate } from '../../../shared/ipc/checklists';
+import type { AutoState, Checklist, ChecklistItem, ChecklistTemplate } from '../../../shared/ipc/checklists';
 import { call } from '../api';
+import { useChecklists } from '../checklists';
 import { formatDate } from '../format';
 import { useStore } from '../store';
 import '../checklists.css';
@@ -35,43 +36,22 @@ function Progress({ done, total, label }: { done: number; total: number; label: 
 
 export function ChecklistsScreen(): React.JSX.Element {
   const showError = useStore((s) => s.showError);
-  const [list, setList] = useState<ChecklistList | null>(null);
   const [templates, setTemplates] = useState<ChecklistTemplate[]>([]);
-  const [selectedId, setSelectedId] = useState<number | null>(null);
-  const [current, setCurrent] = useState<Checklist | null>(null);
+  const list = useChecklists((s) => s.list);
+  const selectedId = useChecklists((s) => s.selectedId);
+  const refresh = useChecklists((s) => s.refresh);
+  const select = useChecklists((s) => s.select);
+  // The checklist read last, only while it is the selected one (not the one the user just left).
+  const current = useChecklists((s) => (s.current !== null && s.current.id === s.selectedId ? s.current : null));
 
-  const refresh = useCallback(async () => {
-    try {
-      const l = await call('checklists', 'list', {});
-      setList(l);
-      setSelectedId((id) => (id !== null && l.checklists.some((c) => c.id === id) ? id : (l.checklists[0]?.id ?? null)));
-    } catch (e) {
-      showError(e);
-    }
+  useEffect(() => {
+    useChecklists.getState().reset();
+    void useChecklists.getState().refresh();
+    call('checklists', 'templates', {}).then(setTemplates, showError);
   }, [showError]);
 
-  useEffect(() => {
-    void refresh();
-    call('checklists', 'templates', {}).then(setTemplates, showError);
-  }, [refresh, showError]);
-
-  useEffect(() => {
-    if (selectedId === null) return setCurrent(null);
-    let live = true;
-    call('checklists', 'get', { id: selectedId }).then(
-      (c) => live && setCurrent(c),
-      (e: unknown) => live && showError(e),
-    );
-    return () => {
-      live = false;
-    };
-  }, [selectedId, list, showError]);
-
   /** A change answered with the checklist: show it, and refresh the list's progress. */
-  const changed = (c: Checklist): void => {
-    setCurrent(c);
-    void refresh();
-  };
+  const changed = (c: Checklist): void => void useChecklists.getState().changed(c);
 
   return (
     <section className="screen checklists" data-testid="checklists-screen">
@@ -88,7 +68,7 @@ export function ChecklistsScreen(): React.JSX.Element {
           <NewChecklist
             templates={templates}
             onCreated={(c) => {
-              setSelectedId(c.id);
+              void select(c.id);
               changed(c);
             }}
           />
@@ -132,7 +112,7 @@ export function ChecklistsScreen(): React.JSX.Element {
                 data-testid="checklist-row"
                 data-checklist-id={c.id}
                 data-name={c.name}
-                onClick={() => setSelectedId(c.id)}
+                onClick={() => void select(c.id)}
               >
                 <span className="strong">{c.name}</span>
                 <span className="muted small">{c.hostName ?? 'Fleet (every host)'}</span>
@@ -151,12 +131,12 @@ export function ChecklistsScreen(): React.JSX.Element {
               checklist={current}
               onChanged={changed}
               onRemoved={() => {
-                setSelectedId(null);
+                void select(null);
                 void refresh();
               }}
             />
           ) : (
-            <div className="panel empty">Pick or start a checklist.</div>
+            <div className="panel empty">{selectedId !== null ? 'Loading the checklist…' : 'Pick or start a checklist.'}</div>
           )}
         </div>
       </div>
