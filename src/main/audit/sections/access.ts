@@ -70,10 +70,10 @@ function sshKeysScript(sshdConfigPath: string): string {
   return `
 ${BLOCKED_SH}
 CFG=${shQuote(sshdConfigPath)}
-SSHD=$(command -v sshd 2>/dev/null || echo /usr/sbin/sshd)
 src=sshd-T
-# sshd -T's output from lane 0 when it ran there (collector.ts), else its own run.
-if [ "\${SSHD_T_RC-x}" = 0 ]; then TOUT=$SSHD_T; else TOUT=$("$SSHD" -T -f "$CFG" 2>/dev/null); fi
+# sshd -T's output from lane 0 when it ran there (collector.ts), else its own run (sshd looked up
+# only then: a command substitution is a fork).
+if [ "\${SSHD_T_RC-x}" = 0 ]; then TOUT=$SSHD_T; else SSHD=$(command -v sshd 2>/dev/null || echo /usr/sbin/sshd); TOUT=$("$SSHD" -T -f "$CFG" 2>/dev/null); fi
 A=
 while read -r k v; do [ "$k" = authorizedkeysfile ] && { A=$v; break; }; done <<EOF
 $TOUT
@@ -97,7 +97,7 @@ awk -F: -v pats="$A" 'BEGIN { n = split(pats, P, " "); P[n + 1] = ".ssh/authoriz
   }' /etc/passwd | {
   # U user, P user/active/path of a keys file, k ssh-keygen line + path; one find prints the
   # stats (S) of every ~/.ssh and keys file at the end.
-  TAB=$(printf '\\t'); prev=; set --
+  TAB='	'; prev=; set --
   while IFS=$TAB read -r u uid home active f; do
     if [ "$u" != "$prev" ]; then
       prev=$u

@@ -198,7 +198,7 @@ exit 0
 function dataDirsScript(ctx: CollectContext): string {
   const expr = `${PRUNE} -o -type d \\( ! -readable -o ! -executable \\) -printf 'D\\t%p\\n' -prune -o -type f \\( -name PG_VERSION -o -name ibdata1 -o -name mysql.ibd -o -name WiredTiger -o -name dump.rdb -o -name 'appendonly.aof*' \\) -printf '%f\\t%h\\n'`;
   return `
-TAB=$(printf '\\t')
+TAB='	'
 ${BLOCKED_SH}
 {
   ${scanRootsArgs(ctx)}

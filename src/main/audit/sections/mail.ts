@@ -17,8 +17,10 @@ declare module '../facts' {
 
 // The queue, read once on the host: per queue the count and oldest arrival, and the deferral
 // reasons grouped by recipient domain with every local part replaced by `*` (postqueue -j carries
-// no subject or body; sender and recipient addresses stop here). Works in mawk and busybox awk.
+// no subject or body; sender and recipient addresses stop here). Works in mawk and busybox awk. It
+// prints the clock first (@now; srand returns the time of day it seeded with: no date process).
 const AWK_QUEUE = String.raw`
+BEGIN { srand(); now = srand(); if (now < 1000000000) { "date +%s" | getline now }; print "@now " now }
 function unesc(s) { gsub(/\\\\/, "\001", s); gsub(/\\"/, "\"", s); gsub(/\\\//, "/", s); gsub(/\\[nrt]/, " ", s); gsub(/\001/, "\\", s); return s }
 function strval(s) { sub(/^"[a-z_]*": *"/, "", s); sub(/"$/, "", s); return unesc(s) }
 /^\{/ {
@@ -99,7 +101,7 @@ echo "@postconf-n"; out=$(postconf -n 2>&1); rc=$?; printf '%s\n' "$out"; echo "
 [ "$rc" -eq 0 ] || exit 0
 eff=$( { postconf -x ${PARAMS} 2>/dev/null || postconf ${PARAMS}; } 2>&1); rc=$?
 echo "@effective"; printf '%s\n' "$eff"; echo "@rc $rc"
-echo "@queue"; { echo "@now $(date +%s)"; $T postqueue -j 2>&1; rc=$?; echo; echo "@qrc $rc"; } | awk "$rampart_pf_awkq"; echo "@rc 0"
+echo "@queue"; { $T postqueue -j 2>&1; rc=$?; echo; echo "@qrc $rc"; } | awk "$rampart_pf_awkq"; echo "@rc 0"
 NL='
 '
 TAB='	'

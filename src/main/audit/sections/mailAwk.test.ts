@@ -35,6 +35,9 @@ describe.each(AWKS)('%s', (_, cmd) => {
     const out = awk(cmd, MAIL_SCRIPTS.AWK_QUEUE, `${QUEUE}\n`);
     const lines = out.trim().split('\n');
     expect(lines.filter((l) => l.startsWith('@q ')).sort()).toEqual(['@q active 1 1200', '@q deferred 2 900', '@q hold 1 800']);
+    // The clock comes first, from the awk itself (no date process in front of postqueue).
+    expect(lines[0]).toMatch(/^@now \d{10}$/);
+    expect(Math.abs(Number(lines[0]!.slice(5)) - Date.now() / 1000)).toBeLessThan(600);
     expect(lines.filter((l) => /^@(count|deferred|oldest|reasons|qrc) /.test(l))).toEqual(['@count 4', '@deferred 2', '@oldest 800', '@reasons 4 4', '@qrc 0']);
     expect(lines.filter((l) => l.startsWith('@reason\t') || l.startsWith('@reason ')).map((l) => l.split('\t').slice(1).join(' | ')).sort()).toEqual([
       '(local) | mail for *@x.test loops back to myself',

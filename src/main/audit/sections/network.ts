@@ -190,14 +190,20 @@ fi
 exit 0`;
 
 // The first line naming OpenSSH_ (as grep -m1 would), picked by the shell: no grep processes.
-const SSH_VERSION = `SSHD=$(command -v sshd 2>/dev/null || echo /usr/sbin/sshd)
+// sshd is looked up along PATH and the first OpenSSH line picked by the shell itself (no fork for
+// a \`command -v\` or a function in a command substitution).
+const SSH_VERSION = `sv_d=/usr/sbin/sshd
+sv_ifs=$IFS; IFS=:; set -f
+for sv_p in $PATH; do [ -n "$sv_p" ] && [ -f "$sv_p/sshd" ] && [ -x "$sv_p/sshd" ] && { sv_d=$sv_p/sshd; break; }; done
+IFS=$sv_ifs; set +f
 first_openssh() {
-  while IFS= read -r l; do case $l in *OpenSSH_*) printf '%s' "$l"; return 0 ;; esac; done <<EOF
+  sv_l=
+  while IFS= read -r l; do case $l in *OpenSSH_*) sv_l=$l; return 0 ;; esac; done <<EOF
 $1
 EOF
 }
-echo "sshd: $(first_openssh "$("$SSHD" -V 2>&1)")"
-echo "ssh: $(first_openssh "$(ssh -V 2>&1)")"
+first_openssh "$("$sv_d" -V 2>&1)"; echo "sshd: $sv_l"
+first_openssh "$(ssh -V 2>&1)"; echo "ssh: $sv_l"
 if command -v dpkg-query >/dev/null 2>&1 && v=$(dpkg-query -W -f='\${Version}' openssh-server 2>/dev/null) && [ -n "$v" ]; then echo "pkg: dpkg $v"
 elif command -v rpm >/dev/null 2>&1 && v=$(rpm -q --qf '%{VERSION}-%{RELEASE}' openssh-server 2>/dev/null); then echo "pkg: rpm $v"
 elif command -v apk >/dev/null 2>&1 && v=$(apk info -v openssh-server 2>/dev/null | head -n 1) && [ -n "$v" ]; then echo "pkg: apk $v"
