@@ -133,26 +133,49 @@ export const COMMON_PACKAGE_LISTS = [
 /** COMMON_PACKAGE_LISTS as one ERE over list file names ("name.list" or "name:arch.list"). */
 const COMMON_LISTS_RE = `^(${COMMON_PACKAGE_LISTS.map((n) => n.replace(/\./g, '\\.').replace(/\*/g, '.*')).join('|')})(:[^/]*)?\\.list$`;
 
+/** The system program and temporary folders walked to depth 2 for SUID/SGID files. */
+const RO_SYS = ['/usr/bin', '/usr/sbin', '/usr/lib', '/usr/libexec', '/bin', '/sbin', '/tmp', '/var/tmp', '/dev/shm'] as const;
+/** find: the temporary folders' visible subfolders are not entered (their hidden ones are). */
+const RO_TMP_PRUNE = `\\( -type d \\( -path '/tmp/*' -o -path '/var/tmp/*' -o -path '/dev/shm/*' \\) ! -name '.*' -prune \\)`;
+const RO_U = `'U\\t%m\\t%U\\t%u\\t%p\\n'`;
+
 function ownershipScript(ctx: CollectContext): string {
+  const roots = ctx.scanRoots.map((r) => shQuote(r)).join(' ');
   return `
 if [ -d /var/lib/dpkg/info ]; then echo 'DPKG	yes'; else echo 'DPKG	no'; fi
-# Two walks, one file system each, each under the section time limit (FINDRC says how it ended):
-# the system program folders to depth 2, the temporary folders' own files and their hidden
-# subfolders (where droppers hide; a busy /tmp holds thousands of entries in the visible ones),
-# then /usr/local, /opt, /srv and the scan roots to depth 3.
+# Two walks, one file system each (FINDRC says how they ended): the system program folders to
+# depth 2, the temporary folders' own files and their hidden subfolders (where droppers hide; a
+# busy /tmp holds thousands of entries in the visible ones), then /usr/local, /opt, /srv and the
+# scan roots to depth 3. When no scan root is inside one of the first folders or holds one (as
+# path strings: what find's -path sees), both run as one find under twice the section limit, the
+# first folders' depth kept by pruning their folders at depth 2; else as two finds, each under the
+# section limit.
+ro_merge=1
+for ro_d in ${roots}; do
+  ro_x=\${ro_d%/}
+  case "$ro_x/" in ${RO_SYS.map((d) => `${d}/*`).join('|')}) ro_merge= ;; esac
+  for ro_a in ${RO_SYS.join(' ')}; do case "$ro_a/" in "$ro_x"/*) ro_merge= ;; esac; done
+done
 set --
-for ro_d in /usr/bin /usr/sbin /usr/lib /usr/libexec /bin /sbin /tmp /var/tmp /dev/shm; do
+for ro_d in ${RO_SYS.join(' ')}; do
   [ -d "$ro_d" ] && [ ! -L "$ro_d" ] && { printf 'W\\t%s\\n' "$ro_d"; set -- "$@" "$ro_d"; }
 done
 ro_sp=
-[ $# -gt 0 ] && ro_sp=$($T find "$@" -xdev -maxdepth 2 \\( -type d \\( -path '/tmp/*' -o -path '/var/tmp/*' -o -path '/dev/shm/*' \\) ! -name '.*' -prune \\) -o -type f -perm /6000 -printf 'U\\t%m\\t%U\\t%u\\t%p\\n' 2>/dev/null; echo "FINDRC $?")
-set --
-for ro_d in /usr/local /opt /srv ${ctx.scanRoots.map((r) => shQuote(r)).join(' ')}; do
+if [ -z "$ro_merge" ]; then
+  [ $# -gt 0 ] && ro_sp=$($T find "$@" -xdev -maxdepth 2 ${RO_TMP_PRUNE} -o -type f -perm /6000 -printf ${RO_U} 2>/dev/null; echo "FINDRC $?")
+  set --
+fi
+for ro_d in /usr/local /opt /srv ${roots}; do
   case " $* " in *" $ro_d "*) continue ;; esac
   [ -d "$ro_d" ] && [ ! -L "$ro_d" ] && { printf 'W\\t%s\\n' "$ro_d"; set -- "$@" "$ro_d"; }
 done
-[ $# -gt 0 ] && ro_sp="$ro_sp\${ro_sp:+
-}$($T find "$@" -xdev -maxdepth 3 -type f -perm /6000 -printf 'U\\t%m\\t%U\\t%u\\t%p\\n' 2>/dev/null; echo "FINDRC $?")"
+if [ -n "$ro_merge" ]; then
+  ro_t=; [ -n "$T" ] && ro_t="timeout ${2 * ctx.sectionTimeoutS}"
+  [ $# -gt 0 ] && ro_sp=$($ro_t find "$@" -xdev -maxdepth 3 ${RO_TMP_PRUNE} -o -type d \\( ${RO_SYS.map((d) => `-path '${d}/*/*'`).join(' -o ')} \\) -prune -o -type f -perm /6000 -printf ${RO_U} 2>/dev/null; echo "FINDRC $?")
+else
+  [ $# -gt 0 ] && ro_sp="$ro_sp\${ro_sp:+
+}$($T find "$@" -xdev -maxdepth 3 -type f -perm /6000 -printf ${RO_U} 2>/dev/null; echo "FINDRC $?")"
+fi
 [ -n "$ro_sp" ] && printf '%s\\n' "$ro_sp"
 # The listening PIDs: from the listening section's ss output in this lane (rampart_ss), else ss.
 if [ -z "\${rampart_ss+set}" ] && command -v ss >/dev/null 2>&1; then rampart_ss=$(ss -tulpnH 2>/dev/null); fi

@@ -2,22 +2,25 @@
 // section's ss lines by the shell itself (several per line, each once), then joined with their
 // exe links and comm by one ls and one awk.
 import { execFileSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildCollectScript } from '../collector';
 import { parseSections } from '../parsers/sections';
 import { parseOwnership } from '../parsers/hardening';
 import { SECTION_SPECS } from '.';
 import { shQuote } from '../../ssh/quote';
 
-function runOwnership(ss: string): ReturnType<typeof parseOwnership> {
+function runOwnership(ss: string, scanRoots: string[] = []): ReturnType<typeof parseOwnership> & { body: string } {
   const spec = SECTION_SPECS.find((s) => s.fact === 'ownership')!;
-  const ctx = { sshdConfigPath: '/etc/ssh/sshd_config', scanRoots: [], sectionTimeoutS: 20 };
+  const ctx = { sshdConfigPath: '/etc/ssh/sshd_config', scanRoots, sectionTimeoutS: 20 };
   const prelude = buildCollectScript({ sshdConfigPath: ctx.sshdConfigPath }).scripts[0]!.split('\nsec id id -u')[0]!;
   const marker = /M='([^']+)'/.exec(prelude)![1]!;
   const out = execFileSync('sh', ['-s'], { input: `${prelude}\nrampart_ss=${shQuote(ss)}\n${spec.script(ctx)}\n`, encoding: 'utf8', maxBuffer: 64 << 20 });
   const raw = parseSections(out, marker).get('sys_ownership')!;
   expect(raw.exitCode).toBe(0);
-  return parseOwnership(raw.body);
+  return { ...parseOwnership(raw.body), body: raw.body };
 }
 
 describe('ownership section: listening PIDs from ss lines', () => {
@@ -38,5 +41,40 @@ describe('ownership section: listening PIDs from ss lines', () => {
 
   it('no ss lines: no listening programs', () => {
     expect(runOwnership('').listening).toEqual([]);
+  });
+});
+
+describe('ownership section: the SUID/SGID walks', () => {
+  // /dev/shm is one of the system folders walked to depth 2 (its hidden subfolders entered); the
+  // scan roots are walked to depth 3.
+  const shm = fs.mkdtempSync('/dev/shm/.rampart-own-');
+  const home = fs.mkdtempSync(path.join(os.homedir(), "rampart own it's $(x) "));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-own-'));
+  const suid = (p: string): string => {
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.copyFileSync('/bin/true', p);
+    fs.chmodSync(p, 0o4755);
+    return p;
+  };
+  const d2 = suid(path.join(shm, 'd2'));
+  suid(path.join(shm, 'sub/d3'));
+  const deep = suid(path.join(home, 'a/b/deep'));
+  const inTmp = suid(path.join(tmp, 'a/b/t'));
+  afterAll(() => {
+    for (const d of [shm, home, tmp]) fs.rmSync(d, { recursive: true, force: true });
+  });
+  const mine = (o: { special: Array<{ path: string }> }): string[] => o.special.map((s) => s.path).filter((p) => [shm, home, tmp].some((d) => p.startsWith(`${d}/`))).sort();
+
+  it('no scan root inside a system folder: one find (one FINDRC), each folder at its own depth', () => {
+    const o = runOwnership('', [home]);
+    expect(o.body.match(/^FINDRC /gm)).toHaveLength(1);
+    expect(mine(o)).toEqual([d2, deep].sort());
+    expect(o.timedOut || o.walkIncomplete).toBe(false);
+  });
+
+  it('a scan root inside /tmp: two finds as before (two FINDRC), the same depths', () => {
+    const o = runOwnership('', [home, tmp]);
+    expect(o.body.match(/^FINDRC /gm)).toHaveLength(2);
+    expect(mine(o)).toEqual([d2, deep, inTmp].sort());
   });
 });
