@@ -135,6 +135,8 @@ const COMMON_LISTS_RE = `^(${COMMON_PACKAGE_LISTS.map((n) => n.replace(/\./g, '\
 
 /** The system program and temporary folders walked to depth 2 for SUID/SGID files. */
 const RO_SYS = ['/usr/bin', '/usr/sbin', '/usr/lib', '/usr/libexec', '/bin', '/sbin', '/tmp', '/var/tmp', '/dev/shm'] as const;
+/** Of them, the temporary folders (only their own files and hidden subfolders are walked). */
+const RO_TMP: readonly string[] = ['/tmp', '/var/tmp', '/dev/shm'];
 /** find: the temporary folders' visible subfolders are not entered (their hidden ones are). */
 const RO_TMP_PRUNE = `\\( -type d \\( -path '/tmp/*' -o -path '/var/tmp/*' -o -path '/dev/shm/*' \\) ! -name '.*' -prune \\)`;
 const RO_U = `'U\\t%m\\t%U\\t%u\\t%p\\n'`;
@@ -146,15 +148,24 @@ if [ -d /var/lib/dpkg/info ]; then echo 'DPKG	yes'; else echo 'DPKG	no'; fi
 # Two walks, one file system each (FINDRC says how they ended): the system program folders to
 # depth 2, the temporary folders' own files and their hidden subfolders (where droppers hide; a
 # busy /tmp holds thousands of entries in the visible ones), then /usr/local, /opt, /srv and the
-# scan roots to depth 3. When no scan root is inside one of the first folders or holds one (as
-# path strings: what find's -path sees), both run as one find under twice the section limit, the
-# first folders' depth kept by pruning their folders at depth 2; else as two finds, each under the
-# section limit.
+# scan roots to depth 3. Both run as one find under twice the section limit when the first walk
+# can never reach a scan root and no scan root holds a system folder (as path strings, which is
+# what -path sees): paths under a scan root (its name escaped for -path) take the second walk's
+# test, the others the first walk's, whose depth is kept by pruning its folders at depth 2. A
+# scan root in a system program folder, at depth 1 of a temporary folder or below a hidden
+# folder there: two finds, each under the section limit.
 ro_merge=1
 for ro_d in ${roots}; do
   ro_x=\${ro_d%/}
-  case "$ro_x/" in ${RO_SYS.map((d) => `${d}/*`).join('|')}) ro_merge= ;; esac
   for ro_a in ${RO_SYS.join(' ')}; do case "$ro_a/" in "$ro_x"/*) ro_merge= ;; esac; done
+  case "$ro_x/" in
+    ${RO_SYS.filter((d) => !RO_TMP.includes(d)).map((d) => `${d}/*`).join('|')}) ro_merge= ;;
+    ${RO_TMP.map((d) => `${d}/*`).join('|')})
+      ro_r=$ro_x
+      for ro_a in ${RO_TMP.join(' ')}; do case "$ro_x/" in "$ro_a"/*) ro_r=\${ro_x#"$ro_a"/} ;; esac; done
+      # hidden first folder: the first walk enters it; depth 1: the first walk meets the root itself
+      case "$ro_r" in .*) ro_merge= ;; */*) ;; *) ro_merge= ;; esac ;;
+  esac
 done
 set --
 for ro_d in ${RO_SYS.join(' ')}; do
@@ -169,11 +180,23 @@ for ro_d in /usr/local /opt /srv ${roots}; do
   case " $* " in *" $ro_d "*) continue ;; esac
   [ -d "$ro_d" ] && [ ! -L "$ro_d" ] && { printf 'W\\t%s\\n' "$ro_d"; set -- "$@" "$ro_d"; }
 done
-if [ -n "$ro_merge" ]; then
+if [ -n "$ro_merge" ] && [ $# -gt 0 ]; then
+  # -path patterns: a backslash before \\, *, ? and [ makes them literal (fnmatch).
+  ro_esc() {
+    ro_r=$1; ro_e=
+    while [ -n "$ro_r" ]; do
+      ro_c=\${ro_r%"\${ro_r#?}"}; ro_r=\${ro_r#?}
+      case $ro_c in '\\'|'*'|'?'|'[') ro_e="$ro_e\\\\$ro_c" ;; *) ro_e="$ro_e$ro_c" ;; esac
+    done
+  }
+  set -- "$@" -xdev -maxdepth 3 \\(
+  for ro_d in /usr/local /opt /srv ${roots}; do ro_esc "\${ro_d%/}"; set -- "$@" -path "$ro_e" -o -path "$ro_e/*" -o; done
+  set -- "$@" -false \\) \\( -type f -perm /6000 -printf ${RO_U} -o -true \\) \\
+    -o ${RO_TMP_PRUNE} -o -type d \\( ${RO_SYS.map((d) => `-path '${d}/*/*'`).join(' -o ')} \\) -prune -o -type f -perm /6000 -printf ${RO_U}
   ro_t=; [ -n "$T" ] && ro_t="timeout ${2 * ctx.sectionTimeoutS}"
-  [ $# -gt 0 ] && ro_sp=$($ro_t find "$@" -xdev -maxdepth 3 ${RO_TMP_PRUNE} -o -type d \\( ${RO_SYS.map((d) => `-path '${d}/*/*'`).join(' -o ')} \\) -prune -o -type f -perm /6000 -printf ${RO_U} 2>/dev/null; echo "FINDRC $?")
-else
-  [ $# -gt 0 ] && ro_sp="$ro_sp\${ro_sp:+
+  ro_sp=$($ro_t find "$@" 2>/dev/null; echo "FINDRC $?")
+elif [ $# -gt 0 ]; then
+  ro_sp="$ro_sp\${ro_sp:+
 }$($T find "$@" -xdev -maxdepth 3 -type f -perm /6000 -printf ${RO_U} 2>/dev/null; echo "FINDRC $?")"
 fi
 [ -n "$ro_sp" ] && printf '%s\\n' "$ro_sp"

@@ -72,9 +72,25 @@ describe('ownership section: the SUID/SGID walks', () => {
     expect(o.timedOut || o.walkIncomplete).toBe(false);
   });
 
-  it('a scan root inside /tmp: two finds as before (two FINDRC), the same depths', () => {
+  it('a scan root at depth 1 of /tmp (the first walk meets it): two finds as before (two FINDRC), the same depths', () => {
     const o = runOwnership('', [home, tmp]);
     expect(o.body.match(/^FINDRC /gm)).toHaveLength(2);
     expect(mine(o)).toEqual([d2, deep, inTmp].sort());
+  });
+
+  it('a scan root deeper in /tmp, named with glob characters: one find; its files by its own depth, the rest of /tmp not entered', () => {
+    const root = path.join(tmp, "x'y [z]*?");
+    const t = suid(path.join(root, 'a/b/t'));
+    suid(path.join(tmp, 'x/d2-not-this')); // a visible folder of /tmp's: not entered by the first walk
+    const o = runOwnership('', [home, root]);
+    expect(o.body.match(/^FINDRC /gm)).toHaveLength(1);
+    expect(mine(o)).toEqual([d2, deep, t].sort());
+  });
+
+  it('a scan root below a hidden folder of /dev/shm (which the first walk enters): two finds', () => {
+    const root = path.join(shm, 'sub');
+    const o = runOwnership('', [root]);
+    expect(o.body.match(/^FINDRC /gm)).toHaveLength(2);
+    expect(mine(o)).toEqual([d2, path.join(shm, 'sub/d3')].sort());
   });
 });
