@@ -6,7 +6,7 @@ import type { Section, SectionName } from '../facts';
 import { parseBackups, type Backups } from '../parsers/backups';
 import { needsSudoIfDenied, STAT_PRINTF } from '../parsers/records';
 import { shQuote } from '../../ssh/quote';
-import { BLOCKED_SH, HOMES_AWK_ACTION } from './files';
+import { BLOCKED_SH, HOMES_SH } from './files';
 import { defineSection, fromRaw, type CollectContext, type SectionSpec } from './types';
 
 declare module '../facts' {
@@ -57,18 +57,17 @@ ${BLOCKED_SH}
 TAB='	'
 NL='
 '
+# The clock (N) and the homes from one awk (rampart_homes, shared with the other walks of a group).
+${HOMES_SH}
+rampart_homes b
+printf 'N\\t%s\\0' "$RAMPART_NOW"
 # Discovery: one find over the scan roots (the roots themselves may be backup folders), one over
-# the homes; N and D records go straight out (fd 3 = the section's output), folder paths to $locs.
+# the homes; D records go straight out (fd 3 = the section's output), folder paths to $locs.
 exec 3>&1
 locs=$(
   set -- ${ctx.scanRoots.map((r) => shQuote(r)).join(' ')}
   deny_roots "$@" >&3
   [ $# -gt 0 ] && find "$@" -maxdepth 4 -type d -iname '*backup*' -printf 'scan-root\\t%p\\n' -prune 2>/dev/null
-  # The awk's first line is the clock, then the homes.
-  HOMES=$(awk -F: 'BEGIN { srand(); now = srand(); if (now < 1000000000) { "date +%s" | getline now }; print now }
-    $6 ~ /^\\// && $6 != "/" && $6 !~ /^\\/(proc|sys|dev|run|bin|sbin|usr|lib|boot|etc|var\\/run|var\\/spool|var\\/cache|var\\/backups|nonexistent)(\\/|$)/ ${HOMES_AWK_ACTION}' /etc/passwd 2>/dev/null)
-  printf 'N\\t%s\\0' "\${HOMES%%"$NL"*}" >&3
-  case "$HOMES" in *"$NL"*) HOMES=\${HOMES#*"$NL"} ;; *) HOMES= ;; esac
   set -f; OIFS=$IFS; IFS=$NL; set -- $HOMES; IFS=$OIFS; set +f
   for h in "$@"; do
     if [ -d "$h" ]; then [ -x "$h" ] || printf 'D\\t%s\\0' "$h" >&3
@@ -112,6 +111,7 @@ exit 0
 
 const backups = defineSection({
   fact: 'backups',
+  laneWith: 'secretFiles', // the walks share one lane: one shell and one timeout for all of them (collector.ts)
   costMs: 215,
   walk: (ctx) => ({ section: 'backups', code: backupsScript(ctx) }),
   script: (ctx) => `sec backups $T sh -c ${shQuote(backupsScript(ctx))}`,

@@ -57,30 +57,64 @@ export const BLOCKED_SH = `blocked() {
 }
 deny_roots() { for r in "$@"; do [ -e "$r" ] || { blocked "$r" && printf 'D\\t%s\\0' "$r"; }; done; return 0; }`;
 
-/**
- * awk: the action that collects $6 (a home folder) and the END that prints them sorted and
- * unique, as `| sort -u` did under LC_ALL=C (insertion sort: a few dozen homes), in one process
- * instead of three. Homes start with "/", so awk compares them as strings.
- */
-export const HOMES_AWK_ACTION =
-  '{ if (!($6 in seen)) { seen[$6] = 1; h[++n] = $6 } } END { for (i = 2; i <= n; i++) { v = h[i]; for (j = i - 1; j >= 1 && h[j] > v; j--) h[j + 1] = h[j]; h[j + 1] = v } for (i = 1; i <= n; i++) print h[i] }';
-
 /** sh: `set -- ROOT...` for the scan roots. */
 function scanRootsArgs(ctx: CollectContext): string {
   return `set -- ${ctx.scanRoots.map((r) => shQuote(r)).join(' ')}`;
 }
 
+/** Folders that are no account's own home (system folders), for the walks. */
+const SYSTEM_HOMES_RE = '^\\/(proc|sys|dev|run|bin|sbin|usr|lib|lib32|lib64|boot|etc|var\\/run|var\\/spool|var\\/cache|var\\/empty|var\\/lib\\/nobody|nonexistent)(\\/|$)';
+/** The backup scan's: /var/backups is a location of its own there. */
+const BACKUP_SYSTEM_HOMES_RE = '^\\/(proc|sys|dev|run|bin|sbin|usr|lib|boot|etc|var\\/run|var\\/spool|var\\/cache|var\\/backups|nonexistent)(\\/|$)';
+
 /**
- * sh: HOMES = the home folders of /etc/passwd accounts (newline-separated), without "/" and
- * system folders. With `login`, only accounts with a login shell.
+ * awk over /etc/passwd: "N <clock>" first (srand returns the time of day it seeded with: no date
+ * process), then the home folders of three lists, each sorted and unique as `sort -u` under
+ * LC_ALL=C did (insertion sort: a few dozen homes): "a <home>" every account's, "l <home>" those
+ * of accounts with a login shell, "b <home>" the backup scan's (other system folders left out).
+ * Homes start with "/", so awk compares them as strings.
  */
-function homesSh(login: boolean): string {
-  const shell = login ? ` && $7 !~ /(nologin|false|sync|halt|shutdown)$/` : '';
-  return `HOMES=$(awk -F: '$6 ~ /^\\// && $6 != "/"${shell} && $6 !~ /^\\/(proc|sys|dev|run|bin|sbin|usr|lib|lib32|lib64|boot|etc|var\\/run|var\\/spool|var\\/cache|var\\/empty|var\\/lib\\/nobody|nonexistent)(\\/|$)/ ${HOMES_AWK_ACTION}' /etc/passwd 2>/dev/null)
-NL='
+const HOMES_AWK = String.raw`function add(k, h) { if (!((k, h) in seen)) { seen[k, h] = 1; H[k, ++n[k]] = h } }
+BEGIN { srand(); now = srand(); if (now < 1000000000) { "date +%s" | getline now }; print "N " now }
+$6 ~ /^\// && $6 != "/" {
+  if ($6 !~ /${SYSTEM_HOMES_RE}/) { add("a", $6); if ($7 !~ /(nologin|false|sync|halt|shutdown)$/) add("l", $6) }
+  if ($6 !~ /${BACKUP_SYSTEM_HOMES_RE}/) add("b", $6)
+}
+END {
+  for (t = 1; t <= 3; t++) {
+    k = substr("alb", t, 1)
+    for (i = 2; i <= n[k]; i++) { v = H[k, i]; for (j = i - 1; j >= 1 && H[k, j] > v; j--) H[k, j + 1] = H[k, j]; H[k, j + 1] = v }
+    for (i = 1; i <= n[k]; i++) print k " " H[k, i]
+  }
+}`;
+
+/**
+ * sh: "rampart_homes a|l|b" sets HOMES to that list of home folders (one per line, see HOMES_AWK)
+ * and RAMPART_NOW to the clock. The awk runs once per shell: the walks that the collector groups
+ * in one shell (collector.ts walkGroupScript) share its output. Call it outside any subshell or
+ * pipeline, or the next walk cannot reuse it.
+ */
+export const HOMES_SH = `rampart_homes() {
+  if [ -z "\${rampart_hm_set-}" ]; then
+    rampart_hm=$(awk -F: ${shQuote(HOMES_AWK)} /etc/passwd 2>/dev/null)
+    rampart_hm_set=1
+  fi
+  HOMES=
+  while IFS= read -r rampart_hl; do
+    case $rampart_hl in
+      "N "*) RAMPART_NOW=\${rampart_hl#N } ;;
+      "$1 "*) HOMES="$HOMES\${rampart_hl#? }
+" ;;
+    esac
+  done <<RAMPART_EOF
+$rampart_hm
+RAMPART_EOF
+}`;
+
+/** sh: `set -- HOME...` from $HOMES (rampart_homes). */
+const HOMES_ARGS_SH = `NL='
 '
 set -f; OIFS=$IFS; IFS=$NL; set -- $HOMES; IFS=$OIFS; set +f`;
-}
 
 function criticalFilesScript(ctx: CollectContext): string {
   // R records name each path's role (builtin printf); one find prints all their stats.
@@ -131,6 +165,8 @@ function secretFilesScript(ctx: CollectContext): string {
   const keys = `-name '*.key' -o -name '*.pem' -o -name '*.p8' -o \\( -name 'id_*' ! -name '*.pub' \\)`;
   return `
 ${BLOCKED_SH}
+${HOMES_SH}
+rampart_homes a
 NL='
 '
 # X: folders other users may not enter (inside the walks, and above each root): a secret below
@@ -162,7 +198,7 @@ walk() {
 {
   ${scanRootsArgs(ctx)}
   deny_roots "$@"
-  ${homesSh(false)}
+  ${HOMES_ARGS_SH}
   deny_roots "$@"
   for p in /etc/ssl/private /etc/letsencrypt/archive /etc/traefik /etc/mysql /etc/postfix; do [ -e "$p" ] && set -- "$@" "$p"; done
   closed_above ${ctx.scanRoots.map((r) => shQuote(r)).join(' ')} "$@"
@@ -177,11 +213,13 @@ function writableFilesScript(ctx: CollectContext): string {
   const expr = `${PRUNE} -o ${DENY} -o ! -type l -perm -0002 \\( -type f -o -type d \\) -printf 'W\\t${STAT_PRINTF}\\0'`;
   return `
 ${BLOCKED_SH}
+${HOMES_SH}
+rampart_homes l
 {
   ${scanRootsArgs(ctx)}
   deny_roots "$@"
   find /etc "$@" -maxdepth 8 ${expr} 2>/dev/null
-  ${homesSh(true)}
+  ${HOMES_ARGS_SH}
   deny_roots "$@"
   [ $# -gt 0 ] && find "$@" -maxdepth 3 ${expr} 2>/dev/null
 } | head -c ${WALK_CAP_BYTES}
@@ -200,11 +238,13 @@ function dataDirsScript(ctx: CollectContext): string {
   return `
 TAB='	'
 ${BLOCKED_SH}
+${HOMES_SH}
+rampart_homes a
 {
   ${scanRootsArgs(ctx)}
   for r in "$@"; do [ -e "$r" ] || { blocked "$r" && printf 'D\\t%s\\n' "$r"; }; done
   [ $# -gt 0 ] && find "$@" -maxdepth 6 ${expr} 2>/dev/null
-  ${homesSh(false)}
+  ${HOMES_ARGS_SH}
   for r in "$@"; do [ -e "$r" ] || { blocked "$r" && printf 'D\\t%s\\n' "$r"; }; done
   for p in /var/lib/postgresql /var/lib/pgsql /var/lib/mysql /var/lib/mariadb /var/lib/mongodb /var/lib/redis; do [ -d "$p" ] && set -- "$@" "$p"; done
   [ $# -gt 0 ] && find "$@" -maxdepth 5 ${expr} 2>/dev/null
@@ -245,6 +285,7 @@ const secretFiles = defineSection({
 
 const writableFiles = defineSection({
   fact: 'writableFiles',
+  laneWith: 'secretFiles', // the walks share one lane: one shell and one timeout for all of them (collector.ts)
   costMs: 80,
   walk: (ctx) => ({ section: 'writable_files', code: writableFilesScript(ctx) }),
   script: (ctx) => `sec writable_files $T sh -c ${shQuote(writableFilesScript(ctx))}`,
@@ -254,6 +295,7 @@ const writableFiles = defineSection({
 
 const logFiles = defineSection({
   fact: 'logFiles',
+  laneWith: 'secretFiles', // the walks share one lane: one shell and one timeout for all of them (collector.ts)
   costMs: 30,
   walk: () => ({ section: 'log_files', code: LOG_FILES_SH }),
   script: () => `sec log_files $T sh -c ${shQuote(LOG_FILES_SH)}`,
@@ -262,6 +304,7 @@ const logFiles = defineSection({
 
 const dataDirs = defineSection({
   fact: 'dataDirs',
+  laneWith: 'secretFiles', // the walks share one lane: one shell and one timeout for all of them (collector.ts)
   costMs: 170,
   walk: (ctx) => ({ section: 'data_dirs', code: dataDirsScript(ctx) }),
   script: (ctx) => `sec data_dirs $T sh -c ${shQuote(dataDirsScript(ctx))}`,

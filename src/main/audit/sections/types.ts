@@ -44,7 +44,10 @@ export interface SectionSpec<K extends SectionName = SectionName> {
    * estimate, so an audit takes about as long as the busiest lane. Default 20.
    */
   costMs?: number;
-  /** Run in the same lane as the spec of this fact (this one reads a shell variable it sets). */
+  /**
+   * Run in the same lane as the spec of this fact (this one reads a shell variable it sets, or its
+   * walk joins that one's walk group).
+   */
   laneWith?: SectionName;
   /**
    * Facts whose raw sections this parse reads too (e.g. ufw's live chains from the netfilter
