@@ -4,29 +4,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Checklist, ChecklistList } from '../../shared/ipc/checklists';
 import type * as Api from './api';
+import { flush, pending, take } from './testing/deferredApi';
 
-interface Pending {
-  channel: string;
-  request: Record<string, unknown>;
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-}
-const pending: Pending[] = [];
-vi.mock('./api', async (importOriginal) => ({
-  ...(await importOriginal<typeof Api>()),
-  call: (domain: string, channel: string, request: Record<string, unknown>) =>
-    new Promise((resolve, reject) => pending.push({ channel: `${domain}.${channel}`, request, resolve, reject })),
-}));
+vi.mock('./api', async (importOriginal) => ({ ...(await importOriginal<typeof Api>()), call: (await import('./testing/deferredApi')).deferredCall }));
 
 const { useChecklists } = await import('./checklists');
 const { useStore } = await import('./store');
 
-const take = (channel: string, match: Record<string, unknown> = {}): Pending => {
-  const i = pending.findIndex((p) => p.channel === channel && Object.entries(match).every(([k, v]) => p.request[k] === v));
-  if (i < 0) throw new Error(`no pending ${channel} ${JSON.stringify(match)}`);
-  return pending.splice(i, 1)[0]!;
-};
-const flush = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
 const checklist = (id: number, done: number): Checklist => ({ id, name: `c${id}`, done, items: [] }) as unknown as Checklist;
 const list = (...ids: number[]): ChecklistList => ({ checklists: ids.map((id) => ({ id, name: `c${id}` })), hosts: [] }) as unknown as ChecklistList;

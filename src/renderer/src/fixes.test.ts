@@ -3,28 +3,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DesktopFixPreview, FixJobDetail, FixJobSummary } from '../../shared/ipc/remediation';
 import type * as Api from './api';
+import { pending, take } from './testing/deferredApi';
 
-interface Pending {
-  channel: string;
-  request: Record<string, unknown>;
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-}
-const pending: Pending[] = [];
-vi.mock('./api', async (importOriginal) => ({
-  ...(await importOriginal<typeof Api>()),
-  call: (domain: string, channel: string, request: Record<string, unknown>) =>
-    new Promise((resolve, reject) => pending.push({ channel: `${domain}.${channel}`, request, resolve, reject })),
-}));
+vi.mock('./api', async (importOriginal) => ({ ...(await importOriginal<typeof Api>()), call: (await import('./testing/deferredApi')).deferredCall }));
 
 const { useFixes } = await import('./fixes');
 const { useStore } = await import('./store');
 
-const take = (channel: string, match: (request: Record<string, unknown>) => boolean = () => true): Pending => {
-  const i = pending.findIndex((p) => p.channel === channel && match(p.request));
-  if (i < 0) throw new Error(`no pending ${channel}`);
-  return pending.splice(i, 1)[0]!;
-};
 const forKeys = (key: string) => (r: Record<string, unknown>) => (r['findingKeys'] as string[])[0] === key;
 const plan = (jobId: string): DesktopFixPreview => ({ jobId, fixes: [{}], steps: [], onFailure: 'rollback-all', confirmWindowS: null }) as unknown as DesktopFixPreview;
 

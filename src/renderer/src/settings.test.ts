@@ -2,18 +2,10 @@
 // reads the keychain, slow on a busy machine) can still be in flight when the user picks a theme.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Settings, SettingsView } from '../../shared/ipc/settings';
+import type * as Api from './api';
+import { flush, pending, take } from './testing/deferredApi';
 
-interface Pending {
-  channel: string;
-  request: unknown;
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-}
-const pending: Pending[] = [];
-vi.mock('./api', () => ({
-  call: (_domain: string, channel: string, request: unknown) =>
-    new Promise((resolve, reject) => pending.push({ channel, request, resolve, reject })),
-}));
+vi.mock('./api', async (importOriginal) => ({ ...(await importOriginal<typeof Api>()), call: (await import('./testing/deferredApi')).deferredCall }));
 
 const root = { dataset: {} as Record<string, string> };
 let osDark = false;
@@ -40,19 +32,13 @@ const view = (theme: Settings['theme']): SettingsView => ({
   keychain: null,
   nativeDialogs: false,
 });
-const take = (channel: string): Pending => {
-  const i = pending.findIndex((p) => p.channel === channel);
-  if (i < 0) throw new Error(`no pending ${channel} call`);
-  return pending.splice(i, 1)[0]!;
-};
-const flush = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
 describe('settings store', () => {
   beforeEach(async () => {
     pending.length = 0;
     osDark = false;
     const start = useSettings.getState().load();
-    take('get').resolve(view('dark'));
+    take('settings.get').resolve(view('dark'));
     await start;
     expect(root.dataset.colorScheme).toBe('dark');
   });
@@ -62,9 +48,9 @@ describe('settings store', () => {
     const load = useSettings.getState().load({ keychain: true });
     const update = useSettings.getState().update({ theme: 'system' });
     expect(root.dataset.colorScheme).toBe('light'); // at once, before the answer
-    take('update').resolve(settings('system'));
+    take('settings.update').resolve(settings('system'));
     await update;
-    take('get').resolve({ ...view('dark'), keychain: { available: true, message: null, privateKeys: 1, passphrases: 0, sudoPasswords: 0, other: 0 } });
+    take('settings.get').resolve({ ...view('dark'), keychain: { available: true, message: null, privateKeys: 1, passphrases: 0, sudoPasswords: 0, other: 0 } });
     await load;
     const state = useSettings.getState();
     expect(state.view?.settings.theme).toBe('system');
@@ -77,7 +63,7 @@ describe('settings store', () => {
 
   it('a load with no change meanwhile applies what it read', async () => {
     const load = useSettings.getState().load();
-    take('get').resolve(view('light'));
+    take('settings.get').resolve(view('light'));
     await load;
     expect(useSettings.getState().view?.settings.theme).toBe('light');
     expect(root.dataset.colorScheme).toBe('light');
@@ -87,7 +73,7 @@ describe('settings store', () => {
     const first = useSettings.getState().update({ theme: 'light' });
     const second = useSettings.getState().update({ theme: 'system' });
     osDark = true;
-    const [a, b] = [take('update'), take('update')];
+    const [a, b] = [take('settings.update'), take('settings.update')];
     b.resolve(settings('system'));
     await second;
     a.resolve(settings('light'));
@@ -99,7 +85,7 @@ describe('settings store', () => {
   it('a refused change puts the stored theme back', async () => {
     const update = useSettings.getState().update({ theme: 'light' });
     expect(root.dataset.colorScheme).toBe('light');
-    take('update').reject(new Error('refused'));
+    take('settings.update').reject(new Error('refused'));
     await expect(update).rejects.toThrow('refused');
     await flush();
     expect(useSettings.getState().view?.settings.theme).toBe('dark');

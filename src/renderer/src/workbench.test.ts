@@ -4,29 +4,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FindingDetail, SavedView, WorkbenchPage } from '../../shared/ipc/workbench';
 import type * as Api from './api';
+import { flush, pending, take } from './testing/deferredApi';
 
-interface Pending {
-  channel: string;
-  request: Record<string, unknown>;
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-}
-const pending: Pending[] = [];
-vi.mock('./api', async (importOriginal) => ({
-  ...(await importOriginal<typeof Api>()),
-  call: (domain: string, channel: string, request: Record<string, unknown>) =>
-    new Promise((resolve, reject) => pending.push({ channel: `${domain}.${channel}`, request, resolve, reject })),
-}));
+vi.mock('./api', async (importOriginal) => ({ ...(await importOriginal<typeof Api>()), call: (await import('./testing/deferredApi')).deferredCall }));
 
 const { useWorkbench } = await import('./workbench');
 const { useStore } = await import('./store');
 
-const take = (channel: string, match: (request: Record<string, unknown>) => boolean = () => true): Pending => {
-  const i = pending.findIndex((p) => p.channel === channel && match(p.request));
-  if (i < 0) throw new Error(`no pending ${channel}`);
-  return pending.splice(i, 1)[0]!;
-};
-const flush = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
 const detail = (findingKey: string): FindingDetail => ({ row: { findingKey } }) as unknown as FindingDetail;
 const page = (extra: Partial<WorkbenchPage> = {}): WorkbenchPage => ({ rows: [], groups: [], total: 0, queryMs: 1, ...extra }) as unknown as WorkbenchPage;

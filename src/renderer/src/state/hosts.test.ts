@@ -3,28 +3,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Host } from '../../../shared/domain';
 import type * as Api from '../api';
+import { flush, pending, take } from '../testing/deferredApi';
 
-interface Pending {
-  channel: string;
-  request: Record<string, unknown>;
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-}
-const pending: Pending[] = [];
-vi.mock('../api', async (importOriginal) => ({
-  ...(await importOriginal<typeof Api>()),
-  call: (domain: string, channel: string, request: Record<string, unknown>) =>
-    new Promise((resolve, reject) => pending.push({ channel: `${domain}.${channel}`, request, resolve, reject })),
-}));
+vi.mock('../api', async (importOriginal) => ({ ...(await importOriginal<typeof Api>()), call: (await import('../testing/deferredApi')).deferredCall }));
 
 const { useStore } = await import('../store');
 
-const take = (channel: string, match: Record<string, unknown> = {}): Pending => {
-  const i = pending.findIndex((p) => p.channel === channel && Object.entries(match).every(([k, v]) => p.request[k] === v));
-  if (i < 0) throw new Error(`no pending ${channel} ${JSON.stringify(match)}`);
-  return pending.splice(i, 1)[0]!;
-};
-const flush = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
 const host = (id: number, port = 22, vpnOnly = false): Host => ({ id, name: `h${id}`, port, vpnOnly, hostKey: null }) as unknown as Host;
 const ports = (): Array<[number, number]> => useStore.getState().hosts.map((h) => [h.id, h.port]);

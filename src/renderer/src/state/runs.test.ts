@@ -3,29 +3,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunDetail, RunDiff, RunSummary } from '../../../shared/domain';
 import type * as Api from '../api';
+import { flush, pending, take } from '../testing/deferredApi';
 
-interface Pending {
-  channel: string;
-  request: Record<string, unknown>;
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-}
-const pending: Pending[] = [];
-vi.mock('../api', async (importOriginal) => ({
-  ...(await importOriginal<typeof Api>()),
-  call: (domain: string, channel: string, request: Record<string, unknown>) =>
-    new Promise((resolve, reject) => pending.push({ channel: `${domain}.${channel}`, request, resolve, reject })),
-}));
+vi.mock('../api', async (importOriginal) => ({ ...(await importOriginal<typeof Api>()), call: (await import('../testing/deferredApi')).deferredCall }));
 
 const { useStore } = await import('../store');
 
-const take = (channel: string, match: Record<string, unknown> = {}): Pending => {
-  const i = pending.findIndex((p) => p.channel === channel && Object.entries(match).every(([k, v]) => p.request[k] === v));
-  if (i < 0) throw new Error(`no pending ${channel} ${JSON.stringify(match)}`);
-  return pending.splice(i, 1)[0]!;
-};
 /** Lets the awaits after a resolved call run. */
-const flush = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
 const run = (id: string, overall = 50): RunDetail => ({ id, hostId: 1, score: { overall } }) as unknown as RunDetail;
 const summary = (id: string): RunSummary => ({ id, hostId: 1 }) as unknown as RunSummary;
