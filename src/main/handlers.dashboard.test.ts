@@ -40,13 +40,20 @@ describe('dashboard:fleet', () => {
     expect(fleet.totals.high.open).toBe(0);
     expect(fleet.hosts[0]).toMatchObject({ name: 'new-1', latestRun: null, sinceLast: null });
     expect(fleet.categories).toContain('containers');
+    // The priority matrix's fleet counts come with the fleet: dashboard:priority's, one open critical.
+    const prio = PriorityMatrix.parse(await ok('dashboard:priority', { limit: 0 }));
+    expect(fleet.priority).toEqual({ runIds: prio.scope.runIds, cells: prio.cells });
+    expect(fleet.priority.cells.reduce((n, c) => n + c.count, 0)).toBe(1);
+    expect(fleet.priority.cells.find((c) => c.count === 1)).toMatchObject({ severity: 'critical' });
   });
 
   it('refuses a request with fields it does not take', async () => {
     expect((await fail('dashboard:fleet', { hostId: 1 })).code).toBe('VALIDATION');
     expect((await fail('dashboard:fleet', 'all')).code).toBe('VALIDATION');
     // An empty store is an empty fleet, not an error.
-    expect(Fleet.parse(await ok('dashboard:fleet', undefined))).toMatchObject({ hosts: [], categories: [] });
+    const empty = Fleet.parse(await ok('dashboard:fleet', undefined));
+    expect(empty).toMatchObject({ hosts: [], categories: [], priority: { runIds: [] } });
+    expect(empty.priority.cells.every((c) => c.count === 0)).toBe(true);
   });
 });
 

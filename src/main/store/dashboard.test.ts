@@ -9,6 +9,7 @@ import { NOW, fillStore, finding, saveRun, type FilledStore } from '../../../tes
 import { CHECKS } from '../audit/checks';
 import { CATEGORIES, SEVERITIES, type Category, type FindingStatus, type RunSummary } from '../../shared/domain';
 import { Fleet } from '../../shared/ipc/dashboard';
+import { priorityOf } from '../priority/scope';
 import { emptyCounts, fleetDashboard } from './dashboard';
 import { attributeChange, hostTrend, scoreChangeOf } from './scoreHistory';
 import { Store } from './store';
@@ -208,7 +209,17 @@ function fleetTheLongWay(store: Store, now: Date): Fleet {
   const totals = emptyCounts();
   for (const h of hosts) for (const s of SEVERITIES) for (const [st, n] of Object.entries(h.findings[s]!)) totals[s]![st as FindingStatus]! += n;
   const graded = new Set(hosts.flatMap((h) => Object.keys(h.latestRun?.categories ?? {})));
-  return { generatedAt: now.toISOString(), hosts, totals, categories: CATEGORIES.filter((c) => graded.has(c)) };
+  // The matrix's counts: dashboard:priority's for the fleet (scope.test.ts holds those to ordering every open finding).
+  const priority = priorityOf(store, { limit: 0 }, now);
+  const first = hosts.find((h) => h.latestRun)?.latestRun?.id;
+  return {
+    generatedAt: now.toISOString(),
+    hosts,
+    totals,
+    categories: CATEGORIES.filter((c) => graded.has(c)),
+    priority: { runIds: priority.scope.runIds, cells: priority.cells },
+    firstTrend: first ? { runId: first, trend: hostTrend(store, first) } : null,
+  };
 }
 
 describe('fleetDashboard against the run screen\'s numbers computed the long way', () => {

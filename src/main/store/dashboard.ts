@@ -8,8 +8,9 @@ import { CATEGORIES, SEVERITIES } from '../../shared/domain';
 import type { Category, RunSummary, Score, Severity } from '../../shared/domain';
 import { FindingStatus as FindingStatusSchema } from '../../shared/domain';
 import type { Fleet, FleetHost, ScoreChange, ScoreChangeSummary, SeverityStatusCounts } from '../../shared/ipc/dashboard';
+import { priorityOf } from '../priority/scope';
 import { stmt } from './dashboardSql';
-import { changeCountsOf, pairCounts, scoreChangeWith, type RunRow } from './scoreHistory';
+import { changeCountsOf, hostTrend, pairCounts, scoreChangeWith, type RunRow } from './scoreHistory';
 import type { Store } from './store';
 
 const STATUSES = FindingStatusSchema.options;
@@ -124,5 +125,16 @@ export function fleetDashboard(store: Store, now: Date = new Date()): Fleet {
   const totals = emptyCounts();
   for (const h of hosts) for (const s of SEVERITIES) for (const st of STATUSES) totals[s]![st]! += h.findings[s]![st]!;
   const graded = new Set(hosts.flatMap((h) => Object.keys(h.latestRun?.categories ?? {})));
-  return { generatedAt: now.toISOString(), hosts, totals, categories: CATEGORIES.filter((c) => graded.has(c)) };
+  // The panels' first answers come with the fleet, so a visit makes one call for all of them: the
+  // priority matrix's fleet counts and the score trend of its first host.
+  const priority = priorityOf(store, { limit: 0 }, now);
+  const first = hosts.find((h) => h.latestRun)?.latestRun?.id;
+  return {
+    generatedAt: now.toISOString(),
+    hosts,
+    totals,
+    categories: CATEGORIES.filter((c) => graded.has(c)),
+    priority: { runIds: priority.scope.runIds, cells: priority.cells },
+    firstTrend: first ? { runId: first, trend: hostTrend(store, first) } : null,
+  };
 }

@@ -92,16 +92,6 @@ export const FleetHost = z.object({
 });
 export type FleetHost = z.infer<typeof FleetHost>;
 
-export const Fleet = z.object({
-  generatedAt: z.string(),
-  hosts: z.array(FleetHost),
-  /** Sum of every host's `findings`. */
-  totals: SeverityStatusCounts,
-  /** Categories graded in at least one host's latest run, in catalog order (the heat map's columns). */
-  categories: z.array(Category),
-});
-export type Fleet = z.infer<typeof Fleet>;
-
 export const TrendPoint = z.object({ runId: z.string(), startedAt: z.string(), status: RunStatus, score: z.number(), grade: Grade });
 export const TrendEvent = z.object({
   at: z.string(),
@@ -122,6 +112,28 @@ export const HostTrend = z.object({
   scoreChange: ScoreChange.nullable(),
 });
 export type HostTrend = z.infer<typeof HostTrend>;
+
+/** A priority matrix cell: open findings of one severity × effort. */
+export const PriorityCell = z.object({ severity: Severity, effort: Effort, count: z.number().int() });
+
+export const Fleet = z.object({
+  generatedAt: z.string(),
+  hosts: z.array(FleetHost),
+  /** Sum of every host's `findings`. */
+  totals: SeverityStatusCounts,
+  /** Categories graded in at least one host's latest run, in catalog order (the heat map's columns). */
+  categories: z.array(Category),
+  /**
+   * The priority matrix's counts for the fleet (every target's latest run, mail domains included):
+   * dashboard:priority's `scope.runIds` and `cells` without a host, computed with the fleet so a
+   * visit needs one call for both (a cell's findings are still listed by dashboard:priority).
+   */
+  priority: z.object({ runIds: z.array(z.string()), cells: z.array(PriorityCell) }),
+  /** dashboard:trend of the first host with a run (the trend panel's first choice), for its latest run; null without one. */
+  firstTrend: z.object({ runId: z.string(), trend: HostTrend }).nullable(),
+});
+export type Fleet = z.infer<typeof Fleet>;
+
 
 export const PriorityItem = z.object({
   findingId: z.string(),
@@ -145,7 +157,7 @@ export const PriorityMatrix = z.object({
   /** The host's latest run, or every target's latest run (the fleet, as the reports' fleet scope). */
   scope: z.object({ hostId: z.number().int().nullable(), label: z.string(), runIds: z.array(z.string()) }),
   /** 15 cells, severity order then effort order. */
-  cells: z.array(z.object({ severity: Severity, effort: Effort, count: z.number().int() })),
+  cells: z.array(PriorityCell),
   /** The requested cell's open findings (every open finding without a cell), in priority order, at most the request's limit. */
   items: z.array(PriorityItem),
   /** How many findings the requested cell (or the scope) holds: more than `items` when the limit cut them. */

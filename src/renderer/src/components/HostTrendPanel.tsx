@@ -22,25 +22,35 @@ interface Point {
   runId: string;
 }
 
-export function HostTrendPanel({ hosts }: { hosts: ReadonlyArray<{ key: string; name: string; runId: string }> }): React.JSX.Element | null {
+export function HostTrendPanel({
+  hosts,
+  first = null,
+}: {
+  hosts: ReadonlyArray<{ key: string; name: string; runId: string }>;
+  /** A trend already fetched (the fleet answer's, for its first host): shown without a call of its own. */
+  first?: { runId: string; trend: HostTrend } | null;
+}): React.JSX.Element | null {
   const navigate = useStore((s) => s.navigate);
   const showError = useStore((s) => s.showError);
   const [key, setKey] = useState<string>(hosts[0]?.key ?? '');
-  const [trend, setTrend] = useState<HostTrend | null>(null);
+  const [fetched, setFetched] = useState<{ runId: string; trend: HostTrend } | null>(null);
   const selected = hosts.find((h) => h.key === key) ?? hosts[0];
   const runId = selected?.runId;
+  // Only a trend of the selected run is shown: an answer for a host chosen before is not.
+  const trend = first && first.runId === runId ? first.trend : fetched && fetched.runId === runId ? fetched.trend : null;
+  const given = first?.runId === runId;
 
   useEffect(() => {
-    if (!runId) return;
+    if (!runId || given) return;
     let live = true;
     call('dashboard', 'trend', { runId }).then(
-      (t) => live && setTrend(t),
+      (t) => live && setFetched({ runId, trend: t }),
       (e: unknown) => live && showError(e),
     );
     return () => {
       live = false;
     };
-  }, [runId, showError]);
+  }, [runId, given, showError]);
 
   if (!selected) return null;
   const data: Point[] = (trend?.points ?? []).map((p) => ({ t: Date.parse(p.startedAt), score: p.score, grade: p.grade, runId: p.runId }));

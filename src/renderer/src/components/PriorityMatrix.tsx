@@ -1,10 +1,10 @@
 // The remediation priority matrix (dashboard:priority): open findings of a host's latest run or
 // of the fleet by severity × effort. Each count lists its findings in the priority order — the
 // order ACTION_PLAN_TODO.md follows — and each finding opens its run.
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type React from 'react';
 import type { Severity } from '../../../shared/domain';
-import type { PriorityItem, PriorityMatrix as Matrix } from '../../../shared/ipc/dashboard';
+import type { Fleet, PriorityItem, PriorityMatrix as Matrix } from '../../../shared/ipc/dashboard';
 import { call } from '../api';
 import { SEVERITY_ORDER } from '../format';
 import { useStore } from '../store';
@@ -17,22 +17,29 @@ const EFFORT_LABEL: Record<Effort, string> = { low: 'Low effort', medium: 'Mediu
 const LIST_LIMIT = 500;
 const SOURCE_LABEL: Record<PriorityItem['effortSource'], string> = { fix: 'guided fix', check: 'declared by the check', estimate: 'estimated' };
 
-export function PriorityMatrixPanel({ hosts }: { hosts: ReadonlyArray<{ hostId: number | null; name: string }> }): React.JSX.Element {
+/** The matrix's counts: a scope and its cells (the fleet's come with dashboard:fleet). */
+type Counts = Pick<Matrix, 'scope' | 'cells'>;
+
+export function PriorityMatrixPanel({ hosts, fleetCounts }: { hosts: ReadonlyArray<{ hostId: number | null; name: string }>; fleetCounts: Fleet['priority'] }): React.JSX.Element {
   const navigate = useStore((s) => s.navigate);
   const showError = useStore((s) => s.showError);
   const [hostId, setHostId] = useState<number | null>(null);
-  const [matrix, setMatrix] = useState<Matrix | null>(null);
+  const [hostMatrix, setHostMatrix] = useState<Counts | null>(null);
   const [cell, setCell] = useState<{ severity: Severity; effort: Effort } | 'all' | null>(null);
   // The listed findings come with the cell that is open: the counts alone for the matrix (a
   // fleet can hold tens of thousands of open findings), then one cell's findings on demand.
   const [listed, setListed] = useState<Matrix | null>(null);
+  // The fleet's counts are the fleet answer's (no call of their own); a host's are asked for.
+  const fleetMatrix = useMemo<Counts>(() => ({ scope: { hostId: null, label: 'fleet', runIds: fleetCounts.runIds }, cells: fleetCounts.cells }), [fleetCounts]);
+  const matrix = hostId === null ? fleetMatrix : hostMatrix?.scope.hostId === hostId ? hostMatrix : null;
 
   useEffect(() => {
-    let live = true;
     setCell(null);
     setListed(null);
-    call('dashboard', 'priority', { ...(hostId === null ? {} : { hostId }), limit: 0 }).then(
-      (m) => live && setMatrix(m),
+    if (hostId === null) return;
+    let live = true;
+    call('dashboard', 'priority', { hostId, limit: 0 }).then(
+      (m) => live && setHostMatrix(m),
       (e: unknown) => live && showError(e),
     );
     return () => {
