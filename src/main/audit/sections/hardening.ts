@@ -8,11 +8,11 @@
 //    only where auditd is installed, and `lsblk -J`.
 //  - ownership: SUID/SGID files under the program folders (depth ≤ 2), /tmp, /var/tmp, /dev/shm
 //    (their files and hidden subfolders), /usr/local, /opt, /srv and the scan roots (depth ≤ 3), one
-//    file system each (two finds), the programs
-//    behind listening sockets (the listening section's ss output, read from the lane's shell; one
-//    ls for their /proc exe links, one awk with their cgroups), and one grep over the file lists of
-//    the packages that usually own them, then one over all of dpkg's file lists for whatever is
-//    left (dpkg -S per file would cost a process and a full read each).
+//    file system each (one find, or two when a scan root lies where the first walk goes), the
+//    programs behind listening sockets (the listening section's ss output, read from the lane's
+//    shell; one ls for their /proc exe links, one awk with their cgroups), and one awk over the
+//    file lists of the packages that usually own them, then one grep over all of dpkg's file
+//    lists for whatever is left (dpkg -S per file would cost a process and a full read each).
 // Read-only; no file content leaves the host beyond the configuration lines named above.
 import type { Section, SectionName } from '../facts';
 import { DEFAULT_KEY_MAX_AGE_DAYS, parseHostHardening, parseOwnership, type HostHardening, type Ownership } from '../parsers/hardening';
@@ -107,14 +107,33 @@ FILENAME ~ /\/cgroup$/ { split(FILENAME, q, "/"); if ($0 ~ /docker|containerd|ku
 FILENAME ~ /\/comm$/ { split(FILENAME, q, "/"); comm[q[3]] = $0; next }
 END { for (p in exe) printf "L\t%s\t%s\t%s\t%s\n", p, (p in ct) ? "container" : "host", comm[p], exe[p] }`;
 
-// Package paths to look up: the SUID/SGID files and the listening programs, with their usrmerge
-// aliases (dpkg may list /usr/bin/su as /bin/su), " (deleted)" cut off — those of them that
-// neither they nor their alias are among the paths already found owned (RO_OWN, one per line).
-const LEFT_AWK = String.raw`BEGIN { FS = "\t"; n = split(ENVIRON["RO_OWN"], a, "\n"); for (i = 1; i <= n; i++) seen[a[i]] = 1 }
-$1 == "U" { p = $5; for (i = 6; i <= NF; i++) p = p "\t" $i }
-$1 == "L" { p = $5; for (i = 6; i <= NF; i++) p = p "\t" $i; sub(/ \(deleted\)$/, "", p) }
-p != "" { q = ""; if (p ~ /^\/usr\/(bin|sbin|lib|lib32|lib64|libx32)\//) q = substr(p, 5); else if (p ~ /^\/(bin|sbin|lib|lib32|lib64|libx32)\//) q = "/usr" p
-  if (!(p in seen) && (q == "" || !(q in seen))) { print p; if (q != "") print q }; p = "" }`;
+/**
+ * Owned paths in one pass: BEGIN keeps of its file arguments the common packages' lists
+ * (ENVIRON RO_RE) that can be opened; "-" (stdin) holds the ownership section's U and L lines,
+ * whose paths (with their usrmerge aliases, " (deleted)" cut off) are looked up; each list line
+ * that is one of them is printed (as `grep -Fxh` printed it); at the END the paths of which neither
+ * the path nor its alias was found go to stderr, path then alias.
+ */
+const OWNED_AWK = String.raw`BEGIN {
+  for (i = 1; i < ARGC; i++) {
+    if (ARGV[i] == "-") continue
+    n = ARGV[i]; sub(/.*\//, "", n)
+    if (n !~ ENVIRON["RO_RE"] || (getline t < ARGV[i]) < 0) { delete ARGV[i]; continue }
+    close(ARGV[i])
+  }
+  FS = "	"
+}
+FILENAME == "-" {
+  if ($1 == "U") { p = $5; for (i = 6; i <= NF; i++) p = p "	" $i }
+  if ($1 == "L") { p = $5; for (i = 6; i <= NF; i++) p = p "	" $i; sub(/ \(deleted\)$/, "", p) }
+  if (p != "") {
+    q = ""; if (p ~ /^\/usr\/(bin|sbin|lib|lib32|lib64|libx32)\//) q = substr(p, 5); else if (p ~ /^\/(bin|sbin|lib|lib32|lib64|libx32)\//) q = "/usr" p
+    nc++; cp[nc] = p; cq[nc] = q; want[p] = 1; if (q != "") want[q] = 1; p = ""
+  }
+  next
+}
+$0 in want { print; own[$0] = 1 }
+END { for (i = 1; i <= nc; i++) if (!(cp[i] in own) && (cq[i] == "" || !(cq[i] in own))) { print cp[i] > "/dev/stderr"; if (cq[i] != "") print cq[i] > "/dev/stderr" } }`;
 
 /**
  * dpkg file lists read first (package names, `case` patterns): the packages that install Debian's
@@ -222,28 +241,20 @@ if [ $# -gt 0 ]; then
 fi
 if [ -d /var/lib/dpkg/info ] && { [ -n "$ro_sp" ] || [ -n "$ro_lp" ]; }; then
   echo OWNED
-  # The common packages' lists first, then every list for what is left (usually nothing).
-  set --
-  # One read of the folder, the names matched by one awk (a glob per package would read all of
-  # its ~5000 names each time; a shell case over them costs more than the awk).
-  set -f; ro_ifs=$IFS; IFS='
-'
-  set -- $(set +f; RO_RE=${shQuote(COMMON_LISTS_RE)} awk 'BEGIN { for (i = 1; i < ARGC; i++) { n = ARGV[i]; sub(/.*\\//, "", n); if (n ~ ENVIRON["RO_RE"]) print ARGV[i] }; exit }' /var/lib/dpkg/info/*.list)
-  IFS=$ro_ifs; set +f
-  ro_own=
-  # Here-documents: dash writes them itself (no process for a printf on the left of a pipe).
-  [ $# -gt 0 ] && ro_own=$(RO_OWN= awk ${shQuote(LEFT_AWK)} <<RO_EOF | grep -Fxh -f - "$@" 2>/dev/null
+  # One awk: it keeps the common packages' lists of its arguments (their names matched against
+  # COMMON_LISTS_RE: one read of the folder), reads the paths to look up from the here-document,
+  # prints the lines of those lists that are one of them (owned, as grep -Fxh did) and, on
+  # stderr, the paths that none of them names; only those are looked up in every list (usually
+  # nothing is left).
+  ro_left=
+  { ro_left=$(RO_RE=${shQuote(COMMON_LISTS_RE)} awk ${shQuote(OWNED_AWK)} - /var/lib/dpkg/info/*.list 2>&1 >&3 <<RO_EOF
 $ro_sp
 $ro_lp
 RO_EOF
-)
-  [ -n "$ro_own" ] && printf '%s\\n' "$ro_own"
-  ro_left=$(RO_OWN="$ro_own" awk ${shQuote(LEFT_AWK)} <<RO_EOF
-$ro_sp
-$ro_lp
+); } 3>&1
+  [ -n "$ro_left" ] && grep -Fxh -f - /var/lib/dpkg/info/*.list 2>/dev/null <<RO_EOF
+$ro_left
 RO_EOF
-)
-  [ -n "$ro_left" ] && printf '%s\\n' "$ro_left" | grep -Fxh -f - /var/lib/dpkg/info/*.list 2>/dev/null
 fi
 exit 0
 `;

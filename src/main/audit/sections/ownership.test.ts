@@ -1,7 +1,7 @@
 // The ownership section's shell, run locally: the listening PIDs are taken from the listening
 // section's ss lines by the shell itself (several per line, each once), then joined with their
 // exe links and comm by one ls and one awk.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -92,5 +92,20 @@ describe('ownership section: the SUID/SGID walks', () => {
     const o = runOwnership('', [root]);
     expect(o.body.match(/^FINDRC /gm)).toHaveLength(2);
     expect(mine(o)).toEqual([d2, path.join(shm, 'sub/d3')].sort());
+  });
+});
+
+describe('ownership section: package ownership', () => {
+  it('a SUID file or listening program is owned exactly when dpkg -S names it or its usrmerge alias', () => {
+    expect(fs.existsSync('/var/lib/dpkg/info'), 'this test needs a Debian host (dpkg)').toBe(true);
+    const o = runOwnership(`tcp LISTEN 0 128 0.0.0.0:22 0.0.0.0:* users:(("node",pid=${process.pid},fd=3))`);
+    const alias = (p: string): string | null => (/^\/usr\/(bin|sbin|lib)\//.test(p) ? p.slice(4) : /^\/(bin|sbin|lib)\//.test(p) ? `/usr${p}` : null);
+    const dpkgOwns = (p: string): boolean => spawnSync('dpkg', ['-S', p], { stdio: 'ignore' }).status === 0;
+    const paths = [...o.special.map((x) => x.path), ...o.listening.map((l) => l.exe)];
+    expect(paths.length).toBeGreaterThan(1);
+    const expected = paths.filter((p) => dpkgOwns(p) || (alias(p) !== null && dpkgOwns(alias(p)!)));
+    expect(expected.length).toBeGreaterThan(0); // su, mount, passwd … on any Debian
+    expect(paths.filter((p) => o.owned.has(p)).sort()).toEqual([...new Set(expected)].sort());
+    expect(o.owned.has(o.listening[0]!.exe)).toBe(false); // node from the build cache: no package's
   });
 });

@@ -57,13 +57,22 @@ const AWK_WG_CONF = `
 const WG_CONF = `d=/etc/wireguard
 if [ ! -e "$d" ]; then echo "@dir-absent"; exit 0; fi
 if [ ! -r "$d" ] || [ ! -x "$d" ]; then echo "@dir-unreadable"; exit 0; fi
-echo "@dir $(stat -c '%a %U %G' "$d")"
-for f in "$d"/*.conf; do
-  [ -e "$f" ] || continue
-  echo "@file $(stat -c '%a %U %G %s' "$f") $f"
+# One stat for the folder and every file ("MODE OWNER GROUP SIZE PATH", the folder first), not one
+# per file.
+set --
+for f in "$d"/*.conf; do [ -e "$f" ] && set -- "$@" "$f"; done
+wg_st=$(stat -c '%a %U %G %s %n' "$d" "$@" 2>/dev/null)
+wg_first=1
+while IFS= read -r l; do
+  [ -n "$l" ] || continue
+  if [ -n "$wg_first" ]; then wg_first=; echo "@dir \${l% * *}"; continue; fi
+  f=\${l#* * * * }
+  echo "@file $l"
   if [ -r "$f" ]; then awk ${shQuote(AWK_WG_CONF)} "$f"; else echo "@unreadable"; fi
   echo "@end"
-done
+done <<EOF
+$wg_st
+EOF
 exit 0`;
 
 const AWK_WG_DUMP = `BEGIN { FS="\\t"; OFS="\\t" }
