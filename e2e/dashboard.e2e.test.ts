@@ -101,6 +101,38 @@ describe('Fleet dashboard', () => {
     await shot(page(), 'fleet');
   });
 
+  step('the chart, trend and priority matrix are drawn from the visit\'s answer; a host\'s bar is its open findings by severity and opens its run', async () => {
+    const screen = page().getByTestId('dashboard-screen');
+    const chart = await visible(page().getByTestId('fleet-chart'));
+    const bars = chart.getByTestId('fleet-bar');
+    // Hosts with a run, in the table's order (db-1 was never audited).
+    await expect.poll(() => bars.evaluateAll((els) => els.map((e) => e.getAttribute('data-host')))).toEqual(['mx-1', 'web-1', '10.9.0.3']);
+    const segments = (host: string) =>
+      chart.locator(`[data-testid="fleet-bar"][data-host="${host}"] rect`).evaluateAll((els) => els.map((e) => `${e.getAttribute('data-severity')}:${e.getAttribute('data-count')}`));
+    const openOf = (r: RunDetail) => ['critical', 'high', 'medium', 'low', 'info'].flatMap((s) => {
+      const n = r.findings.filter((f) => f.severity === s && f.status === 'open').length;
+      return n > 0 ? [`${s}:${n}`] : [];
+    });
+    expect(await segments('web-1')).toEqual(openOf(web));
+    expect(await segments('mx-1')).toEqual(openOf(mx));
+    expect(await segments('10.9.0.3')).toEqual(['high:1']);
+    // Segments split the bar by their counts: web-1's critical segment is half its high one.
+    const widths = await chart.locator('[data-testid="fleet-bar"][data-host="web-1"] rect').evaluateAll((els) => els.map((e) => Number(e.getAttribute('width'))));
+    expect(widths[0]! * 2).toBeCloseTo(widths[1]!, 3);
+    // Every panel names the fleet answer it shows: this visit's.
+    const generatedAt = await screen.getAttribute('data-generated-at');
+    for (const panel of ['chart', 'trend', 'priority']) await expect.poll(() => page().getByTestId(`drawn-${panel}`).getAttribute('data-from')).toBe(generatedAt);
+    // The matrix's fleet counts (from the fleet answer) are dashboard:priority's.
+    const prio = await app!.call<{ cells: Array<{ severity: string; effort: string; count: number }> }>('dashboard', 'priority', { limit: 0 });
+    if (!prio.ok) throw new Error(prio.error.message);
+    for (const c of prio.data.cells)
+      expect(await page().locator(`[data-testid="prio-cell"][data-severity="${c.severity}"][data-effort="${c.effort}"]`).getAttribute('data-count'), `${c.severity} ${c.effort}`).toBe(String(c.count));
+    await chart.locator('[data-testid="fleet-bar"][data-host="mx-1"] rect').first().click();
+    expect(await (await visible(page().getByTestId('run-view'))).getAttribute('data-run-id')).toBe(mx.id);
+    await page().getByTestId('nav-dashboard').click();
+    await visible(row('web-1'));
+  });
+
   step('findings by severity × status add up over the latest runs; a count lists its hosts and opens the run', async () => {
     const cell = (sev: string, st: string) => page().locator(`[data-testid="matrix-row"][data-severity="${sev}"] [data-testid="matrix-cell"][data-status="${st}"]`);
     // web-1: 2 critical + 4 high open, one medium accepted, one false positive; mx-1: high (firewall) and medium (reboot) open; 10.9.0.3: one high.
