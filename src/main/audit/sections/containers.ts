@@ -88,7 +88,6 @@ case $1 in 124|143) echo 'skipped: docker info timed out'; exit 124 ;; esac
 AWK_INSPECT=$2
 out=$(docker ps -aq --no-trunc 2>&1); rc=$?
 if [ "$rc" -ne 0 ]; then printf '%s\\n' "$out"; exit "$rc"; fi
-echo "RAMPART-NOW $(date -u +%s)"
 # The ids (12 to 64 hex digits), counted and limited by the shell itself: no grep/wc/head.
 n=0
 set --
@@ -102,10 +101,11 @@ done
 set +f
 # fd 3: "@C-DONE" says the compose labels on it are every container's (the compose section then
 # makes no docker call); not when the list was cut.
-[ "$n" -gt 0 ] || { echo "@C-DONE" >&3; exit 0; }
+# The clock: from date here, else from the inspect awk (rampart_now=1: srand, no date process).
+[ "$n" -gt 0 ] || { echo "RAMPART-NOW $(date -u +%s)"; echo "@C-DONE" >&3; exit 0; }
 if [ "$n" -gt ${MAX_CONTAINERS} ]; then echo "RAMPART-LIMIT $n"; echo "@C-LIMIT" >&3; fi
 # The awk's stderr (fd 3 of the section): Traefik/Authelia mount sources for the proxy section.
-docker inspect --format '{{json .}}' "$@" 2>&1 | awk "$AWK_INSPECT" 2>&3
+docker inspect --format '{{json .}}' "$@" 2>&1 | awk -v rampart_now=1 "$AWK_INSPECT" 2>&3
 # The networks, for the segmentation checks (which are internal): names and flags only.
 echo RAMPART-NETWORKS
 docker network ls --no-trunc --format 'RAMPART-NET {{.ID}}{{"\\t"}}{{.Name}}{{"\\t"}}{{.Driver}}{{"\\t"}}{{.Internal}}' 2>/dev/null

@@ -508,6 +508,18 @@ describe.each(AWKS)('compose, env and inspect classified on the host under %s', 
     expect(lines.filter((l) => l.startsWith('@C\t'))).toEqual(raw.filter((c) => c.compose).map((c) => `@C\t${c.labels['com.docker.compose.project.working_dir']}\t${c.labels['com.docker.compose.project.config_files']}`));
     expect(lines.filter(Boolean).pop()).toBe('@C-DONE');
   });
+
+  it('rampart_now=1 (the collector): the clock line first, from the awk itself; without it, no clock line', () => {
+    const input = fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '..', '__fixtures__', 'docker', 'inspect-vulnerable.jsonl'), 'utf8');
+    const withClock = runAwk([...argv, '-v', 'rampart_now=1'], inspectAwk(), { input }).stdout;
+    const first = withClock.split('\n')[0]!;
+    expect(first).toMatch(/^RAMPART-NOW \d{10}$/);
+    expect(Math.abs(Number(first.slice(12)) - Date.now() / 1000)).toBeLessThan(600);
+    const host = parseDockerInspect(withClock);
+    expect(host.now).toBe(Number(first.slice(12)));
+    expect(host.containers.length).toBe(parseDockerInspect(input).containers.length);
+    expect(runAwk(argv, inspectAwk(), { input }).stdout).not.toMatch(/RAMPART-NOW/);
+  });
 });
 
 it('there is an awk to test with', () => {

@@ -931,7 +931,12 @@ function j_compose(line,   wd, cf) {
   if (wd ~ /[\t\n]/ || cf ~ /[\t\n]/) return
   print "@C\t" wd "\t" cf > "/dev/stderr"
 }
-BEGIN { r_init() }
+BEGIN {
+  r_init()
+  # The collector's clock line (docker section), before any container: srand returns the time of
+  # day the first call seeded with.
+  if (rampart_now) { srand(); rmp_clock = srand(); if (rmp_clock < 1000000000) { "date -u +%s" | getline rmp_clock }; print "RAMPART-NOW " rmp_clock }
+}
 {
   if (substr($0, 1, 1) != "{") { print; next }
   if ($0 ~ /"(Image|Path)":"[^"]*(traefik|authelia)/) j_mounts($0)
