@@ -33,34 +33,34 @@ export interface ScopeRun {
   startedAt: string;
 }
 
-// The run listing's order (runs.ts listRuns: newest first, the same statement shape, so runs
-// started at the same moment come in the same order) with only the columns the scope needs.
-const ALL_RUNS = 1_000_000;
-
 /**
  * Every target's latest run, newest first: the reports' fleet scope (reports/model.ts
- * latestRunPerTarget, which reads every run's summary; this reads six columns of each). A target
- * is a host profile, else the kind, address (any case) and port a run was stored under.
+ * latestRunPerTarget, which reads every run's summary). A target is a host profile, else the kind,
+ * address (any case) and port a run was stored under. Indexed (audit_runs_host): one seek per
+ * host profile for its newest run, and the runs without a profile newest first, read in the
+ * index's order and kept per target here (JavaScript's lower case, as latestRunPerTarget's).
+ * Runs started at the same instant may come in another order than there.
  */
 export function latestRunsPerTarget(store: Store): ScopeRun[] {
-  const rows = stmt(store.db, 'SELECT id, host_id, host_name, target_kind, address, port, started_at FROM audit_runs ORDER BY started_at DESC LIMIT ?').all(ALL_RUNS) as Array<{
-    id: string;
-    host_id: number | null;
-    host_name: string;
-    target_kind: string;
-    address: string;
-    port: number;
-    started_at: string;
-  }>;
+  type Row = { id: string; host_id: number | null; host_name: string; started_at: string };
+  const profiles = stmt(
+    store.db,
+    `SELECT r.id, r.host_id, r.host_name, r.started_at FROM (SELECT DISTINCT host_id FROM audit_runs WHERE host_id IS NOT NULL) h
+     JOIN audit_runs r ON r.id = (SELECT x.id FROM audit_runs x WHERE x.host_id = h.host_id ORDER BY x.started_at DESC LIMIT 1)`,
+  ).all() as Row[];
+  const loose = stmt(store.db, 'SELECT id, host_id, host_name, target_kind, address, port, started_at FROM audit_runs WHERE host_id IS NULL ORDER BY started_at DESC').all() as Array<
+    Row & { target_kind: string; address: string; port: number }
+  >;
   const seen = new Set<string>();
-  const out: ScopeRun[] = [];
-  for (const r of rows) {
-    const key = r.host_id !== null ? `host:${r.host_id}` : `${r.target_kind}:${r.address.toLowerCase()}:${r.port}`;
+  const rows: Row[] = [...profiles];
+  for (const r of loose) {
+    const key = `${r.target_kind}:${r.address.toLowerCase()}:${r.port}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ id: r.id, hostId: r.host_id, hostName: r.host_name, startedAt: r.started_at });
+    rows.push(r);
   }
-  return out;
+  rows.sort((a, b) => (a.started_at < b.started_at ? 1 : a.started_at > b.started_at ? -1 : 0));
+  return rows.map((r) => ({ id: r.id, hostId: r.host_id, hostName: r.host_name, startedAt: r.started_at }));
 }
 
 /** A host profile's newest run (listRuns' statement for one host), or null. */

@@ -36,12 +36,17 @@ function sameTarget(row: RunRow, alias = 'r'): { where: string; params: unknown[
 /** Graded runs (a score stored) of the target up to and including `row`, newest first. */
 function gradedRunsUpTo(store: Store, row: RunRow, limit: number): RunRow[] {
   const t = sameTarget(row);
-  return stmt(
+  // `row` itself (when graded) comes first: every other run counted started before it. Asked
+  // apart, so the runs before it are one range of the target's index (audit_runs_host or
+  // audit_runs_target) read newest first and stopped at the limit, not every run of the target.
+  const self = row.score_json !== null && (row.status === 'complete' || row.status === 'partial') ? [row] : [];
+  const before = stmt(
     store.db,
     `SELECT r.id, r.host_id, r.host_name, r.target_kind, r.address, r.port, r.started_at, r.status, r.score_json FROM audit_runs r
-       WHERE ${t.where} AND r.score_json IS NOT NULL AND r.status IN ('complete', 'partial') AND (r.started_at < ? OR r.id = ?)
+       WHERE ${t.where} AND r.score_json IS NOT NULL AND r.status IN ('complete', 'partial') AND r.started_at < ?
        ORDER BY r.started_at DESC, r.id DESC LIMIT ?`,
-  ).all(...t.params, row.started_at, row.id, limit) as RunRow[];
+  ).all(...t.params, row.started_at, Math.max(0, limit - self.length)) as RunRow[];
+  return [...self, ...before].slice(0, limit);
 }
 
 const CHANGE_LABEL: Record<Category, string> = { ...CATEGORY_LABEL, cve: 'CVE' };
