@@ -248,13 +248,16 @@ rampart_homes a
   for r in "$@"; do [ -e "$r" ] || { blocked "$r" && printf 'D\\t%s\\n' "$r"; }; done
   for p in /var/lib/postgresql /var/lib/pgsql /var/lib/mysql /var/lib/mariadb /var/lib/mongodb /var/lib/redis; do [ -d "$p" ] && set -- "$@" "$p"; done
   [ $# -gt 0 ] && find "$@" -maxdepth 5 ${expr} 2>/dev/null
-} | sort -u | head -n 2000 | {
-  # E: a marker and its folder; then one find prints the stats (S) of all the folders.
+} | sort -u | {
+  # E: a marker and its folder (the first 2000 lines of the sorted list: counted here, no head);
+  # then one find prints the stats (S) of all the folders.
   NL='
 '
   seen=$NL
   set --
+  n=0
   while IFS=$TAB read -r m d; do
+    n=$((n + 1)); [ "$n" -le 2000 ] || break
     case "$m" in
       D) printf 'D\\t%s\\0' "$d" ;;
       PG_VERSION|ibdata1|mysql.ibd|WiredTiger|dump.rdb|appendonly.aof*)

@@ -27,20 +27,21 @@ declare module '../facts' {
   }
 }
 
-const CONFIG_AWK = String.raw`BEGIN { srand(); now = srand(); if (now < 1000000000) { "date +%s" | getline now }; print "N\t" now }
-FILENAME == "/proc/self/mounts" { if ($2 ~ /^\/(tmp|dev\/shm|var\/tmp|home|var|var\/log|var\/log\/audit)$/) print "M\t" $2 "\t" $3 "\t" $4; next }
-FILENAME ~ /apparmor\/parameters\/enabled$/ { print "AA\tenabled\t" $1; next }
+const CONFIG_AWK = String.raw`function out(s) { printf "%s%c", s, 0 }
+BEGIN { srand(); now = srand(); if (now < 1000000000) { "date +%s" | getline now }; out("N\t" now) }
+FILENAME == "/proc/self/mounts" { if ($2 ~ /^\/(tmp|dev\/shm|var\/tmp|home|var|var\/log|var\/log\/audit)$/) out("M\t" $2 "\t" $3 "\t" $4); next }
+FILENAME ~ /apparmor\/parameters\/enabled$/ { out("AA\tenabled\t" $1); next }
 FILENAME ~ /apparmor\/profiles$/ { aa = 1; if ($NF == "(enforce)") e++; else if ($NF == "(complain)") c++; next }
 FILENAME ~ /^\/etc\/audit\/rules\.d\// { if (FNR == 1) arf++; if ($0 ~ /^[ \t]*-[aw][ \t]/) ar++; next }
-FILENAME == "/proc/sys/kernel/core_pattern" { print "C\t" FILENAME "\t" $0; next }
+FILENAME == "/proc/sys/kernel/core_pattern" { out("C\t" FILENAME "\t" $0); next }
 { sub(/^[ \t]+/, ""); sub(/[ \t\r]+$/, "") }
 /^#/ || $0 == "" { next }
-FILENAME == "/etc/login.defs" { if ($1 ~ /^(PASS_MAX_DAYS|PASS_MIN_DAYS|PASS_WARN_AGE|ENCRYPT_METHOD|SHA_CRYPT_MIN_ROUNDS|YESCRYPT_COST_FACTOR|UID_MIN|SYS_UID_MAX)$/) print "C\t" FILENAME "\t" $1 " " $2; next }
-FILENAME ~ /journald\.conf/ { if ($0 ~ /^Storage[ \t]*=/) print "C\t" FILENAME "\t" $0; next }
-FILENAME ~ /coredump\.conf/ { if ($0 ~ /^(Storage|ProcessSizeMax)[ \t]*=/) print "C\t" FILENAME "\t" $0; next }
-FILENAME ~ /^\/etc\/security\/limits/ { if ($3 == "core") print "C\t" FILENAME "\t" $1 " " $2 " " $3 " " $4; next }
-FILENAME ~ /^\/etc\/pam\.d\// { if ($0 ~ /pam_unix\.so/) print "C\t" FILENAME "\t" $0; next }
-END { if (aa) { print "AA\tenforce\t" e + 0; print "AA\tcomplain\t" c + 0 }; print "AU\trulefiles\t" arf + 0; print "AU\trulelines\t" ar + 0 }`;
+FILENAME == "/etc/login.defs" { if ($1 ~ /^(PASS_MAX_DAYS|PASS_MIN_DAYS|PASS_WARN_AGE|ENCRYPT_METHOD|SHA_CRYPT_MIN_ROUNDS|YESCRYPT_COST_FACTOR|UID_MIN|SYS_UID_MAX)$/) out("C\t" FILENAME "\t" $1 " " $2); next }
+FILENAME ~ /journald\.conf/ { if ($0 ~ /^Storage[ \t]*=/) out("C\t" FILENAME "\t" $0); next }
+FILENAME ~ /coredump\.conf/ { if ($0 ~ /^(Storage|ProcessSizeMax)[ \t]*=/) out("C\t" FILENAME "\t" $0); next }
+FILENAME ~ /^\/etc\/security\/limits/ { if ($3 == "core") out("C\t" FILENAME "\t" $1 " " $2 " " $3 " " $4); next }
+FILENAME ~ /^\/etc\/pam\.d\// { if ($0 ~ /pam_unix\.so/) out("C\t" FILENAME "\t" $0); next }
+END { if (aa) { out("AA\tenforce\t" e + 0); out("AA\tcomplain\t" c + 0) }; out("AU\trulefiles\t" arf + 0); out("AU\trulelines\t" ar + 0) }`;
 
 const HARDENING_SH = `
 set --
@@ -50,8 +51,8 @@ for rh_f in /proc/self/mounts /sys/module/apparmor/parameters/enabled /sys/kerne
   if [ -r "$rh_f" ]; then [ -f "$rh_f" ] && set -- "$@" "$rh_f"
   elif [ -e "$rh_f" ]; then case $rh_f in */apparmor/profiles) printf 'AA\\tprofiles\\tdenied\\0' ;; esac; fi
 done
-# awk prints lines (it cannot print NUL); tr makes them records like the rest.
-awk ${shQuote(CONFIG_AWK)} "$@" 2>/dev/null | tr '\\n' '\\0'
+# awk prints NUL-terminated records itself (printf %c 0: mawk, gawk and busybox awk).
+awk ${shQuote(CONFIG_AWK)} "$@" 2>/dev/null
 rh_a=no
 for rh_f in /sbin/auditd /usr/sbin/auditd; do [ -x "$rh_f" ] && rh_a=yes; done
 printf 'AU\\tinstalled\\t%s\\0' "$rh_a"

@@ -99,7 +99,8 @@ const POSTFIX = String.raw`if ! command -v postconf >/dev/null 2>&1; then echo "
 echo "@postconf-n"; out=$(postconf -n 2>&1); rc=$?; printf '%s\n' "$out"; echo "@rc $rc"
 # Not configured (no main.cf): stop here; each further fatal would wait a second for syslog.
 [ "$rc" -eq 0 ] || exit 0
-eff=$( { postconf -x ${PARAMS} 2>/dev/null || postconf ${PARAMS}; } 2>&1); rc=$?
+# postconf -x (expanded values) where it exists, else plain postconf: one process, not a subshell too.
+eff=$(postconf -x ${PARAMS} 2>/dev/null) || eff=$(postconf ${PARAMS} 2>&1); rc=$?
 echo "@effective"; printf '%s\n' "$eff"; echo "@rc $rc"
 echo "@queue"; { $T postqueue -j 2>&1; rc=$?; echo; echo "@qrc $rc"; } | awk "$rampart_pf_awkq"; echo "@rc 0"
 NL='
