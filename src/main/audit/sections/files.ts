@@ -111,6 +111,57 @@ $rampart_hm
 RAMPART_EOF
 }`;
 
+/**
+ * sh: "walk2_ok N ROOT..." is true when none of the roots after the first N lies in or holds
+ * another root, or equals one (as path strings: what find's -path sees). "walk2 D1 D2 N ROOT..."
+ * then walks them all in one find instead of two: the first N to depth D1, the rest to depth D2
+ * (< D1; their folders at depth D2 are tested, then pruned, as -maxdepth D2 would leave them),
+ * with the find expression in $W2_EXPR (constant code of the section, never remote data). The
+ * root names go to -path escaped (a backslash before \, *, ? and [). Builtins only.
+ */
+export const WALK2_SH = `walk2_ok() {
+  w_n=$1; shift
+  w_i=0
+  for w_b in "$@"; do
+    w_i=$((w_i + 1))
+    [ "$w_i" -gt "$w_n" ] || continue
+    w_bx=\${w_b%/}
+    w_j=0
+    for w_o in "$@"; do
+      w_j=$((w_j + 1))
+      [ "$w_j" -eq "$w_i" ] && continue
+      w_ox=\${w_o%/}
+      [ "$w_ox" = "$w_bx" ] && return 1
+      case "$w_bx/" in "$w_ox"/*) return 1 ;; esac
+      case "$w_ox/" in "$w_bx"/*) return 1 ;; esac
+    done
+  done
+  return 0
+}
+walk2() {
+  w_d1=$1; w_d2=$2; w_n=$3; shift 3
+  [ $# -gt 0 ] || return 0
+  w_s=; w_k=0
+  while [ "$w_k" -lt "$w_d2" ]; do w_s="$w_s/*"; w_k=$((w_k + 1)); done
+  w_r=$#
+  set -- "$@" -maxdepth "$w_d1" \\( -type d \\(
+  w_i=0
+  for w_b in "$@"; do
+    w_i=$((w_i + 1))
+    [ "$w_i" -le "$w_r" ] || break
+    [ "$w_i" -gt "$w_n" ] || continue
+    w_t=\${w_b%/}; w_e=
+    while [ -n "$w_t" ]; do
+      w_c=\${w_t%"\${w_t#?}"}; w_t=\${w_t#?}
+      case $w_c in '\\'|'*'|'?'|'[') w_e="$w_e\\\\$w_c" ;; *) w_e="$w_e$w_c" ;; esac
+    done
+    set -- "$@" -path "$w_e$w_s" -o
+  done
+  set -- "$@" -false \\) -prune -false \\) -o
+  eval "find \\"\\$@\\" $W2_EXPR" 2>/dev/null
+  return 0
+}`;
+
 /** sh: `set -- HOME...` from $HOMES (rampart_homes). */
 const HOMES_ARGS_SH = `NL='
 '
@@ -163,9 +214,14 @@ function secretFilesScript(ctx: CollectContext): string {
     `-o -path '*/.docker/config.json' -o -name 'sasl_passwd*' -o -path '*/secrets/*' -o -path '*/.secrets/*'`,
   ].join(' ');
   const keys = `-name '*.key' -o -name '*.pem' -o -name '*.p8' -o \\( -name 'id_*' ! -name '*.pub' \\)`;
+  const expr = `${PRUNE} -o ${DENY} -o -type d ! -perm -0001 -printf 'X\\t%p\\0' -o -type f \\( ${names} \\) -printf 'F\\t${STAT_PRINTF}\\0' \\
+    -o -type f \\( ${keys} \\) \\( -readable -exec grep -qs -e 'PRIVATE KEY' {} \\; -printf 'K\\t${STAT_PRINTF}\\0' -o ! -readable -printf 'U\\t${STAT_PRINTF}\\0' \\)`;
+  const roots = ctx.scanRoots.map((r) => shQuote(r)).join(' ');
   return `
 ${BLOCKED_SH}
 ${HOMES_SH}
+${WALK2_SH}
+W2_EXPR=${shQuote(expr)}
 rampart_homes a
 NL='
 '
@@ -189,8 +245,7 @@ closed_above() {
 walk() {
   d=$1; shift
   [ $# -gt 0 ] || return 0
-  find "$@" -maxdepth "$d" ${PRUNE} -o ${DENY} -o -type d ! -perm -0001 -printf 'X\\t%p\\0' -o -type f \\( ${names} \\) -printf 'F\\t${STAT_PRINTF}\\0' \\
-    -o -type f \\( ${keys} \\) \\( -readable -exec grep -qs -e 'PRIVATE KEY' {} \\; -printf 'K\\t${STAT_PRINTF}\\0' -o ! -readable -printf 'U\\t${STAT_PRINTF}\\0' \\) 2>/dev/null
+  find "$@" -maxdepth "$d" ${expr} 2>/dev/null
   return 0
 }
 # One find for the folders above every root, one walk of the scan roots (depth 6), one of the homes
@@ -201,9 +256,10 @@ walk() {
   ${HOMES_ARGS_SH}
   deny_roots "$@"
   for p in /etc/ssl/private /etc/letsencrypt/archive /etc/traefik /etc/mysql /etc/postfix; do [ -e "$p" ] && set -- "$@" "$p"; done
-  closed_above ${ctx.scanRoots.map((r) => shQuote(r)).join(' ')} "$@"
-  walk 6 ${ctx.scanRoots.map((r) => shQuote(r)).join(' ')}
-  walk 4 "$@"
+  closed_above ${roots} "$@"
+  # One find for the scan roots (depth 6) and the rest (depth 4) when they do not nest.
+  if walk2_ok ${ctx.scanRoots.length} ${roots} "$@"; then walk2 6 4 ${ctx.scanRoots.length} ${roots} "$@"
+  else walk 6 ${roots}; walk 4 "$@"; fi
 } | head -c ${WALK_CAP_BYTES}
 exit 0
 `;
@@ -211,17 +267,25 @@ exit 0
 
 function writableFilesScript(ctx: CollectContext): string {
   const expr = `${PRUNE} -o ${DENY} -o ! -type l -perm -0002 \\( -type f -o -type d \\) -printf 'W\\t${STAT_PRINTF}\\0'`;
+  const roots = ['/etc', ...ctx.scanRoots].map((r) => shQuote(r)).join(' ');
   return `
 ${BLOCKED_SH}
 ${HOMES_SH}
+${WALK2_SH}
+W2_EXPR=${shQuote(expr)}
 rampart_homes l
 {
   ${scanRootsArgs(ctx)}
   deny_roots "$@"
-  find /etc "$@" -maxdepth 8 ${expr} 2>/dev/null
   ${HOMES_ARGS_SH}
   deny_roots "$@"
-  [ $# -gt 0 ] && find "$@" -maxdepth 3 ${expr} 2>/dev/null
+  # One find for /etc and the scan roots (depth 8) and the login homes (depth 3) when they do not
+  # nest; else two.
+  if walk2_ok ${ctx.scanRoots.length + 1} ${roots} "$@"; then walk2 8 3 ${ctx.scanRoots.length + 1} ${roots} "$@"
+  else
+    find ${roots} -maxdepth 8 ${expr} 2>/dev/null
+    [ $# -gt 0 ] && find "$@" -maxdepth 3 ${expr} 2>/dev/null
+  fi
 } | head -c ${WALK_CAP_BYTES}
 exit 0
 `;
@@ -235,19 +299,27 @@ exit 0
 
 function dataDirsScript(ctx: CollectContext): string {
   const expr = `${PRUNE} -o -type d \\( ! -readable -o ! -executable \\) -printf 'D\\t%p\\n' -prune -o -type f \\( -name PG_VERSION -o -name ibdata1 -o -name mysql.ibd -o -name WiredTiger -o -name dump.rdb -o -name 'appendonly.aof*' \\) -printf '%f\\t%h\\n'`;
+  const roots = ctx.scanRoots.map((r) => shQuote(r)).join(' ');
   return `
 TAB='	'
 ${BLOCKED_SH}
 ${HOMES_SH}
+${WALK2_SH}
+W2_EXPR=${shQuote(expr)}
 rampart_homes a
 {
   ${scanRootsArgs(ctx)}
   for r in "$@"; do [ -e "$r" ] || { blocked "$r" && printf 'D\\t%s\\n' "$r"; }; done
-  [ $# -gt 0 ] && find "$@" -maxdepth 6 ${expr} 2>/dev/null
   ${HOMES_ARGS_SH}
   for r in "$@"; do [ -e "$r" ] || { blocked "$r" && printf 'D\\t%s\\n' "$r"; }; done
   for p in /var/lib/postgresql /var/lib/pgsql /var/lib/mysql /var/lib/mariadb /var/lib/mongodb /var/lib/redis; do [ -d "$p" ] && set -- "$@" "$p"; done
-  [ $# -gt 0 ] && find "$@" -maxdepth 5 ${expr} 2>/dev/null
+  # One find for the scan roots (depth 6) and the homes and database folders (depth 5) when they
+  # do not nest; else two. The lines are sorted below, so the order of the walks does not matter.
+  if walk2_ok ${ctx.scanRoots.length} ${roots} "$@"; then walk2 6 5 ${ctx.scanRoots.length} ${roots} "$@"
+  else
+    ${ctx.scanRoots.length ? `find ${roots} -maxdepth 6 ${expr} 2>/dev/null` : ':'}
+    [ $# -gt 0 ] && find "$@" -maxdepth 5 ${expr} 2>/dev/null
+  fi
 } | sort -u | {
   # E: a marker and its folder (the first 2000 lines of the sorted list: counted here, no head);
   # then one find prints the stats (S) of all the folders.
