@@ -46,10 +46,26 @@ const MAGIC: ReadonlyArray<[string, string]> = [
 // Spaces escaped rather than quoted, so that ? and [..] stay wildcards.
 const MAGIC_CASES = [...MAGIC.map(([label, pattern]) => `      ${pattern.replace(/ /g, '\\ ')}*) m=${label} ;;`), `      '') m=empty ;;`, `      *) m=unknown ;;`].join('\n');
 
+/**
+ * The 6 newest files of each location (field 2) from "mtime TAB location TAB path" lines, as
+ * `sort -rn | awk 'n[$2]++ < 6'` chose them, in one process: newer first, and for the same
+ * seconds as doubles, the greater line (sort's last resort, reversed; the mtimes have the same
+ * number of digits, so this also orders what a double cannot tell apart). Printed per location.
+ */
+export const NEWEST_AWK = String.raw`function gt(a, b,   x, y) {
+  x = substr(a, 1, index(a, "	") - 1) + 0; y = substr(b, 1, index(b, "	") - 1) + 0
+  if (x != y) return x > y
+  return a > b
+}
+{ k = $2; n = c[k] + 0; i = n
+  while (i >= 1 && gt($0, top[k, i])) { if (i < 6) top[k, i + 1] = top[k, i]; i-- }
+  if (i < 6) { top[k, i + 1] = $0; if (n < 6) c[k] = n + 1 } }
+END { for (k in c) for (i = 1; i <= c[k]; i++) print top[k, i] }`;
+
 function backupsScript(ctx: CollectContext): string {
   // The locations are found first; then a fixed number of processes for all of them together: one
   // find for the location records (L; the source kind of each comes in a P record the shell
-  // prints), one for the files (F), one find | sort | awk for the 6 newest files of each location
+  // prints), one for the files (F), one find | awk for the 6 newest files of each location
   // (%H: the location it was found under), and one od per such file for its signature. The clock
   // (N) comes from the homes awk (srand), not from a date process.
   return `
@@ -97,7 +113,7 @@ $locs
 EOF
 [ $# -gt 0 ] || exit 0
 find "$@" -mindepth 1 -maxdepth 4 -type d \\( ! -readable -o ! -executable \\) -printf 'D\\t%p\\0' -prune -o -type f -printf 'F\\t${STAT_PRINTF}\\0' 2>/dev/null | head -c 3000000
-find "$@" -mindepth 1 -maxdepth 4 -type f -readable -printf '%T@\\t%H\\t%p\\n' 2>/dev/null | sort -rn | awk -F "$TAB" 'n[$2]++ < 6' | while IFS=$TAB read -r t loc f; do
+find "$@" -mindepth 1 -maxdepth 4 -type f -readable -printf '%T@\\t%H\\t%p\\n' 2>/dev/null | awk -F "$TAB" ${shQuote(NEWEST_AWK)} | while IFS=$TAB read -r t loc f; do
   case "\${f##*/}" in dpkg.*|apt.extended_states*|alternatives.tar*|*.bak|*.bak.*|aptitude.pkgstates*) [ "$loc" = /var/backups ] && continue ;; esac
   h=$(od -An -tx1 -w32 -N 32 -v "$f" 2>/dev/null)
   case "$h" in
