@@ -167,27 +167,35 @@ export interface PairCounts {
 }
 
 export function pairCounts(store: Store, olderId: string | null, newerId: string): PairCounts {
+  // Each newer finding with its match in the older run (by category and status of both sides);
   // findings_fleet (v16) covers the older side's status, which the primary key's index does not:
   // without the hint SQLite reads each matched finding's full row.
-  const newer = stmt(
+  const rows = stmt(
     store.db,
-    `SELECT a.category AS category, a.severity AS severity, a.status AS status, COUNT(*) AS n,
-            SUM(CASE WHEN a.regressed_in = a.run_id THEN 1 ELSE 0 END) AS regressed,
-            SUM(CASE WHEN b.finding_key IS NULL THEN 1 ELSE 0 END) AS added,
-            SUM(CASE WHEN b.status = 'open' THEN 1 ELSE 0 END) AS wasOpen,
-            SUM(CASE WHEN b.status <> 'open' THEN 1 ELSE 0 END) AS wasNotOpen
+    `SELECT a.category AS category, a.severity AS severity, a.status AS status, b.category AS bCategory, b.status AS bStatus, COUNT(*) AS n,
+            SUM(CASE WHEN a.regressed_in = a.run_id THEN 1 ELSE 0 END) AS regressed
      FROM findings a LEFT JOIN findings b INDEXED BY findings_fleet ON b.run_id = ? AND b.finding_key = a.finding_key
-     WHERE a.run_id = ? GROUP BY 1, 2, 3`,
-  ).all(olderId, newerId) as PairCounts['newer'];
-  const older =
-    olderId === null
-      ? []
-      : (stmt(
-          store.db,
-          `SELECT b.category AS category, b.status AS status, COUNT(*) AS n,
-                  SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM findings a WHERE a.run_id = ? AND a.finding_key = b.finding_key) THEN 1 ELSE 0 END) AS gone
-           FROM findings b WHERE b.run_id = ? GROUP BY 1, 2`,
-        ).all(newerId, olderId) as PairCounts['older']);
+     WHERE a.run_id = ? GROUP BY 1, 2, 3, 4, 5`,
+  ).all(olderId, newerId) as Array<{ category: Category; severity: string; status: FindingStatus; bCategory: Category | null; bStatus: FindingStatus | null; n: number; regressed: number }>;
+  const newer = rows.map((r) => ({
+    category: r.category,
+    severity: r.severity,
+    status: r.status,
+    n: r.n,
+    regressed: r.regressed,
+    // A stored finding always has a status: none means the older run does not have it.
+    added: r.bStatus === null ? r.n : 0,
+    wasOpen: r.bStatus === 'open' ? r.n : 0,
+    wasNotOpen: r.bStatus !== null && r.bStatus !== 'open' ? r.n : 0,
+  }));
+  if (olderId === null) return { newer, older: [] };
+  // The older run's findings the newer one lacks: its count minus those matched above (a finding
+  // identity is unique per run, so matches pair one to one), without a lookup per finding.
+  const matched = new Map<string, number>();
+  for (const r of rows) if (r.bStatus !== null) matched.set(`${r.bCategory}\u0000${r.bStatus}`, (matched.get(`${r.bCategory}\u0000${r.bStatus}`) ?? 0) + r.n);
+  const older = (
+    stmt(store.db, 'SELECT category, status, COUNT(*) AS n FROM findings WHERE run_id = ? GROUP BY 1, 2').all(olderId) as Array<{ category: Category; status: FindingStatus; n: number }>
+  ).map((r) => ({ ...r, gone: r.n - (matched.get(`${r.category}\u0000${r.status}`) ?? 0) }));
   return { newer, older };
 }
 
