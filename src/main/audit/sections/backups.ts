@@ -63,11 +63,10 @@ export const NEWEST_AWK = String.raw`function gt(a, b,   x, y) {
 END { for (k in c) for (i = 1; i <= c[k]; i++) print top[k, i] }`;
 
 function backupsScript(ctx: CollectContext): string {
-  // The locations are found first; then a fixed number of processes for all of them together: one
-  // find for the location records (L; the source kind of each comes in a P record the shell
-  // prints), one for the files (F), one find | awk for the 6 newest files of each location
-  // (%H: the location it was found under), and one od per such file for its signature. The clock
-  // (N) comes from the homes awk (srand), not from a date process.
+  // The locations are found first, with their stats (L records); then a fixed number of processes
+  // for all of them together: one find for the files (F), one find | awk for the 6 newest files of
+  // each location (%H: the location it was found under), and one od per such file for its
+  // signature. The clock (N) comes from the homes awk (srand), not from a date process.
   return `
 ${BLOCKED_SH}
 TAB='	'
@@ -77,35 +76,30 @@ NL='
 ${HOMES_SH}
 rampart_homes b
 printf 'N\\t%s\\0' "$RAMPART_NOW"
-# Discovery: one find over the scan roots (the roots themselves may be backup folders), one over
-# the homes; D records go straight out (fd 3 = the section's output), folder paths to $locs.
+# Discovery: one find over /var/backups and the scan roots (the roots themselves may be backup
+# folders), one over the homes, each line a source kind and the folder's stats (path last); D
+# records go straight out (fd 3 = the section's output), the lines to $locs.
 exec 3>&1
 locs=$(
   set -- ${ctx.scanRoots.map((r) => shQuote(r)).join(' ')}
   deny_roots "$@" >&3
-  [ $# -gt 0 ] && find "$@" -maxdepth 4 -type d -iname '*backup*' -printf 'scan-root\\t%p\\n' -prune 2>/dev/null
+  find /var/backups "$@" -maxdepth 4 -type d -iname '*backup*' -printf "scan-root\\t${STAT_PRINTF}\\n" -prune 2>/dev/null
   set -f; OIFS=$IFS; IFS=$NL; set -- $HOMES; IFS=$OIFS; set +f
   for h in "$@"; do
     if [ -d "$h" ]; then [ -x "$h" ] || printf 'D\\t%s\\0' "$h" >&3
     elif blocked "$h"; then printf 'D\\t%s\\0' "$h" >&3; fi
   done
-  [ $# -gt 0 ] && find "$@" -mindepth 1 -maxdepth 3 -type d -iname '*backup*' -printf 'home\\t%p\\n' -prune 2>/dev/null
+  [ $# -gt 0 ] && find "$@" -mindepth 1 -maxdepth 3 -type d -iname '*backup*' -printf "home\\t${STAT_PRINTF}\\n" -prune 2>/dev/null
 )
 exec 3>&-
-locs="var-backups$TAB/var/backups$NL$locs"
-# One find prints the stats of every location (L, source "-"); the P records before it name each
-# location's source kind, in the order var-backups, scan-root, home (the parser keeps the first).
+# L records from those lines (no find of their own), var-backups first (the parser keeps the first
+# of a path); then the folders to walk.
 set --
-while IFS=$TAB read -r s d; do
+while IFS=$TAB read -r s st; do
+  d=\${st#*"$TAB"*"$TAB"*"$TAB"*"$TAB"*"$TAB"*"$TAB"*"$TAB"*"$TAB"}
+  [ "$s" = scan-root ] && [ "$d" = /var/backups ] && s=var-backups
   [ -d "$d" ] || continue
-  printf 'P\\t%s\\t%s\\0' "$s" "$d"; set -- "$@" "$d"
-done <<EOF
-$locs
-EOF
-[ $# -gt 0 ] && find "$@" -maxdepth 0 -printf "L\\t-\\t${STAT_PRINTF}\\0" 2>/dev/null
-set --
-while IFS=$TAB read -r s d; do
-  [ -d "$d" ] || continue
+  printf 'L\\t%s\\t%s\\0' "$s" "$st"
   if [ ! -r "$d" ] || [ ! -x "$d" ]; then printf 'D\\t%s\\0' "$d"; continue; fi
   set -- "$@" "$d"
 done <<EOF
