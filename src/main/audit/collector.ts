@@ -129,12 +129,19 @@ fi
   const lanes = assignLanes(SECTION_SPECS.filter((s) => collected(s.fact)), opts.lanes ?? COLLECT_LANES, LANE0_BASE_COST_MS, ['sshd']);
   // sshd -T's output is kept in SSHD_T (and its status in SSHD_T_RC) for the lane-0 sections that
   // read it too (laneWith 'sshd': the users' SSH keys), so sshd -T runs once per audit.
+  // The uid (effective, from /proc/self/status: this shell's own), os-release and the sshd lookup
+  // by the shell itself: no id, cat or command substitution (id -u where /proc is not readable).
   const base = [
-    'sec id id -u',
-    ...(wanted(opts, 'os') ? ['sec os cat /etc/os-release'] : []),
+    "rampart_uid() { { while read -r rampart_k rampart_v; do [ \"$rampart_k\" = Uid: ] && { set -- $rampart_v; printf '%s\\n' \"$2\"; return 0; }; done < /proc/self/status; } 2>/dev/null; id -u; }",
+    'sec id rampart_uid',
+    ...(wanted(opts, 'os')
+      ? ["rampart_os() { while IFS= read -r rampart_l || [ -n \"$rampart_l\" ]; do printf '%s\\n' \"$rampart_l\"; done < /etc/os-release; }", 'sec os rampart_os']
+      : []),
     ...(wanted(opts, 'sshd')
       ? [
-          'SSHD=$(command -v sshd 2>/dev/null || echo /usr/sbin/sshd)',
+          'SSHD=/usr/sbin/sshd; rampart_ifs=$IFS; IFS=:; set -f',
+          'for rampart_p in $PATH; do [ -n "$rampart_p" ] && [ -f "$rampart_p/sshd" ] && [ -x "$rampart_p/sshd" ] && { SSHD=$rampart_p/sshd; break; }; done',
+          'IFS=$rampart_ifs; set +f',
           `SSHD_T=$($T "$SSHD" -T -f ${shQuote(opts.sshdConfigPath)} 2>&1); SSHD_T_RC=$?`,
           "rampart_sshd_t() { printf '%s\\n' \"$SSHD_T\"; return \"$SSHD_T_RC\"; }",
           'sec sshd_t rampart_sshd_t',

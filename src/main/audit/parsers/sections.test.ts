@@ -156,7 +156,7 @@ describe('the real collector script, run by a local /bin/sh', () => {
 describe('walk groups (several walks in one shell under one time limit)', () => {
   // Lane prelude, then a group of three walks with a 1 s limit each (3 s for the group): the second
   // never ends by itself.
-  const prelude = buildCollectScript({ sshdConfigPath: '/etc/ssh/sshd_config', sectionTimeoutS: 1 }).scripts[0]!.split('\nsec id id -u')[0]!;
+  const prelude = buildCollectScript({ sshdConfigPath: '/etc/ssh/sshd_config', sectionTimeoutS: 1 }).scripts[0]!.split('\nrampart_uid() ')[0]!;
   const marker = /M='([^']+)'/.exec(prelude)![1]!;
   const group = walkGroupScript(
     [

@@ -15,7 +15,7 @@ import { shQuote } from '../../ssh/quote';
 function runOwnership(ss: string, scanRoots: string[] = []): ReturnType<typeof parseOwnership> & { body: string } {
   const spec = SECTION_SPECS.find((s) => s.fact === 'ownership')!;
   const ctx = { sshdConfigPath: '/etc/ssh/sshd_config', scanRoots, sectionTimeoutS: 20 };
-  const prelude = buildCollectScript({ sshdConfigPath: ctx.sshdConfigPath }).scripts[0]!.split('\nsec id id -u')[0]!;
+  const prelude = buildCollectScript({ sshdConfigPath: ctx.sshdConfigPath }).scripts[0]!.split('\nrampart_uid() ')[0]!;
   const marker = /M='([^']+)'/.exec(prelude)![1]!;
   const out = execFileSync('sh', ['-s'], { input: `${prelude}\nrampart_ss=${shQuote(ss)}\n${spec.script(ctx)}\n`, encoding: 'utf8', maxBuffer: 64 << 20 });
   const raw = parseSections(out, marker).get('sys_ownership')!;
