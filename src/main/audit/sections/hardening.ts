@@ -4,7 +4,7 @@
 //    few configuration lines that matter (login.defs keys, journald/coredump Storage, `core` limit
 //    lines, pam_unix lines; nothing else of those files is printed), then builtins for auditd,
 //    cron and journald, ONE find for the stats of cron files, home folders, SSH host keys,
-//    WireGuard configs and restore logs, one more only where DKIM key folders exist, `auditctl -l`
+//    WireGuard configs, restore logs and the key files in DKIM key folders, `auditctl -l`
 //    only where auditd is installed, and `lsblk -J`.
 //  - ownership: SUID/SGID files under the program folders (depth ≤ 2), /tmp, /var/tmp, /dev/shm
 //    (their files and hidden subfolders), /usr/local, /opt, /srv and the scan roots (depth ≤ 3), one
@@ -42,6 +42,10 @@ FILENAME ~ /coredump\.conf/ { if ($0 ~ /^(Storage|ProcessSizeMax)[ \t]*=/) out("
 FILENAME ~ /^\/etc\/security\/limits/ { if ($3 == "core") out("C\t" FILENAME "\t" $1 " " $2 " " $3 " " $4); next }
 FILENAME ~ /^\/etc\/pam\.d\// { if ($0 ~ /pam_unix\.so/) out("C\t" FILENAME "\t" $0); next }
 END { if (aa) { out("AA\tenforce\t" e + 0); out("AA\tcomplain\t" c + 0) }; out("AU\trulefiles\t" arf + 0); out("AU\trulelines\t" ar + 0) }`;
+
+/** Folders of DKIM keys (opendkim, Debian's dkimkeys, rspamd, exim), and the key files in them. */
+const DKIM_DIRS = ['/etc/opendkim/keys', '/etc/dkimkeys', '/var/lib/rspamd/dkim', '/etc/rspamd/dkim', '/etc/exim4/dkim'] as const;
+const DKIM_KEYS = `-type f \\( -name '*.private' -o -name '*.key' -o -name '*.pem' \\)`;
 
 const HARDENING_SH = `
 set --
@@ -89,10 +93,25 @@ if [ -r /etc/passwd ]; then
     [ -d "$rh_h" ] && { printf 'H\\t%s\\t%s\\0' "$rh_u" "$rh_h"; set -- "$@" "$rh_h"; }
   done < /etc/passwd
 fi
-[ $# -gt 0 ] && find "$@" -maxdepth 0 -printf 'S\\t${STAT_PRINTF}\\0' 2>/dev/null
-set --
-for rh_f in /etc/opendkim/keys /etc/dkimkeys /var/lib/rspamd/dkim /etc/rspamd/dkim /etc/exim4/dkim; do [ -d "$rh_f" ] && set -- "$@" "$rh_f"; done
-[ $# -gt 0 ] && find "$@" -maxdepth 3 -type f \\( -name '*.private' -o -name '*.key' -o -name '*.pem' \\) -printf 'S\\t${STAT_PRINTF}\\0' 2>/dev/null
+# The DKIM key folders (walked to depth 3 for key files) join that find, the paths below them told
+# apart by -path (the rest printed and pruned at depth 0), unless one of the paths to stat lies in
+# one of them: then two finds.
+rh_own=
+for rh_f in ${DKIM_DIRS.join(' ')}; do
+  [ -d "$rh_f" ] || continue
+  for rh_x in "$@"; do case "$rh_x" in "$rh_f"|"$rh_f"/*) rh_own=1 ;; esac; done
+done
+if [ -n "$rh_own" ]; then
+  [ $# -gt 0 ] && find "$@" -maxdepth 0 -printf 'S\\t${STAT_PRINTF}\\0' 2>/dev/null
+  set --
+fi
+for rh_f in ${DKIM_DIRS.join(' ')}; do [ -d "$rh_f" ] && set -- "$@" "$rh_f"; done
+if [ -n "$rh_own" ]; then
+  [ $# -gt 0 ] && find "$@" -maxdepth 3 ${DKIM_KEYS} -printf 'S\\t${STAT_PRINTF}\\0' 2>/dev/null
+elif [ $# -gt 0 ]; then
+  find "$@" -maxdepth 3 \\( ${DKIM_DIRS.map((d) => `-path ${d} -o -path '${d}/*'`).join(' -o ')} \\) \\( ${DKIM_KEYS} -printf 'S\\t${STAT_PRINTF}\\0' -o -true \\) \\
+    -o -printf 'S\\t${STAT_PRINTF}\\0' -prune 2>/dev/null
+fi
 if command -v lsblk >/dev/null 2>&1; then
   printf 'B\\t'
   $T lsblk -J -o NAME,TYPE,FSTYPE,MOUNTPOINTS 2>/dev/null || $T lsblk -J -o NAME,TYPE,FSTYPE,MOUNTPOINT 2>/dev/null
