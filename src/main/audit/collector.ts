@@ -102,9 +102,10 @@ export function buildCollectScript(opts: CollectOptions & { lanes?: number }): C
   // The section time limit ($T, coreutils/busybox timeout) is put in front of the commands that
   // wait on a daemon or on the network (docker, fail2ban-client, postqueue, timedatectl, getent,
   // sshd -T, apt …), not around every section: a timeout plus an `sh -c` per section were two
-  // processes each, a quarter of all an audit started. The walks over file trees keep the
-  // whole-section limit (`sec NAME $T sh -c CODE`), so that a huge or hung tree costs that section
-  // an honest "did not finish in time" (exit 124), never a walk cut short that looks complete.
+  // processes each, a quarter of all an audit started. The walks over file trees keep a
+  // whole-section limit (`sec NAME $T sh -c CODE`, or, two or more in a lane, one shell and one
+  // limit for all of them: walkGroupScript), so that a huge or hung tree costs an honest "did not
+  // finish in time" (exit 124), never a walk cut short that looks complete.
   const prelude = `
 PATH="$PATH:/usr/sbin:/sbin:/usr/local/sbin"; export PATH
 LC_ALL=C; export LC_ALL
