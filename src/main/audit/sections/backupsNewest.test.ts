@@ -6,10 +6,11 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NEWEST_AWK } from './backups';
 
-const AWKS: Array<[string, string[]]> = [
+const CANDIDATES: Array<[string, string[]]> = [
   ['mawk', ['/usr/bin/mawk']],
   ['busybox awk', ['/bin/busybox', 'awk']],
-].filter(([, cmd]) => fs.existsSync(cmd[0]!)) as Array<[string, string[]]>;
+];
+const AWKS = CANDIDATES.filter((a) => fs.existsSync(a[1][0]!));
 
 function lines(seed: number): string {
   let x = seed;
