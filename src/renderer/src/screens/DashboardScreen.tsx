@@ -69,9 +69,15 @@ export function DashboardScreen(): React.JSX.Element {
   const heatRows = useStableJson(fleet ? heatRowsOf(fleet) : []);
   const categories = useStableJson(fleet?.categories ?? []);
 
+  // The first commit draws the header only; its effect sends the visit's request, then the tables
+  // render (from the fleet as last fetched) while the main process computes the answer, instead
+  // of the request waiting for them. An effect of a click runs before the browser paints, so no
+  // frame shows the screen without its tables.
+  const [requested, setRequested] = useState(false);
   useEffect(() => {
     let live = true;
     void loadFleet().finally(() => live && setFetched(true));
+    setRequested(true);
     return () => {
       live = false;
     };
@@ -89,8 +95,8 @@ export function DashboardScreen(): React.JSX.Element {
           Refresh
         </button>
       </header>
-      {fleet && fleet.hosts.length === 0 && <div className="panel empty">No hosts yet. Add one on the Hosts screen and audit it.</div>}
-      {fleet && fleet.hosts.length > 0 && (
+      {requested && fleet && fleet.hosts.length === 0 && <div className="panel empty">No hosts yet. Add one on the Hosts screen and audit it.</div>}
+      {requested && fleet && fleet.hosts.length > 0 && (
         <>
           <HostsPanel hosts={fleet.hosts} />
           <div className="dash-row">
