@@ -8,8 +8,10 @@
 //   - dashboard render (click "Fleet" → its tables on screen: hosts, severity × status counts and
 //     the heat map, drawn from the fleet as last fetched while the visit's refresh is in flight),
 //     goal ≤ 300 ms; also reported: click → the refreshed answer painted (the store's answer over
-//     the bridge) and click → every panel painted (the recharts charts and the priority matrix,
-//     which the screen renders after its tables)
+//     the bridge) and click → every panel painted from that answer (the recharts charts and the
+//     priority matrix, which the screen renders after its tables; each panel alone too), and the
+//     first visit of a session (the page reloaded: no fleet fetched yet, so the tables wait for
+//     the answer) — click → its tables and → every panel
 // plus the store's own query time for the same operations (no browser). Median, min and max over
 // the iterations. Prints one JSON object. Needs Chromium and a build (`npm run build`).
 // Usage: npx tsx bench/workbench.ts [--iterations 7] [--hosts 50] [--per-host 200]
