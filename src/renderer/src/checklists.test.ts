@@ -11,7 +11,6 @@ vi.mock('./api', async (importOriginal) => ({ ...(await importOriginal<typeof Ap
 const { useChecklists } = await import('./checklists');
 const { useStore } = await import('./store');
 
-
 const checklist = (id: number, done: number): Checklist => ({ id, name: `c${id}`, done, items: [] }) as unknown as Checklist;
 const list = (...ids: number[]): ChecklistList => ({ checklists: ids.map((id) => ({ id, name: `c${id}` })), hosts: [] }) as unknown as ChecklistList;
 /** The checklist the screen shows: the one read last, while it is the selected one. */

@@ -12,7 +12,6 @@ vi.mock('./api', async (importOriginal) => ({ ...(await importOriginal<typeof Ap
 const { useMail } = await import('./mail');
 const { useStore } = await import('./store');
 
-
 const domain = (id: number, name: string): MailDomain => ({ id, domain: name }) as unknown as MailDomain;
 const names = (): string[] => useMail.getState().domains.map((d) => d.domain);
 const diff = (runId: string, previousRunId: string): RunDiff => ({ runId, previousRunId, new: [], resolved: [], unchanged: [] }) as unknown as RunDiff;

@@ -11,7 +11,6 @@ vi.mock('./api', async (importOriginal) => ({ ...(await importOriginal<typeof Ap
 const { useWorkbench } = await import('./workbench');
 const { useStore } = await import('./store');
 
-
 const detail = (findingKey: string): FindingDetail => ({ row: { findingKey } }) as unknown as FindingDetail;
 const page = (extra: Partial<WorkbenchPage> = {}): WorkbenchPage => ({ rows: [], groups: [], total: 0, queryMs: 1, ...extra }) as unknown as WorkbenchPage;
 const view = (id: number): SavedView => ({ id, name: `v${id}` }) as unknown as SavedView;

@@ -15,17 +15,22 @@ export interface DashboardSlice {
 }
 
 export function createDashboardSlice(set: Set, get: Get): DashboardSlice {
+  // Two visits close together: only the newest request's answer (or error) is applied, and
+  // "loading" lasts until that one is in (an older answer landing last would show stale counts).
+  let fleetSeq = 0;
   return {
     fleet: null,
     fleetLoading: false,
     async loadFleet() {
+      const mine = ++fleetSeq;
       set({ fleetLoading: true });
       try {
-        set({ fleet: await call('dashboard', 'fleet', {}) });
+        const fleet = await call('dashboard', 'fleet', {});
+        if (mine === fleetSeq) set({ fleet });
       } catch (e) {
-        get().showError(e);
+        if (mine === fleetSeq) get().showError(e);
       } finally {
-        set({ fleetLoading: false });
+        if (mine === fleetSeq) set({ fleetLoading: false });
       }
     },
   };

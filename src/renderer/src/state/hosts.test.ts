@@ -9,7 +9,6 @@ vi.mock('../api', async (importOriginal) => ({ ...(await importOriginal<typeof A
 
 const { useStore } = await import('../store');
 
-
 const host = (id: number, port = 22, vpnOnly = false): Host => ({ id, name: `h${id}`, port, vpnOnly, hostKey: null }) as unknown as Host;
 const ports = (): Array<[number, number]> => useStore.getState().hosts.map((h) => [h.id, h.port]);
 
