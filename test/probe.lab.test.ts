@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { labPrerequisites } from '../lab/lab';
 import { mailPairAvailable, startMailPair, type MailPair } from '../lab/mailPair';
 import { KeytarSecretStore } from '../src/main/secrets/secretStore';
@@ -127,6 +127,14 @@ describe.skipIf(!labAvailable)('deliverability probe against the lab mail pair',
     db = path.join(dir, 'rampart.sqlite3');
     pair = await startMailPair({ seeds: 2 });
   }, 120_000);
+
+  // A failed case says why the mail did not arrive: the sender's queue with Postfix's delay
+  // reasons, and both Postfixes' and Dovecots' logs.
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail' || !pair) return;
+    const queue = await pair.senderQueue().catch((e: unknown) => `postqueue failed: ${String(e)}`);
+    console.log(`probe case failed; sender queue: ${JSON.stringify(queue)}\n${pair.logs()}`);
+  });
 
   afterAll(async () => {
     // The round trips seen, for the README and the closing note.
