@@ -517,6 +517,11 @@ smtpd_milters = inet:127.0.0.1:8891
 non_smtpd_milters = inet:127.0.0.1:8891
 milter_default_action = tempfail
 smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
+# A transient failure (a DNS answer or a milter late on a loaded machine) must not suspend the
+# destination for Postfix's default 300 s backoff: each lab case lasts seconds.
+minimal_backoff_time = 1s
+maximal_backoff_time = 4s
+queue_run_delay = 1s
 `,
         {
           hostname: L.senderHost,
@@ -605,6 +610,11 @@ smtpd_tls_received_header = yes
 smtpd_milters = ${verifier.milters}
 milter_default_action = tempfail
 smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
+# A transient failure (a DNS answer or a milter late on a loaded machine) must not suspend the
+# destination for Postfix's default 300 s backoff: each lab case lasts seconds.
+minimal_backoff_time = 1s
+maximal_backoff_time = 4s
+queue_run_delay = 1s
 `,
         { hostname: L.receiverHost, copyEtc: true },
       );
