@@ -9,15 +9,28 @@ import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { finding, saveRun } from '../../../test/support/reportStore';
 import { CHECKS } from '../audit/checks';
-import { latestRunPerTarget } from '../reports/model';
 import { Store } from '../store/store';
 import { bulkTriageApply } from '../store/workbench';
-import { SEVERITIES, type Finding } from '../../shared/domain';
+import { SEVERITIES, type Finding, type RunSummary } from '../../shared/domain';
 import { EFFORTS } from '../../shared/report';
 import type { PriorityItem, PriorityMatrix } from '../../shared/ipc/dashboard';
 import { effortFor, orderByPriority, priorityMatrix } from './matrix';
 import { latestRunsPerTarget, priorityOf, type PriorityOptions } from './scope';
 import { statusesNow } from './statuses';
+
+/** Every target's latest run as reports/model.ts found it before (every run's summary read), the reference for latestRunsPerTarget. */
+function latestRunPerTarget(store: Store): RunSummary[] {
+  const targetKey = (r: RunSummary): string => (r.hostId !== null ? `host:${r.hostId}` : `${r.targetKind ?? 'host'}:${r.address.toLowerCase()}:${r.port}`);
+  const seen = new Set<string>();
+  const out: RunSummary[] = [];
+  for (const r of store.listRuns({ limit: Number.MAX_SAFE_INTEGER })) {
+    const k = targetKey(r);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(r);
+  }
+  return out;
+}
 
 /** The implementation before the grouped counts (commit fa80d61), unchanged but for its name. */
 function priorityByOrderingAll(store: Store, opts: PriorityOptions, now: Date): PriorityMatrix {

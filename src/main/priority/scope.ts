@@ -34,11 +34,11 @@ export interface ScopeRun {
 }
 
 /**
- * Every target's latest run, newest first: the reports' fleet scope (reports/model.ts
- * latestRunPerTarget, which reads every run's summary). A target is a host profile, else the kind,
- * address (any case) and port a run was stored under. Indexed (audit_runs_host): one seek per
- * host profile for its newest run, and the runs without a profile newest first, read in the
- * index's order and kept per target here (JavaScript's lower case, as latestRunPerTarget's).
+ * Every target's latest run, newest first: the fleet scope of the priority matrix and of the
+ * reports (reports/model.ts). A target is a host profile, else the kind, address (any case) and
+ * port a run was stored under. Indexed (audit_runs_host): one seek per host profile for its newest
+ * run, and the runs without a profile newest first, read in the index's order and kept per target
+ * here (JavaScript's lower case).
  * Runs started at the same instant may come in another order than there.
  */
 export function latestRunsPerTarget(store: Store): ScopeRun[] {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { CHECKS } from '../audit/checks';
 import { computeScore } from '../audit/grading';
 import { comparePriority, effortFor, priorityMatrix } from '../priority/matrix';
+import { latestRunsPerTarget } from '../priority/scope';
 import type { Store } from '../store/store';
 import { RampartError } from '../../shared/errors';
 import { CATEGORIES, type Finding, type FindingStatus, type Grade, type RunDetail, type RunSummary } from '../../shared/domain';
@@ -80,9 +81,6 @@ function runsOfTarget(store: Store, runId: string, limit: number): RunSummary[] 
   return ids.map((r) => summaries.get(r.id)!).filter(Boolean);
 }
 
-const targetKey = (r: Pick<RunSummary, 'hostId' | 'targetKind' | 'address' | 'port'>): string =>
-  r.hostId !== null ? `host:${r.hostId}` : `${r.targetKind ?? 'host'}:${r.address.toLowerCase()}:${r.port}`;
-
 /**
  * The latest run of the target called `name`: a host profile's name, or the name/address a run
  * without a profile was stored under (CLI audits of `USER@ADDRESS`), or a mail domain.
@@ -98,19 +96,6 @@ export function latestRunOf(store: Store, name: string): RunSummary {
   const run = store.listRuns({ limit: ALL_RUNS }).find((r) => r.hostName.toLowerCase() === lower || r.address.toLowerCase() === lower);
   if (!run) throw new NothingToReport(`No host or run target named ${name} in this database.`);
   return run;
-}
-
-/** The latest run of every target, newest first. */
-export function latestRunPerTarget(store: Store): RunSummary[] {
-  const seen = new Set<string>();
-  const out: RunSummary[] = [];
-  for (const r of store.listRuns({ limit: ALL_RUNS })) {
-    const k = targetKey(r);
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push(r);
-  }
-  return out;
 }
 
 interface Evaluated {
@@ -190,7 +175,8 @@ export function buildReport(store: Store, opts: BuildOptions): ReportDocument {
     runIds = [latest.id];
     label = latest.hostName;
   } else {
-    const latest = latestRunPerTarget(store);
+    // Every target's latest run, newest first (the priority matrix's fleet scope: indexed).
+    const latest = latestRunsPerTarget(store);
     if (latest.length === 0) throw new NothingToReport('The database has no audit run.');
     runIds = latest.map((r) => r.id);
     label = `fleet (${latest.length} target${latest.length === 1 ? '' : 's'})`;
