@@ -21,7 +21,7 @@ import {
 import { parseComposeDump, parseComposeFiles, type ComposeFile, type EnvFile } from '../parsers/compose';
 import type { RawSection } from '../parsers/sections';
 import { shQuote } from '../../ssh/quote';
-import { composeBatchAwk, inspectAwk } from './hostEnvClassify';
+import { composeBatchAwk, inspectAwk, inspectedAllCase } from './hostEnvClassify';
 import { defineSection, type ParseContext, type SectionSpec } from './types';
 import { outputExcerpt } from '../parsers/excerpt';
 
@@ -151,7 +151,7 @@ if [ "$DOCKER_RC" != 124 ] && [ "$DOCKER_RC" != 143 ] && command -v docker >/dev
   # complete when "@C-DONE" is there and no "@C-LIMIT"), else from docker ps as before. Deduped,
   # sorted and cut at 200 by one awk either way.
   pick='{ if (c) { if (substr($0, 1, 3) != "@C\t") next; $0 = substr($0, 4) } if (!($0 in s)) { s[$0] = 1; h[++n] = $0 } } END { for (i = 2; i <= n; i++) { v = h[i]; for (j = i - 1; j >= 1 && h[j] > v; j--) h[j + 1] = h[j]; h[j + 1] = v } for (i = 1; i <= n && i <= 200; i++) print h[i] }'
-  case "$NL$INSPECTED$NL" in *"$NL@C-LIMIT$NL"*) from=ps ;; *"$NL@C-DONE$NL"*) from=inspect ;; *) from=ps ;; esac
+  ${inspectedAllCase('INSPECTED', 'from')}
   if [ "$from" = inspect ]; then
     labels=$(awk -v c=1 "$pick" <<EOF
 $INSPECTED

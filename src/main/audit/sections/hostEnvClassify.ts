@@ -947,6 +947,15 @@ BEGIN {
 END { print "@C-DONE" > "/dev/stderr" }
 `;
 
+/**
+ * The shell line by which a later section reads the inspect's side channel (its fd 3 lines, held
+ * in the variable `source`): `out` becomes "inspect" when they cover every container ("@C-DONE"
+ * from inspectAwk's END and no "@C-LIMIT" from the docker section), else "ps".
+ */
+export function inspectedAllCase(source: string, out: string): string {
+  return `case "$NL$${source}$NL" in *"$NL@C-LIMIT$NL"*) ${out}=ps ;; *"$NL@C-DONE$NL"*) ${out}=inspect ;; *) ${out}=ps ;; esac`;
+}
+
 /** The docker inspect post-processor (stdin → stdout). */
 export function inspectAwk(): string {
   return [envAwkLib(), INSPECT_MAIN].join('\n');

@@ -10,6 +10,7 @@ import type { Section, SectionName } from '../facts';
 import { parseMailStack, type MailStackFacts } from '../parsers/mailStack';
 import { sectionFrom } from '../parsers/sectionResult';
 import { shQuote } from '../../ssh/quote';
+import { inspectedAllCase } from './hostEnvClassify';
 import { MAIL_SCRIPTS } from './mail';
 import { defineSection, type SectionSpec } from './types';
 
@@ -109,7 +110,7 @@ case $rampart_docker_rc in
     # 3 lines: complete when "@C-DONE" is there and no "@C-LIMIT"; the image is the name the
     # container was created from, which docker ps shows as an image id once the tag moved on),
     # else from docker ps as before.
-    case "$NL$rampart_proxy_mounts$NL" in *"$NL@C-LIMIT$NL"*) ms_from=ps ;; *"$NL@C-DONE$NL"*) ms_from=inspect ;; *) ms_from=ps ;; esac
+    ${inspectedAllCase('rampart_proxy_mounts', 'ms_from')}
     if [ "$ms_from" = inspect ]; then
       ids=$(awk -v c=1 "$rampart_ms_awkpick" <<EOF
 $rampart_proxy_mounts
