@@ -12,7 +12,7 @@ import type { PriorityItem, PriorityMatrix } from '../../shared/ipc/dashboard';
 import { SEVERITIES, type Severity } from '../../shared/domain';
 import { EFFORTS, type Effort } from '../../shared/report';
 import { RampartError } from '../../shared/errors';
-import { stmt } from '../store/dashboardSql';
+import { stmt } from '../store/statements';
 import type { Store } from '../store/store';
 import { comparePriority, effortFor, type EffortInfo } from './matrix';
 import { statusFromTriage } from './statuses';

@@ -9,7 +9,7 @@ import type { Category, RunSummary, Score, Severity } from '../../shared/domain'
 import { FindingStatus as FindingStatusSchema } from '../../shared/domain';
 import type { Fleet, FleetHost, ScoreChange, ScoreChangeSummary, SeverityStatusCounts } from '../../shared/ipc/dashboard';
 import { priorityOf } from '../priority/scope';
-import { stmt } from './dashboardSql';
+import { stmt } from './statements';
 import { changeCountsOf, hostTrend, pairCounts, scoreChangeWith, type RunRow } from './scoreHistory';
 import type { Store } from './store';
 

@@ -5,7 +5,7 @@ import type { Category, FindingStatus, Score } from '../../shared/domain';
 import { CATEGORY_LABEL } from '../../shared/labels';
 import type { HostTrend, ScoreChange, ScoreChangePart, TrendEvent } from '../../shared/ipc/dashboard';
 import { RampartError } from '../../shared/errors';
-import { stmt } from './dashboardSql';
+import { stmt } from './statements';
 import type { Store } from './store';
 
 export interface RunRow {

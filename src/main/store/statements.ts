@@ -1,6 +1,6 @@
-// Prepared statements of the Fleet screen's queries, kept per database: the fleet answer runs a
-// handful of statements per host, and preparing each again (parsing and planning the SQL) was a
-// fifth of its time for 50 hosts.
+// Prepared statements kept per database (the Fleet screen's and the priority matrix's queries):
+// the fleet answer runs a handful of statements per host, and preparing each again (parsing and
+// planning the SQL) was a fifth of its time for 50 hosts.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from './db';
 
